@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { getDb } from "@/server/db/client";
+import { requireOrgMember } from "@/server/orgs/page-access";
+import { listMyOrganizations } from "@/server/orgs/service";
+import { SignOutButton } from "../_components/sign-out-button";
+import { PortalNav } from "./portal-nav";
+import { OrgSwitcher } from "./org-switcher";
+
+export default async function PortalLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const { user, org, role } = await requireOrgMember(slug);
+  const orgs = await listMyOrganizations(getDb(), user.id);
+
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:p-2">
+        Skip to content
+      </a>
+      <header className="border-b border-surface-line bg-surface">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold text-brand-900">Bankline</Link>
+          <OrgSwitcher current={org.slug} orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))} />
+          <PortalNav slug={org.slug} />
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="hidden text-ink-muted sm:inline" title={`Your role: ${role.toLowerCase()}`}>
+              {user.email} · {role.toLowerCase()}
+            </span>
+            {user.staffRole && <Link className="text-brand-600 underline" href="/admin">Support console</Link>}
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@/app/_lib/trpc";
+
+const roles = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
+const roleLabel = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
+
+export function MembersTable({ orgSlug, canManage, myUserId }: { orgSlug: string; canManage: boolean; myUserId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const members = useQuery(trpc.orgs.listMembers.queryOptions({ orgSlug }));
+  const changeRole = useMutation(
+    trpc.orgs.changeMemberRole.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries(trpc.orgs.listMembers.queryFilter({ orgSlug })),
+    }),
+  );
+
+  if (members.isPending) return <p className="text-ink-muted">Loading members…</p>;
+  if (members.isError) return <p role="alert" className="text-danger">{members.error.message}</p>;
+
+  return (
+    <div className="card overflow-x-auto p-0">
+      {changeRole.isError && (
+        <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{changeRole.error.message}</p>
+      )}
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Members of this organization</caption>
+        <thead className="border-b border-surface-line text-ink-muted">
+          <tr>
+            <th scope="col" className="px-4 py-3 font-medium">Name</th>
+            <th scope="col" className="px-4 py-3 font-medium">Email</th>
+            <th scope="col" className="px-4 py-3 font-medium">Role</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.data.map((m) => (
+            <tr key={m.membershipId} className="border-b border-surface-line last:border-0">
+              <td className="px-4 py-3">{m.name}</td>
+              <td className="px-4 py-3">{m.email}</td>
+              <td className="px-4 py-3">
+                {canManage && m.userId !== myUserId ? (
+                  <label>
+                    <span className="sr-only">Role of {m.email}</span>
+                    <select
+                      className="field w-auto py-1"
+                      value={m.role}
+                      disabled={changeRole.isPending}
+                      onChange={(e) =>
+                        changeRole.mutate({ orgSlug, membershipId: m.membershipId, role: e.target.value as (typeof roles)[number] })
+                      }
+                    >
+                      {roles.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+                    </select>
+                  </label>
+                ) : (
+                  roleLabel(m.role)
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

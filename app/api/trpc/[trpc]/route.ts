@@ -1,0 +1,22 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getSessionUser } from "@/server/auth/session";
+import { getDb } from "@/server/db/client";
+import { clientAddressFrom, createInnerContext } from "@/server/trpc/context";
+import { appRouter } from "@/server/trpc/router";
+
+function handler(req: Request) {
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () =>
+      createInnerContext({
+        db: getDb(),
+        user: await getSessionUser(),
+        ipAddress: clientAddressFrom(req.headers),
+        requestId: req.headers.get("x-request-id") ?? undefined,
+      }),
+  });
+}
+
+export { handler as GET, handler as POST };

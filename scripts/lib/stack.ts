@@ -1,0 +1,152 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
+import { createDb } from "@/server/db/client";
+import { migrate } from "@/server/db/migrate";
+import { demoSeedAllowed, seedDemoData } from "@/server/demo/seed";
+import { localSecrets } from "./local-secrets";
+import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
+
+// Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
+// given), migrations, demo data, the sandbox aggregator, the job worker and the web app.
+// `npm start` and the end-to-end suite both use it.
+
+export interface StackOptions {
+  webPort: number;
+  sandboxPort: number;
+  /** Where the embedded cluster, local secrets and sandbox state live. */
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Use this PostgreSQL server instead of the embedded one. */
+  databaseUrl?: string;
+  /** Create a new uniquely named database on the server (tests) instead of using the URL's. */
+  throwawayDatabase?: boolean;
+  seedDemo: boolean;
+  log: (message: string) => void;
+  extraEnv?: NodeJS.ProcessEnv;
+}
+
+export interface Stack {
+  appUrl: string;
+  databaseUrl: string;
+  aggregatorUrl: string;
+  stop(): Promise<void>;
+  /** Resolves when any child process exits on its own. */
+  childExited: Promise<string>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { log } = options;
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = options.databaseUrl;
+  const children: Child[] = [];
+  let dropDatabase: (() => Promise<void>) | undefined;
+
+  const stop = async () => {
+    await stopChildren(children);
+    if (dropDatabase) await dropDatabase().catch((err) => log(`could not drop the test database: ${String(err)}`));
+    if (embedded) await embedded.stop();
+  };
+
+  try {
+    if (!databaseUrl) {
+      log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, port ${options.embeddedPgPort})…`);
+      embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.embeddedPgPort });
+      await ensureDatabase(embedded.url(), "bankline");
+      databaseUrl = embedded.url("bankline");
+    }
+    if (options.throwawayDatabase) {
+      const name = `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
+      await ensureDatabase(databaseUrl, name);
+      const serverUrl = databaseUrl;
+      databaseUrl = withDatabase(databaseUrl, name);
+      dropDatabase = () => dropDatabaseNamed(serverUrl, name);
+    }
+
+    const migrated = await migrate(databaseUrl);
+    log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : "database schema is up to date");
+
+    if (options.seedDemo) {
+      const db = createDb(databaseUrl);
+      try {
+        const { seeded } = await seedDemoData(db);
+        if (seeded) log("seeded demo data");
+      } finally {
+        await db.$disconnect();
+      }
+    }
+
+    const secrets = localSecrets(options.dataDir);
+    const appUrl = `http://localhost:${options.webPort}`;
+    const aggregatorUrl = process.env.AGGREGATOR_URL || `http://127.0.0.1:${options.sandboxPort}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.extraEnv,
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || secrets.NEXTAUTH_SECRET,
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL || appUrl,
+      APP_URL: process.env.APP_URL || appUrl,
+      AGGREGATOR_URL: aggregatorUrl,
+      AGGREGATOR_WEBHOOK_SECRET: process.env.AGGREGATOR_WEBHOOK_SECRET || secrets.AGGREGATOR_WEBHOOK_SECRET,
+    };
+
+    if (!process.env.AGGREGATOR_URL) {
+      children.push(
+        spawnTs("sandbox", "server/aggregator/sandbox/main.ts", {
+          ...env,
+          BANKLINE_SERVICE: "sandbox",
+          SANDBOX_PORT: String(options.sandboxPort),
+          SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || path.join(options.dataDir, "sandbox-state.json"),
+        }),
+      );
+      await waitForUrl(`${aggregatorUrl}/health`, 30_000);
+      log(`sandbox aggregator on ${aggregatorUrl}`);
+    }
+
+    children.push(spawnTs("worker", "server/jobs/main.ts", { ...env, BANKLINE_SERVICE: "worker" }));
+    children.push(
+      spawnNode("web", [nextBin(), "start", "-p", String(options.webPort)], {
+        ...env,
+        NODE_ENV: "production",
+        BANKLINE_SERVICE: "web",
+      }),
+    );
+    await waitForUrl(`${appUrl}/api/health`, 60_000);
+
+    const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
+    return { appUrl, databaseUrl, aggregatorUrl, stop, childExited };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function ensureDatabase(serverUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabaseNamed(serverUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { demoSeedAllowed };

@@ -1,0 +1,78 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/server/db/client";
+import { log } from "@/server/log";
+import { verifyPassword } from "./password";
+import { checkSignInThrottle, recordSignInAttempt } from "./throttle";
+
+export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+/** Error text the sign-in page recognises; the suffix is when to try again (ISO, UTC). */
+export const LOCKED_OUT_PREFIX = "locked-until:";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  password: z.string().min(1).max(200),
+});
+
+function clientAddress(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : "") || "unknown";
+}
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 15 * 60 },
+  jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
+  useSecureCookies: process.env.NODE_ENV === "production",
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, req) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        const ipAddress = clientAddress(req?.headers as Record<string, unknown> | undefined);
+        const db = getDb();
+
+        const verdict = await checkSignInThrottle(db, email, ipAddress);
+        if (!verdict.allowed) {
+          log.warn({ email, ipAddress }, "sign-in refused: throttled");
+          throw new Error(`${LOCKED_OUT_PREFIX}${verdict.retryAt.toISOString()}`);
+        }
+
+        const user = await db.user.findUnique({
+          where: { email },
+          select: { id: true, email: true, name: true, passwordHash: true },
+        });
+        const ok = user ? await verifyPassword(user.passwordHash, password) : false;
+        await recordSignInAttempt(db, email, ipAddress, ok);
+        if (!ok || !user) {
+          log.info({ email, ipAddress }, "sign-in failed");
+          return null;
+        }
+        log.info({ userId: user.id }, "signed in");
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user && token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+  logger: {
+    error: (code, metadata) => log.error({ code, metadata }, "auth error"),
+    warn: (code) => log.warn({ code }, "auth warning"),
+    debug: () => {},
+  },
+};

@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import type { SessionUser } from "@/server/auth/session";
+import type { Db } from "@/server/db/client";
+import { log as rootLog, type Logger } from "@/server/log";
+
+/** What every procedure gets. Built from an HTTP request, or directly in tests and jobs. */
+export interface Context {
+  db: Db;
+  user: SessionUser | null;
+  ipAddress: string;
+  requestId: string;
+  log: Logger;
+}
+
+export function createInnerContext(opts: {
+  db: Db;
+  user: SessionUser | null;
+  ipAddress?: string;
+  requestId?: string;
+}): Context {
+  const requestId = opts.requestId ?? randomUUID();
+  return {
+    db: opts.db,
+    user: opts.user,
+    ipAddress: opts.ipAddress ?? "unknown",
+    requestId,
+    log: rootLog.child({ requestId, userId: opts.user?.id }),
+  };
+}
+
+export function clientAddressFrom(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+}

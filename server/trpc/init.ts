@@ -1,0 +1,116 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { DomainError } from "@/server/errors";
+import type { Context } from "./context";
+import {
+  orgRoleAllows,
+  staffRoleAllows,
+  type Access,
+  type OrgPermission,
+  type OrgRole,
+  type StaffPermission,
+} from "./permissions";
+
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          details: cause instanceof DomainError ? (cause.details ?? null) : null,
+        },
+      };
+    },
+  });
+
+export const createRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns service errors into tRPC errors and logs what was not expected. */
+const errorsAndLogging = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const durationMs = Math.round(performance.now() - started);
+  if (result.ok) {
+    ctx.log.debug({ path, type, durationMs }, "procedure ok");
+    return result;
+  }
+  const cause = result.error.cause;
+  if (cause instanceof DomainError) {
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (result.error.code === "INTERNAL_SERVER_ERROR") {
+    ctx.log.error({ path, type, durationMs, err: result.error.cause ?? result.error }, "procedure failed");
+  }
+  return result;
+});
+
+const base = t.procedure.use(errorsAndLogging);
+
+export const publicProcedure = base.meta({ access: { kind: "public" } });
+
+const requireUser = t.middleware(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next({ ctx: { user: ctx.user } });
+});
+
+export const signedInProcedure = base.meta({ access: { kind: "signedIn" } }).use(requireUser);
+
+export const orgInput = z.object({ orgSlug: z.string().min(1).max(64) });
+
+/**
+ * A procedure for members of the organization named by `orgSlug` whose role has the
+ * permission. Puts `ctx.org` and `ctx.role` in place; services must scope every query by
+ * `ctx.org.id`.
+ */
+export function orgProcedure(permission: OrgPermission) {
+  return base
+    .meta({ access: { kind: "org", permission } })
+    .use(requireUser)
+    .input(orgInput)
+    .use(async ({ ctx, input, next }) => {
+      const membership = await ctx.db.membership.findFirst({
+        where: { userId: ctx.user.id, organization: { slug: input.orgSlug } },
+        select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
+      });
+      if (!membership) {
+        throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
+      }
+      const role = membership.role as OrgRole;
+      if (!orgRoleAllows(role, permission)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this." });
+      }
+      return next({ ctx: { org: membership.organization, role } });
+    });
+}
+
+/** A procedure for support staff whose staff role has the permission. */
+export function staffProcedure(permission: StaffPermission) {
+  return base
+    .meta({ access: { kind: "staff", permission } })
+    .use(requireUser)
+    .use(({ ctx, next }) => {
+      if (!staffRoleAllows(ctx.user.staffRole, permission)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message:
+            permission === "support.act"
+              ? "Only support admins may do this."
+              : "This is for Bankline support staff only.",
+        });
+      }
+      return next({ ctx: { staffRole: ctx.user.staffRole! } });
+    });
+}
