@@ -8,7 +8,7 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: { slug: 
   if (orgs.length < 2) return <span className="text-sm font-medium">{currentOrg?.name}</span>;
   return (
     <label className="flex items-center gap-2 text-sm">
-      <span className="sr-only">Organization</span>
+      <span className="sr-only">Switch organization</span>
       <select
         className="field w-auto py-1"
         value={current}

@@ -24,7 +24,7 @@ export interface StackOptions {
   throwawayDatabase?: boolean;
   seedDemo: boolean;
   log: (message: string) => void;
-  extraEnv?: NodeJS.ProcessEnv;
+  extraEnv?: Record<string, string>;
 }
 
 export interface Stack {

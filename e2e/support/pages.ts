@@ -1,0 +1,14 @@
+import { expect, type Page } from "@playwright/test";
+import { DEMO_PASSWORD } from "./users";
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function expectSignedInAt(page: Page, path: RegExp) {
+  await expect(page).toHaveURL(path);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { createDb, type Db } from "@/server/db/client";
+
+// What scripts/e2e-server.ts wrote when it started: lets a spec prepare data that no page
+// creates (a person in two organizations, say) in the same throwaway database.
+export function e2eStack(): { databaseUrl: string; aggregatorUrl: string } {
+  return JSON.parse(readFileSync(path.join(process.cwd(), ".data/e2e/stack.json"), "utf8"));
+}
+
+let db: Db | undefined;
+export function e2eDb(): Db {
+  db ??= createDb(e2eStack().databaseUrl);
+  return db;
+}
