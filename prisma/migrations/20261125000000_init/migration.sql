@@ -96,6 +96,8 @@ CREATE TABLE "Connection" (
     "lastAttemptAt" TIMESTAMP(3),
     "nextRetryAt" TIMESTAMP(3),
     "retryCount" INTEGER NOT NULL DEFAULT 0,
+    "aggregationStartedAt" TIMESTAMP(3),
+    "activeEventId" TEXT,
     "mfaSession" TEXT,
     "mfaQuestion" JSONB,
     "mfaExpiresAt" TIMESTAMP(3),
@@ -196,7 +198,7 @@ CREATE TABLE "FeedTransaction" (
 CREATE TABLE "ConnectionEvent" (
     "id" TEXT NOT NULL,
     "organizationId" TEXT NOT NULL,
-    "connectionId" TEXT NOT NULL,
+    "connectionId" TEXT,
     "institutionId" TEXT NOT NULL,
     "kind" "ConnectionEventKind" NOT NULL,
     "trigger" "EventTrigger" NOT NULL,
@@ -381,7 +383,6 @@ ALTER TABLE "ConnectionEvent" ADD CONSTRAINT "ConnectionEvent_connectionId_fkey"
 
 -- AddForeignKey
 ALTER TABLE "Notice" ADD CONSTRAINT "Notice_connectionId_fkey" FOREIGN KEY ("connectionId") REFERENCES "Connection"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 
 -- The audit log is append-only: refuse updates and deletes at the database.
 CREATE FUNCTION "audit_entry_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
