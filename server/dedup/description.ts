@@ -1,0 +1,112 @@
+/** A bank description reduced to the words that name the merchant, plus what similarity needs. */
+export interface NormalizedDescription {
+  /** Merchant words, lower case, no store numbers, prefixes, punctuation or trailing state. */
+  tokens: string[];
+  /** Sorted character-bigram codes of the joined tokens. */
+  bigrams: Uint32Array;
+}
+
+// Card processors and bank wording put in front of the merchant: "SQ *", "TST*", "POS DEBIT", "PURCHASE AUTHORIZED ON 03/14".
+const LEADING_NOISE = [
+  /^(?:sq|sqr|square|tst|toast|sp|py|in|pp|paypal|dd|bt|fs|cke|par|ptc|clv|spo)\s*\*\s*/,
+  /^(?:pos|atm|ach|eft|dbt|ppd|web|ccd)\b\s*(?:debit|credit|purchase|withdrawal|pmt|payment)?\s*/,
+  /^(?:debit|credit|check|visa|mc)\s*card\s*(?:purchase|pmt|payment)?\s*(?:-\s*)?/,
+  /^checkcard\s*/,
+  /^(?:recurring\s+)?(?:purchase|payment)\s+(?:authorized|auth)\s+on\s+[\d/]+\s*/,
+  /^(?:purchase|pmt|payment)\s+/,
+];
+
+const NOISE_WORDS = new Set([
+  "pos", "debit", "credit", "purchase", "card", "checkcard", "inc", "llc", "ltd", "corp", "co", "the", "store",
+  "str", "www", "com", "net", "org", "us", "usa", "x", "xx", "xxx", "xxxx", "ref", "id", "no", "pmt", "recurring",
+]);
+
+const US_STATES = new Set(
+  ("al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc " +
+    "sd tn tx ut vt va wa wv wi wy dc").split(" "),
+);
+
+const cache = new Map<string, NormalizedDescription>();
+const CACHE_LIMIT = 200_000;
+
+/** Cached: bank feeds repeat the same few hundred descriptions thousands of times. */
+export function normalizeDescription(description: string): NormalizedDescription {
+  const hit = cache.get(description);
+  if (hit) return hit;
+  const tokens = merchantTokens(description);
+  const normalized = { tokens, bigrams: bigramCodes(tokens.join("")) };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(description, normalized);
+  return normalized;
+}
+
+/** The merchant words of a description, for display in tests and docs. */
+export function merchantTokens(description: string): string[] {
+  let text = description.toLowerCase().replace(/&/g, " and ").trim();
+  for (let pass = 0; pass < 3; pass++) {
+    const before = text;
+    for (const pattern of LEADING_NOISE) text = text.replace(pattern, "");
+    if (text === before) break;
+  }
+  const words = text
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== "" && !/\d/.test(word) && !NOISE_WORDS.has(word));
+  // A trailing state ("SPRINGFIELD IL") is location, not merchant; keep it when it is most of the text.
+  if (words.length >= 3 && US_STATES.has(words[words.length - 1]!)) words.pop();
+  return words;
+}
+
+function bigramCodes(text: string): Uint32Array {
+  if (text.length < 2) return new Uint32Array(text.length === 1 ? [text.charCodeAt(0)] : []);
+  const codes = new Uint32Array(text.length - 1);
+  for (let i = 0; i < text.length - 1; i++) codes[i] = text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1);
+  return codes.sort();
+}
+
+function diceCoefficient(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let common = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * common) / (a.length + b.length);
+}
+
+// Banks truncate words ("PROPERT", "COFFE"): a long enough prefix counts as the same word.
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) < 4) return false;
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/** Shared words over the shorter description's words: 1 when one is the other plus a city or suffix. */
+function overlapCoefficient(a: string[], b: string[]): number {
+  if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  const used = new Array<boolean>(longer.length).fill(false);
+  let shared = 0;
+  for (const word of shorter) {
+    const at = longer.findIndex((other, index) => !used[index] && sameWord(word, other));
+    if (at >= 0) {
+      used[at] = true;
+      shared++;
+    }
+  }
+  return shared / shorter.length;
+}
+
+/** 0..1 similarity of two descriptions after normalization. */
+export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription): number {
+  if (a === b) return 1;
+  const dice = diceCoefficient(a.bigrams, b.bigrams);
+  const overlap = overlapCoefficient(a.tokens, b.tokens);
+  return Math.max(dice, 0.6 * overlap + 0.4 * dice);
+}

@@ -1,0 +1,53 @@
+/** A row already known for an account: a register entry, or a feed transaction the customer hid. */
+export interface ExistingTransaction {
+  id: string;
+  /** The register (ledger) account the row belongs to; candidates never cross accounts. */
+  account: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** Signed integer cents. */
+  amountCents: number;
+  description: string;
+  /** Explicit check number; when absent one is read from the description ("CHECK 1043"). */
+  checkNumber?: string | null;
+  /** Every provider (aggregator) id ever seen for this row, across links and refreshes. */
+  providerIds: string[];
+  /** `hidden` is a tombstone of a feed transaction the customer hid; a match keeps the new one hidden. */
+  kind: "register" | "hidden";
+  /** True when the row was imported while the bank still showed it pending (amount may change on posting). */
+  pending?: boolean;
+}
+
+/** A row just retrieved from the bank feed. */
+export interface IncomingTransaction {
+  id: string;
+  account: string;
+  date: string;
+  amountCents: number;
+  description: string;
+  pending: boolean;
+  providerId: string | null;
+  /** For a posted transaction: the provider id of the pending transaction it replaces. */
+  pendingProviderId?: string | null;
+  checkNumber?: string | null;
+}
+
+export type MatchTier = "duplicate" | "possible" | "new";
+
+export interface MatchResult {
+  incomingId: string;
+  /** The existing row this one duplicates; null when `tier` is `new`. */
+  matchId: string | null;
+  /** Kind of the matched row; null when nothing matched. */
+  matchKind: ExistingTransaction["kind"] | null;
+  /** 0..1. For a match, the confidence of that pair; for `new`, the best rejected candidate's score (below the flag threshold) or 0. */
+  score: number;
+  tier: MatchTier;
+  /** Human-readable signals, e.g. "same amount", "dates 1 day apart", "description 92% similar". */
+  reasons: string[];
+}
+
+export interface MatchInput {
+  existing: readonly ExistingTransaction[];
+  incoming: readonly IncomingTransaction[];
+}
