@@ -1,16 +1,20 @@
-import { createServer } from "node:http";
-import { log } from "@/server/log";
+import { createLogger } from "@/server/log";
+import { sandboxConfigFromEnv } from "./config";
+import { startSandbox } from "./server";
 
-// Placeholder until the sandbox aggregator lands: answers its health check only.
-const port = Number(process.env.SANDBOX_PORT ?? 4010);
-const server = createServer((req, res) => {
-  if (req.url === "/health") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
-    return;
-  }
-  res.writeHead(404).end();
-});
-server.listen(port, "127.0.0.1", () => log.info({ port }, "sandbox aggregator listening"));
-const stop = () => server.close(() => process.exit(0));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// `npm run sandbox`, and the process `npm start` and the test setup spawn: the sandbox
+// aggregator on SANDBOX_PORT with its state in SANDBOX_STATE_FILE (docs/aggregator.md).
+
+process.env.BANKLINE_SERVICE ??= "sandbox";
+const log = createLogger();
+const sandbox = await startSandbox(sandboxConfigFromEnv(process.env), { log });
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await sandbox.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());

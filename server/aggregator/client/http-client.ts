@@ -1,0 +1,429 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { log as defaultLog, type Logger } from "@/server/log";
+import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from "./circuit-breaker";
+import { AggregatorError, type AggregatorErrorKind } from "./errors";
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+import type {
+  Account,
+  AggregatorClient,
+  Credentials,
+  Institution,
+  InstitutionPage,
+  InstitutionQuery,
+  LinkInput,
+  LoginOutcome,
+  LoginRef,
+  LoginStatus,
+  Transaction,
+  TransactionQuery,
+} from "./types";
+import {
+  TRANSACTION_PAGE_LIMIT,
+  wireAccount,
+  wireCustomer,
+  wireError,
+  wireInstitution,
+  wireInstitutionPage,
+  wireLogin,
+  wireLoginOutcome,
+  wireTransactionPage,
+  type WireInstitution,
+  type WireLogin,
+  type WireLoginOutcome,
+} from "./wire";
+
+// The HTTP implementation of AggregatorClient for the wire API in docs/aggregator-api.yaml
+// (the sandbox, or a provider speaking the same API). Every attempt has a timeout; only
+// transient failures are retried, with jittered exponential backoff; writes carry an
+// Idempotency-Key so a retry after a lost answer cannot link twice or answer twice. Logs
+// name the operation, ids, status and timing, never a body.
+
+export interface HttpAggregatorClientOptions {
+  baseUrl: string;
+  clientId?: string | null;
+  clientSecret?: string | null;
+  /** Per attempt. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  breaker?: Partial<BreakerOptions>;
+  /** Sandbox and tests: customers created by link get this webhook URL. */
+  customerWebhookUrl?: string | null;
+  logger?: Logger;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry; tests use it to observe the schedule. */
+  onRetry?: (info: { operation: string; attempt: number; delayMs: number; error: AggregatorError }) => void;
+}
+
+interface Call<T> {
+  operation: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  institutionId: string | null;
+  loginId?: string | null;
+  schema: z.ZodType<T> | null;
+  /** Values that must never reach an error or a log (credentials, answers). */
+  secrets?: readonly string[];
+  /** HTTP statuses that count as success without a body (e.g. 404 on remove). */
+  okStatuses?: number[];
+}
+
+const customerEnvelope = z.object({ customer: wireCustomer });
+const institutionEnvelope = z.object({ institution: wireInstitution });
+const loginEnvelope = z.object({ login: wireLogin });
+const accountsEnvelope = z.object({ accounts: z.array(wireAccount) });
+
+const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
+/** Wire amounts are decimal dollars with at most two decimals. */
+export const toCents = (amount: number) => Math.round(amount * 100);
+
+function toInstitution(w: WireInstitution): Institution {
+  return {
+    id: w.id,
+    name: w.name,
+    variant: w.variant === "business" ? "BUSINESS" : "PERSONAL",
+    loginUrl: w.loginUrl,
+    homeUrl: w.homeUrl ?? null,
+    status: w.status,
+    sandboxSiteUrl: w.sandboxSiteUrl ?? null,
+  };
+}
+
+function toLoginStatus(w: WireLogin): LoginStatus {
+  return {
+    loginId: w.id,
+    customerId: w.customerId,
+    institutionId: w.institutionId,
+    statusCode: w.aggregationStatusCode,
+    aggregating: w.aggregating,
+    lastSuccessAt: toDate(w.lastSuccessAt),
+    lastAttemptAt: toDate(w.lastAttemptAt),
+  };
+}
+
+function toOutcome(w: WireLoginOutcome): LoginOutcome {
+  const login = toLoginStatus(w.login);
+  if (w.status === "ok") return { kind: "ok", login };
+  const q = w.mfa.question;
+  return {
+    kind: "mfa",
+    login,
+    challenge: {
+      session: w.mfa.session,
+      question: q.type === "choice" ? { id: q.id, kind: "choice", text: q.text, choices: q.choices } : { id: q.id, kind: "text", text: q.text },
+      expiresAt: new Date(w.mfa.expiresAt),
+      statusCode: w.code,
+    },
+  };
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class HttpAggregatorClient implements AggregatorClient {
+  readonly breakers: CircuitBreakers;
+  private readonly baseUrl: string;
+  private readonly retry: RetryPolicy;
+  private readonly log: Logger;
+
+  constructor(private readonly options: HttpAggregatorClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.breakers = new CircuitBreakers({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker });
+    this.log = (options.logger ?? defaultLog).child({ component: "aggregator-client" });
+  }
+
+  async searchInstitutions(query: InstitutionQuery = {}): Promise<InstitutionPage> {
+    const page = await this.call({
+      operation: "searchInstitutions",
+      method: "GET",
+      path: "/v1/institutions",
+      query: {
+        search: query.text,
+        variant: query.variant?.toLowerCase(),
+        offset: query.offset,
+        limit: query.limit,
+      },
+      institutionId: null,
+      schema: wireInstitutionPage,
+    });
+    return { ...page, institutions: page.institutions.map(toInstitution) };
+  }
+
+  async getInstitution(institutionId: string): Promise<Institution> {
+    const { institution } = await this.call({
+      operation: "getInstitution",
+      method: "GET",
+      path: `/v1/institutions/${encodeURIComponent(institutionId)}`,
+      institutionId: null,
+      schema: institutionEnvelope,
+    });
+    return toInstitution(institution);
+  }
+
+  async link(input: LinkInput): Promise<LoginOutcome> {
+    const { customer } = await this.call({
+      operation: "createCustomer",
+      method: "POST",
+      path: "/v1/customers",
+      body: {
+        externalId: input.organizationId,
+        name: input.organizationName,
+        ...(this.options.customerWebhookUrl !== undefined ? { webhookUrl: this.options.customerWebhookUrl } : {}),
+      },
+      institutionId: null,
+      schema: customerEnvelope,
+    });
+    const outcome = await this.call({
+      operation: "link",
+      method: "POST",
+      path: `/v1/customers/${encodeURIComponent(customer.id)}/institution-logins`,
+      body: { institutionId: input.institutionId, credentials: input.credentials },
+      institutionId: input.institutionId,
+      schema: wireLoginOutcome,
+      secrets: secretsOf(input.credentials),
+    });
+    return toOutcome(outcome);
+  }
+
+  async answerMfa(login: LoginRef, session: string, answer: string): Promise<LoginOutcome> {
+    const outcome = await this.call({
+      operation: "answerMfa",
+      method: "POST",
+      path: `${loginPath(login)}/mfa`,
+      body: { session, answer },
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: wireLoginOutcome,
+      secrets: [answer, session],
+    });
+    return toOutcome(outcome);
+  }
+
+  async listAccounts(login: LoginRef): Promise<Account[]> {
+    const { accounts } = await this.call({
+      operation: "listAccounts",
+      method: "GET",
+      path: `${loginPath(login)}/accounts`,
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: accountsEnvelope,
+    });
+    return accounts.map((a) => ({
+      id: a.id,
+      loginId: a.loginId,
+      institutionId: a.institutionId,
+      name: a.name,
+      kind: a.type === "creditCard" ? "credit_card" : a.type,
+      mask: a.mask,
+      balanceCents: a.balance === null ? null : toCents(a.balance),
+      currency: a.currency,
+      statusCode: a.aggregationStatusCode,
+      lastSuccessAt: toDate(a.lastSuccessAt),
+      lastAttemptAt: toDate(a.lastAttemptAt),
+    }));
+  }
+
+  async refresh(login: LoginRef): Promise<LoginOutcome> {
+    const outcome = await this.call({
+      operation: "refresh",
+      method: "POST",
+      path: `${loginPath(login)}/refresh`,
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: wireLoginOutcome,
+    });
+    return toOutcome(outcome);
+  }
+
+  async getLoginStatus(login: LoginRef): Promise<LoginStatus> {
+    const { login: wire } = await this.call({
+      operation: "getLoginStatus",
+      method: "GET",
+      path: loginPath(login),
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: loginEnvelope,
+    });
+    return toLoginStatus(wire);
+  }
+
+  async getTransactions(query: TransactionQuery): Promise<Transaction[]> {
+    const out: Transaction[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.call({
+        operation: "getTransactions",
+        method: "GET",
+        path: `${loginPath(query)}/accounts/${encodeURIComponent(query.accountId)}/transactions`,
+        query: { fromDate: query.from, toDate: query.to, offset, limit: TRANSACTION_PAGE_LIMIT },
+        institutionId: query.institutionId,
+        loginId: query.loginId,
+        schema: wireTransactionPage,
+      });
+      for (const t of page.transactions) {
+        out.push({
+          id: t.id,
+          accountId: t.accountId,
+          amountCents: toCents(t.amount),
+          postedDate: t.postedDate,
+          transactionDate: t.transactionDate,
+          description: t.description,
+          checkNumber: t.checkNumber,
+          pending: t.status === "pending",
+          pendingTransactionId: t.pendingTransactionId,
+          category: t.category,
+        });
+      }
+      if (!page.hasMore || page.transactions.length === 0) return out;
+      offset += page.transactions.length;
+    }
+  }
+
+  async updateLogin(login: LoginRef, credentials: Credentials): Promise<LoginOutcome> {
+    const outcome = await this.call({
+      operation: "updateLogin",
+      method: "PUT",
+      path: loginPath(login),
+      body: { credentials },
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: wireLoginOutcome,
+      secrets: secretsOf(credentials),
+    });
+    return toOutcome(outcome);
+  }
+
+  async remove(login: LoginRef): Promise<void> {
+    await this.call({
+      operation: "remove",
+      method: "DELETE",
+      path: loginPath(login),
+      institutionId: login.institutionId,
+      loginId: login.loginId,
+      schema: null,
+      okStatuses: [404],
+    });
+  }
+
+  private async call<T>(c: Call<T>): Promise<T> {
+    const breakerKey = c.institutionId ?? "catalog";
+    const idempotencyKey = c.method === "GET" ? null : randomUUID();
+    const url = new URL(this.baseUrl + c.path);
+    for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ids = { operation: c.operation, institutionId: c.institutionId, loginId: c.loginId ?? null };
+
+    for (let attempt = 1; ; attempt++) {
+      const permit = this.breakers.tryAcquire(breakerKey);
+      if (!permit.ok) {
+        this.log.warn({ ...ids, attempt }, "aggregator call refused: circuit open");
+        throw new AggregatorError({ kind: "circuit-open", ...ids, attempts: attempt - 1, retryAfterMs: permit.retryInMs });
+      }
+      const started = performance.now();
+      const result = await this.attempt(c, url, idempotencyKey, attempt);
+      const ms = Math.round(performance.now() - started);
+      if (result.ok) {
+        this.breakers.success(breakerKey);
+        this.log.debug({ ...ids, attempt, ms, httpStatus: result.httpStatus }, "aggregator call ok");
+        return result.value;
+      }
+      const error = result.error;
+      if (error.retryable && error.kind !== "rate-limited") this.breakers.failure(breakerKey);
+      else this.breakers.success(breakerKey);
+      const fields = { ...ids, attempt, ms, kind: error.kind, code: error.code, httpStatus: error.httpStatus };
+      if (!error.retryable || attempt >= this.retry.maxAttempts) {
+        this.log.info(fields, "aggregator call failed");
+        throw error;
+      }
+      const slow = error.code !== null && error.code >= 900 && error.code <= 907;
+      const delayMs = Math.max(backoffDelay(attempt, this.retry, { slow, random: this.options.random }), error.retryAfterMs ?? 0);
+      this.log.warn({ ...fields, retryInMs: delayMs }, "aggregator call failed; retrying");
+      this.options.onRetry?.({ operation: c.operation, attempt, delayMs, error });
+      await (this.options.sleep ?? defaultSleep)(delayMs);
+    }
+  }
+
+  private async attempt<T>(
+    c: Call<T>,
+    url: URL,
+    idempotencyKey: string | null,
+    attempt: number,
+  ): Promise<{ ok: true; value: T; httpStatus: number } | { ok: false; error: AggregatorError }> {
+    const fail = (kind: AggregatorErrorKind, extra: Partial<ConstructorParameters<typeof AggregatorError>[0]> = {}) => ({
+      ok: false as const,
+      error: new AggregatorError({
+        kind,
+        operation: c.operation,
+        institutionId: c.institutionId,
+        loginId: c.loginId ?? null,
+        attempts: attempt,
+        secrets: c.secrets,
+        ...extra,
+      }),
+    });
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (c.body !== undefined) headers["content-type"] = "application/json";
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+    if (this.options.clientId && this.options.clientSecret) {
+      headers.authorization = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString("base64")}`;
+    }
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method: c.method,
+        headers,
+        body: c.body === undefined ? undefined : JSON.stringify(c.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const name = err instanceof Error ? err.name : "";
+      return fail(name === "TimeoutError" || name === "AbortError" ? "timeout" : "network");
+    }
+
+    if (res.ok || c.okStatuses?.includes(res.status)) {
+      if (!c.schema) return { ok: true, value: undefined as T, httpStatus: res.status };
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return fail("invalid-response", { httpStatus: res.status });
+      }
+      const parsed = c.schema.safeParse(json);
+      if (!parsed.success) return fail("invalid-response", { httpStatus: res.status });
+      return { ok: true, value: parsed.data, httpStatus: res.status };
+    }
+
+    let body: z.infer<typeof wireError> | null = null;
+    try {
+      const parsed = wireError.safeParse(JSON.parse(text));
+      if (parsed.success) body = parsed.data;
+    } catch {
+      // not JSON: a proxy's error page
+    }
+    const providerMessage = body?.error.message ?? null;
+    const code = body?.error.code ?? null;
+    if (code !== null) return fail("status", { code, httpStatus: res.status, providerMessage });
+    if (res.status === 429) {
+      const retryAfter = Number(res.headers.get("retry-after"));
+      return fail("rate-limited", {
+        httpStatus: 429,
+        providerMessage,
+        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
+      });
+    }
+    if (res.status === 404) return fail("not-found", { httpStatus: 404, providerMessage });
+    return fail("http", { httpStatus: res.status, providerMessage });
+  }
+}
+
+function loginPath(login: { loginId: string }) {
+  return `/v1/institution-logins/${encodeURIComponent(login.loginId)}`;
+}
+
+function secretsOf(credentials: Credentials): string[] {
+  return [credentials.password, credentials.username];
+}
