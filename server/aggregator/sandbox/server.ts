@@ -59,7 +59,7 @@ function route(method: string, path: string, handler: Route["handler"]): Route {
   return { method, pattern, name: `${method} ${path}`, handler };
 }
 
-const isLoopback = (address: string | undefined) =>
+export const isLoopback = (address: string | undefined) =>
   !!address && (address.startsWith("127.") || address === "::1" || address.startsWith("::ffff:127."));
 
 function readBody(req: IncomingMessage): Promise<string> {
