@@ -4,6 +4,8 @@ export interface NormalizedDescription {
   tokens: string[];
   /** Sorted character-bigram codes of the joined tokens. */
   bigrams: Uint32Array;
+  /** Numbers in the text, leading zeros dropped: dates like "3/14" apart from references and store numbers. */
+  numbers: { dates: Set<string>; others: Set<string> };
 }
 
 // Card processors and bank wording put in front of the merchant: "SQ *", "TST*", "POS DEBIT", "PURCHASE AUTHORIZED ON 03/14".
@@ -34,7 +36,7 @@ export function normalizeDescription(description: string): NormalizedDescription
   const hit = cache.get(description);
   if (hit) return hit;
   const tokens = merchantTokens(description);
-  const normalized = { tokens, bigrams: bigramCodes(tokens.join("")) };
+  const normalized = { tokens, bigrams: bigramCodes(tokens.join("")), numbers: numbersIn(description) };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(description, normalized);
   return normalized;
@@ -54,6 +56,31 @@ export function merchantTokens(description: string): string[] {
   // A trailing state ("SPRINGFIELD IL") is location, not merchant; keep it when it is most of the text.
   if (words.length >= 3 && US_STATES.has(words[words.length - 1]!)) words.pop();
   return words;
+}
+
+function numbersIn(description: string): NormalizedDescription["numbers"] {
+  const dates = new Set<string>();
+  const others = new Set<string>();
+  for (const found of description.matchAll(/\d+(?:[/-]\d+)*/g)) {
+    const text = found[0].split(/[/-]/).map((part) => part.replace(/^0+(?=\d)/, "")).join("/");
+    if (/^\d{1,2}\/\d{1,2}(\/\d{2,4})?$/.test(text)) dates.add(text);
+    else others.add(text);
+  }
+  return { dates, others };
+}
+
+/**
+ * True when both descriptions carry numbers of the same sort and share none: two deposits "REF 7233…" and
+ * "REF 1114…", or "AUTHORIZED ON 03/29" against "03/30". Banks keep these across links; a missing number says nothing.
+ */
+export function numbersDisagree(a: NormalizedDescription, b: NormalizedDescription): boolean {
+  return disjoint(a.numbers.dates, b.numbers.dates) || disjoint(a.numbers.others, b.numbers.others);
+}
+
+function disjoint(a: Set<string>, b: Set<string>): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  for (const value of a) if (b.has(value)) return false;
+  return true;
 }
 
 function bigramCodes(text: string): Uint32Array {
@@ -87,7 +114,10 @@ function sameWord(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
-/** Shared words over the shorter description's words: 1 when one is the other plus a city or suffix. */
+/**
+ * Shared words over the shorter description's words: 1 when one is the other plus a city or suffix.
+ * Extra words in front ("MOBILE DEPOSIT" against "DEPOSIT") qualify the merchant, so they count against.
+ */
 function overlapCoefficient(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
@@ -100,13 +130,20 @@ function overlapCoefficient(a: string[], b: string[]): number {
       shared++;
     }
   }
-  return shared / shorter.length;
+  const leadingExtra = Math.max(0, used.indexOf(true));
+  return shared / (shorter.length + leadingExtra);
 }
 
 /** 0..1 similarity of two descriptions after normalization. */
 export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription): number {
   if (a === b) return 1;
   const dice = diceCoefficient(a.bigrams, b.bigrams);
-  const overlap = overlapCoefficient(a.tokens, b.tokens);
-  return Math.max(dice, 0.6 * overlap + 0.4 * dice);
+  // One shared word says little when it is all one side has ("DEPOSIT" inside "MOBILE DEPOSIT").
+  const overlapWeight = 0.6 * Math.min(1, Math.min(a.tokens.length, b.tokens.length) / 2);
+  return Math.max(dice, overlapWeight * overlapCoefficient(a.tokens, b.tokens) + (1 - overlapWeight) * dice);
+}
+
+/** The first two merchant words, enough to tell one merchant's visits from another's. */
+export function merchantKey(description: NormalizedDescription): string {
+  return description.tokens.slice(0, 2).join(" ");
 }

@@ -1,7 +1,7 @@
 /**
  * The numbers behind the fuzzy score, in one place. The score is a naive-Bayes log-odds: a prior plus one
  * log likelihood ratio per signal, turned into 0..1 with the logistic function. docs/dedup.md explains each
- * value; server/dedup/eval measures them (tuned on seed 1, reported on a held-out seed).
+ * value; server/dedup/eval measures them (tuned on one seed, reported on a held-out seed).
  */
 export const MODEL = {
   /** Log-odds before any signal is read, for a pair in the same account with a candidate amount. */
@@ -13,36 +13,74 @@ export const MODEL = {
   maxCandidatesPerRow: 12,
 
   /**
-   * How far a re-link or a posting moves a date, as P(distance = d | same transaction). Index = days apart.
-   * Most rows keep their date; card purchases move 1–3 days; holds and weekends push a few further.
+   * P(|incoming date − existing date| = d | same transaction), index = d, before the batch has taught us
+   * anything. Most rows keep their date; card purchases move 1–3 days; holds and weekends push a few further.
    */
   shiftProbability: [0.5, 0.2, 0.12, 0.08, 0.04, 0.025, 0.015, 0.01, 0.006, 0.004, 0.003],
+  /**
+   * The batch's own date offsets, read from unambiguous pairs, replace the prior above as they accumulate:
+   * a re-link that dates by posting day instead of purchase day moves every card row forward, never back.
+   * The prior counts as this many observed pairs.
+   */
+  offsetPriorWeight: 20,
+  /** Learned offsets never fall below this share of the prior. */
+  offsetFloor: 0.5,
+  /** Pairs taught from: confident, and the only candidate of both rows. */
+  anchorMinScore: 0.9,
 
   /** A same-amount row is expected at least this rarely (per day), so one row in a short history is not "impossible". */
   minAmountRatePerDay: 1 / 365,
   /** Rates are measured over at least this many days, so a new account's first week does not look busy. */
   minRateSpanDays: 30,
+  /** An amount is on a schedule when at least this many gaps between its transactions are known… */
+  minGapsForPeriod: 4,
+  /** …this share of them lie within two days of the most common gap… */
+  minRegularity: 0.6,
+  /** …and that gap is at least a week (daily coffee is not a schedule). */
+  minPeriodDays: 6,
+  /** Both descriptions carry reference numbers (or dates) and none agree. */
+  numbersDisagreeLogOdds: -3.5,
 
   /** Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]. */
   description: { pivot: 0.6, slope: 8, min: -4, max: 2 },
+
+  /**
+   * A register row imported while pending, met again posted: P(posted date − pending date = d), d from −1.
+   * Depends on whether the feed dates by purchase or posting day, so it is wider than a single convention.
+   */
+  postingLagProbability: new Map<number, number>([
+    [-1, 0.02], [0, 0.3], [1, 0.3], [2, 0.17], [3, 0.1], [4, 0.05], [5, 0.03], [6, 0.015], [7, 0.01], [8, 0.005], [9, 0.005], [10, 0.005],
+  ]),
 
   /** A posted row whose amount grew over a pending row's (tip): allowed growth and its evidence. */
   tip: {
     maxIncreaseRatio: 0.35,
     minDescriptionSimilarity: 0.5,
-    /** Log-odds of "changed by a tip" against "a different visit" before the date is read. */
-    amountLogOdds: -0.5,
-    /** P(posted date − pending date = d), d from −1 to 6. */
-    lagProbability: new Map<number, number>([
-      [-1, 0.03], [0, 0.2], [1, 0.35], [2, 0.22], [3, 0.11], [4, 0.05], [5, 0.025], [6, 0.015],
-    ]),
-    /** Density of an unrelated same-merchant posting at a given lag, the alternative explanation. */
-    coincidenceLogDensity: Math.log(0.12),
+    /** Log-odds of "changed by a tip" against "a different visit" before the date and the merchant's frequency are read. */
+    amountLogOdds: -1,
+    /** Share of a merchant's other visits whose amount would also fall inside the tip band. */
+    bandShare: 0.4,
   },
+
+  /**
+   * A check the bank shows ("CHECK 1043") against a register entry typed by hand before it cleared (no bank id,
+   * no check number, the payee as description): P(bank date − register date = d). The bank's wording says
+   * nothing about the payee, so the description neither helps nor hurts.
+   */
+  checkClearing: { fromDays: -3, toDays: 30, peakFrom: 2, peakTo: 14, peak: 0.058, shoulder: 0.012, tail: 0.004 },
+
+  /** A check against a hand-entered entry: the entry's wording (a payee) may differ from the bank's ("CHECK 1043") at this cost at most. */
+  checkClearingMinDescriptionLogOdds: -1,
 
   /** Same check number but different amounts: most likely a typo in a hand-entered register entry. */
   checkAmountMismatchLogOdds: 0.6,
   checkWindowDays: 120,
+
+  /**
+   * Added to every flaggable pair in the assignment, so two plausible pairs beat one strong pair and an
+   * orphan: identical coffees whose dates moved should all find a register entry.
+   */
+  pairBonus: 2,
 
   /** Probability thresholds of the tiers. */
   duplicateThreshold: 0.9,
@@ -54,3 +92,11 @@ export function logistic(logOdds: number): number {
 }
 
 export const possibleLogOdds = Math.log(MODEL.possibleThreshold / (1 - MODEL.possibleThreshold));
+
+export function checkClearingProbability(offset: number): number {
+  const { fromDays, toDays, peakFrom, peakTo, peak, shoulder, tail } = MODEL.checkClearing;
+  if (offset < fromDays || offset > toDays) return 0;
+  if (offset >= peakFrom && offset <= peakTo) return peak;
+  if (offset < peakFrom || offset <= peakTo + 7) return shoulder;
+  return tail;
+}
