@@ -2,6 +2,7 @@ import { matchTransactions } from "../match-transactions";
 import { addCounts, emptyCounts, scoreScenario, type Counts } from "./metrics";
 import { actualBudget, fireflyIii, gnuCash, type Decision, type Matcher } from "./peers";
 import { Random } from "./random";
+import { buildSandboxScenario } from "./sandbox-scenarios";
 import { buildScenario, CHANGE_KINDS, type ChangeKind, type Scenario } from "./scenarios";
 
 export interface MethodResult {
@@ -9,6 +10,7 @@ export interface MethodResult {
   name: string;
   overall: Counts;
   bySlice: Map<ChangeKind, Counts>;
+  bySource: Map<Scenario["source"], Counts>;
   byTier: Map<"duplicate" | "possible", { predicted: number; correct: number }>;
   repeatGroups: { total: number; exact: number };
   /** Rows whose decision changed when both lists were shuffled. */
@@ -19,11 +21,14 @@ export interface MethodResult {
 
 export interface Evaluation {
   seed: number;
-  scenarios: { total: number; relink: number; refresh: number; existingRows: number; incomingRows: number; byProfile: Record<string, number> };
+  scenarios: { total: number; fromSandbox: number; relink: number; refresh: number; existingRows: number; incomingRows: number; byProfile: Record<string, number> };
   methods: MethodResult[];
 }
 
 export const OURS = "ours";
+
+/** The model's numbers were tuned on seeds 1 and 2; reported figures come from this seed, never looked at while tuning. */
+export const HELD_OUT_SEED = 20260517;
 
 export const METHODS: { key: string; name: string; run: Matcher }[] = [
   {
@@ -39,7 +44,9 @@ export const METHODS: { key: string; name: string; run: Matcher }[] = [
 
 export function runEvaluation({ seed, scenarioCount }: { seed: number; scenarioCount: number }): Evaluation {
   const scenarios: Scenario[] = [];
-  for (let index = 0; index < scenarioCount; index++) scenarios.push(buildScenario(seed, index));
+  for (let index = 0; index < scenarioCount; index++) {
+    scenarios.push(index % 4 === 3 ? buildSandboxScenario(seed, index) : buildScenario(seed, index));
+  }
 
   const methods = METHODS.map((method) => evaluateMethod(method, scenarios, seed));
   const byProfile: Record<string, number> = {};
@@ -48,6 +55,7 @@ export function runEvaluation({ seed, scenarioCount }: { seed: number; scenarioC
     seed,
     scenarios: {
       total: scenarios.length,
+      fromSandbox: scenarios.filter((scenario) => scenario.source === "sandbox").length,
       relink: scenarios.filter((scenario) => scenario.kind === "relink").length,
       refresh: scenarios.filter((scenario) => scenario.kind === "refresh").length,
       existingRows: scenarios.reduce((sum, scenario) => sum + scenario.existing.length, 0),
@@ -64,6 +72,10 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
     name: method.name,
     overall: emptyCounts(),
     bySlice: new Map(CHANGE_KINDS.map((kind) => [kind, emptyCounts()])),
+    bySource: new Map([
+      ["model", emptyCounts()],
+      ["sandbox", emptyCounts()],
+    ]),
     byTier: new Map([
       ["duplicate", { predicted: 0, correct: 0 }],
       ["possible", { predicted: 0, correct: 0 }],
@@ -81,6 +93,7 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
     result.milliseconds += performance.now() - started;
     const score = scoreScenario(scenario, decisions);
     addCounts(result.overall, score.overall);
+    addCounts(result.bySource.get(scenario.source)!, score.overall);
     for (const [kind, counts] of score.bySlice) addCounts(result.bySlice.get(kind)!, counts);
     for (const [tier, counts] of score.byTier) {
       const into = result.byTier.get(tier)!;

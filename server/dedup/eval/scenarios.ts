@@ -36,6 +36,8 @@ export interface IncomingLabel {
 
 export interface Scenario {
   name: string;
+  /** Our model of re-links, or the product's sandbox aggregator linked twice. */
+  source: "model" | "sandbox";
   kind: "relink" | "refresh";
   profile: AccountProfile;
   existing: ExistingTransaction[];
@@ -79,6 +81,7 @@ export function buildScenario(seed: number, index: number): Scenario {
   const labels = labelIncoming(incomingDrafts.rows, drafts, incomingDrafts.windowStart, kind);
   return {
     name,
+    source: "model",
     kind,
     profile,
     existing: drafts.map((draft) => draft.row),
@@ -250,36 +253,69 @@ function bankOrder(rows: IncomingDraft[]): IncomingDraft[] {
   return rows.reverse();
 }
 
+/** What the labels need to know about the real transaction behind a row. */
+export interface RowTraits {
+  realId: string;
+  merchant: string;
+  amountCents: number;
+  recurring: boolean;
+  check: boolean;
+  /** Same merchant, amount and day as another real transaction. */
+  repeatGroup: string | null;
+}
+
+export interface TracedRow<Row> {
+  row: Row;
+  traits: RowTraits;
+}
+
+function traitsOf(real: RealTransaction): RowTraits {
+  return {
+    realId: real.realId,
+    merchant: real.merchant.key,
+    amountCents: real.amountCents,
+    recurring: real.merchant.recurring,
+    check: real.merchant.channel === "check",
+    repeatGroup: real.repeatGroup,
+  };
+}
+
 function labelIncoming(rows: IncomingDraft[], existing: ExistingDraft[], windowStart: number, kind: Scenario["kind"]): Map<string, IncomingLabel> {
-  const byReal = new Map<string, ExistingDraft[]>();
-  for (const draft of existing) {
-    const list = byReal.get(draft.real.realId) ?? [];
-    list.push(draft);
-    byReal.set(draft.real.realId, list);
-  }
+  return labelRows(
+    rows.map(({ row, real }) => ({ row, traits: traitsOf(real) })),
+    existing.map(({ row, real }) => ({ row, traits: traitsOf(real) })),
+    kind === "relink" ? windowStart : null,
+  );
+}
+
+/** Labels every incoming row: the real transaction it is, whether the register knows it, and what changed. */
+export function labelRows(
+  rows: TracedRow<IncomingTransaction>[],
+  existing: TracedRow<ExistingTransaction>[],
+  truncatedFrom: number | null,
+): Map<string, IncomingLabel> {
+  const byReal = new Map<string, ExistingTransaction[]>();
+  for (const { row, traits } of existing) byReal.set(traits.realId, [...(byReal.get(traits.realId) ?? []), row]);
   const nearby = nearbyIndex(existing);
   const labels = new Map<string, IncomingLabel>();
-  for (const { row, real } of rows) {
+  for (const { row, traits } of rows) {
     const kinds = new Set<ChangeKind>();
-    const counterparts = byReal.get(real.realId) ?? [];
+    const counterparts = byReal.get(traits.realId) ?? [];
     const rowDay = dayNumber(row.date)!;
-    if (real.repeatGroup) kinds.add("identical-repeat");
-    if (real.merchant.recurring) kinds.add("recurring");
-    if (real.merchant.channel === "check") kinds.add("check-number");
-    if (kind === "relink" && rowDay < windowStart + TRUNCATION_EDGE_DAYS) kinds.add("truncated-window");
-    if (counterparts.length > 0) {
-      addChangeKinds(kinds, row, counterparts);
-    } else {
-      kinds.add(nearby(real, rowDay) ? "new-lookalike" : "new-other");
-    }
-    labels.set(row.id, { realId: real.realId, positive: counterparts.length > 0, kinds, repeatGroup: real.repeatGroup });
+    if (traits.repeatGroup) kinds.add("identical-repeat");
+    if (traits.recurring) kinds.add("recurring");
+    if (traits.check) kinds.add("check-number");
+    if (truncatedFrom !== null && rowDay < truncatedFrom + TRUNCATION_EDGE_DAYS) kinds.add("truncated-window");
+    if (counterparts.length > 0) addChangeKinds(kinds, row, counterparts);
+    else kinds.add(nearby(traits, rowDay) ? "new-lookalike" : "new-other");
+    labels.set(row.id, { realId: traits.realId, positive: counterparts.length > 0, kinds, repeatGroup: traits.repeatGroup });
   }
   return labels;
 }
 
-function addChangeKinds(kinds: Set<ChangeKind>, row: IncomingTransaction, counterparts: ExistingDraft[]): void {
-  const primary = counterparts.find((draft) => draft.row.kind === "register") ?? counterparts[0]!;
-  const ids = new Set(counterparts.flatMap((draft) => draft.row.providerIds));
+function addChangeKinds(kinds: Set<ChangeKind>, row: IncomingTransaction, counterparts: ExistingTransaction[]): void {
+  const primary = { row: counterparts.find((existing) => existing.kind === "register") ?? counterparts[0]! };
+  const ids = new Set(counterparts.flatMap((existing) => existing.providerIds));
   const byId = row.providerId !== null && ids.has(row.providerId);
   const byPendingLink = !byId && row.pendingProviderId != null && ids.has(row.pendingProviderId);
   if (byId) kinds.add("same-provider-id");
@@ -296,10 +332,8 @@ function addChangeKinds(kinds: Set<ChangeKind>, row: IncomingTransaction, counte
 }
 
 /** Whether a genuinely new transaction resembles a register row: same merchant or same amount within 10 days. */
-function nearbyIndex(existing: ExistingDraft[]): (real: RealTransaction, day: number) => boolean {
-  const days = existing.map((draft) => ({ day: dayNumber(draft.row.date)!, merchant: draft.real.merchant.key, amount: draft.row.amountCents }));
-  return (real, day) =>
-    days.some(
-      (entry) => Math.abs(entry.day - day) <= TRUNCATION_EDGE_DAYS && (entry.merchant === real.merchant.key || entry.amount === real.amountCents),
-    );
+function nearbyIndex(existing: TracedRow<ExistingTransaction>[]): (traits: RowTraits, day: number) => boolean {
+  const days = existing.map(({ row, traits }) => ({ day: dayNumber(row.date)!, merchant: traits.merchant, amount: row.amountCents }));
+  return (traits, day) =>
+    days.some((entry) => Math.abs(entry.day - day) <= TRUNCATION_EDGE_DAYS && (entry.merchant === traits.merchant || entry.amount === traits.amountCents));
 }
