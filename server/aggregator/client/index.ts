@@ -35,7 +35,7 @@ export interface AggregatorConfig extends HttpAggregatorClientOptions {
   provider: "http";
 }
 
-export function aggregatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AggregatorConfig {
+export function aggregatorConfigFromEnv(env: Record<string, string | undefined> = process.env): AggregatorConfig {
   const e = envSchema.parse(env);
   return {
     provider: e.AGGREGATOR_PROVIDER,

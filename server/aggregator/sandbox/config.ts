@@ -41,7 +41,7 @@ export interface SandboxConfig {
   faults: FaultSettings;
 }
 
-export function sandboxConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+export function sandboxConfigFromEnv(env: Record<string, string | undefined> = process.env): SandboxConfig {
   const e = schema.parse(env);
   const appUrl = e.APP_URL?.replace(/\/+$/, "");
   return {

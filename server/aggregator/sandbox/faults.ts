@@ -59,7 +59,7 @@ export interface FaultDecision {
   ruleId: string | null;
 }
 
-export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultSettings {
+export function faultsFromEnv(env: Record<string, string | undefined>): FaultSettings {
   const num = (name: string) => (env[name] ? Number(env[name]) : undefined);
   return faultSettings.parse({
     latencyMs: num("SANDBOX_LATENCY_MS"),
