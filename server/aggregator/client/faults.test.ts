@@ -149,7 +149,8 @@ describe("aggregator client under faults", () => {
   it("waits out a rate limit as the sandbox asks", async () => {
     const ref = await linkedDemo();
     const { customerId } = await testClient().client.getLoginStatus(ref);
-    await admin("PUT", "/admin/rate-limits", { customerId, perSecond: 2, burst: 2 });
+    // Slow refill, so even a slow machine uses up the burst before a token comes back.
+    await admin("PUT", "/admin/rate-limits", { customerId, perSecond: 0.5, burst: 2 });
     try {
       const rec = recorder();
       const { client } = testClient({ retry: { maxAttempts: 3, baseDelayMs: 5 }, onRetry: rec.onRetry });
