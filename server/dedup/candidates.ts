@@ -18,6 +18,8 @@ export interface PreparedExisting {
   checkNumber: string | null;
   /** Position in the canonical order; the assignment breaks ties with it. */
   rank: number;
+  /** First merchant words, read only when the row is near an incoming one. */
+  merchant?: string;
 }
 
 /** Which likelihood model explains the pair. */
@@ -41,6 +43,8 @@ export interface Candidate {
   period: number | null;
   /** Expected visits per day to this merchant, for the tip model. */
   merchantRate: number;
+  /** The latest score, set by each pass of the assignment. */
+  logOdds: number;
 }
 
 interface Span {
@@ -50,12 +54,14 @@ interface Span {
 }
 
 export interface AccountIndex {
-  byProviderId: Map<string, PreparedExisting[]>;
+  /** One row per provider id; `sharedProviderIds` holds the rare ids found on several rows. */
+  byProviderId: Map<string, PreparedExisting>;
+  sharedProviderIds: Map<string, PreparedExisting[]>;
   /** Same-amount rows in date order. */
   byAmount: Map<number, PreparedExisting[]>;
   byCheckNumber: Map<string, PreparedExisting[]>;
   pendingByDay: PreparedExisting[];
-  registerAmounts: Span | null;
+  registerSpan: { first: number; last: number } | null;
   feedAmounts: Span | null;
   feedMerchants: Span | null;
   /** Same-amount rows of the feed in date order, for the gaps between them. */
@@ -85,14 +91,44 @@ export function prepareIncoming(row: IncomingTransaction, inputIndex: number): P
   };
 }
 
-export function prepareExisting(row: ExistingTransaction): PreparedExisting {
-  validCents(row.amountCents, `existing transaction ${row.id}`);
-  return {
-    row,
-    day: validDay(row.date, `existing transaction ${row.id}`),
-    checkNumber: resolveCheckNumber(row.checkNumber, row.description),
-    rank: 0,
-  };
+/** The existing rows that could matter to this batch, prepared, and each account's date span. */
+export interface RelevantExisting {
+  rows: PreparedExisting[];
+  spans: Map<string, { first: number; last: number }>;
+  wantedProviderIds: Set<string>;
+}
+
+/**
+ * Reads every existing row once, but prepares only those some incoming row could meet: an amount the batch
+ * has, a provider id it names, a pending row (tips change amounts), a check number. A busy register holds
+ * 200 000 rows and most of them share nothing with a batch.
+ */
+export function relevantExisting(rows: readonly ExistingTransaction[], incoming: PreparedIncoming[]): RelevantExisting {
+  const accounts = new Set<string>();
+  const amounts = new Set<number>();
+  const wantedProviderIds = new Set<string>();
+  for (const entry of incoming) {
+    accounts.add(entry.row.account);
+    amounts.add(entry.row.amountCents);
+    if (entry.row.providerId) wantedProviderIds.add(entry.row.providerId);
+    if (entry.row.pendingProviderId) wantedProviderIds.add(entry.row.pendingProviderId);
+  }
+  const spans = new Map<string, { first: number; last: number }>();
+  const prepared: PreparedExisting[] = [];
+  for (const row of rows) {
+    if (!accounts.has(row.account)) continue;
+    validCents(row.amountCents, `existing transaction ${row.id}`);
+    const day = validDay(row.date, `existing transaction ${row.id}`);
+    const span = spans.get(row.account);
+    if (!span) spans.set(row.account, { first: day, last: day });
+    else if (day < span.first) span.first = day;
+    else if (day > span.last) span.last = day;
+    const checkNumber = resolveCheckNumber(row.checkNumber, row.description);
+    if (amounts.has(row.amountCents) || row.pending || checkNumber !== null || row.providerIds.some((id) => wantedProviderIds.has(id))) {
+      prepared.push({ row, day, checkNumber, rank: 0 });
+    }
+  }
+  return { rows: prepared, spans, wantedProviderIds };
 }
 
 function validDay(date: string, what: string): number {
@@ -106,17 +142,18 @@ function validCents(cents: number, what: string): void {
 }
 
 /** Existing rows must come in canonical order (account, date, …) so each list below is in date order. */
-export function buildIndexes(existing: PreparedExisting[], incoming: PreparedIncoming[]): Map<string, AccountIndex> {
+export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncoming[]): Map<string, AccountIndex> {
   const indexes = new Map<string, AccountIndex>();
   const indexFor = (account: string): AccountIndex => {
     let index = indexes.get(account);
     if (!index) {
       index = {
         byProviderId: new Map(),
+        sharedProviderIds: new Map(),
         byAmount: new Map(),
         byCheckNumber: new Map(),
         pendingByDay: [],
-        registerAmounts: null,
+        registerSpan: relevant.spans.get(account) ?? null,
         feedAmounts: null,
         feedMerchants: null,
         feedByAmount: new Map(),
@@ -126,13 +163,14 @@ export function buildIndexes(existing: PreparedExisting[], incoming: PreparedInc
     }
     return index;
   };
+  const existing = relevant.rows;
+  let index: AccountIndex | null = null;
   for (const entry of existing) {
-    const index = indexFor(entry.row.account);
-    for (const providerId of entry.row.providerIds) pushTo(index.byProviderId, providerId, entry);
+    if (index === null || entry.row.account !== existing[entry.rank - 1]?.row.account) index = indexFor(entry.row.account);
+    for (const providerId of entry.row.providerIds) if (relevant.wantedProviderIds.has(providerId)) addProviderId(index, providerId, entry);
     pushTo(index.byAmount, entry.row.amountCents, entry);
     if (entry.checkNumber) pushTo(index.byCheckNumber, entry.checkNumber, entry);
     if (entry.row.pending) index.pendingByDay.push(entry);
-    index.registerAmounts = count(index.registerAmounts, entry.day, entry.row.amountCents);
   }
   for (const entry of incoming) {
     const index = indexFor(entry.row.account);
@@ -141,6 +179,26 @@ export function buildIndexes(existing: PreparedExisting[], incoming: PreparedInc
     index.feedMerchants = count(index.feedMerchants, entry.day, merchantKey(entry.description));
   }
   return indexes;
+}
+
+function addProviderId(index: AccountIndex, providerId: string, entry: PreparedExisting): void {
+  const first = index.byProviderId.get(providerId);
+  if (first === undefined) {
+    index.byProviderId.set(providerId, entry);
+    return;
+  }
+  if (first === entry) return;
+  const shared = index.sharedProviderIds.get(providerId);
+  if (!shared) index.sharedProviderIds.set(providerId, [first, entry]);
+  else if (!shared.includes(entry)) shared.push(entry);
+}
+
+/** Every existing row of the account carrying this provider id. */
+export function rowsWithProviderId(index: AccountIndex, providerId: string): PreparedExisting[] {
+  const shared = index.sharedProviderIds.get(providerId);
+  if (shared) return shared;
+  const only = index.byProviderId.get(providerId);
+  return only ? [only] : [];
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -164,7 +222,9 @@ function rate(span: Span | null, key: string | number): number {
 
 /** Expected same-amount rows per day: the register's history or the feed's, whichever is busier. */
 export function amountRate(index: AccountIndex, amountCents: number): number {
-  return Math.max(MODEL.minAmountRatePerDay, rate(index.registerAmounts, amountCents), rate(index.feedAmounts, amountCents));
+  const span = index.registerSpan;
+  const register = span ? (index.byAmount.get(amountCents)?.length ?? 0) / Math.max(MODEL.minRateSpanDays, span.last - span.first + 1) : 0;
+  return Math.max(MODEL.minAmountRatePerDay, register, rate(index.feedAmounts, amountCents));
 }
 
 function patternOf(index: AccountIndex, amountCents: number): AmountPattern {
@@ -179,7 +239,12 @@ function patternOf(index: AccountIndex, amountCents: number): AmountPattern {
       gaps++;
     }
   };
-  countGaps((index.byAmount.get(amountCents) ?? []).map((existing) => existing.day));
+  const register = index.byAmount.get(amountCents) ?? [];
+  for (let at = 1; at < register.length; at++) {
+    const gap = register[at]!.day - register[at - 1]!.day;
+    if (gap <= MAX_GAP_DAYS) gapCounts[gap]! += 1;
+    gaps++;
+  }
   countGaps(index.feedByAmount.get(amountCents) ?? []);
   const pattern = { rate: amountRate(index, amountCents), ...regularPeriod(gapCounts, gaps) };
   index.patterns.set(amountCents, pattern);
@@ -227,10 +292,11 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       coincidence: coincidenceDensity(pattern, offset),
       period: pattern.period,
       merchantRate: model === "tip" ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description))) : 0,
+      logOdds: -Infinity,
     });
   };
   const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
-  for (const existing of nearestByDate(sameAmount, entry.day, claimed)) {
+  for (const existing of nearestByDate(sameAmount, entry, claimed)) {
     if (differentChecks(entry, existing)) continue;
     add(existing, existing.row.pending && !entry.row.pending ? "posting" : "same-amount");
   }
@@ -266,20 +332,34 @@ function grewByTip(pendingCents: number, postedCents: number): boolean {
   return Math.abs(postedCents) - Math.abs(pendingCents) <= Math.abs(pendingCents) * MODEL.tip.maxIncreaseRatio;
 }
 
-/** The unclaimed same-amount rows nearest in date, at most `maxCandidatesPerRow`, within the date window. */
-function nearestByDate(sorted: PreparedExisting[], day: number, claimed: Set<PreparedExisting>): PreparedExisting[] {
-  const found: PreparedExisting[] = [];
+/**
+ * The unclaimed same-amount rows within the date window that deserve a score: rows of the same merchant
+ * first, then the nearest in date, at most `maxCandidatesPerRow`. In a busy account one price may come up
+ * dozens of times around a date; the true row is seldom a stranger's.
+ */
+function nearestByDate(sorted: PreparedExisting[], entry: PreparedIncoming, claimed: Set<PreparedExisting>): PreparedExisting[] {
+  const nearest: PreparedExisting[] = [];
+  const day = entry.day;
   let right = lowerBound(sorted, day);
   let left = right - 1;
   const limit = MODEL.maxDateDistanceDays;
-  while (found.length < MODEL.maxCandidatesPerRow) {
+  while (nearest.length < MODEL.maxRowsScannedPerAmount) {
     const leftGap = left >= 0 ? day - sorted[left]!.day : Infinity;
     const rightGap = right < sorted.length ? sorted[right]!.day - day : Infinity;
     if (Math.min(leftGap, rightGap) > limit) break;
     const next = rightGap <= leftGap ? sorted[right++]! : sorted[left--]!;
-    if (!claimed.has(next)) found.push(next);
+    if (!claimed.has(next)) nearest.push(next);
   }
-  return found;
+  if (nearest.length <= MODEL.maxCandidatesPerRow) return nearest;
+  const merchant = merchantKey(entry.description);
+  const same = nearest.filter((existing) => merchantOf(existing) === merchant);
+  const others = nearest.filter((existing) => merchantOf(existing) !== merchant);
+  return [...same, ...others].slice(0, MODEL.maxCandidatesPerRow);
+}
+
+function merchantOf(existing: PreparedExisting): string {
+  existing.merchant ??= merchantKey(normalizeDescription(existing.row.description));
+  return existing.merchant;
 }
 
 function inDayRange(sorted: PreparedExisting[], fromDay: number, toDay: number): PreparedExisting[] {

@@ -11,13 +11,19 @@ function daysInMonth(year: number, month: number): number {
 
 /** Days since 1970-01-01 for a valid calendar date `YYYY-MM-DD`, or null when it is not one. */
 export function dayNumber(date: string): number | null {
-  const parts = ISO_DATE.exec(date);
-  if (!parts) return null;
-  const year = Number(parts[1]);
-  const month = Number(parts[2]);
-  const day = Number(parts[3]);
+  if (date.length !== 10 || !ISO_DATE.test(date)) return null;
+  const year = digits(date, 0, 4);
+  const month = digits(date, 5, 7);
+  const day = digits(date, 8, 10);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return daysFromCivil(year, month, day);
+}
+
+// Read straight from the character codes: 200 000 dates per match, so no substrings.
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let at = from; at < to; at++) value = value * 10 + text.charCodeAt(at) - 48;
+  return value;
 }
 
 // Howard Hinnant's days_from_civil: exact integer arithmetic, no Date objects, fast enough for 200 000 rows.

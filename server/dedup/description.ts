@@ -138,9 +138,7 @@ function overlapCoefficient(a: string[], b: string[]): number {
 export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription): number {
   if (a === b) return 1;
   const dice = diceCoefficient(a.bigrams, b.bigrams);
-  // One shared word says little when it is all one side has ("DEPOSIT" inside "MOBILE DEPOSIT").
-  const overlapWeight = 0.6 * Math.min(1, Math.min(a.tokens.length, b.tokens.length) / 2);
-  return Math.max(dice, overlapWeight * overlapCoefficient(a.tokens, b.tokens) + (1 - overlapWeight) * dice);
+  return Math.max(dice, 0.6 * overlapCoefficient(a.tokens, b.tokens) + 0.4 * dice);
 }
 
 /** The first two merchant words, enough to tell one merchant's visits from another's. */

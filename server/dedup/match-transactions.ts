@@ -3,8 +3,9 @@ import { assignOneToOne, type Edge } from "./assign";
 import {
   buildIndexes,
   candidatesFor,
-  prepareExisting,
   prepareIncoming,
+  relevantExisting,
+  rowsWithProviderId,
   type AccountIndex,
   type Candidate,
   type PreparedExisting,
@@ -22,14 +23,9 @@ const EXACT_KEYS: Record<ExactKey, { weight: number; score: number }> = {
   "check-number": { weight: 1000, score: 0.99 },
 };
 
-interface Scored {
-  candidate: Candidate;
-  logOdds: number;
-}
-
 interface Assignment {
-  /** Per open row, its scored candidates. */
-  scored: Scored[][];
+  /** Per open row, its candidates, scored by this pass. */
+  scored: Candidate[][];
   /** Per open row, the index into `scored[row]` it was given, or −1. */
   chosen: Int32Array;
 }
@@ -43,13 +39,10 @@ interface Assignment {
  */
 export function matchTransactions(input: MatchInput): MatchResult[] {
   const incoming = input.incoming.map(prepareIncoming).sort(compareIncoming);
-  const accounts = new Set(incoming.map((entry) => entry.row.account));
-  const existing = input.existing
-    .filter((row) => accounts.has(row.account))
-    .map(prepareExisting)
-    .sort(compareExisting);
+  const relevant = relevantExisting(input.existing, incoming);
+  const existing = relevant.rows.sort(compareExisting);
   existing.forEach((entry, rank) => (entry.rank = rank));
-  const indexes = buildIndexes(existing, incoming);
+  const indexes = buildIndexes(relevant, incoming);
 
   const results = new Map<PreparedIncoming, MatchResult>();
   const claimed = new Set<PreparedExisting>();
@@ -104,9 +97,9 @@ function matchExactKeys(
   claimed: Set<PreparedExisting>,
 ): void {
   const edges: Edge[] = [];
-  const pairs = new Map<string, { existing: PreparedExisting; key: ExactKey }>();
+  const pairs = new Map<number, { existing: PreparedExisting; key: ExactKey }>();
   const addEdge = (row: number, existing: PreparedExisting, key: ExactKey) => {
-    const id = `${row}:${existing.rank}`;
+    const id = row * existingCount + existing.rank;
     const current = pairs.get(id);
     if (current && EXACT_KEYS[current.key].weight >= EXACT_KEYS[key].weight) return;
     pairs.set(id, { existing, key });
@@ -115,9 +108,9 @@ function matchExactKeys(
   };
   incoming.forEach((entry, row) => {
     const index = indexes.get(entry.row.account)!;
-    if (entry.row.providerId) for (const match of index.byProviderId.get(entry.row.providerId) ?? []) addEdge(row, match, "provider-id");
+    if (entry.row.providerId) for (const match of rowsWithProviderId(index, entry.row.providerId)) addEdge(row, match, "provider-id");
     if (entry.row.pendingProviderId) {
-      for (const match of index.byProviderId.get(entry.row.pendingProviderId) ?? []) addEdge(row, match, "pending-link");
+      for (const match of rowsWithProviderId(index, entry.row.pendingProviderId)) addEdge(row, match, "pending-link");
     }
     if (entry.checkNumber) {
       for (const match of index.byCheckNumber.get(entry.checkNumber) ?? []) {
@@ -128,7 +121,7 @@ function matchExactKeys(
   assignOneToOne(incoming.length, existingCount, edges).forEach((column, row) => {
     if (column < 0) return;
     const entry = incoming[row]!;
-    const { existing, key } = pairs.get(`${row}:${column}`)!;
+    const { existing, key } = pairs.get(row * existingCount + column)!;
     claimed.add(existing);
     results.set(entry, {
       incomingId: entry.row.id,
@@ -158,35 +151,35 @@ function exactReasons(entry: PreparedIncoming, existing: PreparedExisting, key: 
 }
 
 function assignByScore(candidates: Candidate[][], existingCount: number, offsetsFor: (account: string) => OffsetModel): Assignment {
-  const scored = candidates.map((list) => list.map((candidate) => ({ candidate, logOdds: logOddsOf(candidate, offsetsFor(candidate.incoming.row.account)) })));
   const edges: Edge[] = [];
-  const position = new Map<string, number>();
-  scored.forEach((list, row) =>
-    list.forEach(({ candidate, logOdds }, at) => {
-      if (logOdds < possibleLogOdds) return;
-      edges.push({ row, column: candidate.existing.rank, weight: logOdds + MODEL.pairBonus });
-      position.set(`${row}:${candidate.existing.rank}`, at);
+  const position = new Map<number, number>();
+  candidates.forEach((list, row) =>
+    list.forEach((candidate, at) => {
+      candidate.logOdds = logOddsOf(candidate, offsetsFor(candidate.incoming.row.account));
+      if (candidate.logOdds < possibleLogOdds) return;
+      edges.push({ row, column: candidate.existing.rank, weight: candidate.logOdds + MODEL.pairBonus });
+      position.set(row * existingCount + candidate.existing.rank, at);
     }),
   );
   const columns = assignOneToOne(candidates.length, existingCount, edges);
   const chosen = new Int32Array(candidates.length).fill(-1);
   columns.forEach((column, row) => {
-    if (column >= 0) chosen[row] = position.get(`${row}:${column}`)!;
+    if (column >= 0) chosen[row] = position.get(row * existingCount + column)!;
   });
-  return { scored, chosen };
+  return { scored: candidates, chosen };
 }
 
 /** Offsets of confident pairs that had no rival on either side, per account. */
 function offsetsByAccount({ scored, chosen }: Assignment): Map<string, OffsetModel> {
   const rivals = new Map<PreparedExisting, number>();
-  for (const list of scored) for (const { candidate, logOdds } of list) if (logOdds >= possibleLogOdds) rivals.set(candidate.existing, (rivals.get(candidate.existing) ?? 0) + 1);
+  for (const list of scored) for (const candidate of list) if (candidate.logOdds >= possibleLogOdds) rivals.set(candidate.existing, (rivals.get(candidate.existing) ?? 0) + 1);
   const observed = new Map<string, number[]>();
   scored.forEach((list, row) => {
     const at = chosen[row]!;
     if (at < 0) return;
-    const { candidate, logOdds } = list[at]!;
+    const candidate = list[at]!;
     const flagged = list.filter((entry) => entry.logOdds >= possibleLogOdds).length;
-    if (candidate.model !== "same-amount" || logistic(logOdds) < MODEL.anchorMinScore || flagged !== 1 || rivals.get(candidate.existing) !== 1) return;
+    if (candidate.model !== "same-amount" || logistic(candidate.logOdds) < MODEL.anchorMinScore || flagged !== 1 || rivals.get(candidate.existing) !== 1) return;
     const account = candidate.incoming.row.account;
     const offsets = observed.get(account);
     if (offsets) offsets.push(candidate.offset);
@@ -197,13 +190,13 @@ function offsetsByAccount({ scored, chosen }: Assignment): Map<string, OffsetMod
 
 function addScoredResults(open: PreparedIncoming[], { scored, chosen }: Assignment, indexes: Map<string, AccountIndex>, results: Map<PreparedIncoming, MatchResult>): void {
   const winners = new Map<PreparedExisting, PreparedIncoming>();
-  scored.forEach((list, row) => chosen[row]! >= 0 && winners.set(list[chosen[row]!]!.candidate.existing, open[row]!));
+  scored.forEach((list, row) => chosen[row]! >= 0 && winners.set(list[chosen[row]!]!.existing, open[row]!));
   open.forEach((entry, row) => {
     const list = scored[row]!;
     const at = chosen[row]!;
     if (at >= 0) {
-      const { candidate, logOdds } = list[at]!;
-      const score = logistic(logOdds);
+      const candidate = list[at]!;
+      const score = logistic(candidate.logOdds);
       results.set(entry, {
         incomingId: entry.row.id,
         matchId: candidate.existing.row.id,
@@ -224,19 +217,19 @@ function tierOf(score: number): MatchTier {
 }
 
 /** A row left new still says why: the candidate it lost, or the best one and how far below the bar it was. */
-function newResult(entry: PreparedIncoming, scored: Scored[], winners: Map<PreparedExisting, PreparedIncoming>, index: AccountIndex): MatchResult {
-  const best = [...scored].sort((a, b) => b.logOdds - a.logOdds || a.candidate.existing.rank - b.candidate.existing.rank)[0];
+function newResult(entry: PreparedIncoming, scored: Candidate[], winners: Map<PreparedExisting, PreparedIncoming>, index: AccountIndex): MatchResult {
+  const best = [...scored].sort((a, b) => b.logOdds - a.logOdds || a.existing.rank - b.existing.rank)[0];
   const base = { incomingId: entry.row.id, matchId: null, matchKind: null, tier: "new" as const };
   if (!best || best.logOdds === -Infinity) {
     const reason = index.byAmount.size === 0 ? "no earlier transactions in this account" : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
     return { ...base, score: 0, reasons: [reason] };
   }
   const score = logistic(best.logOdds);
-  const id = best.candidate.existing.row.id;
+  const id = best.existing.row.id;
   if (best.logOdds >= possibleLogOdds) {
-    const winner = winners.get(best.candidate.existing);
+    const winner = winners.get(best.existing);
     const reason = winner ? `its best candidate ${id} (score ${score.toFixed(2)}) is a better match for ${winner.row.id}` : `its best candidate ${id} went to a stronger pairing`;
     return { ...base, score: 0, reasons: [reason] };
   }
-  return { ...base, score, reasons: [`closest candidate ${id} scored ${score.toFixed(2)}, below ${MODEL.possibleThreshold}`, ...reasonsFor(best.candidate)] };
+  return { ...base, score, reasons: [`closest candidate ${id} scored ${score.toFixed(2)}, below ${MODEL.possibleThreshold}`, ...reasonsFor(best)] };
 }

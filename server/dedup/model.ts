@@ -9,8 +9,10 @@ export const MODEL = {
 
   /** Equal amounts are looked for this many days either side. Wider than any re-link shift seen. */
   maxDateDistanceDays: 10,
-  /** At most this many same-amount rows per incoming row are scored, nearest dates first. */
+  /** At most this many same-amount rows per incoming row are scored: the same merchant's first, then the nearest. */
   maxCandidatesPerRow: 12,
+  /** …chosen from at most this many same-amount rows nearest in date. */
+  maxRowsScannedPerAmount: 64,
 
   /**
    * P(|incoming date − existing date| = d | same transaction), index = d, before the batch has taught us
