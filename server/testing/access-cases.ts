@@ -27,6 +27,8 @@ export interface AccessCase {
    * NOT_FOUND and nothing of `home` may change.
    */
   foreignIdsInput?: (world: AccessWorld) => unknown | Promise<unknown>;
+  /** Why the procedure's id fields name nothing an organization owns (e.g. a catalog institution). */
+  idsAreNotOrganizationData?: string;
 }
 
 export type AccessCases = Record<string, AccessCase>;

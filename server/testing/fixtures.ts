@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { HttpAggregatorClient } from "@/server/aggregator/client/http-client";
+import type { AggregatorClient } from "@/server/aggregator/client";
 import type { SessionUser } from "@/server/auth/session";
 import type { Db } from "@/server/db/client";
 import { createInnerContext } from "@/server/trpc/context";
@@ -39,6 +42,14 @@ export async function createOrgWithMembers(db: Db, name = "Test Org"): Promise<O
   return { org, users };
 }
 
-export function callerFor(db: Db, user: SessionUser | null) {
-  return createCaller(createInnerContext({ db, user, ipAddress: "203.0.113.7" }));
+let aggregator: AggregatorClient | undefined;
+
+/** A provider client for the run's sandbox: short timeout, no retries (tests want answers, not patience). */
+export function testAggregator(): AggregatorClient {
+  aggregator ??= new HttpAggregatorClient({ baseUrl: inject("aggregatorUrl"), timeoutMs: 5000, retry: { maxAttempts: 1 } });
+  return aggregator;
+}
+
+export function callerFor(db: Db, user: SessionUser | null, options: { aggregator?: AggregatorClient } = {}) {
+  return createCaller(createInnerContext({ db, user, ipAddress: "203.0.113.7", aggregator: options.aggregator ?? testAggregator() }));
 }

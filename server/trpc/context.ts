@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { getAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import type { SessionUser } from "@/server/auth/session";
 import type { Db } from "@/server/db/client";
 import { log as rootLog, type Logger } from "@/server/log";
@@ -10,6 +11,8 @@ export interface Context {
   ipAddress: string;
   requestId: string;
   log: Logger;
+  /** The provider client; built on first use so procedures that never call it cost nothing. */
+  readonly aggregator: AggregatorClient;
 }
 
 export function createInnerContext(opts: {
@@ -17,6 +20,7 @@ export function createInnerContext(opts: {
   user: SessionUser | null;
   ipAddress?: string;
   requestId?: string;
+  aggregator?: AggregatorClient;
 }): Context {
   const requestId = opts.requestId ?? randomUUID();
   return {
@@ -25,6 +29,9 @@ export function createInnerContext(opts: {
     ipAddress: opts.ipAddress ?? "unknown",
     requestId,
     log: rootLog.child({ requestId, userId: opts.user?.id }),
+    get aggregator() {
+      return opts.aggregator ?? getAggregatorClient();
+    },
   };
 }
 

@@ -1,0 +1,73 @@
+import type { Db } from "@/server/db/client";
+import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
+
+// A connection row of `home` for procedures that take one. Its login id is unknown to the
+// sandbox, so calls that reach the aggregator fail there — after the access check, which
+// is what these cases are about.
+async function homeConnection(w: AccessWorld) {
+  return ensureConnection(w.db, w.home.org.id);
+}
+
+async function ensureConnection(db: Db, organizationId: string) {
+  await db.institution.upsert({
+    where: { id: "sandbox-bank-personal" },
+    create: { id: "sandbox-bank-personal", name: "Sandbox Bank (Personal)", variant: "PERSONAL", loginUrl: "https://personal.sandboxbank.example" },
+    update: {},
+  });
+  const connection = await db.connection.create({
+    data: { organizationId, institutionId: "sandbox-bank-personal", status: "ACTIVE", providerLoginId: `login_access_${Math.random().toString(36).slice(2)}` },
+    select: { id: true },
+  });
+  const account = await db.bankAccount.create({
+    data: { organizationId, connectionId: connection.id, providerAccountId: "acct_access", name: "Checking", kind: "checking", mask: "0001" },
+    select: { id: true },
+  });
+  return { connectionId: connection.id, bankAccountId: account.id };
+}
+
+const withConnection = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
+  homeConnection(w).then(({ connectionId }) => ({ orgSlug: w.home.org.slug, connectionId, ...extra }));
+const foreign = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
+  homeConnection(w).then(({ connectionId }) => ({ orgSlug: w.other.org.slug, connectionId, ...extra }));
+
+const read = { kind: "org", permission: "org.read" } as const;
+const manage = { kind: "org", permission: "connections.manage" } as const;
+const retrieve = { kind: "org", permission: "connections.retrieve" } as const;
+const credentials = { username: "demo", password: "wrong-password-access" };
+
+export const connectionsAccessCases: AccessCases = {
+  "connections.list": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "connections.get": { access: read, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.notices": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "connections.registers": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "connections.searchInstitutions": { access: manage, input: (w) => ({ orgSlug: w.home.org.slug, text: "sandbox" }) },
+  "connections.link": {
+    access: manage,
+    input: (w) => ({ orgSlug: w.home.org.slug, institutionId: "sandbox-bank-personal", credentials }),
+    idsAreNotOrganizationData: "institutionId names an institution of the aggregator's public catalog",
+  },
+  "connections.answerMfa": {
+    access: retrieve,
+    input: (w) => withConnection(w, { answer: "blue" }),
+    foreignIdsInput: (w) => foreign(w, { answer: "blue" }),
+  },
+  "connections.resume": { access: retrieve, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.retrieve": { access: retrieve, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.updateLogin": {
+    access: manage,
+    input: (w) => withConnection(w, { credentials }),
+    foreignIdsInput: (w) => foreign(w, { credentials }),
+  },
+  "connections.remove": { access: manage, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.chooseAccounts": {
+    access: manage,
+    input: async (w) => {
+      const { connectionId, bankAccountId } = await homeConnection(w);
+      return { orgSlug: w.home.org.slug, connectionId, choices: [{ bankAccountId, link: false }] };
+    },
+    foreignIdsInput: async (w) => {
+      const { connectionId, bankAccountId } = await homeConnection(w);
+      return { orgSlug: w.other.org.slug, connectionId, choices: [{ bankAccountId, link: true, newRegisterName: "Stolen" }] };
+    },
+  },
+};

@@ -1,0 +1,238 @@
+import { z } from "zod";
+import { actorOf, recordAudit } from "@/server/audit/service";
+import type { Context } from "@/server/trpc/context";
+import { createRouter, orgProcedure } from "@/server/trpc/init";
+import {
+  answerSecurityQuestion,
+  linkConnection,
+  removeConnection,
+  resumeConnection,
+  startAggregation,
+  updateLogin,
+  type AttemptOutcome,
+  type EngineDeps,
+} from "./engine";
+import { chooseAccounts, getConnection, listConnections, listOpenNotices, listRegistersForMapping } from "./service";
+
+const id = z.string().min(1).max(64);
+const credentials = z.object({
+  username: z.string().trim().min(1, "Enter the username you use at the bank.").max(200),
+  password: z.string().min(1, "Enter the password you use at the bank.").max(200),
+});
+const connectionStatus = z.enum(["AGGREGATING", "ACTIVE", "ACTION_REQUIRED", "ERROR", "REMOVED"]);
+const variant = z.enum(["PERSONAL", "BUSINESS"]);
+
+const institutionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  variant,
+  loginUrl: z.string(),
+  status: z.enum(["online", "outage"]),
+});
+
+const connectionSchema = z.object({
+  id: z.string(),
+  status: connectionStatus,
+  institution: z.object({ id: z.string(), name: z.string(), variant, loginUrl: z.string(), knownIssue: z.boolean() }),
+  lastStatusCode: z.number().nullable(),
+  problem: z.object({ code: z.number(), title: z.string(), nextStep: z.string(), actor: z.enum(["nobody", "customer"]) }).nullable(),
+  awaitingAnswer: z.boolean(),
+  lastSuccessAt: z.date().nullable(),
+  lastAttemptAt: z.date().nullable(),
+  nextRetryAt: z.date().nullable(),
+  createdAt: z.date(),
+  lastResult: z
+    .object({ kind: z.string(), statusCode: z.number().nullable(), transactionCount: z.number().nullable(), at: z.date() })
+    .nullable(),
+  accounts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      mask: z.string(),
+      balanceCents: z.number().nullable(),
+      currency: z.string(),
+      linked: z.boolean(),
+      register: z.object({ id: z.string(), name: z.string() }).nullable(),
+    }),
+  ),
+});
+
+const problemSchema = z.object({
+  code: z.number(),
+  title: z.string(),
+  customerTitle: z.string(),
+  nextStep: z.string(),
+  actor: z.enum(["nobody", "customer"]),
+  retry: z.enum(["no", "backoff", "slow-backoff"]),
+});
+
+const outcomeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("connected"), connectionId: z.string(), status: connectionStatus, transactionCount: z.number().nullable() }),
+  z.object({ kind: z.literal("aggregating"), connectionId: z.string() }),
+  z.object({
+    kind: z.literal("mfa"),
+    connectionId: z.string(),
+    question: z.object({ id: z.string(), kind: z.enum(["text", "choice"]), text: z.string(), choices: z.array(z.string()) }),
+    wrongAnswer: z.boolean(),
+    expiresAt: z.date(),
+  }),
+  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), problem: problemSchema }),
+]);
+
+function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
+  if (outcome.kind !== "failed") return outcome;
+  const p = outcome.problem;
+  return {
+    kind: "failed",
+    connectionId: outcome.connectionId,
+    problem: { code: p.code, title: p.title, customerTitle: p.customerTitle, nextStep: p.nextStep, actor: p.actor, retry: p.retry },
+  };
+}
+
+const deps = (ctx: Context): EngineDeps => ({ db: ctx.db, aggregator: ctx.aggregator, log: ctx.log });
+
+async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Record<string, string | number | boolean | null>) {
+  await recordAudit(ctx.db, { actor: actorOf(ctx), organizationId: ctx.org.id, action, objectType: "Connection", objectId: connectionId, details });
+}
+
+export const connectionsRouter = createRouter({
+  list: orgProcedure("org.read")
+    .output(z.array(connectionSchema))
+    .query(({ ctx }) => listConnections(ctx.db, ctx.org.id)),
+
+  get: orgProcedure("org.read")
+    .input(z.object({ connectionId: id }))
+    .output(connectionSchema)
+    .query(({ ctx, input }) => getConnection(ctx.db, ctx.org.id, input.connectionId)),
+
+  notices: orgProcedure("org.read")
+    .output(
+      z.array(
+        z.object({ id: z.string(), connectionId: z.string().nullable(), statusCode: z.number().nullable(), title: z.string(), body: z.string(), createdAt: z.date() }),
+      ),
+    )
+    .query(({ ctx }) => listOpenNotices(ctx.db, ctx.org.id)),
+
+  searchInstitutions: orgProcedure("connections.manage")
+    .input(z.object({ text: z.string().trim().max(100) }))
+    .output(z.array(institutionSchema))
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.aggregator.searchInstitutions({ text: input.text || undefined, limit: 20 });
+      return page.institutions.map(({ id, name, variant, loginUrl, status }) => ({ id, name, variant, loginUrl, status }));
+    }),
+
+  link: orgProcedure("connections.manage")
+    .input(z.object({ institutionId: id, credentials }))
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await linkConnection(deps(ctx), {
+        organizationId: ctx.org.id,
+        organizationName: ctx.org.name,
+        institutionId: input.institutionId,
+        credentials: input.credentials,
+        actorUserId: ctx.user.id,
+      });
+      await audit(ctx, "connection.link", outcome.connectionId, {
+        institutionId: input.institutionId,
+        outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind,
+      });
+      return toOutput(outcome);
+    }),
+
+  answerMfa: orgProcedure("connections.retrieve")
+    .input(z.object({ connectionId: id, answer: z.string().trim().min(1, "Enter an answer.").max(500) }))
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) =>
+      toOutput(
+        await answerSecurityQuestion(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          answer: input.answer,
+          actorUserId: ctx.user.id,
+        }),
+      ),
+    ),
+
+  resume: orgProcedure("connections.retrieve")
+    .input(z.object({ connectionId: id }))
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) =>
+      toOutput(await resumeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id })),
+    ),
+
+  retrieve: orgProcedure("connections.retrieve")
+    .input(z.object({ connectionId: id }))
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) =>
+      toOutput(
+        await startAggregation(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
+        }),
+      ),
+    ),
+
+  updateLogin: orgProcedure("connections.manage")
+    .input(z.object({ connectionId: id, credentials }))
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await updateLogin(deps(ctx), {
+        organizationId: ctx.org.id,
+        connectionId: input.connectionId,
+        credentials: input.credentials,
+        actorUserId: ctx.user.id,
+      });
+      await audit(ctx, "connection.updateLogin", input.connectionId, {
+        outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind,
+      });
+      return toOutput(outcome);
+    }),
+
+  remove: orgProcedure("connections.manage")
+    .input(z.object({ connectionId: id }))
+    .output(z.object({ removed: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await removeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id });
+      await audit(ctx, "connection.remove", input.connectionId);
+      return { removed: true as const };
+    }),
+
+  registers: orgProcedure("org.read")
+    .output(z.array(z.object({ id: z.string(), name: z.string(), kind: z.string() })))
+    .query(({ ctx }) => listRegistersForMapping(ctx.db, ctx.org.id)),
+
+  chooseAccounts: orgProcedure("connections.manage")
+    .input(
+      z.object({
+        connectionId: id,
+        choices: z
+          .array(
+            z.object({
+              bankAccountId: id,
+              link: z.boolean(),
+              registerId: id.nullish(),
+              newRegisterName: z.string().trim().max(100).nullish(),
+            }),
+          )
+          .min(1)
+          .max(50),
+      }),
+    )
+    .output(outcomeSchema)
+    .mutation(async ({ ctx, input }) => {
+      await chooseAccounts(ctx.db, { organizationId: ctx.org.id, connectionId: input.connectionId, choices: input.choices });
+      await audit(ctx, "connection.chooseAccounts", input.connectionId, {
+        linked: input.choices.filter((c) => c.link).length,
+      });
+      // The first retrieval brings the chosen accounts' history into the bank feed.
+      return toOutput(
+        await startAggregation(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
+        }),
+      );
+    }),
+});

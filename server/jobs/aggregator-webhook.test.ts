@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { log } from "@/server/log";
+import { testDb } from "@/server/testing/db";
+import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
+import { processAggregatorWebhook } from "./aggregator-webhook";
+import { recoverStuckAggregations } from "./stuck-aggregations";
+
+let fx: OrgFixture;
+const deps = () => ({ db: testDb(), aggregator: testAggregator(), log });
+
+beforeAll(async () => {
+  fx = await createOrgWithMembers(testDb(), "Jobs");
+});
+
+/** Links demo_slow and waits until the sandbox has finished its aggregation (Bankline has not heard yet). */
+async function slowLinkFinishedAtAggregator(institutionId: string) {
+  const outcome = await callerFor(testDb(), fx.users.OWNER).connections.link({
+    orgSlug: fx.org.slug,
+    institutionId,
+    credentials: { username: "demo_slow", password: "go" },
+  });
+  expect(outcome.kind).toBe("aggregating");
+  const connection = await testDb().connection.findUniqueOrThrow({ where: { id: outcome.connectionId! } });
+  const ref = { loginId: connection.providerLoginId!, institutionId };
+  for (let i = 0; i < 100 && (await testAggregator().getLoginStatus(ref)).aggregating; i++) await new Promise((r) => setTimeout(r, 100));
+  return connection;
+}
+
+describe("aggregator webhook job", () => {
+  it("completes the connection's aggregation once, however often the event is processed", async () => {
+    const connection = await slowLinkFinishedAtAggregator("granitestatebank-personal");
+    const eventId = `evt_${randomBytes(6).toString("hex")}`;
+    const now = new Date().toISOString();
+    await testDb().webhookEvent.create({
+      data: {
+        id: eventId,
+        type: "aggregation.completed",
+        payload: {
+          id: eventId,
+          type: "aggregation.completed",
+          createdAt: now,
+          sentAt: now,
+          data: {
+            loginId: connection.providerLoginId,
+            customerId: "cus_x",
+            customerExternalId: fx.org.id,
+            institutionId: connection.institutionId,
+            statusCode: 0,
+            aggregating: false,
+            lastSuccessAt: now,
+            lastAttemptAt: now,
+            trigger: "link",
+          },
+        },
+      },
+    });
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("skipped");
+    const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(after).toMatchObject({ status: "ACTIVE", lastStatusCode: 0, activeEventId: null });
+    expect(await testDb().bankAccount.count({ where: { connectionId: connection.id } })).toBe(2);
+    const events = await testDb().connectionEvent.findMany({ where: { connectionId: connection.id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: "LINK", statusCode: 0 });
+  });
+
+  it("settles an aggregation whose webhook never came", async () => {
+    const connection = await slowLinkFinishedAtAggregator("granitestatebank-business");
+    await testDb().connection.update({ where: { id: connection.id }, data: { aggregationStartedAt: new Date(Date.now() - 10 * 60_000) } });
+    expect(await recoverStuckAggregations(deps())).toBeGreaterThanOrEqual(1);
+    expect((await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("ACTIVE");
+  });
+});
