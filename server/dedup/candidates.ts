@@ -251,15 +251,30 @@ function patternOf(index: AccountIndex, amountCents: number): AmountPattern {
   return pattern;
 }
 
-// A schedule: at least four gaps, most of them within two days of the most common one, a week or longer.
+// A schedule: at least four gaps, most of them close to one length of a week or more. Months run 28 to 31
+// days and weekends push payments, so monthly periods get a wider band.
 function regularPeriod(gapCounts: Float64Array, gaps: number): { period: number | null; regularity: number } {
   if (gaps < MODEL.minGapsForPeriod) return { period: null, regularity: 0 };
-  let mode = 1;
-  for (let gap = 2; gap < gapCounts.length; gap++) if (gapCounts[gap]! > gapCounts[mode]!) mode = gap;
-  let near = 0;
-  for (let gap = mode - 2; gap <= Math.min(MAX_GAP_DAYS, mode + 2); gap++) near += gapCounts[gap]!;
-  const regularity = near / gaps;
-  return mode >= MODEL.minPeriodDays && regularity >= MODEL.minRegularity ? { period: mode, regularity } : { period: null, regularity: 0 };
+  let period = 0;
+  let best = 0;
+  for (let center = MODEL.minPeriodDays; center <= MAX_GAP_DAYS; center++) {
+    const width = bandWidth(center);
+    let near = 0;
+    for (let gap = center - width; gap <= Math.min(MAX_GAP_DAYS, center + width); gap++) near += gapCounts[gap]!;
+    if (near > best) {
+      best = near;
+      period = center;
+    }
+  }
+  const regularity = best / gaps;
+  if (regularity < MODEL.minRegularity) return { period: null, regularity: 0 };
+  let total = 0;
+  for (let gap = period - bandWidth(period); gap <= Math.min(MAX_GAP_DAYS, period + bandWidth(period)); gap++) total += gap * gapCounts[gap]!;
+  return { period: Math.round(total / best), regularity };
+}
+
+function bandWidth(period: number): number {
+  return period >= 25 ? 3 : 2;
 }
 
 /**
@@ -269,7 +284,8 @@ function regularPeriod(gapCounts: Float64Array, gaps: number): { period: number 
  */
 function coincidenceDensity(pattern: AmountPattern, offset: number): number {
   if (pattern.period === null) return pattern.rate;
-  const nearPeriod = Math.abs(Math.abs(offset) - pattern.period) <= 2 ? 1 / 5 : 0;
+  const width = bandWidth(pattern.period);
+  const nearPeriod = Math.abs(Math.abs(offset) - pattern.period) <= width ? 1 / (2 * width + 1) : 0;
   return Math.max(MODEL.minAmountRatePerDay, pattern.regularity * nearPeriod + (1 - pattern.regularity) * pattern.rate);
 }
 

@@ -130,17 +130,17 @@ function readRow(
   };
 
   const id = field("id").trim();
-  if (id === "") fail(`"id" is empty`);
+  if (id === "") fail("id is empty");
   const account = field("account").trim();
-  if (account === "") fail(`"account" is empty`);
+  if (account === "") fail("account is empty");
   const date = field("date").trim();
-  if (dayNumber(date) === null) fail(`"date" ${JSON.stringify(date)} is not a calendar date YYYY-MM-DD`);
+  if (dayNumber(date) === null) fail(`date ${JSON.stringify(date)} is not a calendar date YYYY-MM-DD`);
   const amount = parseAmountCents(field("amount"));
-  if (!amount.ok) fail(`"amount" ${amount.error}`);
+  if (!amount.ok) fail(`amount ${amount.error}`);
   const pending = parseBoolean(field("pending"));
-  if (pending === null) fail(`"pending" ${JSON.stringify(field("pending"))} must be true or false`);
+  if (pending === null) fail(`pending ${JSON.stringify(field("pending"))} must be true or false`);
   const kind = field("kind").trim().toLowerCase() || "register";
-  if (kind !== "register" && kind !== "hidden") fail(`"kind" ${JSON.stringify(kind)} must be register or hidden`);
+  if (kind !== "register" && kind !== "hidden") fail(`kind ${JSON.stringify(kind)} must be register or hidden`);
   if (problemsBefore.count > 0 || !amount.ok || pending === null) return null;
 
   return {

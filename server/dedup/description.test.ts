@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { descriptionSimilarity, merchantTokens, normalizeDescription, numbersDisagree } from "./description";
+
+const similarity = (a: string, b: string) => descriptionSimilarity(normalizeDescription(a), normalizeDescription(b));
+
+describe("description normalization", () => {
+  it.each([
+    ["SQ *BLUE BOTTLE COFFEE SAN FRANCISCO CA", ["blue", "bottle", "coffee", "san", "francisco"]],
+    ["TST* PANERA BREAD #601", ["panera", "bread"]],
+    ["POS PURCHASE STAPLES 00123 SPRINGFIELD IL", ["staples", "springfield"]],
+    ["PURCHASE AUTHORIZED ON 03/14 AMAZON.COM*MKTP US", ["amazon", "mktp"]],
+    ["Debit Card Purchase - Shell Oil 57444", ["shell", "oil"]],
+  ])("%s → %j", (description, tokens) => {
+    expect(merchantTokens(description)).toEqual(tokens);
+  });
+
+  it("scores rewrites of one merchant high and other merchants low", () => {
+    expect(similarity("STARBUCKS STORE #10293", "Starbucks Store 10293")).toBe(1);
+    expect(similarity("MAPLE PROPERTIES RENT", "MAPLE PROPERT RENT")).toBeGreaterThan(0.9);
+    expect(similarity("ZOOM.US", "ZOOM.US 888-799-9666 CA")).toBeGreaterThan(0.7);
+    expect(similarity("STAPLES #00123", "SHELL OIL 57444")).toBeLessThan(0.2);
+    expect(similarity("DEPOSIT", "MOBILE DEPOSIT")).toBeLessThan(similarity("DEPOSIT", "DEPOSIT REF 1234"));
+  });
+
+  it("notices reference numbers and dates that disagree", () => {
+    const disagree = (a: string, b: string) => numbersDisagree(normalizeDescription(a), normalizeDescription(b));
+    expect(disagree("DEPOSIT REF 72330820", "DEPOSIT REF 11140663")).toBe(true);
+    expect(disagree("PURCHASE AUTHORIZED ON 03/29 STARBUCKS", "PURCHASE AUTHORIZED ON 03/30 STARBUCKS")).toBe(true);
+    expect(disagree("STAPLES 00123", "STAPLES #123")).toBe(false);
+    expect(disagree("DEPOSIT REF 72330820", "DEPOSIT")).toBe(false);
+    expect(disagree("PURCHASE AUTHORIZED ON 02/23 USPS PO", "USPS PO 2255800123")).toBe(false);
+  });
+});

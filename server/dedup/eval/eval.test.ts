@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import type { ExistingTransaction, IncomingTransaction } from "../types";
+import { f1, judgeDecisions } from "./metrics";
+import { actualBudget, fireflyIii, gnuCash } from "./peers";
+import { runEvaluation } from "./run-evaluation";
+import { buildScenario, type Scenario } from "./scenarios";
+import { summaryLine } from "./report";
+
+const row = (id: string, date: string, amountCents: number, description: string, extra: Partial<ExistingTransaction> = {}): ExistingTransaction => ({
+  id,
+  account: "chk",
+  date,
+  amountCents,
+  description,
+  providerIds: [],
+  kind: "register",
+  ...extra,
+});
+const feed = (id: string, date: string, amountCents: number, description: string): IncomingTransaction => ({
+  id,
+  account: "chk",
+  date,
+  amountCents,
+  description,
+  pending: false,
+  providerId: `p-${id}`,
+});
+
+describe("peer rules", () => {
+  it("Actual Budget: same amount within 7 days, nearest date, first come first served", () => {
+    const existing = [row("e1", "2026-03-01", -500, "COFFEE"), row("e2", "2026-03-20", -500, "COFFEE")];
+    // The row that arrives first takes the register entry, though the second one sits on its very day.
+    const decisions = actualBudget({ existing, incoming: [feed("a", "2026-03-05", -500, "COFFEE"), feed("b", "2026-03-01", -500, "COFFEE")] });
+    expect(decisions.map((decision) => decision.matchId)).toEqual(["e1", null]);
+  });
+
+  it("Firefly III: only an exact copy, and a second identical row of a batch is refused as a copy of the first", () => {
+    const decisions = fireflyIii({ existing: [], incoming: [feed("a", "2026-03-02", -500, "COFFEE"), feed("b", "2026-03-02", -500, "COFFEE")] });
+    expect(decisions).toEqual([
+      { incomingId: "a", matchId: null, tier: "new" },
+      { incomingId: "b", matchId: "incoming:a", tier: "duplicate" },
+    ]);
+  });
+
+  it("GnuCash: amount +3, same day +3, description +2 clears; a far date with the same amount is only skipped", () => {
+    const matcher = gnuCash({ allCandidates: true });
+    const existing = [row("e1", "2026-03-02", -500, "COFFEE")];
+    expect(matcher({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]).toMatchObject({ matchId: "e1", tier: "duplicate" });
+    expect(matcher({ existing, incoming: [feed("b", "2026-03-10", -500, "COFFEE")] })[0]).toMatchObject({ matchId: "e1", tier: "possible" });
+    expect(matcher({ existing, incoming: [feed("c", "2026-03-30", -500, "COFFEE")] })[0]).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("GnuCash as shipped ignores register splits that already carry an online id", () => {
+    const existing = [row("e1", "2026-03-02", -500, "COFFEE", { providerIds: ["old"] })];
+    expect(gnuCash({ allCandidates: false })({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]!.tier).toBe("new");
+  });
+});
+
+describe("evaluation", () => {
+  it("builds the same scenarios from the same seed", () => {
+    const first = buildScenario(3, 5);
+    const second = buildScenario(3, 5);
+    expect(second.incoming).toEqual(first.incoming);
+    expect(second.existing).toEqual(first.existing);
+  });
+
+  it("counts a pair right once per existing row, and lets identical rows stand in for each other", () => {
+    const scenario: Scenario = {
+      name: "t",
+      source: "model",
+      kind: "relink",
+      profile: "card",
+      existing: [row("e1", "2026-03-02", -500, "COFFEE"), row("e2", "2026-03-02", -500, "COFFEE")],
+      incoming: [feed("a", "2026-03-02", -500, "COFFEE"), feed("b", "2026-03-02", -500, "COFFEE")],
+      realIdOfExisting: new Map([
+        ["e1", "t1"],
+        ["e2", "t2"],
+      ]),
+      labels: new Map([
+        ["a", { realId: "t1", positive: true, kinds: new Set(), repeatGroup: "g" }],
+        ["b", { realId: "t2", positive: true, kinds: new Set(), repeatGroup: "g" }],
+      ]),
+    };
+    const crossed = [
+      { incomingId: "a", matchId: "e2", tier: "duplicate" as const },
+      { incomingId: "b", matchId: "e1", tier: "duplicate" as const },
+    ];
+    expect(judgeDecisions(scenario, crossed)).toEqual([true, true]);
+    const doubled = crossed.map((decision) => ({ ...decision, matchId: "e1" }));
+    expect(judgeDecisions(scenario, doubled)).toEqual([true, false]);
+  });
+
+  it("beats every peer on a small run and is order invariant", () => {
+    const evaluation = runEvaluation({ seed: 11, scenarioCount: 8 });
+    const [ours, ...peers] = evaluation.methods;
+    for (const peer of peers) expect(f1(ours!.overall)!).toBeGreaterThan(f1(peer.overall)!);
+    expect(ours!.orderSensitiveRows).toBe(0);
+    expect(summaryLine(evaluation)).toMatch(/^eval:dedup f1=\d\.\d{3} precision=\d\.\d{3} recall=\d\.\d{3} best_peer_f1=\d\.\d{3}$/);
+  });
+});

@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import { formatDayNumber, dayNumber } from "./dates";
+import { Random } from "./eval/random";
+import { matchTransactions } from "./match-transactions";
+import type { ExistingTransaction, IncomingTransaction, MatchResult } from "./types";
+
+let serial = 0;
+
+function existing(date: string, amountCents: number, description: string, extra: Partial<ExistingTransaction> = {}): ExistingTransaction {
+  serial++;
+  return { id: `e${serial}`, account: "chk", date, amountCents, description, providerIds: [`old-${serial}`], kind: "register", ...extra };
+}
+
+function incoming(date: string, amountCents: number, description: string, extra: Partial<IncomingTransaction> = {}): IncomingTransaction {
+  serial++;
+  return { id: `i${serial}`, account: "chk", date, amountCents, description, pending: false, providerId: `new-${serial}`, ...extra };
+}
+
+function days(from: string, offset: number): string {
+  return formatDayNumber(dayNumber(from)! + offset);
+}
+
+/** A register with some unrelated history around the rows under test, as real accounts have. */
+function background(): ExistingTransaction[] {
+  const rows: ExistingTransaction[] = [];
+  for (let day = 0; day < 90; day += 3) rows.push(existing(days("2026-01-01", day), -1234 - day * 17, "STAPLES #00123"));
+  return rows;
+}
+
+function only(results: MatchResult[], id: string): MatchResult {
+  return results.find((result) => result.incomingId === id)!;
+}
+
+describe("matcher: kinds of change", () => {
+  it("a re-link that only gave new ids is a confident duplicate of the same row", () => {
+    const register = existing("2026-03-02", -4213, "AMAZON MKTPLACE PMTS");
+    const feed = incoming("2026-03-02", -4213, "AMAZON MKTPLACE PMTS");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [feed] });
+    expect(result).toMatchObject({ incomingId: feed.id, matchId: register.id, matchKind: "register", tier: "duplicate" });
+    expect(result!.score).toBeGreaterThan(0.95);
+    expect(result!.reasons).toEqual(expect.arrayContaining(["same amount", "same date", "same description"]));
+  });
+
+  it("a posted date moved by a couple of days still matches, and says by how much", () => {
+    const register = existing("2026-03-02", -8712, "SHELL OIL 57444");
+    const feed = incoming("2026-03-04", -8712, "SHELL OIL 57444");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id });
+    expect(result!.tier).not.toBe("new");
+    expect(result!.reasons).toContain("dates 2 days apart");
+  });
+
+  it("a rewritten description (case, store number, processor prefix, trailing location) matches", () => {
+    const register = existing("2026-03-02", -2468, "SQ *BLUE BOTTLE COFFEE #0412");
+    const feed = incoming("2026-03-02", -2468, "POS PURCHASE Sq*Blue Bottle Coffee Oakland CA");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id, tier: "duplicate" });
+    expect(result!.reasons.some((reason) => /description \d+% similar|same description/.test(reason))).toBe(true);
+  });
+
+  it("a posted row linked to the pending id in the register matches by that link, even with a tip", () => {
+    const register = existing("2026-03-05", -2340, "TST* PANERA BREAD", { providerIds: ["pend-1"], pending: true });
+    const feed = incoming("2026-03-06", -2808, "TST* PANERA BREAD 601 SPRINGFIELD IL", { pendingProviderId: "pend-1" });
+    const [result] = matchTransactions({ existing: [register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id, tier: "duplicate", score: 0.99 });
+    expect(result!.reasons).toEqual(expect.arrayContaining(["posted version of a pending transaction", "amount changed from -23.40 to -28.08 when it posted"]));
+  });
+
+  it("a posted row of a re-link, without the pending link, matches the pending register row with the same amount", () => {
+    const register = existing("2026-03-05", -1875, "CHIPOTLE #2231", { pending: true });
+    const feed = incoming("2026-03-07", -1875, "CHIPOTLE #2231 DENVER CO");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id });
+    expect(result!.reasons).toContain("posted version of a pending transaction");
+  });
+
+  it("a posted row whose amount grew by a tip matches the pending register row and names the change", () => {
+    const register = existing("2026-03-05", -2340, "TST* PANERA BREAD", { pending: true });
+    const feed = incoming("2026-03-06", -2808, "TST* PANERA BREAD 601 SPRINGFIELD IL");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id });
+    expect(result!.tier).not.toBe("new");
+    expect(result!.reasons[0]).toBe("amount changed from -23.40 to -28.08 when the pending transaction posted (tip)");
+  });
+
+  it("a posted row with a different amount never matches a posted register row", () => {
+    const register = existing("2026-03-05", -2340, "TST* PANERA BREAD");
+    const feed = incoming("2026-03-06", -2808, "TST* PANERA BREAD");
+    const [result] = matchTransactions({ existing: [register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: null, tier: "new" });
+  });
+});
+
+describe("matcher: identical repeats", () => {
+  const coffee = (id: string) => incoming("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE", { id });
+
+  it("two coffees at the bank against one in the register: one duplicate, one new", () => {
+    const register = existing("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE");
+    const results = matchTransactions({ existing: [...background(), register], incoming: [coffee("c2"), coffee("c1")] });
+    expect(results.map((result) => result.incomingId)).toEqual(["c2", "c1"]);
+    expect(only(results, "c1")).toMatchObject({ matchId: register.id, tier: "duplicate" });
+    expect(only(results, "c2")).toMatchObject({ matchId: null, tier: "new" });
+    expect(only(results, "c2").reasons[0]).toMatch(/is a better match for c1/);
+  });
+
+  it("two coffees against two: both duplicates, each of its own register entry", () => {
+    const first = existing("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE");
+    const second = existing("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE");
+    const results = matchTransactions({ existing: [...background(), first, second], incoming: [coffee("c1"), coffee("c2")] });
+    expect(results.every((result) => result.tier === "duplicate")).toBe(true);
+    expect(new Set(results.map((result) => result.matchId))).toEqual(new Set([first.id, second.id]));
+  });
+
+  it("k identical incoming rows never match more than the k′ identical register rows", () => {
+    const register = [1, 2, 3].map(() => existing("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE"));
+    const feed = ["a", "b", "c", "d", "e"].map((id) => coffee(id));
+    const results = matchTransactions({ existing: register, incoming: feed });
+    expect(results.filter((result) => result.tier !== "new")).toHaveLength(3);
+    expect(new Set(results.filter((result) => result.matchId).map((result) => result.matchId)).size).toBe(3);
+  });
+});
+
+describe("matcher: recurring equal amounts", () => {
+  const rent = (date: string) => existing(date, -320000, "MAPLE PROPERTIES RENT");
+  const history = () => ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-02", "2026-03-02"].map(rent);
+
+  it("this month's rent two days late matches this month's entry, not last month's", () => {
+    const register = history();
+    const feed = incoming("2026-03-04", -320000, "MAPLE PROPERT RENT");
+    const [result] = matchTransactions({ existing: register, incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register[4]!.id, tier: "duplicate" });
+    expect(result!.reasons).toContain("amount recurs about every 30 days in this account");
+  });
+
+  it("next month's rent is new even though last month's looks the same", () => {
+    const [result] = matchTransactions({ existing: history(), incoming: [incoming("2026-04-01", -320000, "MAPLE PROPERTIES RENT")] });
+    expect(result).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("a weekly transfer a week after the last one in the register is new", () => {
+    const register = [0, 7, 14, 21, 28, 35].map((day) => existing(days("2026-02-02", day), -50000, "ONLINE TRANSFER TO SAV XXXXXX4821"));
+    const feed = incoming(days("2026-02-02", 42), -50000, "ONLINE TRANSFER TO SAV XXXXXX4821");
+    const [result] = matchTransactions({ existing: register, incoming: [feed] });
+    expect(result).toMatchObject({ tier: "new" });
+  });
+});
+
+describe("matcher: checks", () => {
+  it("the same check number and amount is an exact key, whatever the dates and words", () => {
+    const register = existing("2026-02-20", -58225, "Check 1043 - Joe's Plumbing", { providerIds: [] });
+    const feed = incoming("2026-03-06", -58225, "CHK #1043");
+    const [result] = matchTransactions({ existing: [register], incoming: [feed] });
+    expect(result).toMatchObject({ matchId: register.id, tier: "duplicate", score: 0.99 });
+    expect(result!.reasons).toContain("same check number 1043");
+  });
+
+  it("an explicit check number field counts like one in the description", () => {
+    const register = existing("2026-02-20", -58225, "Joe's Plumbing", { providerIds: [], checkNumber: "001043" });
+    const [result] = matchTransactions({ existing: [register], incoming: [incoming("2026-03-01", -58225, "CHECK 1043")] });
+    expect(result).toMatchObject({ matchId: register.id, tier: "duplicate" });
+  });
+
+  it("different check numbers for the same amount are different checks", () => {
+    const register = existing("2026-03-01", -10000, "CHECK 1043");
+    const [result] = matchTransactions({ existing: [register], incoming: [incoming("2026-03-01", -10000, "CHECK 1044")] });
+    expect(result).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("a check against a hand-entered payee entry of a rare amount is flagged when it clears days later", () => {
+    const register = existing("2026-02-26", -137721, "R. Patel (reimbursement)", { providerIds: [] });
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [incoming("2026-03-06", -137721, "CHECK #1285")] });
+    expect(result).toMatchObject({ matchId: register.id });
+    expect(result!.tier).not.toBe("new");
+    expect(result!.reasons[0]).toBe("check 1285 cleared 8 days after a hand-entered register entry");
+  });
+});
+
+describe("matcher: hidden tombstones", () => {
+  it("a transaction the customer hid before is matched as hidden, so the feed can keep it hidden", () => {
+    const tombstone = existing("2026-03-02", -50000, "ONLINE TRANSFER TO SAV XXXXXX4821", { kind: "hidden" });
+    const [result] = matchTransactions({ existing: [...background(), tombstone], incoming: [incoming("2026-03-02", -50000, "ONLINE TRANSFER TO SAV XXXXXX4821")] });
+    expect(result).toMatchObject({ matchId: tombstone.id, matchKind: "hidden", tier: "duplicate" });
+    expect(result!.reasons).toContain("matches a transaction hidden earlier");
+  });
+
+  it("a provider id seen on a tombstone is an exact key too", () => {
+    const tombstone = existing("2026-03-02", -1999, "ADOBE *ACROPRO SUBS", { kind: "hidden", providerIds: ["bank-77"] });
+    const [result] = matchTransactions({ existing: [tombstone], incoming: [incoming("2026-03-03", -1999, "ADOBE", { providerId: "bank-77" })] });
+    expect(result).toMatchObject({ matchId: tombstone.id, matchKind: "hidden", score: 1 });
+    expect(result!.reasons[0]).toBe("same bank transaction id");
+  });
+});
+
+describe("matcher: truncated history window", () => {
+  it("older register rows outside the new link's window do not swallow new look-alikes", () => {
+    // The register ends three weeks ago; the new link returns the last 14 days, all of them new.
+    const register = [0, 2, 4, 6, 8, 10, 12, 14].map((day) => existing(days("2026-02-01", day), -500, "SQ *BLUE BOTTLE COFFEE"));
+    const feed = [24, 26, 28].map((day) => incoming(days("2026-02-01", day), -500, "SQ *BLUE BOTTLE COFFEE"));
+    const results = matchTransactions({ existing: register, incoming: feed });
+    expect(results.map((result) => result.tier)).toEqual(["new", "new", "new"]);
+  });
+});
+
+describe("matcher: whole batch", () => {
+  it("returns one result per incoming row, in input order, and never uses an existing row twice", () => {
+    const register = [existing("2026-03-01", -500, "COFFEE"), existing("2026-03-01", -1200, "LUNCH")];
+    const feed = [incoming("2026-03-01", -500, "COFFEE"), incoming("2026-03-01", -500, "COFFEE"), incoming("2026-03-01", -999, "NEW"), incoming("2026-03-02", -1200, "LUNCH")];
+    const results = matchTransactions({ existing: register, incoming: feed });
+    expect(results.map((result) => result.incomingId)).toEqual(feed.map((row) => row.id));
+    const matched = results.filter((result) => result.matchId).map((result) => result.matchId);
+    expect(new Set(matched).size).toBe(matched.length);
+    for (const result of results) expect(result.reasons.length).toBeGreaterThan(0);
+  });
+
+  it("never matches across accounts", () => {
+    const register = existing("2026-03-01", -4213, "AMAZON", { account: "savings" });
+    const [result] = matchTransactions({ existing: [register], incoming: [incoming("2026-03-01", -4213, "AMAZON")] });
+    expect(result!.tier).toBe("new");
+  });
+
+  it("does not depend on the order of either list", () => {
+    const random = new Random(7);
+    const register: ExistingTransaction[] = [];
+    const feed: IncomingTransaction[] = [];
+    for (let day = 0; day < 40; day++) {
+      const date = days("2026-02-01", day);
+      const shifted = days("2026-02-01", day + (day % 3));
+      register.push(existing(date, -500, "SQ *BLUE BOTTLE COFFEE"), existing(date, -500, "SQ *BLUE BOTTLE COFFEE"));
+      register.push(existing(date, 10000, "DEPOSIT"));
+      feed.push(incoming(shifted, -500, "Sq *Blue Bottle Coffee"), incoming(date, -500, "SQ *BLUE BOTTLE COFFEE"), incoming(shifted, 10000, "MOBILE DEPOSIT"));
+    }
+    const byId = (results: MatchResult[]) => [...results].sort((a, b) => (a.incomingId < b.incomingId ? -1 : 1));
+    const expected = byId(matchTransactions({ existing: register, incoming: feed }));
+    for (let run = 0; run < 5; run++) {
+      expect(byId(matchTransactions({ existing: random.shuffled(register), incoming: random.shuffled(feed) }))).toEqual(expected);
+    }
+  });
+
+  it("rejects a row whose date is not a calendar date", () => {
+    expect(() => matchTransactions({ existing: [], incoming: [incoming("2026-02-30", -1, "X")] })).toThrow(/is not a calendar date/);
+  });
+});
