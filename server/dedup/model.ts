@@ -36,9 +36,9 @@ export const MODEL = {
   minRateSpanDays: 30,
   /** An amount is on a schedule when at least this many gaps between its transactions are known… */
   minGapsForPeriod: 4,
-  /** …this share of them lie within two days of the most common gap… */
+  /** …this share of them lie close to one period (±2 days, ±3 for a month)… */
   minRegularity: 0.6,
-  /** …and that gap is at least a week (daily coffee is not a schedule). */
+  /** …and that period is 6 days or more (daily coffee is not a schedule). */
   minPeriodDays: 6,
   /** Both descriptions carry reference numbers (or dates) and none agree. */
   numbersDisagreeLogOdds: -3.5,
@@ -65,13 +65,12 @@ export const MODEL = {
   },
 
   /**
-   * A check the bank shows ("CHECK 1043") against a register entry typed by hand before it cleared (no bank id,
-   * no check number, the payee as description): P(bank date − register date = d). The bank's wording says
-   * nothing about the payee, so the description neither helps nor hurts.
+   * A check the bank shows ("CHECK 1043") against a register entry without a check number, typed by hand
+   * with the payee as description when the check was written: P(bank date − register date = d).
    */
   checkClearing: { fromDays: -3, toDays: 30, peakFrom: 2, peakTo: 14, peak: 0.058, shoulder: 0.012, tail: 0.004 },
 
-  /** A check against a hand-entered entry: the entry's wording (a payee) may differ from the bank's ("CHECK 1043") at this cost at most. */
+  /** The bank's "CHECK 1043" says nothing about the payee, so a different wording costs at most this. */
   checkClearingMinDescriptionLogOdds: -1,
 
   /** Same check number but different amounts: most likely a typo in a hand-entered register entry. */
