@@ -1,6 +1,6 @@
 import { resolveCheckNumber } from "./check-number";
 import { dayNumber } from "./dates";
-import { descriptionSimilarity, merchantKey, normalizeDescription, numbersDisagree, type NormalizedDescription } from "./description";
+import { compareDescriptions, merchantKey, normalizeDescription, type NormalizedDescription } from "./description";
 import { MODEL } from "./model";
 import type { ExistingTransaction, IncomingTransaction } from "./types";
 
@@ -107,11 +107,13 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
   const accounts = new Set<string>();
   const amounts = new Set<number>();
   const wantedProviderIds = new Set<string>();
+  let batchHasChecks = false;
   for (const entry of incoming) {
     accounts.add(entry.row.account);
     amounts.add(entry.row.amountCents);
     if (entry.row.providerId) wantedProviderIds.add(entry.row.providerId);
     if (entry.row.pendingProviderId) wantedProviderIds.add(entry.row.pendingProviderId);
+    if (entry.checkNumber) batchHasChecks = true;
   }
   const spans = new Map<string, { first: number; last: number }>();
   const prepared: PreparedExisting[] = [];
@@ -123,12 +125,18 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     if (!span) spans.set(row.account, { first: day, last: day });
     else if (day < span.first) span.first = day;
     else if (day > span.last) span.last = day;
-    const checkNumber = resolveCheckNumber(row.checkNumber, row.description);
-    if (amounts.has(row.amountCents) || row.pending || checkNumber !== null || row.providerIds.some((id) => wantedProviderIds.has(id))) {
+    // Check numbers of the register only matter to incoming checks.
+    const checkNumber = batchHasChecks ? resolveCheckNumber(row.checkNumber, row.description) : null;
+    if (amounts.has(row.amountCents) || row.pending || checkNumber !== null || hasWantedId(row.providerIds, wantedProviderIds)) {
       prepared.push({ row, day, checkNumber, rank: 0 });
     }
   }
   return { rows: prepared, spans, wantedProviderIds };
+}
+
+function hasWantedId(providerIds: readonly string[], wanted: Set<string>): boolean {
+  for (const id of providerIds) if (wanted.has(id)) return true;
+  return false;
 }
 
 function validDay(date: string, what: string): number {
@@ -295,15 +303,15 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   const pattern = patternOf(index, entry.row.amountCents);
   const add = (existing: PreparedExisting, model: PairModel) => {
     if (claimed.has(existing)) return;
-    const description = normalizeDescription(existing.row.description);
+    const { similarity, numbersDisagree } = compareDescriptions(entry.description, normalizeDescription(existing.row.description));
     const offset = entry.day - existing.day;
     found.set(existing, {
       incoming: entry,
       existing,
       model,
       offset,
-      similarity: descriptionSimilarity(entry.description, description),
-      numbersDisagree: numbersDisagree(entry.description, description),
+      similarity,
+      numbersDisagree,
       amountRate: pattern.rate,
       coincidence: coincidenceDensity(pattern, offset),
       period: pattern.period,

@@ -1,5 +1,7 @@
 /** A bank description reduced to the words that name the merchant, plus what similarity needs. */
 export interface NormalizedDescription {
+  /** Comparisons already made with other descriptions: a feed pairs the same few hundred texts over and over. */
+  compared?: Map<NormalizedDescription, DescriptionComparison>;
   /** Merchant words, lower case, no store numbers, prefixes, punctuation or trailing state. */
   tokens: string[];
   /** Sorted character-bigram codes of the joined tokens. */
@@ -30,6 +32,8 @@ const US_STATES = new Set(
 
 const cache = new Map<string, NormalizedDescription>();
 const CACHE_LIMIT = 200_000;
+const COMPARISON_LIMIT = 500_000;
+let comparisonsRemembered = 0;
 
 /** Cached: bank feeds repeat the same few hundred descriptions thousands of times. */
 export function normalizeDescription(description: string): NormalizedDescription {
@@ -123,15 +127,39 @@ function overlapCoefficient(a: string[], b: string[]): number {
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
   const used = new Array<boolean>(longer.length).fill(false);
   let shared = 0;
+  let firstUsed = longer.length;
   for (const word of shorter) {
-    const at = longer.findIndex((other, index) => !used[index] && sameWord(word, other));
-    if (at >= 0) {
+    for (let at = 0; at < longer.length; at++) {
+      if (used[at] || !sameWord(word, longer[at]!)) continue;
       used[at] = true;
       shared++;
+      firstUsed = Math.min(firstUsed, at);
+      break;
     }
   }
-  const leadingExtra = Math.max(0, used.indexOf(true));
+  const leadingExtra = shared === 0 ? 0 : firstUsed;
   return shared / (shorter.length + leadingExtra);
+}
+
+export interface DescriptionComparison {
+  similarity: number;
+  numbersDisagree: boolean;
+}
+
+/** Similarity and disagreeing numbers of two descriptions, remembered for the next pair of the same texts. */
+export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescription): DescriptionComparison {
+  a.compared ??= new Map();
+  let comparison = a.compared.get(b);
+  if (!comparison) {
+    comparison = { similarity: descriptionSimilarity(a, b), numbersDisagree: numbersDisagree(a, b) };
+    a.compared.set(b, comparison);
+    // Keeps a long-running process's memory bounded: forget everything now and then.
+    if (++comparisonsRemembered > COMPARISON_LIMIT) {
+      cache.clear();
+      comparisonsRemembered = 0;
+    }
+  }
+  return comparison;
 }
 
 /** 0..1 similarity of two descriptions after normalization. */
