@@ -47,8 +47,14 @@ export function slicesLostToPeers(evaluation: Evaluation): string[] {
     for (const peer of evaluation.methods) {
       if (peer.key === OURS) continue;
       const theirs = peer.bySlice.get(kind)!;
-      const worse = own.positives > 0 ? (f1(theirs) ?? 0) > (f1(own) ?? 0) + 1e-9 : theirs.flaggedNegatives < own.flaggedNegatives;
-      if (worse) lost.push(`${kind} (${peer.name})`);
+      if (own.positives > 0 && (f1(theirs) ?? 0) > (f1(own) ?? 0) + 1e-9) {
+        lost.push(`${SLICE_TITLES[kind]}: ${peer.name} F1 ${fixed(f1(theirs))} against ${fixed(f1(own))}`);
+      } else if (own.positives === 0 && theirs.flaggedNegatives < own.flaggedNegatives) {
+        lost.push(
+          `${SLICE_TITLES[kind]}: ${peer.name} flags ${theirs.flaggedNegatives} against our ${own.flaggedNegatives}, ` +
+            `while it finds ${percent(recall(peer.overall))} of all duplicates`,
+        );
+      }
     }
   }
   return lost;
@@ -118,7 +124,7 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   }
   lines.push("");
   const lost = slicesLostToPeers(evaluation);
-  lines.push(lost.length === 0 ? `${mine.name} is at least as good as every peer in every slice.` : `Slices where a peer does better: ${lost.join(", ")}.`);
+  lines.push(lost.length === 0 ? `${mine.name} is at least as good as every peer in every slice.` : `Slices where a peer does better: ${lost.join("; ")}.`);
   lines.push("");
   lines.push(`Matching time for all scenarios: ${methods.map((method) => `${method.name} ${Math.round(method.milliseconds)} ms`).join(", ")}.`);
   lines.push("");
