@@ -39,6 +39,8 @@ export interface PublicMfaQuestion {
   kind: "text" | "choice";
   text: string;
   choices: string[];
+  /** "Question 2 of 3" when the aggregator tells. */
+  progress: { current: number; total: number } | null;
 }
 
 /** What the customer sees after an attempt. */
@@ -46,7 +48,7 @@ export type AttemptOutcome =
   | { kind: "connected"; connectionId: string; status: ConnectionStatus; transactionCount: number | null }
   | { kind: "aggregating"; connectionId: string }
   | { kind: "mfa"; connectionId: string; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
-  | { kind: "failed"; connectionId: string | null; problem: StatusDescription };
+  | { kind: "failed"; connectionId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
 
 const connectionSelect = {
   id: true,
@@ -77,7 +79,13 @@ const describeFor = (c: { institution: { name: string; loginUrl: string } }, cod
 
 function publicQuestion(challenge: MfaChallenge): PublicMfaQuestion {
   const q = challenge.question;
-  return { id: q.id, kind: q.kind, text: q.text, choices: q.kind === "choice" ? q.choices : [] };
+  return { id: q.id, kind: q.kind, text: q.text, choices: q.kind === "choice" ? q.choices : [], progress: challenge.progress };
+}
+
+/** The question kept while the customer is away; rows written before progress was known lack it. */
+function storedQuestion(json: Prisma.JsonValue): PublicMfaQuestion {
+  const q = json as unknown as Omit<PublicMfaQuestion, "progress"> & { progress?: PublicMfaQuestion["progress"] };
+  return { ...q, progress: q.progress ?? null };
 }
 
 function mfaFields(challenge: MfaChallenge) {
@@ -95,7 +103,12 @@ function mfaFields(challenge: MfaChallenge) {
 
 export async function upsertInstitution(deps: EngineDeps, institutionId: string) {
   const institution = await deps.aggregator.getInstitution(institutionId);
-  const data = { name: institution.name, variant: institution.variant, loginUrl: institution.loginUrl };
+  const data = {
+    name: institution.name,
+    variant: institution.variant,
+    loginUrl: institution.loginUrl,
+    sandboxSiteUrl: institution.sandboxSiteUrl,
+  };
   await deps.db.institution.upsert({ where: { id: institution.id }, create: { id: institution.id, ...data }, update: data });
   return institution;
 }
@@ -129,7 +142,7 @@ export async function linkConnection(
       startedAt,
       result: { statusCode: err.code, message: problem.title },
     });
-    return { kind: "failed", connectionId: null, problem };
+    return { kind: "failed", connectionId: null, problem, nextRetryAt: null };
   }
 
   const connection = await db.connection.create({
@@ -193,6 +206,9 @@ async function settleLoginOutcome(
     });
     return { kind: "aggregating", connectionId: connection.id };
   }
+  // A login that is already linked to accounts brings their new transactions at once.
+  const linked = await db.bankAccount.count({ where: { connectionId: connection.id, linked: true } });
+  const transactionCount = linked > 0 ? await retrieveFeed(deps, connection.id) : null;
   await db.$transaction(async (tx) => {
     await tx.connection.update({
       where: { id: connection.id },
@@ -202,16 +218,14 @@ async function settleLoginOutcome(
         lastStatusCode: 0,
         lastStatusMessage: describeStatus(0).title,
         lastAttemptAt: new Date(),
+        ...(transactionCount === null ? {} : { lastSuccessAt: new Date() }),
         retryCount: 0,
         nextRetryAt: null,
       },
     });
-    await recordEvent(tx, { ...base, source, startedAt, result: { statusCode: 0, message: describeStatus(0).title } });
+    await recordEvent(tx, { ...base, source, startedAt, result: { statusCode: 0, message: describeStatus(0).title, transactionCount } });
     await resolveNotices(tx, connection.id);
   });
-  // A login that is already linked to accounts brings their new transactions at once.
-  const linked = await db.bankAccount.count({ where: { connectionId: connection.id, linked: true } });
-  const transactionCount = linked > 0 ? await retrieveFeed(deps, connection.id) : null;
   return { kind: "connected", connectionId: connection.id, status: "ACTIVE", transactionCount };
 }
 
@@ -249,7 +263,7 @@ export async function answerSecurityQuestion(
   const source: AttemptSource = { kind: "MFA_ANSWER", trigger: "CUSTOMER", actorUserId: args.actorUserId };
   const startedAt = new Date();
   if (!connection.mfaSession) {
-    return { kind: "failed", connectionId: connection.id, problem: describeFor(connection, 331) };
+    return { kind: "failed", connectionId: connection.id, problem: describeFor(connection, 331), nextRetryAt: null };
   }
   try {
     const outcome = await deps.aggregator.answerMfa(loginRef(connection), connection.mfaSession, args.answer);
@@ -274,7 +288,7 @@ export async function resumeConnection(
     return {
       kind: "mfa",
       connectionId: connection.id,
-      question: connection.mfaQuestion as unknown as PublicMfaQuestion,
+      question: storedQuestion(connection.mfaQuestion),
       wrongAnswer: connection.lastStatusCode === 187,
       expiresAt: connection.mfaExpiresAt,
     };
@@ -318,9 +332,10 @@ async function failAttempt(
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   const base = { organizationId: connection.organizationId, connectionId: connection.id, institutionId: connection.institutionId };
-  await db.$transaction(async (tx) => {
+  const retryAt = await db.$transaction(async (tx) => {
     const current = await tx.connection.findUnique({ where: { id: connection.id }, select: { retryCount: true } });
     const retryCount = problem.retry === "no" ? 0 : (current?.retryCount ?? 0) + 1;
+    const retryAt = problem.retry === "no" ? null : nextRetryAt(problem.retry, retryCount);
     await tx.connection.update({
       where: { id: connection.id },
       data: {
@@ -329,7 +344,7 @@ async function failAttempt(
         lastStatusMessage: problem.title,
         lastAttemptAt: new Date(),
         retryCount,
-        nextRetryAt: problem.retry === "no" ? null : nextRetryAt(problem.retry, retryCount),
+        nextRetryAt: retryAt,
         ...(code === 331 ? clearMfa() : {}),
         ...(problem.connectionStatus === "AGGREGATING" ? {} : { activeEventId: null, aggregationStartedAt: null }),
       },
@@ -340,8 +355,9 @@ async function failAttempt(
     if (problem.actor === "customer") {
       await openNotice(tx, { ...base, statusCode: code, institutionName: connection.institution.name, institutionUrl: connection.institution.loginUrl });
     }
+    return retryAt;
   });
-  return { kind: "failed", connectionId: connection.id, problem };
+  return { kind: "failed", connectionId: connection.id, problem, nextRetryAt: retryAt };
 }
 
 /** When a transient failure is tried again: exponential, jittered by the caller's scheduler. */
@@ -383,7 +399,7 @@ export async function startAggregation(
   });
   if (!claimed) {
     await recordEvent(db, { ...base, source: args.source, startedAt, result: { statusCode: 325, message: describeStatus(325).title } });
-    return { kind: "failed", connectionId: connection.id, problem: describeFor(connection, 325) };
+    return { kind: "failed", connectionId: connection.id, problem: describeFor(connection, 325), nextRetryAt: null };
   }
 
   let outcome: LoginOutcome;
@@ -486,12 +502,14 @@ async function retrieveFeed(deps: EngineDeps, connectionId: string): Promise<num
   });
   const accounts = await db.bankAccount.findMany({
     where: { connectionId, linked: true },
-    select: { id: true, providerAccountId: true, createdAt: true },
+    select: { id: true, providerAccountId: true, feedTransactions: { select: { id: true }, take: 1 } },
   });
   const to = isoDay(new Date());
   let added = 0;
   for (const account of accounts) {
-    const since = connection.lastSuccessAt && connection.lastSuccessAt > account.createdAt ? connection.lastSuccessAt : null;
+    // An account's first retrieval reaches back the full window, even when the login itself
+    // aggregated before the account was chosen (a slow link completes before the choice).
+    const since = account.feedTransactions.length > 0 ? connection.lastSuccessAt : null;
     const from = isoDay(since ? daysBefore(since, REVISION_WINDOW_DAYS) : daysBefore(new Date(), FIRST_RETRIEVAL_DAYS));
     const transactions = await deps.aggregator.getTransactions({
       loginId: connection.providerLoginId!,

@@ -27,22 +27,31 @@ const institutionSchema = z.object({
   name: z.string(),
   variant,
   loginUrl: z.string(),
+  sandboxSiteUrl: z.string().nullable(),
   status: z.enum(["online", "outage"]),
 });
 
 const connectionSchema = z.object({
   id: z.string(),
   status: connectionStatus,
-  institution: z.object({ id: z.string(), name: z.string(), variant, loginUrl: z.string(), knownIssue: z.boolean() }),
+  institution: z.object({
+    id: z.string(),
+    name: z.string(),
+    variant,
+    loginUrl: z.string(),
+    sandboxSiteUrl: z.string().nullable(),
+    knownIssue: z.boolean(),
+  }),
   lastStatusCode: z.number().nullable(),
   problem: z.object({ code: z.number(), title: z.string(), nextStep: z.string(), actor: z.enum(["nobody", "customer"]) }).nullable(),
   awaitingAnswer: z.boolean(),
   lastSuccessAt: z.date().nullable(),
   lastAttemptAt: z.date().nullable(),
   nextRetryAt: z.date().nullable(),
+  aggregationStartedAt: z.date().nullable(),
   createdAt: z.date(),
   lastResult: z
-    .object({ kind: z.string(), statusCode: z.number().nullable(), transactionCount: z.number().nullable(), at: z.date() })
+    .object({ id: z.string(), kind: z.string(), statusCode: z.number().nullable(), transactionCount: z.number().nullable(), at: z.date() })
     .nullable(),
   accounts: z.array(
     z.object({
@@ -73,11 +82,17 @@ const outcomeSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("mfa"),
     connectionId: z.string(),
-    question: z.object({ id: z.string(), kind: z.enum(["text", "choice"]), text: z.string(), choices: z.array(z.string()) }),
+    question: z.object({
+      id: z.string(),
+      kind: z.enum(["text", "choice"]),
+      text: z.string(),
+      choices: z.array(z.string()),
+      progress: z.object({ current: z.number(), total: z.number() }).nullable(),
+    }),
     wrongAnswer: z.boolean(),
     expiresAt: z.date(),
   }),
-  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), problem: problemSchema }),
+  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), problem: problemSchema, nextRetryAt: z.date().nullable() }),
 ]);
 
 function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
@@ -87,6 +102,7 @@ function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
     kind: "failed",
     connectionId: outcome.connectionId,
     problem: { code: p.code, title: p.title, customerTitle: p.customerTitle, nextStep: p.nextStep, actor: p.actor, retry: p.retry },
+    nextRetryAt: outcome.nextRetryAt,
   };
 }
 
@@ -119,7 +135,7 @@ export const connectionsRouter = createRouter({
     .output(z.array(institutionSchema))
     .query(async ({ ctx, input }) => {
       const page = await ctx.aggregator.searchInstitutions({ text: input.text || undefined, limit: 20 });
-      return page.institutions.map(({ id, name, variant, loginUrl, status }) => ({ id, name, variant, loginUrl, status }));
+      return page.institutions.map(({ id, name, variant, loginUrl, sandboxSiteUrl, status }) => ({ id, name, variant, loginUrl, sandboxSiteUrl, status }));
     }),
 
   link: orgProcedure("connections.manage")

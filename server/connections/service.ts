@@ -14,13 +14,17 @@ const connectionListSelect = {
   createdAt: true,
   mfaExpiresAt: true,
   mfaSession: true,
-  institution: { select: { id: true, name: true, variant: true, loginUrl: true, knownIssueSince: true } },
+  aggregationStartedAt: true,
+  institution: { select: { id: true, name: true, variant: true, loginUrl: true, sandboxSiteUrl: true, knownIssueSince: true } },
   accounts: {
     select: { id: true, name: true, kind: true, mask: true, balanceCents: true, currency: true, linked: true, register: { select: { id: true, name: true } } },
     orderBy: { name: "asc" },
   },
+  // The last finished attempt: an aggregation under way (and a retrieval refused because of
+  // it) carries 325 and is not a result yet.
   events: {
-    select: { kind: true, statusCode: true, transactionCount: true, createdAt: true },
+    where: { statusCode: { not: 325 } },
+    select: { id: true, kind: true, statusCode: true, transactionCount: true, createdAt: true },
     orderBy: { createdAt: "desc" },
     take: 1,
   },
@@ -31,7 +35,7 @@ export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number]
 function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
   const code = c.lastStatusCode;
   const problem =
-    code !== null && code !== 0 && c.status !== "ACTIVE"
+    code !== null && code !== 0 && (c.status === "ACTION_REQUIRED" || c.status === "ERROR")
       ? describeStatus(code, { institutionName: c.institution.name, institutionUrl: c.institution.loginUrl })
       : null;
   const lastEvent = c.events[0] ?? null;
@@ -43,6 +47,7 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
       name: c.institution.name,
       variant: c.institution.variant,
       loginUrl: c.institution.loginUrl,
+      sandboxSiteUrl: c.institution.sandboxSiteUrl,
       knownIssue: c.institution.knownIssueSince !== null,
     },
     lastStatusCode: code,
@@ -56,8 +61,10 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
     lastSuccessAt: c.lastSuccessAt,
     lastAttemptAt: c.lastAttemptAt,
     nextRetryAt: c.nextRetryAt,
+    aggregationStartedAt: c.status === "AGGREGATING" ? c.aggregationStartedAt : null,
     createdAt: c.createdAt,
     lastResult: lastEvent && {
+      id: lastEvent.id,
       kind: lastEvent.kind,
       statusCode: lastEvent.statusCode,
       transactionCount: lastEvent.transactionCount,

@@ -137,6 +137,7 @@ describe("test logins", () => {
     const seen = new Set<string>();
     for (let i = 0; i < 3; i++) {
       if (outcome.kind !== "mfa") throw new Error(`expected question ${i + 1}`);
+      expect(outcome.challenge.progress).toEqual({ current: i + 1, total: 3 });
       seen.add(outcome.challenge.question.id);
       outcome = await client.answerMfa(ref, outcome.challenge.session, "blue");
     }

@@ -116,6 +116,7 @@ function toOutcome(w: WireLoginOutcome): LoginOutcome {
       question: q.type === "choice" ? { id: q.id, kind: "choice", text: q.text, choices: q.choices } : { id: q.id, kind: "text", text: q.text },
       expiresAt: new Date(w.mfa.expiresAt),
       statusCode: w.code,
+      progress: w.mfa.progress ?? null,
     },
   };
 }

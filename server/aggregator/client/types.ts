@@ -69,6 +69,8 @@ export interface MfaChallenge {
   expiresAt: Date;
   /** 185: a question; 187: the previous answer was wrong and the same question is asked again. */
   statusCode: 185 | 187;
+  /** "Question 2 of 3", when the aggregator tells; null otherwise. */
+  progress: { current: number; total: number } | null;
 }
 
 /**

@@ -60,7 +60,13 @@ export const wireLoginOutcome = z.discriminatedUnion("status", [
     status: z.literal("mfa_required"),
     code: z.union([z.literal(185), z.literal(187)]),
     login: wireLogin,
-    mfa: z.object({ session: z.string().min(16), question: wireMfaQuestion, expiresAt: isoDateTime }),
+    mfa: z.object({
+      session: z.string().min(16),
+      question: wireMfaQuestion,
+      expiresAt: isoDateTime,
+      /** Where this question stands among the ones the bank asks, when the aggregator knows. */
+      progress: z.object({ current: z.number().int().min(1), total: z.number().int().min(1) }).nullable().optional(),
+    }),
   }),
 ]);
 export type WireLoginOutcome = z.infer<typeof wireLoginOutcome>;

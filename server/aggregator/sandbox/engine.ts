@@ -424,7 +424,12 @@ export class SandboxEngine {
       status: "mfa_required",
       code,
       login: this.loginView(login),
-      mfa: { session: token, question: steps[s.step]!.question, expiresAt: new Date(expiresAt).toISOString() },
+      mfa: {
+        session: token,
+        question: steps[s.step]!.question,
+        expiresAt: new Date(expiresAt).toISOString(),
+        progress: { current: s.step + 1, total: steps.length },
+      },
     };
   }
 
