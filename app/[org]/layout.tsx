@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { getDb } from "@/server/db/client";
 import { requireOrgMember } from "@/server/orgs/page-access";
 import { listMyOrganizations } from "@/server/orgs/service";
+import { NoticesIndicator } from "../_components/connections/notices-indicator";
 import { SignOutButton } from "../_components/sign-out-button";
 import { PortalNav } from "./portal-nav";
 import { OrgSwitcher } from "./org-switcher";
@@ -23,6 +24,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
           <OrgSwitcher current={org.slug} orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))} />
           <PortalNav slug={org.slug} />
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <NoticesIndicator orgSlug={org.slug} />
             <span className="hidden text-ink-muted sm:inline" title={`Your role: ${role.toLowerCase()}`}>
               {user.email} · {role.toLowerCase()}
             </span>

@@ -46,7 +46,8 @@ export interface PublicMfaQuestion {
 /** What the customer sees after an attempt. */
 export type AttemptOutcome =
   | { kind: "connected"; connectionId: string; status: ConnectionStatus; transactionCount: number | null }
-  | { kind: "aggregating"; connectionId: string }
+  /** attemptId: the connection event that completes when the aggregation ends (lastResult.id then). */
+  | { kind: "aggregating"; connectionId: string; attemptId: string | null }
   | { kind: "mfa"; connectionId: string; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
   | { kind: "failed"; connectionId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
 
@@ -196,15 +197,16 @@ async function settleLoginOutcome(
   // Accounts answer 325 while an aggregation runs; completeAggregation syncs them then.
   if (!outcome.login.aggregating) await syncAccounts(deps, connection);
   if (outcome.login.aggregating) {
-    await db.$transaction(async (tx) => {
+    const attemptId = await db.$transaction(async (tx) => {
       const event = await openEvent(tx, { ...base, source, startedAt });
       await tx.connection.update({
         where: { id: connection.id },
         data: { ...clearMfa(), status: "AGGREGATING", aggregationStartedAt: startedAt, activeEventId: event.id, lastAttemptAt: new Date() },
       });
       await resolveNotices(tx, connection.id);
+      return event.id;
     });
-    return { kind: "aggregating", connectionId: connection.id };
+    return { kind: "aggregating", connectionId: connection.id, attemptId };
   }
   // A login that is already linked to accounts brings their new transactions at once.
   const linked = await db.bankAccount.count({ where: { connectionId: connection.id, linked: true } });
@@ -409,7 +411,7 @@ export async function startAggregation(
     if (!isAggregatorError(err)) throw err;
     if (err.code === 325) {
       // Already running at the aggregator (started elsewhere): its completion arrives by webhook.
-      return { kind: "aggregating", connectionId: connection.id };
+      return { kind: "aggregating", connectionId: connection.id, attemptId: claimed };
     }
     return failAttempt(deps, connection, args.source, startedAt, err.code ?? 102, err.describe(institutionTexts(connection)), claimed);
   }
@@ -430,7 +432,7 @@ export async function startAggregation(
       expiresAt: outcome.challenge.expiresAt,
     };
   }
-  if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id };
+  if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed };
   return completeAggregation(deps, { connectionId: connection.id, statusCode: outcome.login.statusCode });
 }
 
@@ -451,7 +453,7 @@ export async function completeAggregation(
   let code = args.statusCode;
   if (code === undefined) {
     const status = await deps.aggregator.getLoginStatus(loginRef(connection));
-    if (status.aggregating) return { kind: "aggregating", connectionId: connection.id };
+    if (status.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: connection.activeEventId };
     code = status.statusCode;
   }
 

@@ -78,7 +78,7 @@ const problemSchema = z.object({
 
 const outcomeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("connected"), connectionId: z.string(), status: connectionStatus, transactionCount: z.number().nullable() }),
-  z.object({ kind: z.literal("aggregating"), connectionId: z.string() }),
+  z.object({ kind: z.literal("aggregating"), connectionId: z.string(), attemptId: z.string().nullable() }),
   z.object({
     kind: z.literal("mfa"),
     connectionId: z.string(),

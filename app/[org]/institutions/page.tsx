@@ -1,14 +1,18 @@
+import { ManageInstitutions } from "@/app/_components/connections/manage-institutions";
 import { requireOrgMember } from "@/server/orgs/page-access";
+import { orgRoleAllows } from "@/server/trpc/permissions";
 
 export const metadata = { title: "Manage Institutions" };
 
 export default async function Page({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  await requireOrgMember(org);
+  const { role } = await requireOrgMember(org);
   return (
-    <section aria-labelledby="page-title" className="space-y-4">
-      <h1 id="page-title" className="text-2xl font-semibold">Manage Institutions</h1>
-      <p className="text-ink-muted">Your bank connections will appear here.</p>
+    <section aria-labelledby="page-title">
+      <ManageInstitutions
+        orgSlug={org}
+        abilities={{ manage: orgRoleAllows(role, "connections.manage"), retrieve: orgRoleAllows(role, "connections.retrieve") }}
+      />
     </section>
   );
 }

@@ -1,0 +1,474 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useId, useRef, useState } from "react";
+import { useTRPC } from "@/app/_lib/trpc";
+import { AccountChooser, type AccountChoice } from "./account-chooser";
+import { CredentialsForm, type Credentials } from "./credentials-form";
+import { Dialog, useFocusOnMount } from "./dialog";
+import { transactionsArrived, type Variant } from "./format";
+import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
+import { MfaForm, type MfaQuestion } from "./mfa-form";
+import { ProblemNotice, type Problem } from "./problem-notice";
+import type { Abilities, AttemptOutcome, ConnectionView, MfaOutcome } from "./types";
+
+// The steps of Add institution and of fixing a connection, in one dialog: search the
+// catalog, sign in (or Update Login), answer security questions one at a time, choose
+// accounts and their registers, wait for the first retrieval, and see what arrived.
+
+export type FlowStart =
+  | { mode: "link" }
+  | { mode: "update"; connection: ConnectionView }
+  | { mode: "answer"; connection: ConnectionView; outcome: MfaOutcome }
+  | { mode: "choose"; connection: ConnectionView };
+
+interface Institution {
+  id: string;
+  name: string;
+  variant: Variant;
+  loginUrl: string;
+  sandboxSiteUrl: string | null;
+}
+
+type Step =
+  | { name: "search"; text: string }
+  | { name: "credentials"; connectionId: string | null }
+  | { name: "mfa"; connectionId: string; question: MfaQuestion; wrongAnswer: boolean; seq: number }
+  | { name: "problem"; connectionId: string | null; problem: Problem; nextRetryAt: Date | null }
+  | { name: "waiting"; connectionId: string; attemptId: string | null }
+  | { name: "accounts"; connectionId: string }
+  | { name: "done"; connectionId: string; transactionCount: number | null };
+
+/** Codes an owner or admin fixes with Update Login. */
+const FIXED_BY_UPDATE_LOGIN = new Set([103, 108, 109, 331]);
+/** Codes fixed at the bank's site, after which a retrieval is all it takes. */
+const RETRY_AFTER_THE_BANK = new Set([108]);
+const POLL_MS = 1500;
+
+const institutionOf = (c: ConnectionView): Institution => c.institution;
+
+function initialStep(start: FlowStart): Step {
+  switch (start.mode) {
+    case "link":
+      return { name: "search", text: "" };
+    case "update":
+      return { name: "credentials", connectionId: start.connection.id };
+    case "answer":
+      return {
+        name: "mfa",
+        connectionId: start.connection.id,
+        question: start.outcome.question,
+        wrongAnswer: start.outcome.wrongAnswer,
+        seq: 0,
+      };
+    case "choose":
+      return { name: "accounts", connectionId: start.connection.id };
+  }
+}
+
+export interface OpenFlow {
+  start: FlowStart;
+  /** A new key starts a fresh flow even when the start looks the same. */
+  key: number;
+}
+
+export function ConnectionFlow({
+  orgSlug,
+  flow,
+  abilities,
+  onClose,
+}: {
+  orgSlug: string;
+  /** Null while closed. */
+  flow: OpenFlow | null;
+  abilities: Abilities;
+  onClose: () => void;
+}) {
+  const headingId = useId();
+  return (
+    <Dialog open={!!flow} onClose={onClose} labelledBy={headingId} wide>
+      {flow && <FlowBody key={flow.key} orgSlug={orgSlug} start={flow.start} abilities={abilities} headingId={headingId} onClose={onClose} />}
+    </Dialog>
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : "Something went wrong. Try again.";
+}
+
+function FlowBody({
+  orgSlug,
+  start,
+  abilities,
+  headingId,
+  onClose,
+}: {
+  orgSlug: string;
+  start: FlowStart;
+  abilities: Abilities;
+  headingId: string;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [step, setStep] = useState<Step>(() => initialStep(start));
+  const [institution, setInstitution] = useState<Institution | null>(start.mode === "link" ? null : institutionOf(start.connection));
+  const [searchText, setSearchText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  const refreshPage = () => queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() });
+  const link = useMutation(trpc.connections.link.mutationOptions({ onSettled: refreshPage }));
+  const updateLogin = useMutation(trpc.connections.updateLogin.mutationOptions({ onSettled: refreshPage }));
+  const answerMfa = useMutation(trpc.connections.answerMfa.mutationOptions({ onSettled: refreshPage }));
+  const chooseAccounts = useMutation(trpc.connections.chooseAccounts.mutationOptions({ onSettled: refreshPage }));
+  const retrieve = useMutation(trpc.connections.retrieve.mutationOptions({ onSettled: refreshPage }));
+  const pending = link.isPending || updateLogin.isPending || answerMfa.isPending || chooseAccounts.isPending || retrieve.isPending;
+
+  async function attempt(run: () => Promise<AttemptOutcome>) {
+    setError(null);
+    try {
+      await follow(await run());
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+
+  async function follow(outcome: AttemptOutcome) {
+    switch (outcome.kind) {
+      case "mfa":
+        seq.current += 1;
+        setStep({ name: "mfa", connectionId: outcome.connectionId, question: outcome.question, wrongAnswer: outcome.wrongAnswer, seq: seq.current });
+        return;
+      case "failed":
+        setStep({
+          name: "problem",
+          connectionId: outcome.connectionId,
+          problem: { code: outcome.problem.code, title: outcome.problem.customerTitle, nextStep: outcome.problem.nextStep, actor: outcome.problem.actor },
+          nextRetryAt: outcome.nextRetryAt,
+        });
+        return;
+      case "aggregating":
+        setStep({ name: "waiting", connectionId: outcome.connectionId, attemptId: outcome.attemptId });
+        return;
+      case "connected": {
+        if (outcome.transactionCount !== null) {
+          setStep({ name: "done", connectionId: outcome.connectionId, transactionCount: outcome.transactionCount });
+          return;
+        }
+        const view = await queryClient.fetchQuery({
+          ...trpc.connections.get.queryOptions({ orgSlug, connectionId: outcome.connectionId }),
+          staleTime: 0,
+        });
+        settled(view, null);
+      }
+    }
+  }
+
+  /** A working connection: its accounts to choose if none is linked yet, else what arrived. */
+  function settled(view: ConnectionView, transactionCount: number | null) {
+    if (abilities.manage && view.accounts.length > 0 && !view.accounts.some((a) => a.linked)) {
+      setStep({ name: "accounts", connectionId: view.id });
+    } else {
+      setStep({ name: "done", connectionId: view.id, transactionCount });
+    }
+  }
+
+  function finishedWaiting(view: ConnectionView, attemptId: string | null) {
+    const result = view.lastResult && attemptId && view.lastResult.id === attemptId ? view.lastResult : null;
+    if (view.status === "ACTIVE") {
+      settled(view, result?.transactionCount ?? null);
+    } else if (view.problem) {
+      setStep({ name: "problem", connectionId: view.id, problem: view.problem, nextRetryAt: view.nextRetryAt });
+    } else {
+      setStep({ name: "done", connectionId: view.id, transactionCount: null });
+    }
+  }
+
+  switch (step.name) {
+    case "search":
+      return (
+        <InstitutionPicker
+          orgSlug={orgSlug}
+          headingId={headingId}
+          initialText={step.text}
+          onPick={(picked: CatalogInstitution, text) => {
+            setInstitution(picked);
+            setSearchText(text);
+            setError(null);
+            setStep({ name: "credentials", connectionId: null });
+          }}
+        />
+      );
+
+    case "credentials": {
+      const connectionId = step.connectionId;
+      return (
+        <CredentialsForm
+          institution={institution!}
+          mode={connectionId ? "update" : "link"}
+          headingId={headingId}
+          pending={pending}
+          error={error}
+          onBack={connectionId ? undefined : () => setStep({ name: "search", text: searchText })}
+          onSubmit={(credentials: Credentials) =>
+            attempt(() =>
+              connectionId
+                ? updateLogin.mutateAsync({ orgSlug, connectionId, credentials })
+                : link.mutateAsync({ orgSlug, institutionId: institution!.id, credentials }),
+            )
+          }
+        />
+      );
+    }
+
+    case "mfa":
+      return (
+        <MfaForm
+          key={step.seq}
+          question={step.question}
+          wrongAnswer={step.wrongAnswer}
+          headingId={headingId}
+          pending={pending}
+          error={error}
+          onAnswer={(answer) => attempt(() => answerMfa.mutateAsync({ orgSlug, connectionId: step.connectionId, answer }))}
+        />
+      );
+
+    case "problem":
+      return (
+        <ProblemStep
+          step={step}
+          institution={institution!}
+          abilities={abilities}
+          headingId={headingId}
+          manageHref={`/${orgSlug}/institutions`}
+          onTryAgain={() => setStep({ name: "credentials", connectionId: null })}
+          onChooseAnother={() => setStep({ name: "search", text: searchText })}
+          onUpdateLogin={(connectionId) => setStep({ name: "credentials", connectionId })}
+          onRetrieve={(connectionId) => attempt(() => retrieve.mutateAsync({ orgSlug, connectionId }))}
+          pending={pending}
+          error={error}
+          onClose={onClose}
+        />
+      );
+
+    case "waiting":
+      return (
+        <WaitingStep
+          orgSlug={orgSlug}
+          connectionId={step.connectionId}
+          headingId={headingId}
+          onFinished={(view) => finishedWaiting(view, step.attemptId)}
+          onClose={onClose}
+        />
+      );
+
+    case "accounts":
+      return (
+        <AccountsStep
+          orgSlug={orgSlug}
+          connectionId={step.connectionId}
+          headingId={headingId}
+          pending={pending}
+          error={error}
+          onSubmit={(choices) => attempt(() => chooseAccounts.mutateAsync({ orgSlug, connectionId: step.connectionId, choices }))}
+        />
+      );
+
+    case "done":
+      return <DoneStep orgSlug={orgSlug} institution={institution!} mode={start.mode} transactionCount={step.transactionCount} headingId={headingId} onClose={onClose} />;
+  }
+}
+
+function ProblemStep({
+  step,
+  institution,
+  abilities,
+  headingId,
+  manageHref,
+  onTryAgain,
+  onChooseAnother,
+  onUpdateLogin,
+  onRetrieve,
+  pending,
+  error,
+  onClose,
+}: {
+  step: Extract<Step, { name: "problem" }>;
+  institution: Institution;
+  abilities: Abilities;
+  headingId: string;
+  manageHref: string;
+  onTryAgain: () => void;
+  onChooseAnother: () => void;
+  onUpdateLogin: (connectionId: string) => void;
+  onRetrieve: (connectionId: string) => void;
+  pending: boolean;
+  error: string | null;
+  onClose: () => void;
+}) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const { problem, connectionId } = step;
+  const updateHere = connectionId !== null && FIXED_BY_UPDATE_LOGIN.has(problem.code);
+  return (
+    <div className="space-y-4">
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+        {connectionId === null ? `Could not connect to ${institution.name}` : `${institution.name} needs attention`}
+      </h2>
+      <ProblemNotice
+        problem={problem}
+        institution={institution}
+        nextRetryAt={step.nextRetryAt}
+        manageHref={manageHref}
+        actions={
+          connectionId === null ? (
+            <>
+              <button type="button" className="btn-primary" onClick={onTryAgain}>Try again</button>
+              <button type="button" className="btn-secondary" onClick={onChooseAnother}>Choose another institution</button>
+            </>
+          ) : (
+            <>
+              {RETRY_AFTER_THE_BANK.has(problem.code) && abilities.retrieve && (
+                <button type="button" className="btn-primary" disabled={pending} onClick={() => onRetrieve(connectionId)}>
+                  Retrieve Transactions
+                </button>
+              )}
+              {updateHere && abilities.manage && (
+                <button
+                  type="button"
+                  className={RETRY_AFTER_THE_BANK.has(problem.code) ? "btn-secondary" : "btn-primary"}
+                  disabled={pending}
+                  onClick={() => onUpdateLogin(connectionId)}
+                >
+                  Update Login
+                </button>
+              )}
+            </>
+          )
+        }
+      />
+      {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>}
+      {pending && <p role="status" className="text-sm text-ink-muted">Asking the bank…</p>}
+      {updateHere && !abilities.manage && (
+        <p className="text-sm text-ink-muted">Update Login is for the owners and admins of your organization: ask one of them.</p>
+      )}
+      <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
+    </div>
+  );
+}
+
+function WaitingStep({
+  orgSlug,
+  connectionId,
+  headingId,
+  onFinished,
+  onClose,
+}: {
+  orgSlug: string;
+  connectionId: string;
+  headingId: string;
+  onFinished: (view: ConnectionView) => void;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const connection = useQuery({
+    ...trpc.connections.get.queryOptions({ orgSlug, connectionId }),
+    staleTime: 0,
+    refetchInterval: (query) => (query.state.data?.status === "AGGREGATING" ? POLL_MS : false),
+  });
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const view = connection.data;
+  const finished = view && connection.isFetchedAfterMount && view.status !== "AGGREGATING" ? view : null;
+  const report = useRef(onFinished);
+  useEffect(() => {
+    report.current = onFinished;
+  });
+  useEffect(() => {
+    if (finished) report.current(finished);
+  }, [finished]);
+
+  return (
+    <div className="space-y-4">
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">Retrieving transactions</h2>
+      <progress aria-label="Retrieving transactions" className="h-2 w-full" />
+      <p role="status" className="text-sm text-ink-muted">
+        {view?.institution.name ?? "The bank"} is sending your accounts and transactions. This can take a minute. You can close this
+        window: the status on Manage Institutions updates by itself.
+      </p>
+      <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
+    </div>
+  );
+}
+
+function AccountsStep({
+  orgSlug,
+  connectionId,
+  headingId,
+  pending,
+  error,
+  onSubmit,
+}: {
+  orgSlug: string;
+  connectionId: string;
+  headingId: string;
+  pending: boolean;
+  error: string | null;
+  onSubmit: (choices: AccountChoice[]) => void;
+}) {
+  const trpc = useTRPC();
+  const connection = useQuery(trpc.connections.get.queryOptions({ orgSlug, connectionId }));
+  if (!connection.data) {
+    return (
+      <div className="space-y-2">
+        <h2 id={headingId} className="text-xl font-semibold">Choose accounts</h2>
+        <p role="status" className="text-sm text-ink-muted">{connection.isError ? connection.error.message : "Loading the accounts…"}</p>
+      </div>
+    );
+  }
+  return (
+    <AccountChooser
+      orgSlug={orgSlug}
+      institutionName={connection.data.institution.name}
+      accounts={connection.data.accounts}
+      headingId={headingId}
+      pending={pending}
+      error={error}
+      onSubmit={onSubmit}
+    />
+  );
+}
+
+function DoneStep({
+  orgSlug,
+  institution,
+  mode,
+  transactionCount,
+  headingId,
+  onClose,
+}: {
+  orgSlug: string;
+  institution: Institution;
+  mode: FlowStart["mode"];
+  transactionCount: number | null;
+  headingId: string;
+  onClose: () => void;
+}) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const heading = mode === "update" ? `Login updated for ${institution.name}` : `${institution.name} is connected`;
+  return (
+    <div className="space-y-4">
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">{heading}</h2>
+      {transactionCount === null ? (
+        <p role="status">The connection works. Choose Retrieve Transactions on Manage Institutions whenever you want new transactions.</p>
+      ) : (
+        <p role="status" className="text-lg">
+          {transactionsArrived(transactionCount)}{" "}
+          <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">Go to the Bank feed</Link>
+        </p>
+      )}
+      <button type="button" className="btn-primary" onClick={onClose}>Done</button>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import { useEffect, useRef, type ReactNode } from "react";
+
+/**
+ * A modal on the native <dialog>: the browser keeps focus inside it, makes the page behind
+ * inert and closes it on Escape. Focus goes back to what opened it.
+ */
+export function Dialog({
+  open,
+  onClose,
+  labelledBy,
+  children,
+  wide = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  labelledBy: string;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    } else if (!open && dialog.open) {
+      dialog.close();
+    }
+  }, [open]);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    return () => {
+      if (dialog?.open) dialog.close();
+    };
+  }, []);
+
+  function restoreFocus() {
+    const target = opener.current;
+    opener.current = null;
+    if (target?.isConnected) target.focus();
+    else document.getElementById("page-title")?.focus();
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={labelledBy}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClose={restoreFocus}
+      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-3xl" : "max-w-lg"} rounded-card border border-surface-line bg-surface p-0 text-ink shadow-xl backdrop:bg-ink/40`}
+    >
+      {open && <div className="max-h-[85vh] overflow-y-auto p-6">{children}</div>}
+    </dialog>
+  );
+}
+
+/** Moves focus to the element when it appears: a step's first field or, failing that, its heading. */
+export function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
+}
