@@ -5,6 +5,7 @@ import {
   type Credentials,
   type LoginOutcome,
   type LoginRef,
+  type LoginStatus,
   type MfaChallenge,
 } from "@/server/aggregator/client";
 import { describeStatus, type StatusDescription } from "@/server/aggregator/status-codes";
@@ -57,7 +58,9 @@ const connectionSelect = {
   institutionId: true,
   providerLoginId: true,
   status: true,
+  lastStatusCode: true,
   lastSuccessAt: true,
+  lastAttemptAt: true,
   mfaSession: true,
   activeEventId: true,
   aggregationStartedAt: true,
@@ -220,7 +223,7 @@ async function settleLoginOutcome(
         lastStatusCode: 0,
         lastStatusMessage: describeStatus(0).title,
         lastAttemptAt: new Date(),
-        ...(transactionCount === null ? {} : { lastSuccessAt: new Date() }),
+        lastSuccessAt: new Date(),
         retryCount: 0,
         nextRetryAt: null,
       },
@@ -451,9 +454,16 @@ export async function completeAggregation(
   if (!connection) throw notFound("That connection");
 
   let code = args.statusCode;
-  if (code === undefined) {
+  // A webhook while no attempt of Bankline's is under way is either the echo of one that
+  // finished within its own request (link, answer, Update Login, a quick refresh) or an
+  // aggregation the aggregator ran by itself (its nightly schedule); only the latter is news.
+  const echoPossible = code !== undefined && connection.activeEventId === null;
+  if (code === undefined || echoPossible) {
     const status = await deps.aggregator.getLoginStatus(loginRef(connection));
     if (status.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: connection.activeEventId };
+    if (echoPossible && alreadyRecorded(connection, status)) {
+      return { kind: "connected", connectionId: connection.id, status: connection.status, transactionCount: null };
+    }
     code = status.statusCode;
   }
 
@@ -495,6 +505,12 @@ export async function completeAggregation(
   }
 }
 
+/** Bankline recorded this result of the aggregator's after it happened (its times are set once the aggregator answered). */
+function alreadyRecorded(c: ConnectionRow, s: LoginStatus): boolean {
+  if (s.statusCode === 0) return !!c.lastSuccessAt && !!s.lastSuccessAt && c.lastSuccessAt >= s.lastSuccessAt;
+  return c.lastStatusCode === s.statusCode && !!c.lastAttemptAt && !!s.lastAttemptAt && c.lastAttemptAt >= s.lastAttemptAt;
+}
+
 /** Reads every linked account's transactions since the last success (less the revision window) into the feed. */
 async function retrieveFeed(deps: EngineDeps, connectionId: string): Promise<number> {
   const { db } = deps;
@@ -520,7 +536,13 @@ async function retrieveFeed(deps: EngineDeps, connectionId: string): Promise<num
       from,
       to,
     });
-    const result = await ingestBankTransactions(db, { organizationId: connection.organizationId, bankAccountId: account.id, transactions });
+    const ingest = () => ingestBankTransactions(db, { organizationId: connection.organizationId, bankAccountId: account.id, transactions });
+    // Two retrievals of one account can overlap (a webhook racing the request that started
+    // it); the loser's insert hits the unique key, and ingesting again updates instead.
+    const result = await ingest().catch((err: unknown) => {
+      if (err instanceof PrismaRuntime.PrismaClientKnownRequestError && err.code === "P2002") return ingest();
+      throw err;
+    });
     added += result.added;
   }
   return added;

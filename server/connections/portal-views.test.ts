@@ -102,6 +102,52 @@ describe("an aggregation that finishes in the background", () => {
   });
 });
 
+describe("completion webhooks", () => {
+  it("ignores the echo of an aggregation Bankline already finished in its own request", async () => {
+    const connectionId = await linkAndChooseAll("ironwoodfinancial-personal", "demo");
+    const before = await owner().connections.get({ ...org(), connectionId });
+    const events = await testDb().connectionEvent.count({ where: { connectionId } });
+
+    await completeAggregation(deps(), { connectionId, statusCode: 0 });
+    const after = await owner().connections.get({ ...org(), connectionId });
+    expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(events);
+    expect(after.lastResult).toEqual(before.lastResult);
+    expect(after.lastSuccessAt).toEqual(before.lastSuccessAt);
+  });
+
+  it("retrieves after an aggregation the aggregator ran by itself", async () => {
+    const connectionId = await linkAndChooseAll("ironwoodfinancial-business", "demo");
+    const before = await owner().connections.get({ ...org(), connectionId });
+    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    await testAggregator().refresh({ loginId: providerLoginId!, institutionId });
+
+    await completeAggregation(deps(), { connectionId, statusCode: 0 });
+    const after = await owner().connections.get({ ...org(), connectionId });
+    expect(after.lastSuccessAt!.getTime()).toBeGreaterThan(before.lastSuccessAt!.getTime());
+    expect(after.lastResult).toMatchObject({ kind: "REFRESH", statusCode: 0 });
+    expect(after.lastResult!.id).not.toBe(before.lastResult!.id);
+  });
+
+  it("two retrievals of the same account at once bring each transaction once", async () => {
+    const linked = await owner().connections.link({ ...org(), institutionId: "unionsquarebank-personal", credentials: { username: "demo", password: "go" } });
+    const connectionId = linked.connectionId!;
+    const { accounts } = await owner().connections.get({ ...org(), connectionId });
+    await testDb().bankAccount.updateMany({ where: { connectionId }, data: { linked: true } });
+    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    await testAggregator().refresh({ loginId: providerLoginId!, institutionId });
+
+    const [a, b] = await Promise.all([
+      owner().connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo", password: "go" } }),
+      completeAggregation(deps(), { connectionId, statusCode: 0 }),
+    ]);
+    expect(a.kind).toBe("connected");
+    expect(b.kind).toBe("connected");
+    const rows = await testDb().feedTransaction.groupBy({ by: ["providerTransactionId"], where: { bankAccountId: { in: accounts.map((x) => x.id) } }, _count: true });
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.every((r) => r._count === 1)).toBe(true);
+  });
+});
+
 async function linkAndChooseAll(institutionId: string, username: string) {
   const linked = await owner().connections.link({ ...org(), institutionId, credentials: { username, password: "go" } });
   if (linked.kind !== "connected") throw new Error(`expected a link, got ${linked.kind}`);
