@@ -1,5 +1,10 @@
 import type { Transaction } from "@/server/aggregator/client";
-import type { Db } from "@/server/db/client";
+import { Prisma, type Db } from "@/server/db/client";
+import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
+import { notFound } from "@/server/errors";
+import { entriesWithHiddenDuplicates, loadExisting, type BooksScope } from "./existing";
+import { BULK_TRANSACTION, lockBooks, newId, rowsJson, type Tx } from "./sql";
+import { UNREVIEWED_STATES, UTC_NOW } from "./states";
 
 export interface IngestResult {
   /** Transactions the bank sent. */
@@ -8,63 +13,225 @@ export interface IngestResult {
   added: number;
   /** Rows already in the feed that the bank revised (pending that posted, changed amounts). */
   updated: number;
+  /** New or replaced rows flagged as duplicates or possible duplicates of the register. */
+  flagged: number;
+  /** New or replaced rows hidden again because they match a transaction the customer hid. */
+  hidden: number;
 }
 
-const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+/** The bank's fields of a feed row. */
+interface BankFields {
+  providerId: string;
+  pendingProviderId: string | null;
+  date: string;
+  amountCents: number;
+  description: string;
+  checkNumber: string | null;
+  pending: boolean;
+}
+
+interface KnownRow {
+  id: string;
+  providerTransactionId: string;
+  state: string;
+  date: string;
+  amountCents: number;
+  description: string;
+  checkNumber: string | null;
+  pending: boolean;
+}
+
+/** What the matcher decided for a row, as stored. */
+interface Verdict {
+  state: "NEW" | "DUPLICATE" | "POSSIBLE_DUPLICATE" | "HIDDEN";
+  matchRegisterEntryId: string | null;
+  matchFeedTransactionId: string | null;
+  matchScore: number | null;
+  matchReasons: string[] | null;
+}
+
+const HID_A_COPY_BEFORE = "you hid a duplicate of this register entry before";
 
 /**
- * Brings retrieved transactions into an account's bank feed. Idempotent: a transaction
- * already in the feed under its provider id is updated, never added twice; a posted
- * transaction replaces the pending row it names.
+ * Brings retrieved transactions into an account's bank feed and decides, for every new one,
+ * whether it duplicates the register the account posts to or a transaction the customer hid.
+ *
+ * In one transaction, serialized per register: a transaction already in the feed under its
+ * provider id is revised in place while it waits for review (never added twice); a posted
+ * transaction replaces the unreviewed pending row it names; everything else is inserted with
+ * the matcher's verdict (duplicate, possible duplicate, new, or hidden again when it matches
+ * a hidden tombstone). Running it twice with the same transactions changes nothing.
  */
 export async function ingestBankTransactions(
   db: Db,
   args: { organizationId: string; bankAccountId: string; transactions: Transaction[] },
 ): Promise<IngestResult> {
-  const { organizationId, bankAccountId, transactions } = args;
-  const ids = transactions.flatMap((t) => [t.id, ...(t.pendingTransactionId ? [t.pendingTransactionId] : [])]);
-  const existing = await db.feedTransaction.findMany({
-    where: { bankAccountId, providerTransactionId: { in: ids } },
-    select: { id: true, providerTransactionId: true, state: true },
-  });
-  const byProviderId = new Map(existing.map((e) => [e.providerTransactionId, e]));
-  let added = 0;
-  let updated = 0;
-  await db.$transaction(async (tx) => {
-    for (const t of transactions) {
-      const fields = {
-        date: day(t.postedDate),
-        amountCents: t.amountCents,
-        description: t.description,
-        checkNumber: t.checkNumber,
-        pending: t.pending,
-      };
-      const same = byProviderId.get(t.id);
+  const { organizationId, bankAccountId } = args;
+  const batch = latestVersions(args.transactions);
+  return db.$transaction(async (tx) => {
+    const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
+    if (!account) throw notFound("That bank account");
+    const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
+    await lockBooks(tx, [scope.registerId ?? bankAccountId]);
+
+    const known = await knownRows(tx, bankAccountId, batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])));
+    const revisions: (BankFields & { id: string })[] = [];
+    const toMatch: (BankFields & { id: string; replaces: boolean })[] = [];
+    const replaced = new Set<string>();
+    for (const t of batch) {
+      const fields = bankFields(t);
+      const same = known.get(t.id);
       if (same) {
-        if (same.state === "NEW") await tx.feedTransaction.update({ where: { id: same.id }, data: fields });
-        updated++;
+        if (UNREVIEWED_STATES.includes(same.state) && revised(same, fields)) revisions.push({ ...fields, id: same.id });
         continue;
       }
-      const pendingRow = t.pendingTransactionId ? byProviderId.get(t.pendingTransactionId) : undefined;
-      if (pendingRow && pendingRow.state === "NEW") {
-        await tx.feedTransaction.update({
-          where: { id: pendingRow.id },
-          data: { ...fields, providerTransactionId: t.id, pendingProviderTransactionId: t.pendingTransactionId },
-        });
-        updated++;
+      const pendingRow = t.pendingTransactionId ? known.get(t.pendingTransactionId) : undefined;
+      if (pendingRow && UNREVIEWED_STATES.includes(pendingRow.state) && !replaced.has(pendingRow.id)) {
+        replaced.add(pendingRow.id);
+        toMatch.push({ ...fields, id: pendingRow.id, replaces: true });
         continue;
       }
-      await tx.feedTransaction.create({
-        data: {
-          organizationId,
-          bankAccountId,
-          providerTransactionId: t.id,
-          pendingProviderTransactionId: t.pendingTransactionId,
-          ...fields,
-        },
-      });
-      added++;
+      toMatch.push({ ...fields, id: newId(), replaces: false });
     }
-  });
-  return { received: transactions.length, added, updated };
+
+    const verdicts = await decide(tx, scope, toMatch);
+    const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
+    const added = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
+    const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
+    const revisedCount = await reviseRows(tx, revisions);
+    return {
+      received: args.transactions.length,
+      added,
+      updated: replacedCount + revisedCount,
+      flagged: rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length,
+      hidden: rows.filter((row) => row.state === "HIDDEN").length,
+    };
+  }, BULK_TRANSACTION);
+}
+
+/**
+ * One version per provider id (the last one sent), and no pending transaction whose posted
+ * successor came in the same batch: the posted one stands for both.
+ */
+function latestVersions(transactions: Transaction[]): Transaction[] {
+  const byId = new Map<string, Transaction>();
+  for (const t of transactions) byId.set(t.id, t);
+  const posted = new Set<string>();
+  for (const t of byId.values()) if (t.pendingTransactionId) posted.add(t.pendingTransactionId);
+  return [...byId.values()].filter((t) => !(t.pending && posted.has(t.id)));
+}
+
+function bankFields(t: Transaction): BankFields {
+  return {
+    providerId: t.id,
+    pendingProviderId: t.pendingTransactionId,
+    date: t.postedDate,
+    amountCents: t.amountCents,
+    description: t.description,
+    checkNumber: t.checkNumber,
+    pending: t.pending,
+  };
+}
+
+function revised(row: KnownRow, fields: BankFields): boolean {
+  return (
+    row.date !== fields.date ||
+    row.amountCents !== fields.amountCents ||
+    row.description !== fields.description ||
+    row.checkNumber !== fields.checkNumber ||
+    row.pending !== fields.pending
+  );
+}
+
+async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): Promise<Map<string, KnownRow>> {
+  if (providerIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<KnownRow[]>(Prisma.sql`
+    SELECT id, "providerTransactionId", state::text AS state, to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description, "checkNumber", pending
+    FROM "FeedTransaction"
+    WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" = ANY(${providerIds}::text[])`);
+  return new Map(rows.map((row) => [row.providerTransactionId, row]));
+}
+
+async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: string })[]): Promise<Verdict[]> {
+  if (rows.length === 0) return [];
+  const providerIds = rows.flatMap((row) => (row.pendingProviderId ? [row.providerId, row.pendingProviderId] : [row.providerId]));
+  const [{ existing, accountKey }, hiddenCopies] = await Promise.all([
+    loadExisting(tx, scope, { amounts: [...new Set(rows.map((row) => row.amountCents))], providerIds }),
+    entriesWithHiddenDuplicates(tx, scope),
+  ]);
+  const incoming: IncomingTransaction[] = rows.map((row) => ({
+    id: row.id,
+    account: accountKey,
+    date: row.date,
+    amountCents: row.amountCents,
+    description: row.description,
+    pending: row.pending,
+    providerId: row.providerId,
+    pendingProviderId: row.pendingProviderId,
+    checkNumber: row.checkNumber,
+  }));
+  return matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies));
+}
+
+/** A match of something the customer hid is hidden again: a hidden transaction is never offered twice. */
+function verdictOf(result: MatchResult, hiddenCopies: Set<string>): Verdict {
+  if (result.tier === "new" || result.matchId === null) {
+    return { state: "NEW", matchRegisterEntryId: null, matchFeedTransactionId: null, matchScore: null, matchReasons: null };
+  }
+  const match = { matchScore: result.score, matchReasons: result.reasons };
+  if (result.matchKind === "hidden") return { state: "HIDDEN", matchRegisterEntryId: null, matchFeedTransactionId: result.matchId, ...match };
+  if (hiddenCopies.has(result.matchId)) {
+    return { state: "HIDDEN", matchRegisterEntryId: result.matchId, matchFeedTransactionId: null, matchScore: result.score, matchReasons: [...result.reasons, HID_A_COPY_BEFORE] };
+  }
+  return {
+    state: result.tier === "duplicate" ? "DUPLICATE" : "POSSIBLE_DUPLICATE",
+    matchRegisterEntryId: result.matchId,
+    matchFeedTransactionId: null,
+    ...match,
+  };
+}
+
+const RECORD_COLUMNS = Prisma.sql`
+  id text, "providerId" text, "pendingProviderId" text, date date, "amountCents" int, description text, "checkNumber" text,
+  pending boolean, state text, "matchRegisterEntryId" text, "matchFeedTransactionId" text, "matchScore" float8, "matchReasons" jsonb`;
+
+async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict & { id: string })[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return tx.$executeRaw(Prisma.sql`
+    INSERT INTO "FeedTransaction" (
+      id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
+      description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
+      "hiddenAt", "createdAt", "updatedAt")
+    SELECT x.id, ${scope.organizationId}, ${scope.bankAccountId}, x."providerId", x."pendingProviderId", x.date, x."amountCents",
+      x.description, x."checkNumber", x.pending, x.state::"FeedState", x."matchRegisterEntryId", x."matchFeedTransactionId",
+      x."matchScore", x."matchReasons", CASE WHEN x.state = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
+    FROM json_to_recordset(${rowsJson(rows)}::json) AS x(${RECORD_COLUMNS})
+    ON CONFLICT ("bankAccountId", "providerTransactionId") DO NOTHING`);
+}
+
+/** The posted version takes the pending row's place, with a fresh verdict (its amount may have changed). */
+async function replaceRows(tx: Tx, rows: (BankFields & Verdict & { id: string })[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return tx.$executeRaw(Prisma.sql`
+    UPDATE "FeedTransaction" f SET
+      "providerTransactionId" = x."providerId", "pendingProviderTransactionId" = x."pendingProviderId", date = x.date,
+      "amountCents" = x."amountCents", description = x.description, "checkNumber" = x."checkNumber", pending = x.pending,
+      state = x.state::"FeedState", "matchRegisterEntryId" = x."matchRegisterEntryId", "matchFeedTransactionId" = x."matchFeedTransactionId",
+      "matchScore" = x."matchScore", "matchReasons" = x."matchReasons",
+      "hiddenAt" = CASE WHEN x.state = 'HIDDEN' THEN ${UTC_NOW} END, "hiddenById" = NULL, "updatedAt" = ${UTC_NOW}
+    FROM json_to_recordset(${rowsJson(rows)}::json) AS x(${RECORD_COLUMNS})
+    WHERE f.id = x.id AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
+}
+
+/** The bank revised a row still waiting for review (the last 15 days may change): it shows the bank's latest. */
+async function reviseRows(tx: Tx, rows: (BankFields & { id: string })[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return tx.$executeRaw(Prisma.sql`
+    UPDATE "FeedTransaction" f SET
+      "pendingProviderTransactionId" = coalesce(x."pendingProviderId", f."pendingProviderTransactionId"), date = x.date,
+      "amountCents" = x."amountCents", description = x.description, "checkNumber" = x."checkNumber", pending = x.pending,
+      "updatedAt" = ${UTC_NOW}
+    FROM json_to_recordset(${rowsJson(rows)}::json) AS x(
+      id text, "pendingProviderId" text, date date, "amountCents" int, description text, "checkNumber" text, pending boolean)
+    WHERE f.id = x.id AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
 }
