@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { matchTransactions, type ExistingTransaction, type IncomingTransaction } from "@/server/dedup";
+import { benchData } from "@/server/dedup/eval/bench-data";
+import { testDb } from "@/server/testing/db";
+import { createOrgWithMembers, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import { loadExisting } from "./existing";
+import { createBooks, type Books } from "./testing";
+
+// Ingest reads only the register entries the matcher can pair with a batch. This proves that
+// matching against what it reads gives exactly what matching against the whole register and
+// every tombstone gives, for a busy register with checks, pending imports and known ids.
+
+let fx: OrgFixture;
+let books: Books;
+let everything: ExistingTransaction[];
+let incoming: IncomingTransaction[];
+const db = () => testDb();
+
+beforeAll(async () => {
+  fx = await createOrgWithMembers(db(), "Feed existing");
+  books = await createBooks(db(), fx.org.id);
+  const old = await createBooks(db(), fx.org.id, { registerId: books.registerId });
+  const prefix = uniqueSuffix();
+  const data = benchData(4_000, 600, 7);
+  const account = books.registerId;
+  const rows: ExistingTransaction[] = data.existing.map((row) => ({ ...row, id: `${prefix}-${row.id}`, account, providerIds: row.providerIds.map((id) => `${prefix}-${id}`) }));
+  const lastDate = rows[rows.length - 1]!.date;
+  const extra: ExistingTransaction[] = [
+    { id: `${prefix}-opening`, account, date: "2020-01-02", amountCents: 777_777, description: "OPENING BALANCE", checkNumber: null, providerIds: [], kind: "register", pending: false },
+    { id: `${prefix}-chk1`, account, date: lastDate, amountCents: -12_345, description: "CHECK 1201", checkNumber: "1201", providerIds: [`${prefix}-pc1`], kind: "register", pending: false },
+    { id: `${prefix}-chk2`, account, date: lastDate, amountCents: -33_333, description: "Check number 1300 - Joe's Plumbing", checkNumber: null, providerIds: [], kind: "register", pending: false },
+    { id: `${prefix}-pend1`, account, date: lastDate, amountCents: -2_401, description: "TST* PANERA BREAD 601", checkNumber: null, providerIds: [`${prefix}-pp1`], kind: "register", pending: true },
+    { id: `${prefix}-pend2`, account, date: lastDate, amountCents: -1_777, description: "UBER *TRIP", checkNumber: null, providerIds: [`${prefix}-pp2`], kind: "register", pending: true },
+    { id: `${prefix}-known`, account, date: lastDate, amountCents: -88_888, description: "AMAZON MKTPLACE PMTS", checkNumber: null, providerIds: [`${prefix}-known1`, `${prefix}-known2`], kind: "register", pending: false },
+  ];
+  everything = [...rows, ...extra];
+
+  const entries = everything.filter((row) => row.kind === "register");
+  await db().registerEntry.createMany({
+    data: entries.map((row) => ({
+      id: row.id,
+      organizationId: fx.org.id,
+      registerId: books.registerId,
+      date: new Date(`${row.date}T00:00:00Z`),
+      amountCents: row.amountCents,
+      description: row.description,
+      checkNumber: row.checkNumber ?? null,
+      source: "IMPORT" as const,
+    })),
+  });
+  await db().registerEntryProviderId.createMany({
+    data: entries.flatMap((row) => row.providerIds.map((providerTransactionId) => ({ organizationId: fx.org.id, registerEntryId: row.id, providerTransactionId }))),
+  });
+  // Pending imports are known as such by the feed row they came from.
+  await db().feedTransaction.createMany({
+    data: entries
+      .filter((row) => row.pending)
+      .map((row) => ({
+        organizationId: fx.org.id,
+        bankAccountId: old.bankAccountId,
+        providerTransactionId: row.providerIds[0]!,
+        date: new Date(`${row.date}T00:00:00Z`),
+        amountCents: row.amountCents,
+        description: row.description,
+        pending: true,
+        state: "IMPORTED" as const,
+        registerEntryId: row.id,
+      })),
+  });
+  await db().feedTransaction.createMany({
+    data: everything
+      .filter((row) => row.kind === "hidden")
+      .map((row) => ({
+        id: row.id,
+        organizationId: fx.org.id,
+        bankAccountId: old.bankAccountId,
+        providerTransactionId: row.providerIds[0]!,
+        date: new Date(`${row.date}T00:00:00Z`),
+        amountCents: row.amountCents,
+        description: row.description,
+        state: "HIDDEN" as const,
+      })),
+  });
+
+  const latest = lastDate;
+  incoming = [
+    ...data.incoming.map((row) => ({ ...row, account, providerId: `${prefix}-${row.providerId}` })),
+    { id: "in-chk1", account, date: latest, amountCents: -12_345, description: "CHECK 1201", pending: false, providerId: `${prefix}-x1`, checkNumber: "1201" },
+    { id: "in-chk2", account, date: latest, amountCents: -33_300, description: "CHECK 1300", pending: false, providerId: `${prefix}-x2` },
+    { id: "in-tip", account, date: latest, amountCents: -2_881, description: "TST* PANERA BREAD 601", pending: false, providerId: `${prefix}-x3` },
+    { id: "in-posted", account, date: latest, amountCents: -2_050, description: "UBER TRIP", pending: false, providerId: `${prefix}-x4`, pendingProviderId: `${prefix}-pp2` },
+    { id: "in-known", account, date: latest, amountCents: -1, description: "AMAZON", pending: false, providerId: `${prefix}-known2` },
+  ];
+});
+
+describe("the existing rows ingest reads", () => {
+  it("give the matcher the same answer as the whole register and every tombstone", async () => {
+    const { existing, accountKey } = await db().$transaction((tx) =>
+      loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, {
+        amounts: [...new Set(incoming.map((row) => row.amountCents))],
+        providerIds: incoming.flatMap((row) => [row.providerId!, ...(row.pendingProviderId ? [row.pendingProviderId] : [])]),
+      }),
+    );
+    expect(accountKey).toBe(books.registerId);
+    expect(existing.length).toBeLessThan(everything.length);
+
+    const full = matchTransactions({ existing: everything, incoming });
+    const read = matchTransactions({ existing, incoming });
+    expect(read).toEqual(full);
+    const byId = new Map(full.map((result) => [result.incomingId, result]));
+    expect(byId.get("in-chk1")).toMatchObject({ matchId: expect.stringMatching(/-chk1$/), tier: "duplicate" });
+    expect(byId.get("in-posted")).toMatchObject({ matchId: expect.stringMatching(/-pend2$/), tier: "duplicate" });
+    expect(byId.get("in-chk2")).toMatchObject({ matchId: expect.stringMatching(/-chk2$/) });
+    expect(byId.get("in-known")).toMatchObject({ matchId: expect.stringMatching(/-known$/), tier: "duplicate" });
+    expect(full.filter((result) => result.matchKind === "hidden").length).toBeGreaterThan(0);
+  });
+});
