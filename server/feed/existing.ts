@@ -61,33 +61,31 @@ type EntryTuple = [id: string, date: string, amountCents: number, description: s
 
 async function loadEntries(tx: Tx, organizationId: string, registerId: string, window: MatchWindow): Promise<EntryTuple[]> {
   const [row] = await tx.$queryRaw<{ rows: string }[]>(Prisma.sql`
-    WITH accounts AS (
-      SELECT id FROM "BankAccount" WHERE "organizationId" = ${organizationId} AND "registerId" = ${registerId}
-    ), pending AS (
-      SELECT f."registerEntryId" AS id FROM "FeedTransaction" f
-      WHERE f."bankAccountId" IN (SELECT id FROM accounts) AND f.state = 'IMPORTED' AND f.pending AND f."registerEntryId" IS NOT NULL
+    WITH pending AS (
+      SELECT DISTINCT f."registerEntryId" AS id FROM "FeedTransaction" f
+      WHERE f."organizationId" = ${organizationId} AND f.state = 'IMPORTED' AND f.pending AND f."registerEntryId" IS NOT NULL
+        AND f."bankAccountId" IN (SELECT id FROM "BankAccount" WHERE "organizationId" = ${organizationId} AND "registerId" = ${registerId})
     ), known AS (
-      SELECT p."registerEntryId" AS id, p."providerTransactionId" AS "providerId" FROM "RegisterEntryProviderId" p
+      SELECT p."registerEntryId" AS id, array_agg(p."providerTransactionId") AS "providerIds" FROM "RegisterEntryProviderId" p
       WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" = ANY(${window.providerIds}::text[])
+      GROUP BY p."registerEntryId"
     ), edges AS (
       (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
-      UNION ALL
+      UNION
       (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
+    ), wanted AS (
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND (
+        e."amountCents" IN (SELECT unnest(${window.amounts}::int[]))
+        OR e."checkNumber" IS NOT NULL
+        OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK})
+        OR e.id IN (SELECT id FROM known)
+        OR e.id IN (SELECT id FROM pending)
+        OR e.id IN (SELECT id FROM edges)
+      )
     )
-    SELECT coalesce(json_agg(json_build_array(
-      e.id, to_char(e.date, 'YYYY-MM-DD'), e."amountCents", e.description, e."checkNumber",
-      e.id IN (SELECT id FROM pending),
-      (SELECT array_agg(k."providerId") FROM known k WHERE k.id = e.id)
-    )), '[]')::text AS rows
-    FROM "RegisterEntry" e
-    WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND (
-      e."amountCents" IN (SELECT unnest(${window.amounts}::int[]))
-      OR e."checkNumber" IS NOT NULL
-      OR e.description ~* ${MAY_NAME_A_CHECK}
-      OR e.id IN (SELECT id FROM known)
-      OR e.id IN (SELECT id FROM pending)
-      OR e.id IN (SELECT id FROM edges)
-    )`);
+    SELECT coalesce(json_agg(json_build_array(w.id, w.date, w."amountCents", w.description, w."checkNumber", p.id IS NOT NULL, k."providerIds")), '[]')::text AS rows
+    FROM wanted w LEFT JOIN pending p ON p.id = w.id LEFT JOIN known k ON k.id = w.id`);
   return JSON.parse(row!.rows) as EntryTuple[];
 }
 

@@ -1,0 +1,116 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Transaction } from "@/server/aggregator/client";
+import { createDb, Prisma, type Db } from "@/server/db/client";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { benchData } from "@/server/dedup/eval/bench-data";
+import { ingestBankTransactions } from "@/server/feed/ingest";
+import { importTransactions } from "@/server/feed/review";
+import { rowsJson } from "@/server/feed/sql";
+import { freePort } from "@/server/testing/free-port";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+
+// `npm run bench:feed`: a register of 200 000 entries, a retrieval of 20 000 transactions
+// matched against it through the real database (ingest), then all 20 000 imported. Runs on a
+// throwaway database on TEST_DATABASE_URL's server, or on an embedded PostgreSQL.
+
+const ENTRIES = 200_000;
+const INCOMING = 20_000;
+
+const say = (message: string) => console.log(message);
+
+async function main() {
+  let embedded: EmbeddedDatabase | undefined;
+  let tempDir: string | undefined;
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    tempDir = await mkdtemp(path.join(tmpdir(), "bankline-bench-"));
+    await chmod(tempDir, 0o755);
+    say("starting embedded PostgreSQL…");
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "pg"), port: await freePort(), persistent: false });
+    serverUrl = embedded.url();
+  }
+  const name = `bankline_bench_${Date.now()}`;
+  await ensureDatabase(serverUrl, name);
+  const url = withDatabase(serverUrl, name);
+  const db = createDb(url);
+  try {
+    await migrate(url);
+    const setup = await loadRegister(db);
+    const { transactions } = setup;
+
+    say(`matching ${INCOMING} incoming transactions against ${ENTRIES} register entries…`);
+    let started = performance.now();
+    const ingested = await ingestBankTransactions(db, { organizationId: setup.organizationId, bankAccountId: setup.bankAccountId, transactions });
+    const matchSeconds = (performance.now() - started) / 1000;
+    say(`ingest: ${ingested.added} added, ${ingested.flagged} flagged as duplicates, ${ingested.hidden} hidden`);
+
+    const feed = await db.feedTransaction.findMany({ where: { bankAccountId: setup.bankAccountId }, select: { id: true } });
+    say(`importing ${feed.length} feed transactions…`);
+    started = performance.now();
+    const imported = await importTransactions(db, { organizationId: setup.organizationId, actorUserId: setup.userId, transactionIds: feed.map((row) => row.id) });
+    const importSeconds = (performance.now() - started) / 1000;
+    const entries = await db.registerEntry.count({ where: { registerId: setup.registerId } });
+    say(`import: ${imported.imported} entries created; the register now holds ${entries}`);
+
+    console.log(`bench:feed match_s=${matchSeconds.toFixed(3)} import_s=${importSeconds.toFixed(3)} rows_per_s=${Math.round(INCOMING / matchSeconds)}`);
+  } finally {
+    await db.$disconnect();
+    await dropDatabaseNamed(serverUrl, name).catch(() => {});
+    if (embedded) await embedded.stop();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** An organization with one bank account posting to a register of 200 000 imported entries. */
+async function loadRegister(db: Db) {
+  say(`loading ${ENTRIES} register entries…`);
+  const data = benchData(ENTRIES, INCOMING);
+  const org = await db.organization.create({ data: { slug: `bench-${Date.now()}`, name: "Bench" }, select: { id: true } });
+  const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.example`, name: "Bench", passwordHash: "-" }, select: { id: true } });
+  await db.institution.create({ data: { id: "bench-bank", name: "Bench Bank", variant: "BUSINESS", loginUrl: "https://bench.example" } });
+  const register = await db.register.create({ data: { organizationId: org.id, name: "Operating", kind: "checking" }, select: { id: true } });
+  const connection = await db.connection.create({ data: { organizationId: org.id, institutionId: "bench-bank", status: "ACTIVE" }, select: { id: true } });
+  const account = await db.bankAccount.create({
+    data: { organizationId: org.id, connectionId: connection.id, providerAccountId: "operating", name: "Operating", kind: "checking", mask: "0042", linked: true, registerId: register.id },
+    select: { id: true },
+  });
+
+  const chunk = 20_000;
+  for (let from = 0; from < data.existing.length; from += chunk) {
+    const rows = data.existing.slice(from, from + chunk).map((row) => ({
+      id: `bench-${row.id}`,
+      date: row.date,
+      amountCents: row.amountCents,
+      description: row.description,
+      providerId: row.providerIds[0]!,
+    }));
+    await db.$executeRaw(Prisma.sql`
+      WITH x AS (SELECT * FROM json_to_recordset(${rowsJson(rows)}::json) AS x(id text, date date, "amountCents" int, description text, "providerId" text)),
+      entries AS (
+        INSERT INTO "RegisterEntry" (id, "organizationId", "registerId", date, "amountCents", description, source)
+        SELECT x.id, ${org.id}, ${register.id}, x.date, x."amountCents", x.description, 'IMPORT'::"RegisterEntrySource" FROM x
+      )
+      INSERT INTO "RegisterEntryProviderId" (id, "organizationId", "registerEntryId", "providerTransactionId")
+      SELECT 'p' || x.id, ${org.id}, x.id, x."providerId" FROM x`);
+  }
+  await db.$executeRaw(Prisma.sql`ANALYZE`);
+
+  const transactions: Transaction[] = data.incoming.map((row) => ({
+    id: row.providerId!,
+    accountId: "operating",
+    amountCents: row.amountCents,
+    postedDate: row.date,
+    transactionDate: row.date,
+    description: row.description,
+    checkNumber: null,
+    pending: row.pending,
+    pendingTransactionId: null,
+    category: null,
+  }));
+  return { organizationId: org.id, userId: user.id, registerId: register.id, bankAccountId: account.id, transactions };
+}
+
+await main();
