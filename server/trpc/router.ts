@@ -1,5 +1,7 @@
 import { connectionsRouter } from "@/server/connections/router";
+import { feedRouter } from "@/server/feed/router";
 import { orgsRouter } from "@/server/orgs/router";
+import { registerRouter } from "@/server/register/router";
 import { createCallerFactory, createRouter } from "./init";
 import { meRouter } from "@/server/accounts/router";
 
@@ -7,6 +9,8 @@ export const appRouter = createRouter({
   me: meRouter,
   orgs: orgsRouter,
   connections: connectionsRouter,
+  feed: feedRouter,
+  register: registerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,31 @@
+import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
+import { ingestBankTransactions } from "./ingest";
+import { bankTransaction, createBooks, daysAgo } from "./testing";
+
+// A fresh bank account of `home` with one feed transaction, for every call: the procedures
+// change rows, and each actor should meet one it may act on.
+async function homeFeed(w: AccessWorld) {
+  const books = await createBooks(w.db, w.home.org.id);
+  const transaction = bankTransaction({ postedDate: daysAgo(3), amountCents: -1_234, description: "ACCESS CASE VENDOR" });
+  await ingestBankTransactions(w.db, { organizationId: w.home.org.id, bankAccountId: books.bankAccountId, transactions: [transaction] });
+  const row = await w.db.feedTransaction.findFirstOrThrow({ where: { bankAccountId: books.bankAccountId }, select: { id: true } });
+  return { bankAccountId: books.bankAccountId, transactionIds: [row.id] };
+}
+
+const read = { kind: "org", permission: "org.read" } as const;
+const write = { kind: "org", permission: "books.write" } as const;
+
+const selection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.home.org.slug, transactionIds }));
+const foreignSelection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.other.org.slug, transactionIds }));
+const account = (w: AccessWorld) => homeFeed(w).then(({ bankAccountId }) => ({ orgSlug: w.home.org.slug, bankAccountId }));
+const foreignAccount = (w: AccessWorld) => homeFeed(w).then(({ bankAccountId }) => ({ orgSlug: w.other.org.slug, bankAccountId }));
+
+export const feedAccessCases: AccessCases = {
+  "feed.accounts": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "feed.list": { access: read, input: account, foreignIdsInput: foreignAccount },
+  "feed.hide": { access: write, input: selection, foreignIdsInput: foreignSelection },
+  "feed.unhide": { access: write, input: selection, foreignIdsInput: foreignSelection },
+  "feed.notDuplicate": { access: write, input: selection, foreignIdsInput: foreignSelection },
+  "feed.import": { access: write, input: selection, foreignIdsInput: foreignSelection },
+  "feed.importAllNew": { access: write, input: account, foreignIdsInput: foreignAccount },
+};

@@ -1,0 +1,30 @@
+import { parseAmountCents } from "@/server/dedup";
+import { z } from "zod";
+
+// Filters shared by the bank feed and the register lists.
+
+const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+
+/** A date filter for a @db.Date column from optional inclusive `YYYY-MM-DD` bounds. */
+export function dayRange(from?: string | null, to?: string | null): { gte?: Date; lte?: Date } | null {
+  if (!from && !to) return null;
+  return { ...(from ? { gte: day(from) } : {}), ...(to ? { lte: day(to) } : {}) };
+}
+
+/** A search text that reads as an amount ("5", "$1,250.00", "-12.5") finds money in and out of that size. */
+export function amountSearch(text: string): number[] {
+  const cleaned = text.replace(/[$,\s]/g, "");
+  if (!/\d/.test(cleaned)) return [];
+  const parsed = parseAmountCents(cleaned);
+  if (!parsed.ok || parsed.cents === 0 || !Number.isSafeInteger(parsed.cents) || Math.abs(parsed.cents) > 2_147_483_647) return [];
+  return cleaned.startsWith("-") || cleaned.startsWith("+") ? [parsed.cents] : [parsed.cents, -parsed.cents];
+}
+
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00.000Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, "That date does not exist.");

@@ -1,0 +1,156 @@
+import type { Db } from "@/server/db/client";
+import type { FeedState, Prisma } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import { isoDay } from "./sql";
+import { amountSearch, dayRange } from "./filters";
+
+// What the bank feed page shows: the accounts to pick from and one page of an account's feed.
+
+export const FEED_VIEWS = ["review", "new", "flagged", "imported", "hidden", "all"] as const;
+export type FeedView = (typeof FEED_VIEWS)[number];
+
+const statesOf: Record<FeedView, FeedState[] | null> = {
+  review: ["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE"],
+  new: ["NEW"],
+  flagged: ["DUPLICATE", "POSSIBLE_DUPLICATE"],
+  imported: ["IMPORTED"],
+  hidden: ["HIDDEN"],
+  all: null,
+};
+
+/**
+ * Accounts with a feed: every linked account of a working connection, and accounts of removed
+ * connections that still hold hidden transactions (so they can be un-hidden).
+ */
+export async function listFeedAccounts(db: Db, organizationId: string) {
+  const [accounts, counts] = await Promise.all([
+    db.bankAccount.findMany({
+      where: {
+        organizationId,
+        OR: [{ linked: true, connection: { status: { not: "REMOVED" } } }, { feedTransactions: { some: { state: "HIDDEN" } } }],
+      },
+      select: {
+        id: true,
+        name: true,
+        mask: true,
+        kind: true,
+        linked: true,
+        register: { select: { id: true, name: true } },
+        connection: { select: { status: true, createdAt: true, institution: { select: { name: true } } } },
+      },
+      orderBy: [{ connection: { createdAt: "desc" } }, { name: "asc" }],
+    }),
+    db.feedTransaction.groupBy({ by: ["bankAccountId", "state"], where: { organizationId }, _count: { _all: true } }),
+  ]);
+  return accounts.map((account) => {
+    const count = (states: FeedState[]) =>
+      counts.filter((c) => c.bankAccountId === account.id && states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
+    return {
+      id: account.id,
+      name: account.name,
+      mask: account.mask,
+      kind: account.kind,
+      institutionName: account.connection.institution.name,
+      removed: account.connection.status === "REMOVED" || !account.linked,
+      register: account.register,
+      counts: { new: count(["NEW"]), flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]), hidden: count(["HIDDEN"]), imported: count(["IMPORTED"]) },
+    };
+  });
+}
+
+export interface FeedQuery {
+  bankAccountId: string;
+  view: FeedView;
+  from?: string | null;
+  to?: string | null;
+  text?: string | null;
+  page: number;
+  pageSize: number;
+}
+
+/** One page of an account's feed, newest first, with what each flagged row matches and why. */
+export async function listFeed(db: Db, organizationId: string, query: FeedQuery) {
+  const account = await db.bankAccount.findFirst({ where: { id: query.bankAccountId, organizationId }, select: { id: true } });
+  if (!account) throw notFound("That bank account");
+  const states = statesOf[query.view];
+  const text = query.text?.trim();
+  const where: Prisma.FeedTransactionWhereInput = {
+    organizationId,
+    bankAccountId: account.id,
+    ...(states ? { state: { in: states } } : {}),
+    ...(dayRange(query.from, query.to) ? { date: dayRange(query.from, query.to)! } : {}),
+    ...(text ? { OR: [{ description: { contains: text, mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.feedTransaction.count({ where }),
+    db.feedTransaction.findMany({
+      where,
+      select: {
+        id: true,
+        date: true,
+        description: true,
+        amountCents: true,
+        checkNumber: true,
+        pending: true,
+        state: true,
+        matchRegisterEntryId: true,
+        matchFeedTransactionId: true,
+        matchScore: true,
+        matchReasons: true,
+        hiddenAt: true,
+        hiddenById: true,
+        importedAt: true,
+        registerEntryId: true,
+      },
+      orderBy: [{ date: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
+  ]);
+  const [entries, hidden] = await Promise.all([
+    db.registerEntry.findMany({
+      where: { organizationId, id: { in: rows.flatMap((row) => (row.matchRegisterEntryId ? [row.matchRegisterEntryId] : [])) } },
+      select: { id: true, date: true, description: true, amountCents: true },
+    }),
+    db.feedTransaction.findMany({
+      where: { organizationId, id: { in: rows.flatMap((row) => (row.matchFeedTransactionId ? [row.matchFeedTransactionId] : [])) } },
+      select: { id: true, date: true, description: true, amountCents: true },
+    }),
+  ]);
+  type Target = (typeof entries)[number] & { kind: "register" | "hidden" };
+  const matched = new Map<string, Target>();
+  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register" });
+  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden" });
+  return {
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    rows: rows.map((row) => {
+      const target = matched.get(row.matchRegisterEntryId ?? row.matchFeedTransactionId ?? "");
+      return {
+        id: row.id,
+        date: isoDay(row.date),
+        description: row.description,
+        amountCents: row.amountCents,
+        checkNumber: row.checkNumber,
+        pending: row.pending,
+        state: row.state,
+        match:
+          target && row.matchScore !== null
+            ? {
+                kind: target.kind,
+                id: target.id,
+                date: isoDay(target.date),
+                description: target.description,
+                amountCents: target.amountCents,
+                score: row.matchScore,
+                reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [],
+              }
+            : null,
+        hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
+        importedAt: row.importedAt,
+        registerEntryId: row.registerEntryId,
+      };
+    }),
+  };
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { actorOf, recordAudit } from "@/server/audit/service";
+import type { Context } from "@/server/trpc/context";
+import { createRouter, orgProcedure } from "@/server/trpc/init";
+import { isoDate } from "./filters";
+import { FEED_VIEWS, listFeed, listFeedAccounts } from "./list";
+import { hideTransactions, importAllNew, importTransactions, markNotDuplicate, unhideTransactions } from "./review";
+
+const id = z.string().min(1).max(64);
+const selection = z.object({ transactionIds: z.array(id).min(1, "Select at least one transaction.").max(25_000) });
+const feedState = z.enum(["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE", "HIDDEN", "IMPORTED"]);
+
+const accountSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mask: z.string(),
+  kind: z.string(),
+  institutionName: z.string(),
+  removed: z.boolean(),
+  register: z.object({ id: z.string(), name: z.string() }).nullable(),
+  counts: z.object({ new: z.number(), flagged: z.number(), hidden: z.number(), imported: z.number() }),
+});
+
+const rowSchema = z.object({
+  id: z.string(),
+  date: z.string(),
+  description: z.string(),
+  amountCents: z.number(),
+  checkNumber: z.string().nullable(),
+  pending: z.boolean(),
+  state: feedState,
+  match: z
+    .object({
+      kind: z.enum(["register", "hidden"]),
+      id: z.string(),
+      date: z.string(),
+      description: z.string(),
+      amountCents: z.number(),
+      score: z.number(),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+  hiddenAutomatically: z.boolean(),
+  importedAt: z.date().nullable(),
+  registerEntryId: z.string().nullable(),
+});
+
+const importResult = z.object({ imported: z.number(), alreadyImported: z.number() });
+
+async function audit(ctx: Context & { org: { id: string } }, action: string, transactionIds: string[], details: Record<string, number>) {
+  await recordAudit(ctx.db, {
+    actor: actorOf(ctx),
+    organizationId: ctx.org.id,
+    action,
+    objectType: "FeedTransaction",
+    objectId: transactionIds.length === 1 ? transactionIds[0]! : null,
+    details: { selected: transactionIds.length, ...details },
+  });
+}
+
+export const feedRouter = createRouter({
+  accounts: orgProcedure("org.read")
+    .output(z.array(accountSchema))
+    .query(({ ctx }) => listFeedAccounts(ctx.db, ctx.org.id)),
+
+  list: orgProcedure("org.read")
+    .input(
+      z.object({
+        bankAccountId: id,
+        view: z.enum(FEED_VIEWS).default("review"),
+        from: isoDate.nullish(),
+        to: isoDate.nullish(),
+        text: z.string().trim().max(100).nullish(),
+        page: z.number().int().min(1).max(100_000).default(1),
+        pageSize: z.number().int().min(10).max(200).default(50),
+      }),
+    )
+    .output(z.object({ total: z.number(), page: z.number(), pageSize: z.number(), rows: z.array(rowSchema) }))
+    .query(({ ctx, input }) => listFeed(ctx.db, ctx.org.id, input)),
+
+  hide: orgProcedure("books.write")
+    .input(selection)
+    .output(z.object({ hidden: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await hideTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+      await audit(ctx, "feed.hide", input.transactionIds, result);
+      return result;
+    }),
+
+  unhide: orgProcedure("books.write")
+    .input(selection)
+    .output(z.object({ unhidden: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await unhideTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+      await audit(ctx, "feed.unhide", input.transactionIds, result);
+      return result;
+    }),
+
+  notDuplicate: orgProcedure("books.write")
+    .input(selection)
+    .output(z.object({ cleared: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await markNotDuplicate(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+      await audit(ctx, "feed.notDuplicate", input.transactionIds, result);
+      return result;
+    }),
+
+  import: orgProcedure("books.write")
+    .input(selection)
+    .output(importResult)
+    .mutation(async ({ ctx, input }) => {
+      const result = await importTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+      await audit(ctx, "feed.import", input.transactionIds, { ...result });
+      return result;
+    }),
+
+  importAllNew: orgProcedure("books.write")
+    .input(z.object({ bankAccountId: id }))
+    .output(importResult)
+    .mutation(async ({ ctx, input }) => {
+      const result = await importAllNew(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, bankAccountId: input.bankAccountId });
+      await recordAudit(ctx.db, {
+        actor: actorOf(ctx),
+        organizationId: ctx.org.id,
+        action: "feed.importAllNew",
+        objectType: "BankAccount",
+        objectId: input.bankAccountId,
+        details: { ...result },
+      });
+      return result;
+    }),
+});
