@@ -13,11 +13,14 @@ import { freePort } from "@/server/testing/free-port";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
 
 // `npm run bench:feed`: a register of 200 000 entries, a retrieval of 20 000 transactions
-// matched against it through the real database (ingest), then all 20 000 imported. Runs on a
-// throwaway database on TEST_DATABASE_URL's server, or on an embedded PostgreSQL.
+// matched against it through the real database (ingest), then all 20 000 imported; three
+// trials, the median reported. Runs on a throwaway database on TEST_DATABASE_URL's server, or
+// on an embedded PostgreSQL.
 
 const ENTRIES = 200_000;
 const INCOMING = 20_000;
+/** Each trial matches and imports on a fresh bank account of the same register; the median is reported. */
+const TRIALS = 3;
 
 const say = (message: string) => console.log(message);
 
@@ -39,23 +42,26 @@ async function main() {
   try {
     await migrate(url);
     const setup = await loadRegister(db);
-    const { transactions } = setup;
+    const matchTimes: number[] = [];
+    const importTimes: number[] = [];
+    for (let trial = 1; trial <= TRIALS; trial++) {
+      const bankAccountId = await newBankAccount(db, setup, trial);
+      let started = performance.now();
+      const ingested = await ingestBankTransactions(db, { organizationId: setup.organizationId, bankAccountId, transactions: setup.transactions });
+      matchTimes.push((performance.now() - started) / 1000);
 
-    say(`matching ${INCOMING} incoming transactions against ${ENTRIES} register entries…`);
-    let started = performance.now();
-    const ingested = await ingestBankTransactions(db, { organizationId: setup.organizationId, bankAccountId: setup.bankAccountId, transactions });
-    const matchSeconds = (performance.now() - started) / 1000;
-    say(`ingest: ${ingested.added} added, ${ingested.flagged} flagged as duplicates, ${ingested.hidden} hidden`);
-
-    const feed = await db.feedTransaction.findMany({ where: { bankAccountId: setup.bankAccountId }, select: { id: true } });
-    say(`importing ${feed.length} feed transactions…`);
-    started = performance.now();
-    const imported = await importTransactions(db, { organizationId: setup.organizationId, actorUserId: setup.userId, transactionIds: feed.map((row) => row.id) });
-    const importSeconds = (performance.now() - started) / 1000;
-    const entries = await db.registerEntry.count({ where: { registerId: setup.registerId } });
-    say(`import: ${imported.imported} entries created; the register now holds ${entries}`);
-
-    console.log(`bench:feed match_s=${matchSeconds.toFixed(3)} import_s=${importSeconds.toFixed(3)} rows_per_s=${Math.round(INCOMING / matchSeconds)}`);
+      const feed = await db.feedTransaction.findMany({ where: { bankAccountId, state: { not: "HIDDEN" } }, select: { id: true } });
+      started = performance.now();
+      const imported = await importTransactions(db, { organizationId: setup.organizationId, actorUserId: setup.userId, transactionIds: feed.map((row) => row.id) });
+      importTimes.push((performance.now() - started) / 1000);
+      say(
+        `trial ${trial}: matched ${INCOMING} in ${matchTimes.at(-1)!.toFixed(3)} s (${ingested.flagged} flagged, ${ingested.added - ingested.flagged - ingested.hidden} new), ` +
+          `imported ${imported.imported} in ${importTimes.at(-1)!.toFixed(3)} s`,
+      );
+      await forgetTrial(db, bankAccountId);
+    }
+    const match = median(matchTimes);
+    console.log(`bench:feed match_s=${match.toFixed(3)} import_s=${median(importTimes).toFixed(3)} rows_per_s=${Math.round(INCOMING / match)}`);
   } finally {
     await db.$disconnect();
     await dropDatabaseNamed(serverUrl, name).catch(() => {});
@@ -72,11 +78,6 @@ async function loadRegister(db: Db) {
   const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.example`, name: "Bench", passwordHash: "-" }, select: { id: true } });
   await db.institution.create({ data: { id: "bench-bank", name: "Bench Bank", variant: "BUSINESS", loginUrl: "https://bench.example" } });
   const register = await db.register.create({ data: { organizationId: org.id, name: "Operating", kind: "checking" }, select: { id: true } });
-  const connection = await db.connection.create({ data: { organizationId: org.id, institutionId: "bench-bank", status: "ACTIVE" }, select: { id: true } });
-  const account = await db.bankAccount.create({
-    data: { organizationId: org.id, connectionId: connection.id, providerAccountId: "operating", name: "Operating", kind: "checking", mask: "0042", linked: true, registerId: register.id },
-    select: { id: true },
-  });
 
   const chunk = 20_000;
   for (let from = 0; from < data.existing.length; from += chunk) {
@@ -110,7 +111,31 @@ async function loadRegister(db: Db) {
     pendingTransactionId: null,
     category: null,
   }));
-  return { organizationId: org.id, userId: user.id, registerId: register.id, bankAccountId: account.id, transactions };
+  return { organizationId: org.id, userId: user.id, registerId: register.id, transactions };
+}
+
+type Setup = Awaited<ReturnType<typeof loadRegister>>;
+
+/** A freshly linked bank account posting to the register, as after a re-link. */
+async function newBankAccount(db: Db, setup: Setup, trial: number): Promise<string> {
+  const connection = await db.connection.create({ data: { organizationId: setup.organizationId, institutionId: "bench-bank", status: "ACTIVE" }, select: { id: true } });
+  const account = await db.bankAccount.create({
+    data: { organizationId: setup.organizationId, connectionId: connection.id, providerAccountId: `operating-${trial}`, name: "Operating", kind: "checking", mask: "0042", linked: true, registerId: setup.registerId },
+    select: { id: true },
+  });
+  return account.id;
+}
+
+/** Takes the trial's imports and feed out again, so every trial meets the same 200 000 entries. */
+async function forgetTrial(db: Db, bankAccountId: string) {
+  await db.$executeRaw(Prisma.sql`DELETE FROM "RegisterEntry" WHERE "feedTransactionId" IN (SELECT id FROM "FeedTransaction" WHERE "bankAccountId" = ${bankAccountId})`);
+  await db.$executeRaw(Prisma.sql`DELETE FROM "FeedTransaction" WHERE "bankAccountId" = ${bankAccountId}`);
+  await db.$executeRaw(Prisma.sql`VACUUM ANALYZE`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 await main();
