@@ -78,12 +78,12 @@ export async function markNotDuplicate(db: Db, args: Actor & { transactionIds: s
   }, BULK_TRANSACTION);
 }
 
-export interface ImportResult {
+export type ImportResult = {
   /** Register entries created by this call. */
   imported: number;
   /** Selected rows that an earlier click (or another tab) had imported already. */
   alreadyImported: number;
-}
+};
 
 /**
  * Imports the selected feed rows into the registers their accounts post to, all or nothing.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actorOf, recordAudit } from "@/server/audit/service";
-import type { Context } from "@/server/trpc/context";
+import type { Db } from "@/server/db/client";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
 import { isoDate } from "./filters";
 import { FEED_VIEWS, listFeed, listFeedAccounts } from "./list";
@@ -47,15 +47,27 @@ const rowSchema = z.object({
 
 const importResult = z.object({ imported: z.number(), alreadyImported: z.number() });
 
-async function audit(ctx: Context & { org: { id: string } }, action: string, transactionIds: string[], details: Record<string, number>) {
-  await recordAudit(ctx.db, {
-    actor: actorOf(ctx),
-    organizationId: ctx.org.id,
-    action,
-    objectType: "FeedTransaction",
-    objectId: transactionIds.length === 1 ? transactionIds[0]! : null,
-    details: { selected: transactionIds.length, ...details },
-  });
+/** A customer action on selected feed transactions: a service call and an audit entry per click. */
+function selectionAction<R extends Record<string, number>>(
+  action: string,
+  output: z.ZodType<R>,
+  run: (db: Db, args: { organizationId: string; actorUserId: string; transactionIds: string[] }) => Promise<R>,
+) {
+  return orgProcedure("books.write")
+    .input(selection)
+    .output(output)
+    .mutation(async ({ ctx, input }) => {
+      const result = await run(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+      await recordAudit(ctx.db, {
+        actor: actorOf(ctx),
+        organizationId: ctx.org.id,
+        action,
+        objectType: "FeedTransaction",
+        objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
+        details: { selected: input.transactionIds.length, ...result },
+      });
+      return result;
+    });
 }
 
 export const feedRouter = createRouter({
@@ -78,41 +90,10 @@ export const feedRouter = createRouter({
     .output(z.object({ total: z.number(), page: z.number(), pageSize: z.number(), rows: z.array(rowSchema) }))
     .query(({ ctx, input }) => listFeed(ctx.db, ctx.org.id, input)),
 
-  hide: orgProcedure("books.write")
-    .input(selection)
-    .output(z.object({ hidden: z.number() }))
-    .mutation(async ({ ctx, input }) => {
-      const result = await hideTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
-      await audit(ctx, "feed.hide", input.transactionIds, result);
-      return result;
-    }),
-
-  unhide: orgProcedure("books.write")
-    .input(selection)
-    .output(z.object({ unhidden: z.number() }))
-    .mutation(async ({ ctx, input }) => {
-      const result = await unhideTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
-      await audit(ctx, "feed.unhide", input.transactionIds, result);
-      return result;
-    }),
-
-  notDuplicate: orgProcedure("books.write")
-    .input(selection)
-    .output(z.object({ cleared: z.number() }))
-    .mutation(async ({ ctx, input }) => {
-      const result = await markNotDuplicate(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
-      await audit(ctx, "feed.notDuplicate", input.transactionIds, result);
-      return result;
-    }),
-
-  import: orgProcedure("books.write")
-    .input(selection)
-    .output(importResult)
-    .mutation(async ({ ctx, input }) => {
-      const result = await importTransactions(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
-      await audit(ctx, "feed.import", input.transactionIds, { ...result });
-      return result;
-    }),
+  hide: selectionAction("feed.hide", z.object({ hidden: z.number() }), hideTransactions),
+  unhide: selectionAction("feed.unhide", z.object({ unhidden: z.number() }), unhideTransactions),
+  notDuplicate: selectionAction("feed.notDuplicate", z.object({ cleared: z.number() }), markNotDuplicate),
+  import: selectionAction("feed.import", importResult, importTransactions),
 
   importAllNew: orgProcedure("books.write")
     .input(z.object({ bankAccountId: id }))
