@@ -55,7 +55,7 @@ async function main() {
       const imported = await importTransactions(db, { organizationId: setup.organizationId, actorUserId: setup.userId, transactionIds: feed.map((row) => row.id) });
       importTimes.push((performance.now() - started) / 1000);
       say(
-        `trial ${trial}: matched ${INCOMING} in ${matchTimes.at(-1)!.toFixed(3)} s (${ingested.flagged} flagged, ${ingested.added - ingested.flagged - ingested.hidden} new), ` +
+        `trial ${trial}: matched ${INCOMING} in ${matchTimes.at(-1)!.toFixed(3)} s (${ingested.flagged} flagged, ${ingested.added - ingested.flagged} new), ` +
           `imported ${imported.imported} in ${importTimes.at(-1)!.toFixed(3)} s`,
       );
       await forgetTrial(db, bankAccountId);

@@ -1,28 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { expect } from "@playwright/test";
-import type { OrgRole } from "@/server/trpc/permissions";
-import { e2eDb } from "../support/stack";
-import { demo, type DemoUser } from "../support/users";
 import type { Api } from "../support/trpc";
 
-// Each feed spec works in an organization of its own, joined by demo users (whose signed-in
-// storage states the suite already has), so specs run in parallel without meeting.
-
-export async function newOrganization(members: Partial<Record<DemoUser, OrgRole>>) {
-  const suffix = randomBytes(4).toString("hex");
-  const db = e2eDb();
-  const users = await db.user.findMany({ where: { email: { in: Object.keys(members).map((m) => demo[m as DemoUser]) } }, select: { id: true, email: true } });
-  return db.organization.create({
-    data: {
-      slug: `feed-${suffix}`,
-      name: `Feed Test ${suffix}`,
-      memberships: {
-        create: Object.entries(members).map(([user, role]) => ({ userId: users.find((u) => u.email === demo[user as DemoUser])!.id, role: role! })),
-      },
-    },
-    select: { id: true, slug: true },
-  });
-}
+// Feed specs work in an organization of their own (the portal specs' `org` fixture), and link
+// the bank through the API when the link itself is not what they are about.
 
 /**
  * Links the sandbox's `demo` login (checking and savings) and follows both accounts: into

@@ -1,98 +1,112 @@
-import { expect, test, type Page } from "@playwright/test";
-import { apiAs, type Api } from "../support/trpc";
-import { storageStateOf } from "../support/users";
-import { linkDemo, newOrganization } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { connectionCard, expect, linkInstitution, test } from "../portal/fixtures";
 
-// The help article's flow 5: remove and re-add a bank. The new link brings back transactions
-// that are already in the books; each carries a red Possible duplicate mark naming what it
-// matches; Hide removes it, and a later retrieval never offers it again.
+// The help article's flow 5, all through the pages: link `demo`, import everything; remove and
+// re-add the bank. The new link brings back transactions that are already in the books; each
+// carries a red Possible duplicate mark naming what it matches; Hide removes it, and the next
+// retrieval never offers it again. The register never holds an entry twice.
 
-test.use({ storageState: storageStateOf("owner") });
+const BANK = "Sandbox Bank (Personal)";
 
-const table = (page: Page) => page.getByRole("table", { name: /Bank feed transactions|Hidden transactions/ });
+const feedTable = (page: Page) => page.getByRole("table", { name: /Bank feed transactions|Hidden transactions/ });
+const count = async (page: Page, name: RegExp) => Number(/\((\d+)\)/.exec(await page.getByRole("button", { name }).innerText())![1]);
 
-async function showAccount(page: Page, bankAccountId: string, view: "To review" | "Possible duplicates" | "New") {
+/** The bank accounts the feed offers (not those of removed connections). */
+async function feedAccounts(page: Page) {
+  const options = page.getByLabel("Bank account").locator("option");
+  await expect(options.first()).toBeAttached();
+  const all = await options.evaluateAll((nodes) => nodes.map((n) => ({ value: (n as HTMLOptionElement).value, label: n.textContent ?? "" })));
+  return all.filter((o) => !o.label.includes("(removed)"));
+}
+
+async function show(page: Page, bankAccountId: string, view: "To review" | "Possible duplicates") {
   await page.getByLabel("Bank account").selectOption(bankAccountId);
   await page.getByLabel("Show", { exact: true }).selectOption({ label: view });
-  await expect(table(page).getByText("Loading transactions…")).toHaveCount(0);
+  await expect(feedTable(page)).toHaveAttribute("aria-busy", "false");
 }
 
-async function entryCounts(api: Api, orgSlug: string) {
-  return Object.fromEntries((await api.register.list.query({ orgSlug })).map((r) => [r.id, r.entryCount]));
+async function registerSizes(page: Page, orgSlug: string) {
+  await page.goto(`/${orgSlug}/register`);
+  const choice = page.getByRole("combobox", { name: "Register", exact: true });
+  const sizes: Record<string, string> = {};
+  for (const value of await choice.locator("option").evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value))) {
+    await choice.selectOption(value);
+    await expect(page.getByRole("table")).toHaveAttribute("aria-busy", "false");
+    const pager = page.getByRole("navigation", { name: "Pages of entries" });
+    await expect(pager).toContainText(/ of [\d,]+ entries/);
+    sizes[value] = /of ([\d,]+) entries/.exec(await pager.innerText())![1]!;
+  }
+  return sizes;
 }
 
-test("a re-link's transactions come back as possible duplicates; hidden, they never come back", async ({ page }) => {
-  test.setTimeout(120_000);
-  const org = await newOrganization({ owner: "OWNER" });
-  await page.goto(`/${org.slug}/feed`);
-  const api = await apiAs(page);
-  const first = await linkDemo(api, org.slug);
+test("remove and re-add: re-brought transactions are possible duplicates; hidden, they never come back", async ({ page, org }) => {
+  test.setTimeout(180_000);
+  await org.signInAs(page, "OWNER");
+  await linkInstitution(page, "sandbox", BANK, "demo");
 
   await test.step("import all new transactions of both accounts", async () => {
-    await page.reload();
-    for (const account of first.accounts) {
-      await showAccount(page, account.id, "To review");
-      const importAll = page.getByRole("button", { name: /^Import all new \(\d+\)$/ });
-      await expect(importAll).toBeEnabled();
-      const count = Number(/\((\d+)\)/.exec(await importAll.innerText())![1]);
-      expect(count).toBeGreaterThan(0);
-      await importAll.click();
-      await expect(page.getByRole("status")).toContainText(`Imported ${count} transaction`);
-      await expect(table(page).getByRole("row")).toHaveCount(2);
-      await expect(table(page)).toContainText("Nothing to show here.");
+    await page.goto(`/${org.slug}/feed`);
+    const accounts = await feedAccounts(page);
+    expect(accounts).toHaveLength(2);
+    for (const account of accounts) {
+      await show(page, account.value, "To review");
+      const n = await count(page, /^Import all new/);
+      expect(n).toBeGreaterThan(0);
+      await page.getByRole("button", { name: /^Import all new/ }).click();
+      await expect(page.getByRole("status")).toContainText(`Imported ${n} transaction`);
+      await expect(feedTable(page)).toContainText("Nothing to show here.");
     }
   });
-  const imported = await entryCounts(api, org.slug);
-  expect(Object.values(imported).every((count) => count > 0)).toBe(true);
+  const imported = await registerSizes(page, org.slug);
 
-  await api.connections.remove.mutate({ orgSlug: org.slug, connectionId: first.connectionId });
-  const second = await linkDemo(api, org.slug, first.registers);
+  await test.step("remove the bank and add it again into the same registers", async () => {
+    await page.goto(org.institutionsUrl);
+    await connectionCard(page, BANK).getByRole("button", { name: "Remove institution" }).click();
+    await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
+    await expect(connectionCard(page, BANK)).toHaveCount(0);
+    await linkInstitution(page, "sandbox", BANK, "demo");
+  });
 
   await test.step("the re-brought transactions carry Possible duplicate, naming the register entry; hide them", async () => {
-    await page.reload();
-    for (const account of second.accounts) {
-      await showAccount(page, account.id, "Possible duplicates");
-      const firstRow = table(page).getByRole("row").nth(1);
-      await expect(firstRow.getByRole("cell").first()).toHaveText("Possible duplicate");
-      await expect(firstRow).toContainText("Matches the register entry");
-      await expect(firstRow).toContainText(/Why: .*same amount.* · score [01]\.\d\d/);
+    await page.goto(`/${org.slug}/feed`);
+    for (const account of await feedAccounts(page)) {
+      await show(page, account.value, "Possible duplicates");
+      const first = feedTable(page).getByRole("row").nth(1);
+      await expect(first.getByRole("cell").first()).toHaveText("Possible duplicate");
+      await expect(first).toContainText("Matches the register entry");
+      await expect(first).toContainText(/Why: .*same amount.* · score [01]\.\d\d/);
 
-      const flagged = Number(/of ([\d,]+) transactions/.exec(await page.getByRole("navigation", { name: "Pages of transactions" }).innerText())![1]!.replace(",", ""));
-      expect(flagged).toBeGreaterThanOrEqual(Math.floor(imported[account.register!.id]! * 0.9));
-      let hidden = 0;
-      while (hidden < flagged) {
-        const selectAll = page.getByRole("checkbox", { name: "Select all on this page" });
-        await expect(selectAll).toBeEnabled();
-        await selectAll.check();
-        const hide = page.getByRole("button", { name: /^Hide selected \(\d+\)$/ });
-        const count = Number(/\((\d+)\)/.exec(await hide.innerText())![1]);
-        await hide.click();
-        await expect(page.getByRole("status")).toContainText(`Hid ${count} transaction`);
-        hidden += count;
+      const pager = page.getByRole("navigation", { name: "Pages of transactions" });
+      let remaining = Number(/of ([\d,]+) transactions/.exec(await pager.innerText())![1]!.replace(/,/g, ""));
+      while (remaining > 0) {
+        await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+        const n = await count(page, /^Hide selected/);
+        await page.getByRole("button", { name: /^Hide selected/ }).click();
+        await expect(page.getByRole("status")).toContainText(`Hid ${n} transaction`);
+        remaining -= n;
+        await expect(pager).toContainText(remaining === 0 ? "No transactions" : `of ${remaining.toLocaleString("en-US")} transactions`);
       }
-      await expect(table(page)).toContainText("Nothing to show here.");
+      await expect(feedTable(page)).toContainText("Nothing to show here.");
     }
   });
 
   await test.step("retrieve again: the hidden transactions do not come back", async () => {
-    const retrieved = await api.connections.retrieve.mutate({ orgSlug: org.slug, connectionId: second.connectionId });
-    expect(retrieved).toMatchObject({ kind: "connected", status: "ACTIVE" });
-    await page.reload();
-    for (const account of second.accounts) {
-      await showAccount(page, account.id, "To review");
-      await expect(table(page).getByText("Possible duplicate")).toHaveCount(0);
+    await page.goto(org.institutionsUrl);
+    const card = connectionCard(page, BANK);
+    await card.getByRole("button", { name: "Retrieve Transactions" }).click();
+    await expect(card.getByRole("status").filter({ hasText: /transactions? arrived/ })).toBeVisible();
+
+    await page.goto(`/${org.slug}/feed`);
+    for (const account of await feedAccounts(page)) {
+      await show(page, account.value, "To review");
+      await expect(feedTable(page).getByText("Possible duplicate")).toHaveCount(0);
       await page.getByRole("button", { name: /^Show hidden/ }).click();
-      await expect(table(page).getByRole("row").nth(1)).toContainText(/Hidden (by you|automatically)/);
+      await expect(feedTable(page).getByRole("row").nth(1)).toContainText(/Hidden (by you|automatically)/);
       await page.getByRole("button", { name: "Back to the feed" }).click();
     }
   });
 
   await test.step("the register has no doubled entry", async () => {
-    expect(await entryCounts(api, org.slug)).toEqual(imported);
-    await page.goto(`/${org.slug}/register`);
-    for (const account of second.accounts) {
-      await page.getByRole("combobox", { name: "Register", exact: true }).selectOption(account.register!.id);
-      await expect(page.getByText(`${imported[account.register!.id]!.toLocaleString("en-US")} entries`, { exact: false }).first()).toBeVisible();
-    }
+    expect(await registerSizes(page, org.slug)).toEqual(imported);
   });
 });

@@ -9,7 +9,7 @@ import { UNREVIEWED_STATES, UTC_NOW } from "./states";
 export interface IngestResult {
   /** Transactions the bank sent. */
   received: number;
-  /** New rows in the bank feed. */
+  /** New rows offered for review in the bank feed (new or flagged; not those hidden again). */
   added: number;
   /** Rows already in the feed that the bank revised (pending that posted, changed amounts). */
   updated: number;
@@ -96,12 +96,12 @@ export async function ingestBankTransactions(
 
     const verdicts = await decide(tx, scope, toMatch);
     const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
-    const added = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
+    const inserted = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
     const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
     const revisedCount = await reviseRows(tx, revisions);
     return {
       received: args.transactions.length,
-      added,
+      added: inserted.offered,
       updated: replacedCount + revisedCount,
       flagged: rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length,
       hidden: rows.filter((row) => row.state === "HIDDEN").length,
@@ -217,17 +217,22 @@ const RECORDS = (rows: (BankFields & Partial<Verdict> & { id: string })[]) => Pr
   json_to_recordset(${rowsJson(rows.map(record))}::json) AS x(
     i text, p text, q text, d date, a int, t text, c text, n boolean, s text, r text, f text, m float8, w jsonb)`;
 
-async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict & { id: string })[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  return tx.$executeRaw(Prisma.sql`
-    INSERT INTO "FeedTransaction" (
-      id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
-      description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
-      "hiddenAt", "createdAt", "updatedAt")
-    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
-      CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
-    FROM ${RECORDS(rows)}
-    ON CONFLICT ("bankAccountId", "providerTransactionId") DO NOTHING`);
+async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict & { id: string })[]): Promise<{ offered: number }> {
+  if (rows.length === 0) return { offered: 0 };
+  const [result] = await tx.$queryRaw<{ offered: number }[]>(Prisma.sql`
+    WITH inserted AS (
+      INSERT INTO "FeedTransaction" (
+        id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
+        description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
+        "hiddenAt", "createdAt", "updatedAt")
+      SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
+        CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
+      FROM ${RECORDS(rows)}
+      ON CONFLICT ("bankAccountId", "providerTransactionId") DO NOTHING
+      RETURNING state
+    )
+    SELECT (count(*) FILTER (WHERE state <> 'HIDDEN'))::int AS offered FROM inserted`);
+  return { offered: result!.offered };
 }
 
 /** The posted version takes the pending row's place, with a fresh verdict (its amount may have changed). */

@@ -224,7 +224,7 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
       )}
 
       <div className="card overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm" aria-busy={list.isFetching}>
           <caption className="sr-only">
             {view === "hidden" ? "Hidden transactions" : "Bank feed transactions"} of {account ? `${account.name} ··${account.mask}` : "the account"}
           </caption>

@@ -64,7 +64,7 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
       <ListFilters value={filters} onChange={onFilters} searchLabel="Search the register" />
 
       <div className="card overflow-x-auto p-0">
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm" aria-busy={entries.isFetching}>
           <caption className="sr-only">Entries of the register {register.name}, newest first, with the balance after each</caption>
           <thead className="border-b border-surface-line text-ink-muted">
             <tr>
