@@ -25,4 +25,7 @@ test("remove and re-add: the confirmation says imported transactions stay, and t
   await enterCredentials(dialog, "demo");
   await expect(dialog.getByRole("heading", { name: "Choose accounts" })).toBeVisible();
   await expect(dialog.getByRole("checkbox", { name: /^Link / })).toHaveCount(2);
+  // The registers the removed connection fed are free again and offered first.
+  await expect(dialog.getByRole("combobox", { name: /^Register for Everyday Checking/ }).locator("option:checked")).toHaveText("Everyday Checking");
+  await expect(dialog.getByRole("combobox", { name: /^Register for Savings/ }).locator("option:checked")).toHaveText("Savings");
 });

@@ -102,6 +102,19 @@ describe("an aggregation that finishes in the background", () => {
   });
 });
 
+describe("registers to post to", () => {
+  it("say how many linked accounts feed each, so a bank added again finds its registers free", async () => {
+    const connectionId = await linkAndChooseAll("beaconhillbank-personal", "demo");
+    const { accounts } = await owner().connections.get({ ...org(), connectionId });
+    const mine = (list: Awaited<ReturnType<ReturnType<typeof owner>["connections"]["registers"]>>) =>
+      list.filter((r) => accounts.some((a) => a.register?.id === r.id));
+    expect(mine(await member().connections.registers(org())).map((r) => r.linkedAccounts)).toEqual([1, 1]);
+
+    await owner().connections.remove({ ...org(), connectionId });
+    expect(mine(await member().connections.registers(org())).map((r) => r.linkedAccounts)).toEqual([0, 0]);
+  });
+});
+
 describe("completion webhooks", () => {
   it("ignores the echo of an aggregation Bankline already finished in its own request", async () => {
     const connectionId = await linkAndChooseAll("ironwoodfinancial-personal", "demo");

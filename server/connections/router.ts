@@ -216,7 +216,7 @@ export const connectionsRouter = createRouter({
     }),
 
   registers: orgProcedure("org.read")
-    .output(z.array(z.object({ id: z.string(), name: z.string(), kind: z.string() })))
+    .output(z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), linkedAccounts: z.number() })))
     .query(({ ctx }) => listRegistersForMapping(ctx.db, ctx.org.id)),
 
   chooseAccounts: orgProcedure("connections.manage")

@@ -150,6 +150,12 @@ export async function chooseAccounts(db: Db, args: { organizationId: string; con
   });
 }
 
+/** The organization's registers, each with how many linked bank accounts already post to it. */
 export async function listRegistersForMapping(db: Db, organizationId: string) {
-  return db.register.findMany({ where: { organizationId }, select: { id: true, name: true, kind: true }, orderBy: { name: "asc" } });
+  const registers = await db.register.findMany({
+    where: { organizationId },
+    select: { id: true, name: true, kind: true, _count: { select: { bankAccounts: { where: { linked: true } } } } },
+    orderBy: { name: "asc" },
+  });
+  return registers.map(({ _count, ...r }) => ({ ...r, linkedAccounts: _count.bankAccounts }));
 }

@@ -57,14 +57,20 @@ export function AccountChooser({
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const baseId = useId();
 
-  const defaults = (): Record<string, Row> =>
-    Object.fromEntries(
+  // A register of the same name that no linked account feeds yet is most likely this
+  // account's (a bank added again); otherwise a new register, named apart from the others.
+  const defaults = (): Record<string, Row> => {
+    const taken = new Set(registers.data?.map((r) => r.name.toLowerCase()));
+    return Object.fromEntries(
       accounts.map((a) => {
-        const sameName = registers.data?.find((r) => r.name.toLowerCase() === a.name.toLowerCase());
-        const target = a.register?.id ?? sameName?.id ?? NEW_REGISTER;
-        return [a.id, { link: a.linked || !accounts.some((x) => x.linked), target, newName: a.name }];
+        const free = registers.data?.find((r) => r.name.toLowerCase() === a.name.toLowerCase() && r.linkedAccounts === 0);
+        const target = a.register?.id ?? free?.id ?? NEW_REGISTER;
+        const newName = taken.has(a.name.toLowerCase()) ? `${a.name} ${maskedNumber(a.mask)}` : a.name;
+        if (target === NEW_REGISTER) taken.add(newName.toLowerCase());
+        return [a.id, { link: a.linked || !accounts.some((x) => x.linked), target, newName }];
       }),
     );
+  };
   const current = rows ?? (registers.data ? defaults() : null);
   const update = (id: string, patch: Partial<Row>) => setRows({ ...current!, [id]: { ...current![id]!, ...patch } });
 
@@ -124,7 +130,9 @@ export function AccountChooser({
                       <label htmlFor={ids.register} className="label">Register for {label}</label>
                       <select id={ids.register} className="field" value={row.target} onChange={(e) => update(a.id, { target: e.target.value })}>
                         {registers.data!.map((r) => (
-                          <option key={r.id} value={r.id}>{r.name}</option>
+                          <option key={r.id} value={r.id}>
+                            {r.linkedAccounts > 0 ? `${r.name} (already fed by a bank account)` : r.name}
+                          </option>
                         ))}
                         <option value={NEW_REGISTER}>New register…</option>
                       </select>

@@ -34,7 +34,7 @@ interface Institution {
 type Step =
   | { name: "search"; text: string }
   | { name: "credentials"; connectionId: string | null }
-  | { name: "mfa"; connectionId: string; question: MfaQuestion; wrongAnswer: boolean; seq: number }
+  | { name: "mfa"; connectionId: string; question: MfaQuestion; wrongAnswer: boolean; expiresAt: Date; seq: number }
   | { name: "problem"; connectionId: string | null; problem: Problem; nextRetryAt: Date | null }
   | { name: "waiting"; connectionId: string; attemptId: string | null }
   | { name: "accounts"; connectionId: string }
@@ -60,6 +60,7 @@ function initialStep(start: FlowStart): Step {
         connectionId: start.connection.id,
         question: start.outcome.question,
         wrongAnswer: start.outcome.wrongAnswer,
+        expiresAt: start.outcome.expiresAt,
         seq: 0,
       };
     case "choose":
@@ -139,7 +140,14 @@ function FlowBody({
     switch (outcome.kind) {
       case "mfa":
         seq.current += 1;
-        setStep({ name: "mfa", connectionId: outcome.connectionId, question: outcome.question, wrongAnswer: outcome.wrongAnswer, seq: seq.current });
+        setStep({
+          name: "mfa",
+          connectionId: outcome.connectionId,
+          question: outcome.question,
+          wrongAnswer: outcome.wrongAnswer,
+          expiresAt: outcome.expiresAt,
+          seq: seq.current,
+        });
         return;
       case "failed":
         setStep({
@@ -229,6 +237,7 @@ function FlowBody({
           key={step.seq}
           question={step.question}
           wrongAnswer={step.wrongAnswer}
+          expiresAt={step.expiresAt}
           headingId={headingId}
           pending={pending}
           error={error}
@@ -250,7 +259,6 @@ function FlowBody({
           onRetrieve={(connectionId) => attempt(() => retrieve.mutateAsync({ orgSlug, connectionId }))}
           pending={pending}
           error={error}
-          onClose={onClose}
         />
       );
 
@@ -261,7 +269,6 @@ function FlowBody({
           connectionId={step.connectionId}
           headingId={headingId}
           onFinished={(view) => finishedWaiting(view, step.attemptId)}
-          onClose={onClose}
         />
       );
 
@@ -294,7 +301,6 @@ function ProblemStep({
   onRetrieve,
   pending,
   error,
-  onClose,
 }: {
   step: Extract<Step, { name: "problem" }>;
   institution: Institution;
@@ -307,7 +313,6 @@ function ProblemStep({
   onRetrieve: (connectionId: string) => void;
   pending: boolean;
   error: string | null;
-  onClose: () => void;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { problem, connectionId } = step;
@@ -354,7 +359,6 @@ function ProblemStep({
       {updateHere && !abilities.manage && (
         <p className="text-sm text-ink-muted">Update Login is for the owners and admins of your organization: ask one of them.</p>
       )}
-      <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
     </div>
   );
 }
@@ -364,13 +368,11 @@ function WaitingStep({
   connectionId,
   headingId,
   onFinished,
-  onClose,
 }: {
   orgSlug: string;
   connectionId: string;
   headingId: string;
   onFinished: (view: ConnectionView) => void;
-  onClose: () => void;
 }) {
   const trpc = useTRPC();
   const connection = useQuery({
@@ -397,7 +399,6 @@ function WaitingStep({
         {view?.institution.name ?? "The bank"} is sending your accounts and transactions. This can take a minute. You can close this
         window: the status on Manage Institutions updates by itself.
       </p>
-      <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
     </div>
   );
 }

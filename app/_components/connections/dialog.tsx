@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 
 /**
  * A modal on the native <dialog>: the browser keeps focus inside it, makes the page behind
@@ -22,7 +22,9 @@ export function Dialog({
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
 
-  useEffect(() => {
+  // Before the children's effects, so a step that focuses its first field wins over the
+  // browser's own choice when the dialog opens.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
@@ -58,7 +60,22 @@ export function Dialog({
       onClose={restoreFocus}
       className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-3xl" : "max-w-lg"} rounded-card border border-surface-line bg-surface p-0 text-ink shadow-xl backdrop:bg-ink/40`}
     >
-      {open && <div className="max-h-[85vh] overflow-y-auto p-6">{children}</div>}
+      {open && (
+        <div className="relative max-h-[85vh] overflow-y-auto p-6">
+          {children}
+          <button
+            type="button"
+            aria-label="Close"
+            title="Close (Escape)"
+            onClick={onClose}
+            className="absolute right-3 top-3 rounded-md p-1.5 text-ink-muted hover:bg-surface-sunken hover:text-ink"
+          >
+            <svg aria-hidden="true" focusable="false" viewBox="0 0 20 20" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+              <path d="M5 5l10 10M15 5L5 15" />
+            </svg>
+          </button>
+        </div>
+      )}
     </dialog>
   );
 }

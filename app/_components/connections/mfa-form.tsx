@@ -2,6 +2,7 @@
 
 import { useId, useState, type FormEvent } from "react";
 import { useFocusOnMount } from "./dialog";
+import { formatAbsolute } from "./format";
 
 export interface MfaQuestion {
   id: string;
@@ -15,6 +16,7 @@ export interface MfaQuestion {
 export function MfaForm({
   question,
   wrongAnswer,
+  expiresAt,
   headingId,
   pending,
   error,
@@ -22,6 +24,7 @@ export function MfaForm({
 }: {
   question: MfaQuestion;
   wrongAnswer: boolean;
+  expiresAt: Date;
   headingId: string;
   pending: boolean;
   error: string | null;
@@ -54,7 +57,10 @@ export function MfaForm({
             Question {question.progress.current} of {question.progress.total}
           </p>
         )}
-        <p className="text-sm text-ink-muted">Your bank asks this before it lets Bankline in. Answer it as you set it up at the bank.</p>
+        <p className="text-sm text-ink-muted">
+          Your bank asks this before it lets Bankline in. Answer it as you set it up at the bank; the bank waits until{" "}
+          {formatAbsolute(expiresAt)}.
+        </p>
       </div>
       {wrongAnswer && (
         <div role="alert" className="rounded-md border border-danger/30 bg-danger-soft px-3 py-2 text-sm">
