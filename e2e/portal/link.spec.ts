@@ -2,6 +2,11 @@ import { chooseAllAccounts, connectionCard, enterCredentials, expect, pickInstit
 
 test.describe("Add institution", () => {
   test("demo links with its two accounts, brings their history, and Retrieve Transactions says how many arrived", async ({ page, org }) => {
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => {
+      // The app has no favicon yet; that 404 is the browser's own request, not the page's.
+      if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico")) consoleErrors.push(`${m.text()} ${m.location().url}`);
+    });
     await org.signInAs(page, "OWNER");
     await expect(page.getByText("No bank connections yet.")).toBeVisible();
 
@@ -31,5 +36,8 @@ test.describe("Add institution", () => {
     await card.getByRole("button", { name: "Retrieve Transactions" }).click();
     await expect(card.getByRole("status").filter({ hasText: /\d+ new transactions? arrived/ })).toBeVisible();
     await expect(card.getByRole("link", { name: "Review them in the Bank feed" })).toBeVisible();
+    await page.reload();
+    await expect(card.getByText("Active", { exact: true })).toBeVisible();
+    expect(consoleErrors, "errors in the browser console (hydration, failed requests)").toEqual([]);
   });
 });
