@@ -7,6 +7,8 @@ test("demo_slow: Retrieve during an aggregation gives Error 325, the status turn
   const dialog = await pickInstitution(page, "summit valley", name);
   await enterCredentials(dialog, "demo_slow");
   await expect(dialog.getByRole("progressbar", { name: "Retrieving transactions" })).toBeVisible();
+  // The link's aggregation takes SANDBOX_SLOW_MS, then its webhook goes through the job queue.
+  await expect(dialog.getByRole("heading", { name: "Choose accounts" })).toBeVisible({ timeout: 30_000 });
   await chooseAllAccounts(dialog);
   await dialog.getByRole("button", { name: "Done" }).click();
 
