@@ -1,6 +1,6 @@
 import { Prisma } from "@/server/db/client";
 import type { ExistingTransaction } from "@/server/dedup";
-import type { Tx } from "./sql";
+import { intSet, textSet, type Tx } from "./sql";
 
 // What a retrieval is matched against: the register the bank account posts to (with the
 // provider ids its entries were imported under) and the transactions the customer hid in
@@ -67,7 +67,7 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
         AND f."bankAccountId" IN (SELECT id FROM "BankAccount" WHERE "organizationId" = ${organizationId} AND "registerId" = ${registerId})
     ), known AS (
       SELECT p."registerEntryId" AS id, array_agg(p."providerTransactionId") AS "providerIds" FROM "RegisterEntryProviderId" p
-      WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" = ANY(${window.providerIds}::text[])
+      WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" IN ${textSet(window.providerIds)}
       GROUP BY p."registerEntryId"
     ), edges AS (
       (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
@@ -76,7 +76,7 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
     ), wanted AS (
       SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND (
-        e."amountCents" IN (SELECT unnest(${window.amounts}::int[]))
+        e."amountCents" IN ${intSet(window.amounts)}
         OR e."checkNumber" IS NOT NULL
         OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK})
         OR e.id IN (SELECT id FROM known)

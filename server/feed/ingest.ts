@@ -3,7 +3,7 @@ import { Prisma, type Db } from "@/server/db/client";
 import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
 import { notFound } from "@/server/errors";
 import { entriesWithHiddenDuplicates, loadExisting, type BooksScope } from "./existing";
-import { BULK_TRANSACTION, lockBooks, newId, rowsJson, type Tx } from "./sql";
+import { BULK_TRANSACTION, lockBooks, newId, rowsJson, textSet, type Tx } from "./sql";
 import { UNREVIEWED_STATES, UTC_NOW } from "./states";
 
 export interface IngestResult {
@@ -148,7 +148,7 @@ async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): 
   const rows = await tx.$queryRaw<KnownRow[]>(Prisma.sql`
     SELECT id, "providerTransactionId", state::text AS state, to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description, "checkNumber", pending
     FROM "FeedTransaction"
-    WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" = ANY(${providerIds}::text[])`);
+    WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" IN ${textSet(providerIds)}`);
   return new Map(rows.map((row) => [row.providerTransactionId, row]));
 }
 

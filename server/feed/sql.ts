@@ -14,6 +14,14 @@ export function newId(): string {
 /** A calendar day of a @db.Date column, `YYYY-MM-DD`. */
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/**
+ * A list parameter as a set (`id IN ${textSet(ids)}`), sent as one JSON text: Prisma handles a
+ * long array parameter element by element, which for 20 000 ids costs more than the query. A
+ * set, not an array, lets PostgreSQL join on it instead of scanning the list for every row.
+ */
+export const textSet = (values: readonly string[]) => Prisma.sql`(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
+export const intSet = (values: readonly number[]) => Prisma.sql`(SELECT json_array_elements_text(${JSON.stringify(values)}::json)::int)`;
+
 /** Serializes rows for `json_to_recordset(${rowsJson(rows)}::json)`. */
 export const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
 
