@@ -73,7 +73,9 @@ function entryFilters(query: EntryQuery): Prisma.Sql {
 /**
  * One page of a register, newest first. The running balance is the sum of every entry up to
  * and including this one in date order (then entry order), computed by PostgreSQL over the
- * whole register before filtering and paging, so it is the same on every page and filter.
+ * whole register before filtering and paging, so it is the same on every page and filter: the
+ * register's total less what came after the entry. The window runs newest first along the
+ * index, so a page near the top reads only the entries above it.
  */
 export async function listEntries(db: Db, organizationId: string, query: EntryQuery) {
   const register = await db.register.findFirst({ where: { id: query.registerId, organizationId }, select: { id: true } });
@@ -85,7 +87,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     db.$queryRaw<EntryRow[]>(Prisma.sql`
       WITH ledger AS (
         SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId",
-          sum("amountCents"::bigint) OVER (ORDER BY date, "createdAt", id ROWS UNBOUNDED PRECEDING) AS "balanceCents"
+          sum("amountCents"::bigint) OVER (ORDER BY date DESC, "createdAt" DESC, id DESC ROWS UNBOUNDED PRECEDING) AS "newerCents"
         FROM "RegisterEntry"
         WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId}
       ), page AS (
@@ -93,7 +95,8 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
         ORDER BY date DESC, "createdAt" DESC, id DESC
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}
       )
-      SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source::text AS source, p."createdAt", p."balanceCents",
+      SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source::text AS source, p."createdAt",
+        (SELECT coalesce(sum("amountCents"::bigint), 0) FROM "RegisterEntry" WHERE "registerId" = ${register.id}) - p."newerCents" + p."amountCents" AS "balanceCents",
         u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName"
       FROM page p
       LEFT JOIN "User" u ON u.id = p."createdById"

@@ -25,7 +25,7 @@ const views: { value: Exclude<View, "hidden">; label: string }[] = [
 
 const stateLabel: Record<FeedRow["state"], string> = {
   NEW: "New",
-  DUPLICATE: "Possible duplicate",
+  DUPLICATE: "Duplicate",
   POSSIBLE_DUPLICATE: "Possible duplicate",
   HIDDEN: "Hidden",
   IMPORTED: "Imported",
