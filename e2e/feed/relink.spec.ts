@@ -28,6 +28,7 @@ async function show(page: Page, bankAccountId: string, view: "To review" | "Poss
 async function registerSizes(page: Page, orgSlug: string) {
   await page.goto(`/${orgSlug}/register`);
   const choice = page.getByRole("combobox", { name: "Register", exact: true });
+  await expect(choice.locator("option").first()).toBeAttached();
   const sizes: Record<string, string> = {};
   for (const value of await choice.locator("option").evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value))) {
     await choice.selectOption(value);
