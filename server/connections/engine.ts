@@ -47,8 +47,11 @@ export interface PublicMfaQuestion {
 /** What the customer sees after an attempt. */
 export type AttemptOutcome =
   | { kind: "connected"; connectionId: string; status: ConnectionStatus; transactionCount: number | null }
-  /** attemptId: the connection event that completes when the aggregation ends (lastResult.id then). */
-  | { kind: "aggregating"; connectionId: string; attemptId: string | null }
+  /**
+   * attemptId: the connection event that completes when the aggregation ends (lastResult.id then).
+   * finishedWith: with deferCompletion, the code of an aggregation that finished within the request.
+   */
+  | { kind: "aggregating"; connectionId: string; attemptId: string | null; finishedWith?: number }
   | { kind: "mfa"; connectionId: string; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
   | { kind: "failed"; connectionId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
 
@@ -381,7 +384,17 @@ export function nextRetryAt(retry: "backoff" | "slow-backoff", attempt: number, 
  */
 export async function startAggregation(
   deps: EngineDeps,
-  args: { organizationId: string; connectionId: string; source: AttemptSource },
+  args: {
+    organizationId: string;
+    connectionId: string;
+    source: AttemptSource;
+    /**
+     * Leave an aggregation that finished within the request open, with its code in
+     * `finishedWith`: the scheduled refresh frees its aggregator slot before the account and
+     * transaction reads of completeAggregation.
+     */
+    deferCompletion?: boolean;
+  },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   const connection = await loadConnection(db, args.organizationId, args.connectionId);
@@ -436,6 +449,7 @@ export async function startAggregation(
     };
   }
   if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed };
+  if (args.deferCompletion) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed, finishedWith: outcome.login.statusCode };
   return completeAggregation(deps, { connectionId: connection.id, statusCode: outcome.login.statusCode });
 }
 
@@ -447,11 +461,19 @@ export async function startAggregation(
  */
 export async function completeAggregation(
   deps: EngineDeps,
-  args: { connectionId: string; statusCode?: number },
+  args: {
+    connectionId: string;
+    statusCode?: number;
+    /** Complete only this attempt: if another caller already settled it, do nothing. */
+    eventId?: string;
+  },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   const connection = await db.connection.findFirst({ where: { id: args.connectionId, status: { not: "REMOVED" } }, select: connectionSelect });
   if (!connection) throw notFound("That connection");
+  if (args.eventId !== undefined && connection.activeEventId !== args.eventId) {
+    return { kind: "connected", connectionId: connection.id, status: connection.status, transactionCount: null };
+  }
 
   let code = args.statusCode;
   // A webhook while no attempt of Bankline's is under way is either the echo of one that

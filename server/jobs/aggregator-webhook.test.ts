@@ -5,6 +5,7 @@ import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { processAggregatorWebhook } from "./aggregator-webhook";
 import { recoverStuckAggregations } from "./stuck-aggregations";
+import { linkAtSandbox } from "./testing/helpers";
 
 let fx: OrgFixture;
 const deps = () => ({ db: testDb(), aggregator: testAggregator(), log });
@@ -27,7 +28,55 @@ async function slowLinkFinishedAtAggregator(institutionId: string) {
   return connection;
 }
 
+/** Stores a webhook about a finished aggregation of the connection, as the receiver would. */
+async function storeCompletion(connection: { providerLoginId: string | null; institutionId: string }, lastAttemptAt: Date, statusCode = 0) {
+  const eventId = `evt_${randomBytes(6).toString("hex")}`;
+  const now = new Date().toISOString();
+  await testDb().webhookEvent.create({
+    data: {
+      id: eventId,
+      type: "aggregation.completed",
+      payload: {
+        id: eventId,
+        type: "aggregation.completed",
+        createdAt: now,
+        sentAt: now,
+        data: {
+          loginId: connection.providerLoginId,
+          customerId: "cus_x",
+          customerExternalId: fx.org.id,
+          institutionId: connection.institutionId,
+          statusCode,
+          aggregating: false,
+          lastSuccessAt: statusCode === 0 ? lastAttemptAt.toISOString() : null,
+          lastAttemptAt: lastAttemptAt.toISOString(),
+          trigger: "refresh",
+        },
+      },
+    },
+  });
+  return eventId;
+}
+
 describe("aggregator webhook job", () => {
+  it("leaves alone an aggregation Bankline already settled when it answered at once", async () => {
+    const connectionId = await linkAtSandbox(fx, "oldmillsavings");
+    const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const eventId = await storeCompletion(before, new Date(before.lastAttemptAt!.getTime() - 50));
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
+    expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(1);
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ lastAttemptAt: before.lastAttemptAt });
+  });
+
+  it("applies an aggregation Bankline did not start (the aggregator's own refresh)", async () => {
+    const connectionId = await linkAtSandbox(fx, "silverlakecu");
+    const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const eventId = await storeCompletion(before, new Date(before.lastAttemptAt!.getTime() + 60_000), 108);
+    await processAggregatorWebhook(deps(), eventId);
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 108 });
+    expect(await testDb().notice.count({ where: { connectionId, resolvedAt: null } })).toBe(1);
+  });
+
   it("completes the connection's aggregation once, however often the event is processed", async () => {
     const connection = await slowLinkFinishedAtAggregator("granitestatebank-personal");
     const eventId = `evt_${randomBytes(6).toString("hex")}`;

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
 import { aggregatorWebhookEvent } from "@/server/webhooks/aggregator-events";
 
+/** How far the aggregator's clock may lag ours when matching a webhook to an attempt. */
+const CLOCK_SKEW_MS = 2_000;
+
 export const webhookJobData = z.object({ eventId: z.string().min(1) });
 
 /**
@@ -21,15 +24,43 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
   const event = parsed.data;
   const connection = await db.connection.findFirst({
     where: { providerLoginId: event.data.loginId, status: { not: "REMOVED" } },
-    select: { id: true },
+    select: { id: true, status: true, lastAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
   });
   if (connection) {
     if (event.type === "aggregation.completed" && !event.data.aggregating) {
-      await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode });
+      if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
+        await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode });
+      } else {
+        log.debug({ eventId }, "webhook about an aggregation already settled; nothing to do");
+      }
     } else if (event.type === "login.mfa_expired") {
       await expireSecurityQuestion(deps, connection.id);
     }
   }
   await db.webhookEvent.update({ where: { id: eventId }, data: { processedAt: new Date() } });
   return "processed";
+}
+
+/**
+ * Whether the webhook tells something Bankline does not know yet. Most aggregations finish
+ * within the request that started them and are settled then; their webhook arrives after
+ * and must not retrieve again. While an attempt is under way, a webhook about an earlier
+ * aggregation must not settle it either. A webhook newer than everything Bankline saw (the
+ * aggregator's own refresh, a completion that came only this way) is applied.
+ */
+async function reportsNewAggregation(
+  deps: EngineDeps,
+  connection: { status: string; lastAttemptAt: Date | null; activeEventId: string | null; aggregationStartedAt: Date | null },
+  lastAttemptAtIso: string | null,
+): Promise<boolean> {
+  if (!lastAttemptAtIso) return true;
+  const attemptAt = Date.parse(lastAttemptAtIso);
+  if (connection.status === "AGGREGATING") {
+    const event = connection.activeEventId
+      ? await deps.db.connectionEvent.findUnique({ where: { id: connection.activeEventId }, select: { startedAt: true } })
+      : null;
+    const startedAt = event?.startedAt ?? connection.aggregationStartedAt;
+    return !startedAt || attemptAt >= startedAt.getTime() - CLOCK_SKEW_MS;
+  }
+  return !connection.lastAttemptAt || attemptAt > connection.lastAttemptAt.getTime();
 }

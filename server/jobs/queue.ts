@@ -1,5 +1,7 @@
-import { PgBoss, type SendOptions } from "pg-boss";
+import { createHash } from "node:crypto";
+import { PgBoss, type Queue, type SendOptions } from "pg-boss";
 import { log } from "@/server/log";
+import { jobsConfigFromEnv, type JobsConfig } from "./config";
 
 // The job queue: pg-boss on the application's own PostgreSQL (schema "pgboss"). Web
 // processes only send; worker processes (server/jobs/main.ts) also work the queues.
@@ -7,30 +9,63 @@ import { log } from "@/server/log";
 export const QUEUES = {
   /** A verified aggregator webhook to process: { eventId }. */
   aggregatorWebhook: "aggregator-webhook",
+  /** Cron: plans the night's refresh cycle. */
+  refreshPlan: "refresh-plan",
+  /** One refresh a ticket owes a connection: { ticketId }. Grouped by institution. */
+  connectionRefresh: "connection-refresh",
+  /** Cron, every minute: stuck aggregations, due retries, known issues. */
+  sweep: "jobs-sweep",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const globalForQueue = globalThis as unknown as { banklineQueue?: Promise<PgBoss> };
 
-export function createQueueClient(connectionString: string, role: "sender" | "worker"): PgBoss {
+export function createQueueClient(
+  connectionString: string,
+  role: "sender" | "worker",
+  config: Pick<JobsConfig, "superviseSeconds"> = jobsConfigFromEnv(),
+  /** Tests give each file a schema of its own, so their workers never take each other's jobs. */
+  schema = "pgboss",
+): PgBoss {
   const boss = new PgBoss({
     connectionString,
-    schema: "pgboss",
+    schema,
     // Only workers run maintenance and cron; a web process just inserts jobs.
     supervise: role === "worker",
     schedule: role === "worker",
+    superviseIntervalSeconds: config.superviseSeconds,
+    monitorIntervalSeconds: config.superviseSeconds,
     max: role === "worker" ? 10 : 3,
   });
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   return boss;
 }
 
-export async function ensureQueues(boss: PgBoss) {
-  for (const name of Object.values(QUEUES)) {
-    if (!(await boss.getQueue(name))) {
-      await boss.createQueue(name, { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600 });
-    }
+function queueOptions(name: QueueName, config: Pick<JobsConfig, "heartbeatSeconds">): Omit<Queue, "name"> {
+  switch (name) {
+    case QUEUES.connectionRefresh:
+      // Idempotent per ticket, so a job given to another worker after a crash is safe to run.
+      return { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 600, heartbeatSeconds: config.heartbeatSeconds };
+    case QUEUES.refreshPlan:
+      return { policy: "singleton", retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 };
+    case QUEUES.sweep:
+      return { policy: "singleton", retryLimit: 0, expireInSeconds: 300 };
+    default:
+      return { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600 };
   }
+}
+
+export async function ensureQueues(boss: PgBoss, config: Pick<JobsConfig, "heartbeatSeconds"> = jobsConfigFromEnv()) {
+  for (const name of Object.values(QUEUES)) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, queueOptions(name, config));
+  }
+}
+
+/** A UUID derived from a key, so sending the same work twice inserts one job. */
+export function stableJobId(namespace: string, key: string): string {
+  const h = createHash("sha256").update(`${namespace}:${key}`).digest("hex");
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The process-wide sending client, started on first use from DATABASE_URL. */

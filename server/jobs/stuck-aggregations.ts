@@ -1,23 +1,78 @@
+import { isAggregatorError } from "@/server/aggregator/client";
 import { completeAggregation, STUCK_AGGREGATION_MS, type EngineDeps } from "@/server/connections/engine";
+import type { Db } from "@/server/db/client";
+
+/** An aggregation nobody can settle for this long is given up as "the bank did not answer", which is retried later. */
+export const GIVE_UP_AGGREGATION_MS = 30 * 60 * 1000;
+/** How far the aggregator's clock may lag ours when telling whether it saw an attempt. */
+const CLOCK_SKEW_MS = 2_000;
 
 /**
  * Finishes aggregations whose completion webhook never arrived: asks the aggregator for the
- * login's status and completes the attempt if it is over. Returns how many were settled.
+ * login's status and completes the attempt if it is over. An attempt the aggregator never
+ * saw (its last attempt is older) is completed as 102, so it is retried instead of being
+ * taken for a refresh that never happened; one that cannot be settled for half an hour (the
+ * login is gone, the aggregator keeps failing) likewise. Returns how many were settled.
  */
 export async function recoverStuckAggregations(deps: EngineDeps, now = new Date()): Promise<number> {
-  const stuck = await deps.db.connection.findMany({
-    where: { status: "AGGREGATING", aggregationStartedAt: { lt: new Date(now.getTime() - STUCK_AGGREGATION_MS) } },
-    select: { id: true },
+  const { db, log } = deps;
+  const staleBefore = new Date(now.getTime() - STUCK_AGGREGATION_MS);
+  const stuck = await db.connection.findMany({
+    where: {
+      status: "AGGREGATING",
+      OR: [{ aggregationStartedAt: { lt: staleBefore } }, { aggregationStartedAt: null, updatedAt: { lt: staleBefore } }],
+    },
+    select: { id: true, providerLoginId: true, institutionId: true, activeEventId: true, aggregationStartedAt: true, updatedAt: true },
+    orderBy: { updatedAt: "asc" },
     take: 200,
   });
   let settled = 0;
-  for (const { id } of stuck) {
+  for (const c of stuck) {
+    if (!c.activeEventId) {
+      c.activeEventId = await reattachOrphanedAttempt(db, c.id);
+      c.aggregationStartedAt ??= c.updatedAt;
+    }
+    const event = c.activeEventId ? await db.connectionEvent.findUnique({ where: { id: c.activeEventId }, select: { startedAt: true } }) : null;
+    const startedAt = event?.startedAt ?? c.aggregationStartedAt!;
+    const eventId = c.activeEventId ?? undefined;
     try {
-      const outcome = await completeAggregation(deps, { connectionId: id });
+      if (!c.providerLoginId) throw new Error("the connection has no aggregator login");
+      const status = await deps.aggregator.getLoginStatus({ loginId: c.providerLoginId, institutionId: c.institutionId });
+      if (status.aggregating) continue;
+      const seen = status.lastAttemptAt !== null && status.lastAttemptAt.getTime() >= startedAt.getTime() - CLOCK_SKEW_MS;
+      const outcome = await completeAggregation(deps, { connectionId: c.id, statusCode: seen ? status.statusCode : 102, eventId });
       if (outcome.kind !== "aggregating") settled++;
     } catch (err) {
-      deps.log.warn({ err, connectionId: id }, "could not settle a stuck aggregation");
+      const expired = now.getTime() - startedAt.getTime() > GIVE_UP_AGGREGATION_MS;
+      log.warn({ err: isAggregatorError(err) ? err.message : err, connectionId: c.id, givingUp: expired }, "could not settle a stuck aggregation");
+      if (expired) {
+        await completeAggregation(deps, { connectionId: c.id, statusCode: 102, eventId }).catch((e) =>
+          log.error({ err: e, connectionId: c.id }, "could not give up a stuck aggregation"),
+        );
+        settled++;
+      }
     }
   }
   return settled;
+}
+
+/**
+ * completeAggregation releases the attempt before it reads accounts and transactions; a
+ * process that dies in between leaves the connection AGGREGATING with no attempt attached
+ * and the attempt's event open. Puts that event back as the connection's attempt, so it
+ * can be completed like any other; answers its id (null when there is none to put back).
+ */
+export async function reattachOrphanedAttempt(db: Db, connectionId: string): Promise<string | null> {
+  const open = await db.connectionEvent.findFirst({
+    where: { connectionId, durationMs: null },
+    orderBy: { startedAt: "desc" },
+    select: { id: true, startedAt: true },
+  });
+  if (!open) return null;
+  const { count } = await db.connection.updateMany({
+    where: { id: connectionId, status: "AGGREGATING", activeEventId: null },
+    data: { activeEventId: open.id, aggregationStartedAt: open.startedAt },
+  });
+  if (count === 1) return open.id;
+  return (await db.connection.findUnique({ where: { id: connectionId }, select: { activeEventId: true } }))?.activeEventId ?? null;
 }

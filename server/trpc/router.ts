@@ -4,6 +4,7 @@ import { orgsRouter } from "@/server/orgs/router";
 import { registerRouter } from "@/server/register/router";
 import { createCallerFactory, createRouter } from "./init";
 import { meRouter } from "@/server/accounts/router";
+import { supportRouter } from "@/server/support/router";
 
 export const appRouter = createRouter({
   me: meRouter,
@@ -11,6 +12,7 @@ export const appRouter = createRouter({
   connections: connectionsRouter,
   feed: feedRouter,
   register: registerRouter,
+  support: supportRouter,
 });
 
 export type AppRouter = typeof appRouter;

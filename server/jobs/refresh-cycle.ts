@@ -1,0 +1,139 @@
+import type { PgBoss } from "pg-boss";
+import { isTransientCode } from "@/server/aggregator/status-codes";
+import type { Db } from "@/server/db/client";
+import { QUEUES, stableJobId } from "./queue";
+
+// The nightly refresh: one ticket per active connection, spread evenly over a window so the
+// aggregator sees a steady rate, interleaved by institution so no bank gets a burst. Planning
+// is idempotent (the cycle and its tickets have fixed ids, and each job's id derives from its
+// ticket), so a planner that crashed half-way is simply run again.
+
+export type JobSender = Pick<PgBoss, "insert">;
+
+interface TicketToQueue {
+  id: string;
+  institutionId: string;
+  runAfter: Date;
+}
+
+const CHUNK = 1000;
+
+/** Queues a job per ticket; a ticket already queued (same job id) is not queued twice. */
+export async function enqueueTickets(queue: JobSender, tickets: TicketToQueue[]) {
+  for (let i = 0; i < tickets.length; i += CHUNK) {
+    await queue.insert(
+      QUEUES.connectionRefresh,
+      tickets.slice(i, i + CHUNK).map((t) => ({
+        id: stableJobId(QUEUES.connectionRefresh, t.id),
+        data: { ticketId: t.id },
+        startAfter: t.runAfter,
+        group: { id: t.institutionId },
+      })),
+    );
+  }
+}
+
+/** The cycle id of a night: planning twice on one day plans one cycle. */
+export const nightlyCycleId = (now: Date) => `nightly-${now.toISOString().slice(0, 10)}`;
+
+/** Orders connections so consecutive ones belong to different institutions, as far as possible. */
+export function interleaveByInstitution<T extends { institutionId: string }>(items: T[]): T[] {
+  const byInstitution = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byInstitution.get(item.institutionId) ?? [];
+    list.push(item);
+    byInstitution.set(item.institutionId, list);
+  }
+  const lists = [...byInstitution.values()].sort((a, b) => b.length - a.length);
+  const out: T[] = [];
+  // Each institution's connections are placed at evenly spaced fractions of the cycle.
+  const placed = lists.flatMap((list) => list.map((item, i) => ({ item, at: (i + 0.5) / list.length })));
+  placed.sort((a, b) => a.at - b.at);
+  for (const p of placed) out.push(p.item);
+  return out;
+}
+
+export async function planRefreshCycle(
+  db: Db,
+  queue: JobSender,
+  args: {
+    cycleId: string;
+    startsAt: Date;
+    windowSeconds: number;
+    /** Only these organizations' connections (tests and the benchmark share a database with others). */
+    organizationIds?: string[];
+  },
+): Promise<{ cycleId: string; planned: number; queued: number }> {
+  const { cycleId, startsAt, windowSeconds } = args;
+  await db.refreshCycle.upsert({ where: { id: cycleId }, create: { id: cycleId, startsAt, windowSeconds }, update: {} });
+  const cycle = await db.refreshCycle.findUniqueOrThrow({ where: { id: cycleId } });
+
+  const connections = await db.connection.findMany({
+    where: { status: "ACTIVE", providerLoginId: { not: null }, ...(args.organizationIds ? { organizationId: { in: args.organizationIds } } : {}) },
+    select: { id: true, institutionId: true },
+    orderBy: { id: "asc" },
+  });
+  const ordered = interleaveByInstitution(connections);
+  const step = ordered.length > 0 ? (cycle.windowSeconds * 1000) / ordered.length : 0;
+  const tickets = ordered.map((c, i) => ({
+    id: `${cycleId}:${c.id}`,
+    cycleId,
+    connectionId: c.id,
+    institutionId: c.institutionId,
+    reason: "NIGHTLY" as const,
+    runAfter: new Date(cycle.startsAt.getTime() + Math.floor(i * step)),
+  }));
+  for (let i = 0; i < tickets.length; i += 5000) {
+    await db.refreshTicket.createMany({ data: tickets.slice(i, i + 5000), skipDuplicates: true });
+  }
+  const planned = await db.refreshTicket.count({ where: { cycleId } });
+  await db.refreshCycle.update({ where: { id: cycleId }, data: { plannedCount: planned } });
+
+  const open = await db.refreshTicket.findMany({
+    where: { cycleId, finishedAt: null },
+    select: { id: true, institutionId: true, runAfter: true },
+    orderBy: { runAfter: "asc" },
+  });
+  await enqueueTickets(queue, open);
+  return { cycleId, planned, queued: open.length };
+}
+
+/**
+ * Tickets for connections whose transient failure (102, 900–910, network) is due for its
+ * retry. Codes that need the customer never get here: failAttempt gives them no nextRetryAt.
+ */
+export async function queueDueRetries(
+  db: Db,
+  queue: JobSender,
+  options: { now?: Date; organizationIds?: string[] } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const due = await db.connection.findMany({
+    where: {
+      status: "ERROR",
+      nextRetryAt: { lte: now },
+      lastStatusCode: { not: null },
+      ...(options.organizationIds ? { organizationId: { in: options.organizationIds } } : {}),
+    },
+    select: { id: true, institutionId: true, nextRetryAt: true, lastStatusCode: true },
+    orderBy: { nextRetryAt: "asc" },
+    take: 2000,
+  });
+  const tickets = due
+    .filter((c) => isTransientCode(c.lastStatusCode!))
+    .map((c) => ({
+      id: `retry:${c.id}:${c.nextRetryAt!.getTime()}`,
+      connectionId: c.id,
+      institutionId: c.institutionId,
+      reason: "RETRY" as const,
+      runAfter: c.nextRetryAt!,
+    }));
+  if (tickets.length === 0) return 0;
+  await db.refreshTicket.createMany({ data: tickets, skipDuplicates: true });
+  const open = await db.refreshTicket.findMany({
+    where: { id: { in: tickets.map((t) => t.id) }, finishedAt: null },
+    select: { id: true, institutionId: true, runAfter: true },
+  });
+  await enqueueTickets(queue, open);
+  return open.length;
+}

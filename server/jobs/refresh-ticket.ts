@@ -1,0 +1,190 @@
+import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client";
+import { isTransientCode } from "@/server/aggregator/status-codes";
+import { completeAggregation, startAggregation, type AttemptOutcome, type EngineDeps } from "@/server/connections/engine";
+import type { RefreshTicket } from "@/server/db/generated/client";
+import type { Semaphore } from "./limits";
+import { reattachOrphanedAttempt } from "./stuck-aggregations";
+
+// Runs the refresh a ticket owes a connection, exactly once whatever happens to the worker.
+// The ticket is marked attempted before the engine claims the connection; a job that finds
+// its ticket attempted but unfinished (its first worker died, or its claim expired) settles
+// the aggregation that was started: it asks the aggregator whether the refresh arrived, and
+// only sends it if it did not.
+
+export interface RefreshDeps extends EngineDeps {
+  /** The aggregator's cap: held only while the refresh request is in flight. */
+  aggregations: { run<T>(work: () => Promise<T>): Promise<T> };
+  /** Account and transaction reads after an aggregation, outside the aggregator's cap. */
+  reads: Pick<Semaphore, "run">;
+}
+
+export type TicketResult =
+  | { outcome: "refreshed" | "failed" | "aggregating"; statusCode: number | null }
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "already finished" };
+
+const scheduleSource = { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } as const;
+
+/** How far the aggregator's clock may lag ours when deciding whether a refresh reached it. */
+const CLOCK_SKEW_MS = 2_000;
+
+export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Promise<TicketResult> {
+  const { db } = deps;
+  const ticket = await db.refreshTicket.findUnique({ where: { id: ticketId }, include: { cycle: { select: { createdAt: true } } } });
+  if (!ticket || ticket.finishedAt) return { outcome: "already finished" };
+  if (ticket.attemptedAt) return recoverTicket(deps, ticket);
+
+  const skip = await reasonToSkip(deps, ticket, ticket.cycle?.createdAt ?? null);
+  if (skip) {
+    await finishTicket(deps, ticket.id, { outcome: `skipped: ${skip}`, statusCode: null, eventId: null });
+    return { outcome: "skipped", reason: skip };
+  }
+  const claimed = await db.refreshTicket.updateMany({ where: { id: ticket.id, attemptedAt: null }, data: { attemptedAt: new Date() } });
+  if (claimed.count === 0) return runRefreshTicket(deps, ticketId);
+  return refreshNow(deps, ticket);
+}
+
+async function reasonToSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleStartedAt: Date | null): Promise<string | null> {
+  const connection = await deps.db.connection.findUnique({
+    where: { id: ticket.connectionId },
+    select: { status: true, lastSuccessAt: true, lastStatusCode: true, nextRetryAt: true, providerLoginId: true },
+  });
+  if (!connection || connection.status === "REMOVED") return "the connection was removed";
+  if (!connection.providerLoginId) return "the connection has no aggregator login";
+  if (connection.status === "AGGREGATING") return "an aggregation is already running";
+  if (ticket.reason === "NIGHTLY") {
+    if (connection.status !== "ACTIVE") return "the connection is not active";
+    if (cycleStartedAt && connection.lastSuccessAt && connection.lastSuccessAt >= cycleStartedAt) return "already refreshed during this cycle";
+    return null;
+  }
+  const due = connection.nextRetryAt?.getTime() === ticket.runAfter.getTime();
+  if (connection.status !== "ERROR" || !due || connection.lastStatusCode === null || !isTransientCode(connection.lastStatusCode)) {
+    return "the failure it was to retry is over";
+  }
+  return null;
+}
+
+async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
+  const { db } = deps;
+  const connection = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { organizationId: true } });
+  const started = await deps.aggregations.run(() =>
+    startAggregation(deps, {
+      organizationId: connection.organizationId,
+      connectionId: ticket.connectionId,
+      source: scheduleSource,
+      deferCompletion: true,
+    }),
+  );
+  if (started.kind !== "aggregating") return finishWithOutcome(deps, ticket, started, await latestScheduledEventId(deps, ticket));
+  const { activeEventId } = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { activeEventId: true } });
+  if (!activeEventId) return finishFromEvent(deps, ticket, await latestScheduledEventId(deps, ticket));
+  let outcome: AttemptOutcome = started;
+  if (started.finishedWith !== undefined) {
+    const statusCode = started.finishedWith;
+    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, eventId: activeEventId }));
+  }
+  return finishWithOutcome(deps, ticket, outcome, activeEventId);
+}
+
+async function latestScheduledEventId(deps: RefreshDeps, ticket: RefreshTicket): Promise<string | null> {
+  const event = await deps.db.connectionEvent.findFirst({
+    where: { connectionId: ticket.connectionId, kind: "REFRESH", trigger: "SCHEDULE", startedAt: { gte: ticket.attemptedAt ?? ticket.createdAt } },
+    orderBy: { startedAt: "asc" },
+    select: { id: true },
+  });
+  return event?.id ?? null;
+}
+
+function resultOf(outcome: AttemptOutcome): { outcome: "refreshed" | "failed" | "aggregating"; statusCode: number | null } {
+  switch (outcome.kind) {
+    case "connected":
+      return { outcome: "refreshed", statusCode: 0 };
+    case "aggregating":
+      return { outcome: "aggregating", statusCode: 325 };
+    case "mfa":
+      return { outcome: "failed", statusCode: 185 };
+    case "failed":
+      return { outcome: "failed", statusCode: outcome.problem.code };
+  }
+}
+
+async function finishWithOutcome(deps: RefreshDeps, ticket: RefreshTicket, outcome: AttemptOutcome, eventId: string | null) {
+  const result = resultOf(outcome);
+  await finishTicket(deps, ticket.id, { ...result, eventId });
+  return result;
+}
+
+/** The attempt was settled elsewhere (a webhook, the sweeper): the ticket records how it ended. */
+async function finishFromEvent(deps: RefreshDeps, ticket: RefreshTicket, eventId: string | null): Promise<TicketResult> {
+  const event = eventId ? await deps.db.connectionEvent.findUnique({ where: { id: eventId }, select: { statusCode: true, durationMs: true } }) : null;
+  const result = !event
+    ? { outcome: "failed" as const, statusCode: null }
+    : event.durationMs === null
+      ? { outcome: "aggregating" as const, statusCode: 325 }
+      : { outcome: event.statusCode === 0 ? ("refreshed" as const) : ("failed" as const), statusCode: event.statusCode };
+  await finishTicket(deps, ticket.id, { ...result, eventId });
+  return result;
+}
+
+async function finishTicket(deps: RefreshDeps, ticketId: string, data: { outcome: string; statusCode: number | null; eventId: string | null }) {
+  await deps.db.refreshTicket.updateMany({ where: { id: ticketId, finishedAt: null }, data: { ...data, finishedAt: new Date() } });
+}
+
+/**
+ * The ticket was attempted by a worker that never finished it. Whatever that worker got to,
+ * the connection ends up refreshed once: not claimed yet → refresh now; claimed and the
+ * aggregator saw the refresh → complete it; claimed but the request never left → send it.
+ */
+async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
+  const { db, aggregator } = deps;
+  const eventId = await latestScheduledEventId(deps, ticket);
+  if (!eventId) {
+    deps.log.info({ ticketId: ticket.id }, "refresh ticket attempted before its claim; refreshing now");
+    const skip = await reasonToSkip(deps, ticket, null);
+    if (skip) {
+      await finishTicket(deps, ticket.id, { outcome: `skipped: ${skip}`, statusCode: null, eventId: null });
+      return { outcome: "skipped", reason: skip };
+    }
+    return refreshNow(deps, ticket);
+  }
+  const connection = await db.connection.findUniqueOrThrow({
+    where: { id: ticket.connectionId },
+    select: { status: true, activeEventId: true, providerLoginId: true, institutionId: true },
+  });
+  if (connection.status === "AGGREGATING" && connection.activeEventId === null) {
+    connection.activeEventId = await reattachOrphanedAttempt(db, ticket.connectionId);
+  }
+  if (connection.status !== "AGGREGATING" || connection.activeEventId !== eventId) return finishFromEvent(deps, ticket, eventId);
+
+  const ref = { loginId: connection.providerLoginId!, institutionId: connection.institutionId };
+  const event = await db.connectionEvent.findUniqueOrThrow({ where: { id: eventId }, select: { startedAt: true } });
+  const status = await aggregator.getLoginStatus(ref);
+  if (status.aggregating) {
+    await finishTicket(deps, ticket.id, { outcome: "aggregating", statusCode: 325, eventId });
+    return { outcome: "aggregating", statusCode: 325 };
+  }
+  let statusCode: number;
+  if (status.lastAttemptAt && status.lastAttemptAt.getTime() >= event.startedAt.getTime() - CLOCK_SKEW_MS) {
+    deps.log.info({ ticketId: ticket.id }, "refresh reached the aggregator before the worker stopped; completing it");
+    statusCode = status.statusCode;
+  } else {
+    deps.log.info({ ticketId: ticket.id }, "refresh was claimed but never sent; sending it");
+    let answer: LoginOutcome | number;
+    try {
+      answer = await deps.aggregations.run(() => aggregator.refresh(ref));
+    } catch (err) {
+      if (!isAggregatorError(err)) throw err;
+      answer = err.code ?? 102;
+    }
+    if (typeof answer === "number") statusCode = answer;
+    else if (answer.kind === "mfa") statusCode = answer.challenge.statusCode;
+    else if (answer.login.aggregating) statusCode = 325;
+    else statusCode = answer.login.statusCode;
+    if (statusCode === 325) {
+      await finishTicket(deps, ticket.id, { outcome: "aggregating", statusCode: 325, eventId });
+      return { outcome: "aggregating", statusCode: 325 };
+    }
+  }
+  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, eventId }));
+  return finishWithOutcome(deps, ticket, outcome, eventId);
+}

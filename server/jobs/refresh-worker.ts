@@ -1,0 +1,136 @@
+import type { Job, JobAttempt, PgBoss } from "pg-boss";
+import { z } from "zod";
+import type { Logger } from "@/server/log";
+import { QUEUES } from "./queue";
+import { runRefreshTicket, type RefreshDeps } from "./refresh-ticket";
+
+// Works the connection-refresh queue with a steady number of jobs in flight. pg-boss's own
+// `work()` waits for a whole batch before fetching the next one, and each of its pollers
+// pauses between fetches; a refresh is a short network call, so this loop instead fetches
+// whenever a job finishes, claims with the institution's group limit (counted across every
+// worker by pg-boss), settles jobs in small batches and keeps their heartbeats going.
+
+export const refreshJobData = z.object({ ticketId: z.string().min(1) });
+
+export interface RefreshWorkerOptions {
+  /** Jobs in flight in this process: those waiting for or holding an aggregator slot, and those reading. */
+  jobsInFlight: number;
+  perInstitution: number;
+  heartbeatSeconds: number;
+  idlePollMs?: number;
+  log: Logger;
+}
+
+type Boss = Pick<PgBoss, "fetch" | "complete" | "fail" | "touch">;
+
+export class RefreshWorker {
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private readonly inFlight = new Map<string, { job: JobAttempt; done: Promise<void> }>();
+  private finished: JobAttempt[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+  /** Tickets handled by this process, for tests and the benchmark. */
+  handled = 0;
+
+  constructor(
+    private readonly boss: Boss,
+    private readonly deps: RefreshDeps,
+    private readonly options: RefreshWorkerOptions,
+  ) {}
+
+  start() {
+    this.loop = this.run();
+    this.heartbeat = setInterval(() => void this.touchAll(), Math.max(1000, (this.options.heartbeatSeconds * 1000) / 3));
+    this.heartbeat.unref();
+  }
+
+  /** Stops fetching; with `graceful`, lets the jobs in flight finish and settles them. */
+  async stop({ graceful }: { graceful: boolean }) {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    if (graceful) await Promise.all([...this.inFlight.values()].map((f) => f.done));
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.flush();
+  }
+
+  private async run() {
+    const { log } = this.options;
+    while (!this.stopping) {
+      const room = this.options.jobsInFlight - this.inFlight.size;
+      if (room <= 0) {
+        await this.sleepUntilWoken(1000);
+        continue;
+      }
+      let jobs: Job<unknown>[] = [];
+      try {
+        jobs = await this.boss.fetch(QUEUES.connectionRefresh, { batchSize: Math.min(room, 25), groupConcurrency: this.options.perInstitution });
+      } catch (err) {
+        log.error({ err }, "could not fetch refresh jobs");
+      }
+      for (const job of jobs) this.begin(job);
+      if (jobs.length === 0) await this.sleepUntilWoken(this.options.idlePollMs ?? 1000);
+    }
+  }
+
+  private begin(job: Job<unknown>) {
+    const attempt = { id: job.id, retryCount: job.retryCount };
+    const done = (async () => {
+      try {
+        const { ticketId } = refreshJobData.parse(job.data);
+        await runRefreshTicket(this.deps, ticketId);
+        this.handled++;
+        this.finished.push(attempt);
+        this.scheduleFlush();
+      } catch (err) {
+        this.options.log.warn({ err, jobId: job.id }, "refresh job failed; it will be retried");
+        await this.boss.fail(QUEUES.connectionRefresh, attempt, { message: err instanceof Error ? err.message : String(err) }).catch(() => {});
+      } finally {
+        this.inFlight.delete(job.id);
+        this.wake?.();
+      }
+    })();
+    this.inFlight.set(job.id, { job: attempt, done });
+  }
+
+  private sleepUntilWoken(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private scheduleFlush() {
+    if (this.finished.length >= 50) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), 50);
+  }
+
+  private async flush() {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.finished;
+    this.finished = [];
+    if (batch.length === 0) return;
+    try {
+      await this.boss.complete(QUEUES.connectionRefresh, batch);
+    } catch (err) {
+      // The tickets are finished; a job that stays active is run again and finds it so.
+      this.options.log.warn({ err, jobs: batch.length }, "could not mark refresh jobs completed");
+    }
+  }
+
+  private async touchAll() {
+    const active = [...this.inFlight.values()].map((f) => f.job);
+    if (active.length === 0) return;
+    await this.boss.touch(QUEUES.connectionRefresh, active).catch((err) => this.options.log.warn({ err }, "refresh job heartbeat failed"));
+  }
+}

@@ -1,0 +1,19 @@
+import type { EngineDeps } from "@/server/connections/engine";
+import { evaluateKnownIssues } from "@/server/support/known-issues";
+import { queueDueRetries, type JobSender } from "./refresh-cycle";
+import { recoverStuckAggregations } from "./stuck-aggregations";
+
+/**
+ * The minute's housekeeping, run by one worker at a time (a singleton cron job): settle
+ * aggregations whose completion never came, queue the transient failures due for a retry,
+ * and mark or clear institutions' known issues.
+ */
+export async function runSweep(deps: EngineDeps, queue: JobSender, now = new Date()) {
+  const settled = await recoverStuckAggregations(deps, now);
+  const retries = await queueDueRetries(deps.db, queue, { now });
+  const issues = await evaluateKnownIssues(deps.db, now);
+  if (settled || retries || issues.marked.length || issues.cleared.length) {
+    deps.log.info({ settled, retries, knownIssuesMarked: issues.marked, knownIssuesCleared: issues.cleared }, "sweep");
+  }
+  return { settled, retries, issues };
+}

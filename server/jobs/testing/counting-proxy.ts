@@ -1,0 +1,41 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A pass-through proxy in front of the sandbox that counts refresh requests per login, and
+// holds each refresh answer for a while after the sandbox has acted on it: a worker killed
+// then has refreshed at the aggregator without hearing back, the case a crash makes hard.
+
+const REFRESH = /^\/v1\/institution-logins\/([^/]+)\/refresh$/;
+
+export async function countingProxy(target: string, options: { holdRefreshAnswerMs: number }) {
+  const refreshes = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const path = req.url ?? "/";
+      const refresh = req.method === "POST" ? REFRESH.exec(path.split("?")[0]!) : null;
+      if (refresh) refreshes.set(refresh[1]!, (refreshes.get(refresh[1]!) ?? 0) + 1);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
+      try {
+        const upstream = await fetch(`${target}${path}`, {
+          method: req.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        });
+        const body = Buffer.from(await upstream.arrayBuffer());
+        if (refresh) await new Promise((r) => setTimeout(r, options.holdRefreshAnswerMs));
+        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" }).end(body);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    refreshes,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

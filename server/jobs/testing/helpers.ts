@@ -1,0 +1,60 @@
+import { inject } from "vitest";
+import type { AggregatorClient } from "@/server/aggregator/client";
+import type { Db } from "@/server/db/client";
+import { log } from "@/server/log";
+import { testDb } from "@/server/testing/db";
+import { callerFor, testAggregator, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import type { JobsConfig } from "../config";
+import { startWorker } from "../worker";
+
+// Helpers for the job tests: a worker on the run's database with a pg-boss schema of the
+// test file's own, quick timings, and connections linked for real at the sandbox.
+
+export const testJobsConfig: JobsConfig = {
+  refreshCron: "0 6 * * *",
+  refreshCronTz: "UTC",
+  refreshWindowSeconds: 0,
+  aggregatorConcurrency: 4,
+  perInstitution: 3,
+  readConcurrency: 4,
+  heartbeatSeconds: 10,
+  superviseSeconds: 1,
+  sweepCron: "* * * * *",
+};
+
+export const testQueueSchema = () => `pgboss_test_${uniqueSuffix()}`;
+
+export function startTestWorker(options: { schema: string; config?: Partial<JobsConfig>; aggregator?: AggregatorClient }) {
+  return startWorker(
+    {
+      databaseUrl: inject("databaseUrl"),
+      db: testDb(),
+      aggregator: options.aggregator ?? testAggregator(),
+      log,
+      config: { ...testJobsConfig, ...options.config },
+      queueSchema: options.schema,
+    },
+    { schedules: false },
+  );
+}
+
+/** Links a sandbox test login for real, as the organization's owner; answers the connection id. */
+export async function linkAtSandbox(fx: OrgFixture, institutionId: string, username = "demo"): Promise<string> {
+  const outcome = await callerFor(testDb(), fx.users.OWNER).connections.link({
+    orgSlug: fx.org.slug,
+    institutionId,
+    credentials: { username, password: "go" },
+  });
+  if (outcome.kind !== "connected") throw new Error(`linking ${username} at ${institutionId} gave ${outcome.kind}`);
+  return outcome.connectionId;
+}
+
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const unfinishedTickets = (db: Db, cycleId: string) => db.refreshTicket.count({ where: { cycleId, finishedAt: null } });

@@ -1,0 +1,81 @@
+import type { PgBoss } from "pg-boss";
+import type { AggregatorClient } from "@/server/aggregator/client";
+import type { Db } from "@/server/db/client";
+import type { Logger } from "@/server/log";
+import { processAggregatorWebhook, webhookJobData } from "./aggregator-webhook";
+import type { JobsConfig } from "./config";
+import { AggregatorSlots, Semaphore } from "./limits";
+import { createQueueClient, ensureQueues, QUEUES } from "./queue";
+import { nightlyCycleId, planRefreshCycle } from "./refresh-cycle";
+import { RefreshWorker } from "./refresh-worker";
+import { runSweep } from "./sweep";
+
+// One worker process's share of the queues: aggregator webhooks, the nightly planner, the
+// refresh jobs and the minute's sweep. Any number of these run against one PostgreSQL;
+// pg-boss hands each job to one of them (SKIP LOCKED) and runs each cron once.
+
+export interface WorkerDeps {
+  databaseUrl: string;
+  db: Db;
+  aggregator: AggregatorClient;
+  log: Logger;
+  config: JobsConfig;
+  /** pg-boss's schema; tests give each file its own. */
+  queueSchema?: string;
+}
+
+export interface RunningWorker {
+  boss: PgBoss;
+  refresh: RefreshWorker;
+  /** Graceful: finish what is in flight. Not graceful: drop it; other workers take it over. */
+  stop(options: { graceful: boolean }): Promise<void>;
+}
+
+export async function startWorker(deps: WorkerDeps, options: { schedules?: boolean } = {}): Promise<RunningWorker> {
+  const { db, aggregator, log, config } = deps;
+  const engine = { db, aggregator, log };
+  const boss = createQueueClient(deps.databaseUrl, "worker", config, deps.queueSchema);
+  await boss.start();
+  await ensureQueues(boss, config);
+
+  const slots = new AggregatorSlots(db, config.aggregatorConcurrency);
+  await slots.ensure();
+  const refresh = new RefreshWorker(
+    boss,
+    { ...engine, aggregations: slots, reads: new Semaphore(config.readConcurrency) },
+    {
+      jobsInFlight: config.aggregatorConcurrency + config.readConcurrency,
+      perInstitution: config.perInstitution,
+      heartbeatSeconds: config.heartbeatSeconds,
+      log,
+    },
+  );
+  refresh.start();
+
+  await boss.work(QUEUES.aggregatorWebhook, { batchSize: 1, localConcurrency: 4 }, async ([job]) => {
+    const { eventId } = webhookJobData.parse(job!.data);
+    await processAggregatorWebhook(engine, eventId);
+  });
+  await boss.work(QUEUES.refreshPlan, { batchSize: 1 }, async () => {
+    const now = new Date();
+    const result = await planRefreshCycle(db, boss, { cycleId: nightlyCycleId(now), startsAt: now, windowSeconds: config.refreshWindowSeconds });
+    log.info(result, "nightly refresh cycle planned");
+  });
+  await boss.work(QUEUES.sweep, { batchSize: 1 }, async () => {
+    await runSweep(engine, boss);
+  });
+  if (options.schedules !== false) {
+    await boss.schedule(QUEUES.refreshPlan, config.refreshCron, null, { tz: config.refreshCronTz, singletonKey: "nightly" });
+    await boss.schedule(QUEUES.sweep, config.sweepCron, null, { singletonKey: "sweep" });
+  }
+
+  return {
+    boss,
+    refresh,
+    async stop({ graceful }) {
+      await refresh.stop({ graceful });
+      slots.stop();
+      await boss.stop({ graceful, timeout: graceful ? 10_000 : 1 });
+    },
+  };
+}
