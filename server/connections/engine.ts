@@ -534,7 +534,7 @@ function alreadyRecorded(c: ConnectionRow, s: LoginStatus): boolean {
 }
 
 /** Reads every linked account's transactions since the last success (less the revision window) into the feed. */
-async function retrieveFeed(deps: EngineDeps, connectionId: string): Promise<number> {
+export async function retrieveFeed(deps: EngineDeps, connectionId: string): Promise<number> {
   const { db } = deps;
   const connection = await db.connection.findUniqueOrThrow({
     where: { id: connectionId },

@@ -36,37 +36,28 @@ export class Semaphore {
 /** How long a slot stays taken after its holder's last renewal: a dead worker's slots free up this fast. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
+/** A leased slot nobody here used for this long goes back to the other workers. */
+const IDLE_RETURN_MS = 1_000;
 
 /**
- * The aggregator's concurrency cap shared by every worker: one row per slot, leased with
- * SKIP LOCKED while a refresh request is in flight. A process first waits for a local permit
- * (so one worker never polls for slots it cannot use), then for a row.
+ * The aggregator's concurrency cap shared by every worker: one row per slot in
+ * "AggregatorSlot", leased with SKIP LOCKED and renewed while held. A worker keeps the slots
+ * it leased while it has refreshes to run, so a busy worker pays no database round trip per
+ * request, and hands them back after a second of idleness; a dead worker's leases lapse.
  */
 export class AggregatorSlots {
-  private readonly local: Semaphore;
   private readonly holder = randomUUID();
-  private readonly held = new Set<number>();
-  private renewal: NodeJS.Timeout | null = null;
+  private readonly free: number[] = [];
+  private readonly busy = new Set<number>();
+  private readonly idleSince = new Map<number, number>();
+  private readonly waiting: ((slot: number) => void)[] = [];
+  private leasing = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
     readonly size: number,
-  ) {
-    this.local = new Semaphore(size);
-  }
-
-  /** Stops renewing; slots still held then lapse by themselves. */
-  stop() {
-    if (this.renewal) clearInterval(this.renewal);
-    this.renewal = null;
-  }
-
-  private async renew() {
-    if (this.held.size === 0) return;
-    await this.db.$executeRaw`
-      UPDATE "AggregatorSlot" SET "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
-      WHERE "holder" = ${this.holder} AND "slot" = ANY(${[...this.held]}::int[])`.catch(() => {});
-  }
+  ) {}
 
   /** Makes sure slots 0 … size-1 exist; only those are leased, so a smaller size takes effect at once. */
   async ensure() {
@@ -76,39 +67,106 @@ export class AggregatorSlots {
       ON CONFLICT ("slot") DO NOTHING`;
   }
 
+  /** Hands every slot back (a graceful stop); a crash leaves them to lapse. */
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const held = [...this.free, ...this.busy];
+    this.free.length = 0;
+    if (held.length) await this.giveBack(held);
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
-    const releaseLocal = await this.local.acquire();
+    const slot = await this.take();
     try {
-      const slot = await this.lease();
-      this.held.add(slot);
-      this.renewal ??= setInterval(() => void this.renew(), RENEW_MS);
-      this.renewal.unref();
-      try {
-        return await work();
-      } finally {
-        this.held.delete(slot);
-        await this.db.$executeRaw`
-          UPDATE "AggregatorSlot" SET "holder" = NULL, "leasedUntil" = '-infinity'::timestamp
-          WHERE "slot" = ${slot} AND "holder" = ${this.holder}`;
-      }
+      return await work();
     } finally {
-      releaseLocal();
+      this.put(slot);
     }
   }
 
-  private async lease(): Promise<number> {
-    for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
-      const rows = await this.db.$queryRaw<{ slot: number }[]>`
-        UPDATE "AggregatorSlot"
-        SET "holder" = ${this.holder}, "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
-        WHERE "slot" = (
-          SELECT "slot" FROM "AggregatorSlot"
-          WHERE "slot" < ${this.size} AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
-          LIMIT 1 FOR UPDATE SKIP LOCKED
-        )
-        RETURNING "slot"`;
-      if (rows[0]) return rows[0].slot;
-      await new Promise((r) => setTimeout(r, wait));
+  private async take(): Promise<number> {
+    const ready = this.free.pop();
+    if (ready !== undefined) return this.use(ready);
+    return new Promise<number>((resolve) => {
+      this.waiting.push((slot) => resolve(this.use(slot)));
+      void this.leaseMore();
+    });
+  }
+
+  private use(slot: number) {
+    this.busy.add(slot);
+    this.idleSince.delete(slot);
+    return slot;
+  }
+
+  private put(slot: number) {
+    this.busy.delete(slot);
+    const next = this.waiting.shift();
+    if (next) return next(slot);
+    this.free.push(slot);
+    this.idleSince.set(slot, Date.now());
+  }
+
+  /** Leases slots for those waiting, polling with backoff while other workers hold them all. */
+  private async leaseMore() {
+    if (this.leasing) return;
+    this.leasing = true;
+    this.timer ??= setInterval(() => void this.maintain(), RENEW_MS / 5);
+    this.timer.unref();
+    try {
+      for (let wait = 20; this.waiting.length > 0; ) {
+        const want = Math.min(this.waiting.length, this.size - this.free.length - this.busy.size);
+        const got = want > 0 ? await this.lease(want) : [];
+        for (const slot of got) this.put(slot);
+        if (got.length === 0 && this.waiting.length > 0) {
+          await new Promise((r) => setTimeout(r, wait));
+          wait = Math.min(wait * 2, 1000);
+        }
+      }
+    } finally {
+      this.leasing = false;
     }
+  }
+
+  private async lease(count: number): Promise<number[]> {
+    const rows = await this.db.$queryRaw<{ slot: number }[]>`
+      UPDATE "AggregatorSlot"
+      SET "holder" = ${this.holder}, "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
+      WHERE "slot" IN (
+        SELECT "slot" FROM "AggregatorSlot"
+        WHERE "slot" < ${this.size} AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
+        LIMIT ${count} FOR UPDATE SKIP LOCKED
+      )
+      RETURNING "slot"`;
+    return rows.map((r) => r.slot);
+  }
+
+  private lastRenewal = 0;
+
+  /** Renews what is held and hands back what sat idle. */
+  private async maintain() {
+    const now = Date.now();
+    const idle = this.free.filter((slot) => now - (this.idleSince.get(slot) ?? now) > IDLE_RETURN_MS);
+    if (idle.length) {
+      for (const slot of idle) {
+        this.free.splice(this.free.indexOf(slot), 1);
+        this.idleSince.delete(slot);
+      }
+      await this.giveBack(idle);
+    }
+    const held = [...this.free, ...this.busy];
+    if (held.length && now - this.lastRenewal >= RENEW_MS) {
+      this.lastRenewal = now;
+      await this.db.$executeRaw`
+        UPDATE "AggregatorSlot" SET "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
+        WHERE "holder" = ${this.holder} AND "slot" = ANY(${held}::int[])`.catch(() => {});
+    }
+  }
+
+  private async giveBack(slots: number[]) {
+    await this.db.$executeRaw`
+      UPDATE "AggregatorSlot" SET "holder" = NULL, "leasedUntil" = '-infinity'::timestamp
+      WHERE "holder" = ${this.holder} AND "slot" = ANY(${slots}::int[])`.catch(() => {});
   }
 }

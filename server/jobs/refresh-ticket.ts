@@ -1,8 +1,8 @@
 import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client";
-import { isTransientCode } from "@/server/aggregator/status-codes";
 import { completeAggregation, startAggregation, type AttemptOutcome, type EngineDeps } from "@/server/connections/engine";
 import type { RefreshTicket } from "@/server/db/generated/client";
 import type { Semaphore } from "./limits";
+import { reasonToSkip } from "./refresh-eligibility";
 import { reattachOrphanedAttempt } from "./stuck-aggregations";
 
 // Runs the refresh a ticket owes a connection, exactly once whatever happens to the worker.
@@ -34,7 +34,7 @@ export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Pro
   if (!ticket || ticket.finishedAt) return { outcome: "already finished" };
   if (ticket.attemptedAt) return recoverTicket(deps, ticket);
 
-  const skip = await reasonToSkip(deps, ticket, ticket.cycle?.createdAt ?? null);
+  const skip = await ticketSkip(deps, ticket, ticket.cycle?.createdAt ?? null);
   if (skip) {
     await finishTicket(deps, ticket.id, { outcome: `skipped: ${skip}`, statusCode: null, eventId: null });
     return { outcome: "skipped", reason: skip };
@@ -44,24 +44,22 @@ export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Pro
   return refreshNow(deps, ticket);
 }
 
-async function reasonToSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleStartedAt: Date | null): Promise<string | null> {
+async function ticketSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleCreatedAt: Date | null): Promise<string | null> {
   const connection = await deps.db.connection.findUnique({
     where: { id: ticket.connectionId },
-    select: { status: true, lastSuccessAt: true, lastStatusCode: true, nextRetryAt: true, providerLoginId: true },
+    select: { id: true, status: true, lastSuccessAt: true, lastStatusCode: true, nextRetryAt: true, providerLoginId: true },
   });
-  if (!connection || connection.status === "REMOVED") return "the connection was removed";
-  if (!connection.providerLoginId) return "the connection has no aggregator login";
-  if (connection.status === "AGGREGATING") return "an aggregation is already running";
-  if (ticket.reason === "NIGHTLY") {
-    if (connection.status !== "ACTIVE") return "the connection is not active";
-    if (cycleStartedAt && connection.lastSuccessAt && connection.lastSuccessAt >= cycleStartedAt) return "already refreshed during this cycle";
-    return null;
-  }
-  const due = connection.nextRetryAt?.getTime() === ticket.runAfter.getTime();
-  if (connection.status !== "ERROR" || !due || connection.lastStatusCode === null || !isTransientCode(connection.lastStatusCode)) {
-    return "the failure it was to retry is over";
-  }
-  return null;
+  return reasonToSkip({
+    reason: ticket.reason,
+    runAfter: ticket.runAfter,
+    cycleCreatedAt,
+    connectionId: connection?.id ?? null,
+    providerLoginId: connection?.providerLoginId ?? null,
+    status: connection?.status ?? null,
+    lastSuccessAt: connection?.lastSuccessAt ?? null,
+    lastStatusCode: connection?.lastStatusCode ?? null,
+    nextRetryAt: connection?.nextRetryAt ?? null,
+  });
 }
 
 async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
@@ -140,7 +138,7 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
   const eventId = await latestScheduledEventId(deps, ticket);
   if (!eventId) {
     deps.log.info({ ticketId: ticket.id }, "refresh ticket attempted before its claim; refreshing now");
-    const skip = await reasonToSkip(deps, ticket, null);
+    const skip = await ticketSkip(deps, ticket, null);
     if (skip) {
       await finishTicket(deps, ticket.id, { outcome: `skipped: ${skip}`, statusCode: null, eventId: null });
       return { outcome: "skipped", reason: skip };

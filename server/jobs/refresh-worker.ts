@@ -2,13 +2,15 @@ import type { Job, JobAttempt, PgBoss } from "pg-boss";
 import { z } from "zod";
 import type { Logger } from "@/server/log";
 import { QUEUES } from "./queue";
-import { runRefreshTicket, type RefreshDeps } from "./refresh-ticket";
+import { RefreshBatcher } from "./refresh-batch";
+import type { RefreshDeps } from "./refresh-ticket";
 
 // Works the connection-refresh queue with a steady number of jobs in flight. pg-boss's own
 // `work()` waits for a whole batch before fetching the next one, and each of its pollers
 // pauses between fetches; a refresh is a short network call, so this loop instead fetches
-// whenever a job finishes, claims with the institution's group limit (counted across every
-// worker by pg-boss), settles jobs in small batches and keeps their heartbeats going.
+// whenever there is room, claims with the institution's group limit (counted across every
+// worker by pg-boss), hands each fetched batch to the RefreshBatcher, settles jobs in small
+// batches as their tickets finish and keeps their heartbeats going.
 
 export const refreshJobData = z.object({ ticketId: z.string().min(1) });
 
@@ -31,14 +33,15 @@ export class RefreshWorker {
   private flushTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
-  /** Tickets handled by this process, for tests and the benchmark. */
-  handled = 0;
+  private readonly batcher: RefreshBatcher;
 
   constructor(
     private readonly boss: Boss,
-    private readonly deps: RefreshDeps,
+    deps: RefreshDeps,
     private readonly options: RefreshWorkerOptions,
-  ) {}
+  ) {
+    this.batcher = new RefreshBatcher(deps);
+  }
 
   start() {
     this.loop = this.run();
@@ -51,7 +54,10 @@ export class RefreshWorker {
     this.stopping = true;
     this.wake?.();
     await this.loop;
-    if (graceful) await Promise.all([...this.inFlight.values()].map((f) => f.done));
+    if (graceful) {
+      await this.batcher.flush();
+      await Promise.all([...this.inFlight.values()].map((f) => f.done));
+    }
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.flush();
   }
@@ -66,33 +72,46 @@ export class RefreshWorker {
       }
       let jobs: Job<unknown>[] = [];
       try {
-        jobs = await this.boss.fetch(QUEUES.connectionRefresh, { batchSize: Math.min(room, 25), groupConcurrency: this.options.perInstitution });
+        jobs = await this.boss.fetch(QUEUES.connectionRefresh, { batchSize: Math.min(room, 50), groupConcurrency: this.options.perInstitution });
       } catch (err) {
         log.error({ err }, "could not fetch refresh jobs");
       }
-      for (const job of jobs) this.begin(job);
-      if (jobs.length === 0) await this.sleepUntilWoken(this.options.idlePollMs ?? 1000);
+      if (jobs.length > 0) this.begin(jobs);
+      else await this.sleepUntilWoken(this.options.idlePollMs ?? 1000);
     }
   }
 
-  private begin(job: Job<unknown>) {
-    const attempt = { id: job.id, retryCount: job.retryCount };
-    const done = (async () => {
-      try {
-        const { ticketId } = refreshJobData.parse(job.data);
-        await runRefreshTicket(this.deps, ticketId);
-        this.handled++;
-        this.finished.push(attempt);
-        this.scheduleFlush();
-      } catch (err) {
-        this.options.log.warn({ err, jobId: job.id }, "refresh job failed; it will be retried");
-        await this.boss.fail(QUEUES.connectionRefresh, attempt, { message: err instanceof Error ? err.message : String(err) }).catch(() => {});
-      } finally {
-        this.inFlight.delete(job.id);
-        this.wake?.();
-      }
-    })();
-    this.inFlight.set(job.id, { job: attempt, done });
+  private begin(jobs: Job<unknown>[]) {
+    const attempts = new Map(jobs.map((job) => [job.id, { id: job.id, retryCount: job.retryCount }]));
+    const ticketOf = new Map<string, string>();
+    for (const job of jobs) {
+      const parsed = refreshJobData.safeParse(job.data);
+      if (parsed.success) ticketOf.set(job.id, parsed.data.ticketId);
+      else void this.failJob(attempts.get(job.id)!, new Error("refresh job without a ticket id"));
+    }
+    const results = this.batcher.run([...new Set(ticketOf.values())]);
+    results.catch(() => {});
+    for (const [jobId, ticketId] of ticketOf) {
+      const attempt = attempts.get(jobId)!;
+      const done = (async () => {
+        try {
+          await (await results).get(ticketId);
+          this.finished.push(attempt);
+          this.scheduleFlush();
+        } catch (err) {
+          await this.failJob(attempt, err);
+        } finally {
+          this.inFlight.delete(jobId);
+          this.wake?.();
+        }
+      })();
+      this.inFlight.set(jobId, { job: attempt, done });
+    }
+  }
+
+  private async failJob(attempt: JobAttempt, err: unknown) {
+    this.options.log.warn({ err, jobId: attempt.id }, "refresh job failed; it will be retried");
+    await this.boss.fail(QUEUES.connectionRefresh, attempt, { message: err instanceof Error ? err.message : String(err) }).catch(() => {});
   }
 
   private sleepUntilWoken(ms: number) {

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import { startAggregation } from "@/server/connections/engine";
+import { log } from "@/server/log";
+import { callerFor, testAggregator } from "@/server/testing/fixtures";
+import { Semaphore } from "./limits";
+import { RefreshBatcher } from "./refresh-batch";
 import { planRefreshCycle, queueDueRetries } from "./refresh-cycle";
 import { linkAtSandbox, startTestWorker, testQueueSchema, unfinishedTickets, waitUntil } from "./testing/helpers";
 import type { RunningWorker } from "./worker";
@@ -121,5 +126,60 @@ describe("background retries", () => {
     }
     expect(await queueDueRetries(testDb(), worker.boss, { now: new Date(Date.now() + 86_400_000), organizationIds: [fx.org.id] })).toBe(0);
     expect((await scheduledRefreshes(terms)).map((e) => e.statusCode)).toEqual([108]);
+  });
+});
+
+describe("the batched refresh", () => {
+  it("leaves a connection exactly as the engine's own refresh does", async () => {
+    const other = await createOrgWithMembers(testDb(), "Equivalence");
+    const ids: string[] = [];
+    for (const institutionId of ["evergreenmutual-personal", "evergreenmutual-personal"]) {
+      const id = await linkAtSandbox(other, institutionId);
+      const connection = await callerFor(testDb(), other.users.OWNER).connections.get({ orgSlug: other.org.slug, connectionId: id });
+      await callerFor(testDb(), other.users.OWNER).connections.chooseAccounts({
+        orgSlug: other.org.slug,
+        connectionId: id,
+        choices: connection.accounts.map((a, i) => ({ bankAccountId: a.id, link: i === 0, newRegisterName: `Checking ${id.slice(-6)}` })),
+      });
+      // As if the last success were two days ago, so both reads ask for the same days.
+      await testDb().connection.update({ where: { id }, data: { lastSuccessAt: new Date(Date.now() - 2 * 86_400_000) } });
+      await testDb().bankAccount.updateMany({ where: { connectionId: id }, data: { balanceCents: 1n, createdAt: new Date(Date.now() - 30 * 86_400_000) } });
+      await testDb().notice.create({ data: { organizationId: other.org.id, connectionId: id, statusCode: 102, title: "old", body: "old" } });
+      ids.push(id);
+    }
+    const deps = { db: testDb(), aggregator: testAggregator(), log };
+    await startAggregation(deps, { organizationId: other.org.id, connectionId: ids[0]!, source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } });
+
+    const cycle = await testDb().refreshCycle.create({ data: { id: `test-batch-${uniqueSuffix()}`, startsAt: new Date(), windowSeconds: 0 } });
+    const ticket = await testDb().refreshTicket.create({
+      data: { id: `${cycle.id}:${ids[1]}`, cycleId: cycle.id, connectionId: ids[1]!, institutionId: "evergreenmutual-personal", reason: "NIGHTLY", runAfter: new Date() },
+    });
+    const batcher = new RefreshBatcher({ ...deps, aggregations: new Semaphore(2), reads: new Semaphore(2) });
+    expect(await (await batcher.run([ticket.id])).get(ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
+
+    const comparable = async (id: string) => {
+      const c = await testDb().connection.findUniqueOrThrow({ where: { id }, include: { accounts: { orderBy: { name: "asc" } } } });
+      const events = await testDb().connectionEvent.findMany({ where: { connectionId: id, kind: "REFRESH" } });
+      return {
+        connection: {
+          status: c.status,
+          lastStatusCode: c.lastStatusCode,
+          lastStatusMessage: c.lastStatusMessage,
+          retryCount: c.retryCount,
+          nextRetryAt: c.nextRetryAt,
+          activeEventId: c.activeEventId,
+          aggregationStartedAt: c.aggregationStartedAt,
+          freshSuccess: Date.now() - c.lastSuccessAt!.getTime() < 60_000,
+        },
+        accounts: c.accounts.map((a) => ({ name: a.name, kind: a.kind, mask: a.mask, balanceCents: a.balanceCents, linked: a.linked })),
+        events: events.map((e) => ({ kind: e.kind, trigger: e.trigger, statusCode: e.statusCode, message: e.message, finished: e.durationMs !== null, hasCount: e.transactionCount !== null })),
+        openNotices: await testDb().notice.count({ where: { connectionId: id, resolvedAt: null } }),
+        feedRows: await testDb().feedTransaction.count({ where: { bankAccount: { connectionId: id } } }),
+      };
+    };
+    const [engine, batch] = [await comparable(ids[0]!), await comparable(ids[1]!)];
+    expect(batch).toEqual(engine);
+    expect(engine.accounts.some((a) => a.balanceCents !== 1n)).toBe(true);
+    expect(engine.openNotices).toBe(0);
   });
 });

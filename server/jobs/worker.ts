@@ -74,7 +74,7 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
     refresh,
     async stop({ graceful }) {
       await refresh.stop({ graceful });
-      slots.stop();
+      await slots.stop();
       await boss.stop({ graceful, timeout: graceful ? 10_000 : 1 });
     },
   };
