@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireStaff } from "@/server/orgs/page-access";
 import { SignOutButton } from "../_components/sign-out-button";
+import { KnownIssuesBanner } from "./_components/known-issues-banner";
 
 export const metadata = { title: { default: "Support console", template: "%s · Support console" } };
 
@@ -28,7 +29,10 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+        <KnownIssuesBanner />
+        {children}
+      </main>
     </div>
   );
 }

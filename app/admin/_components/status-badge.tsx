@@ -1,0 +1,28 @@
+import { statusLabels } from "./format";
+
+const tone: Record<string, string> = {
+  ACTIVE: "bg-ok-soft text-ok",
+  AGGREGATING: "bg-brand-50 text-brand-700",
+  ACTION_REQUIRED: "bg-danger-soft text-danger",
+  ERROR: "bg-warn-soft text-warn",
+  REMOVED: "bg-surface-sunken text-ink-muted",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tone[status] ?? "bg-surface-sunken text-ink"}`}>
+      {statusLabels[status] ?? status}
+    </span>
+  );
+}
+
+export function CodeBadge({ code, title }: { code: number | null; title?: string | null }) {
+  if (code === null) return <span className="text-ink-muted">—</span>;
+  const ok = code === 0;
+  return (
+    <span className="inline-flex flex-wrap items-baseline gap-x-2">
+      <span className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${ok ? "bg-ok-soft text-ok" : "bg-danger-soft text-danger"}`}>{code}</span>
+      {title && <span>{title}</span>}
+    </span>
+  );
+}
