@@ -1,7 +1,10 @@
+import { createAggregatorClient } from "@/server/aggregator/client";
 import { createDb } from "@/server/db/client";
-import { demoSeedAllowed, seedDemoData } from "@/server/demo/seed";
+import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
+import { log } from "@/server/log";
 
-// `npm run db:seed`: writes the demo organizations and people into an empty database.
+// `npm run db:seed`: writes the demo organizations and people into an empty database, and
+// their bank connections when the sandbox aggregator answers at AGGREGATOR_URL.
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error("DATABASE_URL is not set");
@@ -12,6 +15,14 @@ if (!demoSeedAllowed(process.env)) {
   process.exit(1);
 }
 const db = createDb(url);
-const { seeded } = await seedDemoData(db);
-console.log(seeded ? "Seeded demo data." : "The database already has users; nothing seeded.");
+const sandboxUrl = process.env.AGGREGATOR_URL || "http://127.0.0.1:4010";
+const sandbox = (await isSandbox(sandboxUrl)) ? { aggregator: createAggregatorClient(), sandboxUrl, log } : undefined;
+const { seeded, connections } = await seedDemoData(db, sandbox);
+console.log(
+  !seeded
+    ? "The database already has users; nothing seeded."
+    : connections
+      ? "Seeded demo data with bank connections at the sandbox."
+      : `Seeded demo people; no sandbox answered at ${sandboxUrl}, so no bank connections.`,
+);
 await db.$disconnect();

@@ -4,12 +4,15 @@ import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
-import { demoSeedAllowed, seedDemoData } from "@/server/demo/seed";
+import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
+import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
+import { createLogger } from "@/server/log";
 import { localSecrets } from "./local-secrets";
 import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
 
 // Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
-// given), migrations, demo data, the sandbox aggregator, the job worker and the web app.
+// given), migrations, the sandbox aggregator, demo data (its connections are real logins at
+// the sandbox), the job worker and the web app.
 // `npm start` and the end-to-end suite both use it.
 
 export interface StackOptions {
@@ -67,16 +70,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const migrated = await migrate(databaseUrl);
     log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : "database schema is up to date");
 
-    if (options.seedDemo) {
-      const db = createDb(databaseUrl);
-      try {
-        const { seeded } = await seedDemoData(db);
-        if (seeded) log("seeded demo data");
-      } finally {
-        await db.$disconnect();
-      }
-    }
-
     const secrets = localSecrets(options.dataDir);
     const appUrl = `http://localhost:${options.webPort}`;
     const aggregatorUrl = process.env.AGGREGATOR_URL || `http://127.0.0.1:${options.sandboxPort}`;
@@ -102,6 +95,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
       await waitForUrl(`${aggregatorUrl}/health`, 30_000);
       log(`sandbox aggregator on ${aggregatorUrl}`);
+    }
+
+    // After the sandbox: the demo organizations get real logins there.
+    if (options.seedDemo) {
+      const db = createDb(databaseUrl);
+      try {
+        const sandbox = (await isSandbox(aggregatorUrl))
+          ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)), sandboxUrl: aggregatorUrl, log: createLogger({ level: "warn" }) }
+          : undefined;
+        const { seeded, connections } = await seedDemoData(db, sandbox);
+        if (seeded) log(connections ? "seeded demo data with bank connections at the sandbox" : "seeded demo people (no sandbox, so no bank connections)");
+      } finally {
+        await db.$disconnect();
+      }
     }
 
     children.push(spawnTs("worker", "server/jobs/main.ts", { ...env, BANKLINE_SERVICE: "worker" }));

@@ -1,6 +1,9 @@
+import type { AggregatorClient } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
 import { hashPassword } from "@/server/auth/password";
+import type { Logger } from "@/server/log";
 import type { OrgRole, StaffRole } from "@/server/trpc/permissions";
+import { seedDemoConnections } from "./connections";
 
 export const DEMO_PASSWORD = "bankline-demo";
 
@@ -31,29 +34,55 @@ export function demoSeedAllowed(env: { NODE_ENV?: string; SEED_DEMO?: string }):
   return env.NODE_ENV !== "production" || env.SEED_DEMO === "true";
 }
 
-/** Writes the demo organizations and people when the database has no users yet. */
-export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
-  if ((await db.user.count()) > 0) return { seeded: false };
+export interface DemoAggregator {
+  aggregator: AggregatorClient;
+  /** The sandbox's base URL: its bank site is where a demo password gets changed. */
+  sandboxUrl: string;
+  log: Logger;
+}
+
+/**
+ * Writes the demo organizations and people when the database has no users yet, and, given the
+ * sandbox aggregator, their bank connections with a history (server/demo/connections.ts).
+ */
+export async function seedDemoData(db: Db, sandbox?: DemoAggregator): Promise<{ seeded: boolean; connections: boolean }> {
+  if ((await db.user.count()) > 0) return { seeded: false, connections: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.$transaction(async (tx) => {
-    const orgIds = new Map<string, string>();
+  const people = await db.$transaction(async (tx) => {
+    const orgs = new Map<string, { id: string; name: string }>();
     for (const org of demoOrganizations) {
-      const created = await tx.organization.create({ data: org, select: { id: true } });
-      orgIds.set(org.slug, created.id);
+      const created = await tx.organization.create({ data: org, select: { id: true, name: true } });
+      orgs.set(org.slug, created);
     }
+    const users = new Map<string, { id: string; email: string }>();
     for (const user of demoUsers) {
-      await tx.user.create({
+      const created = await tx.user.create({
         data: {
           email: user.email,
           name: user.name,
           passwordHash,
           staffRole: user.staffRole ?? null,
           memberships: {
-            create: (user.memberships ?? []).map((m) => ({ organizationId: orgIds.get(m.org)!, role: m.role })),
+            create: (user.memberships ?? []).map((m) => ({ organizationId: orgs.get(m.org)!.id, role: m.role })),
           },
         },
+        select: { id: true, email: true },
       });
+      users.set(user.email, created);
     }
+    return { orgs, users };
   });
-  return { seeded: true };
+  if (!sandbox) return { seeded: true, connections: false };
+  await seedDemoConnections({ db, aggregator: sandbox.aggregator, log: sandbox.log, sandboxUrl: sandbox.sandboxUrl }, people);
+  return { seeded: true, connections: true };
+}
+
+/** Whether the aggregator at `url` is the sandbox (demo connections need its test logins and bank site). */
+export async function isSandbox(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url.replace(/\/+$/, "")}/health`, { signal: AbortSignal.timeout(3000) });
+    return res.ok && ((await res.json()) as { service?: string }).service === "sandbox-aggregator";
+  } catch {
+    return false;
+  }
 }

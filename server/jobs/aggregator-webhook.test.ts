@@ -69,9 +69,13 @@ describe("aggregator webhook job", () => {
   });
 
   it("applies an aggregation Bankline did not start (the aggregator's own refresh)", async () => {
-    const connectionId = await linkAtSandbox(fx, "silverlakecu");
+    const connectionId = await linkAtSandbox(fx, "pioneerteacherscu", "demo_terms");
     const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
-    const eventId = await storeCompletion(before, new Date(before.lastAttemptAt!.getTime() + 60_000), 108);
+    const ref = { loginId: before.providerLoginId!, institutionId: before.institutionId };
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(testAggregator().refresh(ref)).rejects.toMatchObject({ code: 108 });
+    const atAggregator = await testAggregator().getLoginStatus(ref);
+    const eventId = await storeCompletion(before, atAggregator.lastAttemptAt!, 108);
     await processAggregatorWebhook(deps(), eventId);
     expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 108 });
     expect(await testDb().notice.count({ where: { connectionId, resolvedAt: null } })).toBe(1);
