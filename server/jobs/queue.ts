@@ -37,7 +37,8 @@ export function createQueueClient(
     monitorIntervalSeconds: config.superviseSeconds,
     max: role === "worker" ? 10 : 3,
   });
-  boss.on("error", (err) => log.error({ err }, "job queue error"));
+  // pg's errors carry their client (and its connection) along: log what helps, not that.
+  boss.on("error", (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, "job queue error"));
   return boss;
 }
 

@@ -75,7 +75,7 @@ export function OrganizationOverview({ slug }: { slug: string }) {
               <li key={n.id} className="rounded-md border border-surface-line p-3">
                 <p className="font-medium">{n.title}</p>
                 <p className="text-ink-muted">{n.body}</p>
-                <p className="text-xs text-ink-faint">Since {formatUtc(n.createdAt)}</p>
+                <p className="text-xs text-ink-muted">Since {formatUtc(n.createdAt)}</p>
               </li>
             ))}
           </ul>
