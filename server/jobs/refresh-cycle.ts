@@ -83,19 +83,27 @@ export async function planRefreshCycle(
     reason: "NIGHTLY" as const,
     runAfter: new Date(cycle.startsAt.getTime() + Math.floor(i * step)),
   }));
-  for (let i = 0; i < tickets.length; i += 5000) {
-    await db.refreshTicket.createMany({ data: tickets.slice(i, i + 5000), skipDuplicates: true });
+  // A chunk at a time, so workers start on the first connections while the rest are planned.
+  let queued = 0;
+  for (let i = 0; i < tickets.length; i += CHUNK) {
+    const chunk = tickets.slice(i, i + CHUNK);
+    await db.refreshTicket.createMany({ data: chunk, skipDuplicates: true });
+    const open = await db.refreshTicket.findMany({
+      where: { id: { in: chunk.map((t) => t.id) }, finishedAt: null },
+      select: { id: true, institutionId: true, runAfter: true },
+    });
+    await enqueueTickets(queue, open);
+    queued += open.length;
   }
+  // Connections that stopped being active since an earlier planning of this cycle keep their tickets.
+  const planning = new Set(tickets.map((t) => t.id));
+  const leftOver = (
+    await db.refreshTicket.findMany({ where: { cycleId, finishedAt: null }, select: { id: true, institutionId: true, runAfter: true } })
+  ).filter((t) => !planning.has(t.id));
+  await enqueueTickets(queue, leftOver);
   const planned = await db.refreshTicket.count({ where: { cycleId } });
   await db.refreshCycle.update({ where: { id: cycleId }, data: { plannedCount: planned } });
-
-  const open = await db.refreshTicket.findMany({
-    where: { cycleId, finishedAt: null },
-    select: { id: true, institutionId: true, runAfter: true },
-    orderBy: { runAfter: "asc" },
-  });
-  await enqueueTickets(queue, open);
-  return { cycleId, planned, queued: open.length };
+  return { cycleId, planned, queued: queued + leftOver.length };
 }
 
 /**
