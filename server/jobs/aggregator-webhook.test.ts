@@ -29,7 +29,12 @@ async function slowLinkFinishedAtAggregator(institutionId: string) {
 }
 
 /** Stores a webhook about a finished aggregation of the connection, as the receiver would. */
-async function storeCompletion(connection: { providerLoginId: string | null; institutionId: string }, lastAttemptAt: Date, statusCode = 0) {
+async function storeCompletion(
+  connection: { providerLoginId: string | null; institutionId: string },
+  lastAttemptAt: Date,
+  statusCode = 0,
+  trigger: "link" | "refresh" = "refresh",
+) {
   const eventId = `evt_${randomBytes(6).toString("hex")}`;
   const now = new Date().toISOString();
   await testDb().webhookEvent.create({
@@ -50,7 +55,7 @@ async function storeCompletion(connection: { providerLoginId: string | null; ins
           aggregating: false,
           lastSuccessAt: statusCode === 0 ? lastAttemptAt.toISOString() : null,
           lastAttemptAt: lastAttemptAt.toISOString(),
-          trigger: "refresh",
+          trigger,
         },
       },
     },
@@ -83,31 +88,7 @@ describe("aggregator webhook job", () => {
 
   it("completes the connection's aggregation once, however often the event is processed", async () => {
     const connection = await slowLinkFinishedAtAggregator("granitestatebank-personal");
-    const eventId = `evt_${randomBytes(6).toString("hex")}`;
-    const now = new Date().toISOString();
-    await testDb().webhookEvent.create({
-      data: {
-        id: eventId,
-        type: "aggregation.completed",
-        payload: {
-          id: eventId,
-          type: "aggregation.completed",
-          createdAt: now,
-          sentAt: now,
-          data: {
-            loginId: connection.providerLoginId,
-            customerId: "cus_x",
-            customerExternalId: fx.org.id,
-            institutionId: connection.institutionId,
-            statusCode: 0,
-            aggregating: false,
-            lastSuccessAt: now,
-            lastAttemptAt: now,
-            trigger: "link",
-          },
-        },
-      },
-    });
+    const eventId = await storeCompletion(connection, new Date(), 0, "link");
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("skipped");
     const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });
