@@ -16,7 +16,7 @@ interface TicketToQueue {
   runAfter: Date;
 }
 
-const CHUNK = 1000;
+const CHUNK = 500;
 
 /** Queues a job per ticket; a ticket already queued (same job id) is not queued twice. */
 export async function enqueueTickets(queue: JobSender, tickets: TicketToQueue[]) {

@@ -77,7 +77,7 @@ export class RefreshWorker {
         log.error({ err }, "could not fetch refresh jobs");
       }
       if (jobs.length > 0) this.begin(jobs);
-      else await this.sleepUntilWoken(this.options.idlePollMs ?? 1000);
+      else await this.sleepUntilWoken(this.options.idlePollMs ?? 500);
     }
   }
 
