@@ -9,8 +9,9 @@ import { planRefreshCycle } from "./refresh-cycle";
 import { countingProxy } from "./testing/counting-proxy";
 import { linkAtSandbox, testJobsConfig, testQueueSchema, unfinishedTickets, waitUntil } from "./testing/helpers";
 
-// Kills a worker process in the middle of a refresh cycle and starts another: every
-// connection must end up refreshed exactly once, at the aggregator and in its history.
+// Kills a worker process in the middle of a refresh cycle and starts two others side by
+// side: every connection must end up refreshed exactly once, at the aggregator and in its
+// history, and the aggregator cap must hold across the workers.
 
 const root = path.resolve(import.meta.dirname, "../..");
 const institutions = ["keystoneheritage", "bluegrassfarmers", "mapleleafsavings"].flatMap((b) => [`${b}-personal`, `${b}-business`]);
@@ -60,7 +61,7 @@ afterAll(async () => {
 });
 
 describe("a worker crash in the middle of a refresh cycle", () => {
-  it("loses nothing and refreshes nothing twice once another worker takes over", { timeout: 120_000 }, async () => {
+  it("loses nothing and refreshes nothing twice once other workers take over", { timeout: 120_000 }, async () => {
     const sender = createQueueClient(inject("databaseUrl"), "sender", testJobsConfig, schema);
     await sender.start();
     await ensureQueues(sender, testJobsConfig);
@@ -78,7 +79,7 @@ describe("a worker crash in the middle of a refresh cycle", () => {
     expect(interrupted).toBeGreaterThan(0);
     expect(await unfinishedTickets(testDb(), cycleId)).toBeGreaterThan(0);
 
-    await spawnWorker();
+    await Promise.all([spawnWorker(), spawnWorker()]);
     await waitUntil("the cycle is done", async () => (await unfinishedTickets(testDb(), cycleId)) === 0, 90_000);
     await sender.stop({ graceful: false });
 
@@ -91,6 +92,7 @@ describe("a worker crash in the middle of a refresh cycle", () => {
       expect(events[0]!.durationMs).not.toBeNull();
       expect(c).toMatchObject({ status: "ACTIVE", activeEventId: null });
     }
+    expect(proxy.maxInFlight(), "refreshes in flight at once, all workers together").toBeLessThanOrEqual(4);
     const recovered = await testDb().refreshTicket.count({ where: { cycleId, attemptedAt: { lt: killedAt }, finishedAt: { gt: killedAt } } });
     expect(recovered).toBe(interrupted);
   });

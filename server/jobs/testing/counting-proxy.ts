@@ -1,21 +1,27 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-// A pass-through proxy in front of the sandbox that counts refresh requests per login, and
-// holds each refresh answer for a while after the sandbox has acted on it: a worker killed
-// then has refreshed at the aggregator without hearing back, the case a crash makes hard.
+// A pass-through proxy in front of the sandbox that counts refresh requests per login (and
+// how many were in flight at once), and holds each refresh answer for a while after the
+// sandbox has acted on it: a worker killed then has refreshed at the aggregator without
+// hearing back, the case a crash makes hard.
 
 const REFRESH = /^\/v1\/institution-logins\/([^/]+)\/refresh$/;
 
 export async function countingProxy(target: string, options: { holdRefreshAnswerMs: number }) {
   const refreshes = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const path = req.url ?? "/";
       const refresh = req.method === "POST" ? REFRESH.exec(path.split("?")[0]!) : null;
-      if (refresh) refreshes.set(refresh[1]!, (refreshes.get(refresh[1]!) ?? 0) + 1);
+      if (refresh) {
+        refreshes.set(refresh[1]!, (refreshes.get(refresh[1]!) ?? 0) + 1);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
       try {
@@ -29,6 +35,8 @@ export async function countingProxy(target: string, options: { holdRefreshAnswer
         res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" }).end(body);
       } catch {
         res.destroy();
+      } finally {
+        if (refresh) inFlight--;
       }
     });
   });
@@ -36,6 +44,8 @@ export async function countingProxy(target: string, options: { holdRefreshAnswer
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     refreshes,
+    /** The most refresh requests the proxy held at once. */
+    maxInFlight: () => maxInFlight,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
