@@ -7,6 +7,8 @@ export default defineConfig({
     include: ["server/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
     globalSetup: ["server/testing/global-setup.ts"],
     environment: "node",
+    // Keep the run's output readable; tests that check logs capture their own logger.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -189,6 +189,7 @@ export const supportRouter = createRouter({
     }),
 
   knownIssues: staffProcedure("support.read")
+    .input(z.void())
     .output(
       z.array(
         z.object({
@@ -268,6 +269,7 @@ export const supportRouter = createRouter({
     .query(({ ctx, input }) => listAuditEntries(ctx.db, input)),
 
   auditActions: staffProcedure("support.read")
+    .input(z.void())
     .output(z.array(z.string()))
     .query(({ ctx }) => auditActions(ctx.db)),
 });

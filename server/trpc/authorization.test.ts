@@ -90,6 +90,14 @@ describe("authorization of every procedure", () => {
     }
   });
 
+  it("declares input and output schemas on every procedure", () => {
+    const lacking = paths.filter((path) => {
+      const def = procedures[path]!._def as unknown as { inputs?: unknown[]; output?: unknown };
+      return !def.inputs?.length || !def.output;
+    });
+    expect(lacking, "procedures without .input() or .output()").toEqual([]);
+  });
+
   it("has a foreign-id case for every organization procedure that takes object ids", () => {
     const lacking = paths.filter((path) => {
       const c = cases[path];
