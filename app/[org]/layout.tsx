@@ -7,6 +7,7 @@ import { NoticesIndicator } from "../_components/connections/notices-indicator";
 import { SignOutButton } from "../_components/sign-out-button";
 import { PortalNav } from "./portal-nav";
 import { OrgSwitcher } from "./org-switcher";
+import { SkipLink } from "@/app/_components/skip-link";
 
 export default async function PortalLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
@@ -15,9 +16,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
 
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:p-2">
-        Skip to content
-      </a>
+      <SkipLink />
       <header className="border-b border-surface-line bg-surface">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <Link href="/" className="text-lg font-semibold text-brand-900">Bankline</Link>

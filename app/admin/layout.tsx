@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { requireStaff } from "@/server/orgs/page-access";
 import { SignOutButton } from "../_components/sign-out-button";
 import { KnownIssuesBanner } from "./_components/known-issues-banner";
+import { SkipLink } from "@/app/_components/skip-link";
 
 export const metadata = { title: { default: "Support console", template: "%s · Support console" } };
 
@@ -10,9 +11,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const staff = await requireStaff();
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:p-2">
-        Skip to content
-      </a>
+      <SkipLink />
       <header className="border-b border-surface-line bg-brand-900 text-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <Link href="/admin" className="text-lg font-semibold">Bankline support</Link>

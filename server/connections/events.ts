@@ -15,27 +15,31 @@ export interface AttemptResult {
   transactionCount?: number | null;
 }
 
+interface AttemptAt {
+  organizationId: string;
+  connectionId: string | null;
+  institutionId: string;
+  source: AttemptSource;
+  startedAt: Date;
+}
+
+function attemptData(args: AttemptAt) {
+  return {
+    organizationId: args.organizationId,
+    connectionId: args.connectionId,
+    institutionId: args.institutionId,
+    kind: args.source.kind,
+    trigger: args.source.trigger,
+    actorUserId: args.source.actorUserId,
+    startedAt: args.startedAt,
+  };
+}
+
 /** One row of the error history support reads: a finished attempt. */
-export async function recordEvent(
-  db: DbOrTx,
-  args: {
-    organizationId: string;
-    connectionId: string | null;
-    institutionId: string;
-    source: AttemptSource;
-    startedAt: Date;
-    result: AttemptResult;
-  },
-) {
+export async function recordEvent(db: DbOrTx, args: AttemptAt & { result: AttemptResult }) {
   return db.connectionEvent.create({
     data: {
-      organizationId: args.organizationId,
-      connectionId: args.connectionId,
-      institutionId: args.institutionId,
-      kind: args.source.kind,
-      trigger: args.source.trigger,
-      actorUserId: args.source.actorUserId,
-      startedAt: args.startedAt,
+      ...attemptData(args),
       durationMs: Math.max(0, Date.now() - args.startedAt.getTime()),
       statusCode: args.result.statusCode,
       message: args.result.message,
@@ -46,22 +50,9 @@ export async function recordEvent(
 }
 
 /** An attempt that continues in the background (an aggregation); finished by finishEvent. */
-export async function openEvent(
-  db: DbOrTx,
-  args: { organizationId: string; connectionId: string; institutionId: string; source: AttemptSource; startedAt: Date },
-) {
+export async function openEvent(db: DbOrTx, args: AttemptAt & { connectionId: string }) {
   return db.connectionEvent.create({
-    data: {
-      organizationId: args.organizationId,
-      connectionId: args.connectionId,
-      institutionId: args.institutionId,
-      kind: args.source.kind,
-      trigger: args.source.trigger,
-      actorUserId: args.source.actorUserId,
-      startedAt: args.startedAt,
-      statusCode: 325,
-      message: "Aggregation in progress",
-    },
+    data: { ...attemptData(args), statusCode: 325, message: "Aggregation in progress" },
     select: { id: true },
   });
 }
