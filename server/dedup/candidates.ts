@@ -1,5 +1,5 @@
 import { resolveCheckNumber } from "./check-number";
-import { dayNumber } from "./dates";
+import { dayNumber, monthDayBefore } from "./dates";
 import { compareDescriptions, merchantKey, normalizeDescription, type NormalizedDescription } from "./description";
 import { MODEL } from "./model";
 import type { ExistingTransaction, IncomingTransaction } from "./types";
@@ -18,12 +18,14 @@ export interface PreparedExisting {
   checkNumber: string | null;
   /** Position in the canonical order; the assignment breaks ties with it. */
   rank: number;
-  /** First merchant words, read only when the row is near an incoming one. */
-  merchant?: string;
+  /** Came from a bank feed: a tombstone, marked `fromBank`, or named by the batch's ids (see `continuity`); see isFromBank. */
+  fromBank?: boolean;
+  /** The normalized description, read only when the row is near an incoming one. */
+  description?: NormalizedDescription;
 }
 
 /** Which likelihood model explains the pair. */
-export type PairModel = "same-amount" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch";
+export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch";
 
 /** A pair worth scoring, with the raw signals; the score itself depends on what the batch teaches. */
 export interface Candidate {
@@ -35,14 +37,27 @@ export interface Candidate {
   similarity: number;
   /** Both descriptions carry reference numbers or dates, and none agree. */
   numbersDisagree: boolean;
+  /** One side says when the card was used, and the other side's date cannot be that purchase. */
+  authorizedElsewhen: boolean;
   /** Expected same-amount rows per day in the account. */
   amountRate: number;
   /** Density of an unrelated same-amount transaction at this offset: how the account's amount recurs. */
   coincidence: number;
   /** Typical days between two transactions of this amount, when it recurs regularly. */
   period: number | null;
+  /** Same merchant on both sides (same first merchant word). */
+  sameMerchant: boolean;
+  /** Of the same-amount rows around the incoming row's date, the share that are its merchant's (smoothed). */
+  merchantShare: number;
   /** Expected visits per day to this merchant, for the tip model. */
   merchantRate: number;
+  /** Expected visits per day to this merchant at exactly the incoming amount (a menu price), for the tip model. */
+  merchantAmountRate: number;
+  /**
+   * Log-odds (≤ 0) for an existing row that carries provider ids when the batch comes from a connection that
+   * named the register's other rows by their ids again: such a connection would have named this one too.
+   */
+  continuity: number;
   /** The latest score, set by each pass of the assignment. */
   logOdds: number;
 }
@@ -64,9 +79,29 @@ export interface AccountIndex {
   registerSpan: { first: number; last: number } | null;
   feedAmounts: Span | null;
   feedMerchants: Span | null;
+  /** The account's incoming rows, for counts only some batches need. */
+  feed: PreparedIncoming[];
+  /** Posted incoming rows per `amount|merchant`, counted when first asked. */
+  feedMerchantAmounts: Span | null;
+  /** Register rows per `amount|merchant`, counted when first asked. */
+  merchantAmountCounts: Map<string, number>;
   /** Same-amount rows of the feed in date order, for the gaps between them. */
   feedByAmount: Map<number, number[]>;
   patterns: Map<number, AmountPattern>;
+  /** Days of the account's incoming rows. */
+  batchSpan: { first: number; last: number } | null;
+  /** Prepared existing rows from a bank feed dated within the batch's days (pending: up to the longest posting lag before). */
+  linkedInBatchSpan: { posted: number; pending: number };
+  /**
+   * Of the rows counted in `linkedInBatchSpan` (plus, for pending rows, the posted rows whose pending id came
+   * back), how many the batch's ids left unclaimed; see `Candidate.continuity`. Set after the exact keys.
+   */
+  continuity: { posted: ContinuityCounts; pending: ContinuityCounts };
+}
+
+export interface ContinuityCounts {
+  rows: number;
+  unclaimed: number;
 }
 
 /** How one amount recurs in an account: its rate, and its period when it comes on a schedule. */
@@ -95,6 +130,8 @@ export function prepareIncoming(row: IncomingTransaction, inputIndex: number): P
 export interface RelevantExisting {
   rows: PreparedExisting[];
   spans: Map<string, { first: number; last: number }>;
+  /** Per account, the days of its incoming rows and how many existing rows with provider ids fall within them. */
+  batchSpans: Map<string, { first: number; last: number; posted: number; pending: number }>;
   wantedProviderIds: Set<string>;
 }
 
@@ -104,12 +141,17 @@ export interface RelevantExisting {
  * 200 000 rows and most of them share nothing with a batch.
  */
 export function relevantExisting(rows: readonly ExistingTransaction[], incoming: PreparedIncoming[]): RelevantExisting {
-  const accounts = new Set<string>();
+  const batchSpans = new Map<string, { first: number; last: number; posted: number; pending: number }>();
   const amounts = new Set<number>();
   const wantedProviderIds = new Set<string>();
   let batchHasChecks = false;
   for (const entry of incoming) {
-    accounts.add(entry.row.account);
+    const batchSpan = batchSpans.get(entry.row.account);
+    if (!batchSpan) batchSpans.set(entry.row.account, { first: entry.day, last: entry.day, posted: 0, pending: 0 });
+    else {
+      batchSpan.first = Math.min(batchSpan.first, entry.day);
+      batchSpan.last = Math.max(batchSpan.last, entry.day);
+    }
     amounts.add(entry.row.amountCents);
     if (entry.row.providerId) wantedProviderIds.add(entry.row.providerId);
     if (entry.row.pendingProviderId) wantedProviderIds.add(entry.row.pendingProviderId);
@@ -118,7 +160,8 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
   const spans = new Map<string, { first: number; last: number }>();
   const prepared: PreparedExisting[] = [];
   for (const row of rows) {
-    if (!accounts.has(row.account)) continue;
+    const batchSpan = batchSpans.get(row.account);
+    if (!batchSpan) continue;
     validCents(row.amountCents, `existing transaction ${row.id}`);
     const day = validDay(row.date, `existing transaction ${row.id}`);
     const span = spans.get(row.account);
@@ -127,11 +170,26 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     else if (day > span.last) span.last = day;
     // Check numbers of the register only matter to incoming checks.
     const checkNumber = batchHasChecks ? resolveCheckNumber(row.checkNumber, row.description) : null;
-    if (amounts.has(row.amountCents) || row.pending || checkNumber !== null || hasWantedId(row.providerIds, wantedProviderIds)) {
-      prepared.push({ row, day, checkNumber, rank: 0 });
+    // Provider ids the batch does not name are never read, so a caller may leave them out; `fromBank` says the
+    // row has some. Worked out here only where continuity counts rows, otherwise when first asked.
+    let named: boolean | undefined;
+    if (!(amounts.has(row.amountCents) || row.pending || checkNumber !== null || (named = hasWantedId(row.providerIds, wantedProviderIds)))) continue;
+    const entry: PreparedExisting = { row, day, checkNumber, rank: 0 };
+    prepared.push(entry);
+    if (day <= batchSpan.last && day >= batchSpan.first - (row.pending ? MODEL.maxPostingLagDays : 0)) {
+      entry.fromBank = row.kind === "hidden" || row.fromBank === true || (named ?? hasWantedId(row.providerIds, wantedProviderIds));
+      if (entry.fromBank && row.pending) batchSpan.pending++;
+      else if (entry.fromBank) batchSpan.posted++;
     }
   }
-  return { rows: prepared, spans, wantedProviderIds };
+  return { rows: prepared, spans, batchSpans, wantedProviderIds };
+}
+
+/** Whether the row came from a bank feed; see PreparedExisting.fromBank. */
+export function isFromBank(index: AccountIndex, existing: PreparedExisting): boolean {
+  existing.fromBank ??=
+    existing.row.kind === "hidden" || existing.row.fromBank === true || existing.row.providerIds.some((id) => index.byProviderId.has(id) || index.sharedProviderIds.has(id));
+  return existing.fromBank;
 }
 
 function hasWantedId(providerIds: readonly string[], wanted: Set<string>): boolean {
@@ -164,9 +222,20 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
         registerSpan: relevant.spans.get(account) ?? null,
         feedAmounts: null,
         feedMerchants: null,
+        feed: [],
+        feedMerchantAmounts: null,
+        merchantAmountCounts: new Map(),
         feedByAmount: new Map(),
         patterns: new Map(),
+        batchSpan: null,
+        linkedInBatchSpan: { posted: 0, pending: 0 },
+        continuity: { posted: { rows: 0, unclaimed: 0 }, pending: { rows: 0, unclaimed: 0 } },
       };
+      const batchSpan = relevant.batchSpans.get(account);
+      if (batchSpan) {
+        index.batchSpan = { first: batchSpan.first, last: batchSpan.last };
+        index.linkedInBatchSpan = { posted: batchSpan.posted, pending: batchSpan.pending };
+      }
       indexes.set(account, index);
     }
     return index;
@@ -185,6 +254,7 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
     index.feedAmounts = count(index.feedAmounts, entry.day, entry.row.amountCents);
     pushTo(index.feedByAmount, entry.row.amountCents, entry.day);
     index.feedMerchants = count(index.feedMerchants, entry.day, merchantKey(entry.description));
+    index.feed.push(entry);
   }
   return indexes;
 }
@@ -301,9 +371,13 @@ function coincidenceDensity(pattern: AmountPattern, offset: number): number {
 export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, claimed: Set<PreparedExisting>): Candidate[] {
   const found = new Map<PreparedExisting, Candidate>();
   const pattern = patternOf(index, entry.row.amountCents);
+  const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
+  const near = nearestByDate(sameAmount, entry, claimed);
+  const share = merchantShare(near, entry);
   const add = (existing: PreparedExisting, model: PairModel) => {
     if (claimed.has(existing)) return;
-    const { similarity, numbersDisagree } = compareDescriptions(entry.description, normalizeDescription(existing.row.description));
+    const description = describedOf(existing);
+    const { similarity, numbersDisagree } = compareDescriptions(entry.description, description);
     const offset = entry.day - existing.day;
     found.set(existing, {
       incoming: entry,
@@ -312,17 +386,21 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       offset,
       similarity,
       numbersDisagree,
+      authorizedElsewhen: (entry.description.authorized !== null || description.authorized !== null) && authorizedElsewhen(entry, existing, description),
       amountRate: pattern.rate,
       coincidence: coincidenceDensity(pattern, offset),
       period: pattern.period,
+      sameMerchant: description.brand === entry.description.brand,
+      merchantShare: share,
       merchantRate: model === "tip" ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description))) : 0,
+      merchantAmountRate: model === "tip" ? merchantAmountRate(index, entry) : 0,
+      continuity: continuityOf(index, existing),
       logOdds: -Infinity,
     });
   };
-  const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
-  for (const existing of nearestByDate(sameAmount, entry, claimed)) {
+  for (const existing of mostLikely(near, entry)) {
     if (differentChecks(entry, existing)) continue;
-    add(existing, existing.row.pending && !entry.row.pending ? "posting" : "same-amount");
+    add(existing, existing.row.pending ? (entry.row.pending ? "still-pending" : "posting") : "same-amount");
   }
   if (entry.checkNumber) {
     const { fromDays, toDays } = MODEL.checkClearing;
@@ -342,6 +420,85 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   return [...found.values()];
 }
 
+/**
+ * Other transactions per day of the incoming row's merchant at exactly its amount, in the register or in the
+ * feed (the row itself left out). Coffee at $5.00 is a menu price; a tipped $28.39 almost never comes twice,
+ * so one earlier occurrence is taken for chance and not counted.
+ */
+function merchantAmountRate(index: AccountIndex, entry: PreparedIncoming): number {
+  const merchant = merchantKey(entry.description);
+  const key = `${entry.row.amountCents}|${merchant}`;
+  let inRegister = index.merchantAmountCounts.get(key);
+  if (inRegister === undefined) {
+    inRegister = 0;
+    for (const existing of index.byAmount.get(entry.row.amountCents) ?? []) if (describedOf(existing).merchant === merchant) inRegister++;
+    index.merchantAmountCounts.set(key, inRegister);
+  }
+  const span = index.registerSpan;
+  const register = span ? Math.max(0, inRegister - 1) / Math.max(MODEL.minRateSpanDays, span.last - span.first + 1) : 0;
+  if (index.feedMerchantAmounts === null) {
+    for (const other of index.feed) {
+      if (!other.row.pending) index.feedMerchantAmounts = count(index.feedMerchantAmounts, other.day, `${other.row.amountCents}|${merchantKey(other.description)}`);
+    }
+  }
+  const feedSpan = index.feedMerchantAmounts;
+  const feed = feedSpan ? Math.max(0, (feedSpan.counts.get(key) ?? 0) - 2) / Math.max(MODEL.minRateSpanDays, feedSpan.last - feedSpan.first + 1) : 0;
+  return Math.max(register, feed);
+}
+
+/**
+ * Of the same-amount rows around the incoming row's date, the share that are its merchant's (same first
+ * merchant word), pulled towards MODEL.merchantShare.typical when there are few. A $5.00 that is always the
+ * coffee shop says little about who was paid; a $50.00 that twenty merchants charge makes the same name telling.
+ */
+function merchantShare(near: readonly PreparedExisting[], entry: PreparedIncoming): number {
+  let same = 0;
+  for (const existing of near) if (describedOf(existing).brand === entry.description.brand) same++;
+  const { typical, weight } = MODEL.merchantShare;
+  return (same + weight * typical) / (near.length + weight);
+}
+
+/**
+ * "PURCHASE AUTHORIZED ON 03/11" names the day of the purchase. The same purchase is dated that day or later
+ * by any link (a day earlier at most, across a cut-off), and on that day exactly while it is pending.
+ */
+function authorizedElsewhen(entry: PreparedIncoming, existing: PreparedExisting, description: NormalizedDescription): boolean {
+  return (
+    notThatPurchase(entry.description.authorized, entry.day, existing.day, existing.row.pending === true) ||
+    notThatPurchase(description.authorized, existing.day, entry.day, entry.row.pending)
+  );
+}
+
+function notThatPurchase(authorized: NormalizedDescription["authorized"], near: number, otherDay: number, otherPending: boolean): boolean {
+  if (!authorized) return false;
+  const day = monthDayBefore(authorized.month, authorized.day, near);
+  if (day === null) return false;
+  return otherDay < day - 1 || (otherPending && otherDay > day + 1);
+}
+
+/**
+ * Existing rows a connection that kept its ids would have named again in this batch: posted rows dated within
+ * its days, pending rows from the longest posting lag before them.
+ */
+export function inContinuitySpan(index: AccountIndex, existing: PreparedExisting): boolean {
+  const span = index.batchSpan;
+  if (!span) return false;
+  const from = existing.row.pending ? span.first - MODEL.maxPostingLagDays : span.first;
+  return existing.day >= from && existing.day <= span.last;
+}
+
+/**
+ * log((unclaimed + 1) / (rows + 1)) over the other rows of the same sort: the smoothed share of them the
+ * connection did not name again, the chance it would not name this one either if it were here.
+ */
+function continuityOf(index: AccountIndex, existing: PreparedExisting): number {
+  if (!isFromBank(index, existing)) return 0;
+  const { rows, unclaimed } = existing.row.pending ? index.continuity.pending : index.continuity.posted;
+  const self = inContinuitySpan(index, existing) ? 1 : 0;
+  if (rows - self <= 0) return 0;
+  return Math.max(MODEL.continuityMinLogOdds, Math.log((Math.max(0, unclaimed - self) + 1) / (rows - self + 1)));
+}
+
 function differentChecks(entry: PreparedIncoming, existing: PreparedExisting): boolean {
   return entry.checkNumber !== null && existing.checkNumber !== null && entry.checkNumber !== existing.checkNumber;
 }
@@ -356,11 +513,7 @@ function grewByTip(pendingCents: number, postedCents: number): boolean {
   return Math.abs(postedCents) - Math.abs(pendingCents) <= Math.abs(pendingCents) * MODEL.tip.maxIncreaseRatio;
 }
 
-/**
- * The unclaimed same-amount rows within the date window that deserve a score: rows of the same merchant
- * first, then the nearest in date, at most `maxCandidatesPerRow`. In a busy account one price may come up
- * dozens of times around a date; the true row is seldom a stranger's.
- */
+/** The unclaimed same-amount rows within the date window, nearest first, at most `maxRowsScannedPerAmount`. */
 function nearestByDate(sorted: PreparedExisting[], entry: PreparedIncoming, claimed: Set<PreparedExisting>): PreparedExisting[] {
   const nearest: PreparedExisting[] = [];
   const day = entry.day;
@@ -374,16 +527,25 @@ function nearestByDate(sorted: PreparedExisting[], entry: PreparedIncoming, clai
     const next = rightGap <= leftGap ? sorted[right++]! : sorted[left--]!;
     if (!claimed.has(next)) nearest.push(next);
   }
+  return nearest;
+}
+
+/**
+ * Of the nearest same-amount rows, those that deserve a score: rows of the same merchant first, then the
+ * nearest in date, at most `maxCandidatesPerRow`. In a busy account one price may come up dozens of times
+ * around a date; the true row is seldom a stranger's.
+ */
+function mostLikely(nearest: PreparedExisting[], entry: PreparedIncoming): PreparedExisting[] {
   if (nearest.length <= MODEL.maxCandidatesPerRow) return nearest;
-  const merchant = merchantKey(entry.description);
-  const same = nearest.filter((existing) => merchantOf(existing) === merchant);
-  const others = nearest.filter((existing) => merchantOf(existing) !== merchant);
+  const merchant = entry.description.merchant;
+  const same = nearest.filter((existing) => describedOf(existing).merchant === merchant);
+  const others = nearest.filter((existing) => describedOf(existing).merchant !== merchant);
   return [...same, ...others].slice(0, MODEL.maxCandidatesPerRow);
 }
 
-function merchantOf(existing: PreparedExisting): string {
-  existing.merchant ??= merchantKey(normalizeDescription(existing.row.description));
-  return existing.merchant;
+function describedOf(existing: PreparedExisting): NormalizedDescription {
+  existing.description ??= normalizeDescription(existing.row.description);
+  return existing.description;
 }
 
 function inDayRange(sorted: PreparedExisting[], fromDay: number, toDay: number): PreparedExisting[] {

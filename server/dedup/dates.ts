@@ -50,3 +50,18 @@ export function formatDayNumber(days: number): string {
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
+
+/**
+ * The day a month and day of month written without a year ("03/14") most likely means, seen on a row dated
+ * `near`: the latest such date no more than a week after it. Null when the month or day cannot be one.
+ */
+export function monthDayBefore(month: number, day: number, near: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const year = Number(formatDayNumber(near + 7).slice(0, 4));
+  for (const candidate of [year, year - 1]) {
+    if (day > daysInMonth(candidate, month)) continue;
+    const found = daysFromCivil(candidate, month, day);
+    if (found <= near + 7) return found;
+  }
+  return null;
+}

@@ -31,3 +31,20 @@ describe("description normalization", () => {
     expect(disagree("PURCHASE AUTHORIZED ON 02/23 USPS PO", "USPS PO 2255800123")).toBe(false);
   });
 });
+
+describe("what a description says besides the merchant", () => {
+  it("reads the purchase day of a card row", () => {
+    expect(normalizeDescription("PURCHASE AUTHORIZED ON 03/11 SQ *BLUE BOTTLE COFFEE").authorized).toEqual({ month: 3, day: 11 });
+    expect(normalizeDescription("Recurring Payment authorized on 12/01 Zoom.us").authorized).toEqual({ month: 12, day: 1 });
+    expect(normalizeDescription("SQ *BLUE BOTTLE COFFEE 03/11").authorized).toBeNull();
+  });
+
+  it("names the merchant by its first words, and its brand by the first one", () => {
+    const zoom = normalizeDescription("ZOOM.US");
+    const zoomWithCity = normalizeDescription("ZOOM.US SPRINGFIELD IL");
+    expect(zoom.merchant).not.toBe(zoomWithCity.merchant);
+    expect(zoom.brand).toBe("zoom");
+    expect(zoomWithCity.brand).toBe("zoom");
+    expect(normalizeDescription("POS DEBIT SQ *BLUE BOTTLE COFFEE").merchant).toBe("blue bottle");
+  });
+});

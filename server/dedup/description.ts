@@ -8,6 +8,12 @@ export interface NormalizedDescription {
   bigrams: Uint32Array;
   /** Numbers in the text, leading zeros dropped: dates like "3/14" apart from references and store numbers. */
   numbers: { dates: Set<string>; others: Set<string> };
+  /** The first two merchant words (see merchantKey). */
+  merchant: string;
+  /** "PURCHASE AUTHORIZED ON 03/14 …": the month and day the card was used, when the bank says so. */
+  authorized: { month: number; day: number } | null;
+  /** The first merchant word: coarser than `merchant`, and kept when a link adds a city ("ZOOM.US SPRINGFIELD"). */
+  brand: string;
 }
 
 // Card processors and bank wording put in front of the merchant: "SQ *", "TST*", "POS DEBIT", "PURCHASE AUTHORIZED ON 03/14".
@@ -40,7 +46,14 @@ export function normalizeDescription(description: string): NormalizedDescription
   const hit = cache.get(description);
   if (hit) return hit;
   const tokens = merchantTokens(description);
-  const normalized = { tokens, bigrams: bigramCodes(tokens.join("")), numbers: numbersIn(description) };
+  const normalized = {
+    tokens,
+    bigrams: bigramCodes(tokens.join("")),
+    numbers: numbersIn(description),
+    merchant: tokens.slice(0, 2).join(" "),
+    brand: tokens[0] ?? "",
+    authorized: authorizedOn(description),
+  };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(description, normalized);
   return normalized;
@@ -60,6 +73,11 @@ export function merchantTokens(description: string): string[] {
   // A trailing state ("SPRINGFIELD IL") is location, not merchant; keep it when it is most of the text.
   if (words.length >= 3 && US_STATES.has(words[words.length - 1]!)) words.pop();
   return words;
+}
+
+function authorizedOn(description: string): NormalizedDescription["authorized"] {
+  const found = /\bauthori[sz]ed\s+on\s+(\d{1,2})\/(\d{1,2})\b/i.exec(description);
+  return found ? { month: Number(found[1]), day: Number(found[2]) } : null;
 }
 
 function numbersIn(description: string): NormalizedDescription["numbers"] {
@@ -171,5 +189,5 @@ export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDes
 
 /** The first two merchant words, enough to tell one merchant's visits from another's. */
 export function merchantKey(description: NormalizedDescription): string {
-  return description.tokens.slice(0, 2).join(" ");
+  return description.merchant;
 }

@@ -201,6 +201,115 @@ describe("matcher: truncated history window", () => {
   });
 });
 
+describe("matcher: look-alike new rows", () => {
+  /**
+   * What one connection's earlier retrievals put in the register: three weeks of rows, each under the
+   * connection's own ids (card purchases under their pending id and their posted id).
+   */
+  function connectionRegister(): ExistingTransaction[] {
+    const merchants = ["STAPLES #00123", "SHELL OIL 57444", "AMAZON MKTPLACE PMTS", "COSTCO WHSE #0123"];
+    return Array.from({ length: 42 }, (_, at) =>
+      existing(days("2026-03-01", Math.floor(at / 2)), -1111 - at * 37, merchants[at % merchants.length]!, {
+        providerIds: [`hold-${at}`, `post-${at}`],
+        fromBank: true,
+      }),
+    );
+  }
+  /** The same connection refreshed: every row again under its own ids. */
+  const refreshOf = (register: ExistingTransaction[]) =>
+    register.map((row) => incoming(row.date, row.amountCents, row.description, { providerId: row.providerIds[1]!, pendingProviderId: row.providerIds[0]! }));
+
+  it("a refresh of the same connection: a new coffee under a new id does not take a register row whose own id did not come back", () => {
+    const register = connectionRegister();
+    const earlierCoffee = existing("2026-03-04", -500, "SQ *BLUE BOTTLE COFFEE", { providerIds: ["post-coffee"], fromBank: true });
+    const newCoffee = incoming("2026-03-06", -500, "SQ *BLUE BOTTLE COFFEE", { providerId: "post-new" });
+    const results = matchTransactions({ existing: [...register, earlierCoffee], incoming: [...refreshOf(register), newCoffee] });
+    expect(only(results, newCoffee.id)).toMatchObject({ matchId: null, tier: "new" });
+    expect(only(results, newCoffee.id).reasons).toContain(
+      "the register entry's bank id did not come back, though this connection sent the ids of the others again",
+    );
+    // Under a re-link every id is new, and the same coffee two days apart is a likely duplicate.
+    const relink = register.map((row) => incoming(row.date, row.amountCents, row.description));
+    const [relinked] = matchTransactions({ existing: [...register, earlierCoffee], incoming: [newCoffee, ...relink] });
+    expect(relinked).toMatchObject({ matchId: earlierCoffee.id });
+    expect(relinked!.tier).not.toBe("new");
+  });
+
+  it("a pending hold the same connection no longer shows does not take a new purchase of the same price", () => {
+    const register = connectionRegister();
+    const cancelled = existing("2026-03-20", -4500, "SHELL OIL 57444", { providerIds: ["hold-cancelled"], pending: true, fromBank: true });
+    const newFill = incoming("2026-03-23", -4500, "SHELL OIL 57444 SPRINGFIELD IL", { providerId: "post-new" });
+    const results = matchTransactions({ existing: [...register, cancelled], incoming: [...refreshOf(register), newFill] });
+    expect(only(results, newFill.id)).toMatchObject({ matchId: null, tier: "new" });
+    // A re-link names no pending id the register knows: there the posted row may well be the hold.
+    const relink = register.map((row) => incoming(row.date, row.amountCents, row.description));
+    const [relinked] = matchTransactions({ existing: [...register, cancelled], incoming: [newFill, ...relink] });
+    expect(relinked).toMatchObject({ matchId: cancelled.id });
+    expect(relinked!.reasons[0]).toBe("posted version of a pending transaction");
+  });
+
+  it("reads only the provider ids the batch names, so a caller may leave the others out", () => {
+    const register = [...connectionRegister(), existing("2026-03-04", -500, "SQ *BLUE BOTTLE COFFEE", { providerIds: ["post-coffee", "older-link-7"], fromBank: true })];
+    const feed = [...refreshOf(register.slice(0, 30)), incoming("2026-03-06", -500, "SQ *BLUE BOTTLE COFFEE", { providerId: "post-new" })];
+    const named = new Set(feed.flatMap((row) => [row.providerId, row.pendingProviderId]));
+    const stripped = register.map((row) => ({ ...row, providerIds: row.providerIds.filter((id) => named.has(id)) }));
+    expect(matchTransactions({ existing: stripped, incoming: feed })).toEqual(matchTransactions({ existing: register, incoming: feed }));
+  });
+
+  it("a row pending in the register and pending again keeps its day: four days apart it is another purchase", () => {
+    const hold = existing("2026-03-05", -450, "SQ *BLUE BOTTLE COFFEE", { pending: true });
+    const sameDay = incoming("2026-03-05", -450, "Sq *Blue Bottle Coffee", { pending: true });
+    const later = incoming("2026-03-09", -450, "SQ *BLUE BOTTLE COFFEE", { pending: true });
+    const [again] = matchTransactions({ existing: [...background(), hold], incoming: [sameDay] });
+    expect(again).toMatchObject({ matchId: hold.id, tier: "duplicate" });
+    expect(again!.reasons).toContain("still pending");
+    const [another] = matchTransactions({ existing: [...background(), hold], incoming: [later] });
+    expect(another).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("a posted amount that is one of the merchant's menu prices is another visit, not a tip", () => {
+    // Blue Bottle charges $5.00 and $4.50 over and over; a $4.50 hold does not become $5.00 by a tip.
+    const menu = Array.from({ length: 16 }, (_, at) => existing(days("2026-01-05", at * 3), at % 2 ? -450 : -500, "SQ *BLUE BOTTLE COFFEE"));
+    const hold = existing("2026-03-05", -450, "SQ *BLUE BOTTLE COFFEE", { pending: true });
+    const [menuPrice] = matchTransactions({ existing: [...menu, hold], incoming: [incoming("2026-03-06", -500, "SQ *BLUE BOTTLE COFFEE")] });
+    expect(menuPrice).toMatchObject({ matchId: null, tier: "new" });
+    const [tipped] = matchTransactions({ existing: [...menu, hold], incoming: [incoming("2026-03-06", -531, "SQ *BLUE BOTTLE COFFEE")] });
+    expect(tipped).toMatchObject({ matchId: hold.id });
+    expect(tipped!.tier).not.toBe("new");
+  });
+
+  it("a description naming the purchase day rules out a register row dated before it", () => {
+    const earlier = existing("2026-03-08", -500, "SQ *BLUE BOTTLE COFFEE");
+    const feed = incoming("2026-03-12", -500, "PURCHASE AUTHORIZED ON 03/11 SQ *BLUE BOTTLE COFFEE");
+    const [before] = matchTransactions({ existing: [...background(), earlier], incoming: [feed] });
+    expect(before).toMatchObject({ matchId: null, tier: "new" });
+    expect(before!.reasons).toContain("the purchase date in one description does not fit the other row's date");
+    const onTheDay = existing("2026-03-11", -500, "SQ *BLUE BOTTLE COFFEE");
+    const [matched] = matchTransactions({ existing: [...background(), onTheDay], incoming: [feed] });
+    expect(matched).toMatchObject({ matchId: onTheDay.id, tier: "duplicate" });
+  });
+});
+
+describe("matcher: one price, many merchants", () => {
+  // Forty rows of $50.00 around the day: in one register all of them the same office supplier's, in the other
+  // forty different merchants'. The same supplier's name on both sides tells more in the second.
+  const spread = (merchantOf: (at: number) => string) =>
+    Array.from({ length: 40 }, (_, at) => existing(days("2026-03-01", (at % 9) - 9 + (at % 2 ? 14 : 0)), -5000, merchantOf(at)));
+  const truth = () => existing("2026-03-04", -5000, "STAPLES #00123");
+  const feed = () => incoming("2026-03-05", -5000, "POS PURCHASE STAPLES 00123 SPRINGFIELD IL");
+
+  it("a shared price makes the same merchant on both sides count for more", () => {
+    const oneMerchant = truth();
+    const [alone] = matchTransactions({ existing: [...spread(() => "STAPLES #00123"), oneMerchant], incoming: [feed()] });
+    const sharedTruth = truth();
+    const [shared] = matchTransactions({ existing: [...spread((at) => `VENDOR${String.fromCharCode(65 + (at % 26))}${at} SUPPLY`), sharedTruth], incoming: [feed()] });
+    expect(alone).toMatchObject({ matchId: null, tier: "new" });
+    expect(shared).toMatchObject({ matchId: sharedTruth.id });
+    expect(shared!.tier).not.toBe("new");
+    expect(shared!.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^few transactions of this amount nearby are this merchant's \(\d%\)$/)]));
+  });
+});
+
 describe("matcher: whole batch", () => {
   it("returns one result per incoming row, in input order, and never uses an existing row twice", () => {
     const register = [existing("2026-03-01", -500, "COFFEE"), existing("2026-03-01", -1200, "LUNCH")];

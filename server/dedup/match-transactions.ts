@@ -5,6 +5,8 @@ import {
   candidatesFor,
   prepareIncoming,
   relevantExisting,
+  inContinuitySpan,
+  isFromBank,
   rowsWithProviderId,
   type AccountIndex,
   type Candidate,
@@ -46,7 +48,9 @@ export function matchTransactions(input: MatchInput): MatchResult[] {
 
   const results = new Map<PreparedIncoming, MatchResult>();
   const claimed = new Set<PreparedExisting>();
-  matchExactKeys(incoming, existing.length, indexes, results, claimed);
+  const claimedById = new Set<PreparedExisting>();
+  matchExactKeys(incoming, existing.length, indexes, results, claimed, claimedById);
+  measureContinuity(incoming, indexes, claimedById);
 
   const open = incoming.filter((entry) => !results.has(entry));
   const candidates = open.map((entry) => candidatesFor(entry, indexes.get(entry.row.account)!, claimed));
@@ -95,6 +99,7 @@ function matchExactKeys(
   indexes: Map<string, AccountIndex>,
   results: Map<PreparedIncoming, MatchResult>,
   claimed: Set<PreparedExisting>,
+  claimedById: Set<PreparedExisting>,
 ): void {
   const edges: Edge[] = [];
   const pairs = new Map<number, { existing: PreparedExisting; key: ExactKey }>();
@@ -123,6 +128,7 @@ function matchExactKeys(
     const entry = incoming[row]!;
     const { existing, key } = pairs.get(row * existingCount + column)!;
     claimed.add(existing);
+    if (key !== "check-number") claimedById.add(existing);
     results.set(entry, {
       incomingId: entry.row.id,
       matchId: existing.row.id,
@@ -132,6 +138,40 @@ function matchExactKeys(
       reasons: exactReasons(entry, existing, key),
     });
   });
+}
+
+/**
+ * How much of what the batch's connection already gave the register it named again, per account: posted rows
+ * dated within the batch's days by their ids; pending rows (dated up to the longest posting lag before the
+ * batch) by their ids or by the posted row naming them; and posted register rows whose pending id a posted
+ * incoming row names, which shows the connection links the two.
+ */
+function measureContinuity(incoming: PreparedIncoming[], indexes: Map<string, AccountIndex>, claimedById: Set<PreparedExisting>): void {
+  const named = new Map<AccountIndex, { posted: number; pending: number; links: number }>();
+  const countsOf = (index: AccountIndex) => {
+    let counts = named.get(index);
+    if (!counts) named.set(index, (counts = { posted: 0, pending: 0, links: 0 }));
+    return counts;
+  };
+  for (const entry of claimedById) {
+    const index = indexes.get(entry.row.account)!;
+    if (!isFromBank(index, entry) || !inContinuitySpan(index, entry)) continue;
+    if (entry.row.pending) countsOf(index).pending++;
+    else countsOf(index).posted++;
+  }
+  for (const entry of incoming) {
+    if (!entry.row.pendingProviderId) continue;
+    const index = indexes.get(entry.row.account)!;
+    if (rowsWithProviderId(index, entry.row.pendingProviderId).some((existing) => !existing.row.pending)) countsOf(index).links++;
+  }
+  for (const index of indexes.values()) {
+    const counts = named.get(index) ?? { posted: 0, pending: 0, links: 0 };
+    const { posted, pending } = index.linkedInBatchSpan;
+    index.continuity = {
+      posted: { rows: posted, unclaimed: posted - counts.posted },
+      pending: { rows: pending + counts.links, unclaimed: pending - counts.pending },
+    };
+  }
 }
 
 function exactReasons(entry: PreparedIncoming, existing: PreparedExisting, key: ExactKey): string[] {
@@ -156,7 +196,8 @@ function assignByScore(candidates: Candidate[][], existingCount: number, offsets
   candidates.forEach((list, row) =>
     list.forEach((candidate, at) => {
       candidate.logOdds = logOddsOf(candidate, offsetsFor(candidate.incoming.row.account));
-      if (candidate.logOdds < possibleLogOdds) return;
+      // Not `<`: a NaN must never reach the assignment.
+      if (!(candidate.logOdds >= possibleLogOdds) || candidate.logOdds === Infinity) return;
       edges.push({ row, column: candidate.existing.rank, weight: candidate.logOdds + MODEL.pairBonus });
       position.set(row * existingCount + candidate.existing.rank, at);
     }),

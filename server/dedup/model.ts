@@ -20,6 +20,11 @@ export const MODEL = {
    */
   shiftProbability: [0.5, 0.2, 0.12, 0.08, 0.04, 0.025, 0.015, 0.01, 0.006, 0.004, 0.003],
   /**
+   * A row pending in the register met again still pending: an authorization has no posting day, so every
+   * connection shows the day it happened (a day apart at most, across a cut-off). P(|d|), index = |d|.
+   */
+  stillPendingShiftProbability: [0.85, 0.12, 0.02, 0.005, 0.002, 0.001],
+  /**
    * The batch's own date offsets, read from unambiguous pairs, replace the prior above as they accumulate:
    * a re-link that dates by posting day instead of purchase day moves every card row forward, never back.
    * The prior counts as this many observed pairs.
@@ -40,8 +45,17 @@ export const MODEL = {
   minRegularity: 0.6,
   /** …and that period is 6 days or more (daily coffee is not a schedule). */
   minPeriodDays: 6,
+  /** A description names the purchase day ("AUTHORIZED ON 03/11") and the other row's date cannot be it. */
+  authorizedElsewhenLogOdds: -3.5,
   /** Both descriptions carry reference numbers (or dates) and none agree. */
   numbersDisagreeLogOdds: -3.5,
+
+  /**
+   * Share of an amount's transactions that are one merchant's, as the description weight below assumes; the
+   * incoming merchant's actual share (smoothed with `weight` rows at `typical`) moves the weight of a
+   * same-merchant pair by log(typical / share), clamped to [min, max]; from `reasonFrom` on it is a reason.
+   */
+  merchantShare: { typical: 0.135, weight: 2, min: 0, max: 3, reasonFrom: 0.5 },
 
   /** Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]. */
   description: { pivot: 0.6, slope: 8, min: -4, max: 2 },
@@ -82,6 +96,20 @@ export const MODEL = {
    * orphan: identical coffees whose dates moved should all find a register entry.
    */
   pairBonus: 2,
+
+  /**
+   * Link continuity. When a batch comes from the connection that already gave the register its ids (a refresh,
+   * not a re-link), that connection sends a row it still shows under the same id; an existing row from a bank
+   * feed that its ids left unclaimed is then unlikely to be a fuzzy match. Its log-odds is the log of the
+   * share of the other such rows within the batch's days the ids did not claim, smoothed: (unclaimed + 1) /
+   * (rows + 1). Posted and pending rows are measured apart (some connections do not link a posted row to its
+   * pending id, and then their pending rows come back unnamed).
+   */
+  continuityMinLogOdds: -5,
+  /** Longest posting lag: a pending row dated this long before a batch may still come back in it, posted. */
+  maxPostingLagDays: 10,
+  /** A continuity term at or below this is named among the reasons. */
+  continuityReasonBelow: -1,
 
   /** Probability thresholds of the tiers. */
   duplicateThreshold: 0.9,

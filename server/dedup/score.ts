@@ -31,14 +31,26 @@ export function learnOffsets(observed: readonly number[]): OffsetModel {
   };
 }
 
+function stillPendingProbability(offset: number): number {
+  const distance = Math.abs(offset);
+  const probability = MODEL.stillPendingShiftProbability[Math.min(distance, MODEL.stillPendingShiftProbability.length - 1)]!;
+  return distance === 0 ? probability : probability / 2;
+}
+
 /** Log-odds that the pair is the same transaction; −Infinity when the model rules it out. */
 export function logOddsOf(candidate: Candidate, offsets: OffsetModel): number {
-  const numbers = candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0;
-  const description = descriptionLogOdds(candidate.similarity) + numbers;
+  const numbers = (candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0) + (candidate.authorizedElsewhen ? MODEL.authorizedElsewhenLogOdds : 0);
+  const description = descriptionLogOdds(candidate.similarity) + numbers + merchantShareLogOdds(candidate);
   const rarity = -Math.log(candidate.coincidence);
+  return modelLogOdds(candidate, offsets, description, rarity) + candidate.continuity;
+}
+
+function modelLogOdds(candidate: Candidate, offsets: OffsetModel, description: number, rarity: number): number {
   switch (candidate.model) {
     case "same-amount":
       return MODEL.priorLogOdds + Math.log(offsets(candidate.offset)) + rarity + description;
+    case "still-pending":
+      return MODEL.priorLogOdds + Math.log(stillPendingProbability(candidate.offset)) + rarity + description;
     case "posting": {
       const lag = MODEL.postingLagProbability.get(candidate.offset);
       return lag ? MODEL.priorLogOdds + Math.log(lag) + rarity + description : -Infinity;
@@ -46,7 +58,10 @@ export function logOddsOf(candidate: Candidate, offsets: OffsetModel): number {
     case "tip": {
       const lag = MODEL.postingLagProbability.get(candidate.offset);
       if (!lag || candidate.similarity < MODEL.tip.minDescriptionSimilarity) return -Infinity;
-      const otherVisit = candidate.merchantRate * MODEL.tip.bandShare;
+      // Another visit lands in the tip band (bandShare of visits, spread over it) or exactly on this amount
+      // (a menu price), compared per cent of the band.
+      const bandCents = Math.abs(candidate.existing.row.amountCents) * MODEL.tip.maxIncreaseRatio;
+      const otherVisit = candidate.merchantRate * MODEL.tip.bandShare + candidate.merchantAmountRate * bandCents;
       return MODEL.priorLogOdds + MODEL.tip.amountLogOdds + Math.log(lag) - Math.log(otherVisit) + description;
     }
     case "check-clearing": {
@@ -56,6 +71,18 @@ export function logOddsOf(candidate: Candidate, offsets: OffsetModel): number {
     case "check-amount-mismatch":
       return MODEL.checkAmountMismatchLogOdds;
   }
+}
+
+/**
+ * The description's weight assumes a typical share of an amount's transactions belong to one merchant. Where
+ * the incoming row's merchant has a smaller share of this amount (a price many merchants charge), the same
+ * merchant on both sides is stronger evidence. Where it has nearly all of them (a coffee shop's menu price) the
+ * consistent model would weigh it less; MODEL.merchantShare.min keeps that at 0 (docs/dedup.md, limits).
+ */
+function merchantShareLogOdds(candidate: Candidate): number {
+  if (!candidate.sameMerchant) return 0;
+  const { typical, min, max } = MODEL.merchantShare;
+  return Math.min(max, Math.max(min, Math.log(typical / candidate.merchantShare)));
 }
 
 function descriptionLogOdds(similarity: number): number {
@@ -72,7 +99,8 @@ export function reasonsFor(candidate: Candidate): string[] {
   let reasons: string[];
   switch (candidate.model) {
     case "same-amount":
-      reasons = ["same amount", distance, similarity, frequency];
+    case "still-pending":
+      reasons = candidate.model === "still-pending" ? ["still pending", "same amount", distance, similarity, frequency] : ["same amount", distance, similarity, frequency];
       if (incoming.checkNumber && incoming.checkNumber === existing.checkNumber) reasons.push(`same check number ${incoming.checkNumber}`);
       break;
     case "posting":
@@ -96,7 +124,12 @@ export function reasonsFor(candidate: Candidate): string[] {
       ];
       break;
   }
+  if (merchantShareLogOdds(candidate) >= MODEL.merchantShare.reasonFrom) {
+    reasons.push(`few transactions of this amount nearby are this merchant's (${Math.round(candidate.merchantShare * 100)}%)`);
+  }
   if (candidate.numbersDisagree) reasons.push("reference numbers in the descriptions differ");
+  if (candidate.authorizedElsewhen) reasons.push("the purchase date in one description does not fit the other row's date");
+  if (candidate.continuity <= MODEL.continuityReasonBelow) reasons.push("the register entry's bank id did not come back, though this connection sent the ids of the others again");
   if (existing.row.kind === "hidden") reasons.push("matches a transaction hidden earlier");
   return reasons;
 }

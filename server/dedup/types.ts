@@ -16,6 +16,14 @@ export interface ExistingTransaction {
   kind: "register" | "hidden";
   /** True when the row was imported while the bank still showed it pending (amount may change on posting). */
   pending?: boolean;
+  /**
+   * True when the row came from a bank feed (imported from one, or matched to one): the register knows it under
+   * some provider id. The matcher only reads the provider ids the incoming batch names, so a caller may list
+   * just those in `providerIds`; this flag says there are others. With it, a refresh from a connection that
+   * named the register's other rows by their ids again, but not this one, counts against a fuzzy match.
+   * Tombstones (`hidden`) always count as from a bank feed.
+   */
+  fromBank?: boolean;
 }
 
 /** A row just retrieved from the bank feed. */

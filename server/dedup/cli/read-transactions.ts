@@ -49,6 +49,7 @@ export function readExistingCsv(file: string, text: string): ReadResult<Existing
       providerIds: row.providerId ? [row.providerId] : [],
       kind: row.kind,
       pending: row.pending,
+      fromBank: row.providerId !== null,
     })),
   };
 }

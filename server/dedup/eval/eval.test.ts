@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ExistingTransaction, IncomingTransaction } from "../types";
 import { f1, judgeDecisions } from "./metrics";
 import { actualBudget, fireflyIii, gnuCash } from "./peers";
-import { runEvaluation } from "./run-evaluation";
+import { combineEvaluations, HELD_OUT_SEED, runEvaluation, TUNING_SEEDS } from "./run-evaluation";
 import { buildScenario, type Scenario } from "./scenarios";
 import { summaryLine } from "./report";
 
@@ -96,5 +96,22 @@ describe("evaluation", () => {
     for (const peer of peers) expect(f1(ours!.overall)!).toBeGreaterThan(f1(peer.overall)!);
     expect(ours!.orderSensitiveRows).toBe(0);
     expect(summaryLine(evaluation)).toMatch(/^eval:dedup f1=\d\.\d{3} precision=\d\.\d{3} recall=\d\.\d{3} best_peer_f1=\d\.\d{3}$/);
+  });
+
+  it("tunes on seeds apart from the held-out one, and adds their counts up", () => {
+    expect(TUNING_SEEDS).not.toContain(HELD_OUT_SEED);
+    const first = runEvaluation({ seed: 1, scenarioCount: 4 });
+    const second = runEvaluation({ seed: 2, scenarioCount: 4 });
+    const both = combineEvaluations([first, second]);
+    expect(both.seeds).toEqual([1, 2]);
+    expect(both.scenarios.incomingRows).toBe(first.scenarios.incomingRows + second.scenarios.incomingRows);
+    both.methods.forEach((method, at) => {
+      expect(method.overall.correct).toBe(first.methods[at]!.overall.correct + second.methods[at]!.overall.correct);
+      expect(method.bySlice.get("new-lookalike")!.negatives).toBe(
+        first.methods[at]!.bySlice.get("new-lookalike")!.negatives + second.methods[at]!.bySlice.get("new-lookalike")!.negatives,
+      );
+    });
+    // The first evaluation is left as it was.
+    expect(first.seeds).toEqual([1]);
   });
 });

@@ -1,5 +1,5 @@
 import { f1, precision, recall, specificity, type Counts } from "./metrics";
-import { OURS, type Evaluation, type MethodResult } from "./run-evaluation";
+import { HELD_OUT_SEED, OURS, type Evaluation, type MethodResult } from "./run-evaluation";
 import { CHANGE_KINDS, type ChangeKind } from "./scenarios";
 
 const SLICE_TITLES: Record<ChangeKind, string> = {
@@ -67,7 +67,7 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   lines.push("# Duplicate detection — evaluation");
   lines.push("");
   lines.push(
-    `Written by \`npm run eval:dedup\` (seed ${evaluation.seed}, ${elapsedSeconds.toFixed(1)} s); every run overwrites it. ` +
+    `${provenance(evaluation.seeds, elapsedSeconds)} ` +
       "How the scenarios are made, what counts as a right pair and what each peer rule follows: [dedup.md](dedup.md#evaluation).",
   );
   lines.push("");
@@ -129,6 +129,15 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   lines.push(`Matching time for all scenarios: ${methods.map((method) => `${method.name} ${Math.round(method.milliseconds)} ms`).join(", ")}.`);
   lines.push("");
   return lines.join("\n");
+}
+
+function provenance(seeds: readonly number[], elapsedSeconds: number): string {
+  const took = `${elapsedSeconds.toFixed(1)} s`;
+  if (seeds.length === 1 && seeds[0] === HELD_OUT_SEED) return `Written by \`npm run eval:dedup\` (seed ${HELD_OUT_SEED}, the held-out seed, ${took}); every run overwrites it.`;
+  if (seeds.length === 1) return `Printed by \`npm run eval:dedup -- --seed ${seeds[0]}\` (${took}).`;
+  const contiguous = seeds.every((seed, at) => at === 0 || seed === seeds[at - 1]! + 1);
+  const list = contiguous ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.join(", ");
+  return `Printed by \`npm run eval:dedup -- --tuning\` (seeds ${list} added together, ${took}).`;
 }
 
 function sliceCell(counts: Counts): string {

@@ -101,6 +101,7 @@ function registerFrom(
         providerIds: wire.pendingTransactionId ? [wire.pendingTransactionId, wire.id] : [wire.id],
         kind: random.chance(0.03) ? "hidden" : "register",
         pending: wire.status === "pending",
+        fromBank: true,
       },
     });
   });

@@ -117,8 +117,9 @@ function buildRegister(
   const drafts: ExistingDraft[] = [];
   const hideTransfers = profile === "operating" && random.chance(0.3);
   let serial = 0;
-  const add = (real: RealTransaction, row: Omit<ExistingTransaction, "id" | "account">) =>
-    drafts.push({ real, row: { id: `${name}-r${serial++}`, account, ...row } });
+  // A row the register knows under some provider id came from (or was matched to) a bank feed.
+  const add = (real: RealTransaction, row: Omit<ExistingTransaction, "id" | "account" | "fromBank">) =>
+    drafts.push({ real, row: { id: `${name}-r${serial++}`, account, ...row, fromBank: row.providerIds.length > 0 } });
 
   for (const real of world) {
     const writtenByHand = real.merchant.channel === "check" && real.authDay <= lastImport && random.chance(0.4);
