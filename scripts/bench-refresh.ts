@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { HttpAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import { PrismaClient } from "@/server/db/generated/client";
@@ -30,30 +31,89 @@ const BOUND_S = (CONNECTIONS * LATENCY_MS) / 1000 / CAP;
 const say = (message: string) => console.log(`[bench] ${message}`);
 const log = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
 
-/** Counts refresh requests per login and how many were in flight at once. */
+/** Counts refresh requests per login, how many were in flight at once, and when each started and ended. */
 function counted(inner: AggregatorClient) {
   const refreshes = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
-  const durations: number[] = [];
+  const spans: { from: number; to: number }[] = [];
   const client = new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop !== "refresh") return Reflect.get(target, prop, receiver);
       return async (...args: Parameters<AggregatorClient["refresh"]>) => {
         refreshes.set(args[0].loginId, (refreshes.get(args[0].loginId) ?? 0) + 1);
         maxInFlight = Math.max(maxInFlight, ++inFlight);
-        const started = performance.now();
+        const from = performance.now();
         try {
           return await target.refresh(...args);
         } finally {
           inFlight--;
-          durations.push(performance.now() - started);
+          spans.push({ from, to: performance.now() });
         }
       };
     },
   });
-  return { client, refreshes, maxInFlight: () => maxInFlight, durations };
+  return { client, refreshes, maxInFlight: () => maxInFlight, spans };
 }
+
+/**
+ * Where the cycle's wall time went, in slot-seconds divided by the cap, so the parts add up to
+ * the wall time exactly: the bound (every refresh one bare round trip), what the round trips
+ * took beyond the injected latency, and the slots left empty at the start (before the cap was
+ * first filled), in the middle (a slot free with no refresh ready to take it) and at the end
+ * (the last refreshes draining, then the last reads and settlement after the last answer).
+ */
+function breakdown(spans: { from: number; to: number }[], startedAt: number, endedAt: number) {
+  const ms = (n: number) => n / CAP / 1000;
+  const edges = spans.flatMap((s) => [
+    { at: s.from - startedAt, d: 1 },
+    { at: s.to - startedAt, d: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  const wall = endedAt - startedAt;
+  let running = 0;
+  const firstFull = edges.find((e) => (running += e.d) >= CAP)?.at ?? wall;
+  const lastStart = Math.max(...spans.map((s) => s.from - startedAt));
+  const lastEnd = Math.max(...spans.map((s) => s.to - startedAt));
+  const idle = { start: 0, middle: 0, draining: 0 };
+  let inFlight = 0;
+  let at = 0;
+  const account = (until: number) => {
+    const empty = (CAP - inFlight) * (until - at);
+    if (at < firstFull) idle.start += empty;
+    else if (at < lastStart) idle.middle += empty;
+    else idle.draining += empty;
+    at = until;
+  };
+  for (const e of edges) {
+    account(e.at);
+    inFlight += e.d;
+  }
+  const overRoundTrips = spans.reduce((n, s) => n + (s.to - s.from - LATENCY_MS), 0);
+  return {
+    wall: wall / 1000,
+    bound: ms(spans.length * LATENCY_MS),
+    overRoundTrips: ms(overRoundTrips),
+    firstRequest: Math.min(...spans.map((s) => s.from - startedAt)) / 1000,
+    firstFull: firstFull / 1000,
+    start: ms(idle.start),
+    middle: ms(idle.middle),
+    draining: ms(idle.draining),
+    afterLast: (wall - lastEnd) / 1000,
+  };
+}
+
+interface Summary {
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface SandboxStats {
+  eventLoopDelayMs: Summary;
+  routes: Record<string, { count: number; waitMs: Summary; workMs: Summary }>;
+}
+const ms = (s: Summary) => `mean ${s.mean.toFixed(2)}, p50 ${s.p50.toFixed(2)}, p99 ${s.p99.toFixed(1)}, max ${s.max.toFixed(1)} ms`;
 
 /** CPU seconds used so far by the processes `match` picks (Linux; NaN elsewhere). */
 function cpuSeconds(match: (pid: string, stat: string[]) => boolean): number {
@@ -171,18 +231,27 @@ async function main() {
     });
     if (!res.ok) throw new Error(`could not set the sandbox latency: ${res.status}`);
 
-    const { client, refreshes, maxInFlight, durations } = counted(new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log }));
+    const { client, refreshes, maxInFlight, spans } = counted(new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log }));
     const config = { ...jobsConfigFromEnv(), aggregatorConcurrency: CAP, refreshWindowSeconds: 0 };
     const worker = await startWorker({ databaseUrl, db: db as never, aggregator: client, log, config }, { schedules: false });
     say(`sandbox latency ${LATENCY_MS} ms, aggregator cap ${CAP}, reads ${config.readConcurrency} per worker, ${config.perInstitution} per institution; refreshing…`);
 
+    await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const cpuBefore = { bench: process.cpuUsage(), sandbox: sandboxCpu(sandbox.stateFile), postgres: postgresCpu(path.join(dir, "pg")) };
     const started = performance.now();
     const cycleStart = new Date();
-    const plan = await planRefreshCycle(db as never, worker.boss, { cycleId: "bench", startsAt: cycleStart, windowSeconds: 0 });
+    const plan = await planRefreshCycle(db as never, worker.sender, { cycleId: "bench", startsAt: cycleStart, windowSeconds: 0 });
     const plannedAfter = (performance.now() - started) / 1000;
-    while ((await db.refreshTicket.count({ where: { cycleId: "bench", finishedAt: null } })) > 0) await new Promise((r) => setTimeout(r, 100));
-    const seconds = (performance.now() - started) / 1000;
+    // Polled often once few are left, so the end is noticed within 10 ms.
+    for (let left; (left = await db.refreshTicket.count({ where: { cycleId: "bench", finishedAt: null } })) > 0; ) {
+      await new Promise((r) => setTimeout(r, left > 200 ? 100 : 10));
+    }
+    const ended = performance.now();
+    const seconds = (ended - started) / 1000;
+    loopDelay.disable();
+    const sandboxStats = (await fetch(`${sandbox.url}/admin/stats`).then((r) => r.json())) as SandboxStats;
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const cpu = {
       bench: (benchCpu.user + benchCpu.system) / 1e6,
@@ -223,8 +292,27 @@ async function main() {
     say(`planned ${plan.planned} in ${plannedAfter.toFixed(1)} s (refreshing meanwhile); tickets ${tickets.map((t) => `${t.outcome}=${t._count._all}`).join(" ")}`);
     say(`refresh requests: ${counts.reduce((a, b) => a + b, 0)} for ${refreshes.size} logins; twice or more: ${counts.filter((n) => n > 1).length}; missed: ${CONNECTIONS - refreshes.size}`);
     say(`aggregator saw a new attempt on ${refreshedAtAggregator} of ${CONNECTIONS} logins; most refreshes in flight at once: ${maxInFlight()}`);
-    durations.sort((a, b) => a - b);
+    const durations = spans.map((s) => s.to - s.from).sort((a, b) => a - b);
     say(`refresh round trip: median ${durations[durations.length >> 1]!.toFixed(0)} ms, p95 ${durations[Math.floor(durations.length * 0.95)]!.toFixed(0)} ms`);
+    const at = (route: string) => sandboxStats.routes[route];
+    const refreshAt = at("POST /v1/institution-logins/:loginId/refresh");
+    const accountsAt = at("GET /v1/institution-logins/:loginId/accounts");
+    for (const [name, r] of [["refresh", refreshAt], ["accounts", accountsAt]] as const) {
+      if (r) say(`sandbox beyond its ${LATENCY_MS} ms, ${name} (${r.count}): waiting ${ms(r.waitMs)}; working ${ms(r.workMs)}`);
+    }
+    // The monitor's samples include its 5 ms timer interval.
+    const loopMs = (h: typeof loopDelay) => ({ mean: h.mean / 1e6 - 5, p50: h.percentile(50) / 1e6 - 5, p99: h.percentile(99) / 1e6 - 5, max: h.max / 1e6 - 5 });
+    say(`event loop delay: sandbox ${ms(sandboxStats.eventLoopDelayMs)}; this process ${ms(loopMs(loopDelay))}`);
+    const b = breakdown(spans, started, ended);
+    const s2 = (n: number) => `${n.toFixed(2)} s`;
+    say(`where the wall time went (slot time / ${CAP} slots):`);
+    say(`  bound: ${CONNECTIONS} refreshes × ${LATENCY_MS} ms / ${CAP}           ${s2(b.bound)}`);
+    say(`  refresh round trips beyond ${LATENCY_MS} ms                 +${s2(b.overRoundTrips)}`);
+    say(`  start: slots empty until the cap first filled          +${s2(b.start)} (first request at ${s2(b.firstRequest)}, cap filled at ${s2(b.firstFull)})`);
+    say(`  middle: slots free with no refresh ready               +${s2(b.middle)}`);
+    say(`  end: last refreshes draining                           +${s2(b.draining)}`);
+    say(`  end: after the last answer (reads, settlement, noticed) +${s2(b.afterLast)}`);
+    say(`  = wall                                                 ${s2(b.wall)}`);
     say(
       `CPU during the cycle: this process ${cpu.bench.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s; ` +
         `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { isAggregatorError, type Account } from "@/server/aggregator/client";
 import { describeStatus } from "@/server/aggregator/status-codes";
 import { completeAggregation, retrieveFeed, STUCK_AGGREGATION_MS } from "@/server/connections/engine";
-import { Prisma } from "@/server/db/client";
 import { reasonToSkip, type TicketState } from "./refresh-eligibility";
 import { runRefreshTicket, type RefreshDeps, type TicketResult } from "./refresh-ticket";
 
@@ -17,6 +16,7 @@ import { runRefreshTicket, type RefreshDeps, type TicketResult } from "./refresh
 // left half done by a dead worker — goes through the engine one connection at a time.
 
 const SUCCESS_TITLE = describeStatus(0).title;
+const IN_PROGRESS = describeStatus(325).title;
 
 interface Claimed {
   ticketId: string;
@@ -85,62 +85,62 @@ export class RefreshBatcher {
       const others = ticketIds.filter((id) => !mine.has(id));
 
       const skipped = new Map<string, string>();
-      const eligible: TicketRow[] = [];
+      const eligible: Claimed[] = [];
+      const connections = new Set<string>();
       for (const r of rows) {
-        const why = reasonToSkip(r);
-        if (why) skipped.set(r.ticketId, why);
-        else eligible.push(r);
+        const why = reasonToSkip(r) ?? (connections.has(r.connectionId!) ? "an aggregation is already running" : null);
+        if (why) {
+          skipped.set(r.ticketId, why);
+          continue;
+        }
+        connections.add(r.connectionId!);
+        eligible.push({
+          ticketId: r.ticketId,
+          connectionId: r.connectionId!,
+          organizationId: r.organizationId!,
+          institutionId: r.institutionId!,
+          loginId: r.providerLoginId!,
+          eventId: newId(),
+          startedAt: now,
+          hasLinkedAccounts: r.linkedAccounts > 0,
+        });
       }
+      // One statement claims the connections (what startAggregation does for one) and opens
+      // their events; a connection another attempt holds is left out.
       const claimedIds = new Set(
         eligible.length === 0
           ? []
           : (
               await tx.$queryRaw<{ id: string }[]>`
-                UPDATE "Connection" SET "status" = 'AGGREGATING', "aggregationStartedAt" = ${now}, "lastAttemptAt" = ${now}, "updatedAt" = ${now}
-                WHERE "id" = ANY(${eligible.map((r) => r.connectionId!)}::text[])
-                  AND ("status" <> 'AGGREGATING' OR "aggregationStartedAt" IS NULL OR "aggregationStartedAt" < ${new Date(now.getTime() - STUCK_AGGREGATION_MS)})
-                RETURNING "id"`
+                WITH v AS (
+                  SELECT * FROM unnest(${eligible.map((c) => c.connectionId)}::text[], ${eligible.map((c) => c.eventId)}::text[]) AS v(connection_id, event_id)
+                ),
+                claimed AS (
+                  UPDATE "Connection" c SET "status" = 'AGGREGATING', "aggregationStartedAt" = ${now}, "lastAttemptAt" = ${now}, "updatedAt" = ${now},
+                    "activeEventId" = v.event_id
+                  FROM v WHERE c."id" = v.connection_id
+                    AND (c."status" <> 'AGGREGATING' OR c."aggregationStartedAt" IS NULL OR c."aggregationStartedAt" < ${new Date(now.getTime() - STUCK_AGGREGATION_MS)})
+                  RETURNING c."id", c."organizationId", c."institutionId", v.event_id
+                ),
+                events AS (
+                  INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger", "startedAt", "statusCode", "message", "createdAt")
+                  SELECT event_id, "organizationId", "id", "institutionId", 'REFRESH'::"ConnectionEventKind", 'SCHEDULE'::"EventTrigger",
+                    ${now}::timestamp, 325, ${IN_PROGRESS}, ${now}::timestamp
+                  FROM claimed
+                )
+                SELECT "id" FROM claimed`
             ).map((r) => r.id),
       );
-      const claimedRows = eligible.filter((r) => {
-        if (claimedIds.has(r.connectionId!)) return true;
-        skipped.set(r.ticketId, "an aggregation is already running");
+      const claimed = eligible.filter((c) => {
+        if (claimedIds.has(c.connectionId)) return true;
+        skipped.set(c.ticketId, "an aggregation is already running");
         return false;
       });
-      const claimed: Claimed[] = claimedRows.map((r) => ({
-        ticketId: r.ticketId,
-        connectionId: r.connectionId!,
-        organizationId: r.organizationId!,
-        institutionId: r.institutionId!,
-        loginId: r.providerLoginId!,
-        eventId: newId(),
-        startedAt: now,
-        hasLinkedAccounts: r.linkedAccounts > 0,
-      }));
-      if (claimed.length) {
-        await tx.connectionEvent.createMany({
-          data: claimed.map((c) => ({
-            id: c.eventId,
-            organizationId: c.organizationId,
-            connectionId: c.connectionId,
-            institutionId: c.institutionId,
-            kind: "REFRESH" as const,
-            trigger: "SCHEDULE" as const,
-            startedAt: now,
-            statusCode: 325,
-            message: "Aggregation in progress",
-          })),
-        });
-        const pairs = Prisma.join(claimed.map((c) => Prisma.sql`(${c.connectionId}, ${c.eventId})`));
-        await tx.$executeRaw`
-          UPDATE "Connection" c SET "activeEventId" = v.event_id
-          FROM (VALUES ${pairs}) AS v(id, event_id) WHERE c."id" = v.id`;
-      }
       if (skipped.size) {
-        const finished = Prisma.join([...skipped].map(([id, why]) => Prisma.sql`(${id}, ${`skipped: ${why}`})`));
         await tx.$executeRaw`
           UPDATE "RefreshTicket" t SET "finishedAt" = ${now}, "outcome" = v.outcome
-          FROM (VALUES ${finished}) AS v(id, outcome) WHERE t."id" = v.id`;
+          FROM unnest(${[...skipped.keys()]}::text[], ${[...skipped.values()].map((why) => `skipped: ${why}`)}::text[]) AS v(id, outcome)
+          WHERE t."id" = v.id`;
       }
       return { claimed, skipped, others };
     });
@@ -214,51 +214,53 @@ export class RefreshBatcher {
     }
   }
 
+  /**
+   * One statement, so no transaction is needed: fresh balances, and for each connection still
+   * waiting for this attempt its status, event, notices and ticket.
+   */
   private async settleSuccesses(successes: Success[]): Promise<Set<string>> {
-    const { db } = this.deps;
     const now = new Date();
-    const accounts = successes.flatMap((s) =>
-      s.accounts.map((a) => Prisma.sql`(${newId()}, ${s.organizationId}, ${s.connectionId}, ${a.id}, ${a.name}, ${a.kind}, ${a.mask},
-        ${a.balanceCents === null ? null : BigInt(a.balanceCents)}::bigint, ${a.currency}, ${now}::timestamp)`),
-    );
-    const rows = Prisma.join(successes.map((s) => Prisma.sql`(${s.connectionId}, ${s.eventId}, ${s.ticketId}, ${s.transactionCount}::int)`));
-    return db.$transaction(async (tx) => {
-      if (accounts.length) {
-        await tx.$executeRaw`
-          INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask", "balanceCents", "currency", "createdAt", "updatedAt")
-          SELECT v.id, v.org, v.conn, v.acct, v.name, v.kind, v.mask, v.balance, v.currency, v.now, v.now
-          FROM (VALUES ${Prisma.join(accounts)}) AS v(id, org, conn, acct, name, kind, mask, balance, currency, now)
-          ON CONFLICT ("connectionId", "providerAccountId") DO UPDATE SET
-            "name" = EXCLUDED."name", "kind" = EXCLUDED."kind", "mask" = EXCLUDED."mask",
-            "balanceCents" = EXCLUDED."balanceCents", "currency" = EXCLUDED."currency", "updatedAt" = EXCLUDED."updatedAt"`;
-      }
-      const released = await tx.$queryRaw<{ id: string }[]>`
-        WITH v(connection_id, event_id, ticket_id, transaction_count) AS (VALUES ${rows}),
-        released AS (
-          UPDATE "Connection" c SET "status" = 'ACTIVE', "lastStatusCode" = 0, "lastStatusMessage" = ${SUCCESS_TITLE},
-            "lastSuccessAt" = ${now}, "lastAttemptAt" = ${now}, "retryCount" = 0, "nextRetryAt" = NULL,
-            "activeEventId" = NULL, "aggregationStartedAt" = NULL, "updatedAt" = ${now}
-          FROM v WHERE c."id" = v.connection_id AND c."status" = 'AGGREGATING' AND c."activeEventId" = v.event_id
-          RETURNING c."id"
-        ),
-        events AS (
-          UPDATE "ConnectionEvent" e SET "statusCode" = 0, "message" = ${SUCCESS_TITLE}, "transactionCount" = v.transaction_count,
-            "durationMs" = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamp - e."startedAt")) * 1000)::int)
-          FROM v WHERE e."id" = v.event_id AND v.connection_id IN (SELECT "id" FROM released)
-          RETURNING e."id"
-        ),
-        notices AS (
-          UPDATE "Notice" n SET "resolvedAt" = ${now}
-          WHERE n."connectionId" IN (SELECT "id" FROM released) AND n."resolvedAt" IS NULL
-          RETURNING n."id"
-        ),
-        tickets AS (
-          UPDATE "RefreshTicket" t SET "finishedAt" = ${now}, "outcome" = 'refreshed', "statusCode" = 0, "eventId" = v.event_id
-          FROM v WHERE t."id" = v.ticket_id AND v.connection_id IN (SELECT "id" FROM released)
-          RETURNING t."id"
-        )
-        SELECT "id" FROM released`;
-      return new Set(released.map((r) => r.id));
-    });
+    const accounts = successes.flatMap((s) => s.accounts.map((a) => ({ s, a })));
+    const column = <T>(pick: (x: (typeof accounts)[number]) => T) => accounts.map(pick);
+    const released = await this.deps.db.$queryRaw<{ id: string }[]>`
+      WITH v AS (
+        SELECT * FROM unnest(${successes.map((s) => s.connectionId)}::text[], ${successes.map((s) => s.eventId)}::text[],
+          ${successes.map((s) => s.ticketId)}::text[], ${successes.map((s) => s.transactionCount)}::int[])
+          AS v(connection_id, event_id, ticket_id, transaction_count)
+      ),
+      balances AS (
+        INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask", "balanceCents", "currency", "createdAt", "updatedAt")
+        SELECT a.id, a.org, a.conn, a.acct, a.name, a.kind, a.mask, a.balance, a.currency, ${now}::timestamp, ${now}::timestamp
+        FROM unnest(${column(() => newId())}::text[], ${column((x) => x.s.organizationId)}::text[], ${column((x) => x.s.connectionId)}::text[],
+          ${column((x) => x.a.id)}::text[], ${column((x) => x.a.name)}::text[], ${column((x) => x.a.kind)}::text[], ${column((x) => x.a.mask)}::text[],
+          ${column((x) => (x.a.balanceCents === null ? null : String(x.a.balanceCents)))}::bigint[], ${column((x) => x.a.currency)}::text[])
+          AS a(id, org, conn, acct, name, kind, mask, balance, currency)
+        ON CONFLICT ("connectionId", "providerAccountId") DO UPDATE SET
+          "name" = EXCLUDED."name", "kind" = EXCLUDED."kind", "mask" = EXCLUDED."mask",
+          "balanceCents" = EXCLUDED."balanceCents", "currency" = EXCLUDED."currency", "updatedAt" = EXCLUDED."updatedAt"
+      ),
+      released AS (
+        UPDATE "Connection" c SET "status" = 'ACTIVE', "lastStatusCode" = 0, "lastStatusMessage" = ${SUCCESS_TITLE},
+          "lastSuccessAt" = ${now}, "lastAttemptAt" = ${now}, "retryCount" = 0, "nextRetryAt" = NULL,
+          "activeEventId" = NULL, "aggregationStartedAt" = NULL, "updatedAt" = ${now}
+        FROM v WHERE c."id" = v.connection_id AND c."status" = 'AGGREGATING' AND c."activeEventId" = v.event_id
+        RETURNING c."id"
+      ),
+      events AS (
+        UPDATE "ConnectionEvent" e SET "statusCode" = 0, "message" = ${SUCCESS_TITLE}, "transactionCount" = v.transaction_count,
+          "durationMs" = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamp - e."startedAt")) * 1000)::int)
+        FROM v WHERE e."id" = v.event_id AND v.connection_id IN (SELECT "id" FROM released)
+      ),
+      notices AS (
+        UPDATE "Notice" n SET "resolvedAt" = ${now}
+        WHERE n."connectionId" IN (SELECT "id" FROM released) AND n."resolvedAt" IS NULL
+      ),
+      tickets AS (
+        UPDATE "RefreshTicket" t SET "finishedAt" = ${now}, "outcome" = 'refreshed', "statusCode" = 0, "eventId" = v.event_id
+        FROM v WHERE t."id" = v.ticket_id AND v.connection_id IN (SELECT "id" FROM released)
+      )
+      SELECT "id" FROM released`;
+    return new Set(released.map((r) => r.id));
   }
+
 }

@@ -34,6 +34,12 @@ export class RefreshWorker {
   private heartbeat: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   private readonly batcher: RefreshBatcher;
+  /**
+   * A fetch and its claim cost a few statements whatever their size, so the loop waits until a
+   * sixth of its room is free instead of fetching a job or two each time one finishes; the
+   * jobs already claimed and waiting for a slot cover the gap.
+   */
+  private readonly fetchAtLeast: number;
 
   constructor(
     private readonly boss: Boss,
@@ -41,12 +47,18 @@ export class RefreshWorker {
     private readonly options: RefreshWorkerOptions,
   ) {
     this.batcher = new RefreshBatcher(deps);
+    this.fetchAtLeast = Math.max(1, Math.ceil(options.jobsInFlight / 6));
   }
 
   start() {
     this.loop = this.run();
     this.heartbeat = setInterval(() => void this.touchAll(), Math.max(1000, (this.options.heartbeatSeconds * 1000) / 3));
     this.heartbeat.unref();
+  }
+
+  /** Fetches now instead of at the next idle poll: this process just queued refresh jobs. */
+  nudge() {
+    this.wake?.();
   }
 
   /** Stops fetching; with `graceful`, lets the jobs in flight finish and settles them. */
@@ -66,7 +78,7 @@ export class RefreshWorker {
     const { log } = this.options;
     while (!this.stopping) {
       const room = this.options.jobsInFlight - this.inFlight.size;
-      if (room <= 0) {
+      if (room < this.fetchAtLeast) {
         await this.sleepUntilWoken(1000);
         continue;
       }

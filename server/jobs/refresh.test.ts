@@ -172,7 +172,16 @@ describe("the batched refresh", () => {
           freshSuccess: Date.now() - c.lastSuccessAt!.getTime() < 60_000,
         },
         accounts: c.accounts.map((a) => ({ name: a.name, kind: a.kind, mask: a.mask, balanceCents: a.balanceCents, linked: a.linked })),
-        events: events.map((e) => ({ kind: e.kind, trigger: e.trigger, statusCode: e.statusCode, message: e.message, finished: e.durationMs !== null, hasCount: e.transactionCount !== null })),
+        events: events.map((e) => ({
+          kind: e.kind,
+          trigger: e.trigger,
+          statusCode: e.statusCode,
+          message: e.message,
+          finished: e.durationMs !== null,
+          hasCount: e.transactionCount !== null,
+          // Written as UTC like every Prisma timestamp, whichever way the row was inserted.
+          freshTimes: [e.startedAt, e.createdAt].every((t) => Math.abs(Date.now() - t.getTime()) < 60_000),
+        })),
         openNotices: await testDb().notice.count({ where: { connectionId: id, resolvedAt: null } }),
         feedRows: await testDb().feedTransaction.count({ where: { bankAccount: { connectionId: id } } }),
       };

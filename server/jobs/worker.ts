@@ -6,7 +6,7 @@ import { processAggregatorWebhook, webhookJobData } from "./aggregator-webhook";
 import type { JobsConfig } from "./config";
 import { AggregatorSlots, Semaphore } from "./limits";
 import { createQueueClient, ensureQueues, QUEUES } from "./queue";
-import { nightlyCycleId, planRefreshCycle } from "./refresh-cycle";
+import { nightlyCycleId, planRefreshCycle, type JobSender } from "./refresh-cycle";
 import { RefreshWorker } from "./refresh-worker";
 import { runSweep } from "./sweep";
 
@@ -26,6 +26,8 @@ export interface WorkerDeps {
 
 export interface RunningWorker {
   boss: PgBoss;
+  /** Queues jobs like boss.insert, then wakes this worker's refresh loop so jobs due now start at once. */
+  sender: JobSender;
   refresh: RefreshWorker;
   /** Graceful: finish what is in flight. Not graceful: drop it; other workers take it over. */
   stop(options: { graceful: boolean }): Promise<void>;
@@ -51,6 +53,13 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
     },
   );
   refresh.start();
+  const sender: JobSender = {
+    async insert(...args: Parameters<PgBoss["insert"]>) {
+      const ids = await boss.insert(...args);
+      refresh.nudge();
+      return ids;
+    },
+  };
 
   await boss.work(QUEUES.aggregatorWebhook, { batchSize: 1, localConcurrency: 4 }, async ([job]) => {
     const { eventId } = webhookJobData.parse(job!.data);
@@ -58,11 +67,11 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
   });
   await boss.work(QUEUES.refreshPlan, { batchSize: 1 }, async () => {
     const now = new Date();
-    const result = await planRefreshCycle(db, boss, { cycleId: nightlyCycleId(now), startsAt: now, windowSeconds: config.refreshWindowSeconds });
+    const result = await planRefreshCycle(db, sender, { cycleId: nightlyCycleId(now), startsAt: now, windowSeconds: config.refreshWindowSeconds });
     log.info(result, "nightly refresh cycle planned");
   });
   await boss.work(QUEUES.sweep, { batchSize: 1 }, async () => {
-    await runSweep(engine, boss);
+    await runSweep(engine, sender);
   });
   if (options.schedules !== false) {
     await boss.schedule(QUEUES.refreshPlan, config.refreshCron, null, { tz: config.refreshCronTz, singletonKey: "nightly" });
@@ -71,6 +80,7 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
 
   return {
     boss,
+    sender,
     refresh,
     async stop({ graceful }) {
       await refresh.stop({ graceful });

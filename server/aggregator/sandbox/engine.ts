@@ -9,7 +9,7 @@ import type {
 } from "@/server/aggregator/client/wire";
 import type { Logger } from "@/server/log";
 import { findInstitution, type CatalogInstitution } from "./catalog";
-import { materializeFeed, recordPendingSightings, type FeedLogin, type FeedView } from "./feed";
+import { feedBalanceCents, materializeFeed, recordPendingSightings, type FeedLogin, type FeedView } from "./feed";
 import { dayNumber, parseIsoDay } from "./random";
 import { mask } from "./real-world";
 import type { StateStore } from "./state-store";
@@ -595,7 +595,7 @@ export class SandboxEngine {
       name: spec.name,
       type: spec.type,
       mask: mask(seed, spec.key),
-      balance: this.feed(login, spec).balanceCents / 100,
+      balance: feedBalanceCents(this.feedLogin(login), spec) / 100,
       currency: "USD",
       aggregationStatusCode: login.statusCode,
       lastSuccessAt: login.lastSuccessAt,

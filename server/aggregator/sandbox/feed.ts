@@ -1,5 +1,5 @@
 import type { WireTransaction } from "@/server/aggregator/client/wire";
-import { openingBalanceCents, realWorldDay, realWorldRange, type RealTxn } from "./real-world";
+import { openingBalanceCents, realWorldDay, realWorldFinalSumCents, realWorldRange, type RealTxn } from "./real-world";
 import { isoDay, stableId, unit } from "./random";
 import type { AccountSpec } from "./test-logins";
 
@@ -27,12 +27,20 @@ export interface FeedView {
 }
 
 const REVISION_DAYS = 15;
+/** A purchase stays unsettled at most this many days (RealTxn.settleDays is 0–3). */
 const PENDING_WINDOW_DAYS = 3;
 
 const settled = (t: RealTxn, asOfDay: number) => t.settleDays === 0 || asOfDay >= t.day + t.settleDays;
 /** Aggregations after the first sighting before a pending transaction posts (1 or 2). */
 const postsAfter = (login: FeedLogin, accountKey: string, t: RealTxn) =>
   1 + Math.floor(unit(`${login.seed}|${accountKey}|${t.key}|posts`) * 2);
+
+/** Still pending as of the login's last aggregation: not settled, and not yet posted by later aggregations. */
+function isPending(login: FeedLogin, accountKey: string, t: RealTxn): boolean {
+  if (settled(t, login.asOfDay)) return false;
+  const seen = login.pendingSeen[`${accountKey}:${t.key}`];
+  return !(seen !== undefined && login.syncSeq - seen >= postsAfter(login, accountKey, t));
+}
 
 function titleCase(s: string) {
   return s.toLowerCase().replace(/(^|[\s*/])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
@@ -72,14 +80,12 @@ export function materializeFeed(login: FeedLogin, account: AccountSpec): FeedVie
   for (let i = 0; i < real.length; i++) {
     const t = real[i]!;
     const base = `${login.id}|${account.key}|${t.key}`;
-    const pendingId = stableId("txn", `${base}|pending`);
-    const seen = login.pendingSeen[`${account.key}:${t.key}`];
-    const pending = !settled(t, login.asOfDay) && !(seen !== undefined && login.syncSeq - seen >= postsAfter(login, account.key, t));
+    const pending = isPending(login, account.key, t);
     const amountCents = pending ? t.amountCents : t.finalAmountCents;
     balance += amountCents;
     if (pending) {
       transactions[i] = {
-        id: pendingId,
+        id: stableId("txn", `${base}|pending`),
         accountId: "",
         amount: amountCents / 100,
         postedDate: isoDay(t.day),
@@ -92,7 +98,7 @@ export function materializeFeed(login: FeedLogin, account: AccountSpec): FeedVie
       };
       continue;
     }
-    const wasPendingForThisLink = t.settleDays > 0 && (seen !== undefined || t.day + t.settleDays > login.linkedDay);
+    const wasPendingForThisLink = t.settleDays > 0 && (login.pendingSeen[`${account.key}:${t.key}`] !== undefined || t.day + t.settleDays > login.linkedDay);
     transactions[i] = {
       id: stableId("txn", base),
       accountId: "",
@@ -102,12 +108,29 @@ export function materializeFeed(login: FeedLogin, account: AccountSpec): FeedVie
       description: describe(login, account.key, t, true),
       checkNumber: t.checkNumber,
       status: "posted",
-      pendingTransactionId: wasPendingForThisLink ? pendingId : null,
+      pendingTransactionId: wasPendingForThisLink ? stableId("txn", `${base}|pending`) : null,
       category: t.category,
     };
   }
   transactions.sort((a, b) => (a.postedDate < b.postedDate ? -1 : a.postedDate > b.postedDate ? 1 : a.id < b.id ? -1 : 1));
   return { transactions, balanceCents: balance };
+}
+
+/**
+ * The account's balance as materializeFeed computes it, without building the transactions:
+ * the window's posted amounts (remembered per real-world account) corrected for the purchases
+ * of the last days still pending, which count before their tip.
+ */
+export function feedBalanceCents(login: FeedLogin, account: AccountSpec): number {
+  const firstDay = login.asOfDay - account.historyDays + 1;
+  let balance = openingBalanceCents(login.seed, account.profile, account.key);
+  balance += realWorldFinalSumCents(login.seed, account.profile, account.key, firstDay, login.asOfDay);
+  for (let day = Math.max(firstDay, login.asOfDay - PENDING_WINDOW_DAYS); day <= login.asOfDay; day++) {
+    for (const t of realWorldDay(login.seed, account.profile, account.key, day)) {
+      if (isPending(login, account.key, t)) balance += t.amountCents - t.finalAmountCents;
+    }
+  }
+  return balance;
 }
 
 /**

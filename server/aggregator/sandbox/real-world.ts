@@ -305,6 +305,32 @@ export function realWorldRange(seed: string, profile: Profile, accountKey: strin
   return out;
 }
 
+const finalSums = new Map<string, number>();
+
+/**
+ * The sum of the posted amounts of every transaction of the days fromDay…toDay. The real
+ * world does not depend on the link or the aggregation, so an account's window is summed once
+ * and remembered: balances cost a lookup instead of generating 90 days of transactions.
+ */
+export function realWorldFinalSumCents(seed: string, profile: Profile, accountKey: string, fromDay: number, toDay: number): number {
+  const key = `${seed}|${profile}|${accountKey}|${fromDay}|${toDay}`;
+  let sum = finalSums.get(key);
+  if (sum === undefined) {
+    sum = 0;
+    for (let day = fromDay; day <= toDay; day++) {
+      for (const t of realWorldDay(seed, profile, accountKey, day)) sum += t.finalAmountCents;
+    }
+    if (finalSums.size >= 20_000) finalSums.clear();
+    finalSums.set(key, sum);
+  }
+  return sum;
+}
+
+/** Forgets the remembered sums (tests compare answers with and without them). */
+export function clearRealWorldMemo() {
+  finalSums.clear();
+}
+
 /** A plausible balance before the window starts, so balances are not all near zero. */
 export function openingBalanceCents(seed: string, profile: Profile, accountKey: string): number {
   const r = rng(`${seed}|${accountKey}|opening`);

@@ -17,6 +17,7 @@ import type { SandboxConfig } from "./config";
 import { SandboxEngine, SandboxError, notFound, type LoginRecord } from "./engine";
 import { faultRuleInput, Faults, faultSettings, type RequestScope } from "./faults";
 import { RateLimiter } from "./rate-limit";
+import { RequestStats } from "./request-stats";
 import { StateStore } from "./state-store";
 import { WebhookSender } from "./webhook-sender";
 
@@ -30,6 +31,7 @@ export interface Sandbox {
   faults: Faults;
   rateLimiter: RateLimiter;
   store: StateStore;
+  stats: RequestStats;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
   const rateLimiter = new RateLimiter(config.rateLimit);
   const bankSite = new BankSite(engine);
   const idempotent = new Map<string, { expiresAt: number; result: Result }>();
+  const stats = new RequestStats();
 
   const api: Route[] = [
     route("GET", "/v1/institutions", ({ query, baseUrl }) => {
@@ -174,6 +177,11 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
 
   const admin: Route[] = [
     route("GET", "/admin/state", () => ({ status: 200, body: engine.summary() })),
+    route("GET", "/admin/stats", () => ({ status: 200, body: stats.report() })),
+    route("DELETE", "/admin/stats", () => {
+      stats.reset();
+      return { status: 204 };
+    }),
     route("POST", "/admin/flush", () => {
       void store.flush();
       return { status: 202, body: { flushing: true } };
@@ -272,7 +280,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     return { status: 500, body: { error: { code: null, type: "internal", message: "Internal error." } } };
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, routes: Route[], isAdmin: boolean): Promise<string> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, routes: Route[], isAdmin: boolean, arrivedAt: number): Promise<string> {
     const method = req.method ?? "GET";
     const found = match(routes, method, url.pathname);
     if (found === null) {
@@ -335,6 +343,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       send(res, { ...cached.result, headers: { ...cached.result.headers, "idempotent-replayed": "true" } });
       return r.name;
     }
+    const workFrom = performance.now();
     let result: Result;
     try {
       result = r.handler(ctx);
@@ -347,6 +356,8 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       idempotent.set(cacheKey, { expiresAt: Date.now() + IDEMPOTENCY_TTL_MS, result });
     }
     send(res, result);
+    const sentAt = performance.now();
+    stats.record({ route: r.name, waitMs: workFrom - arrivedAt - fault.latencyMs, workMs: sentAt - workFrom });
     return r.name;
   }
 
@@ -373,9 +384,9 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
             send(res, { status: 403, body: { error: { code: null, type: "unauthorized", message: "Admin endpoints answer loopback callers only." } } });
             return finish("admin (refused)");
           }
-          return finish(await handleApi(req, res, url, admin, true));
+          return finish(await handleApi(req, res, url, admin, true, started));
         }
-        if (url.pathname.startsWith("/v1/")) return finish(await handleApi(req, res, url, api, false));
+        if (url.pathname.startsWith("/v1/")) return finish(await handleApi(req, res, url, api, false, started));
         send(res, errorResult(notFound("The resource")));
         finish("unmatched");
       } catch (err) {
@@ -400,7 +411,9 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     faults,
     rateLimiter,
     store,
+    stats,
     async close() {
+      stats.stop();
       webhooks.stop();
       engine.stop();
       await new Promise<void>((resolve) => {
