@@ -47,6 +47,8 @@ const newId = () => `c${Date.now().toString(36)}${randomBytes(10).toString("hex"
 export class RefreshBatcher {
   private pending: { success: Success; done: (result: TicketResult) => void; fail: (err: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Claimed refreshes not settled yet: once all of them wait in `pending`, none can join the batch. */
+  private underway = 0;
 
   constructor(
     private readonly deps: RefreshDeps,
@@ -60,7 +62,10 @@ export class RefreshBatcher {
     const { claimed, skipped, others } = await this.claim(ticketIds);
     for (const [id, reason] of skipped) results.set(id, Promise.resolve({ outcome: "skipped", reason }));
     for (const id of others) results.set(id, runRefreshTicket(this.deps, id));
-    for (const c of claimed) results.set(c.ticketId, this.refreshOne(c));
+    for (const c of claimed) {
+      this.underway++;
+      results.set(c.ticketId, this.refreshOne(c).finally(() => this.underway--));
+    }
     return results;
   }
 
@@ -161,6 +166,8 @@ export class RefreshBatcher {
       code = err.code ?? 102;
     }
     if (code !== 0) return this.settleThroughEngine(c, code);
+    // Other refresh answers that came in with this one hand their slots on before the reads start.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const { accounts, transactionCount } = await deps.reads.run(async () => ({
         accounts: await deps.aggregator.listAccounts(ref),
@@ -191,7 +198,7 @@ export class RefreshBatcher {
 
   private enqueue(item: (typeof this.pending)[number]) {
     this.pending.push(item);
-    if (this.pending.length >= this.flushAt) void this.flush();
+    if (this.pending.length >= this.flushAt || this.pending.length >= this.underway) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushAfterMs);
   }
 

@@ -49,7 +49,8 @@ async function createTickets(db: Db, cycleId: string, chunk: { id: string; conne
       ${chunk.map((t) => t.runAfter.toISOString())}::text[]) AS v(id, connection_id, institution_id, run_after)
     ON CONFLICT ("id") DO NOTHING`;
   return db.$queryRaw<TicketToQueue[]>`
-    SELECT "id", "institutionId", "runAfter" FROM "RefreshTicket" WHERE "id" = ANY(${ids}::text[]) AND "finishedAt" IS NULL`;
+    SELECT "id", "institutionId", "runAfter" FROM "RefreshTicket" WHERE "id" = ANY(${ids}::text[]) AND "finishedAt" IS NULL
+    ORDER BY "runAfter"`;
 }
 
 /** The cycle id of a night: planning twice on one day plans one cycle. */

@@ -25,7 +25,7 @@ const scheduledRefreshes = (connectionId: string) =>
   testDb().connectionEvent.findMany({ where: { connectionId, kind: "REFRESH", trigger: "SCHEDULE" }, orderBy: { startedAt: "asc" } });
 
 async function runCycle(cycleId: string) {
-  const plan = await planRefreshCycle(testDb(), worker.boss, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
+  const plan = await planRefreshCycle(testDb(), worker.sender, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
   await waitUntil(`cycle ${cycleId} is done`, async () => (await unfinishedTickets(testDb(), cycleId)) === 0);
   return plan;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { materializeFeed, recordPendingSightings, type FeedLogin } from "./feed";
+import { feedBalanceCents, materializeFeed, recordPendingSightings, type FeedLogin } from "./feed";
 import { dayNumber, parseIsoDay } from "./random";
-import { findTestLogin } from "./test-logins";
+import { clearRealWorldMemo } from "./real-world";
+import { findTestLogin, type AccountSpec } from "./test-logins";
 
 const today = dayNumber(Date.parse("2026-06-15T12:00:00Z"));
 const personal = findTestLogin("demo")!.accounts;
@@ -13,9 +14,9 @@ function newLink(id: string, seed = "sandbox-bank-personal|demo"): FeedLogin {
   return login;
 }
 
-function sync(login: FeedLogin, days = 0): FeedLogin {
+function sync(login: FeedLogin, days = 0, accounts: AccountSpec[] = personal): FeedLogin {
   const next = { ...login, syncSeq: login.syncSeq + 1, asOfDay: login.asOfDay + days };
-  next.pendingSeen = recordPendingSightings(next, personal);
+  next.pendingSeen = recordPendingSightings(next, accounts);
   return next;
 }
 
@@ -133,5 +134,48 @@ describe("sandbox feed", () => {
     expect(ops.some((t) => t.checkNumber && Number(t.checkNumber) > 5000)).toBe(true);
     const cardFeed = materializeFeed(login, card!);
     expect(cardFeed.transactions.some((t) => t.amount > 0 && /PAYMENT RECEIVED/.test(t.description))).toBe(true);
+  });
+
+  describe("balances without the feed", () => {
+    const logins = [
+      { user: "demo", institution: "sandbox-bank-personal" },
+      { user: "demo_mfa", institution: "evergreenmutual-personal" },
+      { user: "demo_business", institution: "sandbox-bank-business" },
+      { user: "demo_big", institution: "sandbox-bank-personal" },
+    ];
+
+    it("equal the materialized feed's balance, computed afresh or remembered, as aggregations post pending purchases and days pass", () => {
+      let changes = 0;
+      for (const { user, institution } of logins) {
+        const accounts = findTestLogin(user)!.accounts;
+        let login: FeedLogin = { id: `balance-${user}`, seed: `${institution}|${user}`, syncSeq: 1, asOfDay: today, linkedDay: today, pendingSeen: {} };
+        login.pendingSeen = recordPendingSightings(login, accounts);
+        let previous: number[] | null = null;
+        for (const days of [0, 0, 0, 1, 0, 2]) {
+          const materialized = accounts.map((a) => materializeFeed(login, a).balanceCents);
+          // Remembered from the earlier aggregations and days, then afresh.
+          expect(accounts.map((a) => feedBalanceCents(login, a))).toEqual(materialized);
+          clearRealWorldMemo();
+          expect(accounts.map((a) => feedBalanceCents(login, a))).toEqual(materialized);
+          if (previous && materialized.some((b, i) => b !== previous![i])) changes++;
+          previous = materialized;
+          login = sync(login, days, accounts);
+        }
+      }
+      // The balances moved (tips posted, the window moved on), so a stale answer would have shown.
+      expect(changes).toBeGreaterThan(2);
+    });
+
+    it("follow a new link's own view of pending purchases, not the previous link's", () => {
+      const accounts = findTestLogin("demo")!.accounts;
+      let first = newLink("relink-a");
+      for (let i = 0; i < 3; i++) first = sync(first);
+      const second = newLink("relink-b");
+      for (const login of [first, second]) {
+        expect(accounts.map((a) => feedBalanceCents(login, a))).toEqual(accounts.map((a) => materializeFeed(login, a).balanceCents));
+      }
+      const pendingAt = (login: FeedLogin) => materializeFeed(login, checking).transactions.filter((t) => t.status === "pending").length;
+      expect(pendingAt(second)).toBeGreaterThan(pendingAt(first));
+    });
   });
 });

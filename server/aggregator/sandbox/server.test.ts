@@ -88,6 +88,64 @@ describe("sandbox service", () => {
     }
   }, 60_000);
 
+  it("answers balances that agree with the accounts' transactions from one refresh to the next", async () => {
+    const sandbox = await start();
+    try {
+      const client = clientFor(sandbox);
+      // Several bank users, so some purchase of the last days posts with a tip whatever the date.
+      const personal = (await client.searchInstitutions({ variant: "PERSONAL", limit: 8 })).institutions;
+      const logins = [...personal.map((i) => [i.id, "demo"] as const), ["sandbox-bank-business", "demo_business"] as const];
+      let tipsPosted = 0;
+      const seenPending = new Map<string, number>();
+      for (const [institutionId, username] of logins) {
+        const outcome = await client.link({ organizationId: `org-balance-${username}`, institutionId, credentials: { username, password: "go" } });
+        const ref: LoginRef = { loginId: outcome.login.loginId, institutionId };
+        // The balance less every transaction shown is the balance before the window: the same whatever posted since.
+        const before = new Map<string, number>();
+        for (let i = 0; i < 4; i++) {
+          for (const account of await client.listAccounts(ref)) {
+            const txns = await client.getTransactions({ ...ref, accountId: account.id, from: "2000-01-01", to: "2100-01-01" });
+            const opening = account.balanceCents! - txns.reduce((sum, t) => sum + t.amountCents, 0);
+            expect(opening).toBe(before.get(account.id) ?? opening);
+            before.set(account.id, opening);
+            for (const t of txns) {
+              if (t.pending) seenPending.set(t.id, t.amountCents);
+              else if (t.pendingTransactionId && seenPending.has(t.pendingTransactionId) && seenPending.get(t.pendingTransactionId) !== t.amountCents) {
+                tipsPosted++;
+                seenPending.delete(t.pendingTransactionId);
+              }
+            }
+          }
+          expect((await client.refresh(ref)).login.statusCode).toBe(0);
+        }
+        expect(before.size).toBe(username === "demo" ? 2 : 3);
+      }
+      expect(tipsPosted).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("tells what it adds to each request beyond the latency it injects", async () => {
+    const sandbox = await start({ SANDBOX_LATENCY_MS: "40" });
+    try {
+      const client = clientFor(sandbox);
+      const outcome = await client.link({ organizationId: "org-stats", institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+      await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });
+      for (let i = 0; i < 3; i++) await client.refresh({ loginId: outcome.login.loginId, institutionId: "sandbox-bank-personal" });
+      const stats = await (await fetch(`${sandbox.url}/admin/stats`)).json();
+      const refresh = stats.routes["POST /v1/institution-logins/:loginId/refresh"];
+      expect(refresh.count).toBe(3);
+      expect(refresh.waitMs.p50).toBeLessThan(40);
+      expect(refresh.workMs.max).toBeGreaterThan(0);
+      expect(stats.routes["POST /v1/customers"]).toBeUndefined();
+      await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });
+      expect((await (await fetch(`${sandbox.url}/admin/stats`)).json()).routes).toEqual({});
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("replays a write retried under the same idempotency key", async () => {
     const sandbox = await start();
     try {
