@@ -42,6 +42,7 @@ export async function enqueueTickets(queue: JobSender, tickets: TicketToQueue[])
  */
 async function createTickets(db: Db, cycleId: string, chunk: { id: string; connectionId: string; institutionId: string; runAfter: Date }[]) {
   const ids = chunk.map((t) => t.id);
+  // Times travel as ISO text (with their Z) and are stored as UTC like every timestamp here.
   await db.$executeRaw`
     INSERT INTO "RefreshTicket" ("id", "cycleId", "connectionId", "institutionId", "reason", "runAfter", "createdAt")
     SELECT v.id, ${cycleId}, v.connection_id, v.institution_id, 'NIGHTLY'::"RefreshReason", v.run_after::timestamptz AT TIME ZONE 'UTC', ${new Date()}::timestamp
@@ -85,8 +86,14 @@ export async function planRefreshCycle(
   },
 ): Promise<{ cycleId: string; planned: number; queued: number }> {
   const { cycleId, startsAt, windowSeconds } = args;
-  await db.refreshCycle.upsert({ where: { id: cycleId }, create: { id: cycleId, startsAt, windowSeconds }, update: {} });
-  const cycle = await db.refreshCycle.findUniqueOrThrow({ where: { id: cycleId } });
+  // Plain SQL up to the first jobs: every millisecond before them is one the aggregator's slots sit empty.
+  await db.$executeRaw`
+    INSERT INTO "RefreshCycle" ("id", "startsAt", "windowSeconds", "createdAt")
+    VALUES (${cycleId}, ${startsAt}::timestamp, ${windowSeconds}, ${new Date()}::timestamp)
+    ON CONFLICT ("id") DO NOTHING`;
+  const [cycle] = await db.$queryRaw<{ startsAt: Date; windowSeconds: number }[]>`
+    SELECT "startsAt", "windowSeconds" FROM "RefreshCycle" WHERE "id" = ${cycleId}`;
+  if (!cycle) throw new Error(`refresh cycle ${cycleId} was not written`);
 
   const connections = await db.$queryRaw<{ id: string; institutionId: string }[]>`
     SELECT "id", "institutionId" FROM "Connection"
