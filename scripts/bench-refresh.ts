@@ -113,7 +113,7 @@ interface SandboxStats {
   eventLoopDelayMs: Summary;
   routes: Record<string, { count: number; waitMs: Summary; workMs: Summary }>;
 }
-const ms = (s: Summary) => `mean ${s.mean.toFixed(2)}, p50 ${s.p50.toFixed(2)}, p99 ${s.p99.toFixed(1)}, max ${s.max.toFixed(1)} ms`;
+const summarized = (s: Summary) => `mean ${s.mean.toFixed(2)}, p50 ${s.p50.toFixed(2)}, p99 ${s.p99.toFixed(1)}, max ${s.max.toFixed(1)} ms`;
 
 /** CPU seconds used so far by the processes `match` picks (Linux; NaN elsewhere). */
 function cpuSeconds(match: (pid: string, stat: string[]) => boolean): number {
@@ -298,23 +298,29 @@ async function main() {
     const refreshAt = at("POST /v1/institution-logins/:loginId/refresh");
     const accountsAt = at("GET /v1/institution-logins/:loginId/accounts");
     for (const [name, r] of [["refresh", refreshAt], ["accounts", accountsAt]] as const) {
-      if (r) say(`sandbox beyond its ${LATENCY_MS} ms, ${name} (${r.count}): waiting ${ms(r.waitMs)}; working ${ms(r.workMs)}`);
+      if (r) say(`sandbox beyond its ${LATENCY_MS} ms, ${name} (${r.count}): waiting ${summarized(r.waitMs)}; working ${summarized(r.workMs)}`);
     }
     // The monitor's samples include its 5 ms timer interval.
     const loopMs = (h: typeof loopDelay) => ({ mean: h.mean / 1e6 - 5, p50: h.percentile(50) / 1e6 - 5, p99: h.percentile(99) / 1e6 - 5, max: h.max / 1e6 - 5 });
-    say(`event loop delay: sandbox ${ms(sandboxStats.eventLoopDelayMs)}; this process ${ms(loopMs(loopDelay))}`);
+    say(`event loop delay: sandbox ${summarized(sandboxStats.eventLoopDelayMs)}; this process ${summarized(loopMs(loopDelay))}`);
     const b = breakdown(spans, started, ended);
-    const s2 = (n: number) => `${n.toFixed(2)} s`;
+    const rows: [string, number, string?][] = [
+      [`bound: ${CONNECTIONS} refreshes × ${LATENCY_MS} ms / ${CAP}`, b.bound],
+      [`refresh round trips beyond ${LATENCY_MS} ms`, b.overRoundTrips],
+      ["start: slots empty until the cap first filled", b.start, `first request at ${b.firstRequest.toFixed(2)} s, cap filled at ${b.firstFull.toFixed(2)} s`],
+      ["middle: slots free with no refresh ready", b.middle],
+      ["end: the last refreshes draining", b.draining],
+      ["end: after the last answer (reads, settlement, noticed)", b.afterLast],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     say(`where the wall time went (slot time / ${CAP} slots):`);
-    say(`  bound: ${CONNECTIONS} refreshes × ${LATENCY_MS} ms / ${CAP}           ${s2(b.bound)}`);
-    say(`  refresh round trips beyond ${LATENCY_MS} ms                 +${s2(b.overRoundTrips)}`);
-    say(`  start: slots empty until the cap first filled          +${s2(b.start)} (first request at ${s2(b.firstRequest)}, cap filled at ${s2(b.firstFull)})`);
-    say(`  middle: slots free with no refresh ready               +${s2(b.middle)}`);
-    say(`  end: last refreshes draining                           +${s2(b.draining)}`);
-    say(`  end: after the last answer (reads, settlement, noticed) +${s2(b.afterLast)}`);
-    say(`  = wall                                                 ${s2(b.wall)}`);
+    rows.forEach(([label, seconds, note], i) => {
+      say(`  ${label.padEnd(width)}${i === 0 ? " " : "+"}${seconds.toFixed(2).padStart(5)} s${note ? `  (${note})` : ""}`);
+    });
+    say(`  ${"= wall".padEnd(width)} ${b.wall.toFixed(2).padStart(5)} s`);
     say(
-      `CPU during the cycle: this process ${cpu.bench.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s; ` +
+      `CPU during the cycle: this process ${cpu.bench.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
+        `(${[cpu.bench, cpu.sandbox, cpu.postgres].map((c) => ((c * 1000) / CONNECTIONS).toFixed(2)).join(" / ")} ms per refresh); ` +
         `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
     say(`history: ${onceInHistory} of ${CONNECTIONS} connections with exactly one successful scheduled refresh`);
