@@ -6,7 +6,7 @@ import { createDb, Prisma, type Db } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { benchData } from "@/server/dedup/eval/bench-data";
-import { ingestBankTransactions } from "@/server/feed/ingest";
+import { ingestBankTransactions, type IngestPhases } from "@/server/feed/ingest";
 import { importTransactions } from "@/server/feed/review";
 import { rowsJson } from "@/server/feed/sql";
 import { freePort } from "@/server/testing/free-port";
@@ -44,11 +44,14 @@ async function main() {
     const setup = await loadRegister(db);
     const matchTimes: number[] = [];
     const importTimes: number[] = [];
+    const phaseTimes: IngestPhases[] = [];
     for (let trial = 1; trial <= TRIALS; trial++) {
       const bankAccountId = await newBankAccount(db, setup, trial);
+      const phases: IngestPhases = {};
       let started = performance.now();
-      const ingested = await ingestBankTransactions(db, { organizationId: setup.organizationId, bankAccountId, transactions: setup.transactions });
+      const ingested = await ingestBankTransactions(db, { organizationId: setup.organizationId, bankAccountId, transactions: setup.transactions }, { phases });
       matchTimes.push((performance.now() - started) / 1000);
+      phaseTimes.push(phases);
 
       const feed = await db.feedTransaction.findMany({ where: { bankAccountId, state: { not: "HIDDEN" } }, select: { id: true } });
       started = performance.now();
@@ -58,9 +61,11 @@ async function main() {
         `trial ${trial}: matched ${INCOMING} in ${matchTimes.at(-1)!.toFixed(3)} s (${ingested.flagged} flagged, ${ingested.added - ingested.flagged} new), ` +
           `imported ${imported.imported} in ${importTimes.at(-1)!.toFixed(3)} s`,
       );
+      say(`  matching: ${describePhases(phases)}`);
       await forgetTrial(db, bankAccountId);
     }
     const match = median(matchTimes);
+    say(`matching, median per step: ${describePhases(medianPhases(phaseTimes))}`);
     console.log(`bench:feed match_s=${match.toFixed(3)} import_s=${median(importTimes).toFixed(3)} rows_per_s=${Math.round(INCOMING / match)}`);
   } finally {
     await db.$disconnect();
@@ -131,6 +136,16 @@ async function forgetTrial(db: Db, bankAccountId: string) {
   await db.$executeRaw(Prisma.sql`DELETE FROM "RegisterEntry" WHERE "feedTransactionId" IN (SELECT id FROM "FeedTransaction" WHERE "bankAccountId" = ${bankAccountId})`);
   await db.$executeRaw(Prisma.sql`DELETE FROM "FeedTransaction" WHERE "bankAccountId" = ${bankAccountId}`);
   await db.$executeRaw(Prisma.sql`VACUUM ANALYZE`);
+}
+
+const PHASES: (keyof IngestPhases)[] = ["begin", "known", "read", "match", "write", "commit"];
+
+function describePhases(phases: IngestPhases): string {
+  return PHASES.map((phase) => `${phase} ${(phases[phase] ?? 0).toFixed(3)}`).join(", ");
+}
+
+function medianPhases(trials: IngestPhases[]): IngestPhases {
+  return Object.fromEntries(PHASES.map((phase) => [phase, median(trials.map((trial) => trial[phase] ?? 0))]));
 }
 
 function median(values: number[]): number {

@@ -3,7 +3,7 @@ import { matchTransactions, type ExistingTransaction, type IncomingTransaction }
 import { benchData } from "@/server/dedup/eval/bench-data";
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
-import { loadExisting } from "./existing";
+import { loadExisting, matchWindow } from "./existing";
 import { createBooks, type Books } from "./testing";
 
 // Ingest reads only the register entries the matcher can pair with a batch. This proves that
@@ -96,10 +96,7 @@ beforeAll(async () => {
 describe("the existing rows ingest reads", () => {
   it("give the matcher the same answer as the whole register and every tombstone", async () => {
     const { existing, accountKey } = await db().$transaction((tx) =>
-      loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, {
-        amounts: [...new Set(incoming.map((row) => row.amountCents))],
-        providerIds: incoming.flatMap((row) => [row.providerId!, ...(row.pendingProviderId ? [row.pendingProviderId] : [])]),
-      }),
+      loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, matchWindow(incoming)),
     );
     expect(accountKey).toBe(books.registerId);
     expect(existing.length).toBeLessThan(everything.length);

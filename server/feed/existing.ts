@@ -1,6 +1,6 @@
 import { Prisma } from "@/server/db/client";
-import type { ExistingTransaction } from "@/server/dedup";
-import { intSet, textSet, type Tx } from "./sql";
+import { extractCheckNumber, normalizeCheckNumber, type ExistingTransaction, type IncomingTransaction } from "@/server/dedup";
+import { intArray, textArray, type Tx } from "./sql";
 
 // What a retrieval is matched against: the register the bank account posts to (with the
 // provider ids its entries were imported under) and the transactions the customer hid in
@@ -18,6 +18,22 @@ export interface MatchWindow {
   amounts: number[];
   /** Provider ids the incoming rows carry (their own and their pending predecessors'). */
   providerIds: string[];
+  /** Whether an incoming row names a check: only then do the register's checks matter to the matcher. */
+  checks: boolean;
+}
+
+/** What of a batch decides which register entries are read: its amounts, provider ids and checks. */
+export function matchWindow(rows: readonly Pick<IncomingTransaction, "amountCents" | "providerId" | "pendingProviderId" | "checkNumber" | "description">[]): MatchWindow {
+  const amounts = new Set<number>();
+  const providerIds: string[] = [];
+  let checks = false;
+  for (const row of rows) {
+    amounts.add(row.amountCents);
+    if (row.providerId) providerIds.push(row.providerId);
+    if (row.pendingProviderId) providerIds.push(row.pendingProviderId);
+    checks ||= (normalizeCheckNumber(row.checkNumber) ?? extractCheckNumber(row.description)) !== null;
+  }
+  return { amounts: [...amounts], providerIds, checks };
 }
 
 /** A superset of the descriptions the matcher reads a check number from ("CHECK 1043", "CHK #12"). */
@@ -26,20 +42,48 @@ const MAY_NAME_A_CHECK = String.raw`\y(che(ck|que)|chk|ck)\y`;
 /**
  * Loads the existing rows the matcher can pair with this batch. A busy register holds
  * 200 000 entries and most of them share nothing with a batch, so entries are read only when
- * the matcher could use them: an amount the batch has, a provider id it names, a check
- * number, an entry imported while pending (its amount may have changed), plus the register's
- * first and last entry (the matcher measures how often an amount recurs over the register's
- * span). server/feed/existing.test.ts proves the result equals matching the whole register.
+ * the matcher could use them: an amount the batch has, a provider id it names, an entry
+ * imported while pending (its amount may have changed), a check when the batch has checks,
+ * plus the register's first and last entry (the matcher measures how often an amount recurs
+ * over the register's span). server/feed/existing.test.ts proves the result equals matching
+ * the whole register.
  */
 export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindow): Promise<{ existing: ExistingTransaction[]; accountKey: string }> {
   const accountKey = scope.registerId ?? scope.bankAccountId;
-  const [entries, tombstones] = await Promise.all([
-    scope.registerId ? loadEntries(tx, scope.organizationId, scope.registerId, window) : Promise.resolve([]),
-    loadTombstones(tx, scope),
-  ]);
+  const entries = scope.registerId ? await loadEntries(tx, scope.organizationId, scope.registerId, window) : null;
+  const tombstones = await loadTombstones(tx, scope);
   const existing: ExistingTransaction[] = [];
-  for (const [id, date, amountCents, description, checkNumber, pending, providerIds] of entries) {
-    existing.push({ id, account: accountKey, date, amountCents, description, checkNumber, providerIds: providerIds ?? [], kind: "register", pending });
+  if (entries) {
+    const [ids, days, amounts, descriptions, checks, named, pending] = entries;
+    const checkNumbers = new Map(checks);
+    const providerIds = new Map<string, string[]>();
+    for (const [id, providerId] of named) {
+      const known = providerIds.get(id);
+      if (known) known.push(providerId);
+      else providerIds.set(id, [providerId]);
+    }
+    const importedPending = new Set(pending);
+    const dates = new Map<number, string>();
+    for (let at = 0; at < ids.length; at++) {
+      const id = ids[at]!;
+      const day = days[at]!;
+      let date = dates.get(day);
+      if (date === undefined) {
+        date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+        dates.set(day, date);
+      }
+      existing.push({
+        id,
+        account: accountKey,
+        date,
+        amountCents: amounts[at]!,
+        description: descriptions[at]!,
+        checkNumber: checkNumbers.get(id) ?? null,
+        providerIds: providerIds.get(id) ?? [],
+        kind: "register",
+        pending: importedPending.has(id),
+      });
+    }
   }
   for (const row of tombstones) {
     existing.push({
@@ -57,36 +101,71 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
   return { existing, accountKey };
 }
 
-type EntryTuple = [id: string, date: string, amountCents: number, description: string, checkNumber: string | null, pending: boolean, providerIds: string[] | null];
+const DAY_MS = 86_400_000;
 
-async function loadEntries(tx: Tx, organizationId: string, registerId: string, window: MatchWindow): Promise<EntryTuple[]> {
-  const [row] = await tx.$queryRaw<{ rows: string }[]>(Prisma.sql`
-    WITH pending AS (
-      SELECT DISTINCT f."registerEntryId" AS id FROM "FeedTransaction" f
+/**
+ * The wanted entries column by column (id, day, amount, description), then the few facts most
+ * entries lack as [entry, value] pairs or lists: check numbers, the batch's provider ids found on
+ * entries, entries imported while pending. One JSON text, as small as it goes: 100 000 rows as
+ * four arrays travel and parse far faster than as rows, and a day is a number (days since
+ * 1970-01-01), not a date string.
+ */
+type EntryColumns = [
+  ids: string[],
+  days: number[],
+  amounts: number[],
+  descriptions: string[],
+  checkNumbers: [entryId: string, checkNumber: string][],
+  named: [entryId: string, providerId: string][],
+  pending: string[],
+];
+
+/**
+ * Entries with an amount of the batch come straight from RegisterEntry(registerId, amountCents).
+ * The few others are found by id (named by the batch, imported while pending, first and last),
+ * so a batch without checks never reads the rest of the register; checks are looked for in
+ * every entry only when the batch has one.
+ */
+async function loadEntries(tx: Tx, organizationId: string, registerId: string, window: MatchWindow): Promise<EntryColumns> {
+  const amounts = intArray(window.amounts);
+  const [row] = await tx.$queryRaw<{ columns: string }[]>(Prisma.sql`
+    WITH named AS (
+      SELECT p."registerEntryId" AS id, p."providerTransactionId" AS "providerId" FROM "RegisterEntryProviderId" p
+      WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" = ANY(${textArray(window.providerIds)})
+    ), pending AS (
+      SELECT DISTINCT f."registerEntryId" AS id FROM "FeedTransaction" f JOIN "BankAccount" b ON b.id = f."bankAccountId"
       WHERE f."organizationId" = ${organizationId} AND f.state = 'IMPORTED' AND f.pending AND f."registerEntryId" IS NOT NULL
-        AND f."bankAccountId" IN (SELECT id FROM "BankAccount" WHERE "organizationId" = ${organizationId} AND "registerId" = ${registerId})
-    ), known AS (
-      SELECT p."registerEntryId" AS id, array_agg(p."providerTransactionId") AS "providerIds" FROM "RegisterEntryProviderId" p
-      WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" IN ${textSet(window.providerIds)}
-      GROUP BY p."registerEntryId"
-    ), edges AS (
-      (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
-      UNION
-      (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
+        AND b."registerId" = ${registerId}
+    ), others AS (
+      SELECT id FROM named
+      UNION SELECT id FROM pending
+      UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
+      UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
       SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
-      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND (
-        e."amountCents" IN ${intSet(window.amounts)}
-        OR e."checkNumber" IS NOT NULL
-        OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK})
-        OR e.id IN (SELECT id FROM known)
-        OR e.id IN (SELECT id FROM pending)
-        OR e.id IN (SELECT id FROM edges)
-      )
+      WHERE e."registerId" = ${registerId} AND e."amountCents" = ANY(${amounts})
+      UNION ALL
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts})
+      ${
+        window.checks
+          ? Prisma.sql`
+      UNION ALL
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      WHERE e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts}) AND e.id <> ALL(ARRAY(SELECT id FROM others))
+        AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
+          : Prisma.empty
+      }
     )
-    SELECT coalesce(json_agg(json_build_array(w.id, w.date, w."amountCents", w.description, w."checkNumber", p.id IS NOT NULL, k."providerIds")), '[]')::text AS rows
-    FROM wanted w LEFT JOIN pending p ON p.id = w.id LEFT JOIN known k ON k.id = w.id`);
-  return JSON.parse(row!.rows) as EntryTuple[];
+    SELECT json_build_array(
+      coalesce(json_agg(w.id), '[]'), coalesce(json_agg(w.date - DATE '1970-01-01'), '[]'), coalesce(json_agg(w."amountCents"), '[]'),
+      coalesce(json_agg(w.description), '[]'),
+      coalesce(json_agg(json_build_array(w.id, w."checkNumber")) FILTER (WHERE w."checkNumber" IS NOT NULL), '[]'),
+      (SELECT coalesce(json_agg(json_build_array(n.id, n."providerId")), '[]') FROM named n),
+      (SELECT coalesce(json_agg(p.id), '[]') FROM pending p)
+    )::text AS columns
+    FROM wanted w`);
+  return JSON.parse(row!.columns) as EntryColumns;
 }
 
 function loadTombstones(tx: Tx, scope: BooksScope) {

@@ -2,8 +2,8 @@ import type { Transaction } from "@/server/aggregator/client";
 import { Prisma, type Db } from "@/server/db/client";
 import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
 import { notFound } from "@/server/errors";
-import { entriesWithHiddenDuplicates, loadExisting, type BooksScope } from "./existing";
-import { BULK_TRANSACTION, lockBooks, newId, rowsJson, textSet, type Tx } from "./sql";
+import { entriesWithHiddenDuplicates, loadExisting, matchWindow, type BooksScope } from "./existing";
+import { BULK_TRANSACTION, lockBooks, newId, rowsJson, textArray, type Tx } from "./sql";
 import { UNREVIEWED_STATES, UTC_NOW } from "./states";
 
 export interface IngestResult {
@@ -17,6 +17,22 @@ export interface IngestResult {
   flagged: number;
   /** New or replaced rows hidden again because they match a transaction the customer hid. */
   hidden: number;
+}
+
+/** Seconds spent in each step of an ingest, for the benchmark. */
+export interface IngestPhases {
+  /** Opening the transaction, the account and the register lock. */
+  begin?: number;
+  /** Rows the feed already has under the batch's provider ids. */
+  known?: number;
+  /** The register entries and tombstones the matcher needs. */
+  read?: number;
+  /** The matcher itself. */
+  match?: number;
+  /** Storing the feed rows with their verdicts. */
+  write?: number;
+  /** Committing. */
+  commit?: number;
 }
 
 /** The bank's fields of a feed row. */
@@ -65,14 +81,27 @@ const HID_A_COPY_BEFORE = "you hid a duplicate of this register entry before";
 export async function ingestBankTransactions(
   db: Db,
   args: { organizationId: string; bankAccountId: string; transactions: Transaction[] },
+  options: { phases?: IngestPhases } = {},
 ): Promise<IngestResult> {
   const { organizationId, bankAccountId } = args;
+  const phases = options.phases;
+  let mark = performance.now();
+  const lap = (phase: keyof IngestPhases) => {
+    const now = performance.now();
+    if (phases) phases[phase] = (phases[phase] ?? 0) + (now - mark) / 1000;
+    mark = now;
+  };
   const batch = latestVersions(args.transactions);
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
     if (!account) throw notFound("That bank account");
     const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
-    await lockBooks(tx, [scope.registerId ?? bankAccountId]);
+    // The account's own lock too: two retrievals of one account never overlap, even while the
+    // account is being mapped to another register.
+    await lockBooks(tx, scope.registerId ? [scope.registerId, bankAccountId] : [bankAccountId]);
+    // json_to_recordset holds the batch's rows in memory up to work_mem, the rest in a temp file.
+    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+    lap("begin");
 
     const known = await knownRows(tx, bankAccountId, batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])));
     const revisions: (BankFields & { id: string })[] = [];
@@ -94,11 +123,14 @@ export async function ingestBankTransactions(
       toMatch.push({ ...fields, id: newId(), replaces: false });
     }
 
-    const verdicts = await decide(tx, scope, toMatch);
+    lap("known");
+
+    const verdicts = await decide(tx, scope, toMatch, lap);
     const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
     const inserted = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
     const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
     const revisedCount = await reviseRows(tx, revisions);
+    lap("write");
     return {
       received: args.transactions.length,
       added: inserted.offered,
@@ -107,6 +139,8 @@ export async function ingestBankTransactions(
       hidden: rows.filter((row) => row.state === "HIDDEN").length,
     };
   }, BULK_TRANSACTION);
+  lap("commit");
+  return result;
 }
 
 /**
@@ -148,17 +182,14 @@ async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): 
   const rows = await tx.$queryRaw<KnownRow[]>(Prisma.sql`
     SELECT id, "providerTransactionId", state::text AS state, to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description, "checkNumber", pending
     FROM "FeedTransaction"
-    WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" IN ${textSet(providerIds)}`);
+    WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" = ANY(${textArray(providerIds)})`);
   return new Map(rows.map((row) => [row.providerTransactionId, row]));
 }
 
-async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: string })[]): Promise<Verdict[]> {
+async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: string })[], lap: (phase: keyof IngestPhases) => void): Promise<Verdict[]> {
   if (rows.length === 0) return [];
-  const providerIds = rows.flatMap((row) => (row.pendingProviderId ? [row.providerId, row.pendingProviderId] : [row.providerId]));
-  const [{ existing, accountKey }, hiddenCopies] = await Promise.all([
-    loadExisting(tx, scope, { amounts: [...new Set(rows.map((row) => row.amountCents))], providerIds }),
-    entriesWithHiddenDuplicates(tx, scope),
-  ]);
+  const { existing, accountKey } = await loadExisting(tx, scope, matchWindow(rows));
+  const hiddenCopies = await entriesWithHiddenDuplicates(tx, scope);
   const incoming: IncomingTransaction[] = rows.map((row) => ({
     id: row.id,
     account: accountKey,
@@ -170,7 +201,10 @@ async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: strin
     pendingProviderId: row.pendingProviderId,
     checkNumber: row.checkNumber,
   }));
-  return matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies));
+  lap("read");
+  const verdicts = matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies));
+  lap("match");
+  return verdicts;
 }
 
 /** A match of something the customer hid is hidden again: a hidden transaction is never offered twice. */
@@ -192,47 +226,63 @@ function verdictOf(result: MatchResult, hiddenCopies: Set<string>): Verdict {
 }
 
 /**
- * A feed row as one compact JSON record: short keys and no nulls, because PostgreSQL parses
- * the whole document (20 000 rows of a busy account) and its size is most of the cost.
+ * Feed rows as one compact JSON document: short keys and no nulls, because PostgreSQL parses the
+ * whole document (20 000 rows of a busy account) and its size is most of the cost. The matcher's
+ * reasons repeat from row to row ("same amount", "dates 1 day apart" …), so each distinct list
+ * travels and is parsed once, and a row names it by its position (`w`).
  */
-function record(row: BankFields & Partial<Verdict> & { id: string }) {
-  return {
-    i: row.id,
-    p: row.providerId,
-    q: row.pendingProviderId ?? undefined,
-    d: row.date,
-    a: row.amountCents,
-    t: row.description,
-    c: row.checkNumber ?? undefined,
-    n: row.pending,
-    s: row.state,
-    r: row.matchRegisterEntryId ?? undefined,
-    f: row.matchFeedTransactionId ?? undefined,
-    m: row.matchScore ?? undefined,
-    w: row.matchReasons ?? undefined,
-  };
+function recordSet(rows: readonly (BankFields & Partial<Verdict> & { id: string })[]) {
+  const reasonLists: string[][] = [];
+  const positions = new Map<string, number>();
+  const records = rows.map((row) => {
+    let w: number | undefined;
+    if (row.matchReasons) {
+      const key = row.matchReasons.join("\n");
+      w = positions.get(key);
+      if (w === undefined) {
+        w = reasonLists.push(row.matchReasons) - 1;
+        positions.set(key, w);
+      }
+    }
+    return {
+      i: row.id,
+      p: row.providerId,
+      q: row.pendingProviderId ?? undefined,
+      d: row.date,
+      a: row.amountCents,
+      t: row.description,
+      c: row.checkNumber ?? undefined,
+      n: row.pending,
+      s: row.state,
+      r: row.matchRegisterEntryId ?? undefined,
+      f: row.matchFeedTransactionId ?? undefined,
+      m: row.matchScore ?? undefined,
+      w,
+    };
+  });
+  return Prisma.sql`(
+    SELECT r.i, r.p, r.q, r.d, r.a, r.t, r.c, r.n, r.s, r.r, r.f, r.m, ${rowsJson(reasonLists)}::jsonb -> r.w AS w
+    FROM json_to_recordset(${rowsJson(records)}::json) AS r(
+      i text, p text, q text, d date, a int, t text, c text, n boolean, s text, r text, f text, m float8, w int)
+  ) AS x`;
 }
 
-const RECORDS = (rows: (BankFields & Partial<Verdict> & { id: string })[]) => Prisma.sql`
-  json_to_recordset(${rowsJson(rows.map(record))}::json) AS x(
-    i text, p text, q text, d date, a int, t text, c text, n boolean, s text, r text, f text, m float8, w jsonb)`;
-
+/**
+ * Inserts the new rows. Nothing can be in the way: the account is locked, and its rows under
+ * these provider ids were looked up under that lock; the unique index on the account's provider
+ * ids would refuse a second row anyway. (ON CONFLICT would cost a speculative insertion per row.)
+ */
 async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict & { id: string })[]): Promise<{ offered: number }> {
   if (rows.length === 0) return { offered: 0 };
-  const [result] = await tx.$queryRaw<{ offered: number }[]>(Prisma.sql`
-    WITH inserted AS (
-      INSERT INTO "FeedTransaction" (
-        id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
-        description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
-        "hiddenAt", "createdAt", "updatedAt")
-      SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
-        CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
-      FROM ${RECORDS(rows)}
-      ON CONFLICT ("bankAccountId", "providerTransactionId") DO NOTHING
-      RETURNING state
-    )
-    SELECT (count(*) FILTER (WHERE state <> 'HIDDEN'))::int AS offered FROM inserted`);
-  return { offered: result!.offered };
+  await tx.$executeRaw(Prisma.sql`
+    INSERT INTO "FeedTransaction" (
+      id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
+      description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
+      "hiddenAt", "createdAt", "updatedAt")
+    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
+      CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
+    FROM ${recordSet(rows)}`);
+  return { offered: rows.filter((row) => row.state !== "HIDDEN").length };
 }
 
 /** The posted version takes the pending row's place, with a fresh verdict (its amount may have changed). */
@@ -244,7 +294,7 @@ async function replaceRows(tx: Tx, rows: (BankFields & Verdict & { id: string })
       "checkNumber" = x.c, pending = x.n, state = x.s::"FeedState", "matchRegisterEntryId" = x.r, "matchFeedTransactionId" = x.f,
       "matchScore" = x.m, "matchReasons" = x.w, "hiddenAt" = CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, "hiddenById" = NULL,
       "updatedAt" = ${UTC_NOW}
-    FROM ${RECORDS(rows)}
+    FROM ${recordSet(rows)}
     WHERE f.id = x.i AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
 }
 
@@ -255,6 +305,6 @@ async function reviseRows(tx: Tx, rows: (BankFields & { id: string })[]): Promis
     UPDATE "FeedTransaction" f SET
       "pendingProviderTransactionId" = coalesce(x.q, f."pendingProviderTransactionId"), date = x.d, "amountCents" = x.a,
       description = x.t, "checkNumber" = x.c, pending = x.n, "updatedAt" = ${UTC_NOW}
-    FROM ${RECORDS(rows)}
+    FROM ${recordSet(rows)}
     WHERE f.id = x.i AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
 }

@@ -6,21 +6,44 @@ import { Prisma } from "@/server/db/client";
 
 export type Tx = Prisma.TransactionClient;
 
-/** A collision-resistant id in the shape of the ids Prisma generates (cuid-like). */
+const RANDOM_POOL_BYTES = 8 * 1024;
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+
+/**
+ * A collision-resistant id in the shape of the ids Prisma generates (cuid-like). The random part
+ * comes from a pool refilled in bulk: one system call per 1 024 ids, not one per id (a retrieval
+ * of 20 000 rows spent 50 ms on them).
+ */
 export function newId(): string {
-  return `c${Date.now().toString(36)}${randomBytes(8).toString("hex")}`;
+  if (randomAt + 8 > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomAt = 0;
+  }
+  const random = randomPool.toString("hex", randomAt, randomAt + 8);
+  randomAt += 8;
+  return `c${Date.now().toString(36)}${random}`;
 }
 
 /** A calendar day of a @db.Date column, `YYYY-MM-DD`. */
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
- * A list parameter as a set (`id IN ${textSet(ids)}`), sent as one JSON text: Prisma handles a
- * long array parameter element by element, which for 20 000 ids costs more than the query. A
- * set, not an array, lets PostgreSQL join on it instead of scanning the list for every row.
+ * A list parameter as a PostgreSQL array (`id = ANY(${textArray(ids)})`), sent as one array
+ * literal: Prisma handles a long JavaScript array parameter element by element, which for 20 000
+ * ids costs more than the query. The parameter is typed by its cast, so the planner sees the
+ * values themselves: it knows the list's length, and matches a long list with a hash, not a scan.
  */
-export const textSet = (values: readonly string[]) => Prisma.sql`(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
-export const intSet = (values: readonly number[]) => Prisma.sql`(SELECT json_array_elements_text(${JSON.stringify(values)}::json)::int)`;
+export const textArray = (values: readonly string[]) => Prisma.sql`${arrayLiteral(values)}::text[]`;
+export const intArray = (values: readonly number[]) => {
+  for (const value of values) if (!Number.isSafeInteger(value)) throw new TypeError(`${value} is not an integer`);
+  return Prisma.sql`${`{${values.join(",")}}`}::int[]`;
+};
+
+/** `{"a","b\"c"}`: every element quoted, backslashes and quotes escaped, so any text survives. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+}
 
 /** Serializes rows for `json_to_recordset(${rowsJson(rows)}::json)`. */
 export const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
