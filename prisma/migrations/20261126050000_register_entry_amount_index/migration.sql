@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "RegisterEntry_registerId_amountCents_idx" ON "RegisterEntry"("registerId", "amountCents");
+
