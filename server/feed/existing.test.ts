@@ -31,6 +31,8 @@ beforeAll(async () => {
     { id: `${prefix}-chk2`, account, date: lastDate, amountCents: -33_333, description: "Check number 1300 - Joe's Plumbing", checkNumber: null, providerIds: [], kind: "register", pending: false },
     { id: `${prefix}-pend1`, account, date: lastDate, amountCents: -2_401, description: "TST* PANERA BREAD 601", checkNumber: null, providerIds: [`${prefix}-pp1`], kind: "register", pending: true },
     { id: `${prefix}-pend2`, account, date: lastDate, amountCents: -1_777, description: "UBER *TRIP", checkNumber: null, providerIds: [`${prefix}-pp2`], kind: "register", pending: true },
+    // Imported while pending a year before the batch, at an amount the batch does not have.
+    { id: `${prefix}-pend-old`, account, date: rows[0]!.date, amountCents: -60_123, description: "SHELL OIL 57444", checkNumber: null, providerIds: [`${prefix}-pp3`], kind: "register", pending: true },
     { id: `${prefix}-known`, account, date: lastDate, amountCents: -88_888, description: "AMAZON MKTPLACE PMTS", checkNumber: null, providerIds: [`${prefix}-known1`, `${prefix}-known2`], kind: "register", pending: false },
   ];
   everything = [...rows, ...extra];
@@ -93,22 +95,36 @@ beforeAll(async () => {
   ];
 });
 
+/** What ingest reads for this batch, and the proof that the matcher answers on it as on everything. */
+async function readAndCompare(batch: IncomingTransaction[]) {
+  const { existing, accountKey } = await db().$transaction((tx) =>
+    loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, matchWindow(batch)),
+  );
+  expect(accountKey).toBe(books.registerId);
+  const full = matchTransactions({ existing: everything, incoming: batch });
+  expect(matchTransactions({ existing, incoming: batch })).toEqual(full);
+  return { read: new Set(existing.map((row) => row.id.slice(row.id.lastIndexOf("-") + 1))), full: new Map(full.map((result) => [result.incomingId, result])) };
+}
+
 describe("the existing rows ingest reads", () => {
   it("give the matcher the same answer as the whole register and every tombstone", async () => {
-    const { existing, accountKey } = await db().$transaction((tx) =>
-      loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, matchWindow(incoming)),
-    );
-    expect(accountKey).toBe(books.registerId);
-    expect(existing.length).toBeLessThan(everything.length);
+    const { read, full } = await readAndCompare(incoming);
+    expect(read.size).toBeLessThan(everything.length);
+    expect(full.get("in-chk1")).toMatchObject({ matchId: expect.stringMatching(/-chk1$/), tier: "duplicate" });
+    expect(full.get("in-posted")).toMatchObject({ matchId: expect.stringMatching(/-pend2$/), tier: "duplicate" });
+    expect(full.get("in-chk2")).toMatchObject({ matchId: expect.stringMatching(/-chk2$/) });
+    expect(full.get("in-known")).toMatchObject({ matchId: expect.stringMatching(/-known$/), tier: "duplicate" });
+    expect([...full.values()].filter((result) => result.matchKind === "hidden").length).toBeGreaterThan(0);
+    expect(read).toContain("chk2");
+  });
 
-    const full = matchTransactions({ existing: everything, incoming });
-    const read = matchTransactions({ existing, incoming });
-    expect(read).toEqual(full);
-    const byId = new Map(full.map((result) => [result.incomingId, result]));
-    expect(byId.get("in-chk1")).toMatchObject({ matchId: expect.stringMatching(/-chk1$/), tier: "duplicate" });
-    expect(byId.get("in-posted")).toMatchObject({ matchId: expect.stringMatching(/-pend2$/), tier: "duplicate" });
-    expect(byId.get("in-chk2")).toMatchObject({ matchId: expect.stringMatching(/-chk2$/) });
-    expect(byId.get("in-known")).toMatchObject({ matchId: expect.stringMatching(/-known$/), tier: "duplicate" });
-    expect(full.filter((result) => result.matchKind === "hidden").length).toBeGreaterThan(0);
+  it("leave out the register's checks when the batch has none, and old pending imports", async () => {
+    const withoutChecks = incoming.filter((row) => !row.id.startsWith("in-chk"));
+    expect(matchWindow(withoutChecks).checks).toBe(false);
+    const { read, full } = await readAndCompare(withoutChecks);
+    expect(read).not.toContain("chk2");
+    expect(read).toContain("pend1");
+    expect(read).not.toContain("old");
+    expect(full.get("in-tip")).toMatchObject({ matchId: expect.stringMatching(/-pend1$/) });
   });
 });

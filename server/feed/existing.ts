@@ -20,20 +20,33 @@ export interface MatchWindow {
   providerIds: string[];
   /** Whether an incoming row names a check: only then do the register's checks matter to the matcher. */
   checks: boolean;
+  /** The earliest incoming date, `YYYY-MM-DD`: entries imported while pending long before it cannot be its pending versions. */
+  firstDate: string;
 }
 
-/** What of a batch decides which register entries are read: its amounts, provider ids and checks. */
-export function matchWindow(rows: readonly Pick<IncomingTransaction, "amountCents" | "providerId" | "pendingProviderId" | "checkNumber" | "description">[]): MatchWindow {
+/**
+ * How far before a batch's first day an entry imported while pending is still read. The matcher
+ * pairs a pending entry with a differently posted amount (a tip) only within days of it, and
+ * counts pending rows from 10 days before the batch; a bank posts or drops a hold within weeks.
+ */
+export const PENDING_LOOKBACK_DAYS = 60;
+
+/** What of a batch decides which register entries are read: its amounts, provider ids, checks and first day. */
+export function matchWindow(
+  rows: readonly Pick<IncomingTransaction, "date" | "amountCents" | "providerId" | "pendingProviderId" | "checkNumber" | "description">[],
+): MatchWindow {
   const amounts = new Set<number>();
   const providerIds: string[] = [];
   let checks = false;
+  let firstDate = "9999-12-31";
   for (const row of rows) {
+    if (row.date < firstDate) firstDate = row.date;
     amounts.add(row.amountCents);
     if (row.providerId) providerIds.push(row.providerId);
     if (row.pendingProviderId) providerIds.push(row.pendingProviderId);
     checks ||= (normalizeCheckNumber(row.checkNumber) ?? extractCheckNumber(row.description)) !== null;
   }
-  return { amounts: [...amounts], providerIds, checks };
+  return { amounts: [...amounts], providerIds, checks, firstDate };
 }
 
 /** A superset of the descriptions the matcher reads a check number from ("CHECK 1043", "CHK #12"). */
@@ -43,8 +56,8 @@ const MAY_NAME_A_CHECK = String.raw`\y(che(ck|que)|chk|ck)\y`;
  * Loads the existing rows the matcher can pair with this batch. A busy register holds
  * 200 000 entries and most of them share nothing with a batch, so entries are read only when
  * the matcher could use them: an amount the batch has, a provider id it names, an entry
- * imported while pending (its amount may have changed), a check when the batch has checks,
- * plus the register's first and last entry (the matcher measures how often an amount recurs
+ * imported while pending in the weeks before the batch (its amount may have changed), a check
+ * when the batch has checks, plus the register's first and last entry (the matcher measures how often an amount recurs
  * over the register's span). server/feed/existing.test.ts proves the result equals matching
  * the whole register.
  */
@@ -133,9 +146,10 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       SELECT p."registerEntryId" AS id, p."providerTransactionId" AS "providerId" FROM "RegisterEntryProviderId" p
       WHERE p."organizationId" = ${organizationId} AND p."providerTransactionId" = ANY(${textArray(window.providerIds)})
     ), pending AS (
-      SELECT DISTINCT f."registerEntryId" AS id FROM "FeedTransaction" f JOIN "BankAccount" b ON b.id = f."bankAccountId"
-      WHERE f."organizationId" = ${organizationId} AND f.state = 'IMPORTED' AND f.pending AND f."registerEntryId" IS NOT NULL
-        AND b."registerId" = ${registerId}
+      SELECT DISTINCT f."registerEntryId" AS id FROM "BankAccount" b
+      JOIN "FeedTransaction" f ON f."bankAccountId" = b.id AND f.state = 'IMPORTED'
+        AND f.date >= ${window.firstDate}::date - ${PENDING_LOOKBACK_DAYS}::int
+      WHERE b."organizationId" = ${organizationId} AND b."registerId" = ${registerId} AND f.pending AND f."registerEntryId" IS NOT NULL
     ), others AS (
       SELECT id FROM named
       UNION SELECT id FROM pending

@@ -40,7 +40,8 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
       },
       orderBy: [{ connection: { createdAt: "desc" } }, { name: "asc" }],
     }),
-    db.feedTransaction.groupBy({ by: ["bankAccountId", "state"], where: { organizationId }, _count: { _all: true } }),
+    // Through the accounts: FeedTransaction(bankAccountId, state, date) answers each one.
+    db.feedTransaction.groupBy({ by: ["bankAccountId", "state"], where: { bankAccount: { organizationId } }, _count: { _all: true } }),
   ]);
   return accounts.map((account) => {
     const count = (states: FeedState[]) =>
