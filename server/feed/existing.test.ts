@@ -35,7 +35,8 @@ beforeAll(async () => {
     { id: `${prefix}-pend-old`, account, date: rows[0]!.date, amountCents: -60_123, description: "SHELL OIL 57444", checkNumber: null, providerIds: [`${prefix}-pp3`], kind: "register", pending: true },
     { id: `${prefix}-known`, account, date: lastDate, amountCents: -88_888, description: "AMAZON MKTPLACE PMTS", checkNumber: null, providerIds: [`${prefix}-known1`, `${prefix}-known2`], kind: "register", pending: false },
   ];
-  everything = [...rows, ...extra];
+  // Entries with provider ids were imported from a bank feed; the others were typed by hand.
+  everything = [...rows, ...extra].map((row) => (row.kind === "register" ? { ...row, fromBank: row.providerIds.length > 0 } : row));
 
   const entries = everything.filter((row) => row.kind === "register");
   await db().registerEntry.createMany({
@@ -47,7 +48,7 @@ beforeAll(async () => {
       amountCents: row.amountCents,
       description: row.description,
       checkNumber: row.checkNumber ?? null,
-      source: "IMPORT" as const,
+      source: row.fromBank ? ("IMPORT" as const) : ("MANUAL" as const),
     })),
   });
   await db().registerEntryProviderId.createMany({
@@ -103,13 +104,19 @@ async function readAndCompare(batch: IncomingTransaction[]) {
   expect(accountKey).toBe(books.registerId);
   const full = matchTransactions({ existing: everything, incoming: batch });
   expect(matchTransactions({ existing, incoming: batch })).toEqual(full);
-  return { read: new Set(existing.map((row) => row.id.slice(row.id.lastIndexOf("-") + 1))), full: new Map(full.map((result) => [result.incomingId, result])) };
+  const shortId = (id: string) => id.slice(id.lastIndexOf("-") + 1);
+  return {
+    read: new Set(existing.map((row) => shortId(row.id))),
+    fromBank: new Map(existing.map((row) => [shortId(row.id), row.kind === "hidden" || row.fromBank === true])),
+    full: new Map(full.map((result) => [result.incomingId, result])),
+  };
 }
 
 describe("the existing rows ingest reads", () => {
   it("give the matcher the same answer as the whole register and every tombstone", async () => {
-    const { read, full } = await readAndCompare(incoming);
+    const { read, fromBank, full } = await readAndCompare(incoming);
     expect(read.size).toBeLessThan(everything.length);
+    expect([fromBank.get("chk1"), fromBank.get("known"), fromBank.get("chk2"), fromBank.get("opening")]).toEqual([true, true, false, false]);
     expect(full.get("in-chk1")).toMatchObject({ matchId: expect.stringMatching(/-chk1$/), tier: "duplicate" });
     expect(full.get("in-posted")).toMatchObject({ matchId: expect.stringMatching(/-pend2$/), tier: "duplicate" });
     expect(full.get("in-chk2")).toMatchObject({ matchId: expect.stringMatching(/-chk2$/) });

@@ -67,7 +67,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
   const tombstones = await loadTombstones(tx, scope);
   const existing: ExistingTransaction[] = [];
   if (entries) {
-    const [ids, days, amounts, descriptions, checks, named, pending] = entries;
+    const [ids, days, amounts, descriptions, checks, named, pending, typed] = entries;
     const checkNumbers = new Map(checks);
     const providerIds = new Map<string, string[]>();
     for (const [id, providerId] of named) {
@@ -76,6 +76,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
       else providerIds.set(id, [providerId]);
     }
     const importedPending = new Set(pending);
+    const notFromBank = new Set(typed);
     const dates = new Map<number, string>();
     for (let at = 0; at < ids.length; at++) {
       const id = ids[at]!;
@@ -95,6 +96,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
         providerIds: providerIds.get(id) ?? [],
         kind: "register",
         pending: importedPending.has(id),
+        fromBank: !notFromBank.has(id),
       });
     }
   }
@@ -119,7 +121,9 @@ const DAY_MS = 86_400_000;
 /**
  * The wanted entries column by column (id, day, amount, description), then the few facts most
  * entries lack as [entry, value] pairs or lists: check numbers, the batch's provider ids found on
- * entries, entries imported while pending. One JSON text, as small as it goes: 100 000 rows as
+ * entries, entries imported while pending, entries not imported from a bank feed (typed by hand,
+ * the matcher's `fromBank: false`: it reads only the provider ids a batch names, so it cannot
+ * tell otherwise). One JSON text, as small as it goes: 100 000 rows as
  * four arrays travel and parse far faster than as rows, and a day is a number (days since
  * 1970-01-01), not a date string.
  */
@@ -131,6 +135,7 @@ type EntryColumns = [
   checkNumbers: [entryId: string, checkNumber: string][],
   named: [entryId: string, providerId: string][],
   pending: string[],
+  typed: string[],
 ];
 
 /**
@@ -156,16 +161,16 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."amountCents" = ANY(${amounts})
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
       WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts})
       ${
         window.checks
           ? Prisma.sql`
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber" FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts}) AND e.id <> ALL(ARRAY(SELECT id FROM others))
         AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
           : Prisma.empty
@@ -176,7 +181,8 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       coalesce(json_agg(w.description), '[]'),
       coalesce(json_agg(json_build_array(w.id, w."checkNumber")) FILTER (WHERE w."checkNumber" IS NOT NULL), '[]'),
       (SELECT coalesce(json_agg(json_build_array(n.id, n."providerId")), '[]') FROM named n),
-      (SELECT coalesce(json_agg(p.id), '[]') FROM pending p)
+      (SELECT coalesce(json_agg(p.id), '[]') FROM pending p),
+      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT'), '[]')
     )::text AS columns
     FROM wanted w`);
   return JSON.parse(row!.columns) as EntryColumns;
