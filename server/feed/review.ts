@@ -1,6 +1,6 @@
 import { Prisma, type Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
-import { BULK_TRANSACTION, lockBooks, type Tx } from "./sql";
+import { BULK_TRANSACTION, lockBooks, textArray, type Tx } from "./sql";
 import { UNREVIEWED_STATES, UTC_NOW } from "./states";
 
 // What a customer does with feed rows: hide (they stay as tombstones), un-hide, clear a
@@ -26,7 +26,7 @@ async function selectRows(tx: Tx, organizationId: string, transactionIds: readon
   const rows = await tx.$queryRaw<Selected[]>(Prisma.sql`
     SELECT f.id, f.state::text AS state, f."bankAccountId", b."registerId", b.name AS "accountName"
     FROM "FeedTransaction" f JOIN "BankAccount" b ON b.id = f."bankAccountId"
-    WHERE f."organizationId" = ${organizationId} AND f.id = ANY(${ids}::text[])
+    WHERE f."organizationId" = ${organizationId} AND f.id = ANY(${textArray(ids)})
     ORDER BY f.id
     FOR UPDATE OF f`);
   if (rows.length !== ids.length) throw notFound(ids.length === 1 ? "That transaction" : "One of the selected transactions");
@@ -44,7 +44,7 @@ export async function hideTransactions(db: Db, args: Actor & { transactionIds: s
     }
     const hidden = await tx.$executeRaw(Prisma.sql`
       UPDATE "FeedTransaction" SET state = 'HIDDEN', "hiddenAt" = ${UTC_NOW}, "hiddenById" = ${args.actorUserId}, "updatedAt" = ${UTC_NOW}
-      WHERE id = ANY(${rows.map((row) => row.id)}::text[]) AND state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
+      WHERE id = ANY(${textArray(rows.map((row) => row.id))}) AND state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
     return { hidden };
   }, BULK_TRANSACTION);
 }
@@ -57,7 +57,7 @@ export async function unhideTransactions(db: Db, args: Actor & { transactionIds:
       UPDATE "FeedTransaction" SET
         state = CASE WHEN "matchRegisterEntryId" IS NOT NULL OR "matchFeedTransactionId" IS NOT NULL THEN 'POSSIBLE_DUPLICATE' ELSE 'NEW' END::"FeedState",
         "hiddenAt" = NULL, "hiddenById" = NULL, "updatedAt" = ${UTC_NOW}
-      WHERE id = ANY(${rows.map((row) => row.id)}::text[]) AND state = 'HIDDEN'`);
+      WHERE id = ANY(${textArray(rows.map((row) => row.id))}) AND state = 'HIDDEN'`);
     return { unhidden };
   }, BULK_TRANSACTION);
 }
@@ -73,7 +73,7 @@ export async function markNotDuplicate(db: Db, args: Actor & { transactionIds: s
     const cleared = await tx.$executeRaw(Prisma.sql`
       UPDATE "FeedTransaction" SET state = 'NEW', "matchRegisterEntryId" = NULL, "matchFeedTransactionId" = NULL,
         "matchScore" = NULL, "matchReasons" = NULL, "updatedAt" = ${UTC_NOW}
-      WHERE id = ANY(${rows.map((row) => row.id)}::text[]) AND state IN ('DUPLICATE', 'POSSIBLE_DUPLICATE')`);
+      WHERE id = ANY(${textArray(rows.map((row) => row.id))}) AND state IN ('DUPLICATE', 'POSSIBLE_DUPLICATE')`);
     return { cleared };
   }, BULK_TRANSACTION);
 }
@@ -132,7 +132,7 @@ async function booksOfTransactions(tx: Tx, organizationId: string, transactionId
   const rows = await tx.$queryRaw<{ key: string }[]>(Prisma.sql`
     SELECT DISTINCT coalesce(b."registerId", b.id) AS key
     FROM "FeedTransaction" f JOIN "BankAccount" b ON b.id = f."bankAccountId"
-    WHERE f."organizationId" = ${organizationId} AND f.id = ANY(${[...new Set(transactionIds)]}::text[])`);
+    WHERE f."organizationId" = ${organizationId} AND f.id = ANY(${textArray([...new Set(transactionIds)])})`);
   return rows.map((row) => row.key);
 }
 
@@ -150,7 +150,7 @@ async function createEntries(tx: Tx, actor: Actor, ids: string[]): Promise<numbe
         "importedAt" = ${UTC_NOW}, "importedById" = ${actor.actorUserId}, "updatedAt" = ${UTC_NOW}
       FROM "BankAccount" b
       WHERE b.id = f."bankAccountId" AND b."registerId" IS NOT NULL AND f."organizationId" = ${actor.organizationId}
-        AND f.id = ANY(${ids}::text[]) AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')
+        AND f.id = ANY(${textArray(ids)}) AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')
       RETURNING f.id, f."registerEntryId", b."registerId", f.date, f."amountCents", f.description, f."checkNumber",
         f."providerTransactionId", f."pendingProviderTransactionId"
     ), entries AS (
