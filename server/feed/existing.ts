@@ -57,9 +57,9 @@ const MAY_NAME_A_CHECK = String.raw`\y(che(ck|que)|chk|ck)\y`;
  * 200 000 entries and most of them share nothing with a batch, so entries are read only when
  * the matcher could use them: an amount the batch has, a provider id it names, an entry
  * imported while pending in the weeks before the batch (its amount may have changed), a check
- * when the batch has checks, plus the register's first and last entry (the matcher measures how often an amount recurs
- * over the register's span). server/feed/existing.test.ts proves the result equals matching
- * the whole register.
+ * when the batch has checks, plus the register's first and last entry (the matcher measures
+ * how often an amount recurs over the register's span). server/feed/existing.test.ts proves
+ * the result equals matching the whole register.
  */
 export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindow): Promise<{ existing: ExistingTransaction[]; accountKey: string }> {
   const accountKey = scope.registerId ?? scope.bankAccountId;
@@ -67,7 +67,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
   const tombstones = await loadTombstones(tx, scope);
   const existing: ExistingTransaction[] = [];
   if (entries) {
-    const [ids, days, amounts, descriptions, checks, named, pending, typed] = entries;
+    const [ids, days, amounts, descriptions, checks, named, pending, notImported] = entries;
     const checkNumbers = new Map(checks);
     const providerIds = new Map<string, string[]>();
     for (const [id, providerId] of named) {
@@ -76,7 +76,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
       else providerIds.set(id, [providerId]);
     }
     const importedPending = new Set(pending);
-    const notFromBank = new Set(typed);
+    const notFromBank = new Set(notImported);
     const dates = new Map<number, string>();
     for (let at = 0; at < ids.length; at++) {
       const id = ids[at]!;
@@ -121,11 +121,10 @@ const DAY_MS = 86_400_000;
 /**
  * The wanted entries column by column (id, day, amount, description), then the few facts most
  * entries lack as [entry, value] pairs or lists: check numbers, the batch's provider ids found on
- * entries, entries imported while pending, entries not imported from a bank feed (typed by hand,
- * the matcher's `fromBank: false`: it reads only the provider ids a batch names, so it cannot
- * tell otherwise). One JSON text, as small as it goes: 100 000 rows as
- * four arrays travel and parse far faster than as rows, and a day is a number (days since
- * 1970-01-01), not a date string.
+ * entries, entries imported while pending, entries not imported from a bank feed (typed by hand:
+ * the matcher's `fromBank: false`; it reads only the provider ids a batch names, so it cannot
+ * tell by itself). One JSON text, as small as it goes: 100 000 rows as four arrays travel and
+ * parse far faster than as rows, and a day is a number (days since 1970-01-01), not a string.
  */
 type EntryColumns = [
   ids: string[],
@@ -135,7 +134,7 @@ type EntryColumns = [
   checkNumbers: [entryId: string, checkNumber: string][],
   named: [entryId: string, providerId: string][],
   pending: string[],
-  typed: string[],
+  notImported: string[],
 ];
 
 /**
@@ -162,16 +161,18 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
       SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
-      WHERE e."registerId" = ${registerId} AND e."amountCents" = ANY(${amounts})
+      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" = ANY(${amounts})
       UNION ALL
       SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
-      WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts})
+      WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
+        AND e."amountCents" <> ALL(${amounts})
       ${
         window.checks
           ? Prisma.sql`
       UNION ALL
       SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
-      WHERE e."registerId" = ${registerId} AND e."amountCents" <> ALL(${amounts}) AND e.id <> ALL(ARRAY(SELECT id FROM others))
+      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" <> ALL(${amounts})
+        AND e.id <> ALL(ARRAY(SELECT id FROM others))
         AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
           : Prisma.empty
       }
