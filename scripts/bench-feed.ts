@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import type { Transaction } from "@/server/aggregator/client";
 import { createDb, Prisma, type Db } from "@/server/db/client";
@@ -45,6 +45,7 @@ async function main() {
     const matchTimes: number[] = [];
     const importTimes: number[] = [];
     const phaseTimes: IngestPhases[] = [];
+    say(`load average before the trials: ${describeLoad()}`);
     for (let trial = 1; trial <= TRIALS; trial++) {
       const bankAccountId = await newBankAccount(db, setup, trial);
       const phases: IngestPhases = {};
@@ -65,6 +66,7 @@ async function main() {
       await forgetTrial(db, bankAccountId);
     }
     const match = median(matchTimes);
+    say(`load average after the trials: ${describeLoad()}`);
     say(`matching, median per step: ${describePhases(medianPhases(phaseTimes))}`);
     console.log(`bench:feed match_s=${match.toFixed(3)} import_s=${median(importTimes).toFixed(3)} rows_per_s=${Math.round(INCOMING / match)}`);
   } finally {
@@ -137,6 +139,9 @@ async function forgetTrial(db: Db, bankAccountId: string) {
   await db.$executeRaw(Prisma.sql`DELETE FROM "FeedTransaction" WHERE "bankAccountId" = ${bankAccountId}`);
   await db.$executeRaw(Prisma.sql`VACUUM ANALYZE`);
 }
+
+/** The machine is shared: the figures mean little without how busy it was (1, 5 and 15 minutes). */
+const describeLoad = () => loadavg().map((load) => load.toFixed(2)).join(" / ");
 
 const PHASES: (keyof IngestPhases)[] = ["begin", "known", "read", "match", "write", "commit"];
 
