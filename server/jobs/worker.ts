@@ -46,7 +46,9 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
     boss,
     { ...engine, aggregations: slots, reads: new Semaphore(config.readConcurrency) },
     {
-      jobsInFlight: config.aggregatorConcurrency + config.readConcurrency,
+      // The cap's worth holding slots, as many claimed and ready for the next free slot (a fetch
+      // and its claim take a while on a busy machine), and the reads.
+      jobsInFlight: 2 * config.aggregatorConcurrency + config.readConcurrency,
       perInstitution: config.perInstitution,
       heartbeatSeconds: config.heartbeatSeconds,
       log,
