@@ -49,9 +49,10 @@ export type AttemptOutcome =
   | { kind: "connected"; connectionId: string; status: ConnectionStatus; transactionCount: number | null }
   /**
    * attemptId: the connection event that completes when the aggregation ends (lastResult.id then).
-   * finishedWith: with deferCompletion, the code of an aggregation that finished within the request.
+   * finishedWith: with deferCompletion, the code of an aggregation that finished within the
+   * request, and reportedAttemptAt the aggregator's time of it (pass both to completeAggregation).
    */
-  | { kind: "aggregating"; connectionId: string; attemptId: string | null; finishedWith?: number }
+  | { kind: "aggregating"; connectionId: string; attemptId: string | null; finishedWith?: number; reportedAttemptAt?: Date | null }
   | { kind: "mfa"; connectionId: string; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
   | { kind: "failed"; connectionId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
 
@@ -64,6 +65,7 @@ const connectionSelect = {
   lastStatusCode: true,
   lastSuccessAt: true,
   lastAttemptAt: true,
+  providerAttemptAt: true,
   mfaSession: true,
   activeEventId: true,
   aggregationStartedAt: true,
@@ -182,7 +184,10 @@ async function settleLoginOutcome(
   if (outcome.kind === "mfa") {
     const code = outcome.challenge.statusCode;
     await db.$transaction(async (tx) => {
-      await tx.connection.update({ where: { id: connection.id }, data: { ...mfaFields(outcome.challenge), lastAttemptAt: new Date() } });
+      await tx.connection.update({
+        where: { id: connection.id },
+        data: { ...mfaFields(outcome.challenge), lastAttemptAt: new Date(), ...providerAttempt(outcome.login.lastAttemptAt) },
+      });
       await recordEvent(tx, { ...base, source, startedAt, result: { statusCode: code, message: describeStatus(code).title } });
       await openNotice(tx, {
         ...base,
@@ -227,6 +232,7 @@ async function settleLoginOutcome(
         lastStatusMessage: describeStatus(0).title,
         lastAttemptAt: new Date(),
         lastSuccessAt: new Date(),
+        ...providerAttempt(outcome.login.lastAttemptAt),
         retryCount: 0,
         nextRetryAt: null,
       },
@@ -235,6 +241,11 @@ async function settleLoginOutcome(
     await resolveNotices(tx, connection.id);
   });
   return { kind: "connected", connectionId: connection.id, status: "ACTIVE", transactionCount };
+}
+
+/** Records the aggregator's time of an attempt being settled, when its answer told it. */
+function providerAttempt(reportedAttemptAt: Date | null | undefined) {
+  return reportedAttemptAt ? { providerAttemptAt: reportedAttemptAt } : {};
 }
 
 function clearMfa() {
@@ -337,6 +348,7 @@ async function failAttempt(
   code: number,
   problem: StatusDescription,
   openEventId: string | null = null,
+  reportedAttemptAt: Date | null = null,
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   const base = { organizationId: connection.organizationId, connectionId: connection.id, institutionId: connection.institutionId };
@@ -351,6 +363,7 @@ async function failAttempt(
         lastStatusCode: code,
         lastStatusMessage: problem.title,
         lastAttemptAt: new Date(),
+        ...providerAttempt(reportedAttemptAt),
         retryCount,
         nextRetryAt: retryAt,
         ...(code === 331 ? clearMfa() : {}),
@@ -435,7 +448,7 @@ export async function startAggregation(
     await db.$transaction(async (tx) => {
       await tx.connection.update({
         where: { id: connection.id },
-        data: { ...mfaFields(outcome.challenge), activeEventId: null, aggregationStartedAt: null },
+        data: { ...mfaFields(outcome.challenge), activeEventId: null, aggregationStartedAt: null, ...providerAttempt(outcome.login.lastAttemptAt) },
       });
       await finishEvent(tx, claimed, { statusCode: outcome.challenge.statusCode, message: describeStatus(185).title });
       await openNotice(tx, { ...base, statusCode: 185, institutionName: connection.institution.name, institutionUrl: connection.institution.loginUrl });
@@ -449,8 +462,9 @@ export async function startAggregation(
     };
   }
   if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed };
-  if (args.deferCompletion) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed, finishedWith: outcome.login.statusCode };
-  return completeAggregation(deps, { connectionId: connection.id, statusCode: outcome.login.statusCode });
+  const { statusCode, lastAttemptAt: reportedAttemptAt } = outcome.login;
+  if (args.deferCompletion) return { kind: "aggregating", connectionId: connection.id, attemptId: claimed, finishedWith: statusCode, reportedAttemptAt };
+  return completeAggregation(deps, { connectionId: connection.id, statusCode, reportedAttemptAt });
 }
 
 /**
@@ -466,6 +480,8 @@ export async function completeAggregation(
     statusCode?: number;
     /** Complete only this attempt: if another caller already settled it, do nothing. */
     eventId?: string;
+    /** The aggregator's time of the attempt, when its answer told (recorded as providerAttemptAt). */
+    reportedAttemptAt?: Date | null;
   },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
@@ -476,6 +492,7 @@ export async function completeAggregation(
   }
 
   let code = args.statusCode;
+  let reportedAttemptAt = args.reportedAttemptAt ?? null;
   // A webhook while no attempt of Bankline's is under way is either the echo of one that
   // finished within its own request (link, answer, Update Login, a quick refresh) or an
   // aggregation the aggregator ran by itself (its nightly schedule); only the latter is news.
@@ -487,6 +504,7 @@ export async function completeAggregation(
       return { kind: "connected", connectionId: connection.id, status: connection.status, transactionCount: null };
     }
     code = status.statusCode;
+    reportedAttemptAt = status.lastAttemptAt;
   }
 
   const eventId = connection.activeEventId;
@@ -497,7 +515,7 @@ export async function completeAggregation(
   if (released.count === 0 && eventId !== null) return { kind: "connected", connectionId: connection.id, status: connection.status, transactionCount: null };
   const source: AttemptSource = { kind: "REFRESH", trigger: "WEBHOOK", actorUserId: null };
 
-  if (code !== 0) return failAttempt(deps, connection, source, new Date(), code, describeFor(connection, code), eventId);
+  if (code !== 0) return failAttempt(deps, connection, source, new Date(), code, describeFor(connection, code), eventId, reportedAttemptAt);
 
   try {
     await syncAccounts(deps, connection);
@@ -511,6 +529,7 @@ export async function completeAggregation(
           lastStatusMessage: describeStatus(0).title,
           lastSuccessAt: new Date(),
           lastAttemptAt: new Date(),
+          ...providerAttempt(reportedAttemptAt),
           retryCount: 0,
           nextRetryAt: null,
         },
@@ -523,12 +542,16 @@ export async function completeAggregation(
     return { kind: "connected", connectionId: connection.id, status: "ACTIVE", transactionCount };
   } catch (err) {
     if (!isAggregatorError(err)) throw err;
-    return failAttempt(deps, connection, source, new Date(), err.code ?? 102, err.describe(institutionTexts(connection)), eventId);
+    return failAttempt(deps, connection, source, new Date(), err.code ?? 102, err.describe(institutionTexts(connection)), eventId, reportedAttemptAt);
   }
 }
 
-/** Bankline recorded this result of the aggregator's after it happened (its times are set once the aggregator answered). */
+/**
+ * Bankline recorded this result of the aggregator's: by the aggregator's own time of the
+ * attempt when Bankline kept it; else by our times, set once the aggregator had answered.
+ */
 function alreadyRecorded(c: ConnectionRow, s: LoginStatus): boolean {
+  if (c.providerAttemptAt && s.lastAttemptAt) return s.lastAttemptAt <= c.providerAttemptAt;
   if (s.statusCode === 0) return !!c.lastSuccessAt && !!s.lastSuccessAt && c.lastSuccessAt >= s.lastSuccessAt;
   return c.lastStatusCode === s.statusCode && !!c.lastAttemptAt && !!s.lastAttemptAt && c.lastAttemptAt >= s.lastAttemptAt;
 }

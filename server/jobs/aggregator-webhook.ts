@@ -1,9 +1,7 @@
 import { z } from "zod";
+import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
 import { aggregatorWebhookEvent } from "@/server/webhooks/aggregator-events";
-
-/** How far the aggregator's clock may lag ours when matching a webhook to an attempt. */
-const CLOCK_SKEW_MS = 2_000;
 
 export const webhookJobData = z.object({ eventId: z.string().min(1) });
 
@@ -24,12 +22,13 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
   const event = parsed.data;
   const connection = await db.connection.findFirst({
     where: { providerLoginId: event.data.loginId, status: { not: "REMOVED" } },
-    select: { id: true, status: true, lastAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
+    select: { id: true, status: true, lastAttemptAt: true, providerAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
   });
   if (connection) {
     if (event.type === "aggregation.completed" && !event.data.aggregating) {
       if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
-        await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode });
+        const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
+        await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
       } else {
         log.debug({ eventId }, "webhook about an aggregation already settled; nothing to do");
       }
@@ -50,17 +49,19 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
  */
 async function reportsNewAggregation(
   deps: EngineDeps,
-  connection: { status: string; lastAttemptAt: Date | null; activeEventId: string | null; aggregationStartedAt: Date | null },
+  connection: { status: string; lastAttemptAt: Date | null; providerAttemptAt: Date | null; activeEventId: string | null; aggregationStartedAt: Date | null },
   lastAttemptAtIso: string | null,
 ): Promise<boolean> {
   if (!lastAttemptAtIso) return true;
-  const attemptAt = Date.parse(lastAttemptAtIso);
+  const attemptAt = new Date(lastAttemptAtIso);
   if (connection.status === "AGGREGATING") {
     const event = connection.activeEventId
       ? await deps.db.connectionEvent.findUnique({ where: { id: connection.activeEventId }, select: { startedAt: true } })
       : null;
     const startedAt = event?.startedAt ?? connection.aggregationStartedAt;
-    return !startedAt || attemptAt >= startedAt.getTime() - CLOCK_SKEW_MS;
+    return aggregatorSawNewAttempt(attemptAt, { providerAttemptAt: connection.providerAttemptAt, startedAt });
   }
-  return !connection.lastAttemptAt || attemptAt > connection.lastAttemptAt.getTime();
+  // Settled attempts compare on the aggregator's clock when Bankline kept its time of them.
+  const settledUpTo = connection.providerAttemptAt ?? connection.lastAttemptAt;
+  return !settledUpTo || attemptAt > settledUpTo;
 }

@@ -32,6 +32,8 @@ interface Claimed {
 interface Success extends Claimed {
   accounts: Account[];
   transactionCount: number;
+  /** The aggregator's time of the refresh (Connection.providerAttemptAt once settled). */
+  reportedAttemptAt: Date | null;
 }
 
 interface TicketRow extends TicketState {
@@ -155,8 +157,10 @@ export class RefreshBatcher {
     const { deps } = this;
     const ref = { loginId: c.loginId, institutionId: c.institutionId };
     let code: number;
+    let reportedAttemptAt: Date | null = null;
     try {
       const outcome = await deps.aggregations.run(() => deps.aggregator.refresh(ref));
+      reportedAttemptAt = outcome.login.lastAttemptAt;
       if (outcome.kind === "mfa") code = outcome.challenge.statusCode;
       else if (outcome.login.aggregating) return this.finishSingle(c, { outcome: "aggregating", statusCode: 325 });
       else code = outcome.login.statusCode;
@@ -165,7 +169,7 @@ export class RefreshBatcher {
       if (err.code === 325) return this.finishSingle(c, { outcome: "aggregating", statusCode: 325 });
       code = err.code ?? 102;
     }
-    if (code !== 0) return this.settleThroughEngine(c, code);
+    if (code !== 0) return this.settleThroughEngine(c, code, reportedAttemptAt);
     // Other refresh answers that came in with this one hand their slots on before the reads start.
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
@@ -173,16 +177,16 @@ export class RefreshBatcher {
         accounts: await deps.aggregator.listAccounts(ref),
         transactionCount: c.hasLinkedAccounts ? await retrieveFeed(deps, c.connectionId) : 0,
       }));
-      return await new Promise<TicketResult>((done, fail) => this.enqueue({ success: { ...c, accounts, transactionCount }, done, fail }));
+      return await new Promise<TicketResult>((done, fail) => this.enqueue({ success: { ...c, accounts, transactionCount, reportedAttemptAt }, done, fail }));
     } catch (err) {
       if (!isAggregatorError(err)) throw err;
-      return this.settleThroughEngine(c, err.code ?? 102);
+      return this.settleThroughEngine(c, err.code ?? 102, reportedAttemptAt);
     }
   }
 
   /** A failure (or a security question) is the engine's to record: notice, backoff, status. */
-  private async settleThroughEngine(c: Claimed, code: number): Promise<TicketResult> {
-    const outcome = await completeAggregation(this.deps, { connectionId: c.connectionId, statusCode: code, eventId: c.eventId });
+  private async settleThroughEngine(c: Claimed, code: number, reportedAttemptAt: Date | null): Promise<TicketResult> {
+    const outcome = await completeAggregation(this.deps, { connectionId: c.connectionId, statusCode: code, reportedAttemptAt, eventId: c.eventId });
     const result: TicketResult =
       outcome.kind === "connected" ? { outcome: "refreshed", statusCode: 0 } : { outcome: "failed", statusCode: outcome.kind === "failed" ? outcome.problem.code : code };
     return this.finishSingle(c, result);
@@ -232,8 +236,9 @@ export class RefreshBatcher {
     const released = await this.deps.db.$queryRaw<{ id: string }[]>`
       WITH v AS (
         SELECT * FROM unnest(${successes.map((s) => s.connectionId)}::text[], ${successes.map((s) => s.eventId)}::text[],
-          ${successes.map((s) => s.ticketId)}::text[], ${successes.map((s) => s.transactionCount)}::int[])
-          AS v(connection_id, event_id, ticket_id, transaction_count)
+          ${successes.map((s) => s.ticketId)}::text[], ${successes.map((s) => s.transactionCount)}::int[],
+          ${successes.map((s) => s.reportedAttemptAt?.toISOString() ?? null)}::timestamp[])
+          AS v(connection_id, event_id, ticket_id, transaction_count, reported_attempt_at)
       ),
       balances AS (
         INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask", "balanceCents", "currency", "createdAt", "updatedAt")
@@ -248,7 +253,8 @@ export class RefreshBatcher {
       ),
       released AS (
         UPDATE "Connection" c SET "status" = 'ACTIVE', "lastStatusCode" = 0, "lastStatusMessage" = ${SUCCESS_TITLE},
-          "lastSuccessAt" = ${now}, "lastAttemptAt" = ${now}, "retryCount" = 0, "nextRetryAt" = NULL,
+          "lastSuccessAt" = ${now}, "lastAttemptAt" = ${now}, "providerAttemptAt" = COALESCE(v.reported_attempt_at, c."providerAttemptAt"),
+          "retryCount" = 0, "nextRetryAt" = NULL,
           "activeEventId" = NULL, "aggregationStartedAt" = NULL, "updatedAt" = ${now}
         FROM v WHERE c."id" = v.connection_id AND c."status" = 'AGGREGATING' AND c."activeEventId" = v.event_id
         RETURNING c."id"

@@ -11,7 +11,7 @@ import { linkAtSandbox } from "./testing/helpers";
 // the sweeper does with aggregations nobody completed. Each state is built on purpose.
 
 let fx: OrgFixture;
-const institutions = ["citrusgrovecommercial", "commonwealthnonprofit", "pioneerteacherscu", "oldmillsavings", "silverlakecu"];
+const institutions = ["citrusgrovecommercial", "commonwealthnonprofit", "pioneerteacherscu", "oldmillsavings", "silverlakecu", "keystoneheritage-personal"];
 
 beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Recovery");
@@ -67,8 +67,24 @@ async function expectRefreshedOnce(connectionId: string, eventId: string) {
 
 describe("taking over an abandoned refresh ticket", () => {
   it("sends the refresh when the dead worker claimed the connection but never asked the aggregator", async () => {
-    const { ticket, event, connection } = await claimedAndAbandoned(institutions[0]!);
-    // The claim came well after the link's own aggregation, the last one the aggregator saw.
+    // The claim came within milliseconds of the link's own aggregation: closer than the two
+    // clocks can be told apart, so only the aggregator's time of the link, which Bankline
+    // kept, shows that the aggregator has not seen another attempt since.
+    const { ticket, event, connection, ref } = await claimedAndAbandoned(institutions[0]!);
+    const linked = await testAggregator().getLoginStatus(ref);
+    expect(connection.providerAttemptAt).toEqual(linked.lastAttemptAt);
+    const { aggregator, refreshes } = counting();
+    expect(await runRefreshTicket(depsWith(aggregator), ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
+    expect(refreshes()).toBe(1);
+    await expectRefreshedOnce(connection.id, event.id);
+    const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(after.providerAttemptAt!.getTime()).toBeGreaterThan(linked.lastAttemptAt!.getTime());
+    expect(after.providerAttemptAt).toEqual((await testAggregator().getLoginStatus(ref)).lastAttemptAt);
+  });
+
+  it("without the aggregator's time of the last attempt, tells by the clocks when the claim came well after it", async () => {
+    const { ticket, event, connection } = await claimedAndAbandoned(institutions[5]!);
+    await testDb().connection.update({ where: { id: connection.id }, data: { providerAttemptAt: null } });
     await testDb().connectionEvent.update({ where: { id: event.id }, data: { startedAt: new Date(Date.now() + 5000) } });
     const { aggregator, refreshes } = counting();
     expect(await runRefreshTicket(depsWith(aggregator), ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
@@ -108,8 +124,8 @@ describe("the stuck aggregation sweeper", () => {
   });
 
   it("does not take an attempt the aggregator never saw for a success: it becomes a retry", async () => {
+    // Started right after the link's aggregation, as close as the clocks cannot tell apart.
     const { event, connection } = await claimedAndAbandoned(institutions[4]!);
-    await testDb().connectionEvent.update({ where: { id: event.id }, data: { startedAt: new Date(Date.now() + 60_000) } });
     await testDb().connection.update({ where: { id: connection.id }, data: { aggregationStartedAt: longAgo() } });
     await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log });
     const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });

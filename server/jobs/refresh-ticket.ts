@@ -1,4 +1,5 @@
 import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client";
+import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, startAggregation, type AttemptOutcome, type EngineDeps } from "@/server/connections/engine";
 import type { RefreshTicket } from "@/server/db/generated/client";
 import type { Semaphore } from "./limits";
@@ -24,9 +25,6 @@ export type TicketResult =
   | { outcome: "already finished" };
 
 const scheduleSource = { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } as const;
-
-/** How far the aggregator's clock may lag ours when deciding whether a refresh reached it. */
-const CLOCK_SKEW_MS = 2_000;
 
 export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Promise<TicketResult> {
   const { db } = deps;
@@ -78,8 +76,8 @@ async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<Tic
   if (!activeEventId) return finishFromEvent(deps, ticket, await latestScheduledEventId(deps, ticket));
   let outcome: AttemptOutcome = started;
   if (started.finishedWith !== undefined) {
-    const statusCode = started.finishedWith;
-    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, eventId: activeEventId }));
+    const { finishedWith: statusCode, reportedAttemptAt } = started;
+    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId: activeEventId }));
   }
   return finishWithOutcome(deps, ticket, outcome, activeEventId);
 }
@@ -147,7 +145,7 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
   }
   const connection = await db.connection.findUniqueOrThrow({
     where: { id: ticket.connectionId },
-    select: { status: true, activeEventId: true, providerLoginId: true, institutionId: true },
+    select: { status: true, activeEventId: true, providerLoginId: true, institutionId: true, providerAttemptAt: true },
   });
   if (connection.status === "AGGREGATING" && connection.activeEventId === null) {
     connection.activeEventId = await reattachOrphanedAttempt(db, ticket.connectionId);
@@ -162,7 +160,8 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
     return { outcome: "aggregating", statusCode: 325 };
   }
   let statusCode: number;
-  if (status.lastAttemptAt && status.lastAttemptAt.getTime() >= event.startedAt.getTime() - CLOCK_SKEW_MS) {
+  let reportedAttemptAt = status.lastAttemptAt;
+  if (aggregatorSawNewAttempt(status.lastAttemptAt, { providerAttemptAt: connection.providerAttemptAt, startedAt: event.startedAt })) {
     deps.log.info({ ticketId: ticket.id }, "refresh reached the aggregator before the worker stopped; completing it");
     statusCode = status.statusCode;
   } else {
@@ -178,11 +177,12 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
     else if (answer.kind === "mfa") statusCode = answer.challenge.statusCode;
     else if (answer.login.aggregating) statusCode = 325;
     else statusCode = answer.login.statusCode;
+    reportedAttemptAt = typeof answer === "number" ? null : answer.login.lastAttemptAt;
     if (statusCode === 325) {
       await finishTicket(deps, ticket.id, { outcome: "aggregating", statusCode: 325, eventId });
       return { outcome: "aggregating", statusCode: 325 };
     }
   }
-  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, eventId }));
+  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId }));
   return finishWithOutcome(deps, ticket, outcome, eventId);
 }

@@ -170,6 +170,9 @@ describe("the batched refresh", () => {
           activeEventId: c.activeEventId,
           aggregationStartedAt: c.aggregationStartedAt,
           freshSuccess: Date.now() - c.lastSuccessAt!.getTime() < 60_000,
+          // The aggregator's own time of the refresh, which later decides whether it saw another.
+          keepsAggregatorsAttemptTime:
+            c.providerAttemptAt?.getTime() === (await testAggregator().getLoginStatus({ loginId: c.providerLoginId!, institutionId: c.institutionId })).lastAttemptAt?.getTime(),
         },
         accounts: c.accounts.map((a) => ({ name: a.name, kind: a.kind, mask: a.mask, balanceCents: a.balanceCents, linked: a.linked })),
         events: events.map((e) => ({
@@ -190,5 +193,6 @@ describe("the batched refresh", () => {
     expect(batch).toEqual(engine);
     expect(engine.accounts.some((a) => a.balanceCents !== 1n)).toBe(true);
     expect(engine.openNotices).toBe(0);
+    expect(engine.connection.keepsAggregatorsAttemptTime).toBe(true);
   });
 });

@@ -1,11 +1,10 @@
 import { isAggregatorError } from "@/server/aggregator/client";
+import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, STUCK_AGGREGATION_MS, type EngineDeps } from "@/server/connections/engine";
 import type { Db } from "@/server/db/client";
 
 /** An aggregation nobody can settle for this long is given up as "the bank did not answer", which is retried later. */
 export const GIVE_UP_AGGREGATION_MS = 30 * 60 * 1000;
-/** How far the aggregator's clock may lag ours when telling whether it saw an attempt. */
-const CLOCK_SKEW_MS = 2_000;
 
 /**
  * Finishes aggregations whose completion webhook never arrived: asks the aggregator for the
@@ -22,7 +21,7 @@ export async function recoverStuckAggregations(deps: EngineDeps, now = new Date(
       status: "AGGREGATING",
       OR: [{ aggregationStartedAt: { lt: staleBefore } }, { aggregationStartedAt: null, updatedAt: { lt: staleBefore } }],
     },
-    select: { id: true, providerLoginId: true, institutionId: true, activeEventId: true, aggregationStartedAt: true, updatedAt: true },
+    select: { id: true, providerLoginId: true, institutionId: true, activeEventId: true, aggregationStartedAt: true, updatedAt: true, providerAttemptAt: true },
     orderBy: { updatedAt: "asc" },
     take: 200,
   });
@@ -39,8 +38,12 @@ export async function recoverStuckAggregations(deps: EngineDeps, now = new Date(
       if (!c.providerLoginId) throw new Error("the connection has no aggregator login");
       const status = await deps.aggregator.getLoginStatus({ loginId: c.providerLoginId, institutionId: c.institutionId });
       if (status.aggregating) continue;
-      const seen = status.lastAttemptAt !== null && status.lastAttemptAt.getTime() >= startedAt.getTime() - CLOCK_SKEW_MS;
-      const outcome = await completeAggregation(deps, { connectionId: c.id, statusCode: seen ? status.statusCode : 102, eventId });
+      const seen = aggregatorSawNewAttempt(status.lastAttemptAt, { providerAttemptAt: c.providerAttemptAt, startedAt });
+      const outcome = await completeAggregation(deps, {
+        connectionId: c.id,
+        ...(seen ? { statusCode: status.statusCode, reportedAttemptAt: status.lastAttemptAt } : { statusCode: 102 }),
+        eventId,
+      });
       if (outcome.kind !== "aggregating") settled++;
     } catch (err) {
       const expired = now.getTime() - startedAt.getTime() > GIVE_UP_AGGREGATION_MS;
