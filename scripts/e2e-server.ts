@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
 import { root } from "./lib/processes";
-import { startStack } from "./lib/stack";
+import { onShutdownSignal, startStack } from "./lib/stack";
 import { freePort } from "@/server/testing/free-port";
 
 // The stack the Playwright suite runs against: the production build, a throwaway database
@@ -45,8 +45,7 @@ async function main() {
     await rm(dataDir, { recursive: true, force: true });
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown());
-  process.on("SIGTERM", () => void shutdown());
+  onShutdownSignal(() => void shutdown());
   const name = await stack.childExited;
   if (!stopping) {
     log(`the ${name} process exited unexpectedly`);

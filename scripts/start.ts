@@ -3,29 +3,50 @@ import { validateEnv } from "@/server/env.js";
 import { demoOrganizations, demoUsers, DEMO_PASSWORD } from "@/server/demo/seed";
 import { buildIfNeeded } from "./lib/build";
 import { root } from "./lib/processes";
-import { demoSeedAllowed, startStack } from "./lib/stack";
+import { demoSeedAllowed, onShutdownSignal, startStack, type Stack } from "./lib/stack";
 
 // `npm start`: the whole product on this machine. Without DATABASE_URL it runs on an
 // embedded PostgreSQL under .data/ and seeds demo data into an empty database.
 
 const log = (message: string) => console.log(`[bankline] ${message}`);
 
+let stack: Stack | undefined;
+let stopping = false;
+
+async function shutdown(reason: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}: stopping…`);
+  // Before the stack is up, start-up finishes stopping it (startStack's own clean-up runs
+  // when a child it waits for is interrupted too).
+  if (!stack) return;
+  await stack.stop();
+  log("stopped");
+  process.exit(0);
+}
+
 async function main() {
+  onShutdownSignal((reason) => void shutdown(reason));
   const usesEmbedded = !process.env.DATABASE_URL;
   // An embedded database is a laptop; only a real deployment must bring its own secrets.
   validateEnv(process.env, { runtime: !usesEmbedded });
 
   await buildIfNeeded(log);
 
-  const stack = await startStack({
+  stack = await startStack({
     webPort: Number(process.env.PORT ?? 3000),
     sandboxPort: Number(process.env.SANDBOX_PORT ?? 4010),
-    dataDir: path.join(root, ".data"),
+    dataDir: path.resolve(root, process.env.BANKLINE_DATA_DIR || ".data"),
     embeddedPgPort: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
     databaseUrl: process.env.DATABASE_URL,
-    seedDemo: usesEmbedded ? process.env.SEED_DEMO !== "false" : demoSeedAllowed(process.env),
+    seedDemo: demoSeedAllowed(process.env),
     log,
   });
+  if (stopping) {
+    await stack.stop();
+    log("stopped");
+    process.exit(0);
+  }
 
   const orgNames = new Map(demoOrganizations.map((o) => [o.slug, o.name]));
   console.log(`
@@ -45,17 +66,6 @@ ${demoUsers
   Press Ctrl-C to stop.
 `);
 
-  let stopping = false;
-  const shutdown = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${reason}: stopping…`);
-    await stack.stop();
-    log("stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("interrupted"));
-  process.on("SIGTERM", () => void shutdown("terminated"));
   const name = await stack.childExited;
   if (!stopping) {
     log(`the ${name} process exited unexpectedly`);

@@ -19,11 +19,11 @@ const redactedKeys = [
 
 export const redactPaths = redactedKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}) {
+export function createLogger(options: { level?: string; service?: string; destination?: pino.DestinationStream } = {}) {
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? "info",
-      base: { service: process.env.BANKLINE_SERVICE ?? "web" },
+      base: { service: options.service ?? process.env.BANKLINE_SERVICE ?? "web" },
       redact: { paths: redactPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

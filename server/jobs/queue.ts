@@ -38,9 +38,16 @@ export function createQueueClient(
     max: role === "worker" ? 10 : 3,
   });
   // pg's errors carry their client (and its connection) along: log what helps, not that.
-  boss.on("error", (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, "job queue error"));
+  // 57P01 is PostgreSQL shutting down (a restart, or Ctrl-C reaching every process of
+  // `npm start` at once): pg-boss reconnects when it is back, so it is no error of ours.
+  boss.on("error", (err: Error & { code?: string }) => {
+    if (err.code === ADMIN_SHUTDOWN) log.warn({ code: err.code }, "job queue: the database is shutting down");
+    else log.error({ error: err.message, code: err.code }, "job queue error");
+  });
   return boss;
 }
+
+const ADMIN_SHUTDOWN = "57P01";
 
 function queueOptions(name: QueueName, config: Pick<JobsConfig, "heartbeatSeconds">): Omit<Queue, "name"> {
   switch (name) {
