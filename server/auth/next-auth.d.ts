@@ -5,3 +5,10 @@ declare module "next-auth" {
     user: { id: string } & DefaultSession["user"];
   }
 }
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    /** When the person signed in (seconds since the epoch); bounds the session's whole life. */
+    signedInAt?: number;
+  }
+}

@@ -1,12 +1,16 @@
 import type { NextAuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/server/db/client";
 import { log } from "@/server/log";
 import { verifyPassword } from "./password";
-import { checkSignInThrottle, recordSignInAttempt } from "./throttle";
+import { attemptSignIn } from "./throttle";
 
+/** A session unused this long ends. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+/** However busy, a session ends this long after its sign-in (renewals do not extend it). */
+export const SESSION_ABSOLUTE_MAX_SECONDS = 12 * 60 * 60;
 
 /** Error text the sign-in page recognises; the suffix is when to try again (ISO, UTC). */
 export const LOCKED_OUT_PREFIX = "locked-until:";
@@ -39,19 +43,16 @@ export const authOptions: NextAuthOptions = {
         const ipAddress = clientAddress(req?.headers as Record<string, unknown> | undefined);
         const db = getDb();
 
-        const verdict = await checkSignInThrottle(db, email, ipAddress);
-        if (!verdict.allowed) {
-          log.warn({ email, ipAddress }, "sign-in refused: throttled");
-          throw new Error(`${LOCKED_OUT_PREFIX}${verdict.retryAt.toISOString()}`);
-        }
-
         const user = await db.user.findUnique({
           where: { email },
           select: { id: true, email: true, name: true, passwordHash: true },
         });
-        const ok = user ? await verifyPassword(user.passwordHash, password) : false;
-        await recordSignInAttempt(db, email, ipAddress, ok);
-        if (!ok || !user) {
+        const verdict = await attemptSignIn(db, email, ipAddress, async () => (user ? verifyPassword(user.passwordHash, password) : false));
+        if (verdict.kind === "locked") {
+          log.warn({ email, ipAddress }, "sign-in refused: throttled");
+          throw new Error(`${LOCKED_OUT_PREFIX}${verdict.retryAt.toISOString()}`);
+        }
+        if (verdict.kind === "failed" || !user) {
           log.info({ email, ipAddress }, "sign-in failed");
           return null;
         }
@@ -62,8 +63,11 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
-      return token;
+      if (user) {
+        token.sub = user.id;
+        token.signedInAt = nowSeconds();
+      }
+      return sessionOutlived(token) ? {} : token;
     },
     session({ session, token }) {
       if (session.user && token.sub) session.user.id = token.sub;
@@ -76,3 +80,11 @@ export const authOptions: NextAuthOptions = {
     debug: () => {},
   },
 };
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Older than the absolute limit since its sign-in: the token carries no one any more. */
+export function sessionOutlived(token: JWT, now = nowSeconds()): boolean {
+  const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : typeof token.iat === "number" ? token.iat : now;
+  return now - signedInAt > SESSION_ABSOLUTE_MAX_SECONDS;
+}

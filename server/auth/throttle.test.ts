@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { testDb } from "@/server/testing/db";
 import { uniqueSuffix } from "@/server/testing/fixtures";
 import {
+  attemptSignIn,
   checkSignInThrottle,
   MAX_FAILURES_PER_ADDRESS,
   MAX_FAILURES_PER_EMAIL,
@@ -51,5 +52,25 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await fail(`spray-${i}-${uniqueSuffix()}@test.example`, ip, 1);
     const verdict = await checkSignInThrottle(testDb(), `fresh-${uniqueSuffix()}@test.example`, ip);
     expect(verdict.allowed).toBe(false);
+  });
+
+  it("lets through no more wrong guesses than the limit when they arrive all at once", async () => {
+    const email = `t-${uniqueSuffix()}@test.example`;
+    // Each guess takes a while, as a memory-hard password check does.
+    const slowWrongPassword = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30));
+    const verdicts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attemptSignIn(testDb(), email, `192.0.2.${100 + i}`, slowWrongPassword)),
+    );
+    expect(verdicts.filter((v) => v.kind === "failed")).toHaveLength(MAX_FAILURES_PER_EMAIL);
+    expect(verdicts.filter((v) => v.kind === "locked")).toHaveLength(12 - MAX_FAILURES_PER_EMAIL);
+    expect(await testDb().signInAttempt.count({ where: { email } })).toBe(MAX_FAILURES_PER_EMAIL);
+  });
+
+  it("records a success, which clears the email's count", async () => {
+    const email = `t-${uniqueSuffix()}@test.example`;
+    await fail(email, "192.0.2.12", MAX_FAILURES_PER_EMAIL - 1);
+    expect(await attemptSignIn(testDb(), email, "192.0.2.12", async () => true)).toEqual({ kind: "signed-in" });
+    expect(await attemptSignIn(testDb(), email, "192.0.2.12", async () => false)).toEqual({ kind: "failed" });
+    expect(await checkSignInThrottle(testDb(), email, "192.0.2.12")).toEqual({ allowed: true });
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 
 // Sign-in throttling: failures are counted per email and per client address over a
 // sliding window. A success for an email clears that email's count.
@@ -9,8 +10,10 @@ export const MAX_FAILURES_PER_ADDRESS = 20;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAt: Date };
 
+type DbClient = Db | Prisma.TransactionClient;
+
 export async function checkSignInThrottle(
-  db: Db,
+  db: DbClient,
   email: string,
   ipAddress: string,
   now = new Date(),
@@ -47,6 +50,34 @@ function unlockTime(failures: { createdAt: Date }[]): Date {
   return new Date(oldest.createdAt.getTime() + THROTTLE_WINDOW_MS);
 }
 
-export async function recordSignInAttempt(db: Db, email: string, ipAddress: string, succeeded: boolean) {
+export async function recordSignInAttempt(db: DbClient, email: string, ipAddress: string, succeeded: boolean) {
   await db.signInAttempt.create({ data: { email, ipAddress, succeeded } });
+}
+
+export type SignInVerdict = { kind: "signed-in" } | { kind: "failed" } | { kind: "locked"; retryAt: Date };
+
+/**
+ * One sign-in attempt, start to end: the throttle's check, the password check and the
+ * record of the attempt. Attempts for one email, and from one address, take their turn
+ * (transaction-scoped advisory locks, email first), so guesses sent in parallel cannot all
+ * pass the check before any failure is recorded.
+ */
+export async function attemptSignIn(
+  db: Db,
+  email: string,
+  ipAddress: string,
+  checkPassword: () => Promise<boolean>,
+): Promise<SignInVerdict> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in email ${email}`}))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in address ${ipAddress}`}))`;
+      const throttle = await checkSignInThrottle(tx, email, ipAddress);
+      if (!throttle.allowed) return { kind: "locked", retryAt: throttle.retryAt };
+      const ok = await checkPassword();
+      await recordSignInAttempt(tx, email, ipAddress, ok);
+      return ok ? { kind: "signed-in" } : { kind: "failed" };
+    },
+    { timeout: 20_000, maxWait: 20_000 },
+  );
 }
