@@ -157,6 +157,12 @@ export async function seedConnection(
       },
     },
   });
+  if (state.knownIssue) {
+    // A recent provider-side failure, without which the worker's sweep clears the mark as stale.
+    await db.connectionEvent.create({
+      data: { organizationId: org.id, connectionId: connection.id, institutionId: institution.id, kind: "REFRESH", trigger: "SCHEDULE", statusCode: 910, durationMs: 1000 },
+    });
+  }
   if (state.status === "ACTION_REQUIRED") {
     await openNotice(db, {
       organizationId: org.id,

@@ -96,7 +96,14 @@ test.describe("security questions", () => {
 
     const problem = dialog.getByRole("alert");
     await expect(problem).toContainText("Error 331: The security question timed out");
-    await problem.getByRole("button", { name: "Update Login" }).click();
+    await expect(problem.getByRole("button", { name: "Update Login" })).toBeVisible();
+    await page.keyboard.press("Escape");
+
+    // A customer who closed the dialog finds the same error on the connection itself.
+    const card = connectionCard(page, "Prairie National Bank (Personal)");
+    await expect(card.getByRole("alert")).toContainText("Error 331: The security question timed out");
+    await expect(card.getByText("Action required", { exact: true })).toBeVisible();
+    await card.getByRole("button", { name: "Update Login" }).click();
     await enterCredentials(dialog, "demo_mfa", "go", "Save login");
     await expect(dialog.getByText("Question 1 of 3")).toBeVisible();
   });

@@ -1,3 +1,4 @@
+import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { chooseAllAccounts, connectionCard, enterCredentials, expect, pickInstitution, test } from "./fixtures";
 
 test("demo_slow: Retrieve during an aggregation gives Error 325, the status turns Active by itself, then retrieval works", async ({ page, org }) => {
@@ -23,6 +24,7 @@ test("demo_slow: Retrieve during an aggregation gives Error 325, the status turn
   await expect(busy).toContainText("Error 325: Transactions are being retrieved");
   await expect(busy).toContainText("Status now: Aggregating");
   await expect(busy.getByRole("link", { name: "Manage Institutions" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
 
   await expect(card.getByText("Active", { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(busy).toContainText("Status now: Active");

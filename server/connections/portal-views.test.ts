@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
+import { callerFor, createOrgWithMembers, testAggregator, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
 import { completeAggregation, type EngineDeps } from "./engine";
 
 // What Manage Institutions reads beyond the engine's flows: question progress, the
@@ -31,6 +31,32 @@ describe("security question progress", () => {
 
     const wrong = await member().connections.answerMfa({ ...org(), connectionId: first.connectionId!, answer: "not-the-colour" });
     expect(wrong).toMatchObject({ kind: "mfa", wrongAnswer: true, question: { progress: { current: 2, total: 3 } } });
+  });
+});
+
+describe("a known issue at a bank", () => {
+  it("marks the organization's connections at that bank, which Manage Institutions names in its banner, until it clears", async () => {
+    const db = testDb();
+    const make = async (knownIssue: boolean, organizationId: string) => {
+      const suffix = uniqueSuffix();
+      const institution = await db.institution.create({
+        data: { id: `issue-bank-${suffix}`, name: `Issue Bank ${suffix}`, variant: "PERSONAL", loginUrl: `https://issue-${suffix}.example`, knownIssueSince: knownIssue ? new Date() : null, knownIssueCode: knownIssue ? 910 : null },
+      });
+      await db.connection.create({ data: { organizationId, institutionId: institution.id, providerLoginId: `login_issue_${suffix}`, status: "ERROR", lastStatusCode: 910 } });
+      return institution.id;
+    };
+    const failing = await make(true, fx.org.id);
+    const healthy = await make(false, fx.org.id);
+    const other = await createOrgWithMembers(db, "Portal views elsewhere");
+    await make(false, other.org.id);
+
+    const marks = async (caller: ReturnType<typeof owner>, orgSlug: string) =>
+      Object.fromEntries((await caller.connections.list({ orgSlug })).map((c) => [c.institution.id, c.institution.knownIssue]));
+    expect(await marks(member(), fx.org.slug)).toMatchObject({ [failing]: true, [healthy]: false });
+    expect(Object.values(await marks(callerFor(db, other.users.VIEWER), other.org.slug))).toEqual([false]);
+
+    await db.institution.update({ where: { id: failing }, data: { knownIssueSince: null, knownIssueCode: null } });
+    expect((await marks(member(), fx.org.slug))[failing]).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useState, type MouseEvent } from "react";
+import { useState, type MouseEvent } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
 import { formatMoney, maskedNumber, spokenMask, statusLabel, transactionsArrived, type ConnectionStatus } from "./format";
@@ -29,6 +29,9 @@ export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return <span className={`rounded-full px-2.5 py-0.5 text-sm font-semibold ${statusTone[status]}`}>{statusLabel(status)}</span>;
 }
 
+/** The card's heading, where focus lands when a dialog opened from the card closes and its opener is gone. */
+export const connectionTitleId = (connectionId: string) => `connection-${connectionId}-title`;
+
 const isSecurityQuestion = (c: ConnectionView) => c.status === "ACTION_REQUIRED" && (c.lastStatusCode === 185 || c.lastStatusCode === 187);
 
 /** One connection on Manage Institutions: status, times, accounts, what to do, and the buttons the person may use. */
@@ -47,7 +50,7 @@ export function ConnectionCard({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const titleId = useId();
+  const titleId = connectionTitleId(connection.id);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const refreshPage = () => queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() });
   const retrieve = useMutation(trpc.connections.retrieve.mutationOptions({ onSettled: refreshPage }));
@@ -96,7 +99,7 @@ export function ConnectionCard({
     <article id={`connection-${connection.id}`} aria-labelledby={titleId} className="card space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
-          <h3 id={titleId} className="text-lg font-semibold">{institution.name}</h3>
+          <h3 id={titleId} tabIndex={-1} className="text-lg font-semibold">{institution.name}</h3>
           <p className="flex flex-wrap items-center gap-2 text-sm text-ink-muted">
             <VariantBadge variant={institution.variant} />
             <span>{institution.loginUrl}</span>
@@ -109,10 +112,7 @@ export function ConnectionCard({
       </header>
 
       {institution.knownIssue && (
-        <p role="status" className="rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm">
-          <span className="font-semibold">Known issue at {institution.name}.</span> Connections to this bank are failing for many
-          customers right now. Nothing is needed from you; we are watching it and Bankline catches up once the bank is back.
-        </p>
+        <p className="text-sm text-ink-muted">Known issue at this bank: nothing is needed from you; Bankline keeps retrying.</p>
       )}
 
       {isSecurityQuestion(connection) ? (
@@ -196,8 +196,9 @@ export function ConnectionCard({
 
       {(abilities.retrieve || abilities.manage) && (
         <div className="flex flex-wrap items-center gap-2 border-t border-surface-line pt-4">
+          {/* aria-disabled rather than disabled: a disabled button drops the keyboard focus to the page. */}
           {abilities.retrieve && (
-            <button type="button" className="btn-primary" disabled={busy} onClick={() => run(retrieve)}>
+            <button type="button" className="btn-primary" aria-disabled={busy || undefined} onClick={() => !busy && run(retrieve)}>
               Retrieve Transactions
             </button>
           )}

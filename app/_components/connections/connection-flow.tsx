@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import { AccountChooser, type AccountChoice } from "./account-chooser";
+import { connectionTitleId } from "./connection-card";
 import { CredentialsForm, type Credentials } from "./credentials-form";
 import { Dialog, useFocusOnMount } from "./dialog";
 import { transactionsArrived, type Variant } from "./format";
@@ -88,7 +89,13 @@ export function ConnectionFlow({
 }) {
   const headingId = useId();
   return (
-    <Dialog open={!!flow} onClose={onClose} labelledBy={headingId} wide>
+    <Dialog
+      open={!!flow}
+      onClose={onClose}
+      labelledBy={headingId}
+      wide
+      fallbackFocusId={flow && flow.start.mode !== "link" ? connectionTitleId(flow.start.connection.id) : undefined}
+    >
       {flow && <FlowBody key={flow.key} orgSlug={orgSlug} start={flow.start} abilities={abilities} headingId={headingId} onClose={onClose} />}
     </Dialog>
   );

@@ -4,7 +4,8 @@ import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 
 /**
  * A modal on the native <dialog>: the browser keeps focus inside it, makes the page behind
- * inert and closes it on Escape. Focus goes back to what opened it.
+ * inert and closes it on Escape. Focus goes back to what opened it or, when that is gone
+ * (an alert's link once the alert is resolved), to `fallbackFocusId`, else to the page title.
  */
 export function Dialog({
   open,
@@ -12,15 +13,23 @@ export function Dialog({
   labelledBy,
   children,
   wide = false,
+  fallbackFocusId,
 }: {
   open: boolean;
   onClose: () => void;
   labelledBy: string;
   children: ReactNode;
   wide?: boolean;
+  fallbackFocusId?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
+  // Kept from while the dialog was open: by the time it closes, its owner has let go of what it showed.
+  const fallback = useRef<string | undefined>(undefined);
+
+  useEffect(() => {
+    if (open) fallback.current = fallbackFocusId;
+  }, [open, fallbackFocusId]);
 
   // Before the children's effects, so a step that focuses its first field wins over the
   // browser's own choice when the dialog opens.
@@ -46,7 +55,7 @@ export function Dialog({
     const target = opener.current;
     opener.current = null;
     if (target?.isConnected) target.focus();
-    else document.getElementById("page-title")?.focus();
+    else ((fallback.current && document.getElementById(fallback.current)) || document.getElementById("page-title"))?.focus();
   }
 
   return (

@@ -72,6 +72,7 @@ export function ManageInstitutions({ orgSlug, abilities }: { orgSlug: string; ab
             ? "Your organization's bank logins. You can retrieve transactions and answer security questions; owners and admins link, update and remove banks."
             : "Your organization's bank logins. You can look; owners, admins and members act on them."}
       </p>
+      <KnownIssuesBanner connections={connections.data} />
       {announcement && (
         <p role="status" className="rounded-md border border-ok/30 bg-ok-soft px-4 py-3 text-sm">{announcement}</p>
       )}
@@ -111,6 +112,25 @@ export function ManageInstitutions({ orgSlug, abilities }: { orgSlug: string; ab
           setRemoving(null);
         }}
       />
+    </div>
+  );
+}
+
+/** Banks failing for many customers at once (a known issue the worker detects) where this organization has a connection. */
+function KnownIssuesBanner({ connections }: { connections: ConnectionView[] | undefined }) {
+  const names = [...new Set(connections?.filter((c) => c.institution.knownIssue).map((c) => c.institution.name))];
+  if (names.length === 0) return null;
+  const one = names.length === 1;
+  return (
+    <div role="status" className="rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm">
+      <p className="font-semibold">
+        {one ? "Known issue at " : "Known issues at "}
+        {new Intl.ListFormat("en-US", { type: "conjunction" }).format(names)}
+      </p>
+      <p>
+        {one ? "This bank is" : "These banks are"} failing for many customers right now, not just for you. Nothing is needed from you:
+        Bankline keeps retrying and catches up by itself once the bank is back.
+      </p>
     </div>
   );
 }

@@ -55,7 +55,7 @@ function RemoveBody({
       </ul>
       {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>}
       <div className="flex flex-wrap gap-2">
-        <button type="button" className="btn-danger" disabled={pending} onClick={onConfirm}>
+        <button type="button" className="btn-danger" aria-disabled={pending || undefined} onClick={() => !pending && onConfirm()}>
           {pending ? "Removing…" : "Remove"}
         </button>
         <button ref={cancelRef} type="button" className="btn-secondary" onClick={onClose}>Cancel</button>
