@@ -178,6 +178,9 @@ test("after Error 103, Choose another institution goes back to the search with t
   await page.keyboard.press("Enter");
   await expect(dialog.getByLabel("Username")).toBeFocused();
   await signInWithKeyboard(page, "demo_business");
-  await linkAllAndFinish(page, dialog);
-  await expect(connectionCard(page, "Redwood Community Bank (Business)").getByText("Active", { exact: true })).toBeVisible();
+  await expect(dialog.getByRole("heading", { name: "Choose accounts" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "Add institution" })).toBeFocused();
+  await expect(connectionCard(page, "Redwood Community Bank (Business)")).toBeVisible();
 });
