@@ -50,6 +50,23 @@ describe("matcher: kinds of change", () => {
     expect(result!.reasons).toContain("dates 2 days apart");
   });
 
+  it("a date moved 4 days or more is still offered, as a possible duplicate with a lower score", () => {
+    const register = existing("2026-03-02", -8712, "SHELL OIL 57444");
+    const fiveDays = incoming("2026-03-07", -8712, "SHELL OIL 57444");
+    const [five] = matchTransactions({ existing: [...background(), register], incoming: [fiveDays] });
+    expect(five).toMatchObject({ matchId: register.id, tier: "possible" });
+    expect(five!.reasons).toContain("dates 5 days apart");
+    const [two] = matchTransactions({ existing: [...background(), register], incoming: [incoming("2026-03-04", -8712, "SHELL OIL 57444")] });
+    expect(five!.score).toBeLessThan(two!.score);
+  });
+
+  it("a date moved beyond the window is new, and names the candidate it turned down", () => {
+    const register = existing("2026-03-02", -8712, "SHELL OIL 57444");
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [incoming("2026-03-11", -8712, "SHELL OIL 57444")] });
+    expect(result).toMatchObject({ matchId: null, tier: "new" });
+    expect(result!.reasons[0]).toMatch(/closest candidate .* scored 0\.\d+, below/);
+  });
+
   it("a rewritten description (case, store number, processor prefix, trailing location) matches", () => {
     const register = existing("2026-03-02", -2468, "SQ *BLUE BOTTLE COFFEE #0412");
     const feed = incoming("2026-03-02", -2468, "POS PURCHASE Sq*Blue Bottle Coffee Oakland CA");
@@ -158,6 +175,13 @@ describe("matcher: checks", () => {
     const register = existing("2026-02-20", -58225, "Joe's Plumbing", { providerIds: [], checkNumber: "001043" });
     const [result] = matchTransactions({ existing: [register], incoming: [incoming("2026-03-01", -58225, "CHECK 1043")] });
     expect(result).toMatchObject({ matchId: register.id, tier: "duplicate" });
+  });
+
+  it("the same check number with another amount is only a possible duplicate, and says both amounts", () => {
+    const register = existing("2026-02-20", -58225, "Check 1043 - Joe's Plumbing", { providerIds: [] });
+    const [result] = matchTransactions({ existing: [...background(), register], incoming: [incoming("2026-03-02", -58252, "CHECK 1043")] });
+    expect(result).toMatchObject({ matchId: register.id, tier: "possible" });
+    expect(result!.reasons).toEqual(expect.arrayContaining(["same check number 1043", "amounts differ: -582.25 in the register, -582.52 at the bank"]));
   });
 
   it("different check numbers for the same amount are different checks", () => {

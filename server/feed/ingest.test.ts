@@ -96,6 +96,26 @@ describe("ingest", () => {
     expect((check.matchReasons as string[]).join(" ")).toMatch(/check number 1043/);
   });
 
+  it("stores each tier as its own state: a sure duplicate, a possible one (dates 5 days apart), a new row", async () => {
+    const books = await createBooks(db(), fx.org.id);
+    await ingest(books, history());
+    await importAll(books);
+    const again = await relink(books);
+    const [shell, wages] = history();
+    await ingest(again, [
+      relinked(shell!),
+      relinked(wages!, { postedDate: daysAgo(28) }),
+      bankTransaction({ postedDate: daysAgo(5), amountCents: -1_875, description: "OFFICE DEPOT #2231" }),
+    ]);
+    const rows = await feedOf(again);
+    const state = (description: string) => rows.find((row) => row.description.startsWith(description))!;
+    expect(state("SHELL")).toMatchObject({ state: "DUPLICATE" });
+    expect(state("ADP")).toMatchObject({ state: "POSSIBLE_DUPLICATE" });
+    expect(state("ADP").matchReasons).toEqual(expect.arrayContaining(["dates 5 days apart"]));
+    expect(state("SHELL").matchScore!).toBeGreaterThan(state("ADP").matchScore!);
+    expect(state("OFFICE DEPOT")).toMatchObject({ state: "NEW", matchRegisterEntryId: null });
+  });
+
   it("a hidden duplicate is never offered again, even after another re-link", async () => {
     const books = await createBooks(db(), fx.org.id);
     const transactions = history();

@@ -58,6 +58,28 @@ describe("bank feed list", () => {
     expect((await list({ view: "imported" })).total).toBe(0);
   });
 
+  it("each view lists exactly the rows in its states", async () => {
+    const own = await createBooks(db(), fx.org.id);
+    const rows = Array.from({ length: 8 }, (_, at) => bankTransaction({ postedDate: day(1 + at), amountCents: -(1_000 + at * 111), description: `VIEW TEST ${at}` }));
+    await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: own.bankAccountId, transactions: rows });
+    const listed = (await viewer().feed.list({ ...org(), bankAccountId: own.bankAccountId, view: "all", pageSize: 50 })).rows;
+    const idOf = (at: number) => listed.find((r) => r.description === `VIEW TEST ${at}`)!.id;
+    await member().feed.import({ ...org(), transactionIds: [idOf(0), idOf(1)] });
+    await member().feed.hide({ ...org(), transactionIds: [idOf(2)] });
+    // The bank linked again brings back an imported row (flagged), the hidden one (stays
+    // hidden) and one never reviewed (new again).
+    const again = await createBooks(db(), fx.org.id, { registerId: own.registerId });
+    await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: again.bankAccountId, transactions: [relinked(rows[1]!), relinked(rows[2]!), relinked(rows[7]!)] });
+
+    const views = ["review", "new", "flagged", "imported", "hidden", "all"] as const;
+    const totals = async (bankAccountId: string) =>
+      Object.fromEntries(await Promise.all(views.map(async (view) => [view, (await viewer().feed.list({ ...org(), bankAccountId, view, pageSize: 50 })).total])));
+    expect(await totals(own.bankAccountId)).toEqual({ review: 5, new: 5, flagged: 0, imported: 2, hidden: 1, all: 8 });
+    expect(await totals(again.bankAccountId)).toEqual({ review: 2, new: 1, flagged: 1, imported: 0, hidden: 1, all: 3 });
+    const flagged = await viewer().feed.list({ ...org(), bankAccountId: again.bankAccountId, view: "flagged" });
+    expect(flagged.rows.map((r) => r.description)).toEqual(["VIEW TEST 1"]);
+  });
+
   it("names the register entry a flagged row matches, why, and with what score", async () => {
     const own = await createBooks(db(), fx.org.id);
     const original = bankTransaction({ postedDate: day(10), amountCents: -4_500, description: "SHELL OIL 57444" });
