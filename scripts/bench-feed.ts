@@ -7,7 +7,9 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedd
 import { migrate } from "@/server/db/migrate";
 import { benchData } from "@/server/dedup/eval/bench-data";
 import { ingestBankTransactions, type IngestPhases } from "@/server/feed/ingest";
+import { listFeed } from "@/server/feed/list";
 import { importTransactions } from "@/server/feed/review";
+import { listEntries } from "@/server/register/service";
 import { rowsJson } from "@/server/feed/sql";
 import { freePort } from "@/server/testing/free-port";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
@@ -63,6 +65,7 @@ async function main() {
           `imported ${imported.imported} in ${importTimes.at(-1)!.toFixed(3)} s`,
       );
       say(`  matching: ${describePhases(phases)}`);
+      if (trial === TRIALS) say(await timeLists(db, setup, bankAccountId));
       await forgetTrial(db, bankAccountId);
     }
     const match = median(matchTimes);
@@ -131,6 +134,33 @@ async function newBankAccount(db: Db, setup: Setup, trial: number): Promise<stri
     select: { id: true },
   });
   return account.id;
+}
+
+/**
+ * What a person paging the lists waits for, with the account's 20 000 feed rows imported into
+ * the register (220 000 entries): the first and the last page of 50, and a filtered page.
+ * Each is timed after one untimed call, as a person's second click would be.
+ */
+async function timeLists(db: Db, setup: Setup, bankAccountId: string): Promise<string> {
+  const { organizationId, registerId } = setup;
+  const page = 50;
+  const timed = async (read: () => Promise<unknown>) => {
+    await read();
+    const started = performance.now();
+    await read();
+    return `${Math.round(performance.now() - started)} ms`;
+  };
+  const feed = (extra: Partial<Parameters<typeof listFeed>[2]> = {}) => () =>
+    listFeed(db, organizationId, { bankAccountId, view: "imported", page: 1, pageSize: page, ...extra });
+  const register = (extra: Partial<Parameters<typeof listEntries>[2]> = {}) => () =>
+    listEntries(db, organizationId, { registerId, page: 1, pageSize: page, ...extra });
+  const entries = await db.registerEntry.count({ where: { registerId } });
+  return (
+    `  lists: feed (${INCOMING} rows) first page ${await timed(feed())}, last page ${await timed(feed({ page: INCOMING / page }))}, ` +
+    `text filter ${await timed(feed({ text: "coffee" }))}; register (${entries} entries) first page ${await timed(register())}, ` +
+    `last page ${await timed(register({ page: Math.ceil(entries / page) }))}, date range ${await timed(register({ from: "2025-06-01", to: "2025-06-30" }))}, ` +
+    `text filter ${await timed(register({ text: "coffee" }))}`
+  );
 }
 
 /** Takes the trial's imports and feed out again, so every trial meets the same 200 000 entries. */
