@@ -153,6 +153,8 @@ export class RefreshWorker {
     if (batch.length === 0) return;
     try {
       await this.boss.complete(QUEUES.connectionRefresh, batch);
+      // Completed jobs free their institutions' group slots: jobs held back by the limit can come now.
+      this.wake?.();
     } catch (err) {
       // The tickets are finished; a job that stays active is run again and finds it so.
       this.options.log.warn({ err, jobs: batch.length }, "could not mark refresh jobs completed");

@@ -13,12 +13,17 @@ export const GIVE_UP_AGGREGATION_MS = 30 * 60 * 1000;
  * taken for a refresh that never happened; one that cannot be settled for half an hour (the
  * login is gone, the aggregator keeps failing) likewise. Returns how many were settled.
  */
-export async function recoverStuckAggregations(deps: EngineDeps, now = new Date()): Promise<number> {
+export async function recoverStuckAggregations(
+  deps: EngineDeps,
+  now = new Date(),
+  scope: { organizationIds?: string[] } = {},
+): Promise<number> {
   const { db, log } = deps;
   const staleBefore = new Date(now.getTime() - STUCK_AGGREGATION_MS);
   const stuck = await db.connection.findMany({
     where: {
       status: "AGGREGATING",
+      ...(scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {}),
       OR: [{ aggregationStartedAt: { lt: staleBefore } }, { aggregationStartedAt: null, updatedAt: { lt: staleBefore } }],
     },
     select: { id: true, providerLoginId: true, institutionId: true, activeEventId: true, aggregationStartedAt: true, updatedAt: true, providerAttemptAt: true },

@@ -8,10 +8,16 @@ import { recoverStuckAggregations } from "./stuck-aggregations";
  * aggregations whose completion never came, queue the transient failures due for a retry,
  * and mark or clear institutions' known issues.
  */
-export async function runSweep(deps: EngineDeps, queue: JobSender, now = new Date()) {
-  const settled = await recoverStuckAggregations(deps, now);
-  const retries = await queueDueRetries(deps.db, queue, { now });
-  const issues = await evaluateKnownIssues(deps.db, now);
+export async function runSweep(
+  deps: EngineDeps,
+  queue: JobSender,
+  now = new Date(),
+  /** Only these organizations' connections and institutions (tests share a database with others). */
+  scope: { organizationIds?: string[] } = {},
+) {
+  const settled = await recoverStuckAggregations(deps, now, scope);
+  const retries = await queueDueRetries(deps.db, queue, { now, ...scope });
+  const issues = await evaluateKnownIssues(deps.db, now, scope);
   if (settled || retries || issues.marked.length || issues.cleared.length) {
     deps.log.info({ settled, retries, knownIssuesMarked: issues.marked, knownIssuesCleared: issues.cleared }, "sweep");
   }

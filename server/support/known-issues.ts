@@ -22,10 +22,19 @@ export interface KnownIssueChanges {
   cleared: string[];
 }
 
-export async function evaluateKnownIssues(db: Db, now = new Date()): Promise<KnownIssueChanges> {
+/**
+ * `organizationIds` limits the evaluation to the institutions those organizations have
+ * connections at (tests share a database with others); the failures counted stay everyone's.
+ */
+export async function evaluateKnownIssues(db: Db, now = new Date(), scope: { organizationIds?: string[] } = {}): Promise<KnownIssueChanges> {
   const windowStart = new Date(now.getTime() - KNOWN_ISSUE_WINDOW_MS);
+  const scoped = scope.organizationIds
+    ? (
+        await db.connection.findMany({ where: { organizationId: { in: scope.organizationIds } }, distinct: ["institutionId"], select: { institutionId: true } })
+      ).map((c) => c.institutionId)
+    : null;
   const failures = await db.connectionEvent.findMany({
-    where: { createdAt: { gte: windowStart, lte: now }, durationMs: { not: null }, ...providerSide },
+    where: { createdAt: { gte: windowStart, lte: now }, durationMs: { not: null }, ...providerSide, ...(scoped ? { institutionId: { in: scoped } } : {}) },
     select: { institutionId: true, organizationId: true, statusCode: true, createdAt: true },
   });
   const byInstitution = new Map<string, typeof failures>();
@@ -33,7 +42,10 @@ export async function evaluateKnownIssues(db: Db, now = new Date()): Promise<Kno
 
   const changes: KnownIssueChanges = { marked: [], cleared: [] };
   const current = await db.institution.findMany({
-    where: { OR: [{ knownIssueSince: { not: null } }, { id: { in: [...byInstitution.keys()] } }] },
+    where: {
+      OR: [{ knownIssueSince: { not: null } }, { id: { in: [...byInstitution.keys()] } }],
+      ...(scoped ? { id: { in: scoped } } : {}),
+    },
     select: { id: true, knownIssueSince: true },
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import type { SessionUser } from "@/server/auth/session";
+import { clientAddress, trustProxyHops } from "@/server/client-address";
 import type { Db } from "@/server/db/client";
 import { log as rootLog, type Logger } from "@/server/log";
 
@@ -35,6 +36,7 @@ export function createInnerContext(opts: {
   };
 }
 
-export function clientAddressFrom(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+/** The client's address, trusting forwarding headers only as far as TRUST_PROXY_HOPS says (server/client-address.ts). */
+export function clientAddressFrom(headers: Headers, hops = trustProxyHops()): string {
+  return clientAddress(headers, hops);
 }
