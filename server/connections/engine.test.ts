@@ -217,6 +217,70 @@ describe("remove and re-add", () => {
   });
 });
 
+describe("removing at the aggregator", () => {
+  it("forgets the login at the aggregator, not only in Bankline", async () => {
+    const linked = await link("desertsunbank-business", "demo");
+    const connectionId = linked.connectionId!;
+    const row = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const ref = { loginId: row.providerLoginId!, institutionId: row.institutionId };
+    expect((await testAggregator().getLoginStatus(ref)).statusCode).toBe(0);
+
+    await owner().connections.remove({ ...org(), connectionId });
+    await expect(testAggregator().getLoginStatus(ref)).rejects.toMatchObject({ kind: "not-found" });
+    await expect(testAggregator().listAccounts(ref)).rejects.toMatchObject({ kind: "not-found" });
+    await expect(testAggregator().refresh(ref)).rejects.toMatchObject({ kind: "not-found" });
+  });
+});
+
+describe("click here on a security-question alert", () => {
+  it("with no question stored, starts a fresh aggregation and records it as the customer's", async () => {
+    const { connectionId } = await linkAndChooseAll("coppercanyonbank-business", "demo");
+    const resumed = await member().connections.resume({ ...org(), connectionId });
+    expect(resumed).toMatchObject({ kind: "connected", status: "ACTIVE" });
+    const events = await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => [e.kind, e.trigger, e.statusCode, e.actorUserId])).toEqual([
+      ["LINK", "CUSTOMER", 0, fx.users.OWNER.id],
+      ["RETRIEVE", "CUSTOMER", 0, fx.users.OWNER.id],
+      ["REFRESH", "CUSTOMER", 0, fx.users.MEMBER.id],
+    ]);
+    expect(events[2]!.durationMs).not.toBeNull();
+    const row = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(row.lastSuccessAt!.getTime()).toBeGreaterThanOrEqual(events[2]!.startedAt.getTime());
+  });
+
+  it("with the stored question expired, asks the aggregator again instead of showing the stale question", async () => {
+    const first = await link("silverlakecu", "demo_mfa");
+    if (first.kind !== "mfa") throw new Error(`expected a security question, got ${first.kind}`);
+    const connectionId = first.connectionId;
+    // The customer answered the first question, then left until the second one expired.
+    const second = await owner().connections.answerMfa({ ...org(), connectionId, answer: "blue" });
+    expect(second).toMatchObject({ kind: "mfa", question: { progress: { current: 2 } } });
+    const stale = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    await testDb().connection.update({ where: { id: connectionId }, data: { mfaExpiresAt: new Date(Date.now() - 1000) } });
+
+    const resumed = await member().connections.resume({ ...org(), connectionId });
+    // The link never finished, so the aggregator starts its questions over.
+    expect(resumed).toMatchObject({ kind: "mfa", wrongAnswer: false, question: { progress: { current: 1, total: 3 } } });
+    if (resumed.kind === "mfa") expect(resumed.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const row = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(row.mfaSession).not.toBe(stale.mfaSession);
+    expect(row).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 185, activeEventId: null });
+    const events = await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => [e.kind, e.trigger, e.statusCode])).toEqual([
+      ["LINK", "CUSTOMER", 185],
+      ["MFA_ANSWER", "CUSTOMER", 185],
+      ["REFRESH", "CUSTOMER", 185],
+    ]);
+    expect(events[2]).toMatchObject({ actorUserId: fx.users.MEMBER.id });
+    expect(events[2]!.durationMs).not.toBeNull();
+
+    // The new question is the one that counts: answering all three links the connection.
+    let step = resumed;
+    while (step.kind === "mfa") step = await member().connections.answerMfa({ ...org(), connectionId, answer: "blue" });
+    expect(step.kind).toBe("connected");
+  });
+});
+
 /** Waits out a slow aggregation the way the webhook job would finish it. */
 async function settle(connectionId: string) {
   await waitUntil(async () => (await completeAggregation(deps(), { connectionId })).kind !== "aggregating");

@@ -28,22 +28,21 @@ async function slowLinkFinishedAtAggregator(institutionId: string) {
   return connection;
 }
 
-/** Stores a webhook about a finished aggregation of the connection, as the receiver would. */
-async function storeCompletion(
+/** Stores a webhook about the connection's login, as the receiver would. */
+async function storeWebhook(
   connection: { providerLoginId: string | null; institutionId: string },
-  lastAttemptAt: Date,
-  statusCode = 0,
-  trigger: "link" | "refresh" = "refresh",
+  type: "aggregation.completed" | "login.mfa_expired",
+  data: { statusCode: number; lastSuccessAt: Date | null; lastAttemptAt: Date | null; trigger: "link" | "refresh" | "update" },
 ) {
   const eventId = `evt_${randomBytes(6).toString("hex")}`;
   const now = new Date().toISOString();
   await testDb().webhookEvent.create({
     data: {
       id: eventId,
-      type: "aggregation.completed",
+      type,
       payload: {
         id: eventId,
-        type: "aggregation.completed",
+        type,
         createdAt: now,
         sentAt: now,
         data: {
@@ -51,17 +50,25 @@ async function storeCompletion(
           customerId: "cus_x",
           customerExternalId: fx.org.id,
           institutionId: connection.institutionId,
-          statusCode,
+          statusCode: data.statusCode,
           aggregating: false,
-          lastSuccessAt: statusCode === 0 ? lastAttemptAt.toISOString() : null,
-          lastAttemptAt: lastAttemptAt.toISOString(),
-          trigger,
+          lastSuccessAt: data.lastSuccessAt?.toISOString() ?? null,
+          lastAttemptAt: data.lastAttemptAt?.toISOString() ?? null,
+          trigger: data.trigger,
         },
       },
     },
   });
   return eventId;
 }
+
+/** Stores a webhook about a finished aggregation of the connection. */
+const storeCompletion = (
+  connection: { providerLoginId: string | null; institutionId: string },
+  lastAttemptAt: Date,
+  statusCode = 0,
+  trigger: "link" | "refresh" = "refresh",
+) => storeWebhook(connection, "aggregation.completed", { statusCode, lastSuccessAt: statusCode === 0 ? lastAttemptAt : null, lastAttemptAt, trigger });
 
 describe("aggregator webhook job", () => {
   it("leaves alone an aggregation Bankline already settled when it answered at once", async () => {
@@ -97,6 +104,45 @@ describe("aggregator webhook job", () => {
     const events = await testDb().connectionEvent.findMany({ where: { connectionId: connection.id } });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: "LINK", statusCode: 0 });
+  });
+
+  it("a security question that timed out at the aggregator leaves Error 331 and a notice, once", async () => {
+    const linked = await callerFor(testDb(), fx.users.OWNER).connections.link({
+      orgSlug: fx.org.slug,
+      institutionId: "citrusgrovecommercial",
+      credentials: { username: "demo_mfa", password: "go" },
+    });
+    expect(linked.kind).toBe("mfa");
+    const connectionId = linked.connectionId!;
+    const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const expired = { statusCode: 331, lastSuccessAt: null, lastAttemptAt: before.providerAttemptAt, trigger: "link" as const };
+    const eventId = await storeWebhook(before, "login.mfa_expired", expired);
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
+
+    const state = async () => ({
+      connection: await testDb().connection.findUniqueOrThrow({
+        where: { id: connectionId },
+        select: { status: true, lastStatusCode: true, mfaSession: true, mfaQuestion: true, mfaExpiresAt: true, nextRetryAt: true, updatedAt: true },
+      }),
+      events: (await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } })).map((e) => [e.kind, e.trigger, e.statusCode]),
+      notices: (await testDb().notice.findMany({ where: { connectionId, resolvedAt: null } })).map((n) => [n.statusCode, n.title]),
+    });
+    const after = await state();
+    expect(after.connection).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 331, mfaSession: null, mfaQuestion: null, mfaExpiresAt: null, nextRetryAt: null });
+    expect(after.events).toEqual([
+      ["LINK", "CUSTOMER", 185],
+      ["MFA_ANSWER", "WEBHOOK", 331],
+    ]);
+    // The 185 notice gave way to one that leads to Update Login.
+    expect(after.notices).toEqual([[331, "Error 331: The security question timed out"]]);
+    const seen = await callerFor(testDb(), fx.users.VIEWER).connections.get({ orgSlug: fx.org.slug, connectionId });
+    expect(seen).toMatchObject({ status: "ACTION_REQUIRED", awaitingAnswer: false, problem: { code: 331, actor: "customer" } });
+    expect(seen.problem!.nextStep).toMatch(/Update Login/);
+
+    // The same event again, and a redelivery under a new id, change nothing.
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("skipped");
+    expect(await processAggregatorWebhook(deps(), await storeWebhook(before, "login.mfa_expired", expired))).toBe("processed");
+    expect(await state()).toEqual(after);
   });
 
   it("settles an aggregation whose webhook never came", async () => {
