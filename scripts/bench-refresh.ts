@@ -324,8 +324,12 @@ async function main() {
         `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
     say(`history: ${onceInHistory} of ${CONNECTIONS} connections with exactly one successful scheduled refresh`);
-    const ok = plan.planned === CONNECTIONS && refreshes.size === CONNECTIONS && counts.every((n) => n === 1) && onceInHistory === CONNECTIONS && refreshedAtAggregator === CONNECTIONS;
-    if (!ok) say("CHECK FAILED: a connection was missed or refreshed twice");
+    const exactlyOnce =
+      plan.planned === CONNECTIONS && refreshes.size === CONNECTIONS && counts.every((n) => n === 1) && onceInHistory === CONNECTIONS && refreshedAtAggregator === CONNECTIONS;
+    const withinCap = maxInFlight() <= CAP;
+    if (!exactlyOnce) say("CHECK FAILED: a connection was missed or refreshed twice");
+    if (!withinCap) say(`CHECK FAILED: ${maxInFlight()} refreshes were in flight at once, over the aggregator cap of ${CAP}`);
+    const ok = exactlyOnce && withinCap;
     console.log(`bench:refresh connections=${CONNECTIONS} seconds=${seconds.toFixed(2)} bound_s=${BOUND_S} ratio=${(seconds / BOUND_S).toFixed(3)}`);
     process.exitCode = ok ? 0 : 1;
   } finally {
