@@ -59,12 +59,10 @@ describe("the sweep", () => {
     const stuck = await connection(slow.connectionId!);
     const ref = { loginId: stuck.providerLoginId!, institutionId: stuck.institutionId };
     await waitUntil("the sandbox finished the slow link", async () => !(await testAggregator().getLoginStatus(ref)).aggregating);
-    await testDb().connection.update({ where: { id: stuck.id }, data: { aggregationStartedAt: minutesAgo(10) } });
 
     // A bank that did not answer, due for its retry.
     const down = await linkAtSandbox(fx, "tidewaterbank-business", "demo_down");
     expect(await member().connections.retrieve({ orgSlug: fx.org.slug, connectionId: down })).toMatchObject({ problem: { code: 102 } });
-    await retryIsDue(down);
 
     // Three organizations failing at one bank with provider-side codes within minutes.
     const others = [await createOrgWithMembers(testDb(), "Sweep B"), await createOrgWithMembers(testDb(), "Sweep C")];
@@ -74,6 +72,9 @@ describe("the sweep", () => {
       await addHistory(testDb(), c, [{ statusCode: 910, at: minutesAgo(12 - i * 3) }]);
     }
 
+    // Other test files sweep too: the states that make the work are set last, just before the call.
+    await testDb().connection.update({ where: { id: stuck.id }, data: { aggregationStartedAt: minutesAgo(10) } });
+    await retryIsDue(down);
     const { queue, sent } = recordingQueue();
     const scope = { organizationIds: [fx.org.id, ...others.map((o) => o.org.id)] };
     const result = await runSweep(deps(), queue, new Date(), scope);
