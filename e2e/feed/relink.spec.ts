@@ -1,28 +1,34 @@
 import type { Page } from "@playwright/test";
 import { connectionCard, expect, linkInstitution, test } from "../portal/fixtures";
+import { accountCounts, buttonCount as count, feedAccounts, feedRows, feedTable, listTotal, showFeed as show, type ShownRow } from "./fixtures";
 
 // The help article's flow 5, all through the pages: link `demo`, import everything; remove and
 // re-add the bank. The new link brings back transactions that are already in the books; each
 // carries a red Possible duplicate mark naming what it matches; Hide removes it, and the next
-// retrieval never offers it again. The register never holds an entry twice.
+// retrieval never offers it again, nor does another re-link. The register never holds an
+// entry twice.
 
 const BANK = "Sandbox Bank (Personal)";
 
-const feedTable = (page: Page) => page.getByRole("table", { name: /Bank feed transactions|Hidden transactions/ });
-const count = async (page: Page, name: RegExp) => Number(/\((\d+)\)/.exec(await page.getByRole("button", { name }).innerText())![1]);
+const shown = (row: ShownRow) => `${row.date} ${row.description} ${row.amountCents} ${row.state}`;
 
-/** The bank accounts the feed offers (not those of removed connections). */
-async function feedAccounts(page: Page) {
-  const options = page.getByLabel("Bank account").locator("option");
-  await expect(options.first()).toBeAttached();
-  const all = await options.evaluateAll((nodes) => nodes.map((n) => ({ value: (n as HTMLOptionElement).value, label: n.textContent ?? "" })));
-  return all.filter((o) => !o.label.includes("(removed)"));
-}
-
-async function show(page: Page, bankAccountId: string, view: "To review" | "Possible duplicates") {
-  await page.getByLabel("Bank account").selectOption(bankAccountId);
-  await page.getByLabel("Show", { exact: true }).selectOption({ label: view });
-  await expect(feedTable(page)).toHaveAttribute("aria-busy", "false");
+/** Per bank account of the feed: its counts, what waits for review, and the first page of Show hidden. */
+async function feedState(page: Page, orgSlug: string) {
+  await page.goto(`/${orgSlug}/feed`);
+  const state: { label: string; counts: Awaited<ReturnType<typeof accountCounts>>; review: number; flaggedShown: number; hidden: ShownRow[] }[] = [];
+  for (const account of await feedAccounts(page)) {
+    await show(page, account.value, "To review");
+    const counts = await accountCounts(page);
+    const review = await listTotal(page);
+    const flaggedShown = await feedTable(page).getByText("Possible duplicate", { exact: true }).count();
+    await page.getByRole("button", { name: `Show hidden (${counts.hidden})` }).click();
+    await expect(page.getByRole("table", { name: /^Hidden transactions/ })).toBeVisible();
+    await expect.poll(() => listTotal(page)).toBe(counts.hidden);
+    const hidden = await feedRows(page);
+    await page.getByRole("button", { name: "Back to the feed" }).click();
+    state.push({ label: account.label, counts, review, flaggedShown, hidden });
+  }
+  return state;
 }
 
 async function registerSizes(page: Page, orgSlug: string) {
@@ -91,19 +97,47 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
     }
   });
 
-  await test.step("retrieve again: the hidden transactions do not come back", async () => {
+  const afterHiding = await feedState(page, org.slug);
+  for (const account of afterHiding) {
+    expect(account.review, account.label).toBe(0);
+    expect(account.counts, account.label).toMatchObject({ new: 0, flagged: 0 });
+    for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden by you.");
+  }
+
+  await test.step("retrieve again: nothing comes back to review; the hidden stay under Show hidden", async () => {
     await page.goto(org.institutionsUrl);
     const card = connectionCard(page, BANK);
     await card.getByRole("button", { name: "Retrieve Transactions" }).click();
     await expect(card.getByRole("status").filter({ hasText: /transactions? arrived/ })).toBeVisible();
 
-    await page.goto(`/${org.slug}/feed`);
-    for (const account of await feedAccounts(page)) {
-      await show(page, account.value, "To review");
-      await expect(feedTable(page).getByText("Possible duplicate")).toHaveCount(0);
-      await page.getByRole("button", { name: /^Show hidden/ }).click();
-      await expect(feedTable(page).getByRole("row").nth(1)).toContainText(/Hidden (by you|automatically)/);
-      await page.getByRole("button", { name: "Back to the feed" }).click();
+    const now = await feedState(page, org.slug);
+    expect(now.map((a) => a.label)).toEqual(afterHiding.map((a) => a.label));
+    for (const [at, account] of now.entries()) {
+      const before = afterHiding[at]!;
+      expect(account.review, account.label).toBe(0);
+      expect(account.flaggedShown, account.label).toBe(0);
+      expect(account.counts, account.label).toMatchObject({ new: 0, flagged: 0, imported: 0 });
+      // A pending transaction the customer hid may have posted meanwhile: it is hidden with it.
+      expect(account.counts.hidden, account.label).toBeGreaterThanOrEqual(before.counts.hidden);
+      for (const row of account.hidden) expect(row.note, shown(row)).toMatch(/Hidden by you\.|Hidden automatically/);
+    }
+  });
+
+  await test.step("remove and re-add the bank once more: what was hidden is not offered again", async () => {
+    await page.goto(org.institutionsUrl);
+    await connectionCard(page, BANK).getByRole("button", { name: "Remove institution" }).click();
+    await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
+    await expect(connectionCard(page, BANK)).toHaveCount(0);
+    await linkInstitution(page, "sandbox", BANK, "demo");
+
+    const relinked = await feedState(page, org.slug);
+    expect(relinked.map((a) => a.label)).toEqual(afterHiding.map((a) => a.label));
+    for (const [at, account] of relinked.entries()) {
+      expect(account.review, account.label).toBe(0);
+      expect(account.flaggedShown, account.label).toBe(0);
+      // The same transactions, one each, all hidden again: none dropped, none offered.
+      expect(account.counts, account.label).toEqual({ new: 0, flagged: 0, hidden: afterHiding[at]!.counts.hidden, imported: 0 });
+      for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden automatically");
     }
   });
 
