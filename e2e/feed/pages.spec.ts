@@ -7,6 +7,8 @@ import { linkDemo } from "./fixtures";
 // entry added by hand. The bank is linked through the API: these specs are about the pages.
 
 test("the feed with possible duplicates, the hidden view and the register pass the accessibility checks", async ({ page, org }) => {
+  // Two links, an import and three axe runs over full pages: on a loaded 2-core machine this takes over a minute.
+  test.setTimeout(120_000);
   await org.signInAs(page, "OWNER");
   const api = await apiAs(page);
   const first = await linkDemo(api, org.slug);
