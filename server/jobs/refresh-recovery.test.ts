@@ -119,7 +119,7 @@ describe("the stuck aggregation sweeper", () => {
     const { event, connection, ref } = await claimedAndAbandoned(institutions[3]!, { released: true });
     await testAggregator().refresh(ref);
     await testDb().$executeRaw`UPDATE "Connection" SET "updatedAt" = ${longAgo()} WHERE "id" = ${connection.id}`;
-    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log });
+    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), { organizationIds: [fx.org.id] });
     await expectRefreshedOnce(connection.id, event.id);
   });
 
@@ -127,7 +127,7 @@ describe("the stuck aggregation sweeper", () => {
     // Started right after the link's aggregation, as close as the clocks cannot tell apart.
     const { event, connection } = await claimedAndAbandoned(institutions[4]!);
     await testDb().connection.update({ where: { id: connection.id }, data: { aggregationStartedAt: longAgo() } });
-    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log });
+    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), { organizationIds: [fx.org.id] });
     const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(after).toMatchObject({ status: "ERROR", lastStatusCode: 102, activeEventId: null });
     expect(after.nextRetryAt).not.toBeNull();

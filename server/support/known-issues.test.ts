@@ -23,11 +23,14 @@ async function failingEverywhere(codes: number[], minutes: number[] = [20, 15, 1
 }
 
 const institution = (id: string) => testDb().institution.findUniqueOrThrow({ where: { id } });
+// Other test files mark and clear institutions of their own at the same time: evaluate only
+// the institutions these organizations use.
+const evaluate = (now = new Date()) => evaluateKnownIssues(testDb(), now, { organizationIds: orgs.map((fx) => fx.org.id) });
 
 describe("known issues at an institution", () => {
   it("are marked when several organizations fail there with provider-side codes in a short window", async () => {
     const { institutionId, connections } = await failingEverywhere([910, 910, 102]);
-    const changes = await evaluateKnownIssues(testDb());
+    const changes = await evaluate();
     expect(changes.marked).toContainEqual({ institutionId, code: 910 });
     const marked = await institution(institutionId);
     expect(marked.knownIssueCode).toBe(910);
@@ -44,29 +47,29 @@ describe("known issues at an institution", () => {
     const customerSide = await failingEverywhere([103, 103, 109]);
     const twoOrgs = await failingEverywhere([910, 910]);
     const spread = await failingEverywhere([102, 102, 102], [200, 100, 10]);
-    await evaluateKnownIssues(testDb());
+    await evaluate();
     for (const { institutionId } of [customerSide, twoOrgs, spread]) expect((await institution(institutionId)).knownIssueSince).toBeNull();
   });
 
   it("clear by themselves once aggregations there succeed again", async () => {
     const { institutionId, connections } = await failingEverywhere([903, 903, 903]);
-    await evaluateKnownIssues(testDb());
+    await evaluate();
     expect((await institution(institutionId)).knownIssueCode).toBe(903);
 
     await addHistory(testDb(), connections[0]!, [{ statusCode: 0, at: minutesAgo(2) }]);
-    await evaluateKnownIssues(testDb());
+    await evaluate();
     expect((await institution(institutionId)).knownIssueSince).not.toBeNull();
 
     await addHistory(testDb(), connections[1]!, [{ statusCode: 0, at: minutesAgo(1) }]);
-    expect((await evaluateKnownIssues(testDb())).cleared).toContain(institutionId);
+    expect((await evaluate()).cleared).toContain(institutionId);
     expect(await institution(institutionId)).toMatchObject({ knownIssueSince: null, knownIssueCode: null });
   });
 
   it("clear when the failures stopped hours ago even if nobody has succeeded yet", async () => {
     const { institutionId } = await failingEverywhere([910, 910, 910]);
-    await evaluateKnownIssues(testDb());
+    await evaluate();
     expect((await institution(institutionId)).knownIssueSince).not.toBeNull();
-    await evaluateKnownIssues(testDb(), new Date(Date.now() + 7 * 60 * 60_000));
+    await evaluate(new Date(Date.now() + 7 * 60 * 60_000));
     expect((await institution(institutionId)).knownIssueSince).toBeNull();
   });
 });
