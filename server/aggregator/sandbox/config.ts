@@ -41,13 +41,24 @@ export interface SandboxConfig {
   faults: FaultSettings;
 }
 
-export function sandboxConfigFromEnv(env: Record<string, string | undefined> = process.env): SandboxConfig {
+/** SANDBOX_STATE_FILE's value for a sandbox that keeps its state in memory only. */
+export const IN_MEMORY_STATE = "memory";
+
+/**
+ * defaultStateFile: where the state goes when SANDBOX_STATE_FILE is unset (`npm run sandbox`
+ * passes the file `npm start` uses, so a restart keeps every linked login); none: memory only.
+ */
+export function sandboxConfigFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  options: { defaultStateFile?: string } = {},
+): SandboxConfig {
   const e = schema.parse(env);
+  const stateFile = e.SANDBOX_STATE_FILE ?? options.defaultStateFile ?? null;
   const appUrl = e.APP_URL?.replace(/\/+$/, "");
   return {
     port: e.SANDBOX_PORT,
     host: e.SANDBOX_HOST,
-    stateFile: e.SANDBOX_STATE_FILE ?? null,
+    stateFile: stateFile === IN_MEMORY_STATE ? null : stateFile,
     slowMs: e.SANDBOX_SLOW_MS,
     mfaTimeoutMs: e.SANDBOX_MFA_TIMEOUT_MS,
     outages: (e.SANDBOX_OUTAGE ?? "").split(",").map((s) => s.trim()).filter(Boolean),

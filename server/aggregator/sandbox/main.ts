@@ -1,13 +1,16 @@
+import path from "node:path";
 import { createLogger } from "@/server/log";
 import { sandboxConfigFromEnv } from "./config";
 import { startSandbox } from "./server";
 
 // `npm run sandbox`, and the process `npm start` and the test setup spawn: the sandbox
-// aggregator on SANDBOX_PORT with its state in SANDBOX_STATE_FILE (docs/aggregator.md).
+// aggregator on SANDBOX_PORT with its state in SANDBOX_STATE_FILE, by default the file
+// `npm start` uses, `memory` for none (docs/aggregator.md).
 
 process.env.BANKLINE_SERVICE ??= "sandbox";
 const log = createLogger();
-const sandbox = await startSandbox(sandboxConfigFromEnv(process.env), { log });
+const defaultStateFile = path.resolve(import.meta.dirname, "../../../.data/sandbox-state.json");
+const sandbox = await startSandbox(sandboxConfigFromEnv(process.env, { defaultStateFile }), { log });
 
 let stopping = false;
 const stop = async () => {
