@@ -17,26 +17,36 @@ export { HttpAggregatorClient } from "./http-client";
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const optional = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 
-const envSchema = z.object({
-  AGGREGATOR_PROVIDER: z.enum(["http"]).default("http"),
-  AGGREGATOR_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().default("http://127.0.0.1:4010")),
-  AGGREGATOR_CLIENT_ID: optional,
-  AGGREGATOR_CLIENT_SECRET: optional,
-  AGGREGATOR_TIMEOUT_MS: count(10_000),
-  AGGREGATOR_MAX_ATTEMPTS: count(3),
-  AGGREGATOR_RETRY_BASE_MS: count(250),
-  AGGREGATOR_RETRY_SLOW_BASE_MS: count(2000),
-  AGGREGATOR_RETRY_MAX_MS: count(10_000),
-  AGGREGATOR_BREAKER_THRESHOLD: count(5),
-  AGGREGATOR_BREAKER_OPEN_MS: count(30_000),
-});
+const envSchema = z
+  .object({
+    AGGREGATOR_PROVIDER: z.enum(["http"]).default("http"),
+    AGGREGATOR_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:4010")),
+    AGGREGATOR_CLIENT_ID: optional,
+    AGGREGATOR_CLIENT_SECRET: optional,
+    AGGREGATOR_TIMEOUT_MS: count(10_000),
+    AGGREGATOR_MAX_ATTEMPTS: count(3),
+    AGGREGATOR_RETRY_BASE_MS: count(250),
+    AGGREGATOR_RETRY_SLOW_BASE_MS: count(2000),
+    AGGREGATOR_RETRY_MAX_MS: count(10_000),
+    AGGREGATOR_BREAKER_THRESHOLD: count(5),
+    AGGREGATOR_BREAKER_OPEN_MS: count(30_000),
+  })
+  .refine((e) => !e.AGGREGATOR_CLIENT_ID === !e.AGGREGATOR_CLIENT_SECRET, {
+    path: ["AGGREGATOR_CLIENT_ID"],
+    message: "set together with AGGREGATOR_CLIENT_SECRET (a provider's credentials are a pair)",
+  });
 
 export interface AggregatorConfig extends HttpAggregatorClientOptions {
   provider: "http";
 }
 
 export function aggregatorConfigFromEnv(env: Record<string, string | undefined> = process.env): AggregatorConfig {
-  const e = envSchema.parse(env);
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`The aggregator settings are invalid: ${problems}`);
+  }
+  const e = parsed.data;
   return {
     provider: e.AGGREGATOR_PROVIDER,
     baseUrl: e.AGGREGATOR_URL,

@@ -27,6 +27,8 @@ import { WebhookSender } from "./webhook-sender";
 
 export interface Sandbox {
   url: string;
+  /** The wire API it serves, as "METHOD /path/:param" (docs/aggregator-api.yaml describes each). */
+  apiRoutes: string[];
   engine: SandboxEngine;
   faults: Faults;
   rateLimiter: RateLimiter;
@@ -54,6 +56,7 @@ interface Route {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const HEALTH_PATH = "/health";
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 
 function route(method: string, path: string, handler: Route["handler"]): Route {
@@ -371,7 +374,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     };
     void (async () => {
       try {
-        if (url.pathname === "/health") {
+        if (url.pathname === HEALTH_PATH) {
           send(res, { status: 200, body: { status: "ok", service: "sandbox-aggregator" } });
           return finish("health");
         }
@@ -407,6 +410,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
 
   return {
     url,
+    apiRoutes: [`GET ${HEALTH_PATH}`, ...api.map((r) => r.name)],
     engine,
     faults,
     rateLimiter,

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxConfigFromEnv } from "@/server/aggregator/sandbox/config";
+import { startSandbox, type Sandbox } from "@/server/aggregator/sandbox/server";
+import { createLogger } from "@/server/log";
+import { aggregatorConfigFromEnv, createAggregatorClient, HttpAggregatorClient } from "./index";
+
+// Which aggregator the product talks to, from the environment: the sandbox on its usual
+// port by default, another provider by AGGREGATOR_URL and its client credentials, and a
+// message naming the variable for a value that cannot work.
+
+const silent = createLogger({ level: "silent" });
+let provider: Sandbox;
+beforeAll(async () => {
+  provider = await startSandbox(
+    sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_CLIENT_ID: "bankline-prod", SANDBOX_CLIENT_SECRET: "provider-secret-5c1e" }),
+    { log: silent },
+  );
+});
+afterAll(() => provider.close());
+
+describe("aggregatorConfigFromEnv", () => {
+  it("defaults to the sandbox on its usual loopback port, without credentials, with retries and a breaker", () => {
+    expect(aggregatorConfigFromEnv({})).toEqual({
+      provider: "http",
+      baseUrl: "http://127.0.0.1:4010",
+      clientId: null,
+      clientSecret: null,
+      timeoutMs: 10_000,
+      retry: { maxAttempts: 3, baseDelayMs: 250, slowBaseDelayMs: 2000, maxDelayMs: 10_000 },
+      breaker: { failureThreshold: 5, openMs: 30_000 },
+    });
+    expect(aggregatorConfigFromEnv({ AGGREGATOR_URL: "", AGGREGATOR_CLIENT_ID: "", AGGREGATOR_CLIENT_SECRET: "" })).toMatchObject({
+      baseUrl: "http://127.0.0.1:4010",
+      clientId: null,
+    });
+  });
+
+  it("points at another provider by AGGREGATOR_URL and authenticates with its client credentials", async () => {
+    const env = { AGGREGATOR_URL: provider.url, AGGREGATOR_CLIENT_ID: "bankline-prod", AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e", AGGREGATOR_MAX_ATTEMPTS: "1" };
+    const config = aggregatorConfigFromEnv(env);
+    expect(config).toMatchObject({ baseUrl: provider.url, clientId: "bankline-prod", clientSecret: "provider-secret-5c1e", retry: { maxAttempts: 1 } });
+    const client = createAggregatorClient(config, silent);
+    expect(client).toBeInstanceOf(HttpAggregatorClient);
+    expect((await client.searchInstitutions({ text: "sandbox" })).total).toBeGreaterThanOrEqual(3);
+
+    const wrong = createAggregatorClient(aggregatorConfigFromEnv({ ...env, AGGREGATOR_CLIENT_SECRET: "not-the-secret" }), silent);
+    await expect(wrong.searchInstitutions()).rejects.toMatchObject({ httpStatus: 401, retryable: false });
+  });
+
+  it("reads the timing settings", () => {
+    const config = aggregatorConfigFromEnv({ AGGREGATOR_TIMEOUT_MS: "2500", AGGREGATOR_MAX_ATTEMPTS: "0", AGGREGATOR_BREAKER_THRESHOLD: "9", AGGREGATOR_BREAKER_OPEN_MS: "1000" });
+    expect(config).toMatchObject({ timeoutMs: 2500, retry: { maxAttempts: 1 }, breaker: { failureThreshold: 9, openMs: 1000 } });
+  });
+
+  it.each([
+    [{ AGGREGATOR_URL: "aggregator.example.com" }, /AGGREGATOR_URL/],
+    [{ AGGREGATOR_URL: "ftp://aggregator.example.com" }, /AGGREGATOR_URL/],
+    [{ AGGREGATOR_PROVIDER: "plaid" }, /AGGREGATOR_PROVIDER/],
+    [{ AGGREGATOR_TIMEOUT_MS: "soon" }, /AGGREGATOR_TIMEOUT_MS/],
+    [{ AGGREGATOR_MAX_ATTEMPTS: "-1" }, /AGGREGATOR_MAX_ATTEMPTS/],
+    [{ AGGREGATOR_CLIENT_ID: "bankline-prod" }, /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/],
+    [{ AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" }, /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/],
+  ])("refuses %o with a message naming the variable", (env, message) => {
+    expect(() => aggregatorConfigFromEnv(env)).toThrow(/^The aggregator settings are invalid: /);
+    expect(() => aggregatorConfigFromEnv(env)).toThrow(message);
+  });
+
+  it("never puts the client secret in its message", () => {
+    expect(() => aggregatorConfigFromEnv({ AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" })).not.toThrow(/provider-secret/);
+  });
+});
