@@ -5,11 +5,12 @@ import { startSandbox } from "./server";
 
 // `npm run sandbox`, and the process `npm start` and the test setup spawn: the sandbox
 // aggregator on SANDBOX_PORT with its state in SANDBOX_STATE_FILE, by default the file
-// `npm start` uses, `memory` for none (docs/aggregator.md).
+// `npm start` uses (in BANKLINE_DATA_DIR, else .data), `memory` for none (docs/aggregator.md).
 
 process.env.BANKLINE_SERVICE ??= "sandbox";
 const log = createLogger();
-const defaultStateFile = path.resolve(import.meta.dirname, "../../../.data/sandbox-state.json");
+const root = path.resolve(import.meta.dirname, "../../..");
+const defaultStateFile = path.resolve(root, process.env.BANKLINE_DATA_DIR || ".data", "sandbox-state.json");
 const sandbox = await startSandbox(sandboxConfigFromEnv(process.env, { defaultStateFile }), { log });
 
 let stopping = false;
