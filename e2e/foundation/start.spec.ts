@@ -12,7 +12,8 @@ import { DEMO_PASSWORD, demo } from "../support/users";
 // group, as a terminal sends it) stops every part, and a second start reuses the data.
 
 const base = Number(process.env.E2E_PORT ?? 3100);
-const ports = { web: base + 90, sandbox: base + 1090, postgres: 51_000 + (base % 1000) };
+// Clear of fetch's blocked ports (4190 is one).
+const ports = { web: base + 90, sandbox: base + 1200, postgres: 51_000 + (base % 1000) };
 const appUrl = `http://localhost:${ports.web}`;
 
 interface Started {

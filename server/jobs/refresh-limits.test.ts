@@ -14,7 +14,7 @@ import type { RunningWorker } from "./worker";
 const CAP = 4;
 const PER_INSTITUTION = 2;
 // One bank holds most of the cycle, so only the per-institution limit keeps it from filling the cap.
-const plan = [...Array<string>(8).fill("desertsunbank-personal"), ...Array<string>(2).fill("coppercanyonbank-personal")];
+const plan = [...Array<string>(8).fill("harborviewbank-business"), ...Array<string>(2).fill("lakeshorebank-business")];
 
 let fx: OrgFixture;
 let worker: RunningWorker;
@@ -50,7 +50,7 @@ describe("refresh concurrency limits", () => {
     expect(perInstitution.get("?")).toBeUndefined();
     for (const [institutionId, most] of perInstitution) expect(most, `refreshes in flight at ${institutionId}`).toBeLessThanOrEqual(PER_INSTITUTION);
     // The limits were reached, not merely left untested by a slow trickle.
-    expect(perInstitution.get("desertsunbank-personal")).toBe(PER_INSTITUTION);
+    expect(perInstitution.get("harborviewbank-business")).toBe(PER_INSTITUTION);
     expect(proxy.maxInFlight()).toBeGreaterThan(PER_INSTITUTION);
     expect(proxy.maxInFlight()).toBeLessThanOrEqual(CAP);
   });
