@@ -381,7 +381,7 @@ async function failAttempt(
   return { kind: "failed", connectionId: connection.id, problem, nextRetryAt: retryAt };
 }
 
-/** When a transient failure is tried again: exponential, jittered by the caller's scheduler. */
+/** When a transient failure is tried again: exponential up to a cap. Retries due together (after an outage) queue behind the per-institution limit. */
 export function nextRetryAt(retry: "backoff" | "slow-backoff", attempt: number, now = Date.now()): Date {
   const base = retry === "slow-backoff" ? 30 * 60_000 : 5 * 60_000;
   const cap = retry === "slow-backoff" ? 12 * 60 * 60_000 : 2 * 60 * 60_000;
