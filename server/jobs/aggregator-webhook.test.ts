@@ -71,6 +71,21 @@ const storeCompletion = (
 ) => storeWebhook(connection, "aggregation.completed", { statusCode, lastSuccessAt: statusCode === 0 ? lastAttemptAt : null, lastAttemptAt, trigger });
 
 describe("aggregator webhook job", () => {
+  it("leaves an aggregation to the process completing it: no second completion, no second history row", async () => {
+    const connectionId = await linkAtSandbox(fx, "pioneerteacherscu");
+    const linked = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    // A forced refresh answered at once; its request released the attempt and is still reading
+    // accounts and transactions when the aggregator's webhook about it comes in.
+    const ref = { loginId: linked.providerLoginId!, institutionId: linked.institutionId };
+    const answer = await testAggregator().refresh(ref);
+    await testDb().connection.update({ where: { id: connectionId }, data: { status: "AGGREGATING", activeEventId: null, aggregationStartedAt: null } });
+    const events = await testDb().connectionEvent.count({ where: { connectionId } });
+    const eventId = await storeCompletion(linked, answer.login.lastAttemptAt!);
+    expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
+    expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(events);
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "AGGREGATING", activeEventId: null });
+  });
+
   it("leaves alone an aggregation Bankline already settled when it answered at once", async () => {
     const connectionId = await linkAtSandbox(fx, "oldmillsavings");
     const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });

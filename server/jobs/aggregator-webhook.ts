@@ -26,7 +26,11 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
   });
   if (connection) {
     if (event.type === "aggregation.completed" && !event.data.aggregating) {
-      if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
+      if (connection.status === "AGGREGATING" && connection.activeEventId === null) {
+        // Another process has released this attempt and is reading its accounts and
+        // transactions: it records the result (one it never finishes is the sweeper's).
+        log.debug({ eventId }, "webhook while the aggregation is being completed; nothing to do");
+      } else if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
         const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
         await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
       } else {
