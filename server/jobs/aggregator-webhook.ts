@@ -26,15 +26,11 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
   });
   if (connection) {
     if (event.type === "aggregation.completed" && !event.data.aggregating) {
-      if (connection.status === "AGGREGATING" && connection.activeEventId === null) {
-        // Another process has released this attempt and is reading its accounts and
-        // transactions: it records the result (one it never finishes is the sweeper's).
-        log.debug({ eventId }, "webhook while the aggregation is being completed; nothing to do");
-      } else if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
+      if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
         const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
         await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
       } else {
-        log.debug({ eventId }, "webhook about an aggregation already settled; nothing to do");
+        log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
       }
     } else if (event.type === "login.mfa_expired") {
       await expireSecurityQuestion(deps, connection.id);
@@ -48,24 +44,25 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
  * Whether the webhook tells something Bankline does not know yet. Most aggregations finish
  * within the request that started them and are settled then; their webhook arrives after
  * and must not retrieve again. While an attempt is under way, a webhook about an earlier
- * aggregation must not settle it either. A webhook newer than everything Bankline saw (the
- * aggregator's own refresh, a completion that came only this way) is applied.
+ * aggregation must not settle it either, nor one another process is completing (it released
+ * the attempt and is reading accounts and transactions; one it never finishes is the
+ * sweeper's). A webhook newer than everything Bankline saw (the aggregator's own refresh, a
+ * completion that came only this way) is applied.
  */
 async function reportsNewAggregation(
   deps: EngineDeps,
   connection: { status: string; lastAttemptAt: Date | null; providerAttemptAt: Date | null; activeEventId: string | null; aggregationStartedAt: Date | null },
   lastAttemptAtIso: string | null,
 ): Promise<boolean> {
-  if (!lastAttemptAtIso) return true;
-  const attemptAt = new Date(lastAttemptAtIso);
+  const attemptAt = lastAttemptAtIso ? new Date(lastAttemptAtIso) : null;
   if (connection.status === "AGGREGATING") {
-    const event = connection.activeEventId
-      ? await deps.db.connectionEvent.findUnique({ where: { id: connection.activeEventId }, select: { startedAt: true } })
-      : null;
+    if (connection.activeEventId === null) return false;
+    if (!attemptAt) return true;
+    const event = await deps.db.connectionEvent.findUnique({ where: { id: connection.activeEventId }, select: { startedAt: true } });
     const startedAt = event?.startedAt ?? connection.aggregationStartedAt;
     return aggregatorSawNewAttempt(attemptAt, { providerAttemptAt: connection.providerAttemptAt, startedAt });
   }
   // Settled attempts compare on the aggregator's clock when Bankline kept its time of them.
   const settledUpTo = connection.providerAttemptAt ?? connection.lastAttemptAt;
-  return !settledUpTo || attemptAt > settledUpTo;
+  return !attemptAt || !settledUpTo || attemptAt > settledUpTo;
 }
