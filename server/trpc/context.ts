@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import type { SessionUser } from "@/server/auth/session";
-import { clientAddress, trustProxyHops } from "@/server/client-address";
 import type { Db } from "@/server/db/client";
 import { log as rootLog, type Logger } from "@/server/log";
 
@@ -34,9 +33,4 @@ export function createInnerContext(opts: {
       return opts.aggregator ?? getAggregatorClient();
     },
   };
-}
-
-/** The client's address, trusting forwarding headers only as far as TRUST_PROXY_HOPS says (server/client-address.ts). */
-export function clientAddressFrom(headers: Headers, hops = trustProxyHops()): string {
-  return clientAddress(headers, hops);
 }

@@ -1,7 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getSessionUser } from "@/server/auth/session";
+import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
-import { clientAddressFrom, createInnerContext } from "@/server/trpc/context";
+import { createInnerContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/router";
 
 function handler(req: Request) {
@@ -13,7 +14,7 @@ function handler(req: Request) {
       createInnerContext({
         db: getDb(),
         user: await getSessionUser(),
-        ipAddress: clientAddressFrom(req.headers),
+        ipAddress: clientAddress(req.headers),
         requestId: req.headers.get("x-request-id") ?? undefined,
       }),
   });
