@@ -1,8 +1,7 @@
-import path from "node:path";
+import { dataDirFromEnv } from "@/server/data-dir";
 import { validateEnv } from "@/server/env.js";
 import { demoOrganizations, demoUsers, DEMO_PASSWORD } from "@/server/demo/seed";
 import { buildIfNeeded } from "./lib/build";
-import { root } from "./lib/processes";
 import { demoSeedAllowed, onShutdownSignal, startStack, type Stack } from "./lib/stack";
 
 // `npm start`: the whole product on this machine. Without DATABASE_URL it runs on an
@@ -36,7 +35,7 @@ async function main() {
   stack = await startStack({
     webPort: Number(process.env.PORT ?? 3000),
     sandboxPort: Number(process.env.SANDBOX_PORT ?? 4010),
-    dataDir: path.resolve(root, process.env.BANKLINE_DATA_DIR || ".data"),
+    dataDir: dataDirFromEnv(),
     embeddedPgPort: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
     databaseUrl: process.env.DATABASE_URL,
     seedDemo: demoSeedAllowed(process.env),

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
+import { sandboxStateFile } from "@/server/data-dir";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
@@ -114,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...env,
           BANKLINE_SERVICE: "sandbox",
           SANDBOX_PORT: String(options.sandboxPort),
-          SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || path.join(options.dataDir, "sandbox-state.json"),
+          SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || sandboxStateFile(options.dataDir),
         }),
       );
       await waitForUrl(`${aggregatorUrl}/health`, 30_000);

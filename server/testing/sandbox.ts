@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { openSync, closeSync } from "node:fs";
 import path from "node:path";
+import { sandboxStateFile } from "@/server/data-dir";
 import { freePort } from "./free-port";
 
 // Starts the real sandbox aggregator (server/aggregator/sandbox/main.ts) as its own process
@@ -22,7 +23,7 @@ export async function startTestSandbox(dir: string, env: Record<string, string> 
   const port = await freePort();
   const webhookSecret = randomBytes(24).toString("base64url");
   const logFile = path.join(dir, "sandbox.log");
-  const stateFile = path.join(dir, "sandbox-state.json");
+  const stateFile = sandboxStateFile(dir);
   const out = openSync(logFile, "a");
   const { APP_URL: _appUrl, SANDBOX_WEBHOOK_URL: _webhookUrl, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/aggregator/sandbox/main.ts")], {

@@ -1,4 +1,4 @@
-import path from "node:path";
+import { dataDirFromEnv, sandboxStateFile } from "@/server/data-dir";
 import { createLogger } from "@/server/log";
 import { sandboxConfigFromEnv } from "./config";
 import { startSandbox } from "./server";
@@ -9,9 +9,7 @@ import { startSandbox } from "./server";
 
 process.env.BANKLINE_SERVICE ??= "sandbox";
 const log = createLogger();
-const root = path.resolve(import.meta.dirname, "../../..");
-const defaultStateFile = path.resolve(root, process.env.BANKLINE_DATA_DIR || ".data", "sandbox-state.json");
-const sandbox = await startSandbox(sandboxConfigFromEnv(process.env, { defaultStateFile }), { log });
+const sandbox = await startSandbox(sandboxConfigFromEnv(process.env, { defaultStateFile: sandboxStateFile(dataDirFromEnv()) }), { log });
 
 let stopping = false;
 const stop = async () => {
