@@ -18,8 +18,11 @@ async function shutdown(reason: string) {
   log(`${reason}: stopping…`);
   // Before the stack is up, start-up finishes stopping it (startStack's own clean-up runs
   // when a child it waits for is interrupted too).
-  if (!stack) return;
-  await stack.stop();
+  if (stack) await stopAndExit(stack);
+}
+
+async function stopAndExit(running: Stack): Promise<never> {
+  await running.stop();
   log("stopped");
   process.exit(0);
 }
@@ -41,11 +44,7 @@ async function main() {
     seedDemo: demoSeedAllowed(process.env),
     log,
   });
-  if (stopping) {
-    await stack.stop();
-    log("stopped");
-    process.exit(0);
-  }
+  if (stopping) await stopAndExit(stack);
 
   const orgNames = new Map(demoOrganizations.map((o) => [o.slug, o.name]));
   console.log(`
