@@ -13,8 +13,10 @@ import type { RunningWorker } from "./worker";
 
 const CAP = 4;
 const PER_INSTITUTION = 2;
-// One bank holds most of the cycle, so only the per-institution limit keeps it from filling the cap.
-const plan = [...Array<string>(8).fill("harborviewbank-business"), ...Array<string>(2).fill("lakeshorebank-business")];
+// One bank holds most of the cycle, so only the per-institution limit keeps it from filling the
+// cap; the other has enough refreshes to run beside it through several rounds, so the two are
+// in flight together even when a loaded machine spaces the rounds out.
+const plan = [...Array<string>(8).fill("harborviewbank-business"), ...Array<string>(6).fill("lakeshorebank-business")];
 
 let fx: OrgFixture;
 let worker: RunningWorker;
