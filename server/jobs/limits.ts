@@ -57,13 +57,15 @@ export class AggregatorSlots {
   constructor(
     private readonly db: Db,
     readonly size: number,
+    /** The first slot's number: 0 for the aggregator's cap; tests give each file a range of its own. */
+    private readonly first = 0,
   ) {}
 
-  /** Makes sure slots 0 … size-1 exist; only those are leased, so a smaller size takes effect at once. */
+  /** Makes sure slots first … first+size-1 exist; only those are leased, so a smaller size takes effect at once. */
   async ensure() {
     await this.db.$executeRaw`
       INSERT INTO "AggregatorSlot" ("slot", "leasedUntil")
-      SELECT s, '-infinity'::timestamp FROM generate_series(0, ${this.size - 1}::int) AS s
+      SELECT s, '-infinity'::timestamp FROM generate_series(${this.first}::int, ${this.first + this.size - 1}::int) AS s
       ON CONFLICT ("slot") DO NOTHING`;
   }
 
@@ -135,7 +137,7 @@ export class AggregatorSlots {
       SET "holder" = ${this.holder}, "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
       WHERE "slot" IN (
         SELECT "slot" FROM "AggregatorSlot"
-        WHERE "slot" < ${this.size} AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
+        WHERE "slot" >= ${this.first} AND "slot" < ${this.first + this.size} AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
         LIMIT ${count} FOR UPDATE SKIP LOCKED
       )
       RETURNING "slot"`;

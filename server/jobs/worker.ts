@@ -22,6 +22,8 @@ export interface WorkerDeps {
   config: JobsConfig;
   /** pg-boss's schema; tests give each file its own. */
   queueSchema?: string;
+  /** The first of the aggregator's slots this worker leases; tests give each file a range of its own. */
+  firstAggregatorSlot?: number;
 }
 
 export interface RunningWorker {
@@ -40,7 +42,7 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
   await boss.start();
   await ensureQueues(boss, config);
 
-  const slots = new AggregatorSlots(db, config.aggregatorConcurrency);
+  const slots = new AggregatorSlots(db, config.aggregatorConcurrency, deps.firstAggregatorSlot);
   await slots.ensure();
   const refresh = new RefreshWorker(
     boss,

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { inject } from "vitest";
 import type { AggregatorClient } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
@@ -33,6 +34,9 @@ export function startTestWorker(options: { schema: string; config?: Partial<Jobs
       log,
       config: { ...testJobsConfig, ...options.config },
       queueSchema: options.schema,
+      // The aggregator's slots are rows shared by the whole database: a range of its own keeps
+      // the workers of other test files from taking this one's share of the cap.
+      firstAggregatorSlot: 1_000 * (1 + randomInt(1_000_000)),
     },
     { schedules: false },
   );
