@@ -159,7 +159,7 @@ describe("broken logins", () => {
   it("102: the bank not answering is an error nobody must act on, with a next try", async () => {
     const { connectionId } = await linkAndChooseAll("harborviewbank-personal", "demo_down");
     const first = await member().connections.retrieve({ ...org(), connectionId });
-    expect(first).toMatchObject({ kind: "failed", problem: { code: 102, actor: "nobody", retry: "backoff" } });
+    expect(first).toMatchObject({ kind: "failed", problem: { code: 102, actor: "nobody", remedy: "wait" } });
     const listed = await owner().connections.get({ ...org(), connectionId });
     expect(listed.status).toBe("ERROR");
     expect(listed.nextRetryAt!.getTime()).toBeGreaterThan(Date.now());

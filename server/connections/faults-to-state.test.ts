@@ -63,7 +63,7 @@ afterAll(clearFaults);
 async function expectTransientFailure(code: number) {
   const before = Date.now();
   const outcome = await caller().connections.retrieve({ ...org(), connectionId });
-  expect(outcome).toMatchObject({ kind: "failed", connectionId, problem: { code, actor: "nobody", retry: "backoff" } });
+  expect(outcome).toMatchObject({ kind: "failed", connectionId, problem: { code, actor: "nobody", remedy: "wait" } });
   expect(outcome.kind === "failed" && outcome.nextRetryAt!.getTime()).toBeGreaterThan(before);
 
   const connection = await caller().connections.get({ ...org(), connectionId });

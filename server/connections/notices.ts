@@ -30,6 +30,8 @@ export async function openNotice(
   });
 }
 
-export async function resolveNotices(db: DbOrTx, connectionId: string) {
-  await db.notice.updateMany({ where: { connectionId, resolvedAt: null }, data: { resolvedAt: new Date() } });
+/** The connections work again: their open notices are resolved. */
+export async function resolveNotices(db: DbOrTx, connectionIds: readonly string[]) {
+  if (connectionIds.length === 0) return;
+  await db.notice.updateMany({ where: { connectionId: { in: [...connectionIds] }, resolvedAt: null }, data: { resolvedAt: new Date() } });
 }

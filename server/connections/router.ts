@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customerProblem, REMEDIES } from "@/server/aggregator/status-codes";
 import { actorOf, recordAudit } from "@/server/audit/service";
 import type { Context } from "@/server/trpc/context";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
@@ -22,6 +23,16 @@ const credentials = z.object({
 const connectionStatus = z.enum(["AGGREGATING", "ACTIVE", "ACTION_REQUIRED", "ERROR", "REMOVED"]);
 const variant = z.enum(["PERSONAL", "BUSINESS"]);
 
+/** A status code as the customer reads it, with what fixes it (server/aggregator/status-codes.ts). */
+const problemSchema = z.object({
+  code: z.number(),
+  title: z.string(),
+  nextStep: z.string(),
+  actor: z.enum(["nobody", "customer"]),
+  remedy: z.enum(REMEDIES),
+  atBankSite: z.boolean(),
+});
+
 const institutionSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -43,7 +54,7 @@ const connectionSchema = z.object({
     knownIssue: z.boolean(),
   }),
   lastStatusCode: z.number().nullable(),
-  problem: z.object({ code: z.number(), title: z.string(), nextStep: z.string(), actor: z.enum(["nobody", "customer"]) }).nullable(),
+  problem: problemSchema.nullable(),
   awaitingAnswer: z.boolean(),
   lastSuccessAt: z.date().nullable(),
   lastAttemptAt: z.date().nullable(),
@@ -67,21 +78,16 @@ const connectionSchema = z.object({
   ),
 });
 
-const problemSchema = z.object({
-  code: z.number(),
-  title: z.string(),
-  customerTitle: z.string(),
-  nextStep: z.string(),
-  actor: z.enum(["nobody", "customer"]),
-  retry: z.enum(["no", "backoff", "slow-backoff"]),
-});
+/** The attempt's row in the connection's history (null when nothing new was attempted). */
+const attemptId = z.string().nullable();
 
 const outcomeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("connected"), connectionId: z.string(), status: connectionStatus, transactionCount: z.number().nullable() }),
-  z.object({ kind: z.literal("aggregating"), connectionId: z.string(), attemptId: z.string().nullable() }),
+  z.object({ kind: z.literal("connected"), connectionId: z.string(), attemptId, status: connectionStatus, transactionCount: z.number().nullable() }),
+  z.object({ kind: z.literal("aggregating"), connectionId: z.string(), attemptId }),
   z.object({
     kind: z.literal("mfa"),
     connectionId: z.string(),
+    attemptId,
     question: z.object({
       id: z.string(),
       kind: z.enum(["text", "choice"]),
@@ -92,18 +98,12 @@ const outcomeSchema = z.discriminatedUnion("kind", [
     wrongAnswer: z.boolean(),
     expiresAt: z.date(),
   }),
-  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), problem: problemSchema, nextRetryAt: z.date().nullable() }),
+  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), attemptId, problem: problemSchema, nextRetryAt: z.date().nullable() }),
 ]);
 
 function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
   if (outcome.kind !== "failed") return outcome;
-  const p = outcome.problem;
-  return {
-    kind: "failed",
-    connectionId: outcome.connectionId,
-    problem: { code: p.code, title: p.title, customerTitle: p.customerTitle, nextStep: p.nextStep, actor: p.actor, retry: p.retry },
-    nextRetryAt: outcome.nextRetryAt,
-  };
+  return { ...outcome, problem: customerProblem(outcome.problem) };
 }
 
 const deps = (ctx: Context): EngineDeps => ({ db: ctx.db, aggregator: ctx.aggregator, log: ctx.log });

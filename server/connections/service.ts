@@ -1,4 +1,4 @@
-import { describeStatus } from "@/server/aggregator/status-codes";
+import { customerProblem, describeStatus } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 
@@ -51,12 +51,7 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
       knownIssue: c.institution.knownIssueSince !== null,
     },
     lastStatusCode: code,
-    problem: problem && {
-      code: problem.code,
-      title: problem.customerTitle,
-      nextStep: problem.nextStep,
-      actor: problem.actor,
-    },
+    problem: problem && customerProblem(problem),
     awaitingAnswer: !!c.mfaSession && !!c.mfaExpiresAt && c.mfaExpiresAt > new Date(),
     lastSuccessAt: c.lastSuccessAt,
     lastAttemptAt: c.lastAttemptAt,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@/server/db/client";
 import { testDb } from "@/server/testing/db";
-import { intArray, newId, textArray } from "./sql";
+import { intArray, textArray } from "./sql";
 
 const db = () => testDb();
 
@@ -20,13 +20,5 @@ describe("list parameters", () => {
     expect(() => intArray([1.5])).toThrow(TypeError);
     const [empty] = await db().$queryRaw<{ n: number }[]>(Prisma.sql`SELECT cardinality(${intArray([])})::int AS n`);
     expect(empty!.n).toBe(0);
-  });
-});
-
-describe("newId", () => {
-  it("gives distinct cuid-shaped ids across refills of its random pool", () => {
-    const ids = Array.from({ length: 5_000 }, newId);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^c[0-9a-z]{8}[0-9a-f]{16}$/);
   });
 });

@@ -2,8 +2,17 @@ import { z } from "zod";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
 import { aggregatorWebhookEvent } from "@/server/webhooks/aggregator-events";
+import { enqueue, QUEUES, stableJobId } from "./queue";
 
 export const webhookJobData = z.object({ eventId: z.string().min(1) });
+
+/** The job of a stored event: queueing the same event twice inserts one job. */
+export const webhookJobId = (eventId: string) => stableJobId("aggregator-webhook", eventId);
+
+/** Queues a stored aggregator webhook for the worker (the webhook routes are given this). */
+export async function enqueueWebhookEvent(eventId: string): Promise<void> {
+  await enqueue(QUEUES.aggregatorWebhook, { eventId }, { id: webhookJobId(eventId) });
+}
 
 /**
  * Applies one stored aggregator webhook to its connection. Idempotent: an event already

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { isAggregatorError, type Account } from "@/server/aggregator/client";
-import { describeStatus } from "@/server/aggregator/status-codes";
-import { completeAggregation, retrieveFeed, STUCK_AGGREGATION_MS } from "@/server/connections/engine";
+import { completeAggregation, retrieveFeed } from "@/server/connections/engine";
+import { claimAggregations, settleSuccesses, storeAccounts } from "@/server/connections/transitions";
+import { newId } from "@/server/db/ids";
 import { reasonToSkip, type TicketState } from "./refresh-eligibility";
 import { runRefreshTicket, type RefreshDeps, type TicketResult } from "./refresh-ticket";
 
@@ -9,14 +9,12 @@ import { runRefreshTicket, type RefreshDeps, type TicketResult } from "./refresh
 // (plus the account and transaction reads after it), but done one connection at a time it
 // is also some twenty database statements, which on a small machine cost more than the
 // round trip. Here the database work of a whole batch is a handful of statements: one
-// transaction claims the tickets and the connections and opens their events (as
-// startAggregation does for one), and successes are settled together (as completeAggregation
-// does for one: fresh balances, new transactions, status, event, notices, ticket). Anything
+// transaction claims the tickets and the connections (the state machine's claim, for many),
+// and successes are settled together (its success, for many) with their tickets. Anything
 // unusual — a failure code, a security question, an aggregation still running, a ticket
 // left half done by a dead worker — goes through the engine one connection at a time.
 
-const SUCCESS_TITLE = describeStatus(0).title;
-const IN_PROGRESS = describeStatus(325).title;
+const SCHEDULE = { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } as const;
 
 interface Claimed {
   ticketId: string;
@@ -42,9 +40,6 @@ interface TicketRow extends TicketState {
   institutionId: string | null;
   linkedAccounts: number;
 }
-
-/** Ids in the shape of Prisma's cuid(): rows written here sit beside rows Prisma created. */
-const newId = () => `c${Date.now().toString(36)}${randomBytes(10).toString("hex").slice(0, 16)}`;
 
 export class RefreshBatcher {
   private pending: { success: Success; done: (result: TicketResult) => void; fail: (err: unknown) => void }[] = [];
@@ -112,31 +107,11 @@ export class RefreshBatcher {
           hasLinkedAccounts: r.linkedAccounts > 0,
         });
       }
-      // One statement claims the connections (what startAggregation does for one) and opens
-      // their events; a connection another attempt holds is left out.
-      const claimedIds = new Set(
-        eligible.length === 0
-          ? []
-          : (
-              await tx.$queryRaw<{ id: string }[]>`
-                WITH v AS (
-                  SELECT * FROM unnest(${eligible.map((c) => c.connectionId)}::text[], ${eligible.map((c) => c.eventId)}::text[]) AS v(connection_id, event_id)
-                ),
-                claimed AS (
-                  UPDATE "Connection" c SET "status" = 'AGGREGATING', "aggregationStartedAt" = ${now}, "lastAttemptAt" = ${now}, "updatedAt" = ${now},
-                    "activeEventId" = v.event_id
-                  FROM v WHERE c."id" = v.connection_id
-                    AND (c."status" <> 'AGGREGATING' OR c."aggregationStartedAt" IS NULL OR c."aggregationStartedAt" < ${new Date(now.getTime() - STUCK_AGGREGATION_MS)})
-                  RETURNING c."id", c."organizationId", c."institutionId", v.event_id
-                ),
-                events AS (
-                  INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger", "startedAt", "statusCode", "message", "createdAt")
-                  SELECT event_id, "organizationId", "id", "institutionId", 'REFRESH'::"ConnectionEventKind", 'SCHEDULE'::"EventTrigger",
-                    ${now}::timestamp, 325, ${IN_PROGRESS}, ${now}::timestamp
-                  FROM claimed
-                )
-                SELECT "id" FROM claimed`
-            ).map((r) => r.id),
+      // The same claim as startAggregation's, for the whole batch; a connection another attempt holds is left out.
+      const claimedIds = await claimAggregations(
+        tx,
+        eligible.map((c) => ({ connectionId: c.connectionId, eventId: c.eventId, source: SCHEDULE })),
+        now,
       );
       const claimed = eligible.filter((c) => {
         if (claimedIds.has(c.connectionId)) return true;
@@ -225,55 +200,35 @@ export class RefreshBatcher {
     }
   }
 
-  /**
-   * One statement, so no transaction is needed: fresh balances, and for each connection still
-   * waiting for this attempt its status, event, notices and ticket.
-   */
+  /** Fresh balances, then the state machine's success for every connection still waiting for this attempt, and its ticket. */
   private async settleSuccesses(successes: Success[]): Promise<Set<string>> {
     const now = new Date();
-    const accounts = successes.flatMap((s) => s.accounts.map((a) => ({ s, a })));
-    const column = <T>(pick: (x: (typeof accounts)[number]) => T) => accounts.map(pick);
-    const released = await this.deps.db.$queryRaw<{ id: string }[]>`
-      WITH v AS (
-        SELECT * FROM unnest(${successes.map((s) => s.connectionId)}::text[], ${successes.map((s) => s.eventId)}::text[],
-          ${successes.map((s) => s.ticketId)}::text[], ${successes.map((s) => s.transactionCount)}::int[],
-          ${successes.map((s) => s.reportedAttemptAt?.toISOString() ?? null)}::timestamp[])
-          AS v(connection_id, event_id, ticket_id, transaction_count, reported_attempt_at)
-      ),
-      balances AS (
-        INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask", "balanceCents", "currency", "createdAt", "updatedAt")
-        SELECT a.id, a.org, a.conn, a.acct, a.name, a.kind, a.mask, a.balance, a.currency, ${now}::timestamp, ${now}::timestamp
-        FROM unnest(${column(() => newId())}::text[], ${column((x) => x.s.organizationId)}::text[], ${column((x) => x.s.connectionId)}::text[],
-          ${column((x) => x.a.id)}::text[], ${column((x) => x.a.name)}::text[], ${column((x) => x.a.kind)}::text[], ${column((x) => x.a.mask)}::text[],
-          ${column((x) => (x.a.balanceCents === null ? null : String(x.a.balanceCents)))}::bigint[], ${column((x) => x.a.currency)}::text[])
-          AS a(id, org, conn, acct, name, kind, mask, balance, currency)
-        ON CONFLICT ("connectionId", "providerAccountId") DO UPDATE SET
-          "name" = EXCLUDED."name", "kind" = EXCLUDED."kind", "mask" = EXCLUDED."mask",
-          "balanceCents" = EXCLUDED."balanceCents", "currency" = EXCLUDED."currency", "updatedAt" = EXCLUDED."updatedAt"
-      ),
-      released AS (
-        UPDATE "Connection" c SET "status" = 'ACTIVE', "lastStatusCode" = 0, "lastStatusMessage" = ${SUCCESS_TITLE},
-          "lastSuccessAt" = ${now}, "lastAttemptAt" = ${now}, "providerAttemptAt" = COALESCE(v.reported_attempt_at, c."providerAttemptAt"),
-          "retryCount" = 0, "nextRetryAt" = NULL,
-          "activeEventId" = NULL, "aggregationStartedAt" = NULL, "updatedAt" = ${now}
-        FROM v WHERE c."id" = v.connection_id AND c."status" = 'AGGREGATING' AND c."activeEventId" = v.event_id
-        RETURNING c."id"
-      ),
-      events AS (
-        UPDATE "ConnectionEvent" e SET "statusCode" = 0, "message" = ${SUCCESS_TITLE}, "transactionCount" = v.transaction_count,
-          "durationMs" = GREATEST(0, (EXTRACT(EPOCH FROM (${now}::timestamp - e."startedAt")) * 1000)::int)
-        FROM v WHERE e."id" = v.event_id AND v.connection_id IN (SELECT "id" FROM released)
-      ),
-      notices AS (
-        UPDATE "Notice" n SET "resolvedAt" = ${now}
-        WHERE n."connectionId" IN (SELECT "id" FROM released) AND n."resolvedAt" IS NULL
-      ),
-      tickets AS (
-        UPDATE "RefreshTicket" t SET "finishedAt" = ${now}, "outcome" = 'refreshed', "statusCode" = 0, "eventId" = v.event_id
-        FROM v WHERE t."id" = v.ticket_id AND v.connection_id IN (SELECT "id" FROM released)
-      )
-      SELECT "id" FROM released`;
-    return new Set(released.map((r) => r.id));
+    return this.deps.db.$transaction(async (tx) => {
+      await storeAccounts(
+        tx,
+        successes.map((s) => ({ organizationId: s.organizationId, connectionId: s.connectionId, accounts: s.accounts })),
+        now,
+      );
+      const settled = await settleSuccesses(
+        tx,
+        successes.map((s) => ({
+          organizationId: s.organizationId,
+          connectionId: s.connectionId,
+          institutionId: s.institutionId,
+          attempt: { openEventId: s.eventId },
+          transactionCount: s.transactionCount,
+          reportedAttemptAt: s.reportedAttemptAt,
+        })),
+        { holding: true, now },
+      );
+      const finished = successes.filter((s) => settled.has(s.connectionId));
+      if (finished.length > 0) {
+        await tx.$executeRaw`
+          UPDATE "RefreshTicket" t SET "finishedAt" = ${now.toISOString()}::timestamp, "outcome" = 'refreshed', "statusCode" = 0, "eventId" = v.event_id
+          FROM unnest(${finished.map((s) => s.ticketId)}::text[], ${finished.map((s) => s.eventId)}::text[]) AS v(ticket_id, event_id)
+          WHERE t."id" = v.ticket_id`;
+      }
+      return new Set(settled.keys());
+    });
   }
-
 }

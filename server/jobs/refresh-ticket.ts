@@ -1,10 +1,16 @@
 import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
-import { completeAggregation, startAggregation, type AttemptOutcome, type EngineDeps } from "@/server/connections/engine";
+import {
+  completeAggregation,
+  reattachOrphanedAttempt,
+  startAggregation,
+  statusCodeOf,
+  type AttemptOutcome,
+  type EngineDeps,
+} from "@/server/connections/engine";
 import type { RefreshTicket } from "@/server/db/generated/client";
 import type { Semaphore } from "./limits";
 import { reasonToSkip } from "./refresh-eligibility";
-import { reattachOrphanedAttempt } from "./stuck-aggregations";
 
 // Runs the refresh a ticket owes a connection, exactly once whatever happens to the worker.
 // The ticket is marked attempted before the engine claims the connection; a job that finds
@@ -71,15 +77,17 @@ async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<Tic
       deferCompletion: true,
     }),
   );
-  if (started.kind !== "aggregating") return finishWithOutcome(deps, ticket, started, await latestScheduledEventId(deps, ticket));
+  const attemptId = started.attemptId;
+  if (started.kind !== "aggregating") return finishWithOutcome(deps, ticket, started, attemptId);
   const { activeEventId } = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { activeEventId: true } });
-  if (!activeEventId) return finishFromEvent(deps, ticket, await latestScheduledEventId(deps, ticket));
+  // Settled meanwhile by a webhook or the sweeper: the ticket takes that ending.
+  if (!attemptId || activeEventId !== attemptId) return finishFromEvent(deps, ticket, attemptId);
   let outcome: AttemptOutcome = started;
   if (started.finishedWith !== undefined) {
     const { finishedWith: statusCode, reportedAttemptAt } = started;
-    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId: activeEventId }));
+    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId: attemptId }));
   }
-  return finishWithOutcome(deps, ticket, outcome, activeEventId);
+  return finishWithOutcome(deps, ticket, outcome, attemptId);
 }
 
 async function latestScheduledEventId(deps: RefreshDeps, ticket: RefreshTicket): Promise<string | null> {
@@ -91,17 +99,9 @@ async function latestScheduledEventId(deps: RefreshDeps, ticket: RefreshTicket):
   return event?.id ?? null;
 }
 
-function resultOf(outcome: AttemptOutcome): { outcome: "refreshed" | "failed" | "aggregating"; statusCode: number | null } {
-  switch (outcome.kind) {
-    case "connected":
-      return { outcome: "refreshed", statusCode: 0 };
-    case "aggregating":
-      return { outcome: "aggregating", statusCode: 325 };
-    case "mfa":
-      return { outcome: "failed", statusCode: 185 };
-    case "failed":
-      return { outcome: "failed", statusCode: outcome.problem.code };
-  }
+function resultOf(outcome: AttemptOutcome): { outcome: "refreshed" | "failed" | "aggregating"; statusCode: number } {
+  const kind = outcome.kind === "connected" ? "refreshed" : outcome.kind === "aggregating" ? "aggregating" : "failed";
+  return { outcome: kind, statusCode: statusCodeOf(outcome) };
 }
 
 async function finishWithOutcome(deps: RefreshDeps, ticket: RefreshTicket, outcome: AttemptOutcome, eventId: string | null) {

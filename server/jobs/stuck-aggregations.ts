@@ -1,7 +1,6 @@
 import { isAggregatorError } from "@/server/aggregator/client";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
-import { completeAggregation, STUCK_AGGREGATION_MS, type EngineDeps } from "@/server/connections/engine";
-import type { Db } from "@/server/db/client";
+import { completeAggregation, reattachOrphanedAttempt, STUCK_AGGREGATION_MS, type EngineDeps } from "@/server/connections/engine";
 
 /** An aggregation nobody can settle for this long is given up as "the bank did not answer", which is retried later. */
 export const GIVE_UP_AGGREGATION_MS = 30 * 60 * 1000;
@@ -62,25 +61,4 @@ export async function recoverStuckAggregations(
     }
   }
   return settled;
-}
-
-/**
- * completeAggregation releases the attempt before it reads accounts and transactions; a
- * process that dies in between leaves the connection AGGREGATING with no attempt attached
- * and the attempt's event open. Puts that event back as the connection's attempt, so it
- * can be completed like any other; answers its id (null when there is none to put back).
- */
-export async function reattachOrphanedAttempt(db: Db, connectionId: string): Promise<string | null> {
-  const open = await db.connectionEvent.findFirst({
-    where: { connectionId, durationMs: null },
-    orderBy: { startedAt: "desc" },
-    select: { id: true, startedAt: true },
-  });
-  if (!open) return null;
-  const { count } = await db.connection.updateMany({
-    where: { id: connectionId, status: "AGGREGATING", activeEventId: null },
-    data: { activeEventId: open.id, aggregationStartedAt: open.startedAt },
-  });
-  if (count === 1) return open.id;
-  return (await db.connection.findUnique({ where: { id: connectionId }, select: { activeEventId: true } }))?.activeEventId ?? null;
 }

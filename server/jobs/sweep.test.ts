@@ -102,7 +102,7 @@ describe("background retries", () => {
     const own = await createOrgWithMembers(testDb(), "Maintenance");
     const id = await linkAtSandbox(own, "beaconhillbank-business", "demo_maintenance");
     const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({ orgSlug: own.org.slug, connectionId: id });
-    expect(failed).toMatchObject({ kind: "failed", problem: { code: 903, actor: "nobody", retry: "slow-backoff" } });
+    expect(failed).toMatchObject({ kind: "failed", problem: { code: 903, actor: "nobody", remedy: "wait" } });
     const first = await connection(id);
     expect(first).toMatchObject({ status: "ERROR", lastStatusCode: 903, retryCount: 1 });
     expect(delayOf(first)).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
@@ -127,7 +127,7 @@ describe("background retries", () => {
     rules.push(rule.id);
 
     const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({ orgSlug: own.org.slug, connectionId: id });
-    expect(failed).toMatchObject({ kind: "failed", problem: { code: 102, actor: "nobody", retry: "backoff" } });
+    expect(failed).toMatchObject({ kind: "failed", problem: { code: 102, actor: "nobody", remedy: "wait" } });
     const after = await connection(id);
     expect(after).toMatchObject({ status: "ERROR", lastStatusCode: 102, retryCount: 1, activeEventId: null });
     expect(Math.round(delayOf(after) / 60_000)).toBe(5);

@@ -1,4 +1,4 @@
-import { describeStatus, isTransientCode } from "@/server/aggregator/status-codes";
+import { describeStatus } from "@/server/aggregator/status-codes";
 import { STUCK_AGGREGATION_MS } from "@/server/connections/engine";
 import { getConnection, listOpenNotices } from "@/server/connections/service";
 import type { Db } from "@/server/db/client";
@@ -16,8 +16,9 @@ export type OutcomeCategory = "success" | "provider" | "customer" | "other";
 export function outcomeCategory(code: number | null): OutcomeCategory {
   if (code === 0) return "success";
   if (code === null) return "other";
-  if (isTransientCode(code)) return "provider";
-  return describeStatus(code).actor === "customer" ? "customer" : "other";
+  const status = describeStatus(code);
+  if (status.providerSide) return "provider";
+  return status.actor === "customer" ? "customer" : "other";
 }
 
 export async function getConnectionDetail(db: Db, connectionId: string, viewer: { staffRole: StaffRole }, now = new Date()) {

@@ -55,7 +55,7 @@ describe("forced refresh", () => {
     const later = new Date(Date.now() + FORCED_REFRESH_WINDOW_MS + 1000);
     const deps = { db: testDb(), aggregator: testAggregator(), log };
     const actor = { userId: admin.id, email: admin.email, ipAddress: "203.0.113.9" };
-    expect((await forceRefresh(deps, { connectionId, reason, actor, now: later })).outcome.kind).toBe("connected");
+    expect((await forceRefresh(deps, { connectionId, reason, actor, now: later })).kind).toBe("connected");
   });
 
   it("lets only one of two admins clicking at once past the limit", async () => {

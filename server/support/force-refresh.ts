@@ -82,7 +82,7 @@ export async function forceRefreshAllowance(
 export async function forceRefresh(
   deps: EngineDeps,
   args: { connectionId: string; reason: string; actor: AuditActor; now?: Date },
-): Promise<{ outcome: AttemptOutcome; eventId: string | null }> {
+): Promise<AttemptOutcome> {
   const { db } = deps;
   const now = args.now ?? new Date();
   const reason = args.reason.trim();
@@ -107,16 +107,9 @@ export async function forceRefresh(
     });
     return c;
   });
-  const startedAt = new Date();
-  const outcome = await startAggregation(deps, {
+  return startAggregation(deps, {
     organizationId: connection.organizationId,
     connectionId: connection.id,
     source: { kind: "FORCED_REFRESH", trigger: "SUPPORT", actorUserId: args.actor.userId },
   });
-  const event = await db.connectionEvent.findFirst({
-    where: { connectionId: connection.id, kind: "FORCED_REFRESH", startedAt: { gte: new Date(startedAt.getTime() - 1000) } },
-    orderBy: { startedAt: "desc" },
-    select: { id: true },
-  });
-  return { outcome, eventId: event?.id ?? null };
 }

@@ -1,8 +1,8 @@
-import { describeStatus } from "@/server/aggregator/status-codes";
+import { describeStatus, PROVIDER_SIDE_CODES } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
 
 // Known issues: when several organizations fail at one institution with provider-side codes
-// (102, 900–910) within a short window, the bank (or the provider's connection to it) is
+// (102, 900–910: PROVIDER_SIDE_CODES) within a short window, the bank (or the provider's connection to it) is
 // down for everyone. The institution is marked, so affected customers read that nothing is
 // needed from them and support sees it first. The mark clears by itself once aggregations
 // at that institution succeed again. The worker's sweep evaluates this every minute.
@@ -15,7 +15,7 @@ export const KNOWN_ISSUE_CLEARING_SUCCESSES = 2;
 /** With no provider-side failure for this long, the mark goes even without successes to show. */
 export const KNOWN_ISSUE_STALE_MS = 6 * 60 * 60_000;
 
-const providerSide = { OR: [{ statusCode: 102 }, { statusCode: { gte: 900, lte: 910 } }] };
+const providerSide = { statusCode: { in: [...PROVIDER_SIDE_CODES] } };
 
 export interface KnownIssueChanges {
   marked: { institutionId: string; code: number }[];

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { describeStatus } from "@/server/aggregator/status-codes";
 import { actorOf } from "@/server/audit/service";
+import { statusCodeOf } from "@/server/connections/engine";
 import { createRouter, staffProcedure } from "@/server/trpc/init";
 import { auditActions, listAuditEntries } from "./audit-log";
 import { connectionOutcomeSeries, getConnectionDetail, listConnectionEvents } from "./connections";
@@ -172,20 +174,12 @@ export const supportRouter = createRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { outcome, eventId } = await forceRefresh(
+      const outcome = await forceRefresh(
         { db: ctx.db, aggregator: ctx.aggregator, log: ctx.log },
         { connectionId: input.connectionId, reason: input.reason, actor: actorOf(ctx) },
       );
-      switch (outcome.kind) {
-        case "connected":
-          return { kind: outcome.kind, statusCode: 0, title: "Aggregation succeeded", eventId };
-        case "aggregating":
-          return { kind: outcome.kind, statusCode: 325, title: "Aggregation in progress", eventId };
-        case "mfa":
-          return { kind: outcome.kind, statusCode: 185, title: "A security question must be answered", eventId };
-        case "failed":
-          return { kind: outcome.kind, statusCode: outcome.problem.code, title: outcome.problem.title, eventId };
-      }
+      const { code, title } = outcome.kind === "failed" ? outcome.problem : describeStatus(statusCodeOf(outcome));
+      return { kind: outcome.kind, statusCode: code, title, eventId: outcome.attemptId };
     }),
 
   knownIssues: staffProcedure("support.read")

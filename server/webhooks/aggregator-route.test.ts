@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testClient, uniqueOrg, waitFor, webhookReceiver } from "@/server/aggregator/testing/sandbox-helpers";
 import { testDb } from "@/server/testing/db";
 import { QUEUES } from "@/server/jobs/queue";
-import { receiveAggregatorWebhook, webhookJobId } from "./receive-aggregator-webhook";
+import { webhookJobId } from "@/server/jobs/aggregator-webhook";
+import { receiveAggregatorWebhook } from "./receive-aggregator-webhook";
 import { signWebhookBody, SIGNATURE_HEADER } from "./signature";
 
 // The real route handler, called with real Requests, on the run's database and job queue.

@@ -1,14 +1,13 @@
-import { createHash } from "node:crypto";
 import type { Db } from "@/server/db/client";
-import { enqueue, QUEUES } from "@/server/jobs/queue";
 import { log as defaultLog, type Logger } from "@/server/log";
 import { aggregatorWebhookEvent } from "./aggregator-events";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
 
 // Receives an aggregator webhook: checks the signature over the raw body in constant time,
 // refuses stale deliveries, stores the event under its id (a repeat is ignored) and queues
-// it for the worker. Nothing is processed here, so the answer is fast and a slow or
-// stopped consumer never loses an event: it waits in WebhookEvent and in the queue.
+// it for the worker through the enqueue function its caller gives (the route handler gives
+// the job queue's). Nothing is processed here, so the answer is fast and a slow or stopped
+// consumer never loses an event: it waits in WebhookEvent and in the queue.
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 /** How far sentAt may be from our clock, either way. */
@@ -18,20 +17,9 @@ export interface WebhookDeps {
   db: Db;
   secret: string | undefined;
   /** Must be idempotent per event id: a repeated unprocessed event is queued again. */
-  enqueueEvent?: (eventId: string) => Promise<void>;
+  enqueueEvent: (eventId: string) => Promise<void>;
   now?: () => number;
   log?: Logger;
-}
-
-/** A UUID derived from the event id, so queueing the same event twice inserts one job. */
-export function webhookJobId(eventId: string): string {
-  const h = createHash("sha256").update(`aggregator-webhook:${eventId}`).digest("hex");
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-export async function enqueueWebhookEvent(eventId: string): Promise<void> {
-  await enqueue(QUEUES.aggregatorWebhook, { eventId }, { id: webhookJobId(eventId) });
 }
 
 const json = (status: number, body: object) => Response.json(body, { status });
@@ -72,7 +60,7 @@ export async function receiveAggregatorWebhook(req: Request, deps: WebhookDeps):
     data: [{ id: event.id, type: event.type, payload: event }],
     skipDuplicates: true,
   });
-  const enqueueEvent = deps.enqueueEvent ?? enqueueWebhookEvent;
+  const { enqueueEvent } = deps;
   if (count === 0) {
     const existing = await deps.db.webhookEvent.findUnique({ where: { id: event.id }, select: { processedAt: true } });
     // Queued again only if never processed: the first delivery may have been stored but not queued.

@@ -7,9 +7,9 @@ import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
 import { formatMoney, maskedNumber, spokenMask, statusLabel, transactionsArrived, type ConnectionStatus } from "./format";
 import { VariantBadge } from "./institution-picker";
-import { ProblemNotice, type Problem } from "./problem-notice";
+import { ProblemNotice } from "./problem-notice";
 import { TimeAgo } from "./time-ago";
-import type { Abilities, AttemptOutcome, ConnectionView } from "./types";
+import type { Abilities, AttemptOutcome, ConnectionView, Problem } from "./types";
 
 type Feedback =
   | { kind: "retrieving"; attemptId: string | null }
@@ -32,7 +32,7 @@ export function StatusBadge({ status }: { status: ConnectionStatus }) {
 /** The card's heading, where focus lands when a dialog opened from the card closes and its opener is gone. */
 export const connectionTitleId = (connectionId: string) => `connection-${connectionId}-title`;
 
-const isSecurityQuestion = (c: ConnectionView) => c.status === "ACTION_REQUIRED" && (c.lastStatusCode === 185 || c.lastStatusCode === 187);
+const isSecurityQuestion = (c: ConnectionView) => c.status === "ACTION_REQUIRED" && c.problem?.remedy === "answer-question";
 
 /** One connection on Manage Institutions: status, times, accounts, what to do, and the buttons the person may use. */
 export function ConnectionCard({
@@ -68,11 +68,9 @@ export function ConnectionCard({
       case "connected":
         setFeedback({ kind: "arrived", count: outcome.transactionCount ?? 0 });
         return;
-      case "failed": {
-        const p = outcome.problem;
+      case "failed":
         // Other codes show on the connection itself once the list reloads.
-        setFeedback(p.code === 325 ? { kind: "busy", problem: { code: p.code, title: p.customerTitle, nextStep: p.nextStep, actor: p.actor } } : null);
-      }
+        setFeedback(outcome.problem.code === 325 ? { kind: "busy", problem: outcome.problem } : null);
     }
   }
 

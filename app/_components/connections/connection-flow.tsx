@@ -11,8 +11,8 @@ import { Dialog, useFocusOnMount } from "./dialog";
 import { transactionsArrived, type Variant } from "./format";
 import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
 import { MfaForm, type MfaQuestion } from "./mfa-form";
-import { ProblemNotice, type Problem } from "./problem-notice";
-import type { Abilities, AttemptOutcome, ConnectionView, MfaOutcome } from "./types";
+import { ProblemNotice } from "./problem-notice";
+import type { Abilities, AttemptOutcome, ConnectionView, MfaOutcome, Problem } from "./types";
 
 // The steps of Add institution and of fixing a connection, in one dialog: search the
 // catalog, sign in (or Update Login), answer security questions one at a time, choose
@@ -41,10 +41,10 @@ type Step =
   | { name: "accounts"; connectionId: string }
   | { name: "done"; connectionId: string; transactionCount: number | null };
 
-/** Codes an owner or admin fixes with Update Login. */
-const FIXED_BY_UPDATE_LOGIN = new Set([103, 108, 109, 331]);
-/** Codes fixed at the bank's site, after which a retrieval is all it takes. */
-const RETRY_AFTER_THE_BANK = new Set([108]);
+/** Fixed at the bank's site, after which a retrieval is all it takes (Update Login works too). */
+const retrieveAfterTheBank = (p: Problem) => p.remedy === "at-bank-then-refresh";
+/** An owner or admin fixes it with Update Login. */
+const fixedByUpdateLogin = (p: Problem) => p.remedy === "update-login" || retrieveAfterTheBank(p);
 const POLL_MS = 1500;
 
 const institutionOf = (c: ConnectionView): Institution => c.institution;
@@ -160,7 +160,7 @@ function FlowBody({
         setStep({
           name: "problem",
           connectionId: outcome.connectionId,
-          problem: { code: outcome.problem.code, title: outcome.problem.customerTitle, nextStep: outcome.problem.nextStep, actor: outcome.problem.actor },
+          problem: outcome.problem,
           nextRetryAt: outcome.nextRetryAt,
         });
         return;
@@ -323,7 +323,7 @@ function ProblemStep({
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { problem, connectionId } = step;
-  const updateHere = connectionId !== null && FIXED_BY_UPDATE_LOGIN.has(problem.code);
+  const updateHere = connectionId !== null && fixedByUpdateLogin(problem);
   return (
     <div className="space-y-4">
       <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
@@ -342,7 +342,7 @@ function ProblemStep({
             </>
           ) : (
             <>
-              {RETRY_AFTER_THE_BANK.has(problem.code) && abilities.retrieve && (
+              {retrieveAfterTheBank(problem) && abilities.retrieve && (
                 <button type="button" className="btn-primary" disabled={pending} onClick={() => onRetrieve(connectionId)}>
                   Retrieve Transactions
                 </button>
@@ -350,7 +350,7 @@ function ProblemStep({
               {updateHere && abilities.manage && (
                 <button
                   type="button"
-                  className={RETRY_AFTER_THE_BANK.has(problem.code) ? "btn-secondary" : "btn-primary"}
+                  className={retrieveAfterTheBank(problem) ? "btn-secondary" : "btn-primary"}
                   disabled={pending}
                   onClick={() => onUpdateLogin(connectionId)}
                 >

@@ -4,23 +4,13 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { statusLabel, type ConnectionStatus } from "./format";
 import { TimeAgo } from "./time-ago";
-
-export interface Problem {
-  code: number;
-  /** The customer's headline for the code. */
-  title: string;
-  nextStep: string;
-  actor: "nobody" | "customer";
-}
+import type { Problem } from "./types";
 
 export interface InstitutionSite {
   name: string;
   loginUrl: string;
   sandboxSiteUrl: string | null;
 }
-
-/** Codes whose next step happens at the bank's own site. */
-const atTheBank = new Set([103, 108, 109, 946]);
 
 /**
  * A status code as the customer reads it: `Error <code>: <title>`, the concrete next step,
@@ -53,7 +43,7 @@ export function ProblemNotice({
         Error {problem.code}: {problem.title}
       </p>
       <p>{problem.nextStep}</p>
-      {atTheBank.has(problem.code) && institution && <BankSiteLinks institution={institution} />}
+      {problem.atBankSite && institution && <BankSiteLinks institution={institution} />}
       {problem.code === 325 && (
         <p>
           {`Status now: ${statusLabel(status ?? "AGGREGATING")}`}

@@ -8,6 +8,8 @@ export type AttemptOutcome = Outputs["link"];
 export type MfaOutcome = Extract<AttemptOutcome, { kind: "mfa" }>;
 export type FailedOutcome = Extract<AttemptOutcome, { kind: "failed" }>;
 export type Notice = Outputs["notices"][number];
+/** A status code as the customer reads it, with its remedy (server/aggregator/status-codes.ts). */
+export type Problem = FailedOutcome["problem"];
 
 /** What the page may show a person, from the permission table (passed down by the server page). */
 export interface Abilities {
