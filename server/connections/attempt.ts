@@ -1,8 +1,8 @@
-import type { AggregatorClient, LoginRef, MfaChallenge } from "@/server/aggregator/client";
+import type { AggregatorClient, CredentialLinking, HostedLinking, LinkStyle, LoginRef, MfaChallenge } from "@/server/aggregator/client";
 import { describeStatus, type DescribeOptions, type StatusDescription } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
 import type { ConnectionStatus, Prisma } from "@/server/db/generated/client";
-import { notFound } from "@/server/errors";
+import { DomainError, notFound } from "@/server/errors";
 import type { Logger } from "@/server/log";
 
 // What every step of a connection's life shares: its dependencies, the connection as the
@@ -52,7 +52,7 @@ export const connectionSelect = {
   mfaSession: true,
   activeEventId: true,
   aggregationStartedAt: true,
-  institution: { select: { name: true, loginUrl: true } },
+  institution: { select: { name: true, loginUrl: true, linkStyle: true } },
 } satisfies Prisma.ConnectionSelect;
 export type ConnectionRow = Prisma.ConnectionGetPayload<{ select: typeof connectionSelect }>;
 
@@ -101,4 +101,18 @@ export function statusCodeOf(outcome: AttemptOutcome): number {
     case "failed":
       return outcome.problem.code;
   }
+}
+
+/** The provider's credential flow; refused when it (or the institution) links on the provider's own page. */
+export function credentialLinking(aggregator: AggregatorClient, institution: { linkStyle: LinkStyle } | null = null): CredentialLinking {
+  if (!aggregator.credentialLinking || institution?.linkStyle === "HOSTED") {
+    throw new DomainError("PRECONDITION_FAILED", "This bank is connected on the provider's secure page, not with a username and password here.");
+  }
+  return aggregator.credentialLinking;
+}
+
+/** The provider's hosted Connect page; refused when it has none. */
+export function hostedLinking(aggregator: AggregatorClient): HostedLinking {
+  if (!aggregator.hostedLinking) throw new DomainError("PRECONDITION_FAILED", "This aggregator has no hosted page: enter the bank's username and password here.");
+  return aggregator.hostedLinking;
 }

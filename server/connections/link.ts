@@ -3,6 +3,7 @@ import { recordEvent, type AttemptSource } from "./events";
 import { retrieveFeed } from "./aggregation";
 import {
   connectionSelect,
+  credentialLinking,
   institutionTexts,
   loadConnection,
   loginRef,
@@ -25,6 +26,7 @@ export async function upsertInstitution(deps: EngineDeps, institutionId: string)
     variant: institution.variant,
     loginUrl: institution.loginUrl,
     sandboxSiteUrl: institution.sandboxSiteUrl,
+    linkStyle: institution.linkStyle,
   };
   await deps.db.institution.upsert({ where: { id: institution.id }, create: { id: institution.id, ...data }, update: data });
   return institution;
@@ -40,7 +42,7 @@ export async function linkConnection(
   const startedAt = new Date();
   let outcome: LoginOutcome;
   try {
-    outcome = await deps.aggregator.link({
+    outcome = await credentialLinking(deps.aggregator, institution).link({
       organizationId: args.organizationId,
       organizationName: args.organizationName,
       institutionId: args.institutionId,
@@ -82,7 +84,7 @@ export async function updateLogin(
   const connection = await loadConnection(deps.db, args.organizationId, args.connectionId);
   const attempt = { source: { kind: "UPDATE_LOGIN", trigger: "CUSTOMER", actorUserId: args.actorUserId }, startedAt: new Date() } as const;
   try {
-    const outcome = await deps.aggregator.updateLogin(loginRef(connection), args.credentials);
+    const outcome = await credentialLinking(deps.aggregator, connection.institution).updateLogin(loginRef(connection), args.credentials);
     return await settleLoginOutcome(deps, connection, outcome, attempt);
   } catch (err) {
     if (!isAggregatorError(err)) throw err;

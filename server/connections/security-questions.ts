@@ -2,6 +2,7 @@ import { isAggregatorError } from "@/server/aggregator/client";
 import { notFound } from "@/server/errors";
 import {
   connectionSelect,
+  credentialLinking,
   describeFor,
   institutionTexts,
   loadConnection,
@@ -27,7 +28,7 @@ export async function answerSecurityQuestion(
     return { kind: "failed", connectionId: connection.id, attemptId: null, problem: describeFor(connection, 331), nextRetryAt: null };
   }
   try {
-    const outcome = await deps.aggregator.answerMfa(loginRef(connection), connection.mfaSession, args.answer);
+    const outcome = await credentialLinking(deps.aggregator, connection.institution).answerMfa(loginRef(connection), connection.mfaSession, args.answer);
     return await settleLoginOutcome(deps, connection, outcome, attempt);
   } catch (err) {
     if (!isAggregatorError(err)) throw err;

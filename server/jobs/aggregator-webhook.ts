@@ -1,10 +1,17 @@
 import { z } from "zod";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
-import { aggregatorWebhookEvent } from "@/server/webhooks/aggregator-events";
+import { settleConnectEvent, type ConnectEnding } from "@/server/connections/hosted";
+import { aggregatorWebhookEvent, isAggregationEvent, isConnectEvent, type CONNECT_EVENT_TYPES } from "@/server/webhooks/aggregator-events";
 import { enqueue, QUEUES, stableJobId } from "./queue";
 
 export const webhookJobData = z.object({ eventId: z.string().min(1) });
+
+const CONNECT_ENDINGS: Record<(typeof CONNECT_EVENT_TYPES)[number], ConnectEnding> = {
+  "connect.completed": "completed",
+  "connect.failed": "failed",
+  "connect.cancelled": "cancelled",
+};
 
 /** The job of a stored event: queueing the same event twice inserts one job. */
 export const webhookJobId = (eventId: string) => stableJobId("aggregator-webhook", eventId);
@@ -29,21 +36,29 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
     return "skipped";
   }
   const event = parsed.data;
-  const connection = await db.connection.findFirst({
-    where: { providerLoginId: event.data.loginId, status: { not: "REMOVED" } },
-    select: { id: true, status: true, lastAttemptAt: true, providerAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
-  });
-  if (connection) {
-    if (event.type === "aggregation.completed" && !event.data.aggregating) {
-      if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
-        const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
-        await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
-      } else {
-        log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
+  if (isConnectEvent(event)) {
+    await settleConnectEvent(deps, CONNECT_ENDINGS[event.type], event.data);
+  } else if (isAggregationEvent(event)) {
+    const connection = await db.connection.findFirst({
+      where: { providerLoginId: event.data.loginId, status: { not: "REMOVED" } },
+      select: { id: true, organizationId: true, status: true, lastAttemptAt: true, providerAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
+    });
+    if (connection && connection.organizationId !== event.data.customerExternalId) {
+      log.warn({ eventId }, "aggregator webhook about a login of another organization's customer; ignored");
+    } else if (connection) {
+      if (event.type === "aggregation.completed" && !event.data.aggregating) {
+        if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
+          const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
+          await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
+        } else {
+          log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
+        }
+      } else if (event.type === "login.mfa_expired") {
+        await expireSecurityQuestion(deps, connection.id);
       }
-    } else if (event.type === "login.mfa_expired") {
-      await expireSecurityQuestion(deps, connection.id);
     }
+  } else {
+    log.warn({ eventId, type: event.type }, "aggregator webhook of an unknown type; marked processed");
   }
   await db.webhookEvent.update({ where: { id: eventId }, data: { processedAt: new Date() } });
   return "processed";

@@ -21,13 +21,14 @@ afterAll(() => provider.close());
 describe("aggregatorConfigFromEnv", () => {
   it("defaults to the sandbox on its usual loopback port, without credentials, with retries and a breaker", () => {
     expect(aggregatorConfigFromEnv({})).toEqual({
-      provider: "http",
+      provider: "sandbox",
       baseUrl: "http://127.0.0.1:4010",
       clientId: null,
       clientSecret: null,
       timeoutMs: 10_000,
       retry: { maxAttempts: 3, baseDelayMs: 250, slowBaseDelayMs: 2000, maxDelayMs: 10_000 },
       breaker: { failureThreshold: 5, openMs: 30_000 },
+      linkStyle: "CREDENTIALS",
     });
     expect(aggregatorConfigFromEnv({ AGGREGATOR_URL: "", AGGREGATOR_CLIENT_ID: "", AGGREGATOR_CLIENT_SECRET: "" })).toMatchObject({
       baseUrl: "http://127.0.0.1:4010",
@@ -47,6 +48,20 @@ describe("aggregatorConfigFromEnv", () => {
     await expect(wrong.searchInstitutions()).rejects.toMatchObject({ httpStatus: 401, retryable: false });
   });
 
+  it("declares the sandbox's capabilities, its link style following SANDBOX_LINK_STYLE as the sandbox does", () => {
+    expect(createAggregatorClient(aggregatorConfigFromEnv({}), silent).capabilities).toEqual({
+      linkStyle: "CREDENTIALS",
+      refreshPolicy: "client-scheduled",
+      historyDays: 90,
+      pendingTransactions: true,
+      connectInFrame: true,
+    });
+    const hosted = createAggregatorClient(aggregatorConfigFromEnv({ SANDBOX_LINK_STYLE: "hosted" }), silent);
+    expect(hosted.capabilities.linkStyle).toBe("HOSTED");
+    expect(hosted.credentialLinking).not.toBeNull();
+    expect(hosted.hostedLinking).not.toBeNull();
+  });
+
   it("reads the timing settings", () => {
     const config = aggregatorConfigFromEnv({ AGGREGATOR_TIMEOUT_MS: "2500", AGGREGATOR_MAX_ATTEMPTS: "0", AGGREGATOR_BREAKER_THRESHOLD: "9", AGGREGATOR_BREAKER_OPEN_MS: "1000" });
     expect(config).toMatchObject({ timeoutMs: 2500, retry: { maxAttempts: 1 }, breaker: { failureThreshold: 9, openMs: 1000 } });
@@ -56,6 +71,7 @@ describe("aggregatorConfigFromEnv", () => {
     [{ AGGREGATOR_URL: "aggregator.example.com" }, /AGGREGATOR_URL/],
     [{ AGGREGATOR_URL: "ftp://aggregator.example.com" }, /AGGREGATOR_URL/],
     [{ AGGREGATOR_PROVIDER: "plaid" }, /AGGREGATOR_PROVIDER/],
+    [{ SANDBOX_LINK_STYLE: "popup" }, /SANDBOX_LINK_STYLE/],
     [{ AGGREGATOR_TIMEOUT_MS: "soon" }, /AGGREGATOR_TIMEOUT_MS/],
     [{ AGGREGATOR_MAX_ATTEMPTS: "-1" }, /AGGREGATOR_MAX_ATTEMPTS/],
     [{ AGGREGATOR_CLIENT_ID: "bankline-prod" }, /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/],

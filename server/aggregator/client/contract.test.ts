@@ -12,7 +12,8 @@ import {
   webhookReceiver,
 } from "@/server/aggregator/testing/sandbox-helpers";
 import { AggregatorError } from "./errors";
-import type { AggregatorClient, LoginOutcome } from "./types";
+import type { HttpAggregatorClient } from "./http-client";
+import type { LoginOutcome } from "./types";
 
 // The contract of SANDBOX.md, row by row, through the provider client against the sandbox
 // running over HTTP. Flows that change a bank user's state (terms, password, outage) use
@@ -23,7 +24,7 @@ const BUSINESS = "sandbox-bank-business";
 const WRONG_PASSWORD = "contract-wrong-password-3141";
 
 let hook: Awaited<ReturnType<typeof webhookReceiver>>;
-let client: AggregatorClient;
+let client: HttpAggregatorClient;
 
 beforeAll(async () => {
   hook = await webhookReceiver();

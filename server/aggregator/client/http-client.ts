@@ -7,20 +7,27 @@ import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import type {
   Account,
   AggregatorClient,
+  ConnectSession,
+  ConnectSessionInput,
+  CredentialLinking,
   Credentials,
+  HostedLinking,
   Institution,
   InstitutionPage,
   InstitutionQuery,
   LinkInput,
+  LinkStyle,
   LoginOutcome,
   LoginRef,
   LoginStatus,
+  ProviderCapabilities,
   Transaction,
   TransactionQuery,
 } from "./types";
 import {
   TRANSACTION_PAGE_LIMIT,
   wireAccount,
+  wireConnectSession,
   wireCustomer,
   wireError,
   wireInstitution,
@@ -34,7 +41,8 @@ import {
 } from "./wire";
 
 // The HTTP implementation of AggregatorClient for the wire API in docs/aggregator-api.yaml
-// (the sandbox, or a provider speaking the same API). Every attempt has a timeout; only
+// (the sandbox, or a provider speaking the same API). It offers both link styles: the
+// credential flow, and the sandbox's hosted Connect page. Every attempt has a timeout; only
 // transient failures are retried, with jittered exponential backoff; writes carry an
 // Idempotency-Key so a retry after a lost answer cannot link twice or answer twice. Logs
 // name the operation, ids, status and timing, never a body.
@@ -49,6 +57,8 @@ export interface HttpAggregatorClientOptions {
   breaker?: Partial<BreakerOptions>;
   /** Sandbox and tests: customers created by link get this webhook URL. */
   customerWebhookUrl?: string | null;
+  /** How Add institution starts by default (SANDBOX_LINK_STYLE, which the sandbox reads too). */
+  linkStyle?: LinkStyle;
   logger?: Logger;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -72,6 +82,8 @@ interface Call<T> {
 }
 
 const customerEnvelope = z.object({ customer: wireCustomer });
+const connectSessionEnvelope = z.object({ session: wireConnectSession });
+const loginsEnvelope = z.object({ logins: z.array(wireLogin) });
 const institutionEnvelope = z.object({ institution: wireInstitution });
 const loginEnvelope = z.object({ login: wireLogin });
 const accountsEnvelope = z.object({ accounts: z.array(wireAccount) });
@@ -89,6 +101,7 @@ function toInstitution(w: WireInstitution): Institution {
     homeUrl: w.homeUrl ?? null,
     status: w.status,
     sandboxSiteUrl: w.sandboxSiteUrl ?? null,
+    linkStyle: w.linkStyle === "hosted" ? "HOSTED" : "CREDENTIALS",
   };
 }
 
@@ -123,7 +136,11 @@ function toOutcome(w: WireLoginOutcome): LoginOutcome {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class HttpAggregatorClient implements AggregatorClient {
+export class HttpAggregatorClient implements AggregatorClient, CredentialLinking, HostedLinking {
+  readonly provider = "sandbox";
+  readonly capabilities: ProviderCapabilities;
+  readonly credentialLinking: CredentialLinking = this;
+  readonly hostedLinking: HostedLinking = this;
   readonly breakers: CircuitBreakers;
   private readonly baseUrl: string;
   private readonly retry: RetryPolicy;
@@ -134,6 +151,13 @@ export class HttpAggregatorClient implements AggregatorClient {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.breakers = new CircuitBreakers({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker });
     this.log = (options.logger ?? defaultLog).child({ component: "aggregator-client" });
+    this.capabilities = {
+      linkStyle: options.linkStyle ?? "CREDENTIALS",
+      refreshPolicy: "client-scheduled",
+      historyDays: 90,
+      pendingTransactions: true,
+      connectInFrame: true,
+    };
   }
 
   async searchInstitutions(query: InstitutionQuery = {}): Promise<InstitutionPage> {
@@ -164,19 +188,58 @@ export class HttpAggregatorClient implements AggregatorClient {
     return toInstitution(institution);
   }
 
-  async link(input: LinkInput): Promise<LoginOutcome> {
+  /** The organization's customer at the aggregator, created on first use (the call is idempotent per organization). */
+  private async customerOf(organizationId: string, organizationName?: string) {
     const { customer } = await this.call({
       operation: "createCustomer",
       method: "POST",
       path: "/v1/customers",
       body: {
-        externalId: input.organizationId,
-        name: input.organizationName,
+        externalId: organizationId,
+        name: organizationName,
         ...(this.options.customerWebhookUrl !== undefined ? { webhookUrl: this.options.customerWebhookUrl } : {}),
       },
       institutionId: null,
       schema: customerEnvelope,
     });
+    return customer;
+  }
+
+  async createConnectSession(input: ConnectSessionInput): Promise<ConnectSession> {
+    const customer = await this.customerOf(input.organizationId, input.organizationName);
+    const { session } = await this.call({
+      operation: "createConnectSession",
+      method: "POST",
+      path: `/v1/customers/${encodeURIComponent(customer.id)}/connect-sessions`,
+      body: {
+        reference: input.reference,
+        purpose: input.purpose,
+        institutionId: input.institutionId ?? null,
+        loginId: input.login?.loginId ?? null,
+        webhookUrl: input.webhookUrl,
+        redirectUrl: input.redirectUrl,
+      },
+      institutionId: input.login?.institutionId ?? input.institutionId ?? null,
+      loginId: input.login?.loginId ?? null,
+      schema: connectSessionEnvelope,
+    });
+    return { url: session.url, expiresAt: new Date(session.expiresAt) };
+  }
+
+  async listLogins(organizationId: string): Promise<LoginStatus[]> {
+    const customer = await this.customerOf(organizationId);
+    const { logins } = await this.call({
+      operation: "listLogins",
+      method: "GET",
+      path: `/v1/customers/${encodeURIComponent(customer.id)}/institution-logins`,
+      institutionId: null,
+      schema: loginsEnvelope,
+    });
+    return logins.map(toLoginStatus);
+  }
+
+  async link(input: LinkInput): Promise<LoginOutcome> {
+    const customer = await this.customerOf(input.organizationId, input.organizationName);
     const outcome = await this.call({
       operation: "link",
       method: "POST",

@@ -3,11 +3,11 @@ import type { Logger } from "@/server/log";
 import { HttpAggregatorClient, type HttpAggregatorClientOptions } from "./http-client";
 import type { AggregatorClient } from "./types";
 
-// Chooses the aggregator client from configuration. By default that is the HTTP client
-// against the sandbox on its usual loopback port; AGGREGATOR_URL with AGGREGATOR_CLIENT_ID
-// and AGGREGATOR_CLIENT_SECRET points it at another provider speaking the same wire API.
-// A provider with its own API gets an adapter implementing AggregatorClient, registered in
-// `providers` and chosen with AGGREGATOR_PROVIDER (docs/aggregator.md explains how).
+// Chooses the aggregator client from configuration. By default (AGGREGATOR_PROVIDER=sandbox)
+// that is the HTTP client against the sandbox on its usual loopback port; AGGREGATOR_URL with
+// AGGREGATOR_CLIENT_ID and AGGREGATOR_CLIENT_SECRET points it at another provider speaking
+// the same wire API. A provider with its own API gets a client implementing AggregatorClient,
+// registered in `providers` and chosen with AGGREGATOR_PROVIDER (docs/aggregator.md).
 
 export type { AggregatorClient } from "./types";
 export * from "./types";
@@ -19,7 +19,7 @@ const optional = z.preprocess((v) => (v === "" ? undefined : v), z.string().opti
 
 const envSchema = z
   .object({
-    AGGREGATOR_PROVIDER: z.enum(["http"]).default("http"),
+    AGGREGATOR_PROVIDER: z.enum(["sandbox"]).default("sandbox"),
     AGGREGATOR_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:4010")),
     AGGREGATOR_CLIENT_ID: optional,
     AGGREGATOR_CLIENT_SECRET: optional,
@@ -30,6 +30,8 @@ const envSchema = z
     AGGREGATOR_RETRY_MAX_MS: count(10_000),
     AGGREGATOR_BREAKER_THRESHOLD: count(5),
     AGGREGATOR_BREAKER_OPEN_MS: count(30_000),
+    /** The sandbox's link style for every institution (it reads the same variable). */
+    SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["credentials", "hosted"]).default("credentials")),
   })
   .refine((e) => !e.AGGREGATOR_CLIENT_ID === !e.AGGREGATOR_CLIENT_SECRET, {
     path: ["AGGREGATOR_CLIENT_ID"],
@@ -37,7 +39,7 @@ const envSchema = z
   });
 
 export interface AggregatorConfig extends HttpAggregatorClientOptions {
-  provider: "http";
+  provider: "sandbox";
 }
 
 export function aggregatorConfigFromEnv(env: Record<string, string | undefined> = process.env): AggregatorConfig {
@@ -60,11 +62,12 @@ export function aggregatorConfigFromEnv(env: Record<string, string | undefined> 
       maxDelayMs: e.AGGREGATOR_RETRY_MAX_MS,
     },
     breaker: { failureThreshold: Math.max(1, e.AGGREGATOR_BREAKER_THRESHOLD), openMs: e.AGGREGATOR_BREAKER_OPEN_MS },
+    linkStyle: e.SANDBOX_LINK_STYLE === "hosted" ? "HOSTED" : "CREDENTIALS",
   };
 }
 
 const providers: Record<AggregatorConfig["provider"], (config: AggregatorConfig) => AggregatorClient> = {
-  http: (config) => new HttpAggregatorClient(config),
+  sandbox: (config) => new HttpAggregatorClient(config),
 };
 
 export function createAggregatorClient(config: AggregatorConfig = aggregatorConfigFromEnv(), logger?: Logger): AggregatorClient {

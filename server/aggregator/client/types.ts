@@ -1,7 +1,12 @@
 // The provider client's contract: the only way Bankline talks to an aggregator. The HTTP
-// implementation speaks the wire API of docs/aggregator-api.yaml (the sandbox's); an
-// adapter for another provider implements this same interface. Money is integer cents,
-// dates of transactions are ISO days (YYYY-MM-DD, UTC), instants are Dates.
+// implementation speaks the wire API of docs/aggregator-api.yaml (the sandbox's); the
+// Mastercard Open Banking client (./mastercard) speaks that provider's API; a third provider
+// implements this same interface (docs/aggregator.md). Money is integer cents, dates of
+// transactions are ISO days (YYYY-MM-DD, UTC), instants are Dates.
+//
+// Providers differ, and the product follows each one's rules instead of hiding them: every
+// client declares its capabilities, and offers the link style(s) it has — credentials passed
+// through Bankline's own form, or the provider's hosted Connect page.
 //
 // Every method throws AggregatorError (./errors) on failure, with the aggregator's status
 // code when there is one: 103, 108, 109, 331, 945, 946 need the customer; 325 means wait;
@@ -14,6 +19,27 @@ export interface Credentials {
 
 export type InstitutionVariant = "PERSONAL" | "BUSINESS";
 
+/** CREDENTIALS: Bankline shows the credential form and the questions; HOSTED: the provider's Connect page collects them. */
+export type LinkStyle = "CREDENTIALS" | "HOSTED";
+/**
+ * client-scheduled: Bankline's nightly job asks the aggregator to aggregate; provider-nightly:
+ * the provider refreshes every active login once a day by itself and forbids automated
+ * refresh calls, so the nightly job only reads what it aggregated.
+ */
+export type RefreshPolicy = "client-scheduled" | "provider-nightly";
+
+export interface ProviderCapabilities {
+  /** How Add institution starts: Bankline's search and form, or the provider's Connect page at once. Institutions may differ (Institution.linkStyle). */
+  linkStyle: LinkStyle;
+  refreshPolicy: RefreshPolicy;
+  /** How many days of history the first retrieval of an account reaches back. */
+  historyDays: number;
+  /** Whether recent transactions arrive pending before they post. */
+  pendingTransactions: boolean;
+  /** The hosted page may be shown in a frame inside Bankline; otherwise it opens in a window of its own. */
+  connectInFrame: boolean;
+}
+
 export interface Institution {
   id: string;
   name: string;
@@ -24,6 +50,8 @@ export interface Institution {
   status: "online" | "outage";
   /** Sandbox only: the working page of the sandbox bank's own site. */
   sandboxSiteUrl: string | null;
+  /** How a login at this institution is linked and fixed. */
+  linkStyle: LinkStyle;
 }
 
 export interface InstitutionPage {
@@ -128,21 +156,74 @@ export interface LinkInput {
   credentials: Credentials;
 }
 
-export interface AggregatorClient {
-  searchInstitutions(query?: InstitutionQuery): Promise<InstitutionPage>;
-  getInstitution(institutionId: string): Promise<Institution>;
+/** The credentials link style: Bankline's form passes credentials and answers straight through. */
+export interface CredentialLinking {
   /** Links credentials at an institution: ok, or the first security question. */
   link(input: LinkInput): Promise<LoginOutcome>;
   /** Answers the challenge's question: ok, the next question (185), or the same one again (187). */
   answerMfa(login: LoginRef, session: string, answer: string): Promise<LoginOutcome>;
+  /** New credentials for an existing login (Update Login); same results as link. */
+  updateLogin(login: LoginRef, credentials: Credentials): Promise<LoginOutcome>;
+}
+
+export interface ConnectSessionInput {
+  /** Bankline's organization id; the provider's customer is created for it on first use. */
+  organizationId: string;
+  organizationName?: string;
+  /** Bankline's id of the session; the provider's events about it carry it back. */
+  reference: string;
+  /** link: add a bank login; fix: repair `login` (Connect Fix). */
+  purpose: "link" | "fix";
+  /** link: the institution the customer picked in Bankline, when there was a pick. */
+  institutionId?: string | null;
+  login?: LoginRef | null;
+  /** Where the provider posts the session's events. */
+  webhookUrl: string;
+  /** Where the customer's browser goes when the session ends. */
+  redirectUrl: string;
+}
+
+export interface ConnectSession {
+  url: string;
+  expiresAt: Date | null;
+}
+
+/** The hosted link style: the provider's Connect page collects credentials and answers; Bankline never sees them. */
+export interface HostedLinking {
+  createConnectSession(input: ConnectSessionInput): Promise<ConnectSession>;
+  /** Every bank login the organization has at the provider, as its last aggregation left it: what a hosted session added. */
+  listLogins(organizationId: string): Promise<LoginStatus[]>;
+}
+
+export interface AggregatorClient {
+  /** Which provider this is ("sandbox", "mastercard" …), for logs and checks. */
+  readonly provider: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Null when the provider does not take credentials through Bankline. */
+  readonly credentialLinking: CredentialLinking | null;
+  /** Null when the provider has no hosted page. */
+  readonly hostedLinking: HostedLinking | null;
+  searchInstitutions(query?: InstitutionQuery): Promise<InstitutionPage>;
+  getInstitution(institutionId: string): Promise<Institution>;
   listAccounts(login: LoginRef): Promise<Account[]>;
   /** Starts an aggregation; finished at once for most logins, else `login.aggregating` and a webhook later. */
   refresh(login: LoginRef): Promise<LoginOutcome>;
   getLoginStatus(login: LoginRef): Promise<LoginStatus>;
   /** Every transaction in the date range, all pages read. */
   getTransactions(query: TransactionQuery): Promise<Transaction[]>;
-  /** New credentials for an existing login (Update Login); same results as link. */
-  updateLogin(login: LoginRef, credentials: Credentials): Promise<LoginOutcome>;
   /** Removes the login at the aggregator; a login already gone counts as removed. */
   remove(login: LoginRef): Promise<void>;
+}
+
+/**
+ * Where a provider that has customers of its own (Mastercard Open Banking: one per
+ * organization, created on the first link) keeps the organization's customer id. Bankline's
+ * is the AggregatorCustomer table (server/connections/customer-directory.ts).
+ */
+export interface CustomerDirectory {
+  find(organizationId: string): Promise<string | null>;
+  /** Records the customer made for the organization; answers the one recorded first when another process made one too. */
+  save(organizationId: string, customerId: string): Promise<string>;
+  /** The organization a provider's customer belongs to (events name only the customer). */
+  organizationOf(customerId: string): Promise<string | null>;
 }

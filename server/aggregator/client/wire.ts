@@ -17,6 +17,8 @@ export const wireInstitution = z.object({
   status: z.enum(["online", "outage"]),
   /** Sandbox only: the page of the sandbox bank's own site for this institution. */
   sandboxSiteUrl: z.string().nullable().optional(),
+  /** credentials: the customer's credentials come through the client; hosted: through the Connect page. */
+  linkStyle: z.enum(["credentials", "hosted"]),
 });
 export type WireInstitution = z.infer<typeof wireInstitution>;
 
@@ -35,6 +37,13 @@ export const wireCustomer = z.object({
   createdAt: isoDateTime,
 });
 export type WireCustomer = z.infer<typeof wireCustomer>;
+
+export const wireConnectSession = z.object({
+  id: z.string(),
+  /** The hosted Connect page for this session. */
+  url: z.string(),
+  expiresAt: isoDateTime,
+});
 
 export const wireLogin = z.object({
   id: z.string(),

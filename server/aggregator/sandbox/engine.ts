@@ -189,6 +189,7 @@ export class SandboxEngine {
       ...inst,
       status: this.outage(inst.id) ? "outage" : "online",
       sandboxSiteUrl: `${baseUrl}/bank/${inst.id}`,
+      linkStyle: "credentials",
     };
   }
 
