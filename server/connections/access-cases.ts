@@ -25,6 +25,15 @@ async function ensureConnection(db: Db, organizationId: string) {
   return { connectionId: connection.id, bankAccountId: account.id };
 }
 
+async function homeSession(w: AccessWorld) {
+  const session = await w.db.connectSession.create({ data: { organizationId: w.home.org.id, purpose: "LINK" }, select: { id: true } });
+  return session.id;
+}
+const withSession = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
+  homeSession(w).then((sessionId) => ({ orgSlug: w.home.org.slug, sessionId, ...extra }));
+const foreignSession = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
+  homeSession(w).then((sessionId) => ({ orgSlug: w.other.org.slug, sessionId, ...extra }));
+
 const withConnection = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
   homeConnection(w).then(({ connectionId }) => ({ orgSlug: w.home.org.slug, connectionId, ...extra }));
 const foreign = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
@@ -57,6 +66,19 @@ export const connectionsAccessCases: AccessCases = {
     access: manage,
     input: (w) => withConnection(w, { credentials }),
     foreignIdsInput: (w) => foreign(w, { credentials }),
+  },
+  "connections.connectLink": {
+    access: manage,
+    input: (w) => ({ orgSlug: w.home.org.slug, institutionId: "sandbox-bank-personal" }),
+    idsAreNotOrganizationData: "institutionId names an institution of the aggregator's public catalog",
+  },
+  "connections.connectFix": { access: manage, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.connectAnswer": { access: retrieve, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
+  "connections.connectSession": { access: read, input: (w) => withSession(w), foreignIdsInput: (w) => foreignSession(w) },
+  "connections.connectReturned": {
+    access: retrieve,
+    input: (w) => withSession(w, { ending: "cancelled" }),
+    foreignIdsInput: (w) => foreignSession(w, { ending: "completed" }),
   },
   "connections.remove": { access: manage, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
   "connections.chooseAccounts": {

@@ -11,8 +11,7 @@ import { claimAggregations, settleQuestion } from "./transitions";
 // first (one per connection at a time), then asked of the aggregator; most finish within the
 // request, slow ones complete later by webhook (completion.ts).
 
-/** How far back the first retrieval reaches, and how much of the recent past every later one re-reads (banks revise it). */
-export const FIRST_RETRIEVAL_DAYS = 90;
+/** How much of the recent past every retrieval after the first re-reads (banks revise it). The first reaches back the provider's history window. */
 export const REVISION_WINDOW_DAYS = 15;
 
 export async function startAggregation(
@@ -85,7 +84,7 @@ export async function retrieveFeed(deps: EngineDeps, connectionId: string): Prom
     // An account's first retrieval reaches back the full window, even when the login itself
     // aggregated before the account was chosen (a slow link completes before the choice).
     const since = account.feedTransactions.length > 0 ? connection.lastSuccessAt : null;
-    const from = isoDay(since ? daysBefore(since, REVISION_WINDOW_DAYS) : daysBefore(new Date(), FIRST_RETRIEVAL_DAYS));
+    const from = isoDay(since ? daysBefore(since, REVISION_WINDOW_DAYS) : daysBefore(new Date(), deps.aggregator.capabilities.historyDays));
     const transactions = await deps.aggregator.getTransactions({ ...loginRef(connection), accountId: account.providerAccountId, from, to });
     const ingest = () => ingestBankTransactions(db, { organizationId: connection.organizationId, bankAccountId: account.id, transactions });
     // Two retrievals of one account can overlap (a webhook racing the request that started

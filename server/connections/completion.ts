@@ -35,6 +35,8 @@ export async function completeAggregation(
     reportedAttemptAt?: Date | null;
     /** Who started an aggregation Bankline had no attempt open for; the aggregator (by webhook) unless told. */
     source?: AttemptSource;
+    /** Read the login's status and settle it only if the aggregator ran an aggregation Bankline has not recorded yet. */
+    onlyIfNew?: boolean;
   },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
@@ -48,7 +50,7 @@ export async function completeAggregation(
   // A result while no attempt of Bankline's is under way is either the echo of one that
   // finished within its own request (link, answer, Update Login, a quick refresh) or an
   // aggregation the aggregator ran by itself (its nightly schedule); only the latter is news.
-  const echoPossible = code !== undefined && connection.activeEventId === null;
+  const echoPossible = (code !== undefined || !!args.onlyIfNew) && connection.activeEventId === null;
   if (code === undefined || echoPossible) {
     const status = await deps.aggregator.getLoginStatus(loginRef(connection));
     if (status.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: connection.activeEventId };

@@ -4,7 +4,7 @@
 // through the state machine in transitions.ts. Credentials and answers pass through to the
 // aggregator and are never stored or logged. This module is what the rest of Bankline uses.
 
-export { FIRST_RETRIEVAL_DAYS, REVISION_WINDOW_DAYS, retrieveFeed, startAggregation } from "./aggregation";
+export { REVISION_WINDOW_DAYS, retrieveFeed, startAggregation } from "./aggregation";
 export { loadConnection, statusCodeOf, type AttemptOutcome, type EngineDeps, type PublicMfaQuestion } from "./attempt";
 export { completeAggregation, failAttempt } from "./completion";
 export { linkConnection, syncAccounts, updateLogin, upsertInstitution } from "./link";

@@ -2,7 +2,7 @@ import { isAggregatorError, type LoginStatus } from "@/server/aggregator/client"
 import { customerProblem, describeStatus, type CustomerProblem } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
 import type { ConnectPurpose, ConnectSessionStatus } from "@/server/db/generated/client";
-import { notFound } from "@/server/errors";
+import { DomainError, notFound } from "@/server/errors";
 import type { ConnectEventData } from "@/server/webhooks/aggregator-events";
 import {
   connectionSelect,
@@ -36,7 +36,8 @@ export const WEBHOOK_PATHS: Record<string, string> = {
 };
 
 /** The page the customer's browser comes back to; it tells the portal that opened the session. */
-export const connectReturnUrl = (appUrl: string, sessionId: string) => `${trimmed(appUrl)}/connect/return?session=${encodeURIComponent(sessionId)}`;
+export const connectReturnUrl = (appUrl: string, orgSlug: string, sessionId: string) =>
+  `${trimmed(appUrl)}/connect/return?${new URLSearchParams({ org: orgSlug, session: sessionId })}`;
 const trimmed = (url: string) => url.replace(/\/+$/, "");
 
 export interface OpenedConnectSession {
@@ -51,6 +52,7 @@ export async function openConnectSession(
   args: {
     organizationId: string;
     organizationName: string;
+    orgSlug: string;
     purpose: ConnectPurpose;
     institutionId?: string | null;
     connectionId?: string | null;
@@ -81,7 +83,7 @@ export async function openConnectSession(
       institutionId: connection?.institutionId ?? args.institutionId ?? null,
       login: connection ? loginRef(connection) : null,
       webhookUrl: `${trimmed(args.appUrl)}${WEBHOOK_PATHS[aggregator.provider] ?? WEBHOOK_PATHS.sandbox}`,
-      redirectUrl: connectReturnUrl(args.appUrl, session.id),
+      redirectUrl: connectReturnUrl(args.appUrl, args.orgSlug, session.id),
     });
     if (opened.expiresAt) await db.connectSession.update({ where: { id: session.id }, data: { expiresAt: opened.expiresAt } });
     return { sessionId: session.id, url: opened.url, inFrame: aggregator.capabilities.connectInFrame };
@@ -89,6 +91,15 @@ export async function openConnectSession(
     const code = isAggregatorError(err) ? (err.code ?? 102) : null;
     await db.connectSession.update({ where: { id: session.id }, data: { status: "FAILED", statusCode: code, finishedAt: new Date() } });
     throw err;
+  }
+}
+
+/** Members may open the provider's page only to answer the security question a connection waits on. */
+export async function requireWaitingQuestion(db: Db, organizationId: string, connectionId: string) {
+  const connection = await loadConnection(db, organizationId, connectionId);
+  const code = connection.lastStatusCode;
+  if (connection.status !== "ACTION_REQUIRED" || code === null || describeStatus(code).remedy !== "answer-question") {
+    throw new DomainError("PRECONDITION_FAILED", "This connection is not waiting for a security answer. An owner or admin can use Update Login.");
   }
 }
 

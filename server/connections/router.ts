@@ -13,6 +13,7 @@ import {
   type AttemptOutcome,
   type EngineDeps,
 } from "./engine";
+import { getConnectSession, openConnectSession, requireWaitingQuestion, settleConnectSession } from "./hosted";
 import { chooseAccounts, getConnection, listConnections, listOpenNotices, listRegistersForMapping } from "./service";
 
 const id = z.string().min(1).max(64);
@@ -22,6 +23,7 @@ const credentials = z.object({
 });
 const connectionStatus = z.enum(["AGGREGATING", "ACTIVE", "ACTION_REQUIRED", "ERROR", "REMOVED"]);
 const variant = z.enum(["PERSONAL", "BUSINESS"]);
+const linkStyle = z.enum(["CREDENTIALS", "HOSTED"]);
 
 /** A status code as the customer reads it, with what fixes it (server/aggregator/status-codes.ts). */
 const problemSchema = z.object({
@@ -40,6 +42,7 @@ const institutionSchema = z.object({
   loginUrl: z.string(),
   sandboxSiteUrl: z.string().nullable(),
   status: z.enum(["online", "outage"]),
+  linkStyle,
 });
 
 const connectionSchema = z.object({
@@ -52,6 +55,7 @@ const connectionSchema = z.object({
     loginUrl: z.string(),
     sandboxSiteUrl: z.string().nullable(),
     knownIssue: z.boolean(),
+    linkStyle,
   }),
   lastStatusCode: z.number().nullable(),
   problem: problemSchema.nullable(),
@@ -108,6 +112,18 @@ function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
 
 const deps = (ctx: Context): EngineDeps => ({ db: ctx.db, aggregator: ctx.aggregator, log: ctx.log });
 
+const openedSession = z.object({ sessionId: z.string(), url: z.string(), inFrame: z.boolean() });
+const sessionView = z.object({
+  id: z.string(),
+  purpose: z.enum(["LINK", "FIX"]),
+  status: z.enum(["OPEN", "COMPLETED", "FAILED", "CANCELLED"]),
+  problem: problemSchema.nullable(),
+  connectionIds: z.array(z.string()),
+});
+
+/** The app's public address, which the provider's page returns to and posts its events at. */
+const appUrl = () => process.env.APP_URL || process.env.NEXTAUTH_URL || "http://localhost:3000";
+
 async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Record<string, string | number | boolean | null>) {
   await recordAudit(ctx.db, { actor: actorOf(ctx), organizationId: ctx.org.id, action, objectType: "Connection", objectId: connectionId, details });
 }
@@ -135,7 +151,15 @@ export const connectionsRouter = createRouter({
     .output(z.array(institutionSchema))
     .query(async ({ ctx, input }) => {
       const page = await ctx.aggregator.searchInstitutions({ text: input.text || undefined, limit: 20 });
-      return page.institutions.map(({ id, name, variant, loginUrl, sandboxSiteUrl, status }) => ({ id, name, variant, loginUrl, sandboxSiteUrl, status }));
+      return page.institutions.map(({ id, name, variant, loginUrl, sandboxSiteUrl, status, linkStyle }) => ({
+        id,
+        name,
+        variant,
+        loginUrl,
+        sandboxSiteUrl,
+        status,
+        linkStyle,
+      }));
     }),
 
   link: orgProcedure("connections.manage")
@@ -214,6 +238,72 @@ export const connectionsRouter = createRouter({
       await audit(ctx, "connection.remove", input.connectionId);
       return { removed: true as const };
     }),
+
+  /** The provider's hosted page to add a bank (institutionId when the customer picked one here). */
+  connectLink: orgProcedure("connections.manage")
+    .input(z.object({ institutionId: id.nullish() }))
+    .output(openedSession)
+    .mutation(async ({ ctx, input }) => {
+      const opened = await openConnectSession(deps(ctx), {
+        organizationId: ctx.org.id,
+        organizationName: ctx.org.name,
+        orgSlug: ctx.org.slug,
+        purpose: "LINK",
+        institutionId: input.institutionId ?? null,
+        actorUserId: ctx.user.id,
+        appUrl: appUrl(),
+      });
+      await audit(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null, session: opened.sessionId });
+      return opened;
+    }),
+
+  /** Update Login with a hosted provider: its Connect Fix page for this connection. */
+  connectFix: orgProcedure("connections.manage")
+    .input(z.object({ connectionId: id }))
+    .output(openedSession)
+    .mutation(async ({ ctx, input }) => {
+      const opened = await openConnectSession(deps(ctx), {
+        organizationId: ctx.org.id,
+        organizationName: ctx.org.name,
+        orgSlug: ctx.org.slug,
+        purpose: "FIX",
+        connectionId: input.connectionId,
+        actorUserId: ctx.user.id,
+        appUrl: appUrl(),
+      });
+      await audit(ctx, "connection.updateLogin", input.connectionId, { session: opened.sessionId });
+      return opened;
+    }),
+
+  /** "Click here" on a security question with a hosted provider: the question is answered on its page. */
+  connectAnswer: orgProcedure("connections.retrieve")
+    .input(z.object({ connectionId: id }))
+    .output(openedSession)
+    .mutation(async ({ ctx, input }) => {
+      await requireWaitingQuestion(ctx.db, ctx.org.id, input.connectionId);
+      return openConnectSession(deps(ctx), {
+        organizationId: ctx.org.id,
+        organizationName: ctx.org.name,
+        orgSlug: ctx.org.slug,
+        purpose: "FIX",
+        connectionId: input.connectionId,
+        actorUserId: ctx.user.id,
+        appUrl: appUrl(),
+      });
+    }),
+
+  connectSession: orgProcedure("org.read")
+    .input(z.object({ sessionId: id }))
+    .output(sessionView)
+    .query(({ ctx, input }) => getConnectSession(ctx.db, ctx.org.id, input.sessionId)),
+
+  /** The customer came back from the provider's page: what it did is read now, whether or not its event arrived. */
+  connectReturned: orgProcedure("connections.retrieve")
+    .input(z.object({ sessionId: id, ending: z.enum(["completed", "cancelled"]) }))
+    .output(sessionView)
+    .mutation(({ ctx, input }) =>
+      settleConnectSession(deps(ctx), { organizationId: ctx.org.id, sessionId: input.sessionId, ending: input.ending, statusCode: null }),
+    ),
 
   registers: orgProcedure("org.read")
     .output(z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), linkedAccounts: z.number() })))

@@ -15,7 +15,7 @@ const connectionListSelect = {
   mfaExpiresAt: true,
   mfaSession: true,
   aggregationStartedAt: true,
-  institution: { select: { id: true, name: true, variant: true, loginUrl: true, sandboxSiteUrl: true, knownIssueSince: true } },
+  institution: { select: { id: true, name: true, variant: true, loginUrl: true, sandboxSiteUrl: true, knownIssueSince: true, linkStyle: true } },
   accounts: {
     select: { id: true, name: true, kind: true, mask: true, balanceCents: true, currency: true, linked: true, register: { select: { id: true, name: true } } },
     orderBy: { name: "asc" },
@@ -49,6 +49,7 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
       loginUrl: c.institution.loginUrl,
       sandboxSiteUrl: c.institution.sandboxSiteUrl,
       knownIssue: c.institution.knownIssueSince !== null,
+      linkStyle: c.institution.linkStyle,
     },
     lastStatusCode: code,
     problem: problem && customerProblem(problem),

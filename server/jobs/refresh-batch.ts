@@ -56,6 +56,11 @@ export class RefreshBatcher {
   /** Runs the refreshes the tickets owe; resolves per ticket when it is settled (or throws for it). */
   async run(ticketIds: string[]): Promise<Map<string, Promise<TicketResult>>> {
     const results = new Map<string, Promise<TicketResult>>();
+    // Nothing to batch when the provider refreshes by itself: each ticket only reads (refresh-ticket.ts).
+    if (this.deps.aggregator.capabilities.refreshPolicy === "provider-nightly") {
+      for (const id of ticketIds) results.set(id, runRefreshTicket(this.deps, id));
+      return results;
+    }
     const { claimed, skipped, others } = await this.claim(ticketIds);
     for (const [id, reason] of skipped) results.set(id, Promise.resolve({ outcome: "skipped", reason }));
     for (const id of others) results.set(id, runRefreshTicket(this.deps, id));

@@ -68,6 +68,7 @@ async function ticketSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleCreated
 
 async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
   const { db } = deps;
+  if (deps.aggregator.capabilities.refreshPolicy === "provider-nightly") return readWhatTheProviderRefreshed(deps, ticket);
   const connection = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { organizationId: true } });
   const started = await deps.aggregations.run(() =>
     startAggregation(deps, {
@@ -88,6 +89,20 @@ async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<Tic
     outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId: attemptId }));
   }
   return finishWithOutcome(deps, ticket, outcome, attemptId);
+}
+
+/**
+ * A provider that refreshes every login by itself forbids automated refresh calls: the
+ * scheduled job only reads what it aggregated since Bankline last did (accounts, new
+ * transactions, its status code), and leaves a login it has not aggregated since alone.
+ */
+async function readWhatTheProviderRefreshed(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
+  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, source: scheduleSource, onlyIfNew: true }));
+  if (outcome.attemptId === null && outcome.kind === "connected") {
+    await finishTicket(deps, ticket.id, { outcome: "skipped: nothing new at the provider", statusCode: null, eventId: null });
+    return { outcome: "skipped", reason: "nothing new at the provider" };
+  }
+  return finishWithOutcome(deps, ticket, outcome, outcome.attemptId);
 }
 
 async function latestScheduledEventId(deps: RefreshDeps, ticket: RefreshTicket): Promise<string | null> {

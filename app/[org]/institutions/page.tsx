@@ -1,4 +1,5 @@
 import { ManageInstitutions } from "@/app/_components/connections/manage-institutions";
+import { getAggregatorClient } from "@/server/aggregator/client";
 import { requireOrgMember } from "@/server/orgs/page-access";
 import { orgRoleAllows } from "@/server/trpc/permissions";
 
@@ -12,6 +13,7 @@ export default async function Page({ params }: { params: Promise<{ org: string }
       <ManageInstitutions
         orgSlug={org}
         abilities={{ manage: orgRoleAllows(role, "connections.manage"), retrieve: orgRoleAllows(role, "connections.retrieve") }}
+        providerLinkStyle={getAggregatorClient().capabilities.linkStyle}
       />
     </section>
   );

@@ -84,7 +84,9 @@ export function ConnectionCard({
 
   function clickHere(event: MouseEvent<HTMLAnchorElement>) {
     event.preventDefault();
-    if (!resume.isPending) run(resume);
+    // A hosted institution's question is answered on the provider's page (Connect Fix).
+    if (connection.institution.linkStyle === "HOSTED") onOpenFlow({ mode: "answer-hosted", connection });
+    else if (!resume.isPending) run(resume);
   }
 
   const busy = retrieve.isPending || resume.isPending;

@@ -9,19 +9,24 @@ import { connectionTitleId } from "./connection-card";
 import { CredentialsForm, type Credentials } from "./credentials-form";
 import { Dialog, useFocusOnMount } from "./dialog";
 import { transactionsArrived, type Variant } from "./format";
+import { HostedConnect, type HostedPurpose } from "./hosted-connect";
 import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
 import { MfaForm, type MfaQuestion } from "./mfa-form";
 import { ProblemNotice } from "./problem-notice";
-import type { Abilities, AttemptOutcome, ConnectionView, MfaOutcome, Problem } from "./types";
+import type { Abilities, AttemptOutcome, ConnectionView, ConnectSessionView, LinkStyle, MfaOutcome, Problem } from "./types";
 
 // The steps of Add institution and of fixing a connection, in one dialog: search the
 // catalog, sign in (or Update Login), answer security questions one at a time, choose
-// accounts and their registers, wait for the first retrieval, and see what arrived.
+// accounts and their registers, wait for the first retrieval, and see what arrived. With a
+// hosted provider (or a hosted institution) the sign-in and the questions happen on the
+// provider's secure page instead; every other step reads the same.
 
 export type FlowStart =
   | { mode: "link" }
   | { mode: "update"; connection: ConnectionView }
   | { mode: "answer"; connection: ConnectionView; outcome: MfaOutcome }
+  /** "Click here" on a question of a hosted institution: it is answered on the provider's page. */
+  | { mode: "answer-hosted"; connection: ConnectionView }
   | { mode: "choose"; connection: ConnectionView };
 
 interface Institution {
@@ -30,11 +35,14 @@ interface Institution {
   variant: Variant;
   loginUrl: string;
   sandboxSiteUrl: string | null;
+  linkStyle: LinkStyle;
 }
 
 type Step =
   | { name: "search"; text: string }
   | { name: "credentials"; connectionId: string | null }
+  | { name: "hosted"; purpose: HostedPurpose; connectionId: string | null; seq: number }
+  | { name: "cancelled"; connectionId: string | null }
   | { name: "mfa"; connectionId: string; question: MfaQuestion; wrongAnswer: boolean; expiresAt: Date; seq: number }
   | { name: "problem"; connectionId: string | null; problem: Problem; nextRetryAt: Date | null }
   | { name: "waiting"; connectionId: string; attemptId: string | null }
@@ -49,12 +57,20 @@ const POLL_MS = 1500;
 
 const institutionOf = (c: ConnectionView): Institution => c.institution;
 
-function initialStep(start: FlowStart): Step {
+/** Update Login: the credential form, or the provider's Connect Fix for a hosted institution. */
+const updateStep = (connection: Pick<ConnectionView, "id" | "institution">): Step =>
+  connection.institution.linkStyle === "HOSTED"
+    ? { name: "hosted", purpose: "fix", connectionId: connection.id, seq: 0 }
+    : { name: "credentials", connectionId: connection.id };
+
+function initialStep(start: FlowStart, providerLinkStyle: LinkStyle): Step {
   switch (start.mode) {
     case "link":
-      return { name: "search", text: "" };
+      return providerLinkStyle === "HOSTED" ? { name: "hosted", purpose: "link", connectionId: null, seq: 0 } : { name: "search", text: "" };
     case "update":
-      return { name: "credentials", connectionId: start.connection.id };
+      return updateStep(start.connection);
+    case "answer-hosted":
+      return { name: "hosted", purpose: "answer", connectionId: start.connection.id, seq: 0 };
     case "answer":
       return {
         name: "mfa",
@@ -79,12 +95,15 @@ export function ConnectionFlow({
   orgSlug,
   flow,
   abilities,
+  providerLinkStyle,
   onClose,
 }: {
   orgSlug: string;
   /** Null while closed. */
   flow: OpenFlow | null;
   abilities: Abilities;
+  /** HOSTED: Add institution opens the provider's Connect page at once (it has its own search). */
+  providerLinkStyle: LinkStyle;
   onClose: () => void;
 }) {
   const headingId = useId();
@@ -96,7 +115,17 @@ export function ConnectionFlow({
       wide
       fallbackFocusId={flow && flow.start.mode !== "link" ? connectionTitleId(flow.start.connection.id) : undefined}
     >
-      {flow && <FlowBody key={flow.key} orgSlug={orgSlug} start={flow.start} abilities={abilities} headingId={headingId} onClose={onClose} />}
+      {flow && (
+        <FlowBody
+          key={flow.key}
+          orgSlug={orgSlug}
+          start={flow.start}
+          abilities={abilities}
+          providerLinkStyle={providerLinkStyle}
+          headingId={headingId}
+          onClose={onClose}
+        />
+      )}
     </Dialog>
   );
 }
@@ -109,18 +138,20 @@ function FlowBody({
   orgSlug,
   start,
   abilities,
+  providerLinkStyle,
   headingId,
   onClose,
 }: {
   orgSlug: string;
   start: FlowStart;
   abilities: Abilities;
+  providerLinkStyle: LinkStyle;
   headingId: string;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [step, setStep] = useState<Step>(() => initialStep(start));
+  const [step, setStep] = useState<Step>(() => initialStep(start, providerLinkStyle));
   const [institution, setInstitution] = useState<Institution | null>(start.mode === "link" ? null : institutionOf(start.connection));
   const [searchText, setSearchText] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -181,6 +212,44 @@ function FlowBody({
     }
   }
 
+  const fetchView = (connectionId: string) =>
+    queryClient.fetchQuery({ ...trpc.connections.get.queryOptions({ orgSlug, connectionId }), staleTime: 0 });
+
+  /** Sign in again: the credential form, or a new visit to the provider's page. */
+  function signInAgain(connectionId: string | null) {
+    if (connectionId) {
+      setStep(institution?.linkStyle === "HOSTED" ? { name: "hosted", purpose: "fix", connectionId, seq: seq.current++ } : { name: "credentials", connectionId });
+    } else if (institution?.linkStyle === "HOSTED" || providerLinkStyle === "HOSTED") {
+      setStep({ name: "hosted", purpose: "link", connectionId: null, seq: seq.current++ });
+    } else {
+      setStep({ name: "credentials", connectionId: null });
+    }
+  }
+
+  /** The provider's page is done with: what it added or repaired, or why not. */
+  async function hostedSettled(session: ConnectSessionView, purpose: HostedPurpose, connectionId: string | null) {
+    refreshPage();
+    const target = session.connectionIds[0] ?? connectionId;
+    if (session.status === "CANCELLED") {
+      setStep({ name: "cancelled", connectionId: purpose === "link" ? null : connectionId });
+      return;
+    }
+    if (session.status === "FAILED" || !target) {
+      const problem = session.problem;
+      if (problem) setStep({ name: "problem", connectionId: purpose === "link" ? null : connectionId, problem, nextRetryAt: null });
+      else setStep({ name: "cancelled", connectionId: purpose === "link" ? null : connectionId });
+      return;
+    }
+    try {
+      const view = await fetchView(target);
+      setInstitution(institutionOf(view));
+      if (view.status === "AGGREGATING") setStep({ name: "waiting", connectionId: view.id, attemptId: view.lastResult?.id ?? null });
+      else finishedWaiting(view, view.lastResult?.id ?? null);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+
   /** A working connection: its accounts to choose if none is linked yet, else what arrived. */
   function settled(view: ConnectionView, transactionCount: number | null) {
     if (abilities.manage && view.accounts.length > 0 && !view.accounts.some((a) => a.linked)) {
@@ -212,7 +281,7 @@ function FlowBody({
             setInstitution(picked);
             setSearchText(text);
             setError(null);
-            setStep({ name: "credentials", connectionId: null });
+            setStep(picked.linkStyle === "HOSTED" ? { name: "hosted", purpose: "link", connectionId: null, seq: seq.current++ } : { name: "credentials", connectionId: null });
           }}
         />
       );
@@ -238,6 +307,30 @@ function FlowBody({
       );
     }
 
+    case "hosted":
+      return (
+        <HostedConnect
+          key={step.seq}
+          orgSlug={orgSlug}
+          purpose={step.purpose}
+          institutionId={step.purpose === "link" ? (institution?.id ?? null) : null}
+          connectionId={step.connectionId}
+          institutionName={institution?.name ?? null}
+          headingId={headingId}
+          onSettled={(session) => void hostedSettled(session, step.purpose, step.connectionId)}
+        />
+      );
+
+    case "cancelled":
+      return (
+        <CancelledStep
+          headingId={headingId}
+          institutionName={institution?.name ?? null}
+          onTryAgain={() => signInAgain(step.connectionId)}
+          onClose={onClose}
+        />
+      );
+
     case "mfa":
       return (
         <MfaForm
@@ -260,9 +353,9 @@ function FlowBody({
           abilities={abilities}
           headingId={headingId}
           manageHref={`/${orgSlug}/institutions`}
-          onTryAgain={() => setStep({ name: "credentials", connectionId: null })}
+          onTryAgain={() => signInAgain(null)}
           onChooseAnother={() => setStep({ name: "search", text: searchText })}
-          onUpdateLogin={(connectionId) => setStep({ name: "credentials", connectionId })}
+          onUpdateLogin={(connectionId) => signInAgain(connectionId)}
           onRetrieve={(connectionId) => attempt(() => retrieve.mutateAsync({ orgSlug, connectionId }))}
           pending={pending}
           error={error}
@@ -366,6 +459,32 @@ function ProblemStep({
       {updateHere && !abilities.manage && (
         <p className="text-sm text-ink-muted">Update Login is for the owners and admins of your organization: ask one of them.</p>
       )}
+    </div>
+  );
+}
+
+function CancelledStep({
+  headingId,
+  institutionName,
+  onTryAgain,
+  onClose,
+}: {
+  headingId: string;
+  institutionName: string | null;
+  onTryAgain: () => void;
+  onClose: () => void;
+}) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <div className="space-y-4">
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+        {institutionName ? `${institutionName} was not connected` : "Nothing was connected"}
+      </h2>
+      <p>You left the secure page before it finished. Nothing changed.</p>
+      <div className="flex flex-wrap gap-2">
+        <button type="button" className="btn-primary" onClick={onTryAgain}>Try again</button>
+        <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
+      </div>
     </div>
   );
 }

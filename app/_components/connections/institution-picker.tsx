@@ -13,6 +13,7 @@ export interface CatalogInstitution {
   loginUrl: string;
   sandboxSiteUrl: string | null;
   status: "online" | "outage";
+  linkStyle: "CREDENTIALS" | "HOSTED";
 }
 
 const SEARCH_DELAY_MS = 250;

@@ -8,12 +8,21 @@ import { ConnectionFlow, type FlowStart, type OpenFlow } from "./connection-flow
 import { NOTICES_POLL_MS } from "./notices-indicator";
 import { RemoveDialog } from "./remove-dialog";
 import { TimeAgo } from "./time-ago";
-import type { Abilities, ConnectionView, Notice } from "./types";
+import type { Abilities, ConnectionView, LinkStyle, Notice } from "./types";
 
 /** While something aggregates the page follows it closely; otherwise it still catches up on its own. */
 const AGGREGATING_POLL_MS = 2000;
 
-export function ManageInstitutions({ orgSlug, abilities }: { orgSlug: string; abilities: Abilities }) {
+export function ManageInstitutions({
+  orgSlug,
+  abilities,
+  providerLinkStyle,
+}: {
+  orgSlug: string;
+  abilities: Abilities;
+  /** The aggregator's link style: HOSTED opens its Connect page for Add institution. */
+  providerLinkStyle: LinkStyle;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const connections = useQuery({
@@ -101,7 +110,7 @@ export function ManageInstitutions({ orgSlug, abilities }: { orgSlug: string; ab
         )}
       </section>
 
-      <ConnectionFlow orgSlug={orgSlug} flow={flow} abilities={abilities} onClose={() => setFlow(null)} />
+      <ConnectionFlow orgSlug={orgSlug} flow={flow} abilities={abilities} providerLinkStyle={providerLinkStyle} onClose={() => setFlow(null)} />
       <RemoveDialog
         connection={removing}
         pending={remove.isPending}

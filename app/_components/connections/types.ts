@@ -8,6 +8,8 @@ export type AttemptOutcome = Outputs["link"];
 export type MfaOutcome = Extract<AttemptOutcome, { kind: "mfa" }>;
 export type FailedOutcome = Extract<AttemptOutcome, { kind: "failed" }>;
 export type Notice = Outputs["notices"][number];
+export type ConnectSessionView = Outputs["connectSession"];
+export type LinkStyle = ConnectionView["institution"]["linkStyle"];
 /** A status code as the customer reads it, with its remedy (server/aggregator/status-codes.ts). */
 export type Problem = FailedOutcome["problem"];
 

@@ -59,6 +59,8 @@ export interface HttpAggregatorClientOptions {
   customerWebhookUrl?: string | null;
   /** How Add institution starts by default (SANDBOX_LINK_STYLE, which the sandbox reads too). */
   linkStyle?: LinkStyle;
+  /** Another provider speaking this wire API may follow other rules (a nightly refresh of its own, a longer history). */
+  capabilities?: Partial<ProviderCapabilities>;
   logger?: Logger;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -157,6 +159,7 @@ export class HttpAggregatorClient implements AggregatorClient, CredentialLinking
       historyDays: 90,
       pendingTransactions: true,
       connectInFrame: true,
+      ...options.capabilities,
     };
   }
 
