@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { customerProblem, REMEDIES } from "@/server/aggregator/status-codes";
 import { actorOf, recordAudit } from "@/server/audit/service";
+import { DomainError } from "@/server/errors";
+import { takeAttempt, type AttemptKind } from "@/server/limits/attempts";
 import type { Context } from "@/server/trpc/context";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
 import {
@@ -128,6 +130,20 @@ async function audit(ctx: Context & { org: { id: string } }, action: string, con
   await recordAudit(ctx.db, { actor: actorOf(ctx), organizationId: ctx.org.id, action, objectType: "Connection", objectId: connectionId, details });
 }
 
+const refusedBecause = { person: "by you", organization: "for your organization", address: "from your address" } as const;
+
+/** Counts an attempt that reaches a bank; refuses it (audited, with when to try again) past the limits. */
+async function limitAttempts(ctx: Context & { org: { id: string }; user: { id: string } }, kind: AttemptKind, connectionId: string | null = null) {
+  const verdict = await takeAttempt(ctx.db, kind, { userId: ctx.user.id, organizationId: ctx.org.id, ipAddress: ctx.ipAddress });
+  if (verdict.allowed) return;
+  const at = `${verdict.retryAt.toISOString().slice(11, 16)} UTC`;
+  await audit(ctx, "connection.attemptRefused", connectionId, { kind, scope: verdict.scope, retryAt: verdict.retryAt.toISOString() });
+  const what = kind === "credentials" ? "bank sign-in attempts" : "retrievals";
+  throw new DomainError("TOO_MANY_REQUESTS", `Too many ${what} ${refusedBecause[verdict.scope]} in the last hour. Try again after ${at}.`, {
+    retryAt: verdict.retryAt.toISOString(),
+  });
+}
+
 export const connectionsRouter = createRouter({
   list: orgProcedure("org.read")
     .output(z.array(connectionSchema))
@@ -166,6 +182,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ institutionId: id, credentials }))
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "credentials");
       const outcome = await linkConnection(deps(ctx), {
         organizationId: ctx.org.id,
         organizationName: ctx.org.name,
@@ -183,41 +200,46 @@ export const connectionsRouter = createRouter({
   answerMfa: orgProcedure("connections.retrieve")
     .input(z.object({ connectionId: id, answer: z.string().trim().min(1, "Enter an answer.").max(500) }))
     .output(outcomeSchema)
-    .mutation(async ({ ctx, input }) =>
-      toOutput(
+    .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "credentials", input.connectionId);
+      return toOutput(
         await answerSecurityQuestion(deps(ctx), {
           organizationId: ctx.org.id,
           connectionId: input.connectionId,
           answer: input.answer,
           actorUserId: ctx.user.id,
         }),
-      ),
-    ),
+      );
+    }),
 
   resume: orgProcedure("connections.retrieve")
     .input(z.object({ connectionId: id }))
     .output(outcomeSchema)
-    .mutation(async ({ ctx, input }) =>
-      toOutput(await resumeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id })),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "retrieval", input.connectionId);
+      return toOutput(await resumeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }));
+    }),
 
   retrieve: orgProcedure("connections.retrieve")
     .input(z.object({ connectionId: id }))
     .output(outcomeSchema)
-    .mutation(async ({ ctx, input }) =>
-      toOutput(
-        await startAggregation(deps(ctx), {
-          organizationId: ctx.org.id,
-          connectionId: input.connectionId,
-          source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
-        }),
-      ),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "retrieval", input.connectionId);
+      const outcome = await startAggregation(deps(ctx), {
+        organizationId: ctx.org.id,
+        connectionId: input.connectionId,
+        source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
+      });
+      // A refresh call the provider counts: on the record like every change to a connection.
+      await audit(ctx, "connection.retrieve", input.connectionId, { outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind });
+      return toOutput(outcome);
+    }),
 
   updateLogin: orgProcedure("connections.manage")
     .input(z.object({ connectionId: id, credentials }))
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "credentials", input.connectionId);
       const outcome = await updateLogin(deps(ctx), {
         organizationId: ctx.org.id,
         connectionId: input.connectionId,
@@ -244,6 +266,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ institutionId: id.nullish() }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "credentials");
       const opened = await openConnectSession(deps(ctx), {
         organizationId: ctx.org.id,
         organizationName: ctx.org.name,
@@ -262,6 +285,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ connectionId: id }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
+      await limitAttempts(ctx, "credentials", input.connectionId);
       const opened = await openConnectSession(deps(ctx), {
         organizationId: ctx.org.id,
         organizationName: ctx.org.name,
@@ -281,6 +305,7 @@ export const connectionsRouter = createRouter({
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
       await requireWaitingQuestion(ctx.db, ctx.org.id, input.connectionId);
+      await limitAttempts(ctx, "credentials", input.connectionId);
       return openConnectSession(deps(ctx), {
         organizationId: ctx.org.id,
         organizationName: ctx.org.name,

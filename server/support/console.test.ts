@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/server/auth/session";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, createUser, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import { callerFor, createOrgWithMembers, createUser, testAddressOf, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
 import { addHistory, daysAgo, minutesAgo, testConnection, testInstitution } from "./testing/history";
 
 // The console's reads: search, organization, a connection's history with its filters and
@@ -137,7 +137,7 @@ describe("the audit log", () => {
 
     const all = await staff().audit({ organization: orgFx.org.slug });
     expect(all.entries.map((e) => e.action)).toEqual(["connection.forceRefresh", "connection.link"]);
-    expect(all.entries[0]).toMatchObject({ actorEmail: admin.email, ipAddress: "203.0.113.7", reason: "customer asked on the phone", objectId: target.id });
+    expect(all.entries[0]).toMatchObject({ actorEmail: admin.email, ipAddress: testAddressOf(admin), reason: "customer asked on the phone", objectId: target.id });
     expect((await staff().audit({ organization: orgFx.org.slug, actorKind: "staff" })).entries.map((e) => e.action)).toEqual(["connection.forceRefresh"]);
     expect((await staff().audit({ organization: orgFx.org.slug, actorKind: "customer" })).entries.map((e) => e.actorEmail)).toEqual([orgFx.users.OWNER.email]);
     expect((await staff().audit({ actor: admin.email.slice(0, 12), action: "connection.forceRefresh" })).total).toBe(1);

@@ -4,7 +4,7 @@ import type { SessionUser } from "@/server/auth/session";
 import { linkAtSandbox } from "@/server/jobs/testing/helpers";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, createUser, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
+import { callerFor, createOrgWithMembers, createUser, testAddressOf, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { forceRefresh, FORCED_REFRESH_WINDOW_MS } from "./force-refresh";
 
 let fx: OrgFixture;
@@ -38,7 +38,7 @@ describe("forced refresh", () => {
     const event = await testDb().connectionEvent.findUniqueOrThrow({ where: { id: result.eventId! } });
     expect(event).toMatchObject({ kind: "FORCED_REFRESH", trigger: "SUPPORT", actorUserId: admin.id, statusCode: 0 });
     const audit = await testDb().auditEntry.findFirstOrThrow({ where: { objectId: connectionId, action: "connection.forceRefresh" } });
-    expect(audit).toMatchObject({ actorEmail: admin.email, ipAddress: "203.0.113.7", reason, organizationId: fx.org.id });
+    expect(audit).toMatchObject({ actorEmail: admin.email, ipAddress: testAddressOf(admin), reason, organizationId: fx.org.id });
   });
 
   it("allows three an hour per connection, then explains when the next is possible", async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { HttpAggregatorClient } from "@/server/aggregator/client/http-client";
 import type { AggregatorClient } from "@/server/aggregator/client";
@@ -50,6 +50,18 @@ export function testAggregator(): AggregatorClient {
   return aggregator;
 }
 
-export function callerFor(db: Db, user: SessionUser | null, options: { aggregator?: AggregatorClient } = {}) {
-  return createCaller(createInnerContext({ db, user, ipAddress: "203.0.113.7", aggregator: options.aggregator ?? testAggregator() }));
+/**
+ * The client address a test caller acts from: one of its own per person (documentation
+ * prefix 2001:db8::/32), so the per-address attempt limits of one test never count another's.
+ */
+export function testAddressOf(user: SessionUser | null): string {
+  if (!user) return "203.0.113.7";
+  const h = createHash("sha256").update(user.id).digest("hex");
+  return `2001:db8::${h.slice(0, 4)}:${h.slice(4, 8)}`;
+}
+
+export function callerFor(db: Db, user: SessionUser | null, options: { aggregator?: AggregatorClient; ipAddress?: string } = {}) {
+  return createCaller(
+    createInnerContext({ db, user, ipAddress: options.ipAddress ?? testAddressOf(user), aggregator: options.aggregator ?? testAggregator() }),
+  );
 }
