@@ -43,8 +43,16 @@ export interface AggregatorErrorInit {
 
 const TRANSIENT_KINDS: AggregatorErrorKind[] = ["timeout", "network", "rate-limited", "circuit-open"];
 
+/**
+ * Marks AggregatorErrors by a registered symbol rather than by class: Next.js bundles a module
+ * once per layer (a page's and a route handler's), and the process-wide client may come from
+ * either, so `instanceof` would miss an error thrown by the other copy.
+ */
+const BRAND = Symbol.for("bankline.AggregatorError");
+
 export class AggregatorError extends Error {
   override readonly name = "AggregatorError";
+  readonly [BRAND] = true;
   readonly kind: AggregatorErrorKind;
   readonly operation: string;
   /** The aggregator's status code, or null when it gave none (network, timeout, plain HTTP error). */
@@ -145,4 +153,5 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out.slice(0, 500);
 }
 
-export const isAggregatorError = (err: unknown): err is AggregatorError => err instanceof AggregatorError;
+export const isAggregatorError = (err: unknown): err is AggregatorError =>
+  typeof err === "object" && err !== null && (err as { [BRAND]?: boolean })[BRAND] === true;

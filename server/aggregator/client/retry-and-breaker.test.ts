@@ -71,3 +71,14 @@ describe("aggregator errors", () => {
     expect(down.describe()).toMatchObject({ actor: "nobody", retry: "backoff", connectionStatus: "ERROR" });
   });
 });
+
+describe("isAggregatorError", () => {
+  it("recognises an AggregatorError from another copy of the module (a page's and a route's bundles) and nothing else", async () => {
+    const { isAggregatorError, AggregatorError } = await import("./errors");
+    const fromAnotherCopy = Object.assign(new Error("refresh failed"), { [Symbol.for("bankline.AggregatorError")]: true });
+    expect(isAggregatorError(fromAnotherCopy)).toBe(true);
+    expect(isAggregatorError(new AggregatorError({ kind: "status", operation: "link", code: 103 }))).toBe(true);
+    expect(isAggregatorError(new Error("link failed"))).toBe(false);
+    expect(isAggregatorError(null)).toBe(false);
+  });
+});
