@@ -8,11 +8,12 @@ import { SandboxError } from "./engine";
 // finds the bank, signs in, answers the security questions and picks the accounts to share,
 // so Bankline never sees a credential. One step per page, plain HTML forms that post and
 // redirect (no script, no cookie: the session id in the path is the key), real labels for
-// suites to drive it by. It may be shown in another site's frame or in a popup.
+// suites to drive it by. It may be shown in another site's frame or in a popup. The last page
+// waits for a click on "Return to Bankline" rather than leaving by itself: a page that moves
+// on after a delay fails people who read slowly (WCAG 2.2.1).
 // Passwords and answers are never echoed or logged.
 
 const SEARCH_RESULTS = 20;
-const REDIRECT_SECONDS = 3;
 
 const HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -27,10 +28,10 @@ const HEADERS = {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-function page(title: string, body: string, head = ""): string {
+function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} – Sandbox Connect</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">${head}
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#1f2937}
 header{border-bottom:3px solid #4338ca;margin-bottom:1.25rem;display:flex;justify-content:space-between;align-items:center}
@@ -39,6 +40,7 @@ label{display:block;margin:.75rem 0 .25rem}input[type=text],input[type=password]
 fieldset{border:1px solid #d1d5db;padding:.5rem 1rem}fieldset label{margin:.4rem 0}
 button{margin-top:1rem;padding:.5rem 1rem;background:#4338ca;color:#fff;border:0;border-radius:4px;cursor:pointer}
 button.secondary{background:#fff;color:#4338ca;border:1px solid #4338ca}
+a.button{display:inline-block;padding:.5rem 1rem;background:#4338ca;color:#fff;border-radius:4px;text-decoration:none}
 ul.results{list-style:none;padding:0}ul.results button{display:block;width:100%;text-align:left;margin:.4rem 0;background:#eef2ff;color:#1f2937}
 .error{background:#fee2e2;border:1px solid #dc2626;padding:.75rem;margin:1rem 0}
 .ok{background:#dcfce7;border:1px solid #16a34a;padding:.75rem;margin:1rem 0}
@@ -250,9 +252,7 @@ ${exit}`,
                 ? `Bankline can reach ${bank} again.`
                 : `Bankline can now retrieve the accounts you shared at ${bank}.`,
           )}</p>
-<p><a href="${escapeHtml(back)}">Return to Bankline</a></p>
-<p><small>Going back to Bankline in a few seconds.</small></p>`,
-          `\n<meta http-equiv="refresh" content="${REDIRECT_SECONDS};url=${escapeHtml(back)}">`,
+<p><a class="button" href="${escapeHtml(back)}">Return to Bankline</a></p>`,
         );
       }
       case "cancelled":

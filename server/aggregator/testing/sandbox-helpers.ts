@@ -196,12 +196,7 @@ export class ConnectPageVisit {
   }
 
   get returnLink(): string | null {
-    const m = /<a href="([^"]*)">Return to Bankline<\/a>/.exec(this.html);
-    return m ? decodeHtml(m[1]!) : null;
-  }
-
-  get refreshTo(): string | null {
-    const m = /<meta http-equiv="refresh" content="\d+;url=([^"]*)">/.exec(this.html);
+    const m = /<a[^>]*href="([^"]*)">Return to Bankline<\/a>/.exec(this.html);
     return m ? decodeHtml(m[1]!) : null;
   }
 
