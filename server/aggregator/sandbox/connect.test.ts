@@ -260,6 +260,24 @@ describe("hosted Connect page", () => {
     await setLinkStyle(bank, null);
   });
 
+  it("shares every account again when a fix signs in as another bank user", async () => {
+    const { visit } = await openSession({ institutionId: "sandbox-bank-business" });
+    await visit.signIn("demo", "go");
+    await visit.share(["Savings"]);
+    const [login] = await client.listLogins(org);
+    const loginRef = ref(login!.loginId, "sandbox-bank-business");
+    expect((await client.listAccounts(loginRef)).map((a) => a.name)).toEqual(["Savings"]);
+
+    const fix = await openSession({ purpose: "fix", login: loginRef });
+    await fix.visit.signIn("demo_business", "go");
+    expect(fix.visit.heading).toBe("Connection fixed");
+    expect((await client.listAccounts(loginRef)).map((a) => a.name)).toEqual([
+      "Business Operating Checking",
+      "Business Reserve Savings",
+      "Business Rewards Card",
+    ]);
+  });
+
   it("ends the session on Exit: back to Bankline with status=cancelled and the logins created so far", async () => {
     const first = await openSession();
     await first.visit.exit();

@@ -434,9 +434,15 @@ export class SandboxEngine {
     if (findTestLogin(username)!.mfa.length > 0) {
       return this.askMfa(login, { purpose: "update", step: 0, pendingCredentialHash: credentialHash, pendingUsername: username }, 185);
     }
+    this.acceptCredentials(login, username, credentialHash);
+    return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
+  }
+
+  private acceptCredentials(login: LoginRecord, username: string, credentialHash: string) {
+    // Another bank user has other accounts: the accounts shared were the previous user's.
+    if (username !== login.username) delete login.sharedAccounts;
     login.username = username;
     login.credentialHash = credentialHash;
-    return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
   }
 
   answerMfa(loginId: string, token: string, answer: string, channel: CredentialChannel = "api"): WireLoginOutcome {
@@ -455,8 +461,7 @@ export class SandboxEngine {
     if (session.step + 1 < steps.length) return this.askMfa(login, { ...session, step: session.step + 1 }, 185);
     this.endSession(login.id);
     if (session.purpose === "link") return this.completeLink(login);
-    login.username = session.pendingUsername ?? login.username;
-    login.credentialHash = session.pendingCredentialHash ?? login.credentialHash;
+    this.acceptCredentials(login, session.pendingUsername ?? login.username, session.pendingCredentialHash ?? login.credentialHash);
     return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
   }
 
