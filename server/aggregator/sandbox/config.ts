@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LinkStyle } from "./engine";
 import { faultsFromEnv, type FaultSettings } from "./faults";
 
 // The sandbox's settings, read once from the environment (docs/aggregator.md lists them).
@@ -13,6 +14,8 @@ const schema = z.object({
   SANDBOX_SLOW_MS: int(15_000),
   SANDBOX_MFA_TIMEOUT_MS: int(5 * 60_000),
   SANDBOX_OUTAGE: optional,
+  SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["credentials", "hosted"]).default("credentials")),
+  SANDBOX_CONNECT_TTL_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   SANDBOX_RATE_LIMIT_PER_SEC: int(1000),
   SANDBOX_RATE_LIMIT_BURST: int(2000),
   SANDBOX_WEBHOOK_URL: optional,
@@ -31,6 +34,10 @@ export interface SandboxConfig {
   slowMs: number;
   mfaTimeoutMs: number;
   outages: string[];
+  /** Every institution's link style unless switched per institution by the admin endpoint. */
+  linkStyle: LinkStyle;
+  /** How long a Connect page session lasts. */
+  connectTtlMs: number;
   rateLimit: { perSecond: number; burst: number };
   webhookUrl: string | null;
   webhookSecret: string | null;
@@ -62,6 +69,8 @@ export function sandboxConfigFromEnv(
     slowMs: e.SANDBOX_SLOW_MS,
     mfaTimeoutMs: e.SANDBOX_MFA_TIMEOUT_MS,
     outages: (e.SANDBOX_OUTAGE ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    linkStyle: e.SANDBOX_LINK_STYLE,
+    connectTtlMs: e.SANDBOX_CONNECT_TTL_MS,
     rateLimit: { perSecond: e.SANDBOX_RATE_LIMIT_PER_SEC, burst: e.SANDBOX_RATE_LIMIT_BURST },
     webhookUrl: e.SANDBOX_WEBHOOK_URL ?? (appUrl ? `${appUrl}/api/webhooks/aggregator` : null),
     webhookSecret: e.AGGREGATOR_WEBHOOK_SECRET ?? null,

@@ -87,6 +87,8 @@ export interface LoginRecord {
   linkedDay: number | null;
   asOfDay: number | null;
   pendingSeen: Record<string, number>;
+  /** The accounts (AccountSpec keys) the customer shared on the Connect page; absent: all of them. */
+  sharedAccounts?: string[];
 }
 
 export interface BankUserRecord {
@@ -115,6 +117,10 @@ interface MfaSession {
 
 type AggregationKind = "link" | "refresh" | "update";
 
+export type LinkStyle = "credentials" | "hosted";
+/** Who hands the sandbox credentials and answers: Bankline through the API, or the person on the Connect page. */
+export type CredentialChannel = "api" | "connect";
+
 export interface EngineOptions {
   store: StateStore;
   webhooks: WebhookSender;
@@ -125,6 +131,8 @@ export interface EngineOptions {
   defaultWebhookUrl: string | null;
   /** Institutions down for every login from the start (SANDBOX_OUTAGE). */
   outages?: string[];
+  /** Every institution's link style unless switched per institution (SANDBOX_LINK_STYLE). */
+  linkStyle?: LinkStyle;
 }
 
 const bankUserKey = (institutionId: string, username: string) => `${institutionId}/${normalizeUsername(username)}`;
@@ -184,12 +192,35 @@ export class SandboxEngine {
     }
   }
 
+  linkStyle(institutionId: string): LinkStyle {
+    return this.o.store.get<LinkStyle>("linkStyles", institutionId) ?? this.o.linkStyle ?? "credentials";
+  }
+
+  /** null: back to the sandbox's default. */
+  setLinkStyle(institutionId: string, style: LinkStyle | null) {
+    if (!findInstitution(institutionId)) throw notFound("The institution");
+    if (style) this.o.store.put("linkStyles", institutionId, style);
+    else this.o.store.delete("linkStyles", institutionId);
+  }
+
+  /** A hosted institution takes credentials and answers on the Connect page only, never from the client. */
+  private refuseHostedCredentials(inst: CatalogInstitution, channel: CredentialChannel) {
+    if (channel === "api" && this.linkStyle(inst.id) === "hosted") {
+      throw new SandboxError(
+        400,
+        "invalid_request",
+        null,
+        `${inst.name} links through the hosted Connect page only: create a Connect session (POST /v1/customers/{customerId}/connect-sessions) instead of sending credentials or answers.`,
+      );
+    }
+  }
+
   institutionView(inst: CatalogInstitution, baseUrl: string): WireInstitution {
     return {
       ...inst,
       status: this.outage(inst.id) ? "outage" : "online",
       sandboxSiteUrl: `${baseUrl}/bank/${inst.id}`,
-      linkStyle: "credentials",
+      linkStyle: this.linkStyle(inst.id),
     };
   }
 
@@ -222,6 +253,11 @@ export class SandboxEngine {
     return c;
   }
 
+  /** Where the customer's events go: its own URL, else the registered one. */
+  webhookUrlFor(customer: CustomerRecord): string | null {
+    return customer.webhookUrl ?? this.webhookUrl;
+  }
+
   deleteCustomer(id: string) {
     const c = this.customer(id);
     for (const login of [...this.o.store.values<LoginRecord>("logins")]) {
@@ -243,9 +279,13 @@ export class SandboxEngine {
   // ---- logins ----
 
   login(id: string): LoginRecord {
-    const login = this.o.store.get<LoginRecord>("logins", id);
+    const login = this.findLogin(id);
     if (!login) throw notFound("The institution login");
     return login;
+  }
+
+  findLogin(id: string): LoginRecord | undefined {
+    return this.o.store.get<LoginRecord>("logins", id);
   }
 
   loginView(login: LoginRecord): WireLogin {
@@ -297,7 +337,7 @@ export class SandboxEngine {
     return expected !== null && expected === this.hash(password);
   }
 
-  private institution(id: string): CatalogInstitution {
+  institution(id: string): CatalogInstitution {
     const inst = findInstitution(id);
     if (!inst) throw notFound("The institution");
     return inst;
@@ -307,9 +347,14 @@ export class SandboxEngine {
     return findTestLogin(login.username)!;
   }
 
-  link(customerId: string, input: { institutionId: string; credentials: { username: string; password: string } }): WireLoginOutcome {
+  link(
+    customerId: string,
+    input: { institutionId: string; credentials: { username: string; password: string } },
+    channel: CredentialChannel = "api",
+  ): WireLoginOutcome {
     this.customer(customerId);
     const inst = this.institution(input.institutionId);
+    this.refuseHostedCredentials(inst, channel);
     if (this.outage(inst.id)?.affects === "all") throw aggregationError(910);
     const { username, password } = input.credentials;
     if (!this.checkCredentials(inst, username, password)) throw aggregationError(103);
@@ -357,16 +402,25 @@ export class SandboxEngine {
     if (this.running.has(login.id)) throw aggregationError(325);
     if (!login.linked) {
       if (this.outage(login.institutionId)?.affects === "all") throw aggregationError(910);
+      if (this.linkStyle(login.institutionId) === "hosted") {
+        // The questions are asked on the Connect page (Connect Fix), never through the client.
+        if (!this.sessionByLogin.has(login.id)) {
+          login.statusCode = 185;
+          this.save(login);
+        }
+        throw aggregationError(185);
+      }
       return { outcome: this.askMfa(login, { purpose: "link", step: 0 }, 185), finished: true };
     }
     const outcome = this.aggregate(login, "refresh");
     return { outcome, finished: !outcome.login.aggregating };
   }
 
-  updateLogin(loginId: string, credentials: { username: string; password: string }): WireLoginOutcome {
+  updateLogin(loginId: string, credentials: { username: string; password: string }, channel: CredentialChannel = "api"): WireLoginOutcome {
     const login = this.login(loginId);
-    if (this.running.has(login.id)) throw aggregationError(325);
     const inst = this.institution(login.institutionId);
+    this.refuseHostedCredentials(inst, channel);
+    if (this.running.has(login.id)) throw aggregationError(325);
     if (this.outage(inst.id)?.affects === "all") throw aggregationError(910);
     login.lastAttemptAt = new Date().toISOString();
     if (!this.checkCredentials(inst, credentials.username, credentials.password)) {
@@ -380,13 +434,20 @@ export class SandboxEngine {
     if (findTestLogin(username)!.mfa.length > 0) {
       return this.askMfa(login, { purpose: "update", step: 0, pendingCredentialHash: credentialHash, pendingUsername: username }, 185);
     }
-    login.username = username;
-    login.credentialHash = credentialHash;
+    this.acceptCredentials(login, username, credentialHash);
     return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
   }
 
-  answerMfa(loginId: string, token: string, answer: string): WireLoginOutcome {
+  private acceptCredentials(login: LoginRecord, username: string, credentialHash: string) {
+    // Another bank user has other accounts: the accounts shared were the previous user's.
+    if (username !== login.username) delete login.sharedAccounts;
+    login.username = username;
+    login.credentialHash = credentialHash;
+  }
+
+  answerMfa(loginId: string, token: string, answer: string, channel: CredentialChannel = "api"): WireLoginOutcome {
     const login = this.login(loginId);
+    this.refuseHostedCredentials(this.institution(login.institutionId), channel);
     const session = this.sessions.get(token);
     if (!session || session.loginId !== login.id || session.expiresAt <= Date.now()) {
       const current = this.sessionByLogin.get(login.id);
@@ -400,8 +461,7 @@ export class SandboxEngine {
     if (session.step + 1 < steps.length) return this.askMfa(login, { ...session, step: session.step + 1 }, 185);
     this.endSession(login.id);
     if (session.purpose === "link") return this.completeLink(login);
-    login.username = session.pendingUsername ?? login.username;
-    login.credentialHash = session.pendingCredentialHash ?? login.credentialHash;
+    this.acceptCredentials(login, session.pendingUsername ?? login.username, session.pendingCredentialHash ?? login.credentialHash);
     return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
   }
 
@@ -586,10 +646,25 @@ export class SandboxEngine {
     return view;
   }
 
+  /** The login's accounts the customer shares (all unless chosen on the Connect page). */
+  private sharedSpecs(login: LoginRecord): AccountSpec[] {
+    const all = this.testLogin(login).accounts;
+    return login.sharedAccounts ? all.filter((spec) => login.sharedAccounts!.includes(spec.key)) : all;
+  }
+
+  /** Shares only these accounts (ids as `accounts` gives them) with the client from now on. */
+  shareAccounts(loginId: string, accountIds: string[]) {
+    const login = this.readable(loginId);
+    const specs = this.testLogin(login).accounts.filter((spec) => accountIds.includes(this.accountId(login, spec)));
+    if (specs.length === 0) throw new SandboxError(400, "invalid_request", null, "Share at least one account.");
+    login.sharedAccounts = specs.map((spec) => spec.key);
+    this.save(login);
+  }
+
   accounts(loginId: string): WireAccount[] {
     const login = this.readable(loginId);
     const seed = `${login.institutionId}|${login.username}`;
-    return this.testLogin(login).accounts.map((spec) => ({
+    return this.sharedSpecs(login).map((spec) => ({
       id: this.accountId(login, spec),
       loginId: login.id,
       institutionId: login.institutionId,
@@ -610,7 +685,7 @@ export class SandboxEngine {
     q: { fromDate: string; toDate: string; offset: number; limit: number },
   ): WireTransactionPage {
     const login = this.readable(loginId);
-    const spec = this.testLogin(login).accounts.find((a) => this.accountId(login, a) === accountId);
+    const spec = this.sharedSpecs(login).find((a) => this.accountId(login, a) === accountId);
     if (!spec) throw notFound("The account");
     if (parseIsoDay(q.fromDate) > parseIsoDay(q.toDate)) {
       throw new SandboxError(400, "invalid_request", null, "fromDate must not be after toDate.");

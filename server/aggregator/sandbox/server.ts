@@ -14,6 +14,8 @@ import { createLogger, type Logger } from "@/server/log";
 import { BankSite } from "./bank-site";
 import { findInstitution, searchCatalog } from "./catalog";
 import type { SandboxConfig } from "./config";
+import { ConnectPage } from "./connect-page";
+import { connectSessionBody, ConnectSessions } from "./connect-sessions";
 import { SandboxEngine, SandboxError, notFound, type LoginRecord } from "./engine";
 import { faultRuleInput, Faults, faultSettings, type RequestScope } from "./faults";
 import { RateLimiter } from "./rate-limit";
@@ -22,7 +24,8 @@ import { StateStore } from "./state-store";
 import { WebhookSender } from "./webhook-sender";
 
 // The sandbox aggregator's HTTP service: the wire API under /v1 (docs/aggregator-api.yaml),
-// the bank's own site under /bank, loopback-only controls under /admin, and GET /health.
+// the bank's own site under /bank, the hosted Connect page under /connect, loopback-only
+// controls under /admin, and GET /health.
 // Request bodies are never logged: they carry credentials and security answers.
 
 export interface Sandbox {
@@ -30,6 +33,7 @@ export interface Sandbox {
   /** The wire API it serves, as "METHOD /path/:param" (docs/aggregator-api.yaml describes each). */
   apiRoutes: string[];
   engine: SandboxEngine;
+  connectSessions: ConnectSessions;
   faults: Faults;
   rateLimiter: RateLimiter;
   store: StateStore;
@@ -99,7 +103,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     mfaTimeoutMs: config.mfaTimeoutMs,
     defaultWebhookUrl: config.webhookUrl,
     outages: config.outages,
+    linkStyle: config.linkStyle,
   });
+  const connectSessions = new ConnectSessions({ engine, webhooks, ttlMs: config.connectTtlMs });
+  const connectPage = new ConnectPage(connectSessions);
   const faults = new Faults(config.faults);
   const rateLimiter = new RateLimiter(config.rateLimit);
   const bankSite = new BankSite(engine);
@@ -142,6 +149,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       status: 201,
       body: engine.link(params.customerId!, linkBody.parse(body)),
     })),
+    route("POST", "/v1/customers/:customerId/connect-sessions", ({ params, body, baseUrl }) => ({
+      status: 201,
+      body: { session: connectSessions.create(params.customerId!, connectSessionBody.parse(body), baseUrl) },
+    })),
     route("GET", "/v1/institution-logins/:loginId", ({ params }) => ({
       status: 200,
       body: { login: engine.loginView(engine.login(params.loginId!)) },
@@ -179,7 +190,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
   ];
 
   const admin: Route[] = [
-    route("GET", "/admin/state", () => ({ status: 200, body: engine.summary() })),
+    route("GET", "/admin/state", () => ({ status: 200, body: { ...engine.summary(), connectSessions: connectSessions.size } })),
     route("GET", "/admin/stats", () => ({ status: 200, body: stats.report() })),
     route("DELETE", "/admin/stats", () => {
       stats.reset();
@@ -207,6 +218,11 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       const input = z.object({ down: z.boolean(), affects: z.enum(["demo_outage", "all"]).default("demo_outage") }).parse(body);
       engine.setOutage(params.institutionId!, input.down, input.affects);
       return { status: 200, body: { institutionId: params.institutionId, outage: engine.outage(params.institutionId!) } };
+    }),
+    route("PUT", "/admin/institutions/:institutionId/link-style", ({ params, body }) => {
+      const { style } = z.object({ style: z.enum(["credentials", "hosted"]).nullable() }).parse(body);
+      engine.setLinkStyle(params.institutionId!, style);
+      return { status: 200, body: { institutionId: params.institutionId, linkStyle: engine.linkStyle(params.institutionId!) } };
     }),
     route("PUT", "/admin/rate-limits", ({ body }) => {
       const input = z
@@ -382,6 +398,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
           await bankSite.handle(req, res, url, () => readBody(req));
           return finish(`${req.method} /bank`);
         }
+        if (url.pathname === "/connect" || url.pathname.startsWith("/connect/")) {
+          await connectPage.handle(req, res, url, () => readBody(req));
+          return finish(`${req.method} /connect`);
+        }
         if (url.pathname.startsWith("/admin/")) {
           if (!isLoopback(req.socket.remoteAddress)) {
             send(res, { status: 403, body: { error: { code: null, type: "unauthorized", message: "Admin endpoints answer loopback callers only." } } });
@@ -412,6 +432,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     url,
     apiRoutes: [`GET ${HEALTH_PATH}`, ...api.map((r) => r.name)],
     engine,
+    connectSessions,
     faults,
     rateLimiter,
     store,

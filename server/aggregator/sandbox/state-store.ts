@@ -10,8 +10,8 @@ import path from "node:path";
 // when it grows and at shutdown. On start the snapshot is read and the journal replayed; a
 // torn last line from a crash is skipped.
 
-export type Collection = "customers" | "logins" | "bankUsers" | "outages" | "settings";
-const COLLECTIONS: Collection[] = ["customers", "logins", "bankUsers", "outages", "settings"];
+export type Collection = "customers" | "logins" | "bankUsers" | "outages" | "linkStyles" | "settings";
+const COLLECTIONS: Collection[] = ["customers", "logins", "bankUsers", "outages", "linkStyles", "settings"];
 
 interface JournalLine {
   c: Collection;

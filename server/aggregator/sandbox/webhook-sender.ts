@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@/server/log";
-import type { AggregatorEventData, AggregatorEventType } from "@/server/webhooks/aggregator-events";
+import type {
+  AGGREGATION_EVENT_TYPES,
+  AggregatorEventData,
+  AggregatorEventType,
+  CONNECT_EVENT_TYPES,
+  ConnectEventData,
+} from "@/server/webhooks/aggregator-events";
 import { SIGNATURE_HEADER, signWebhookBody } from "@/server/webhooks/signature";
 
 // Delivers webhooks in the background with a few concurrent requests. A delivery that
@@ -10,7 +16,7 @@ import { SIGNATURE_HEADER, signWebhookBody } from "@/server/webhooks/signature";
 
 interface Delivery {
   url: string;
-  event: { id: string; type: AggregatorEventType; createdAt: string; data: AggregatorEventData };
+  event: { id: string; type: AggregatorEventType; createdAt: string; data: AggregatorEventData | ConnectEventData };
   attempt: number;
 }
 
@@ -36,7 +42,9 @@ export class WebhookSender {
   constructor(private readonly options: WebhookSenderOptions) {}
 
   /** Queues an event for the URL and returns its id (null when nothing can be sent). */
-  send(url: string | null, type: AggregatorEventType, data: AggregatorEventData): string | null {
+  send(url: string | null, type: (typeof AGGREGATION_EVENT_TYPES)[number], data: AggregatorEventData): string | null;
+  send(url: string | null, type: (typeof CONNECT_EVENT_TYPES)[number], data: ConnectEventData): string | null;
+  send(url: string | null, type: AggregatorEventType, data: AggregatorEventData | ConnectEventData): string | null {
     if (!url || this.stopped) return null;
     if (!this.options.secret) {
       if (!this.warnedNoSecret) this.options.log.warn("AGGREGATOR_WEBHOOK_SECRET is not set: webhooks are not sent");

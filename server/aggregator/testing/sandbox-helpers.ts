@@ -96,8 +96,8 @@ export async function webhookReceiver(handle?: (req: Request) => Promise<Respons
 }
 
 /** Signs in at the sandbox bank's own site and returns a fetch bound to that session. */
-export async function bankSiteSession(institutionId: string, username: string, password: string) {
-  const base = `${sandboxUrl()}/bank/${institutionId}`;
+export async function bankSiteSession(institutionId: string, username: string, password: string, aggregatorUrl = sandboxUrl()) {
+  const base = `${aggregatorUrl}/bank/${institutionId}`;
   const res = await fetch(`${base}/login`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -115,4 +115,145 @@ export async function bankSiteSession(institutionId: string, username: string, p
     });
   const home = async () => (await fetch(`${base}/home`, { headers: { cookie } })).text();
   return { post, home };
+}
+
+const decodeHtml = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e]!)
+    .replace(/\s+/g, " ")
+    .trim();
+
+/**
+ * Drives the sandbox's hosted Connect page as a browser without script would: it reads the
+ * page, posts its forms and follows the redirects. Elements are found by their labels and
+ * headings, as a person (or a Playwright suite) finds them.
+ */
+export class ConnectPageVisit {
+  status = 0;
+  headers = new Headers();
+  html = "";
+  /** Where the page sent the browser when the session ended (Bankline's redirect URL). */
+  leftTo: string | null = null;
+
+  private constructor(readonly url: string) {}
+
+  static async open(url: string) {
+    const visit = new ConnectPageVisit(url);
+    await visit.load(url);
+    return visit;
+  }
+
+  private async load(target: string) {
+    const res = await fetch(target, { redirect: "manual" });
+    this.status = res.status;
+    this.headers = res.headers;
+    this.html = await res.text();
+  }
+
+  get heading(): string {
+    return decodeHtml(/<h1>([\s\S]*?)<\/h1>/.exec(this.html)?.[1] ?? "");
+  }
+
+  /** The text of the role=alert message, if any. */
+  get alert(): string | null {
+    const m = /<p[^>]*role="alert"[^>]*>([\s\S]*?)<\/p>/.exec(this.html);
+    return m ? decodeHtml(m[1]!) : null;
+  }
+
+  /** All the page's text, tags dropped. */
+  get text(): string {
+    return decodeHtml(this.html.replace(/<(style|title)>[\s\S]*?<\/\1>/g, ""));
+  }
+
+  /** The value of the field labelled so (text fields). */
+  fieldValue(label: string): string | null {
+    const id = [...this.html.matchAll(/<label for="([^"]+)">([\s\S]*?)<\/label>/g)].find((m) => decodeHtml(m[2]!) === label)?.[1];
+    if (!id) return null;
+    const input = new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(this.html)?.[0] ?? "";
+    return decodeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? "");
+  }
+
+  /** The buttons' texts. */
+  get buttons(): string[] {
+    return [...this.html.matchAll(/<button[^>]*>([\s\S]*?)<\/button>/g)].map((m) => decodeHtml(m[1]!));
+  }
+
+  /** Checkboxes and radio buttons with their labels. */
+  get options(): { type: string; value: string; label: string; checked: boolean }[] {
+    return [...this.html.matchAll(/<label><input type="(checkbox|radio)"([^>]*)>([\s\S]*?)<\/label>/g)].map((m) => ({
+      type: m[1]!,
+      value: decodeHtml(/value="([^"]*)"/.exec(m[2]!)?.[1] ?? ""),
+      label: decodeHtml(m[3]!),
+      checked: / checked/.test(m[2]!),
+    }));
+  }
+
+  /** The legend of the page's group of options (a choice question, the accounts). */
+  get legend(): string | null {
+    const m = /<legend>([\s\S]*?)<\/legend>/.exec(this.html);
+    return m ? decodeHtml(m[1]!) : null;
+  }
+
+  get returnLink(): string | null {
+    const m = /<a[^>]*href="([^"]*)">Return to Bankline<\/a>/.exec(this.html);
+    return m ? decodeHtml(m[1]!) : null;
+  }
+
+  /** The step the page's forms belong to. */
+  get step(): string {
+    return /name="step" value="(\d+)"/.exec(this.html)?.[1] ?? "";
+  }
+
+  async search(query: string) {
+    await this.load(`${this.url}?search=${encodeURIComponent(query)}`);
+  }
+
+  /** Clicks the search result whose text starts with the bank's name. */
+  async chooseBank(name: string) {
+    const m = [...this.html.matchAll(/<button type="submit" name="institutionId" value="([^"]+)">([\s\S]*?)<\/button>/g)].find((b) =>
+      decodeHtml(b[2]!).startsWith(name),
+    );
+    if (!m) throw new Error(`no search result for ${name}`);
+    await this.submit("institution", [["institutionId", decodeHtml(m[1]!)]]);
+  }
+
+  signIn(username: string, password: string) {
+    return this.submit("sign-in", [
+      ["username", username],
+      ["password", password],
+    ]);
+  }
+
+  answer(answer: string) {
+    return this.submit("answer", [["answer", answer]]);
+  }
+
+  /** Shares the accounts with these labels' starts; by default every box as checked. */
+  share(names?: string[]) {
+    const chosen = this.options.filter((o) => o.type === "checkbox" && (names ? names.some((n) => o.label.startsWith(n)) : o.checked));
+    return this.submit(
+      "accounts",
+      chosen.map((o): [string, string] => ["accountId", o.value]),
+    );
+  }
+
+  exit() {
+    return this.submit("exit", []);
+  }
+
+  /** Posts a form of the current step and follows its redirect. */
+  async submit(action: string, fields: [string, string][], step = this.step) {
+    const res = await fetch(`${this.url}/${action}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams([["step", step], ...fields]),
+      redirect: "manual",
+    });
+    await res.body?.cancel();
+    const location = res.headers.get("location");
+    if (res.status !== 303 || !location) throw new Error(`POST ${action} answered ${res.status}`);
+    if (location.startsWith("/connect/")) await this.load(new URL(location, this.url).toString());
+    else this.leftTo = location;
+  }
 }
