@@ -161,7 +161,8 @@ export async function settleConnectSession(
   const claimed = await db.connectSession.updateMany({ where: { id: session.id, status: "OPEN", finishedAt: null }, data: { finishedAt: new Date() } });
   if (claimed.count === 0) return getConnectSession(db, args.organizationId, session.id);
 
-  const statusCode = args.statusCode ?? session.statusCode;
+  // 0 is no problem: a completion may carry it.
+  const statusCode = (args.statusCode || null) ?? session.statusCode;
   let status: ConnectSessionStatus;
   if (session.purpose === "FIX") {
     status = await settleFix(deps, session.organizationId, session.connectionId!, source, args.ending);

@@ -356,6 +356,7 @@ function FlowBody({
           onTryAgain={() => signInAgain(null)}
           onChooseAnother={() => setStep({ name: "search", text: searchText })}
           onUpdateLogin={(connectionId) => signInAgain(connectionId)}
+          onAnswerOnProviderPage={(connectionId) => setStep({ name: "hosted", purpose: "answer", connectionId, seq: seq.current++ })}
           onRetrieve={(connectionId) => attempt(() => retrieve.mutateAsync({ orgSlug, connectionId }))}
           pending={pending}
           error={error}
@@ -398,6 +399,7 @@ function ProblemStep({
   onTryAgain,
   onChooseAnother,
   onUpdateLogin,
+  onAnswerOnProviderPage,
   onRetrieve,
   pending,
   error,
@@ -410,6 +412,8 @@ function ProblemStep({
   onTryAgain: () => void;
   onChooseAnother: () => void;
   onUpdateLogin: (connectionId: string) => void;
+  /** A hosted institution's security question, answered on the provider's page. */
+  onAnswerOnProviderPage: (connectionId: string) => void;
   onRetrieve: (connectionId: string) => void;
   pending: boolean;
   error: string | null;
@@ -435,6 +439,11 @@ function ProblemStep({
             </>
           ) : (
             <>
+              {problem.remedy === "answer-question" && institution.linkStyle === "HOSTED" && abilities.retrieve && (
+                <button type="button" className="btn-primary" onClick={() => onAnswerOnProviderPage(connectionId)}>
+                  Answer the security question
+                </button>
+              )}
               {retrieveAfterTheBank(problem) && abilities.retrieve && (
                 <button type="button" className="btn-primary" disabled={pending} onClick={() => onRetrieve(connectionId)}>
                   Retrieve Transactions
