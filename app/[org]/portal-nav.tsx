@@ -8,6 +8,7 @@ const sections = [
   { path: "feed", label: "Bank feed" },
   { path: "register", label: "Register" },
   { path: "members", label: "Members" },
+  { path: "settings", label: "Settings" },
 ];
 
 export function PortalNav({ slug }: { slug: string }) {

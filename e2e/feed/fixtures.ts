@@ -140,3 +140,32 @@ export function distinctRows(rows: ShownRow[]) {
   const once = rows.filter((row) => names.indexOf(rowName(row)) === names.lastIndexOf(rowName(row)));
   return [...once.filter((row) => row.status === "Posted"), ...once.filter((row) => row.status !== "Posted")];
 }
+
+/**
+ * After a re-link, through the API: `demo` linked, its checking account imported into the
+ * books except its `leaveOut` newest transactions, the bank removed and linked again into the
+ * same registers. Checking's history is back, flagged; the left-out ones are new.
+ */
+export async function relinkedChecking(api: Api, orgSlug: string, leaveOut = 0) {
+  const first = await linkDemo(api, orgSlug);
+  const checking = first.accounts.find((a) => a.kind === "checking")!;
+  const ids: string[] = [];
+  for (let page = 1; ; page++) {
+    const list = await api.feed.list.query({ orgSlug, bankAccountId: checking.id, view: "review", page, pageSize: 200 });
+    ids.push(...list.rows.map((row) => row.id));
+    if (ids.length >= list.total) break;
+  }
+  await api.feed.import.mutate({ orgSlug, transactionIds: ids.slice(leaveOut) });
+  await api.connections.remove.mutate({ orgSlug, connectionId: first.connectionId });
+  const again = await linkDemo(api, orgSlug, first.registers);
+  return { account: again.accounts.find((a) => a.kind === "checking")!, connectionId: again.connectionId, registers: again.registers };
+}
+
+/** The row of the feed table whose actions name it. */
+export const feedRow = (page: Page, row: Pick<ShownRow, "description" | "shownDate">) =>
+  feedTable(page).getByRole("row").filter({ has: page.getByRole("button", { name: new RegExp(`^(Hide|Un-hide|Import) ${escapeRegExp(rowName(row))}$`) }) });
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The matcher's score a flagged or hidden row's note states ("· score 0.97"). */
+export const scoreOf = (row: ShownRow) => Number(/score ([01]\.\d\d)/.exec(row.note)?.[1] ?? NaN);

@@ -1,16 +1,29 @@
-import type { Page } from "@playwright/test";
-import { connectionCard, expect, linkInstitution, test } from "../portal/fixtures";
+import type { Locator, Page } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "../support/a11y";
+import { chooseAllAccounts, connectionCard, enterCredentials, expect, flowDialog, linkInstitution, pickInstitution, test } from "../portal/fixtures";
 import { accountCounts, buttonCount as count, feedAccounts, feedRows, feedTable, listTotal, showFeed as show, type ShownRow } from "./fixtures";
 
 // The help article's flow 5, all through the pages: link `demo`, import everything; remove and
-// re-add the bank. The new link brings back transactions that are already in the books; each
-// carries a red Possible duplicate mark naming what it matches; Hide removes it, and the next
-// retrieval never offers it again, nor does another re-link. The register never holds an
-// entry twice.
+// re-add the bank. The new link brings back transactions that are already in the books: the
+// link's result and the connection on Manage Institutions say so, per account, with a link to
+// that account's possible duplicates; each carries a red Possible duplicate mark naming what it
+// matches; Hide all possible duplicates hides them in one action, and the next retrieval never
+// offers them again, nor does another re-link. The register never holds an entry twice.
 
 const BANK = "Sandbox Bank (Personal)";
 
 const shown = (row: ShownRow) => `${row.date} ${row.description} ${row.amountCents} ${row.state}`;
+
+const CAME_BACK = /^(.+) ··(\d+): ([\d,]+) transactions? you already have came back — review (them|it)/;
+
+/** The accounts a notice says came back, in order: "Everyday Checking ··1234: 229 transactions you already have came back — review them". */
+async function cameBack(where: Locator) {
+  const lines = await where.getByText(/transactions? you already have came back/).allInnerTexts();
+  return lines.map((line) => {
+    const [, name, mask, n] = CAME_BACK.exec(line.trim())!;
+    return { account: `${name} ··${mask}`, count: Number(n!.replace(/,/g, "")) };
+  });
+}
 
 /** Per bank account of the feed: its counts, what waits for review, and the first page of Show hidden. */
 async function feedState(page: Page, orgSlug: string) {
@@ -66,42 +79,71 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
   });
   const imported = await registerSizes(page, org.slug);
 
-  await test.step("remove the bank and add it again into the same registers", async () => {
+  let returned: Awaited<ReturnType<typeof cameBack>> = [];
+  await test.step("remove the bank and add it again into the same registers: the result says what came back", async () => {
     await page.goto(org.institutionsUrl);
     await connectionCard(page, BANK).getByRole("button", { name: "Remove institution" }).click();
     await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
     await expect(connectionCard(page, BANK)).toHaveCount(0);
-    await linkInstitution(page, "sandbox", BANK, "demo");
+    const dialog = await pickInstitution(page, "sandbox", BANK);
+    await enterCredentials(dialog, "demo");
+    await chooseAllAccounts(dialog);
+    await expect(dialog.getByText(/transactions? you already have came back/).first()).toBeVisible();
+    returned = await cameBack(dialog);
+    expect(returned).toHaveLength(2);
+    for (const r of returned) expect(r.count, r.account).toBeGreaterThan(0);
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(flowDialog(page)).toBeHidden();
   });
 
-  await test.step("the re-brought transactions carry Possible duplicate, naming the register entry; hide them", async () => {
-    await page.goto(`/${org.slug}/feed`);
-    for (const account of await feedAccounts(page)) {
-      await show(page, account.value, "Possible duplicates");
+  await test.step("Manage Institutions says the same on the connection, with a link per account", async () => {
+    const card = connectionCard(page, BANK);
+    await expect(card.getByText(/transactions? you already have came back/)).toHaveCount(2);
+    expect(await cameBack(card)).toEqual(returned);
+    await expectNoSeriousA11yViolations(page);
+  });
+
+  await test.step("each link opens that account's possible duplicates; Hide all hides every page of them in one action", async () => {
+    for (const [at, r] of returned.entries()) {
+      await page.goto(org.institutionsUrl);
+      await connectionCard(page, BANK).getByRole("link", { name: new RegExp(`^review (them|it) \\(${r.account.replace(/[()]/g, "\\$&")}\\)$`) }).click();
+      await expect(page).toHaveURL(/\/feed\?account=.+&view=flagged$/);
+      await expect(page.getByLabel("Bank account").locator("option:checked")).toContainText(r.account);
+      await expect(page.getByLabel("Show", { exact: true }).locator("option:checked")).toHaveText("Possible duplicates");
+      await expect.poll(() => listTotal(page)).toBe(r.count);
+      if (at === 0) expect(r.count, "more than one page").toBeGreaterThan(50);
+
       const first = feedTable(page).getByRole("row").nth(1);
       await expect(first.getByRole("cell").first()).toHaveText("Possible duplicate");
       await expect(first).toContainText("Matches the register entry");
       await expect(first).toContainText(/Why: .*same amount.* · score [01]\.\d\d/);
 
-      const pager = page.getByRole("navigation", { name: "Pages of transactions" });
-      let remaining = Number(/of ([\d,]+) transactions/.exec(await pager.innerText())![1]!.replace(/,/g, ""));
-      while (remaining > 0) {
-        await page.getByRole("checkbox", { name: "Select all on this page" }).check();
-        const n = await count(page, /^Hide selected/);
-        await page.getByRole("button", { name: /^Hide selected/ }).click();
-        await expect(page.getByRole("status")).toContainText(`Hid ${n} transaction`);
-        remaining -= n;
-        await expect(pager).toContainText(remaining === 0 ? "No transactions" : `of ${remaining.toLocaleString("en-US")} transactions`);
-      }
+      expect(await count(page, /^Hide all possible duplicates/)).toBe(r.count);
+      await page.getByRole("button", { name: /^Hide all possible duplicates/ }).click();
+      const confirm = page.getByRole("dialog", { name: `Hide ${r.count.toLocaleString("en-US")} possible duplicates?` });
+      await expect(confirm).toContainText(`Every possible duplicate of ${r.account}, on every page: ${r.count.toLocaleString("en-US")} transactions.`);
+      await confirm.getByRole("button", { name: `Hide ${r.count.toLocaleString("en-US")} transactions` }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Hid" })).toHaveText(
+        `Hid ${r.count.toLocaleString("en-US")} possible duplicates. They are under Show hidden, where Un-hide all brings them back.`,
+      );
+      await expect(confirm).toBeHidden();
       await expect(feedTable(page)).toContainText("Nothing to show here.");
+      await expect(page.getByRole("navigation", { name: "Pages of transactions" })).toContainText("No transactions");
     }
+  });
+
+  await test.step("the notice is gone once they are reviewed", async () => {
+    await page.goto(org.institutionsUrl);
+    await expect(connectionCard(page, BANK).getByText("Active", { exact: true })).toBeVisible();
+    await expect(connectionCard(page, BANK).getByText(/you already have came back/)).toHaveCount(0);
   });
 
   const afterHiding = await feedState(page, org.slug);
   for (const account of afterHiding) {
     expect(account.review, account.label).toBe(0);
     expect(account.counts, account.label).toMatchObject({ new: 0, flagged: 0 });
-    for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden by you.");
+    expect(account.counts.hidden, account.label).toBe(returned.find((r) => account.label.includes(r.account))!.count);
+    for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden by you with Hide all possible duplicates.");
   }
 
   await test.step("retrieve again: nothing comes back to review; the hidden stay under Show hidden", async () => {
@@ -109,6 +151,7 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
     const card = connectionCard(page, BANK);
     await card.getByRole("button", { name: "Retrieve Transactions" }).click();
     await expect(card.getByRole("status").filter({ hasText: /transactions? arrived/ })).toBeVisible();
+    await expect(card.getByText(/you already have came back/)).toHaveCount(0);
 
     const now = await feedState(page, org.slug);
     expect(now.map((a) => a.label)).toEqual(afterHiding.map((a) => a.label));
@@ -119,7 +162,7 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
       expect(account.counts, account.label).toMatchObject({ new: 0, flagged: 0, imported: 0 });
       // A pending transaction the customer hid may have posted meanwhile: it is hidden with it.
       expect(account.counts.hidden, account.label).toBeGreaterThanOrEqual(before.counts.hidden);
-      for (const row of account.hidden) expect(row.note, shown(row)).toMatch(/Hidden by you\.|Hidden automatically/);
+      for (const row of account.hidden) expect(row.note, shown(row)).toMatch(/Hidden by you|Hidden automatically/);
     }
   });
 
@@ -129,6 +172,7 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
     await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
     await expect(connectionCard(page, BANK)).toHaveCount(0);
     await linkInstitution(page, "sandbox", BANK, "demo");
+    await expect(connectionCard(page, BANK).getByText(/you already have came back/)).toHaveCount(0);
 
     const relinked = await feedState(page, org.slug);
     expect(relinked.map((a) => a.label)).toEqual(afterHiding.map((a) => a.label));

@@ -25,7 +25,7 @@ test.describe("organizations and roles", () => {
     test("the portal navigation reaches every section by keyboard", async ({ page }) => {
       await page.goto("/riverside/institutions");
       const nav = page.getByRole("navigation", { name: "Organization" });
-      for (const name of ["Manage Institutions", "Bank feed", "Register", "Members"]) {
+      for (const name of ["Manage Institutions", "Bank feed", "Register", "Members", "Settings"]) {
         await expect(nav.getByRole("link", { name })).toBeVisible();
       }
       await nav.getByRole("link", { name: "Members" }).focus();

@@ -14,6 +14,18 @@ async function homeFeed(w: AccessWorld) {
 
 const read = { kind: "org", permission: "org.read" } as const;
 const write = { kind: "org", permission: "books.write" } as const;
+const settings = { kind: "org", permission: "settings.manage" } as const;
+
+/** A Hide all batch of `home` holding its one row, for Un-hide all. */
+async function homeBatch(w: AccessWorld) {
+  const { bankAccountId, transactionIds } = await homeFeed(w);
+  const batch = await w.db.feedHideBatch.create({
+    data: { organizationId: w.home.org.id, bankAccountId, kind: "HIDE_ALL", actorUserId: w.home.users.OWNER.id, hiddenCount: 1 },
+    select: { id: true },
+  });
+  await w.db.feedTransaction.updateMany({ where: { id: { in: transactionIds } }, data: { state: "HIDDEN", hiddenAt: new Date(), hideBatchId: batch.id } });
+  return batch.id;
+}
 
 const selection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.home.org.slug, transactionIds }));
 const foreignSelection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.other.org.slug, transactionIds }));
@@ -28,4 +40,18 @@ export const feedAccessCases: AccessCases = {
   "feed.notDuplicate": { access: write, input: selection, foreignIdsInput: foreignSelection },
   "feed.import": { access: write, input: selection, foreignIdsInput: foreignSelection },
   "feed.importAllNew": { access: write, input: account, foreignIdsInput: foreignAccount },
+  "feed.hideAll": {
+    access: write,
+    input: (w) => account(w).then((input) => ({ ...input, expectedCount: 1 })),
+    foreignIdsInput: (w) => foreignAccount(w).then((input) => ({ ...input, expectedCount: 1 })),
+  },
+  "feed.hideBatches": { access: read, input: account, foreignIdsInput: foreignAccount },
+  "feed.unhideBatch": {
+    access: write,
+    input: (w) => homeBatch(w).then((batchId) => ({ orgSlug: w.home.org.slug, batchId })),
+    foreignIdsInput: (w) => homeBatch(w).then((batchId) => ({ orgSlug: w.other.org.slug, batchId })),
+  },
+  "feed.returnedDuplicates": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "feed.settings": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
+  "feed.updateSettings": { access: settings, input: (w) => ({ orgSlug: w.home.org.slug, autoHideSureDuplicates: false }) },
 };

@@ -1,6 +1,7 @@
 import type { Transaction } from "@/server/aggregator/client";
 import { Prisma, type Db } from "@/server/db/client";
 import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
+import { recordAudit } from "@/server/audit/service";
 import { notFound } from "@/server/errors";
 import { entriesWithHiddenDuplicates, loadExisting, matchWindow, type BooksScope } from "./existing";
 import { BULK_TRANSACTION, lockBooks, newId, rowsJson, textArray, type Tx } from "./sql";
@@ -17,6 +18,8 @@ export interface IngestResult {
   flagged: number;
   /** New or replaced rows hidden again because they match a transaction the customer hid. */
   hidden: number;
+  /** New or replaced rows hidden as sure duplicates, by the organization's setting (one batch). */
+  hiddenAsSure: number;
 }
 
 /** Seconds spent in each step of an ingest, for the benchmark. */
@@ -64,6 +67,8 @@ interface Verdict {
   matchFeedTransactionId: string | null;
   matchScore: number | null;
   matchReasons: string[] | null;
+  /** Hidden as a sure duplicate by the organization's setting: the batch of this retrieval. */
+  hideBatchId?: string | null;
 }
 
 const HID_A_COPY_BEFORE = "you hid a duplicate of this register entry before";
@@ -95,6 +100,7 @@ export async function ingestBankTransactions(
   const result = await db.$transaction(async (tx) => {
     const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
     if (!account) throw notFound("That bank account");
+    const settings = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { autoHideSureDuplicates: true } });
     const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
     // The account's own lock too: two retrievals of one account never overlap, even while the
     // account is being mapped to another register.
@@ -125,8 +131,9 @@ export async function ingestBankTransactions(
 
     lap("known");
 
-    const verdicts = await decide(tx, scope, toMatch, lap);
+    const verdicts = await decide(tx, scope, toMatch, lap, settings.autoHideSureDuplicates);
     const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
+    const hiddenAsSure = await hideSureDuplicates(tx, scope, rows);
     const inserted = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
     const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
     const revisedCount = await reviseRows(tx, revisions);
@@ -136,7 +143,8 @@ export async function ingestBankTransactions(
       added: inserted.offered,
       updated: replacedCount + revisedCount,
       flagged: rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length,
-      hidden: rows.filter((row) => row.state === "HIDDEN").length,
+      hidden: rows.filter((row) => row.state === "HIDDEN" && !row.hideBatchId).length,
+      hiddenAsSure,
     };
   }, BULK_TRANSACTION);
   lap("commit");
@@ -186,7 +194,13 @@ async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): 
   return new Map(rows.map((row) => [row.providerTransactionId, row]));
 }
 
-async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: string })[], lap: (phase: keyof IngestPhases) => void): Promise<Verdict[]> {
+async function decide(
+  tx: Tx,
+  scope: BooksScope,
+  rows: (BankFields & { id: string })[],
+  lap: (phase: keyof IngestPhases) => void,
+  hideSure: boolean,
+): Promise<Verdict[]> {
   if (rows.length === 0) return [];
   const { existing, accountKey } = await loadExisting(tx, scope, matchWindow(rows));
   const hiddenCopies = await entriesWithHiddenDuplicates(tx, scope);
@@ -202,13 +216,18 @@ async function decide(tx: Tx, scope: BooksScope, rows: (BankFields & { id: strin
     checkNumber: row.checkNumber,
   }));
   lap("read");
-  const verdicts = matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies));
+  const verdicts = matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies, hideSure));
   lap("match");
   return verdicts;
 }
 
-/** A match of something the customer hid is hidden again: a hidden transaction is never offered twice. */
-function verdictOf(result: MatchResult, hiddenCopies: Set<string>): Verdict {
+/**
+ * A match of something the customer hid is hidden again: a hidden transaction is never offered
+ * twice. With the organization's setting, a sure duplicate of the register (the matcher's
+ * `duplicate` tier, which every exact key reaches: a provider id seen before, a pending
+ * transaction's posted successor, a check number) is hidden too, keeping its match and reasons.
+ */
+function verdictOf(result: MatchResult, hiddenCopies: Set<string>, hideSure: boolean): Verdict {
   if (result.tier === "new" || result.matchId === null) {
     return { state: "NEW", matchRegisterEntryId: null, matchFeedTransactionId: null, matchScore: null, matchReasons: null };
   }
@@ -217,12 +236,40 @@ function verdictOf(result: MatchResult, hiddenCopies: Set<string>): Verdict {
   if (hiddenCopies.has(result.matchId)) {
     return { state: "HIDDEN", matchRegisterEntryId: result.matchId, matchFeedTransactionId: null, matchScore: result.score, matchReasons: [...result.reasons, HID_A_COPY_BEFORE] };
   }
+  const sure = result.tier === "duplicate";
   return {
-    state: result.tier === "duplicate" ? "DUPLICATE" : "POSSIBLE_DUPLICATE",
+    state: sure && hideSure ? "HIDDEN" : sure ? "DUPLICATE" : "POSSIBLE_DUPLICATE",
     matchRegisterEntryId: result.matchId,
     matchFeedTransactionId: null,
     ...match,
+    hideBatchId: sure && hideSure ? SURE_BATCH : null,
   };
+}
+
+/** Stands for the batch of this retrieval until hideSureDuplicates knows whether one is needed. */
+const SURE_BATCH = "sure";
+
+/**
+ * The sure duplicates a retrieval hid by the organization's setting become one batch, listed
+ * under Show hidden (Un-hide all brings them back), and one audit entry by the system.
+ */
+async function hideSureDuplicates(tx: Tx, scope: BooksScope, rows: Verdict[]): Promise<number> {
+  const sure = rows.filter((row) => row.hideBatchId === SURE_BATCH);
+  if (sure.length === 0) return 0;
+  const batch = await tx.feedHideBatch.create({
+    data: { organizationId: scope.organizationId, bankAccountId: scope.bankAccountId, kind: "AUTOMATIC", hiddenCount: sure.length },
+    select: { id: true },
+  });
+  for (const row of sure) row.hideBatchId = batch.id;
+  await recordAudit(tx, {
+    actor: { userId: null, email: null, ipAddress: null },
+    organizationId: scope.organizationId,
+    action: "feed.autoHide",
+    objectType: "FeedHideBatch",
+    objectId: batch.id,
+    details: { bankAccountId: scope.bankAccountId, hidden: sure.length },
+  });
+  return sure.length;
 }
 
 /**
@@ -258,12 +305,13 @@ function recordSet(rows: readonly (BankFields & Partial<Verdict> & { id: string 
       f: row.matchFeedTransactionId ?? undefined,
       m: row.matchScore ?? undefined,
       w,
+      b: row.hideBatchId ?? undefined,
     };
   });
   return Prisma.sql`(
-    SELECT r.i, r.p, r.q, r.d, r.a, r.t, r.c, r.n, r.s, r.r, r.f, r.m, ${rowsJson(reasonLists)}::jsonb -> r.w AS w
+    SELECT r.i, r.p, r.q, r.d, r.a, r.t, r.c, r.n, r.s, r.r, r.f, r.m, ${rowsJson(reasonLists)}::jsonb -> r.w AS w, r.b
     FROM json_to_recordset(${rowsJson(records)}::json) AS r(
-      i text, p text, q text, d date, a int, t text, c text, n boolean, s text, r text, f text, m float8, w int)
+      i text, p text, q text, d date, a int, t text, c text, n boolean, s text, r text, f text, m float8, w int, b text)
   ) AS x`;
 }
 
@@ -278,9 +326,9 @@ async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict
     INSERT INTO "FeedTransaction" (
       id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
       description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
-      "hiddenAt", "createdAt", "updatedAt")
+      "hiddenAt", "hideBatchId", "createdAt", "updatedAt")
     SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
-      CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, ${UTC_NOW}, ${UTC_NOW}
+      CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, x.b, ${UTC_NOW}, ${UTC_NOW}
     FROM ${recordSet(rows)}`);
   return { offered: rows.filter((row) => row.state !== "HIDDEN").length };
 }
@@ -293,7 +341,7 @@ async function replaceRows(tx: Tx, rows: (BankFields & Verdict & { id: string })
       "providerTransactionId" = x.p, "pendingProviderTransactionId" = x.q, date = x.d, "amountCents" = x.a, description = x.t,
       "checkNumber" = x.c, pending = x.n, state = x.s::"FeedState", "matchRegisterEntryId" = x.r, "matchFeedTransactionId" = x.f,
       "matchScore" = x.m, "matchReasons" = x.w, "hiddenAt" = CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, "hiddenById" = NULL,
-      "updatedAt" = ${UTC_NOW}
+      "hideBatchId" = x.b, "updatedAt" = ${UTC_NOW}
     FROM ${recordSet(rows)}
     WHERE f.id = x.i AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
 }

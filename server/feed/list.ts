@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import type { FeedState, Prisma } from "@/server/db/generated/client";
+import type { FeedHideKind, FeedState, Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import { isoDay } from "./sql";
 import { amountSearch, dayRange } from "./filters";
@@ -9,10 +9,12 @@ import { amountSearch, dayRange } from "./filters";
 export const FEED_VIEWS = ["review", "new", "flagged", "imported", "hidden", "all"] as const;
 export type FeedView = (typeof FEED_VIEWS)[number];
 
+export const FLAGGED_STATES: FeedState[] = ["DUPLICATE", "POSSIBLE_DUPLICATE"];
+
 const statesOf: Record<FeedView, FeedState[] | null> = {
   review: ["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE"],
   new: ["NEW"],
-  flagged: ["DUPLICATE", "POSSIBLE_DUPLICATE"],
+  flagged: FLAGGED_STATES,
   imported: ["IMPORTED"],
   hidden: ["HIDDEN"],
   all: null,
@@ -59,31 +61,51 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
   });
 }
 
-export interface FeedQuery {
-  bankAccountId: string;
-  view: FeedView;
+/** The list filters a person sets: a date range and a text (or amount). */
+export interface FeedFilters {
   from?: string | null;
   to?: string | null;
   text?: string | null;
+}
+
+export interface FeedQuery extends FeedFilters {
+  bankAccountId: string;
+  view: FeedView;
   page: number;
   pageSize: number;
+}
+
+/** The rows of an account in these states (all when null) that the filters let through: the list and Hide all read the same. */
+export function feedWhere(organizationId: string, bankAccountId: string, states: FeedState[] | null, filters: FeedFilters): Prisma.FeedTransactionWhereInput {
+  const text = filters.text?.trim();
+  const days = dayRange(filters.from, filters.to);
+  return {
+    organizationId,
+    bankAccountId,
+    ...(states ? { state: { in: states } } : {}),
+    ...(days ? { date: days } : {}),
+    ...(text ? { OR: [{ description: { contains: text, mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
+  };
+}
+
+/** How the hidden rows of a page were hidden together, by their batch. */
+async function hideBatchKinds(db: Db, organizationId: string, rows: { hideBatchId: string | null }[]) {
+  const ids = [...new Set(rows.flatMap((row) => (row.hideBatchId ? [row.hideBatchId] : [])))];
+  if (ids.length === 0) return new Map<string, { id: string; kind: FeedHideKind }>();
+  const batches = await db.feedHideBatch.findMany({ where: { organizationId, id: { in: ids } }, select: { id: true, kind: true } });
+  return new Map(batches.map((batch) => [batch.id, batch]));
 }
 
 /** One page of an account's feed, newest first, with what each flagged row matches and why. */
 export async function listFeed(db: Db, organizationId: string, query: FeedQuery) {
   const account = await db.bankAccount.findFirst({ where: { id: query.bankAccountId, organizationId }, select: { id: true } });
   if (!account) throw notFound("That bank account");
-  const states = statesOf[query.view];
-  const text = query.text?.trim();
-  const where: Prisma.FeedTransactionWhereInput = {
-    organizationId,
-    bankAccountId: account.id,
-    ...(states ? { state: { in: states } } : {}),
-    ...(dayRange(query.from, query.to) ? { date: dayRange(query.from, query.to)! } : {}),
-    ...(text ? { OR: [{ description: { contains: text, mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
-  };
-  const [total, rows] = await Promise.all([
+  const where = feedWhere(organizationId, account.id, statesOf[query.view], query);
+  const flaggedWhere = feedWhere(organizationId, account.id, FLAGGED_STATES, query);
+  const [total, flaggedMatching, rows] = await Promise.all([
     db.feedTransaction.count({ where }),
+    // What "Hide all possible duplicates" would hide with these filters (the list's own total in that view).
+    query.view === "review" || query.view === "all" ? db.feedTransaction.count({ where: flaggedWhere }) : null,
     db.feedTransaction.findMany({
       where,
       select: {
@@ -100,6 +122,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         matchReasons: true,
         hiddenAt: true,
         hiddenById: true,
+        hideBatchId: true,
         importedAt: true,
         registerEntryId: true,
       },
@@ -122,8 +145,10 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
   const matched = new Map<string, Target>();
   for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register" });
   for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden" });
+  const hideBatches = await hideBatchKinds(db, organizationId, rows);
   return {
     total,
+    flaggedMatching: query.view === "flagged" ? total : (flaggedMatching ?? 0),
     page: query.page,
     pageSize: query.pageSize,
     rows: rows.map((row) => {
@@ -149,6 +174,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
               }
             : null,
         hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
+        hideBatch: row.state === "HIDDEN" && row.hideBatchId ? (hideBatches.get(row.hideBatchId) ?? null) : null,
         importedAt: row.importedAt,
         registerEntryId: row.registerEntryId,
       };

@@ -54,16 +54,23 @@ describe("hide and un-hide", () => {
     expect(back.every((row) => row.state === "NEW" && row.hiddenAt === null)).toBe(true);
   });
 
-  it("un-hiding a hidden duplicate flags it again with its match", async () => {
+  it("un-hiding a hidden duplicate flags it again with its match, at the matcher's tier", async () => {
     const { books, rows, transactions } = await feedWith(1);
     await importTransactions(db(), { ...actor(), transactionIds: [rows[0]!.id] });
     const again = await createBooks(db(), fx.org.id, { registerId: books.registerId });
     await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: again.bankAccountId, transactions: [relinked(transactions[0]!)] });
     const [copy] = await db().feedTransaction.findMany({ where: { bankAccountId: again.bankAccountId } });
+    expect(copy!.state).toBe("DUPLICATE");
     await hideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     await unhideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     const row = await db().feedTransaction.findUniqueOrThrow({ where: { id: copy!.id } });
-    expect(row).toMatchObject({ state: "POSSIBLE_DUPLICATE", matchRegisterEntryId: copy!.matchRegisterEntryId });
+    expect(row).toMatchObject({ state: "DUPLICATE", matchRegisterEntryId: copy!.matchRegisterEntryId, matchScore: copy!.matchScore });
+
+    // A possible duplicate comes back as one.
+    await db().feedTransaction.update({ where: { id: copy!.id }, data: { state: "POSSIBLE_DUPLICATE", matchScore: 0.7 } });
+    await hideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
+    await unhideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
+    expect(await stateOf(copy!.id)).toBe("POSSIBLE_DUPLICATE");
   });
 
   it("refuses to hide a selection that holds an imported transaction, and hides none of it", async () => {
@@ -117,7 +124,7 @@ describe("import", () => {
     const ids = rows.map((row) => row.id);
     await importTransactions(db(), { ...actor(), transactionIds: ids });
     expect(await importTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({ imported: 0, alreadyImported: 2 });
-    expect(await importAllNew(db(), { ...actor(), bankAccountId: books.bankAccountId })).toEqual({ imported: 0, alreadyImported: 0 });
+    expect(await importAllNew(db(), { ...actor(), bankAccountId: books.bankAccountId })).toEqual({ imported: 0, alreadyImported: 0, flaggedLeft: 0 });
     expect(await entriesOf(books)).toHaveLength(2);
   });
 
@@ -165,7 +172,7 @@ describe("import", () => {
     const hide = await db().feedTransaction.findFirstOrThrow({ where: { bankAccountId: again.bankAccountId, providerTransactionId: hiddenOne.id } });
     await hideTransactions(db(), { ...actor(), transactionIds: [hide.id] });
 
-    expect(await importAllNew(db(), { ...actor(), bankAccountId: again.bankAccountId })).toEqual({ imported: 1, alreadyImported: 0 });
+    expect(await importAllNew(db(), { ...actor(), bankAccountId: again.bankAccountId })).toEqual({ imported: 1, alreadyImported: 0, flaggedLeft: 1 });
     const states = await db().feedTransaction.findMany({ where: { bankAccountId: again.bankAccountId }, select: { providerTransactionId: true, state: true } });
     expect(states.find((s) => s.providerTransactionId === fresh.id)!.state).toBe("IMPORTED");
     expect(states.filter((s) => s.state === "DUPLICATE" || s.state === "POSSIBLE_DUPLICATE")).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { Prisma, type Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import { BULK_TRANSACTION, lockBooks, textArray, type Tx } from "./sql";
-import { UNREVIEWED_STATES, UTC_NOW } from "./states";
+import { RESTORED_STATE, UNREVIEWED_STATES, UTC_NOW } from "./states";
 
 // What a customer does with feed rows: hide (they stay as tombstones), un-hide, clear a
 // false duplicate flag, and import into the register. Every action is all or nothing per
@@ -43,7 +43,7 @@ export async function hideTransactions(db: Db, args: Actor & { transactionIds: s
       throw new DomainError("CONFLICT", `${plural(imported, "selected transaction is", "selected transactions are")} already in the register; nothing was hidden.`);
     }
     const hidden = await tx.$executeRaw(Prisma.sql`
-      UPDATE "FeedTransaction" SET state = 'HIDDEN', "hiddenAt" = ${UTC_NOW}, "hiddenById" = ${args.actorUserId}, "updatedAt" = ${UTC_NOW}
+      UPDATE "FeedTransaction" SET state = 'HIDDEN', "hiddenAt" = ${UTC_NOW}, "hiddenById" = ${args.actorUserId}, "hideBatchId" = NULL, "updatedAt" = ${UTC_NOW}
       WHERE id = ANY(${textArray(rows.map((row) => row.id))}) AND state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);
     return { hidden };
   }, BULK_TRANSACTION);
@@ -54,9 +54,7 @@ export async function unhideTransactions(db: Db, args: Actor & { transactionIds:
   return db.$transaction(async (tx) => {
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const unhidden = await tx.$executeRaw(Prisma.sql`
-      UPDATE "FeedTransaction" SET
-        state = CASE WHEN "matchRegisterEntryId" IS NOT NULL OR "matchFeedTransactionId" IS NOT NULL THEN 'POSSIBLE_DUPLICATE' ELSE 'NEW' END::"FeedState",
-        "hiddenAt" = NULL, "hiddenById" = NULL, "updatedAt" = ${UTC_NOW}
+      UPDATE "FeedTransaction" SET state = ${RESTORED_STATE}, "hiddenAt" = NULL, "hiddenById" = NULL, "hideBatchId" = NULL, "updatedAt" = ${UTC_NOW}
       WHERE id = ANY(${textArray(rows.map((row) => row.id))}) AND state = 'HIDDEN'`);
     return { unhidden };
   }, BULK_TRANSACTION);
@@ -91,13 +89,24 @@ export type ImportResult = {
  * two register entries; the database enforces it too (RegisterEntry.feedTransactionId is
  * unique, and the state changes only from a reviewable state).
  */
-export async function importTransactions(db: Db, args: Actor & { transactionIds: string[] }): Promise<ImportResult> {
+export async function importTransactions(
+  db: Db,
+  args: Actor & { transactionIds: string[]; /** The person was told which rows look like entries already in the books, and said import anyway. */ confirmFlagged?: boolean },
+): Promise<ImportResult> {
   return db.$transaction(async (tx) => {
     await lockBooks(tx, await booksOfTransactions(tx, args.organizationId, args.transactionIds));
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const hidden = rows.filter((row) => row.state === "HIDDEN").length;
     if (hidden > 0) {
       throw new DomainError("CONFLICT", `${plural(hidden, "selected transaction is", "selected transactions are")} hidden; un-hide before importing. Nothing was imported.`);
+    }
+    const flagged = rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length;
+    if (flagged > 0 && !args.confirmFlagged) {
+      throw new DomainError(
+        "CONFLICT",
+        `${plural(flagged, "selected transaction looks", "selected transactions look")} like ${flagged === 1 ? "an entry" : "entries"} already in the register; confirm to import anyway. Nothing was imported.`,
+        { flagged },
+      );
     }
     const unmapped = rows.find((row) => row.registerId === null && row.state !== "IMPORTED");
     if (unmapped) {
@@ -109,8 +118,12 @@ export async function importTransactions(db: Db, args: Actor & { transactionIds:
   }, BULK_TRANSACTION);
 }
 
-/** "Import all new": every row of the account that is new (not flagged, hidden or imported). */
-export async function importAllNew(db: Db, args: Actor & { bankAccountId: string }): Promise<ImportResult> {
+/**
+ * "Import all new": every row of the account that is new. Never a flagged row (those are
+ * imported one by one, after a question), nor a hidden or imported one; `flaggedLeft` says how
+ * many possible duplicates stayed for review.
+ */
+export async function importAllNew(db: Db, args: Actor & { bankAccountId: string }): Promise<ImportResult & { flaggedLeft: number }> {
   return db.$transaction(async (tx) => {
     const account = await tx.bankAccount.findFirst({
       where: { id: args.bankAccountId, organizationId: args.organizationId },
@@ -124,7 +137,8 @@ export async function importAllNew(db: Db, args: Actor & { bankAccountId: string
     const rows = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT id FROM "FeedTransaction" WHERE "bankAccountId" = ${account.id} AND state = 'NEW' ORDER BY id FOR UPDATE`);
     const imported = await createEntries(tx, args, rows.map((row) => row.id));
-    return { imported, alreadyImported: 0 };
+    const flaggedLeft = await tx.feedTransaction.count({ where: { bankAccountId: account.id, state: { in: ["DUPLICATE", "POSSIBLE_DUPLICATE"] } } });
+    return { imported, alreadyImported: 0, flaggedLeft };
   }, BULK_TRANSACTION);
 }
 

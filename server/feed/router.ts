@@ -3,12 +3,22 @@ import { actorOf, recordAudit } from "@/server/audit/service";
 import type { Db } from "@/server/db/client";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
 import { isoDate } from "./filters";
+import { hideAllPossibleDuplicates, listHideBatches, unhideBatch } from "./hide-all";
 import { FEED_VIEWS, listFeed, listFeedAccounts } from "./list";
+import { returnedDuplicates } from "./returned";
 import { hideTransactions, importAllNew, importTransactions, markNotDuplicate, unhideTransactions } from "./review";
+import { getFeedSettings, updateFeedSettings } from "./settings";
 
 const id = z.string().min(1).max(64);
 const selection = z.object({ transactionIds: z.array(id).min(1, "Select at least one transaction.").max(25_000) });
 const feedState = z.enum(["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE", "HIDDEN", "IMPORTED"]);
+const hideKind = z.enum(["HIDE_ALL", "AUTOMATIC"]);
+const filters = {
+  from: isoDate.nullish(),
+  to: isoDate.nullish(),
+  text: z.string().trim().max(100).nullish(),
+};
+const settingsSchema = z.object({ autoHideSureDuplicates: z.boolean() });
 
 const accountSchema = z.object({
   id: z.string(),
@@ -41,6 +51,8 @@ const rowSchema = z.object({
     })
     .nullable(),
   hiddenAutomatically: z.boolean(),
+  /** Hidden together with others: by Hide all, or automatically as a sure duplicate. */
+  hideBatch: z.object({ id: z.string(), kind: hideKind }).nullable(),
   importedAt: z.date().nullable(),
   registerEntryId: z.string().nullable(),
 });
@@ -80,24 +92,50 @@ export const feedRouter = createRouter({
       z.object({
         bankAccountId: id,
         view: z.enum(FEED_VIEWS).default("review"),
-        from: isoDate.nullish(),
-        to: isoDate.nullish(),
-        text: z.string().trim().max(100).nullish(),
+        ...filters,
         page: z.number().int().min(1).max(100_000).default(1),
         pageSize: z.number().int().min(10).max(200).default(50),
       }),
     )
-    .output(z.object({ total: z.number(), page: z.number(), pageSize: z.number(), rows: z.array(rowSchema) }))
+    .output(
+      z.object({
+        total: z.number(),
+        /** Possible duplicates these filters let through, on every page (in the To review, Possible duplicates and All views). */
+        flaggedMatching: z.number(),
+        page: z.number(),
+        pageSize: z.number(),
+        rows: z.array(rowSchema),
+      }),
+    )
     .query(({ ctx, input }) => listFeed(ctx.db, ctx.org.id, input)),
 
   hide: selectionAction("feed.hide", z.object({ hidden: z.number() }), hideTransactions),
   unhide: selectionAction("feed.unhide", z.object({ unhidden: z.number() }), unhideTransactions),
   notDuplicate: selectionAction("feed.notDuplicate", z.object({ cleared: z.number() }), markNotDuplicate),
-  import: selectionAction("feed.import", importResult, importTransactions),
+  import: orgProcedure("books.write")
+    .input(selection.extend({ confirmFlagged: z.boolean().default(false) }))
+    .output(importResult)
+    .mutation(async ({ ctx, input }) => {
+      const result = await importTransactions(ctx.db, {
+        organizationId: ctx.org.id,
+        actorUserId: ctx.user.id,
+        transactionIds: input.transactionIds,
+        confirmFlagged: input.confirmFlagged,
+      });
+      await recordAudit(ctx.db, {
+        actor: actorOf(ctx),
+        organizationId: ctx.org.id,
+        action: "feed.import",
+        objectType: "FeedTransaction",
+        objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
+        details: { selected: input.transactionIds.length, confirmFlagged: input.confirmFlagged, ...result },
+      });
+      return result;
+    }),
 
   importAllNew: orgProcedure("books.write")
     .input(z.object({ bankAccountId: id }))
-    .output(importResult)
+    .output(importResult.extend({ flaggedLeft: z.number() }))
     .mutation(async ({ ctx, input }) => {
       const result = await importAllNew(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, bankAccountId: input.bankAccountId });
       await recordAudit(ctx.db, {
@@ -110,4 +148,54 @@ export const feedRouter = createRouter({
       });
       return result;
     }),
+
+  hideAll: orgProcedure("books.write")
+    .input(z.object({ bankAccountId: id, ...filters, expectedCount: z.number().int().min(1).max(10_000_000) }))
+    .output(z.object({ hidden: z.number(), batchId: z.string().nullable() }))
+    .mutation(({ ctx, input }) =>
+      hideAllPossibleDuplicates(ctx.db, {
+        organizationId: ctx.org.id,
+        actor: { ...actorOf(ctx), userId: ctx.user.id },
+        bankAccountId: input.bankAccountId,
+        filters: { from: input.from, to: input.to, text: input.text },
+        expectedCount: input.expectedCount,
+      }),
+    ),
+
+  hideBatches: orgProcedure("org.read")
+    .input(z.object({ bankAccountId: id }))
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          kind: hideKind,
+          createdAt: z.date(),
+          hiddenCount: z.number(),
+          stillHidden: z.number(),
+          actorName: z.string().nullable(),
+          filters: z.object({ from: z.string().nullable(), to: z.string().nullable(), text: z.string().nullable() }).nullable(),
+        }),
+      ),
+    )
+    .query(({ ctx, input }) => listHideBatches(ctx.db, ctx.org.id, input.bankAccountId)),
+
+  unhideBatch: orgProcedure("books.write")
+    .input(z.object({ batchId: id }))
+    .output(z.object({ unhidden: z.number() }))
+    .mutation(({ ctx, input }) => unhideBatch(ctx.db, { organizationId: ctx.org.id, actor: { ...actorOf(ctx), userId: ctx.user.id }, batchId: input.batchId })),
+
+  returnedDuplicates: orgProcedure("org.read")
+    .output(
+      z.array(z.object({ connectionId: z.string(), bankAccountId: z.string(), accountName: z.string(), mask: z.string(), count: z.number() })),
+    )
+    .query(({ ctx }) => returnedDuplicates(ctx.db, ctx.org.id)),
+
+  settings: orgProcedure("org.read")
+    .output(settingsSchema)
+    .query(({ ctx }) => getFeedSettings(ctx.db, ctx.org.id)),
+
+  updateSettings: orgProcedure("settings.manage")
+    .input(settingsSchema)
+    .output(settingsSchema)
+    .mutation(({ ctx, input }) => updateFeedSettings(ctx.db, { organizationId: ctx.org.id, actor: actorOf(ctx), settings: input })),
 });

@@ -22,6 +22,8 @@ export const orgPermissions = {
   "books.write": exceptViewers,
   /** Change members' roles and remove members. */
   "members.manage": adminsAndOwners,
+  /** Change the organization's settings (the bank feed's automatic hiding of sure duplicates). */
+  "settings.manage": adminsAndOwners,
 } as const satisfies Record<string, readonly OrgRole[]>;
 export type OrgPermission = keyof typeof orgPermissions;
 

@@ -2,18 +2,24 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
 import { Pager } from "@/app/_components/books/pager";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import type { AppRouter } from "@/server/trpc/router";
 import type { inferRouterOutputs } from "@trpc/server";
+import { ConfirmDialog } from "./confirm-dialog";
+import { HideBatches } from "./hide-batches";
+import { ShortcutsHelp } from "./shortcuts-help";
 
 type FeedRow = inferRouterOutputs<AppRouter>["feed"]["list"]["rows"][number];
-type View = "review" | "new" | "flagged" | "imported" | "all" | "hidden";
+type Batch = inferRouterOutputs<AppRouter>["feed"]["hideBatches"][number];
+export type View = "review" | "new" | "flagged" | "imported" | "all" | "hidden";
 
 const PAGE_SIZE = 50;
+const NO_ROWS: FeedRow[] = [];
+const TABLE_ID = "feed-transactions";
 
 const views: { value: Exclude<View, "hidden">; label: string }[] = [
   { value: "review", label: "To review" },
@@ -33,19 +39,41 @@ const stateLabel: Record<FeedRow["state"], string> = {
 
 const isFlagged = (row: FeedRow) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
 const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+const matchText = (match: NonNullable<FeedRow["match"]>) => `${formatDay(match.date)} · ${match.description} · ${formatMoney(match.amountCents)}`;
 
-export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
+/** A question waiting for the person's answer. */
+type Question = { kind: "import"; rows: FeedRow[] } | { kind: "hideAll"; count: number };
+
+export function FeedView({
+  orgSlug,
+  canWrite,
+  initialAccountId = null,
+  initialView = "review",
+  autoHideSureDuplicates,
+}: {
+  orgSlug: string;
+  canWrite: boolean;
+  initialAccountId?: string | null;
+  initialView?: View;
+  autoHideSureDuplicates: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const accounts = useQuery(trpc.feed.accounts.queryOptions({ orgSlug }));
-  const [chosenAccount, setChosenAccount] = useState<string | null>(null);
-  const [view, setView] = useState<View>("review");
+  const [chosenAccount, setChosenAccount] = useState<string | null>(initialAccountId);
+  const [view, setView] = useState<View>(initialView);
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [question, setQuestion] = useState<Question | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  // The row the keyboard is on (roving tabindex), and where focus goes once an action settles.
+  const [activeRow, setActiveRow] = useState(0);
+  const refocus = useRef<{ id: string; nextId: string | null; index: number } | null>(null);
+  const tableRef = useRef<HTMLTableSectionElement>(null);
 
-  const accountId = chosenAccount ?? accounts.data?.[0]?.id ?? null;
+  const accountId = accounts.data?.some((a) => a.id === chosenAccount) ? chosenAccount : (accounts.data?.[0]?.id ?? null);
   const account = accounts.data?.find((a) => a.id === accountId) ?? null;
   const list = useQuery({
     ...trpc.feed.list.queryOptions(
@@ -58,11 +86,13 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
   const resetPage = () => {
     setPage(1);
     setSelected(new Set());
+    setActiveRow(0);
   };
   const onFilters = useCallback((next: Filters) => {
     setFilters(next);
     setPage(1);
     setSelected(new Set());
+    setActiveRow(0);
   }, []);
 
   const settle = {
@@ -77,22 +107,87 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
   const unhide = useMutation(trpc.feed.unhide.mutationOptions({ ...settle, onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`) }));
   const notDuplicate = useMutation(trpc.feed.notDuplicate.mutationOptions({ ...settle, onSuccess: (r) => done(`Cleared the duplicate flag on ${plural(r.cleared, "transaction")}.`) }));
   const importSome = useMutation(trpc.feed.import.mutationOptions({ ...settle, onSuccess: (r) => done(importedText(r)) }));
-  const importNew = useMutation(trpc.feed.importAllNew.mutationOptions({ ...settle, onSuccess: (r) => done(importedText(r)) }));
-  const busy = hide.isPending || unhide.isPending || notDuplicate.isPending || importSome.isPending || importNew.isPending;
+  const importNew = useMutation(
+    trpc.feed.importAllNew.mutationOptions({
+      ...settle,
+      onSuccess: (r) => done(`${importedText(r)}${r.flaggedLeft ? ` ${plural(r.flaggedLeft, "possible duplicate was", "possible duplicates were")} left for review.` : ""}`),
+    }),
+  );
+  const hideAll = useMutation(
+    trpc.feed.hideAll.mutationOptions({
+      ...settle,
+      onSuccess: (r) => done(`Hid ${plural(r.hidden, "possible duplicate")}. They are under Show hidden, where Un-hide all brings them back.`),
+    }),
+  );
+  const unhideAll = useMutation(trpc.feed.unhideBatch.mutationOptions({ ...settle, onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`) }));
+  const busy = hide.isPending || unhide.isPending || notDuplicate.isPending || importSome.isPending || importNew.isPending || hideAll.isPending || unhideAll.isPending;
 
   function done(text: string) {
     setSelected(new Set());
     setMessage({ kind: "ok", text });
+    setQuestion(null);
   }
   function importedText(r: { imported: number; alreadyImported: number }) {
     const into = account?.register ? ` into the register “${account.register.name}”` : "";
     const already = r.alreadyImported ? ` ${plural(r.alreadyImported, "was", "were")} already imported.` : "";
     return `Imported ${plural(r.imported, "transaction")}${into}.${already}`;
   }
-  const act = (mutate: (input: { orgSlug: string; transactionIds: string[] }) => void, ids: string[]) => {
+
+  const rows = list.data?.rows ?? NO_ROWS;
+
+  /** Remembers the row an action started from, so focus comes back to that place and not the top. */
+  function keepFocusAt(row: FeedRow) {
+    const index = rows.indexOf(row);
+    if (index < 0) return;
+    refocus.current = { id: row.id, nextId: rows[index + 1]?.id ?? rows[index - 1]?.id ?? null, index };
+  }
+  const act = (mutate: (input: { orgSlug: string; transactionIds: string[] }) => void, targets: FeedRow[]) => {
     setMessage(null);
-    mutate({ orgSlug, transactionIds: ids });
+    if (targets.length === 1) keepFocusAt(targets[0]!);
+    mutate({ orgSlug, transactionIds: targets.map((row) => row.id) });
   };
+  /** Import: straight away for new rows; a selection holding a possible duplicate asks first. */
+  const askImport = (targets: FeedRow[]) => {
+    if (targets.length === 1) keepFocusAt(targets[0]!);
+    if (targets.some(isFlagged)) setQuestion({ kind: "import", rows: targets });
+    else act(importSome.mutate, targets);
+  };
+  const confirmImport = (targets: FeedRow[]) => {
+    setMessage(null);
+    importSome.mutate({ orgSlug, transactionIds: targets.map((row) => row.id), confirmFlagged: true });
+  };
+
+  // Once an action has settled and the list shows its result: the same row if it is still
+  // there, else the one that took its place.
+  useEffect(() => {
+    const target = refocus.current;
+    if (!target || busy || list.isFetching || !tableRef.current?.isConnected) return;
+    refocus.current = null;
+    const index = rows.findIndex((row) => row.id === target.id);
+    const next = index >= 0 ? index : rows.findIndex((row) => row.id === target.nextId);
+    const at = next >= 0 ? next : Math.min(target.index, rows.length - 1);
+    if (at < 0) {
+      document.getElementById(`${TABLE_ID}-empty`)?.focus();
+      return;
+    }
+    setActiveRow(at);
+    // Not when the person has moved on to another control meanwhile (a dialog, a filter).
+    const focus = document.activeElement;
+    if (!focus || focus === document.body || tableRef.current.contains(focus)) {
+      tableRef.current.querySelector<HTMLElement>(`tr[data-row-index="${at}"]`)?.focus();
+    }
+  }, [rows, busy, list.isFetching]);
+
+  // "?" anywhere on the page (not while typing) opens the shortcuts.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "?" || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      setHelpOpen(true);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   if (accounts.isPending) return <p className="text-ink-muted">Loading bank accounts…</p>;
   if (accounts.isError) return <p role="alert" className="text-danger">{accounts.error.message}</p>;
@@ -107,10 +202,9 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
     );
   }
 
-  const rows = list.data?.rows ?? [];
   const actionable = rows.filter((row) => (view === "hidden" ? row.state === "HIDDEN" : row.state !== "IMPORTED" && row.state !== "HIDDEN"));
-  const selectedIds = actionable.filter((row) => selected.has(row.id)).map((row) => row.id);
-  const allSelected = actionable.length > 0 && selectedIds.length === actionable.length;
+  const selectedRows = actionable.filter((row) => selected.has(row.id));
+  const allSelected = actionable.length > 0 && selectedRows.length === actionable.length;
   const toggle = (id: string) =>
     setSelected((current) => {
       const next = new Set(current);
@@ -118,6 +212,51 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
       else next.add(id);
       return next;
     });
+  const flaggedMatching = list.data?.flaggedMatching ?? 0;
+  const offersHideAll = view === "review" || view === "flagged" || view === "all";
+  const accountName = account ? `${account.name} ··${account.mask}` : "the account";
+  const filtered = !!(filters.from || filters.to || filters.text);
+
+  function onRowKey(event: KeyboardEvent<HTMLTableSectionElement>) {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    const rowElement = (event.target as HTMLElement).closest<HTMLElement>("tr[data-row-index]");
+    if (!rowElement) return;
+    const index = Number(rowElement.dataset.rowIndex);
+    const row = rows[index];
+    if (!row) return;
+    const move = (to: number) => {
+      event.preventDefault();
+      const at = Math.max(0, Math.min(rows.length - 1, to));
+      setActiveRow(at);
+      tableRef.current?.querySelector<HTMLElement>(`tr[data-row-index="${at}"]`)?.focus();
+    };
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    switch (key) {
+      case "j":
+      case "ArrowDown":
+        return move(index + 1);
+      case "k":
+      case "ArrowUp":
+        return move(index - 1);
+      case "Home":
+        return move(0);
+      case "End":
+        return move(rows.length - 1);
+    }
+    if (!canWrite || busy) return;
+    const reviewable = row.state !== "IMPORTED" && row.state !== "HIDDEN";
+    const run = (action: () => void) => {
+      event.preventDefault();
+      // Focus on the row, not on a button about to disappear.
+      if (event.target !== rowElement) rowElement.focus();
+      action();
+    };
+    if (key === "h" && reviewable) run(() => act(hide.mutate, [row]));
+    else if (key === "i" && reviewable && account?.register) run(() => askImport([row]));
+    else if (key === "n" && isFlagged(row)) run(() => act(notDuplicate.mutate, [row]));
+    else if (key === "u" && row.state === "HIDDEN") run(() => act(unhide.mutate, [row]));
+    else if (key === "x" && actionable.includes(row)) run(() => toggle(row.id));
+  }
 
   return (
     <div className="space-y-4">
@@ -170,6 +309,9 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
         >
           {view === "hidden" ? "Back to the feed" : `Show hidden${account ? ` (${account.counts.hidden})` : ""}`}
         </button>
+        <button type="button" className="btn-secondary ml-auto" aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
+          Keyboard shortcuts
+        </button>
       </div>
 
       {account && (
@@ -180,6 +322,11 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
             <span className="text-warn">This account posts to no register yet: choose one on Manage Institutions before importing. </span>
           )}
           {plural(account.counts.new, "new transaction")}, {plural(account.counts.flagged, "possible duplicate")}, {account.counts.hidden} hidden, {account.counts.imported} imported.
+          {autoHideSureDuplicates && (
+            <>
+              {" "}Sure duplicates are hidden automatically (<Link className="text-brand-700 underline" href={`/${orgSlug}/settings`}>Settings</Link>).
+            </>
+          )}
         </p>
       )}
 
@@ -191,31 +338,65 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
         )}
       </div>
 
+      {view === "hidden" && accountId && (
+        <HideBatches
+          orgSlug={orgSlug}
+          bankAccountId={accountId}
+          canWrite={canWrite}
+          busy={busy}
+          onUnhideAll={(batch: Batch) => {
+            setMessage(null);
+            unhideAll.mutate({ orgSlug, batchId: batch.id });
+          }}
+        />
+      )}
+
       {canWrite ? (
         <div role="toolbar" aria-label="Feed actions" className="flex flex-wrap items-center gap-2">
           {view === "hidden" ? (
-            <button type="button" className="btn-secondary" disabled={busy || selectedIds.length === 0} onClick={() => act(unhide.mutate, selectedIds)}>
-              Un-hide selected ({selectedIds.length})
+            <button type="button" className="btn-secondary" disabled={busy || selectedRows.length === 0} onClick={() => act(unhide.mutate, selectedRows)}>
+              Un-hide selected ({selectedRows.length})
             </button>
           ) : (
             <>
-              <button type="button" className="btn-primary" disabled={busy || selectedIds.length === 0 || !account?.register} onClick={() => act(importSome.mutate, selectedIds)}>
-                Import selected ({selectedIds.length})
-              </button>
-              <button type="button" className="btn-secondary" disabled={busy || selectedIds.length === 0} onClick={() => act(hide.mutate, selectedIds)}>
-                Hide selected ({selectedIds.length})
-              </button>
               <button
                 type="button"
-                className="btn-secondary ml-auto"
-                disabled={busy || !account?.register || !account?.counts.new}
-                onClick={() => {
-                  setMessage(null);
-                  importNew.mutate({ orgSlug, bankAccountId: account!.id });
-                }}
+                className={view === "flagged" ? "btn-secondary" : "btn-primary"}
+                disabled={busy || selectedRows.length === 0 || !account?.register}
+                onClick={() => askImport(selectedRows)}
               >
-                Import all new ({account?.counts.new ?? 0})
+                Import selected ({selectedRows.length})
               </button>
+              <button type="button" className={view === "flagged" ? "btn-primary" : "btn-secondary"} disabled={busy || selectedRows.length === 0} onClick={() => act(hide.mutate, selectedRows)}>
+                Hide selected ({selectedRows.length})
+              </button>
+              {offersHideAll && (
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  aria-disabled={busy || flaggedMatching === 0 || undefined}
+                  onClick={() => !busy && flaggedMatching > 0 && setQuestion({ kind: "hideAll", count: flaggedMatching })}
+                >
+                  Hide all possible duplicates ({flaggedMatching.toLocaleString("en-US")})
+                </button>
+              )}
+              <span className="ml-auto flex flex-wrap items-center gap-2">
+                <span id="import-all-new-note" className="text-xs text-ink-muted">
+                  {account?.counts.flagged ? `Leaves out the ${plural(account.counts.flagged, "possible duplicate")}.` : "Possible duplicates are never included."}
+                </span>
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  aria-describedby="import-all-new-note"
+                  disabled={busy || !account?.register || !account?.counts.new}
+                  onClick={() => {
+                    setMessage(null);
+                    importNew.mutate({ orgSlug, bankAccountId: account!.id });
+                  }}
+                >
+                  Import all new ({account?.counts.new ?? 0})
+                </button>
+              </span>
             </>
           )}
         </div>
@@ -224,9 +405,9 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
       )}
 
       <div className="card overflow-x-auto p-0">
-        <table className="w-full text-left text-sm" aria-busy={list.isFetching}>
+        <table id={TABLE_ID} className="w-full text-left text-sm" aria-busy={list.isFetching} aria-describedby={`${TABLE_ID}-keys`}>
           <caption className="sr-only">
-            {view === "hidden" ? "Hidden transactions" : "Bank feed transactions"} of {account ? `${account.name} ··${account.mask}` : "the account"}
+            {view === "hidden" ? "Hidden transactions" : "Bank feed transactions"} of {account ? accountName : "the account"}
           </caption>
           <thead className="border-b border-surface-line text-ink-muted">
             <tr>
@@ -250,47 +431,167 @@ export function FeedView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boo
               {canWrite && <th scope="col" className="px-3 py-3 font-medium">Actions</th>}
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={tableRef} onKeyDown={onRowKey}>
             {list.isPending && accountId ? (
               <tr><td colSpan={8} className="px-4 py-6 text-ink-muted">Loading transactions…</td></tr>
             ) : list.isError ? (
               <tr><td colSpan={8} role="alert" className="px-4 py-6 text-danger">{list.error.message}</td></tr>
             ) : rows.length === 0 ? (
-              <tr><td colSpan={8} className="px-4 py-6 text-ink-muted">{view === "hidden" ? "No hidden transactions." : "Nothing to show here."}</td></tr>
+              <tr>
+                <td id={`${TABLE_ID}-empty`} tabIndex={-1} colSpan={8} className="px-4 py-6 text-ink-muted">
+                  {view === "hidden" ? "No hidden transactions." : "Nothing to show here."}
+                </td>
+              </tr>
             ) : (
-              rows.map((row) => (
+              rows.map((row, index) => (
                 <FeedTableRow
                   key={row.id}
                   row={row}
+                  index={index}
+                  active={index === Math.min(activeRow, rows.length - 1)}
                   canWrite={canWrite}
                   selectable={actionable.includes(row)}
                   selected={selected.has(row.id)}
                   busy={busy}
                   hasRegister={!!account?.register}
+                  onFocus={() => setActiveRow(index)}
                   onToggle={() => toggle(row.id)}
-                  onImport={() => act(importSome.mutate, [row.id])}
-                  onHide={() => act(hide.mutate, [row.id])}
-                  onUnhide={() => act(unhide.mutate, [row.id])}
-                  onNotDuplicate={() => act(notDuplicate.mutate, [row.id])}
+                  onImport={() => askImport([row])}
+                  onHide={() => act(hide.mutate, [row])}
+                  onUnhide={() => act(unhide.mutate, [row])}
+                  onNotDuplicate={() => act(notDuplicate.mutate, [row])}
                 />
               ))
             )}
           </tbody>
         </table>
+        <p id={`${TABLE_ID}-keys`} className="sr-only">
+          Keys on a row: j or down arrow for the next, k or up arrow for the previous{canWrite ? ", h to hide, i to import, n for not a duplicate, u to un-hide, x to select" : ""}; question mark for all shortcuts.
+        </p>
       </div>
 
-      {list.data && <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} noun="transactions" onPage={(p) => { setPage(p); setSelected(new Set()); }} />}
+      {list.data && (
+        <Pager
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={list.data.total}
+          noun="transactions"
+          onPage={(p) => {
+            setPage(p);
+            setSelected(new Set());
+            setActiveRow(0);
+          }}
+        />
+      )}
+
+      <ConfirmDialog
+        open={question?.kind === "import"}
+        title={question?.kind === "import" && question.rows.length === 1 ? "Import this possible duplicate?" : "Import possible duplicates?"}
+        confirmLabel="Import anyway"
+        focus="cancel"
+        busy={importSome.isPending}
+        fallbackFocusId={TABLE_ID}
+        onCancel={() => {
+          refocus.current = null;
+          setQuestion(null);
+        }}
+        onConfirm={() => question?.kind === "import" && confirmImport(question.rows)}
+      >
+        {question?.kind === "import" && <ImportQuestion rows={question.rows} />}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={question?.kind === "hideAll"}
+        title={question?.kind === "hideAll" ? `Hide ${plural(question.count, "possible duplicate")}?` : ""}
+        confirmLabel={question?.kind === "hideAll" ? `Hide ${plural(question.count, "transaction")}` : ""}
+        focus="confirm"
+        busy={hideAll.isPending}
+        fallbackFocusId={TABLE_ID}
+        onCancel={() => setQuestion(null)}
+        onConfirm={() => {
+          if (question?.kind !== "hideAll" || !account) return;
+          setMessage(null);
+          hideAll.mutate(
+            { orgSlug, bankAccountId: account.id, from: filters.from || null, to: filters.to || null, text: filters.text || null, expectedCount: question.count },
+            { onError: () => setQuestion(null) },
+          );
+        }}
+      >
+        {question?.kind === "hideAll" && (
+          <>
+            <p>
+              Every possible duplicate of <strong>{accountName}</strong>
+              {filtered ? " that the filters let through" : ""}, on every page: <strong>{plural(question.count, "transaction")}</strong>
+              {filtered ? ` (${describeFilters(filters)})` : ""}.
+            </p>
+            <p>They go to Show hidden and are never offered again, however often the bank brings them back. The register does not change.</p>
+            <p>Show hidden → Un-hide all brings exactly this batch back.</p>
+          </>
+        )}
+      </ConfirmDialog>
+
+      <ShortcutsHelp open={helpOpen} canWrite={canWrite} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }
 
+function ImportQuestion({ rows }: { rows: FeedRow[] }) {
+  const flagged = rows.filter(isFlagged);
+  if (rows.length === 1 && flagged[0]?.match) {
+    return (
+      <>
+        <p>
+          This looks like <strong>{matchText(flagged[0].match)}</strong>
+          {flagged[0].match.kind === "register" ? ", already in the register" : ", a transaction you hid"}. Import it anyway?
+        </p>
+        <p className="text-ink-muted">Importing books the money a second time. If it is the same transaction, choose Cancel and Hide it.</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>
+        {flagged.length === rows.length ? `All ${plural(rows.length, "selected transaction")}` : `${flagged.length.toLocaleString("en-US")} of the ${plural(rows.length, "selected transaction")}`}{" "}
+        {flagged.length === 1 ? "looks" : "look"} like entries already in the books:
+      </p>
+      <ul className="list-disc pl-5">
+        {flagged.slice(0, 5).map((row) => (
+          <li key={row.id}>
+            {row.description} on {formatDay(row.date)} looks like {row.match ? <strong>{matchText(row.match)}</strong> : "an entry in the register"}
+          </li>
+        ))}
+        {flagged.length > 5 && <li>and {plural(flagged.length - 5, "other")}</li>}
+      </ul>
+      <p>Import them anyway? Importing books the money a second time.</p>
+    </>
+  );
+}
+
+function describeFilters(filters: Filters): string {
+  const parts = [
+    filters.from && filters.to ? `from ${formatDay(filters.from)} to ${formatDay(filters.to)}` : filters.from ? `from ${formatDay(filters.from)}` : filters.to ? `up to ${formatDay(filters.to)}` : "",
+    filters.text ? `matching “${filters.text}”` : "",
+  ];
+  return parts.filter(Boolean).join(", ");
+}
+
+/** A key typed into a field is text, not a shortcut. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && target.type !== "checkbox" && target.type !== "radio";
+}
+
 interface RowProps {
   row: FeedRow;
+  index: number;
+  active: boolean;
   canWrite: boolean;
   selectable: boolean;
   selected: boolean;
   busy: boolean;
   hasRegister: boolean;
+  onFocus: () => void;
   onToggle: () => void;
   onImport: () => void;
   onHide: () => void;
@@ -298,11 +599,17 @@ interface RowProps {
   onNotDuplicate: () => void;
 }
 
-function FeedTableRow({ row, canWrite, selectable, selected, busy, hasRegister, onToggle, onImport, onHide, onUnhide, onNotDuplicate }: RowProps) {
+function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy, hasRegister, onFocus, onToggle, onImport, onHide, onUnhide, onNotDuplicate }: RowProps) {
   const flagged = isFlagged(row);
   const what = `${row.description} on ${formatDay(row.date)}`;
   return (
-    <tr className="border-b border-surface-line align-top last:border-0" data-state={row.state}>
+    <tr
+      className="border-b border-surface-line align-top last:border-0 focus-visible:bg-brand-50 focus-visible:outline-offset-[-2px]"
+      data-state={row.state}
+      data-row-index={index}
+      tabIndex={active ? 0 : -1}
+      onFocus={onFocus}
+    >
       <td className={`border-l-4 px-3 py-3 ${flagged ? "border-danger bg-danger-soft" : "border-transparent"}`}>
         {flagged && <span className="font-semibold text-danger">Possible duplicate</span>}
       </td>
@@ -325,13 +632,17 @@ function FeedTableRow({ row, canWrite, selectable, selected, busy, hasRegister, 
           <div className="flex flex-wrap gap-2">
             {row.state === "HIDDEN" ? (
               <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Un-hide ${what}`} onClick={onUnhide}>Un-hide</button>
-            ) : row.state === "IMPORTED" ? null : (
+            ) : row.state === "IMPORTED" ? null : flagged ? (
+              // The safe action leads on a possible duplicate; Import asks first.
+              <>
+                <button type="button" className="btn-primary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
+                <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Not a duplicate: ${what}`} onClick={onNotDuplicate}>Not a duplicate</button>
+                <button type="button" className="btn-secondary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import…</button>
+              </>
+            ) : (
               <>
                 <button type="button" className="btn-primary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import</button>
                 <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
-                {flagged && (
-                  <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Not a duplicate: ${what}`} onClick={onNotDuplicate}>Not a duplicate</button>
-                )}
               </>
             )}
           </div>
@@ -341,27 +652,36 @@ function FeedTableRow({ row, canWrite, selectable, selected, busy, hasRegister, 
   );
 }
 
+/** Two decimals, cut rather than rounded, so a score below the duplicate tier (0.9) never reads 0.90. */
+const shownScore = (score: number) => (Math.floor(score * 100 + 1e-9) / 100).toFixed(2);
+
 /** What a flagged or hidden row matches, and why, in the customer's words. */
 function MatchNote({ row }: { row: FeedRow }) {
   const match = row.match;
-  if (row.state === "HIDDEN" && !row.hiddenAutomatically) return <p className="mt-1 text-xs text-ink-muted">Hidden by you.</p>;
+  const batch = row.hideBatch;
+  if (row.state === "HIDDEN" && !row.hiddenAutomatically && batch?.kind !== "HIDE_ALL") return <p className="mt-1 text-xs text-ink-muted">Hidden by you.</p>;
+  if (row.state === "HIDDEN" && batch?.kind === "HIDE_ALL" && !match) return <p className="mt-1 text-xs text-ink-muted">Hidden by you with Hide all possible duplicates.</p>;
   if (!match) return null;
-  const target = `${formatDay(match.date)} · ${match.description} · ${formatMoney(match.amountCents)}`;
+  const target = matchText(match);
   const lead =
-    row.state === "HIDDEN"
+    row.state !== "HIDDEN"
       ? match.kind === "hidden"
-        ? "Hidden automatically: it matches a transaction you hid:"
-        : "Hidden automatically: you hid a copy of the register entry"
-      : match.kind === "hidden"
         ? "Matches a transaction you hid:"
-        : "Matches the register entry";
+        : "Matches the register entry"
+      : batch?.kind === "HIDE_ALL"
+        ? `Hidden by you with Hide all possible duplicates. It matches ${match.kind === "hidden" ? "a transaction you hid:" : "the register entry"}`
+        : batch?.kind === "AUTOMATIC"
+          ? "Hidden automatically as a sure duplicate (your organization's setting) of the register entry"
+          : match.kind === "hidden"
+            ? "Hidden automatically: it matches a transaction you hid:"
+            : "Hidden automatically: you hid a copy of the register entry";
   return (
     <div className={`mt-1 text-xs ${isFlagged(row) ? "text-danger" : "text-ink-muted"}`}>
       <p>
         {lead} <strong>{target}</strong>
       </p>
       <p>
-        Why: {match.reasons.join("; ")} · score {match.score.toFixed(2)}
+        Why: {match.reasons.join("; ")} · score {shownScore(match.score)}
       </p>
     </div>
   );

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type MouseEvent } from "react";
+import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
 import { formatMoney, maskedNumber, spokenMask, statusLabel, transactionsArrived, type ConnectionStatus } from "./format";
@@ -145,6 +146,7 @@ export function ConnectionCard({
       )}
 
       <CardFeedback feedback={feedback} connection={connection} orgSlug={orgSlug} manageHref={manageHref} />
+      <ReturnedDuplicates orgSlug={orgSlug} connectionId={connection.id} refreshKey={connection.lastResult?.id} />
       {busy && <p role="status" className="text-sm text-ink-muted">Asking the bank…</p>}
 
       <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">

@@ -8,6 +8,7 @@ import { AccountChooser, type AccountChoice } from "./account-chooser";
 import { connectionTitleId } from "./connection-card";
 import { CredentialsForm, type Credentials } from "./credentials-form";
 import { Dialog, useFocusOnMount } from "./dialog";
+import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { transactionsArrived, type Variant } from "./format";
 import { HostedConnect, type HostedPurpose } from "./hosted-connect";
 import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
@@ -386,7 +387,7 @@ function FlowBody({
       );
 
     case "done":
-      return <DoneStep orgSlug={orgSlug} institution={institution!} mode={start.mode} transactionCount={step.transactionCount} headingId={headingId} onClose={onClose} />;
+      return <DoneStep orgSlug={orgSlug} connectionId={step.connectionId} institution={institution!} mode={start.mode} transactionCount={step.transactionCount} headingId={headingId} onClose={onClose} />;
   }
 }
 
@@ -578,6 +579,7 @@ function AccountsStep({
 
 function DoneStep({
   orgSlug,
+  connectionId,
   institution,
   mode,
   transactionCount,
@@ -585,6 +587,7 @@ function DoneStep({
   onClose,
 }: {
   orgSlug: string;
+  connectionId: string;
   institution: Institution;
   mode: FlowStart["mode"];
   transactionCount: number | null;
@@ -604,6 +607,7 @@ function DoneStep({
           <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">Go to the Bank feed</Link>
         </p>
       )}
+      <ReturnedDuplicates orgSlug={orgSlug} connectionId={connectionId} />
       <button type="button" className="btn-primary" onClick={onClose}>Done</button>
     </div>
   );
