@@ -1,4 +1,4 @@
-import { createAggregatorClient } from "@/server/aggregator/client";
+import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
 import { createDb } from "@/server/db/client";
 import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
 import { log } from "@/server/log";
@@ -16,7 +16,9 @@ if (!demoSeedAllowed(process.env)) {
 }
 const db = createDb(url);
 const sandboxUrl = process.env.AGGREGATOR_URL || "http://127.0.0.1:4010";
-const sandbox = (await isSandbox(sandboxUrl)) ? { aggregator: createAggregatorClient(), sandboxUrl, log } : undefined;
+// Demo connections are sandbox logins; with a real provider only the people are seeded.
+const usesSandbox = aggregatorConfigFromEnv().provider === "sandbox" && (await isSandbox(sandboxUrl));
+const sandbox = usesSandbox ? { aggregator: createAggregatorClient(), sandboxUrl, log } : undefined;
 const { seeded, connections } = await seedDemoData(db, sandbox);
 console.log(
   !seeded

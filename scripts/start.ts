@@ -60,7 +60,7 @@ ${demoUsers
   })
   .join("\n")}
 
-  Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)
+  ${stack.aggregatorProvider === "sandbox" ? `Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)` : `Aggregator: ${stack.aggregatorProvider} at ${stack.aggregatorUrl}`}
   Press Ctrl-C to stop.
 `);
 

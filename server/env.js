@@ -10,23 +10,28 @@ const schema = z.object({
   DATABASE_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   NEXTAUTH_URL: optionalUrl,
+  AGGREGATOR_PROVIDER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["sandbox", "mastercard"]).default("sandbox")),
   AGGREGATOR_URL: optionalUrl,
   AGGREGATOR_CLIENT_ID: z.string().optional(),
   AGGREGATOR_CLIENT_SECRET: z.string().optional(),
   AGGREGATOR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  MASTERCARD_PARTNER_ID: z.string().optional(),
+  MASTERCARD_PARTNER_SECRET: z.string().optional(),
+  MASTERCARD_APP_KEY: z.string().optional(),
+  MASTERCARD_TESTING: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["true", "false"]).optional()),
   APP_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_DEMO: z.enum(["true", "false"]).optional(),
   TRUST_PROXY_HOPS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).optional()),
 });
 
-/** Variables a running production server cannot do without. */
-const requiredAtRuntimeInProduction = [
-  "DATABASE_URL",
-  "NEXTAUTH_SECRET",
-  "AGGREGATOR_URL",
-  "AGGREGATOR_WEBHOOK_SECRET",
-];
+/** Variables a running production server cannot do without, by aggregator provider. */
+const requiredAtRuntimeInProduction = {
+  // The sandbox's wire API has no default production URL; its webhooks are signed with the shared secret.
+  sandbox: ["DATABASE_URL", "NEXTAUTH_SECRET", "AGGREGATOR_URL", "AGGREGATOR_WEBHOOK_SECRET"],
+  // Mastercard's URL defaults to its production API; its events are signed with the partner secret.
+  mastercard: ["DATABASE_URL", "NEXTAUTH_SECRET", "MASTERCARD_PARTNER_ID", "MASTERCARD_PARTNER_SECRET", "MASTERCARD_APP_KEY"],
+};
 
 export class EnvError extends Error {}
 
@@ -43,7 +48,7 @@ export function validateEnv(source = process.env, { runtime } = { runtime: true 
   }
   const env = result.data;
   if (runtime && env.NODE_ENV === "production") {
-    const missing = requiredAtRuntimeInProduction.filter((name) => !source[name]);
+    const missing = requiredAtRuntimeInProduction[env.AGGREGATOR_PROVIDER].filter((name) => !source[name]);
     if (missing.length > 0) {
       throw new EnvError(
         `Missing environment variable${missing.length > 1 ? "s" : ""} for production: ${missing.join(", ")}. ` +

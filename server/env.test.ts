@@ -8,6 +8,17 @@ describe("environment validation", () => {
     );
   });
 
+  it("asks for Mastercard's partner credentials instead of the sandbox's settings when it is the provider", () => {
+    const base = { NODE_ENV: "production", DATABASE_URL: "postgresql://db/x", NEXTAUTH_SECRET: "x".repeat(32), AGGREGATOR_PROVIDER: "mastercard" };
+    expect(() => validateEnv({ ...base, MASTERCARD_PARTNER_SECRET: "partner-secret-value" }, { runtime: true })).toThrow(
+      /Missing environment variables for production: MASTERCARD_PARTNER_ID, MASTERCARD_APP_KEY\./,
+    );
+    expect(() => validateEnv({ ...base, MASTERCARD_PARTNER_SECRET: "partner-secret-value" }, { runtime: true })).not.toThrow(/partner-secret-value/);
+    const env = validateEnv({ ...base, MASTERCARD_PARTNER_ID: "2445583946651", MASTERCARD_PARTNER_SECRET: "s", MASTERCARD_APP_KEY: "k" }, { runtime: true });
+    expect(env.AGGREGATOR_PROVIDER).toBe("mastercard");
+    expect(() => validateEnv({ AGGREGATOR_PROVIDER: "plaid" })).toThrow(/AGGREGATOR_PROVIDER/);
+  });
+
   it("does not ask for runtime secrets at build time", () => {
     expect(validateEnv({ NODE_ENV: "production" }, { runtime: false }).NODE_ENV).toBe("production");
   });

@@ -6,6 +6,7 @@ import { sandboxStateFile } from "@/server/data-dir";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
+import { customerDirectory } from "@/server/connections/customer-directory";
 import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
 import { jobsConfigFromEnv } from "@/server/jobs/config";
 import { startWorker, type RunningWorker } from "@/server/jobs/worker";
@@ -37,6 +38,7 @@ export interface Stack {
   appUrl: string;
   databaseUrl: string;
   aggregatorUrl: string;
+  aggregatorProvider: string;
   stop(): Promise<void>;
   /** Resolves when any child process exits on its own. */
   childExited: Promise<string>;
@@ -97,7 +99,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const secrets = localSecrets(options.dataDir);
     const appUrl = `http://localhost:${options.webPort}`;
-    const aggregatorUrl = process.env.AGGREGATOR_URL || `http://127.0.0.1:${options.sandboxPort}`;
+    // A real provider (AGGREGATOR_PROVIDER=mastercard) has a URL of its own; the sandbox runs here unless AGGREGATOR_URL names one.
+    const configured = aggregatorConfigFromEnv({ ...process.env, ...options.extraEnv });
+    const sandboxProvider = configured.provider === "sandbox";
+    const runsSandbox = sandboxProvider && !process.env.AGGREGATOR_URL;
+    const aggregatorUrl = runsSandbox ? `http://127.0.0.1:${options.sandboxPort}` : configured.baseUrl;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...options.extraEnv,
@@ -109,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AGGREGATOR_WEBHOOK_SECRET: process.env.AGGREGATOR_WEBHOOK_SECRET || secrets.AGGREGATOR_WEBHOOK_SECRET,
     };
 
-    if (!process.env.AGGREGATOR_URL) {
+    if (runsSandbox) {
       children.push(
         spawnTs("sandbox", "server/aggregator/sandbox/main.ts", {
           ...env,
@@ -126,7 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.seedDemo) {
       const db = createDb(databaseUrl);
       try {
-        const sandbox = (await isSandbox(aggregatorUrl))
+        const sandbox = sandboxProvider && (await isSandbox(aggregatorUrl))
           ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)), sandboxUrl: aggregatorUrl, log: createLogger({ level: "warn" }) }
           : undefined;
         const { seeded, connections } = await seedDemoData(db, sandbox);
@@ -137,12 +143,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const workerDb = createDb(databaseUrl);
+    const aggregatorConfig = aggregatorConfigFromEnv(env);
     worker = {
       db: workerDb,
       running: await startWorker({
         databaseUrl,
         db: workerDb,
-        aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)),
+        aggregator: createAggregatorClient(aggregatorConfig, undefined, customerDirectory(workerDb, aggregatorConfig.provider)),
         log: createLogger({ service: "worker", level: env.LOG_LEVEL }),
         config: jobsConfigFromEnv(env),
       }),
@@ -158,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 
     const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
-    return { appUrl, databaseUrl, aggregatorUrl, stop, childExited };
+    return { appUrl, databaseUrl, aggregatorUrl, aggregatorProvider: configured.provider, stop, childExited };
   } catch (err) {
     await stop();
     throw err;
