@@ -49,8 +49,10 @@ export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbac
     }
     const state = await client.auth.signInState.query();
     setPending(false);
-    if (state.state === "code-required") setCodeStep(true);
-    else done();
+    if (state.state === "code-required") {
+      setCodeStep(true);
+      router.refresh();
+    } else done();
   }
 
   async function onCode(event: FormEvent<HTMLFormElement>) {
