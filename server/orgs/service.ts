@@ -120,3 +120,16 @@ export async function getSecuritySettings(db: Db, organizationId: string) {
   const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { requireTwoFactor: true } });
   return { requireTwoFactor: org.requireTwoFactor };
 }
+
+/** The address of a new organization, from its name: "Église St-Jean" → "eglise-st-jean". */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/, "");
+  return slug || "organization";
+}
