@@ -143,7 +143,7 @@ export const supportRouter = createRouter({
         slug: z.string(),
         name: z.string(),
         createdAt: z.date(),
-        members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), role: orgRole, since: z.date() })),
+        members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), role: orgRole, since: z.date(), twoFactor: z.boolean() })),
         connections: z.array(
           z.object({
             id: z.string(),
