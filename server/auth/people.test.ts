@@ -149,6 +149,30 @@ describe("two-factor sign-in", () => {
   });
 });
 
+describe("an organization that requires two-factor sign-in", () => {
+  it("is set by an owner who uses it, and keeps out members whose session has no second factor", async () => {
+    const db = testDb();
+    const fx = await createOrgWithMembers(db, "Strict");
+    const owner = callerFor(db, fx.users.OWNER);
+    await expect(owner.orgs.setTwoFactorRequirement({ orgSlug: fx.org.slug, required: true })).rejects.toThrow(/for yourself/);
+    const ownerWithCode = callerFor(db, { ...fx.users.OWNER, secondFactor: true }, { ipAddress: "203.0.113.7" });
+    await expect(ownerWithCode.orgs.setTwoFactorRequirement({ orgSlug: fx.org.slug, required: true })).resolves.toEqual({ required: true });
+    await expect(callerFor(db, fx.users.MEMBER).orgs.listMembers({ orgSlug: fx.org.slug })).rejects.toMatchObject({ code: "FORBIDDEN", message: /requires two-factor/ });
+    await expect(callerFor(db, { ...fx.users.MEMBER, secondFactor: true }).orgs.listMembers({ orgSlug: fx.org.slug })).resolves.toHaveLength(4);
+    await expect(callerFor(db, fx.users.ADMIN).orgs.setTwoFactorRequirement({ orgSlug: fx.org.slug, required: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const viewer = await db.membership.findFirstOrThrow({ where: { userId: fx.users.VIEWER.id } });
+    await ownerWithCode.orgs.changeMemberRole({ orgSlug: fx.org.slug, membershipId: viewer.id, role: "MEMBER" });
+    const audit = await db.auditEntry.findMany({ where: { organizationId: fx.org.id }, select: { action: true, objectId: true, actorEmail: true, ipAddress: true } });
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { action: "organization.twoFactorRequired", objectId: fx.org.id, actorEmail: fx.users.OWNER.email, ipAddress: "203.0.113.7" },
+        { action: "member.roleChanged", objectId: fx.users.VIEWER.id, actorEmail: fx.users.OWNER.email, ipAddress: "203.0.113.7" },
+      ]),
+    );
+  });
+});
+
 describe("password reset", () => {
   it("answers the same for unknown emails, and its link works once, for 30 minutes, ending every session", async () => {
     const db = testDb();

@@ -5,7 +5,7 @@ import type { RunningWorker } from "@/server/jobs/worker";
 import { startSmtpSink, type SmtpSink } from "@/server/mail/testing/smtp-sink";
 import { smtpTransport } from "@/server/mail/transport";
 import { testDb } from "@/server/testing/db";
-import { createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
+import { callerFor, createOrgWithMembers, createUser, type OrgFixture } from "@/server/testing/fixtures";
 import { evaluateConnectionAlert, REMINDER_AFTER_MS } from "./connection-alerts";
 import { queueWeeklySummaries } from "./weekly-summary";
 
@@ -162,5 +162,16 @@ describe("connection emails through the job queue", () => {
     expect(sink.to(fx.users.OWNER.email).map((m) => m.subject)).toEqual(["Action needed: Alerts Test Bank (Error 103)", "Fixed: Alerts Test Bank works again"]);
     expect(sink.to(fx.users.MEMBER.email)).toEqual([]);
     await waitUntil("every email is sent", async () => (await testDb().mailMessage.count({ where: { connectionId: id, status: "PENDING" } })) === 0);
+    // The support console's connection page lists them.
+    const support = await createUser(testDb(), { staffRole: "SUPPORT" });
+    const listed = await callerFor(testDb(), support).support.connectionEmails({ connectionId: id });
+    expect(listed.map((m) => [m.kind, m.toEmail, m.status]).sort()).toEqual(
+      [
+        ["connection-fixed", fx.users.ADMIN.email, "SENT"],
+        ["connection-fixed", fx.users.OWNER.email, "SENT"],
+        ["connection-problem", fx.users.ADMIN.email, "SENT"],
+        ["connection-problem", fx.users.OWNER.email, "SENT"],
+      ].sort(),
+    );
   });
 });
