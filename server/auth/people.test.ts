@@ -253,6 +253,17 @@ describe("invitations", () => {
     secrets.push(lateToken);
     await expect(acceptInvitation(db, { token: lateToken, name: "L", password, ipAddress: "x", now: at(INVITATION_VALID_MS + 1000) })).rejects.toThrow(/expired/);
 
+    // Someone who already has an account joins with one click.
+    const existing = await person();
+    const invited = await inviteMember(db, { organizationId: fx.org.id, actorRole: "ADMIN", actor: { userId: null, email: null, ipAddress: null }, inviterName: "Ada", email: existing.email, role: "VIEWER" });
+    const [existingMail] = await deliverAllTo(existing.email);
+    const existingToken = linkIn(existingMail!, "http://bankline.test/invitations/").split("/").pop()!;
+    secrets.push(existingToken);
+    expect(await viewInvitation(db, existingToken)).toMatchObject({ state: "open", hasAccount: true, role: "VIEWER" });
+    expect(await caller.auth.acceptInvitation({ token: existingToken })).toEqual({ email: existing.email, orgSlug: fx.org.slug, newAccount: false });
+    expect(await db.membership.findFirst({ where: { organizationId: fx.org.id, userId: existing.id }, select: { role: true } })).toEqual({ role: "VIEWER" });
+    expect(invited.invitationId).toBeTruthy();
+
     const actions = (await db.auditEntry.findMany({ where: { organizationId: fx.org.id }, select: { action: true } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["invitation.sent", "invitation.resent", "invitation.accepted", "invitation.revoked"]));
   });

@@ -6,6 +6,7 @@ import { startSmtpSink, type SmtpSink } from "@/server/mail/testing/smtp-sink";
 import { smtpTransport } from "@/server/mail/transport";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, createUser, type OrgFixture } from "@/server/testing/fixtures";
+import { requeueStalledMail } from "@/server/mail/sweep";
 import { evaluateConnectionAlert, REMINDER_AFTER_MS } from "./connection-alerts";
 import { queueWeeklySummaries } from "./weekly-summary";
 
@@ -173,5 +174,29 @@ describe("connection emails through the job queue", () => {
         ["connection-problem", fx.users.OWNER.email, "SENT"],
       ].sort(),
     );
+  });
+
+  it("the sweep queues again a waiting email whose delivery job is gone, and it is sent once", async () => {
+    const fx = await createOrgWithMembers(testDb(), "Requeue");
+    const to = fx.users.OWNER.email;
+    // Written without a job (as by a process that died before queueing), twenty minutes ago.
+    const message = await testDb().mailMessage.create({
+      data: {
+        dedupeKey: `lost:${fx.org.id}`,
+        kind: "weekly-summary",
+        toEmail: to,
+        organizationId: fx.org.id,
+        subject: "A lost email",
+        data: { organizationName: fx.org.name, orgSlug: fx.org.slug, weekOf: "2026-11-30T00:00:00.000Z", connections: [], newTransactions: 0, possibleDuplicates: 0 },
+        createdAt: new Date(Date.now() - 20 * 60_000),
+      },
+    });
+    const scope = { organizationIds: [fx.org.id] };
+    expect(await requeueStalledMail(testDb(), worker.boss, new Date(), scope)).toBe(1);
+    await sink.waitFor(to);
+    await waitUntil("the row is marked sent", async () => (await testDb().mailMessage.findUniqueOrThrow({ where: { id: message.id } })).status === "SENT");
+    expect(await requeueStalledMail(testDb(), worker.boss, new Date(), scope)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.to(to).map((m) => m.subject)).toEqual(["A lost email"]);
   });
 });
