@@ -8,7 +8,8 @@ export default defineConfig({
     globalSetup: ["server/testing/global-setup.ts"],
     environment: "node",
     // Keep the run's output readable; tests that check logs capture their own logger.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    // No DATABASE_URL of the shell: code that sends jobs on it would reach another database.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", DATABASE_URL: "" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

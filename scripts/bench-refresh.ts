@@ -1,3 +1,4 @@
+import { mailConfigFromEnv } from "@/server/mail/config";
 import { readFileSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -233,7 +234,7 @@ async function main() {
 
     const { client, refreshes, maxInFlight, spans } = counted(new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log }));
     const config = { ...jobsConfigFromEnv(), aggregatorConcurrency: CAP, refreshWindowSeconds: 0 };
-    const worker = await startWorker({ databaseUrl, db: db as never, aggregator: client, log, config }, { schedules: false });
+    const worker = await startWorker({ databaseUrl, db: db as never, aggregator: client, log, config, mail: { config: mailConfigFromEnv({}) } }, { schedules: false });
     say(`sandbox latency ${LATENCY_MS} ms, aggregator cap ${CAP}, reads ${config.readConcurrency} per worker, ${config.perInstitution} per institution; refreshing…`);
 
     await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });

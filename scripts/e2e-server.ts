@@ -18,6 +18,8 @@ const log = (message: string) => console.log(`[e2e] ${message}`);
 async function main() {
   await buildIfNeeded(log);
   const dataDir = await mkdtemp(path.join(tmpdir(), "bankline-e2e-"));
+  // Suites read connection emails at once instead of after the usual quiet while.
+  process.env.CONNECTION_EMAIL_DELAY_SECONDS ??= "0";
   await chmod(dataDir, 0o755);
   const stack = await startStack({
     webPort: Number(process.env.E2E_PORT ?? 3100),
@@ -28,13 +30,15 @@ async function main() {
     throwawayDatabase: true,
     seedDemo: true,
     log,
+    mailCatcher: { smtpPort: await freePort(), webPort: await freePort() },
     extraEnv: {
+      CONNECTION_EMAIL_DELAY_SECONDS: process.env.CONNECTION_EMAIL_DELAY_SECONDS,
       SANDBOX_SLOW_MS: process.env.SANDBOX_SLOW_MS ?? "5000",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   });
   mkdirSync(e2eStateDir, { recursive: true });
-  writeFileSync(path.join(e2eStateDir, "stack.json"), JSON.stringify({ databaseUrl: stack.databaseUrl, aggregatorUrl: stack.aggregatorUrl }));
+  writeFileSync(path.join(e2eStateDir, "stack.json"), JSON.stringify({ databaseUrl: stack.databaseUrl, aggregatorUrl: stack.aggregatorUrl, mailUrl: stack.mailUrl }));
   log(`ready at ${stack.appUrl}`);
 
   let stopping = false;

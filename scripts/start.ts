@@ -1,6 +1,6 @@
 import { dataDirFromEnv } from "@/server/data-dir";
 import { validateEnv } from "@/server/env.js";
-import { demoOrganizations, demoUsers, DEMO_PASSWORD } from "@/server/demo/seed";
+import { demoOrganizations, demoUsers, DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET } from "@/server/demo/seed";
 import { buildIfNeeded } from "./lib/build";
 import { demoSeedAllowed, onShutdownSignal, startStack, type Stack } from "./lib/stack";
 
@@ -43,6 +43,7 @@ async function main() {
     databaseUrl: process.env.DATABASE_URL,
     seedDemo: demoSeedAllowed(process.env),
     log,
+    mailCatcher: { smtpPort: Number(process.env.MAIL_CATCHER_SMTP_PORT ?? 1025), webPort: Number(process.env.MAIL_CATCHER_PORT ?? 1080) },
   });
   if (stopping) await stopAndExit(stack);
 
@@ -60,7 +61,11 @@ ${demoUsers
   })
   .join("\n")}
 
+  Staff sign in with a second factor too: add this key to an authenticator app
+  (or compute codes with it): ${DEMO_STAFF_TOTP_SECRET}
+
   ${stack.aggregatorProvider === "sandbox" ? `Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)` : `Aggregator: ${stack.aggregatorProvider} at ${stack.aggregatorUrl}`}
+  ${stack.mailUrl ? `Mail: ${stack.mailUrl} (every email Bankline sends is caught there)` : "Mail: sent through SMTP_URL"}
   Press Ctrl-C to stop.
 `);
 

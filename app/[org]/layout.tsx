@@ -28,6 +28,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
               {user.email} · {role.toLowerCase()}
             </span>
             {user.staffRole && <Link className="text-brand-600 underline" href="/admin">Support console</Link>}
+            <Link className="text-brand-600 underline" href="/account">Account</Link>
             <SignOutButton />
           </div>
         </div>

@@ -24,6 +24,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span>{staff.email} · {staff.staffRole === "SUPPORT_ADMIN" ? "support admin" : "support"}</span>
+            <Link className="underline" href="/account">Account</Link>
             <SignOutButton className="btn border border-white/40 text-white hover:bg-white/10" />
           </div>
         </div>

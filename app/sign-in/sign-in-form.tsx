@@ -1,8 +1,11 @@
 "use client";
 
-import { signIn } from "next-auth/react";
+import { useMutation } from "@tanstack/react-query";
+import { signIn, signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useTRPC, useTRPCClient } from "@/app/_lib/trpc";
+import { FormError } from "../_components/people/public-card";
 
 const LOCKED_OUT_PREFIX = "locked-until:";
 
@@ -15,10 +18,19 @@ function describeError(error: string): string {
   return "That email and password do not match. Check them and try again.";
 }
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbackUrl: string; codeStep: boolean }) {
   const router = useRouter();
+  const trpc = useTRPC();
+  const client = useTRPCClient();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [codeStep, setCodeStep] = useState(initialCodeStep);
+  const verify = useMutation(trpc.auth.verifySignInCode.mutationOptions());
+
+  const done = () => {
+    router.replace(callbackUrl);
+    router.refresh();
+  };
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -30,13 +42,43 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       password: String(form.get("password") ?? ""),
       redirect: false,
     });
-    setPending(false);
     if (!result || result.error) {
+      setPending(false);
       setError(describeError(result?.error ?? ""));
       return;
     }
-    router.replace(callbackUrl);
-    router.refresh();
+    const state = await client.auth.signInState.query();
+    setPending(false);
+    if (state.state === "code-required") {
+      setCodeStep(true);
+      router.refresh();
+    } else done();
+  }
+
+  async function onCode(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const code = String(new FormData(event.currentTarget).get("code") ?? "");
+    setError(null);
+    verify.mutate({ code }, { onSuccess: done, onError: (e) => setError(e.message) });
+  }
+
+  if (codeStep) {
+    return (
+      <form onSubmit={onCode} className="space-y-4" noValidate>
+        <p className="text-sm text-ink-muted">Enter the 6-digit code your authenticator app shows for Bankline, or one of your recovery codes.</p>
+        <div>
+          <label htmlFor="code" className="label">Authentication code</label>
+          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" required autoFocus className="field" />
+        </div>
+        <FormError message={error} />
+        <button type="submit" className="btn-primary w-full" disabled={verify.isPending}>
+          {verify.isPending ? "Checking…" : "Verify"}
+        </button>
+        <button type="button" className="btn-secondary w-full" onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
+          Cancel
+        </button>
+      </form>
+    );
   }
 
   return (
@@ -49,11 +91,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="password" className="label">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="field" />
       </div>
-      {error && (
-        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <button type="submit" className="btn-primary w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -4,14 +4,22 @@ import { expectSignedInAt, signIn } from "../support/pages";
 import { demo } from "../support/users";
 
 test.describe("sign-in", () => {
-  test("an owner signs in, lands on Manage Institutions and signs out", async ({ page }) => {
+  test("an owner signs in, lands on Manage Institutions and signs out; a copy of the session cookie stops working too", async ({ page, context, browser }) => {
     await signIn(page, demo.owner);
     await expectSignedInAt(page, /\/riverside\/institutions$/);
     await expect(page.getByRole("heading", { name: "Manage Institutions" })).toBeVisible();
+    const copied = await context.cookies();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
     await page.goto("/riverside/institutions");
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Friverside%2Finstitutions/);
+
+    const elsewhere = await browser.newContext();
+    await elsewhere.addCookies(copied);
+    const stolen = await elsewhere.newPage();
+    await stolen.goto("/riverside/institutions");
+    await expect(stolen).toHaveURL(/\/sign-in/);
+    await elsewhere.close();
   });
 
   test("a wrong password is refused with a clear message", async ({ page }) => {

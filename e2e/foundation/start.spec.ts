@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { buildIsStale } from "../../scripts/lib/build";
-import { DEMO_PASSWORD, demo } from "../support/users";
+import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, demo } from "../support/users";
 
 // `npm start` as a newcomer runs it, with a data directory of its own: embedded PostgreSQL,
 // demo data, the sandbox, the worker and the web app; Ctrl-C (SIGINT to the whole process
@@ -13,7 +13,7 @@ import { DEMO_PASSWORD, demo } from "../support/users";
 
 const base = Number(process.env.E2E_PORT ?? 3100);
 // Clear of fetch's blocked ports (4190 is one).
-const ports = { web: base + 90, sandbox: base + 1200, postgres: 51_000 + (base % 1000) };
+const ports = { web: base + 90, sandbox: base + 1200, postgres: 51_000 + (base % 1000), mailWeb: base + 1300, mailSmtp: base + 1400 };
 const appUrl = `http://localhost:${ports.web}`;
 
 interface Started {
@@ -29,9 +29,11 @@ function npmStart(dataDir: string): Started {
     PORT: String(ports.web),
     SANDBOX_PORT: String(ports.sandbox),
     EMBEDDED_PG_PORT: String(ports.postgres),
+    MAIL_CATCHER_PORT: String(ports.mailWeb),
+    MAIL_CATCHER_SMTP_PORT: String(ports.mailSmtp),
     LOG_LEVEL: "warn",
   };
-  for (const name of ["DATABASE_URL", "AGGREGATOR_URL", "NODE_ENV", "NEXTAUTH_URL", "APP_URL", "SANDBOX_STATE_FILE"]) delete env[name];
+  for (const name of ["DATABASE_URL", "AGGREGATOR_URL", "NODE_ENV", "NEXTAUTH_URL", "APP_URL", "SANDBOX_STATE_FILE", "SMTP_URL"]) delete env[name];
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -88,6 +90,9 @@ test("npm start runs the product with demo data, stops cleanly on Ctrl-C and reu
       expect(first.output()).toContain(`Bankline is running at ${appUrl}`);
       for (const email of Object.values(demo)) expect(first.output()).toContain(email);
       expect(first.output()).toContain("seeded demo data with bank connections at the sandbox");
+      expect(first.output()).toContain(`Mail: http://localhost:${ports.mailWeb}`);
+      expect(first.output()).toContain(DEMO_STAFF_TOTP_SECRET);
+      expect(await (await fetch(`http://localhost:${ports.mailWeb}/api/email`)).json()).toBeInstanceOf(Array);
       expect(await (await fetch(`${appUrl}/api/health`)).json()).toMatchObject({ status: "ok" });
       await signInAsOwner(page);
       await expect(page.getByText("Sandbox Bank (Business)").first()).toBeVisible();

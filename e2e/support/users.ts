@@ -1,5 +1,7 @@
 // The demo sign-ins seeded into every end-to-end database (server/demo/seed.ts).
 export const DEMO_PASSWORD = "bankline-demo";
+/** The demo staff's authenticator key (server/demo/seed.ts). */
+export const DEMO_STAFF_TOTP_SECRET = "BANKLINEDEMOSTAFFTOTPKEYFORQAXYZ";
 
 export const demo = {
   owner: "owner@riverside.example",

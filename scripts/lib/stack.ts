@@ -11,8 +11,9 @@ import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
 import { jobsConfigFromEnv } from "@/server/jobs/config";
 import { startWorker, type RunningWorker } from "@/server/jobs/worker";
 import { createLogger } from "@/server/log";
+import { mailConfigFromEnv } from "@/server/mail/config";
 import { localSecrets } from "./local-secrets";
-import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
+import { nextBin, root, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
 
 // Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
 // given), migrations, the sandbox aggregator, demo data (its connections are real logins at
@@ -32,6 +33,8 @@ export interface StackOptions {
   seedDemo: boolean;
   log: (message: string) => void;
   extraEnv?: Record<string, string>;
+  /** Ports of the local mail catcher, started when SMTP_URL is not set. */
+  mailCatcher: { smtpPort: number; webPort: number };
 }
 
 export interface Stack {
@@ -39,6 +42,8 @@ export interface Stack {
   databaseUrl: string;
   aggregatorUrl: string;
   aggregatorProvider: string;
+  /** Where the caught mail is read (page and /api/email), or null when SMTP_URL sends it out. */
+  mailUrl: string | null;
   stop(): Promise<void>;
   /** Resolves when any child process exits on its own. */
   childExited: Promise<string>;
@@ -97,6 +102,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const migrated = await migrate(databaseUrl);
     log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : "database schema is up to date");
 
+    let mailUrl: string | null = null;
+    let smtpUrl = process.env.SMTP_URL;
+    if (!smtpUrl) {
+      const { smtpPort, webPort } = options.mailCatcher;
+      children.push(
+        spawnNode(
+          "mail",
+          [
+            path.join(root, "node_modules/maildev/dist/bin/maildev.js"),
+            "--smtp", String(smtpPort), "--ip", "127.0.0.1",
+            "--web", String(webPort), "--web-ip", "127.0.0.1",
+            "--mail-directory", path.join(options.dataDir, "mail"),
+            "--silent",
+          ],
+          process.env,
+        ),
+      );
+      mailUrl = `http://localhost:${webPort}`;
+      smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
+      await waitForUrl(`${mailUrl}/api/healthz`, 30_000);
+      log(`mail catcher on ${mailUrl}`);
+    }
+
     const secrets = localSecrets(options.dataDir);
     const appUrl = `http://localhost:${options.webPort}`;
     // A real provider (AGGREGATOR_PROVIDER=mastercard) has a URL of its own; the sandbox runs here unless AGGREGATOR_URL names one.
@@ -113,7 +141,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       APP_URL: process.env.APP_URL || appUrl,
       AGGREGATOR_URL: aggregatorUrl,
       AGGREGATOR_WEBHOOK_SECRET: process.env.AGGREGATOR_WEBHOOK_SECRET || secrets.AGGREGATOR_WEBHOOK_SECRET,
+      SMTP_URL: smtpUrl,
     };
+    // The worker in this process signs unsubscribe links and seals authenticator keys that the
+    // web app reads back: both derive their keys from this secret.
+    process.env.NEXTAUTH_SECRET = env.NEXTAUTH_SECRET;
 
     if (runsSandbox) {
       children.push(
@@ -152,6 +184,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         aggregator: createAggregatorClient(aggregatorConfig, undefined, customerDirectory(workerDb, aggregatorConfig.provider)),
         log: createLogger({ service: "worker", level: env.LOG_LEVEL }),
         config: jobsConfigFromEnv(env),
+        mail: { config: mailConfigFromEnv(env) },
       }),
     };
     log("job worker running");
@@ -165,7 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 
     const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
-    return { appUrl, databaseUrl, aggregatorUrl, aggregatorProvider: configured.provider, stop, childExited };
+    return { appUrl, databaseUrl, aggregatorUrl, aggregatorProvider: configured.provider, mailUrl, stop, childExited };
   } catch (err) {
     await stop();
     throw err;

@@ -6,12 +6,17 @@ import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
 import { log } from "@/server/log";
 import { verifyPassword } from "./password";
+import { endSessionByToken, startSession } from "./sessions";
 import { attemptSignIn } from "./throttle";
 
 /** A session unused this long ends. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 /** However busy, a session ends this long after its sign-in (renewals do not extend it). */
 export const SESSION_ABSOLUTE_MAX_SECONDS = 12 * 60 * 60;
+
+const useSecureCookies = process.env.NODE_ENV === "production";
+/** The cookie next-auth keeps the session JWT in (it carries the database session's token). */
+export const SESSION_COOKIE = `${useSecureCookies ? "__Secure-" : ""}next-auth.session-token`;
 
 /** Error text the sign-in page recognises; the suffix is when to try again (ISO, UTC). */
 export const LOCKED_OUT_PREFIX = "locked-until:";
@@ -24,7 +29,7 @@ const credentialsSchema = z.object({
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 15 * 60 },
   jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
-  useSecureCookies: process.env.NODE_ENV === "production",
+  useSecureCookies,
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: [
     CredentialsProvider({
@@ -50,8 +55,10 @@ export const authOptions: NextAuthOptions = {
           log.info({ email, ipAddress }, "sign-in failed");
           return null;
         }
-        log.info({ userId: user.id }, "signed in");
-        return { id: user.id, email: user.email, name: user.name };
+        const userAgent = (req?.headers as Record<string, unknown> | undefined)?.["user-agent"];
+        const session = await startSession(db, { userId: user.id, ipAddress, userAgent: typeof userAgent === "string" ? userAgent : null });
+        log.info({ userId: user.id, sessionId: session.sessionId }, "signed in");
+        return { id: user.id, email: user.email, name: user.name, sessionToken: session.token };
       },
     }),
   ],
@@ -59,6 +66,7 @@ export const authOptions: NextAuthOptions = {
     jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
+        token.sid = (user as { sessionToken?: string }).sessionToken;
         token.signedInAt = nowSeconds();
       }
       return sessionOutlived(token) ? {} : token;
@@ -66,6 +74,11 @@ export const authOptions: NextAuthOptions = {
     session({ session, token }) {
       if (session.user && token.sub) session.user.id = token.sub;
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (typeof token?.sid === "string") await endSessionByToken(getDb(), token.sid, "signed out");
     },
   },
   logger: {

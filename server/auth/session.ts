@@ -1,25 +1,42 @@
-import { getServerSession } from "next-auth";
+import { cookies, headers } from "next/headers";
+import { decode } from "next-auth/jwt";
 import { cache } from "react";
+import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
-import { authOptions } from "./options";
+import { SESSION_COOKIE } from "./options";
+import { checkSession, type SessionState, type SessionUser } from "./sessions";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  staffRole: "SUPPORT" | "SUPPORT_ADMIN" | null;
+export type { SessionUser } from "./sessions";
+
+/** The session token inside this request's next-auth cookie, if any. */
+async function sessionToken(): Promise<string | null> {
+  const raw = (await cookies()).get(SESSION_COOKIE)?.value;
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!raw || !secret) return null;
+  try {
+    const jwt = await decode({ token: raw, secret });
+    return typeof jwt?.sid === "string" ? jwt.sid : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The signed-in user for this request, read fresh from the database so a removed user
- * or a changed staff role takes effect at once. Cached per request.
+ * This request's session, checked against its row in PostgreSQL (ended, idle, too old, or
+ * waiting for its second factor). Cached per request.
+ */
+export const getSessionState = cache(async (): Promise<SessionState> => {
+  const token = await sessionToken();
+  if (!token) return { kind: "none" };
+  return checkSession(getDb(), token, { ipAddress: clientAddress(await headers()) });
+});
+
+/**
+ * The signed-in user for this request, read fresh from the database so a removed user, a
+ * changed staff role or an ended session takes effect at once. Null while a second factor is
+ * still owed.
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await getServerSession(authOptions);
-  const id = session?.user?.id;
-  if (!id) return null;
-  return getDb().user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, staffRole: true },
-  });
+  const state = await getSessionState();
+  return state.kind === "active" ? state.user : null;
 });

@@ -12,20 +12,24 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAt: Dat
 
 type DbClient = Db | Prisma.TransactionClient;
 
+/** What was guessed: a password, or a two-factor code (each counted on its own per email). */
+export type Factor = "password" | "code";
+
 export async function checkSignInThrottle(
   db: DbClient,
   email: string,
   ipAddress: string,
   now = new Date(),
+  factor: Factor = "password",
 ): Promise<ThrottleVerdict> {
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
   const lastSuccess = await db.signInAttempt.findFirst({
-    where: { email, succeeded: true, createdAt: { gte: since } },
+    where: { email, factor, succeeded: true, createdAt: { gte: since } },
     orderBy: { createdAt: "desc" },
     select: { createdAt: true },
   });
   const emailFailures = await db.signInAttempt.findMany({
-    where: { email, succeeded: false, createdAt: { gte: lastSuccess?.createdAt ?? since } },
+    where: { email, factor, succeeded: false, createdAt: { gte: lastSuccess?.createdAt ?? since } },
     orderBy: { createdAt: "desc" },
     take: MAX_FAILURES_PER_EMAIL,
     select: { createdAt: true },
@@ -50,8 +54,8 @@ function unlockTime(failures: { createdAt: Date }[]): Date {
   return new Date(oldest.createdAt.getTime() + THROTTLE_WINDOW_MS);
 }
 
-export async function recordSignInAttempt(db: DbClient, email: string, ipAddress: string, succeeded: boolean) {
-  await db.signInAttempt.create({ data: { email, ipAddress, succeeded } });
+export async function recordSignInAttempt(db: DbClient, email: string, ipAddress: string, succeeded: boolean, factor: Factor = "password") {
+  await db.signInAttempt.create({ data: { email, ipAddress, succeeded, factor } });
 }
 
 export type SignInVerdict = { kind: "signed-in" } | { kind: "failed" } | { kind: "locked"; retryAt: Date };
@@ -67,15 +71,16 @@ export async function attemptSignIn(
   email: string,
   ipAddress: string,
   checkPassword: () => Promise<boolean>,
+  factor: Factor = "password",
 ): Promise<SignInVerdict> {
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in email ${email}`}))`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in address ${ipAddress}`}))`;
-      const throttle = await checkSignInThrottle(tx, email, ipAddress);
+      const throttle = await checkSignInThrottle(tx, email, ipAddress, new Date(), factor);
       if (!throttle.allowed) return { kind: "locked", retryAt: throttle.retryAt };
       const ok = await checkPassword();
-      await recordSignInAttempt(tx, email, ipAddress, ok);
+      await recordSignInAttempt(tx, email, ipAddress, ok, factor);
       return ok ? { kind: "signed-in" } : { kind: "failed" };
     },
     { timeout: 20_000, maxWait: 20_000 },

@@ -21,6 +21,11 @@ export interface EmbeddedDatabase {
 const USER = "postgres";
 const PASSWORD = "bankline-local";
 
+/** The URL of a database on an embedded cluster on this machine (`npm start`'s, for scripts run beside it). */
+export function embeddedDatabaseUrl(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@localhost:${port}/${database}`;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;

@@ -1,11 +1,17 @@
 import type { AggregatorClient } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
 import { hashPassword } from "@/server/auth/password";
+import { encryptSecret } from "@/server/auth/tokens";
 import type { Logger } from "@/server/log";
 import type { OrgRole, StaffRole } from "@/server/trpc/permissions";
 import { seedDemoConnections } from "./connections";
 
 export const DEMO_PASSWORD = "bankline-demo";
+/**
+ * The demo staff's authenticator key (base32). Printed by `npm start` and written in the
+ * README so QA can compute codes (e.g. `oathtool --totp -b <key>`); a demo database only.
+ */
+export const DEMO_STAFF_TOTP_SECRET = "BANKLINEDEMOSTAFFTOTPKEYFORQAXYZ";
 
 interface DemoUser {
   email: string;
@@ -62,6 +68,7 @@ export async function seedDemoData(db: Db, sandbox?: DemoAggregator): Promise<{ 
           name: user.name,
           passwordHash,
           staffRole: user.staffRole ?? null,
+          ...(user.staffRole ? { totpSecret: encryptSecret(DEMO_STAFF_TOTP_SECRET), totpEnabledAt: new Date() } : {}),
           memberships: {
             create: (user.memberships ?? []).map((m) => ({ organizationId: orgs.get(m.org)!.id, role: m.role })),
           },

@@ -14,6 +14,7 @@ const schema = z.object({
   JOBS_HEARTBEAT_SECONDS: int(30, 10),
   JOBS_SUPERVISE_SECONDS: int(30, 1),
   JOBS_SWEEP_CRON: z.string().min(9).default("* * * * *"),
+  WEEKLY_SUMMARY_CRON: z.string().min(9).default("0 13 * * 1"),
 });
 
 export interface JobsConfig {
@@ -32,6 +33,8 @@ export interface JobsConfig {
   heartbeatSeconds: number;
   superviseSeconds: number;
   sweepCron: string;
+  /** When owners who asked for it get the weekly summary (cron, in `refreshCronTz`). */
+  weeklySummaryCron: string;
 }
 
 export function jobsConfigFromEnv(env: Record<string, string | undefined> = process.env): JobsConfig {
@@ -46,5 +49,6 @@ export function jobsConfigFromEnv(env: Record<string, string | undefined> = proc
     heartbeatSeconds: e.JOBS_HEARTBEAT_SECONDS,
     superviseSeconds: e.JOBS_SUPERVISE_SECONDS,
     sweepCron: e.JOBS_SWEEP_CRON,
+    weeklySummaryCron: e.WEEKLY_SUMMARY_CRON,
   };
 }

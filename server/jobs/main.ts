@@ -1,6 +1,7 @@
 import { getAggregatorClient } from "@/server/aggregator/client";
 import { getDb } from "@/server/db/client";
 import { log } from "@/server/log";
+import { mailConfigFromEnv } from "@/server/mail/config";
 import { jobsConfigFromEnv } from "./config";
 import { startWorker } from "./worker";
 
@@ -11,7 +12,7 @@ import { startWorker } from "./worker";
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
-  const worker = await startWorker({ databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv() });
+  const worker = await startWorker({ databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv(), mail: { config: mailConfigFromEnv() } });
   log.info("job worker started");
 
   let stopping = false;

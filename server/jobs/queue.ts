@@ -13,8 +13,14 @@ export const QUEUES = {
   refreshPlan: "refresh-plan",
   /** One refresh a ticket owes a connection: { ticketId }. Grouped by institution. */
   connectionRefresh: "connection-refresh",
-  /** Cron, every minute: stuck aggregations, due retries, known issues. */
+  /** Cron, every minute: stuck aggregations, due retries, known issues, connection emails, stalled mail. */
   sweep: "jobs-sweep",
+  /** One outbox row to send over SMTP: { messageId }. */
+  mailDeliver: "mail-deliver",
+  /** Decide the emails a connection's problem (or its fix) calls for: { connectionId }. */
+  connectionAlerts: "connection-alerts",
+  /** Cron, weekly: the summary for owners who asked for it. */
+  weeklySummary: "weekly-summary",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -58,6 +64,11 @@ function queueOptions(name: QueueName, config: Pick<JobsConfig, "heartbeatSecond
       return { policy: "singleton", retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 };
     case QUEUES.sweep:
       return { policy: "singleton", retryLimit: 0, expireInSeconds: 300 };
+    case QUEUES.mailDeliver:
+      // About four hours of backoff while SMTP is down; after that the sweep queues it again.
+      return { retryLimit: 12, retryDelay: 30, retryBackoff: true, retryDelayMax: 1800, expireInSeconds: 120 };
+    case QUEUES.weeklySummary:
+      return { policy: "singleton", retryLimit: 3, retryDelay: 300, expireInSeconds: 900 };
     default:
       return { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600 };
   }
@@ -87,6 +98,36 @@ export function getQueue(): Promise<PgBoss> {
     return boss;
   })();
   return globalForQueue.banklineQueue;
+}
+
+// The queue this process sends on: a worker's own client, or the web process's sender.
+const globalForProcessQueue = globalThis as unknown as { banklineProcessQueue?: PgBoss };
+
+/** A worker registers its client so code running in its process sends on it (and its schema). */
+export function setProcessQueue(boss: PgBoss | undefined) {
+  globalForProcessQueue.banklineProcessQueue = boss;
+}
+
+export function processQueue(): PgBoss | undefined {
+  return globalForProcessQueue.banklineProcessQueue;
+}
+
+/** A Prisma client or transaction, as far as pg-boss needs one to insert jobs. */
+interface RawSql {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/**
+ * Sends a job inside the caller's transaction, so it exists exactly when what it is about was
+ * committed. Without a queue in this process (a script, a test without a worker) it sends
+ * nothing and says so; the sweep finds what is owed.
+ */
+export async function sendInTransaction(tx: RawSql, name: QueueName, data: object, options: SendOptions = {}): Promise<boolean> {
+  const boss = processQueue() ?? (process.env.DATABASE_URL ? await getQueue() : undefined);
+  if (!boss) return false;
+  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
+  await boss.send(name, data, { ...options, db });
+  return true;
 }
 
 export async function enqueue(name: QueueName, data: object, options?: SendOptions): Promise<string | null> {

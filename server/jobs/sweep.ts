@@ -1,5 +1,8 @@
+import type { PgBoss } from "pg-boss";
 import type { EngineDeps } from "@/server/connections/engine";
 import { purgeAttemptCounters } from "@/server/limits/attempts";
+import { requeueStalledMail } from "@/server/mail/sweep";
+import { sweepConnectionAlerts } from "@/server/notifications/connection-alerts";
 import { evaluateKnownIssues } from "@/server/support/known-issues";
 import { queueDueRetries, type JobSender } from "./refresh-cycle";
 import { recoverStuckAggregations } from "./stuck-aggregations";
@@ -7,7 +10,8 @@ import { recoverStuckAggregations } from "./stuck-aggregations";
 /**
  * The minute's housekeeping, run by one worker at a time (a singleton cron job): settle
  * aggregations whose completion never came, queue the transient failures due for a retry,
- * mark or clear institutions' known issues, and forget attempt counters of windows long over.
+ * mark or clear institutions' known issues, forget attempt counters of windows long over, catch
+ * up on connection emails whose job never ran, and queue again mail whose delivery job is gone.
  */
 export async function runSweep(
   deps: EngineDeps,
@@ -15,13 +19,17 @@ export async function runSweep(
   now = new Date(),
   /** Only these organizations' connections and institutions (tests share a database with others). */
   scope: { organizationIds?: string[] } = {},
+  /** The worker's queue client, for the mail it queues again. */
+  boss?: Pick<PgBoss, "getJobById" | "send">,
 ) {
   const settled = await recoverStuckAggregations(deps, now, scope);
   const retries = await queueDueRetries(deps.db, queue, { now, ...scope });
   const issues = await evaluateKnownIssues(deps.db, now, scope);
   await purgeAttemptCounters(deps.db, now);
-  if (settled || retries || issues.marked.length || issues.cleared.length) {
-    deps.log.info({ settled, retries, knownIssuesMarked: issues.marked, knownIssuesCleared: issues.cleared }, "sweep");
+  const alerts = await sweepConnectionAlerts(deps.db, now, scope);
+  const mailRequeued = boss ? await requeueStalledMail(deps.db, boss, now, scope) : 0;
+  if (settled || retries || issues.marked.length || issues.cleared.length || alerts || mailRequeued) {
+    deps.log.info({ settled, retries, knownIssuesMarked: issues.marked, knownIssuesCleared: issues.cleared, alerts, mailRequeued }, "sweep");
   }
-  return { settled, retries, issues };
+  return { settled, retries, issues, alerts, mailRequeued };
 }

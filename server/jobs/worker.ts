@@ -2,10 +2,16 @@ import type { PgBoss } from "pg-boss";
 import type { AggregatorClient } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
 import type { Logger } from "@/server/log";
+import type { MailConfig } from "@/server/mail/config";
+import { deliverMail, mailJobData } from "@/server/mail/deliver";
+import { smtpTransport, type MailTransport } from "@/server/mail/transport";
+import { evaluateConnectionAlert } from "@/server/notifications/connection-alerts";
+import { queueWeeklySummaries } from "@/server/notifications/weekly-summary";
+import { z } from "zod";
 import { processAggregatorWebhook, webhookJobData } from "./aggregator-webhook";
 import type { JobsConfig } from "./config";
 import { AggregatorSlots, Semaphore } from "./limits";
-import { createQueueClient, ensureQueues, QUEUES } from "./queue";
+import { createQueueClient, ensureQueues, processQueue, QUEUES, setProcessQueue } from "./queue";
 import { nightlyCycleId, planRefreshCycle, type JobSender } from "./refresh-cycle";
 import { RefreshWorker } from "./refresh-worker";
 import { runSweep } from "./sweep";
@@ -24,6 +30,8 @@ export interface WorkerDeps {
   queueSchema?: string;
   /** The first of the aggregator's slots this worker leases; tests give each file a range of its own. */
   firstAggregatorSlot?: number;
+  /** Outgoing mail; a transport given here (tests) wins over the config's SMTP_URL. */
+  mail: { config: MailConfig; transport?: MailTransport };
 }
 
 export interface RunningWorker {
@@ -41,6 +49,9 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
   const boss = createQueueClient(deps.databaseUrl, "worker", config, deps.queueSchema);
   await boss.start();
   await ensureQueues(boss, config);
+  // Code running in this process (the engine opening a notice, say) queues its jobs here.
+  const registered = !processQueue();
+  if (registered) setProcessQueue(boss);
 
   const slots = new AggregatorSlots(db, config.aggregatorConcurrency, deps.firstAggregatorSlot);
   await slots.ensure();
@@ -75,11 +86,26 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
     log.info(result, "nightly refresh cycle planned");
   });
   await boss.work(QUEUES.sweep, { batchSize: 1 }, async () => {
-    await runSweep(engine, sender);
+    await runSweep(engine, sender, new Date(), {}, boss);
+  });
+
+  const transport = deps.mail.transport ?? (deps.mail.config.smtpUrl ? smtpTransport(deps.mail.config.smtpUrl) : null);
+  if (!transport) log.warn("no SMTP_URL: emails wait in the outbox until one is configured");
+  const mail = { db, transport, config: deps.mail.config, log };
+  await boss.work(QUEUES.mailDeliver, { batchSize: 1, localConcurrency: 2 }, async ([job]) => {
+    await deliverMail(mail, mailJobData.parse(job!.data).messageId);
+  });
+  await boss.work(QUEUES.connectionAlerts, { batchSize: 1, localConcurrency: 2 }, async ([job]) => {
+    const { connectionId } = z.object({ connectionId: z.string().min(1) }).parse(job!.data);
+    await evaluateConnectionAlert(db, connectionId);
+  });
+  await boss.work(QUEUES.weeklySummary, { batchSize: 1 }, async () => {
+    log.info({ queued: await queueWeeklySummaries(db) }, "weekly summaries queued");
   });
   if (options.schedules !== false) {
     await boss.schedule(QUEUES.refreshPlan, config.refreshCron, null, { tz: config.refreshCronTz, singletonKey: "nightly" });
     await boss.schedule(QUEUES.sweep, config.sweepCron, null, { singletonKey: "sweep" });
+    await boss.schedule(QUEUES.weeklySummary, config.weeklySummaryCron, null, { tz: config.refreshCronTz, singletonKey: "weekly" });
   }
 
   return {
@@ -89,7 +115,9 @@ export async function startWorker(deps: WorkerDeps, options: { schedules?: boole
     async stop({ graceful }) {
       await refresh.stop({ graceful });
       await slots.stop();
+      if (registered && processQueue() === boss) setProcessQueue(undefined);
       await boss.stop({ graceful, timeout: graceful ? 10_000 : 1 });
+      transport?.close();
     },
   };
 }

@@ -19,10 +19,12 @@ export const requireOrgMember = cache(async (slug: string): Promise<OrgPageAcces
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${slug}/institutions`)}`);
   const membership = await getDb().membership.findFirst({
     where: { userId: user.id, organization: { slug } },
-    select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
+    select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
   });
   if (!membership) notFound();
-  return { user, org: membership.organization, role: membership.role as OrgRole };
+  const { requireTwoFactor, ...org } = membership.organization;
+  if (requireTwoFactor && !user.secondFactor) redirect(`/account/two-factor?required=${encodeURIComponent(org.slug)}`);
+  return { user, org, role: membership.role as OrgRole };
 });
 
 /** For server components under /admin: staff only; everyone else sees a 404. */
@@ -30,5 +32,7 @@ export const requireStaff = cache(async (): Promise<SessionUser & { staffRole: "
   const user = await getSessionUser();
   if (!user) redirect("/sign-in?callbackUrl=%2Fadmin");
   if (!user.staffRole) notFound();
+  // Staff read every organization's bank data: the console opens only after a second factor.
+  if (!user.secondFactor) redirect("/account/two-factor?required=staff");
   return { ...user, staffRole: user.staffRole };
 });

@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from "@/server/audit/service";
 import type { Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import type { OrgRole } from "@/server/trpc/permissions";
@@ -33,12 +34,12 @@ export async function listMembers(db: Db, organizationId: string) {
  */
 export async function changeMemberRole(
   db: Db,
-  args: { organizationId: string; actorRole: OrgRole; membershipId: string; role: OrgRole },
+  args: { organizationId: string; actorRole: OrgRole; membershipId: string; role: OrgRole; actor: AuditActor },
 ) {
   return db.$transaction(async (tx) => {
     const target = await tx.membership.findFirst({
       where: { id: args.membershipId, organizationId: args.organizationId },
-      select: { id: true, role: true },
+      select: { id: true, role: true, user: { select: { id: true, email: true } } },
     });
     if (!target) throw notFound("That member");
     const touchesOwnership = target.role === "OWNER" || args.role === "OWNER";
@@ -54,6 +55,81 @@ export async function changeMemberRole(
       data: { role: args.role },
       select: { id: true, role: true },
     });
+    if (target.role !== args.role) {
+      await recordAudit(tx, {
+        actor: args.actor,
+        organizationId: args.organizationId,
+        action: "member.roleChanged",
+        objectType: "User",
+        objectId: target.user.id,
+        details: { email: target.user.email, from: target.role, to: args.role },
+      });
+    }
     return { membershipId: updated.id, role: updated.role as OrgRole };
   });
+}
+
+/**
+ * Removes someone from the organization; they lose it on their next request. Only an owner
+ * removes an owner, and the last owner stays.
+ */
+export async function removeMember(db: Db, args: { organizationId: string; actorRole: OrgRole; membershipId: string; actor: AuditActor }) {
+  await db.$transaction(async (tx) => {
+    const target = await tx.membership.findFirst({
+      where: { id: args.membershipId, organizationId: args.organizationId },
+      select: { id: true, role: true, user: { select: { id: true, email: true } } },
+    });
+    if (!target) throw notFound("That member");
+    if (target.role === "OWNER") {
+      if (args.actorRole !== "OWNER") throw new DomainError("FORBIDDEN", "Only an owner can remove an owner.");
+      const owners = await tx.membership.count({ where: { organizationId: args.organizationId, role: "OWNER" } });
+      if (owners <= 1) throw new DomainError("CONFLICT", "An organization needs at least one owner.");
+    }
+    await tx.membership.delete({ where: { id: target.id } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      organizationId: args.organizationId,
+      action: "member.removed",
+      objectType: "User",
+      objectId: target.user.id,
+      details: { email: target.user.email, role: target.role },
+    });
+  });
+  return { membershipId: args.membershipId };
+}
+
+/** An owner turns on (or off) two-factor sign-in for every member; they must use it themselves first. */
+export async function setTwoFactorRequirement(db: Db, args: { organizationId: string; required: boolean; actor: AuditActor & { secondFactor: boolean } }) {
+  if (args.required && !args.actor.secondFactor) {
+    throw new DomainError("PRECONDITION_FAILED", "Turn on two-factor sign-in for yourself (on your account page) and sign in with it first.");
+  }
+  await db.$transaction(async (tx) => {
+    await tx.organization.update({ where: { id: args.organizationId }, data: { requireTwoFactor: args.required } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      organizationId: args.organizationId,
+      action: args.required ? "organization.twoFactorRequired" : "organization.twoFactorOptional",
+      objectType: "Organization",
+      objectId: args.organizationId,
+    });
+  });
+  return { required: args.required };
+}
+
+export async function getSecuritySettings(db: Db, organizationId: string) {
+  const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { requireTwoFactor: true } });
+  return { requireTwoFactor: org.requireTwoFactor };
+}
+
+/** The address of a new organization, from its name: "Église St-Jean" → "eglise-st-jean". */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/, "");
+  return slug || "organization";
 }

@@ -1,4 +1,5 @@
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
+import { createUser } from "@/server/testing/fixtures";
 
 // A connection of `home` for the console's procedures. Its login is unknown to the sandbox,
 // so a forced refresh fails at the aggregator — after the access check these cases test.
@@ -33,6 +34,11 @@ export const supportAccessCases: AccessCases = {
     input: async (w) => ({ connectionId: await homeConnectionId(w), reason: "customer reports missing transactions" }),
   },
   "support.knownIssues": { access: read, input: () => undefined },
+  "support.connectionEmails": { access: read, input: async (w) => ({ connectionId: await homeConnectionId(w) }) },
+  "support.resetTwoFactor": {
+    access: act,
+    input: async (w) => ({ userId: (await createUser(w.db)).id, reason: "lost their phone, identity checked by call-back" }),
+  },
   "support.institutionHealth": { access: read, input: () => ({ window: "24h" }) },
   "support.audit": { access: read, input: (w) => ({ organization: w.home.org.slug }) },
   "support.auditActions": { access: read, input: () => undefined },

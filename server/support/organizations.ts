@@ -66,7 +66,7 @@ export async function getOrganizationOverview(db: Db, slug: string) {
       name: true,
       createdAt: true,
       memberships: {
-        select: { role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+        select: { role: true, createdAt: true, user: { select: { id: true, name: true, email: true, totpEnabledAt: true } } },
         orderBy: [{ role: "asc" }, { createdAt: "asc" }],
       },
       connections: {
@@ -97,7 +97,14 @@ export async function getOrganizationOverview(db: Db, slug: string) {
     slug: org.slug,
     name: org.name,
     createdAt: org.createdAt,
-    members: org.memberships.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, role: m.role, since: m.createdAt })),
+    members: org.memberships.map((m) => ({
+      userId: m.user.id,
+      name: m.user.name,
+      email: m.user.email,
+      role: m.role,
+      since: m.createdAt,
+      twoFactor: m.user.totpEnabledAt !== null,
+    })),
     connections: org.connections.map((c) => ({
       id: c.id,
       status: c.status,

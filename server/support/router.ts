@@ -5,6 +5,8 @@ import { statusCodeOf } from "@/server/connections/engine";
 import { createRouter, staffProcedure } from "@/server/trpc/init";
 import { auditActions, listAuditEntries } from "./audit-log";
 import { connectionOutcomeSeries, getConnectionDetail, listConnectionEvents } from "./connections";
+import { resetTwoFactor } from "@/server/auth/two-factor";
+import { listConnectionEmails } from "./emails";
 import { forceRefresh } from "./force-refresh";
 import { HEALTH_WINDOWS, institutionHealth } from "./health";
 import { listKnownIssues } from "./known-issues";
@@ -89,6 +91,33 @@ const eventsPage = z.object({
 });
 
 export const supportRouter = createRouter({
+  connectionEmails: staffProcedure("support.read")
+    .input(z.object({ connectionId: id }))
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          toEmail: z.string(),
+          subject: z.string(),
+          status: z.enum(["PENDING", "SENT", "SKIPPED"]),
+          createdAt: z.date(),
+          sentAt: z.date().nullable(),
+          attempts: z.number(),
+          lastError: z.string().nullable(),
+        }),
+      ),
+    )
+    .query(({ ctx, input }) => listConnectionEmails(ctx.db, input.connectionId)),
+
+  resetTwoFactor: staffProcedure("support.act")
+    .input(z.object({ userId: id, reason: z.string().trim().min(5).max(500) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await resetTwoFactor(ctx.db, { userId: input.userId, actor: actorOf(ctx), reason: input.reason, byStaff: true });
+      return { ok: true as const };
+    }),
+
   search: staffProcedure("support.read")
     .input(z.object({ text: z.string().trim().max(200) }))
     .output(
@@ -114,7 +143,7 @@ export const supportRouter = createRouter({
         slug: z.string(),
         name: z.string(),
         createdAt: z.date(),
-        members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), role: orgRole, since: z.date() })),
+        members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), role: orgRole, since: z.date(), twoFactor: z.boolean() })),
         connections: z.array(
           z.object({
             id: z.string(),

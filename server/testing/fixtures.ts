@@ -15,10 +15,12 @@ export const uniqueSuffix = () => randomBytes(4).toString("hex");
 
 export async function createUser(db: Db, opts: { email?: string; staffRole?: StaffRole } = {}): Promise<SessionUser> {
   const email = opts.email ?? `user-${uniqueSuffix()}@test.example`;
-  return db.user.create({
+  const user = await db.user.create({
     data: { email, name: email.split("@")[0]!, passwordHash: UNUSABLE_HASH, staffRole: opts.staffRole ?? null },
     select: { id: true, email: true, name: true, staffRole: true },
   });
+  // Staff reach the console only after a second factor: fixtures stand for a finished sign-in.
+  return { ...user, sessionId: null, secondFactor: !!user.staffRole };
 }
 
 export interface OrgFixture {

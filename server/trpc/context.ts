@@ -8,6 +8,8 @@ import { log as rootLog, type Logger } from "@/server/log";
 export interface Context {
   db: Db;
   user: SessionUser | null;
+  /** A sign-in whose password was right and whose second factor is still owed (user is null then). */
+  pendingSignIn: SessionUser | null;
   ipAddress: string;
   requestId: string;
   log: Logger;
@@ -18,6 +20,7 @@ export interface Context {
 export function createInnerContext(opts: {
   db: Db;
   user: SessionUser | null;
+  pendingSignIn?: SessionUser | null;
   ipAddress?: string;
   requestId?: string;
   aggregator?: AggregatorClient;
@@ -26,6 +29,7 @@ export function createInnerContext(opts: {
   return {
     db: opts.db,
     user: opts.user,
+    pendingSignIn: opts.pendingSignIn ?? null,
     ipAddress: opts.ipAddress ?? "unknown",
     requestId,
     log: rootLog.child({ requestId, userId: opts.user?.id }),

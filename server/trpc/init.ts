@@ -83,16 +83,20 @@ export function orgProcedure(permission: OrgPermission) {
     .use(async ({ ctx, input, next }) => {
       const membership = await ctx.db.membership.findFirst({
         where: { userId: ctx.user.id, organization: { slug: input.orgSlug } },
-        select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
+        select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
       });
       if (!membership) {
         throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
+      }
+      if (membership.organization.requireTwoFactor && !ctx.user.secondFactor) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `${membership.organization.name} requires two-factor sign-in: set it up on your account page.` });
       }
       const role = membership.role as OrgRole;
       if (!orgRoleAllows(role, permission)) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this." });
       }
-      return next({ ctx: { org: membership.organization, role } });
+      const { id, slug, name } = membership.organization;
+      return next({ ctx: { org: { id, slug, name }, role } });
     });
 }
 
@@ -110,6 +114,10 @@ export function staffProcedure(permission: StaffPermission) {
               ? "Only support admins may do this."
               : "This is for Bankline support staff only.",
         });
+      }
+      // Staff read every organization's bank data: never on a password alone.
+      if (!ctx.user.secondFactor) {
+        throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in to use the support console." });
       }
       return next({ ctx: { staffRole: ctx.user.staffRole! } });
     });

@@ -20,17 +20,19 @@ export const orgPermissions = {
   "connections.retrieve": exceptViewers,
   /** Hide, import and un-hide feed transactions; add register entries. */
   "books.write": exceptViewers,
-  /** Change members' roles and remove members. */
+  /** Invite people, change members' roles and remove members. */
   "members.manage": adminsAndOwners,
   /** Change the organization's settings (the bank feed's automatic hiding of sure duplicates). */
   "settings.manage": adminsAndOwners,
+  /** Require two-factor sign-in of every member. */
+  "org.security": ["OWNER"],
 } as const satisfies Record<string, readonly OrgRole[]>;
 export type OrgPermission = keyof typeof orgPermissions;
 
 export const staffPermissions = {
   /** Read any organization's connections, history, health and audit log. */
   "support.read": ["SUPPORT", "SUPPORT_ADMIN"],
-  /** Act on a connection: force a refresh. */
+  /** Act: force a refresh, reset someone's two-factor sign-in. */
   "support.act": ["SUPPORT_ADMIN"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type StaffPermission = keyof typeof staffPermissions;

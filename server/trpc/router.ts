@@ -4,10 +4,12 @@ import { orgsRouter } from "@/server/orgs/router";
 import { registerRouter } from "@/server/register/router";
 import { createCallerFactory, createRouter } from "./init";
 import { meRouter } from "@/server/accounts/router";
+import { authRouter } from "@/server/auth/router";
 import { supportRouter } from "@/server/support/router";
 
 export const appRouter = createRouter({
   me: meRouter,
+  auth: authRouter,
   orgs: orgsRouter,
   connections: connectionsRouter,
   feed: feedRouter,

@@ -6,7 +6,7 @@ import { useTRPC } from "@/app/_lib/trpc";
 const roles = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
 const roleLabel = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 
-export function MembersTable({ orgSlug, canManage, myUserId }: { orgSlug: string; canManage: boolean; myUserId: string }) {
+export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug: string; canManage: boolean; myUserId: string; myRole: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.orgs.listMembers.queryOptions({ orgSlug }));
@@ -16,13 +16,19 @@ export function MembersTable({ orgSlug, canManage, myUserId }: { orgSlug: string
     }),
   );
 
+  const remove = useMutation(
+    trpc.orgs.removeMember.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries(trpc.orgs.listMembers.queryFilter({ orgSlug })),
+    }),
+  );
+
   if (members.isPending) return <p className="text-ink-muted">Loading members…</p>;
   if (members.isError) return <p role="alert" className="text-danger">{members.error.message}</p>;
 
   return (
     <div className="card overflow-x-auto p-0">
-      {changeRole.isError && (
-        <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{changeRole.error.message}</p>
+      {(changeRole.error ?? remove.error) && (
+        <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{(changeRole.error ?? remove.error)!.message}</p>
       )}
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Members of this organization</caption>
@@ -31,6 +37,7 @@ export function MembersTable({ orgSlug, canManage, myUserId }: { orgSlug: string
             <th scope="col" className="px-4 py-3 font-medium">Name</th>
             <th scope="col" className="px-4 py-3 font-medium">Email</th>
             <th scope="col" className="px-4 py-3 font-medium">Role</th>
+            {canManage && <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Remove</span></th>}
           </tr>
         </thead>
         <tbody>
@@ -57,6 +64,23 @@ export function MembersTable({ orgSlug, canManage, myUserId }: { orgSlug: string
                   roleLabel(m.role)
                 )}
               </td>
+              {canManage && (
+                <td className="px-4 py-3 text-right">
+                  {m.userId !== myUserId && (m.role !== "OWNER" || myRole === "OWNER") && (
+                    <button
+                      type="button"
+                      className="btn-secondary py-1"
+                      disabled={remove.isPending}
+                      aria-label={`Remove ${m.email}`}
+                      onClick={() => {
+                        if (window.confirm(`Remove ${m.email} from this organization? They lose access at once.`)) remove.mutate({ orgSlug, membershipId: m.membershipId });
+                      }}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -5,6 +5,8 @@ import type { Db } from "@/server/db/client";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
 import { callerFor, testAggregator, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import type { MailConfig } from "@/server/mail/config";
+import type { MailTransport } from "@/server/mail/transport";
 import type { JobsConfig } from "../config";
 import { startWorker } from "../worker";
 
@@ -21,11 +23,14 @@ export const testJobsConfig: JobsConfig = {
   heartbeatSeconds: 10,
   superviseSeconds: 1,
   sweepCron: "* * * * *",
+  weeklySummaryCron: "0 13 * * 1",
 };
+
+export const testMailConfig: MailConfig = { smtpUrl: null, from: "Bankline <no-reply@bankline.test>", appUrl: "http://bankline.test" };
 
 export const testQueueSchema = () => `pgboss_test_${uniqueSuffix()}`;
 
-export function startTestWorker(options: { schema: string; config?: Partial<JobsConfig>; aggregator?: AggregatorClient }) {
+export function startTestWorker(options: { schema: string; config?: Partial<JobsConfig>; aggregator?: AggregatorClient; mail?: { transport?: MailTransport; config?: MailConfig } }) {
   return startWorker(
     {
       databaseUrl: inject("databaseUrl"),
@@ -37,6 +42,7 @@ export function startTestWorker(options: { schema: string; config?: Partial<Jobs
       // The aggregator's slots are rows shared by the whole database: a range of its own keeps
       // the workers of other test files from taking this one's share of the cap.
       firstAggregatorSlot: 1_000 * (1 + randomInt(1_000_000)),
+      mail: { config: options.mail?.config ?? testMailConfig, transport: options.mail?.transport },
     },
     { schedules: false },
   );

@@ -1,6 +1,7 @@
 import { getAggregatorClient } from "@/server/aggregator/client";
 import { getDb } from "@/server/db/client";
 import { log } from "@/server/log";
+import { mailConfigFromEnv } from "@/server/mail/config";
 import { jobsConfigFromEnv } from "../config";
 import { startWorker } from "../worker";
 
@@ -9,7 +10,7 @@ import { startWorker } from "../worker";
 
 const databaseUrl = process.env.DATABASE_URL!;
 const worker = await startWorker(
-  { databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv(), queueSchema: process.env.QUEUE_SCHEMA },
+  { databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv(), queueSchema: process.env.QUEUE_SCHEMA, mail: { config: mailConfigFromEnv() } },
   { schedules: false },
 );
 process.stdout.write("worker ready\n");

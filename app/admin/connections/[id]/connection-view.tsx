@@ -7,6 +7,7 @@ import { useTRPC } from "@/app/_lib/trpc";
 import { formatUtc, statusLabels, variantLabel } from "../../_components/format";
 import { CodeBadge, StatusBadge } from "../../_components/status-badge";
 import { ConnectionAudit } from "./connection-audit";
+import { ConnectionEmails } from "./connection-emails";
 import { ForceRefreshPanel } from "./force-refresh-panel";
 import { EventTimeline } from "./event-timeline";
 
@@ -118,6 +119,7 @@ export function ConnectionView({ connectionId, canAct }: { connectionId: string;
 
       <ForceRefreshPanel connectionId={connectionId} canAct={canAct} allowance={c.forceRefresh} aggregating={c.aggregating} onEvent={setHighlight} />
       <EventTimeline connectionId={connectionId} codesSeen={c.codesSeen} highlight={highlight} />
+      <ConnectionEmails connectionId={connectionId} />
       <ConnectionAudit connectionId={connectionId} />
     </div>
   );

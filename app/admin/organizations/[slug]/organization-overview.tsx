@@ -3,10 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/app/_lib/trpc";
+import { ResetTwoFactor } from "./reset-two-factor";
 import { formatUtc, roleLabel, variantLabel } from "../../_components/format";
 import { CodeBadge, StatusBadge } from "../../_components/status-badge";
 
-export function OrganizationOverview({ slug }: { slug: string }) {
+export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: boolean }) {
   const trpc = useTRPC();
   const org = useQuery(trpc.support.organization.queryOptions({ slug }));
 
@@ -91,6 +92,7 @@ export function OrganizationOverview({ slug }: { slug: string }) {
               <th scope="col" className="px-4 py-2 font-medium">Email</th>
               <th scope="col" className="px-4 py-2 font-medium">Role</th>
               <th scope="col" className="px-4 py-2 font-medium">Member since</th>
+              <th scope="col" className="px-4 py-2 font-medium">Two-factor sign-in</th>
             </tr>
           </thead>
           <tbody>
@@ -100,6 +102,10 @@ export function OrganizationOverview({ slug }: { slug: string }) {
                 <td className="px-4 py-2">{m.email}</td>
                 <td className="px-4 py-2">{roleLabel(m.role)}</td>
                 <td className="px-4 py-2">{formatUtc(m.since)}</td>
+                <td className="px-4 py-2">
+                  {m.twoFactor ? "On" : "Off"}
+                  {m.twoFactor && canAct && <ResetTwoFactor userId={m.userId} email={m.email} />}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { getSessionUser } from "@/server/auth/session";
+import { getSessionState } from "@/server/auth/session";
 import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
 import { createInnerContext } from "@/server/trpc/context";
@@ -10,13 +10,16 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () =>
-      createInnerContext({
+    createContext: async () => {
+      const session = await getSessionState();
+      return createInnerContext({
         db: getDb(),
-        user: await getSessionUser(),
+        user: session.kind === "active" ? session.user : null,
+        pendingSignIn: session.kind === "code-required" ? session.user : null,
         ipAddress: clientAddress(req.headers),
         requestId: req.headers.get("x-request-id") ?? undefined,
-      }),
+      });
+    },
   });
 }
 

@@ -1,0 +1,143 @@
+import type { Db } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
+import type { StaffRole } from "@/server/trpc/permissions";
+import { hashToken, newToken } from "./tokens";
+
+// Sessions live in PostgreSQL. The next-auth cookie (an encrypted JWT) carries a random session
+// token; every request finds the row by the token's hash, so signing out, ending a session from
+// the account page, a password reset or a removed account take effect on the next request.
+
+type DbOrTx = Db | Prisma.TransactionClient;
+
+const minutes = (name: string, fallback: number) => {
+  const n = Number(process.env[name] ?? fallback);
+  return (Number.isFinite(n) && n > 0 ? n : fallback) * 60_000;
+};
+
+/** Unused this long, a session ends: 30 minutes for staff, 8 hours for customers by default. */
+export function idleLimitMs(staffRole: StaffRole | null): number {
+  return staffRole ? minutes("SESSION_IDLE_MINUTES_STAFF", 30) : minutes("SESSION_IDLE_MINUTES", 8 * 60);
+}
+/** However busy, a session ends this long after its sign-in (SESSION_MAX_HOURS, default 12). */
+export function absoluteLimitMs(): number {
+  return minutes("SESSION_MAX_HOURS", 12) * 60;
+}
+/** A password accepted but its second factor not yet given: this long to give it. */
+export const CODE_STEP_MS = 10 * 60_000;
+/** lastSeenAt is written at most this often. */
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  staffRole: StaffRole | null;
+  /** The database session of this request (null for callers built in tests and jobs). */
+  sessionId: string | null;
+  /** This session proved a second factor (a code at sign-in, or the enrollment's code). */
+  secondFactor: boolean;
+}
+
+export type SessionState =
+  | { kind: "none" }
+  | { kind: "code-required"; sessionId: string; user: SessionUser }
+  | { kind: "active"; sessionId: string; user: SessionUser };
+
+export async function startSession(
+  db: DbOrTx,
+  args: { userId: string; ipAddress: string | null; userAgent: string | null; now?: Date },
+): Promise<{ token: string; sessionId: string }> {
+  const now = args.now ?? new Date();
+  const token = newToken();
+  const session = await db.session.create({
+    data: {
+      userId: args.userId,
+      tokenHash: hashToken(token),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + absoluteLimitMs()),
+      ipAddress: args.ipAddress,
+      userAgent: args.userAgent?.slice(0, 400) ?? null,
+    },
+    select: { id: true },
+  });
+  return { token, sessionId: session.id };
+}
+
+/** The session a cookie's token names, if it is still good; ends it when a limit has passed. */
+export async function checkSession(db: Db, token: string, options: { now?: Date; ipAddress?: string } = {}): Promise<SessionState> {
+  const now = options.now ?? new Date();
+  const session = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      id: true,
+      createdAt: true,
+      lastSeenAt: true,
+      expiresAt: true,
+      endedAt: true,
+      secondFactorAt: true,
+      ipAddress: true,
+      user: { select: { id: true, email: true, name: true, staffRole: true, totpEnabledAt: true } },
+    },
+  });
+  if (!session || session.endedAt) return { kind: "none" };
+  const { user } = session;
+  if (session.expiresAt <= now) return end(db, session.id, "expired");
+  if (now.getTime() - session.lastSeenAt.getTime() > idleLimitMs(user.staffRole)) return end(db, session.id, "idle");
+
+  const sessionUser: SessionUser = {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    staffRole: user.staffRole,
+    sessionId: session.id,
+    secondFactor: session.secondFactorAt !== null,
+  };
+  if (user.totpEnabledAt && !session.secondFactorAt) {
+    if (now.getTime() - session.createdAt.getTime() > CODE_STEP_MS) return end(db, session.id, "code not given");
+    return { kind: "code-required", sessionId: session.id, user: sessionUser };
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS || (options.ipAddress && options.ipAddress !== session.ipAddress)) {
+    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now, ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}) } });
+  }
+  return { kind: "active", sessionId: session.id, user: sessionUser };
+}
+
+async function end(db: DbOrTx, sessionId: string, reason: string): Promise<SessionState> {
+  await db.session.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+  return { kind: "none" };
+}
+
+export async function endSessionByToken(db: DbOrTx, token: string, reason: string) {
+  await db.session.updateMany({ where: { tokenHash: hashToken(token), endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+}
+
+/** Ends one of the person's sessions; false when it was not theirs or already over. */
+export async function endSession(db: DbOrTx, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  const { count } = await db.session.updateMany({ where: { id: sessionId, userId, endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+  return count > 0;
+}
+
+/** Ends every session of the person, but `except` (the one asking, when it stays signed in). */
+export async function endAllSessions(db: DbOrTx, userId: string, reason: string, except?: string | null): Promise<number> {
+  const { count } = await db.session.updateMany({
+    where: { userId, endedAt: null, ...(except ? { id: { not: except } } : {}) },
+    data: { endedAt: new Date(), endedReason: reason },
+  });
+  return count;
+}
+
+export async function markSecondFactor(db: DbOrTx, sessionId: string, now = new Date()) {
+  await db.session.update({ where: { id: sessionId }, data: { secondFactorAt: now, lastSeenAt: now } });
+}
+
+/** The person's sessions still open, newest activity first. */
+export async function listSessions(db: Db, userId: string, now = new Date()) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { staffRole: true } });
+  const rows = await db.session.findMany({
+    where: { userId, endedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - idleLimitMs(user.staffRole)) } },
+    select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true },
+    orderBy: { lastSeenAt: "desc" },
+  });
+  return rows;
+}
