@@ -1,5 +1,5 @@
 import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client";
-import { Prisma as PrismaRuntime } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/client";
 import { newId } from "@/server/db/ids";
 import { ingestBankTransactions } from "@/server/feed/ingest";
 import { describeFor, institutionTexts, loadConnection, loginRef, publicQuestion, type AttemptOutcome, type EngineDeps } from "./attempt";
@@ -90,7 +90,7 @@ export async function retrieveFeed(deps: EngineDeps, connectionId: string): Prom
     // Two retrievals of one account can overlap (a webhook racing the request that started
     // it); the loser's insert hits the unique key, and ingesting again updates instead.
     const result = await ingest().catch((err: unknown) => {
-      if (err instanceof PrismaRuntime.PrismaClientKnownRequestError && err.code === "P2002") return ingest();
+      if (isUniqueViolation(err)) return ingest();
       throw err;
     });
     added += result.added;

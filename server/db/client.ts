@@ -19,3 +19,10 @@ export function getDb(): Db {
   }
   return globalForDb.banklineDb;
 }
+
+/**
+ * A unique constraint refused the write (Prisma's P2002). Checked by code, not by class: Next.js
+ * bundles Prisma's runtime once per layer, and the process-wide client may come from either.
+ */
+export const isUniqueViolation = (err: unknown): boolean =>
+  typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
