@@ -9,8 +9,8 @@ import { aggregatorUrl, chooseAllAccounts, connectionCard, expect, flowDialog, r
 // first), so the steps below wait for Bankline rather than click that link.
 
 const HOSTED = [
-  { id: "desertsunbank-personal", name: "Desert Sun Bank (Personal)", search: "desert sun" },
-  { id: "keystoneheritage-business", name: "Keystone Heritage Bank (Business)", search: "keystone" },
+  { id: "northwindbank-business", name: "Northwind Bank (Business)", search: "northwind" },
+  { id: "magnoliasavings-business", name: "Magnolia Savings Bank (Business)", search: "magnolia" },
   { id: "bluegrassfarmers-personal", name: "Bluegrass Farmers Bank (Personal)", search: "bluegrass" },
 ];
 
@@ -110,8 +110,8 @@ test.describe("hosted link style", () => {
     // The password changed at the bank: the stored one now gives 103.
     await signInAtBank(page, id, "demo_password");
     await page.getByLabel("Current password").fill("go");
-    await page.getByLabel("New password", { exact: true }).fill("desert-9090");
-    await page.getByLabel("Confirm new password").fill("desert-9090");
+    await page.getByLabel("New password", { exact: true }).fill("magnolia-9090");
+    await page.getByLabel("Confirm new password").fill("magnolia-9090");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByTestId("bank-password-changed")).toBeVisible();
     await page.goto(org.institutionsUrl);
@@ -128,7 +128,7 @@ test.describe("hosted link style", () => {
     await fix.getByLabel("Password").fill("go");
     await fix.getByRole("button", { name: "Connect" }).click();
     await expect(fix.getByRole("alert")).toContainText("103");
-    await fix.getByLabel("Password").fill("desert-9090");
+    await fix.getByLabel("Password").fill("magnolia-9090");
     await fix.getByRole("button", { name: "Connect" }).click();
     await expect(dialog.getByRole("heading", { name: `Login updated for ${name}` })).toBeVisible();
     await dialog.getByRole("button", { name: "Done" }).click();
