@@ -4,7 +4,7 @@ import type { Transaction } from "@/server/aggregator/client";
 import { removeConnection } from "@/server/connections/engine";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
+import { callerFor, createOrgWithMembers, testAddressOf, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
 import { importAllNew, importTransactions } from "./review";
 import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing";
@@ -116,7 +116,7 @@ describe("Hide all possible duplicates", () => {
     expect(audit.find((e) => e.objectId === first.batchId)).toMatchObject({
       actorUserId: fx.users.MEMBER.id,
       objectType: "FeedHideBatch",
-      ipAddress: "203.0.113.7",
+      ipAddress: testAddressOf(fx.users.MEMBER),
       details: { bankAccountId: books.bankAccountId, hidden: first.hidden, filters: { ...recent, text: null } },
     });
 
