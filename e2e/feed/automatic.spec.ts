@@ -24,7 +24,9 @@ test("hide sure duplicates automatically: only the sure ones are hidden, each sa
   await expect(page.getByText("Sure duplicates are hidden automatically")).toBeVisible();
   const counts = await accountCounts(page);
   expect(counts.hidden).toBeGreaterThan(50);
-  expect(counts.flagged, "possible duplicates the setting leaves for review").toBeGreaterThan(0);
+  // How many a re-link leaves below the duplicate tier depends on that link's own shifts and
+  // rewrites (most links leave a few, some none); server/feed/hide-all.test.ts proves with fixed
+  // data that the setting never hides one. Here: whatever is left is below the tier.
 
   await test.step("what waits for review is below the duplicate tier", async () => {
     expect(await listTotal(page)).toBe(counts.flagged);
