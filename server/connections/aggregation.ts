@@ -2,6 +2,7 @@ import { isAggregatorError, type LoginOutcome } from "@/server/aggregator/client
 import { isUniqueViolation } from "@/server/db/client";
 import { newId } from "@/server/db/ids";
 import { ingestBankTransactions } from "@/server/feed/ingest";
+import { dropVanishedPending, linkSettledPending } from "@/server/feed/pending-links";
 import { describeFor, institutionTexts, loadConnection, loginRef, publicQuestion, type AttemptOutcome, type EngineDeps } from "./attempt";
 import { completeAggregation, failAttempt } from "./completion";
 import { recordEvent, type AttemptSource } from "./events";
@@ -85,7 +86,9 @@ export async function retrieveFeed(deps: EngineDeps, connectionId: string): Prom
     // aggregated before the account was chosen (a slow link completes before the choice).
     const since = account.feedTransactions.length > 0 ? connection.lastSuccessAt : null;
     const from = isoDay(since ? daysBefore(since, REVISION_WINDOW_DAYS) : daysBefore(new Date(), deps.aggregator.capabilities.historyDays));
-    const transactions = await deps.aggregator.getTransactions({ ...loginRef(connection), accountId: account.providerAccountId, from, to });
+    const retrieved = await deps.aggregator.getTransactions({ ...loginRef(connection), accountId: account.providerAccountId, from, to });
+    const window = { bankAccountId: account.id, from, to };
+    const transactions = await linkSettledPending(db, { ...window, transactions: retrieved });
     const ingest = () => ingestBankTransactions(db, { organizationId: connection.organizationId, bankAccountId: account.id, transactions });
     // Two retrievals of one account can overlap (a webhook racing the request that started
     // it); the loser's insert hits the unique key, and ingesting again updates instead.
@@ -94,6 +97,7 @@ export async function retrieveFeed(deps: EngineDeps, connectionId: string): Prom
       throw err;
     });
     added += result.added;
+    await dropVanishedPending(db, { ...window, transactions });
   }
   return added;
 }
