@@ -34,7 +34,10 @@ export interface Candidate {
   model: PairModel;
   /** Incoming day − existing day. */
   offset: number;
-  similarity: number;
+  /** 0..1; null when one side has no merchant words (an entry typed without a description). */
+  similarity: number | null;
+  /** The existing row was typed into the register by hand: its words are the bookkeeper's, not a bank's. */
+  byHand: boolean;
   /** Both descriptions carry reference numbers or dates, and none agree. */
   numbersDisagree: boolean;
   /** One side says when the card was used, and the other side's date cannot be that purchase. */
@@ -45,6 +48,8 @@ export interface Candidate {
   coincidence: number;
   /** Typical days between two transactions of this amount, when it recurs regularly. */
   period: number | null;
+  /** No other row of this amount within the date window, on either side: the amount alone points at the pair. */
+  onlyOneNearby: boolean;
   /** Same merchant on both sides (same first merchant word). */
   sameMerchant: boolean;
   /** Of the same-amount rows around the incoming row's date, the share that are its merchant's (smoothed). */
@@ -183,6 +188,11 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     }
   }
   return { rows: prepared, spans, batchSpans, wantedProviderIds };
+}
+
+/** A register entry nobody's bank feed gave: typed by a bookkeeper (or imported from their own file). */
+export function isTypedByHand(existing: PreparedExisting): boolean {
+  return existing.row.kind === "register" && existing.row.fromBank !== true && existing.row.providerIds.length === 0;
 }
 
 /** Whether the row came from a bank feed; see PreparedExisting.fromBank. */
@@ -374,10 +384,12 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
   const near = nearestByDate(sameAmount, entry, claimed);
   const share = merchantShare(near, entry);
+  const onlyOneNearby = near.length === 1 && aloneInFeed(index, entry);
   const add = (existing: PreparedExisting, model: PairModel) => {
     if (claimed.has(existing)) return;
     const description = describedOf(existing);
-    const { similarity, numbersDisagree } = compareDescriptions(entry.description, description);
+    const byHand = isTypedByHand(existing);
+    const { similarity, numbersDisagree } = compareDescriptions(entry.description, description, { byHand });
     const offset = entry.day - existing.day;
     found.set(existing, {
       incoming: entry,
@@ -385,11 +397,13 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       model,
       offset,
       similarity,
+      byHand,
       numbersDisagree,
       authorizedElsewhen: (entry.description.authorized !== null || description.authorized !== null) && authorizedElsewhen(entry, existing, description),
       amountRate: pattern.rate,
       coincidence: coincidenceDensity(pattern, offset),
       period: pattern.period,
+      onlyOneNearby: onlyOneNearby && model === "same-amount",
       sameMerchant: description.brand === entry.description.brand,
       merchantShare: share,
       merchantRate: model === "tip" ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description))) : 0,
@@ -418,6 +432,13 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
     }
   }
   return [...found.values()];
+}
+
+/** The incoming row is the only one of its amount in its account's batch within the date window. */
+function aloneInFeed(index: AccountIndex, entry: PreparedIncoming): boolean {
+  let count = 0;
+  for (const day of index.feedByAmount.get(entry.row.amountCents) ?? []) if (Math.abs(day - entry.day) <= MODEL.maxDateDistanceDays && ++count > 1) return false;
+  return true;
 }
 
 /**

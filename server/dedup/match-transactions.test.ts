@@ -373,3 +373,47 @@ describe("matcher: whole batch", () => {
     expect(() => matchTransactions({ existing: [], incoming: [incoming("2026-02-30", -1, "X")] })).toThrow(/is not a calendar date/);
   });
 });
+
+describe("matcher: entries typed by hand", () => {
+  // What a bookkeeper types: no bank id, a few words or none. The bank brings the same money in later.
+  const byHand = (date: string, amountCents: number, description: string) => existing(date, amountCents, description, { providerIds: [] });
+  /** A busy account where $45.00 comes often and on no schedule, so the amount alone proves little. */
+  const commonAmount = () => [0, 1, 5, 6, 14, 15, 16, 25, 33, 34, 38].map((day) => existing(days("2026-01-20", day), -4500, "SHELL OIL 57444"));
+
+  it("an entry with no description, same amount and same day, is flagged, not called new", () => {
+    const entry = byHand("2026-03-02", -4500, "");
+    const [result] = matchTransactions({ existing: [...background(), ...commonAmount(), entry], incoming: [incoming("2026-03-02", -4500, "OFFICE DEPOT #412")] });
+    expect(result).toMatchObject({ matchId: entry.id });
+    expect(result!.tier).not.toBe("new");
+  });
+
+  it("a one-word entry found in the bank's text counts as the same description, not a contradicting one", () => {
+    const entry = byHand("2026-03-02", -4500, "Rent");
+    const [result] = matchTransactions({ existing: [...background(), ...commonAmount(), entry], incoming: [incoming("2026-03-02", -4500, "MAPLE PROPERTIES RENT")] });
+    expect(result).toMatchObject({ matchId: entry.id });
+    expect(result!.tier).not.toBe("new");
+  });
+
+  it("of two identical entries, the one no bank transaction is linked to wins, whatever the ids", () => {
+    for (const [linkedId, handId] of [["a-linked", "b-hand"], ["b-linked", "a-hand"]] as const) {
+      const linked = existing("2026-03-02", -4213, "AMAZON MKTPLACE PMTS", { id: linkedId, providerIds: ["other-link-1"], fromBank: true });
+      const hand = existing("2026-03-02", -4213, "AMAZON MKTPLACE PMTS", { id: handId, providerIds: [] });
+      const [result] = matchTransactions({ existing: [...background(), linked, hand], incoming: [incoming("2026-03-02", -4213, "AMAZON MKTPLACE PMTS")] });
+      expect(result).toMatchObject({ matchId: hand.id, tier: "duplicate" });
+    }
+  });
+
+  it("a unique amount one or two days away with another description is offered as a possible duplicate", () => {
+    for (const offset of [1, 2, -2]) {
+      for (const entry of [byHand("2026-03-02", -13_877, "Office supplies"), existing("2026-03-02", -13_877, "PAYPAL *ACMESUPPLY", { fromBank: true })]) {
+        const [result] = matchTransactions({ existing: [...background(), entry], incoming: [incoming(days("2026-03-02", offset), -13_877, "AMZN MKTP US*2K3LM8Q92")] });
+        expect(result, `${entry.description}, ${offset} days`).toMatchObject({ matchId: entry.id, tier: "possible" });
+        expect(result!.reasons).toContain("the only transaction of this amount within 10 days");
+      }
+    }
+    // Not when the amount comes again nearby: then the words have to agree.
+    const twice = [existing("2026-03-02", -13_877, "PAYPAL *ACMESUPPLY"), existing("2026-03-08", -13_877, "PAYPAL *ACMESUPPLY")];
+    const [result] = matchTransactions({ existing: [...background(), ...twice], incoming: [incoming("2026-03-04", -13_877, "AMZN MKTP US*2K3LM8Q92")] });
+    expect(result).toMatchObject({ tier: "new" });
+  });
+});

@@ -85,8 +85,14 @@ function compareExisting(a: PreparedExisting, b: PreparedExisting): number {
     a.row.amountCents - b.row.amountCents ||
     compareText(a.row.description, b.row.description) ||
     compareText(a.row.kind, b.row.kind) ||
+    // Of rows alike in all else, one no bank transaction is linked to yet is the likelier partner.
+    Number(isLinked(a)) - Number(isLinked(b)) ||
     compareText(a.row.id, b.row.id)
   );
+}
+
+function isLinked(existing: PreparedExisting): boolean {
+  return existing.row.fromBank === true || existing.row.providerIds.length > 0;
 }
 
 function compareText(a: string, b: string): number {

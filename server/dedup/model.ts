@@ -57,8 +57,11 @@ export const MODEL = {
    */
   merchantShare: { typical: 0.135, weight: 2, min: 0, max: 3, reasonFrom: 0.5 },
 
-  /** Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]. */
-  description: { pivot: 0.6, slope: 8, min: -4, max: 2 },
+  /**
+   * Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]; against an entry typed by
+   * hand, to [byHandMin, max].
+   */
+  description: { pivot: 0.6, slope: 8, min: -4, max: 2, byHandMin: -1.5 },
 
   /**
    * A register row imported while pending, met again posted: P(posted date − pending date = d), d from −1.
@@ -110,6 +113,12 @@ export const MODEL = {
   maxPostingLagDays: 10,
   /** A continuity term at or below this is named among the reasons. */
   continuityReasonBelow: -1,
+
+  /**
+   * A pair whose amount no other row has within the date window, on either side, dated at most `maxDays`
+   * apart, is at least a possible duplicate, whatever the descriptions say (unless their numbers disagree).
+   */
+  onlyOneNearby: { maxDays: 2, floorLogOdds: 0.4 },
 
   /** Probability thresholds of the tiers. */
   duplicateThreshold: 0.9,
