@@ -414,7 +414,10 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   };
   for (const existing of mostLikely(near, entry)) {
     if (differentChecks(entry, existing)) continue;
-    add(existing, existing.row.pending ? (entry.row.pending ? "still-pending" : "posting") : "same-amount");
+    const model = existing.row.pending ? (entry.row.pending ? "still-pending" : "posting") : "same-amount";
+    // A source gives the posted version of a pending transaction an id of its own.
+    if (model !== "posting" && fromSameSource(entry, existing)) continue;
+    add(existing, model);
   }
   if (entry.checkNumber) {
     const { fromDays, toDays } = MODEL.checkClearing;
@@ -422,7 +425,7 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       if (isHandWrittenWithoutNumber(existing)) add(existing, "check-clearing");
     }
     for (const existing of index.byCheckNumber.get(entry.checkNumber) ?? []) {
-      if (existing.row.amountCents === entry.row.amountCents || Math.abs(existing.day - entry.day) > MODEL.checkWindowDays) continue;
+      if (existing.row.amountCents === entry.row.amountCents || Math.abs(existing.day - entry.day) > MODEL.checkWindowDays || fromSameSource(entry, existing)) continue;
       add(existing, "check-amount-mismatch");
     }
   }
@@ -518,6 +521,12 @@ function continuityOf(index: AccountIndex, existing: PreparedExisting): number {
   const self = inContinuitySpan(index, existing) ? 1 : 0;
   if (rows - self <= 0) return 0;
   return Math.max(MODEL.continuityMinLogOdds, Math.log((Math.max(0, unclaimed - self) + 1) / (rows - self + 1)));
+}
+
+/** The source that gave the incoming row its id gave the existing row another one: within one source a new id is a new transaction. */
+function fromSameSource(entry: PreparedIncoming, existing: PreparedExisting): boolean {
+  const source = entry.row.source;
+  return !!source && existing.row.sources !== undefined && existing.row.sources.includes(source);
 }
 
 function differentChecks(entry: PreparedIncoming, existing: PreparedExisting): boolean {

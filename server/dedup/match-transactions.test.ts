@@ -417,3 +417,39 @@ describe("matcher: entries typed by hand", () => {
     expect(result).toMatchObject({ tier: "new" });
   });
 });
+
+describe("matcher: one source or another", () => {
+  const fromAccount = (date: string, amountCents: number, description: string, extra: Partial<ExistingTransaction> = {}) =>
+    existing(date, amountCents, description, { fromBank: true, sources: ["acct-1"], ...extra });
+
+  it("within one source a new provider id is a new transaction, however alike", () => {
+    const coffee = fromAccount("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE");
+    const again = incoming("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE", { source: "acct-1" });
+    const [sameSource] = matchTransactions({ existing: [...background(), coffee], incoming: [again] });
+    expect(sameSource).toMatchObject({ matchId: null, tier: "new" });
+    expect(sameSource!.reasons).toEqual(["the transactions of -5.00 nearby came from the same source under other bank ids"]);
+    // From another source (a re-link, a statement) the same row is a duplicate.
+    for (const source of ["acct-2", null, undefined]) {
+      const [other] = matchTransactions({ existing: [...background(), coffee], incoming: [{ ...again, source }] });
+      expect(other, String(source)).toMatchObject({ matchId: coffee.id, tier: "duplicate" });
+    }
+  });
+
+  it("a pending row of the same source still meets its posted version under a new id", () => {
+    const hold = fromAccount("2026-03-05", -2340, "TST* PANERA BREAD", { pending: true });
+    const [sameAmount] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-06", -2340, "TST* PANERA BREAD", { source: "acct-1" })] });
+    expect(sameAmount).toMatchObject({ matchId: hold.id });
+    const [tipped] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-06", -2808, "TST* PANERA BREAD", { source: "acct-1" })] });
+    expect(tipped).toMatchObject({ matchId: hold.id });
+    // Pending again under another id of the same source: another hold.
+    const [pendingAgain] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-05", -2340, "TST* PANERA BREAD", { source: "acct-1", pending: true })] });
+    expect(pendingAgain).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("an entry typed by hand belongs to no source: a bank row of any source may match it", () => {
+    const rent = existing("2026-03-01", -320_000, "Rent", { providerIds: [] });
+    const [result] = matchTransactions({ existing: [...background(), rent], incoming: [incoming("2026-03-02", -320_000, "MAPLE PROPERTIES RENT", { source: "acct-1" })] });
+    expect(result).toMatchObject({ matchId: rent.id });
+    expect(result!.tier).not.toBe("new");
+  });
+});

@@ -268,7 +268,14 @@ function newResult(entry: PreparedIncoming, scored: Candidate[], winners: Map<Pr
   const best = [...scored].sort((a, b) => b.logOdds - a.logOdds || a.existing.rank - b.existing.rank)[0];
   const base = { incomingId: entry.row.id, matchId: null, matchKind: null, tier: "new" as const };
   if (!best || best.logOdds === -Infinity) {
-    const reason = index.byAmount.size === 0 ? "no earlier transactions in this account" : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
+    const sameSource = !!entry.row.source && (index.byAmount.get(entry.row.amountCents) ?? []).some(
+      (existing) => Math.abs(existing.day - entry.day) <= MODEL.maxDateDistanceDays && existing.row.sources?.includes(entry.row.source!),
+    );
+    const reason = sameSource
+      ? `the transactions of ${formatCents(entry.row.amountCents)} nearby came from the same source under other bank ids`
+      : index.byAmount.size === 0
+        ? "no earlier transactions in this account"
+        : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
     return { ...base, score: 0, reasons: [reason] };
   }
   const score = logistic(best.logOdds);
