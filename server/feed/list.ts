@@ -20,16 +20,24 @@ const statesOf: Record<FeedView, FeedState[] | null> = {
   all: null,
 };
 
+/** What an account without a connection shows where others name their bank. */
+export const STATEMENT_FILES = "Statement files";
+
 /**
- * Accounts with a feed: every linked account of a working connection, and accounts of removed
- * connections that still hold hidden transactions (so they can be un-hidden).
+ * Accounts with a feed: every linked account of a working connection, accounts whose statements are
+ * imported as files, and accounts of removed connections that still hold hidden transactions (so they
+ * can be un-hidden).
  */
 export async function listFeedAccounts(db: Db, organizationId: string) {
   const [accounts, counts] = await Promise.all([
     db.bankAccount.findMany({
       where: {
         organizationId,
-        OR: [{ linked: true, connection: { status: { not: "REMOVED" } } }, { feedTransactions: { some: { state: "HIDDEN" } } }],
+        OR: [
+          { linked: true, connection: { status: { not: "REMOVED" } } },
+          { linked: true, connectionId: null },
+          { feedTransactions: { some: { state: "HIDDEN" } } },
+        ],
       },
       select: {
         id: true,
@@ -53,8 +61,8 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
       name: account.name,
       mask: account.mask,
       kind: account.kind,
-      institutionName: account.connection.institution.name,
-      removed: account.connection.status === "REMOVED" || !account.linked,
+      institutionName: account.connection?.institution.name ?? STATEMENT_FILES,
+      removed: account.connection?.status === "REMOVED" || !account.linked,
       register: account.register,
       counts: { new: count(["NEW"]), flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]), hidden: count(["HIDDEN"]), imported: count(["IMPORTED"]) },
     };

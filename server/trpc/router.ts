@@ -2,6 +2,7 @@ import { connectionsRouter } from "@/server/connections/router";
 import { feedRouter } from "@/server/feed/router";
 import { orgsRouter } from "@/server/orgs/router";
 import { registerRouter } from "@/server/register/router";
+import { statementsRouter } from "@/server/statements/router";
 import { createCallerFactory, createRouter } from "./init";
 import { meRouter } from "@/server/accounts/router";
 import { authRouter } from "@/server/auth/router";
@@ -14,6 +15,7 @@ export const appRouter = createRouter({
   connections: connectionsRouter,
   feed: feedRouter,
   register: registerRouter,
+  statements: statementsRouter,
   support: supportRouter,
 });
 
