@@ -192,7 +192,8 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
 
 /** A register entry nobody's bank feed gave: typed by a bookkeeper (or imported from their own file). */
 export function isTypedByHand(existing: PreparedExisting): boolean {
-  return existing.row.kind === "register" && existing.row.fromBank !== true && existing.row.providerIds.length === 0;
+  if (existing.row.kind !== "register") return false;
+  return existing.row.typedByHand ?? (existing.row.fromBank !== true && existing.row.providerIds.length === 0);
 }
 
 /** Whether the row came from a bank feed; see PreparedExisting.fromBank. */

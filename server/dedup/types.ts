@@ -29,6 +29,11 @@ export interface ExistingTransaction {
    * names the caller chooses. An incoming row of one of these sources under another id is another transaction.
    */
   sources?: readonly string[];
+  /**
+   * The description (and amount) are a bookkeeper's: typed by hand or from the books' own file, even once a bank
+   * transaction was matched to the row. When absent: a register row with no provider id and not `fromBank`.
+   */
+  typedByHand?: boolean;
 }
 
 /** A row just retrieved from the bank feed. */

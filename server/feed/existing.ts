@@ -73,8 +73,9 @@ export async function loadExisting(
   const tombstones = await loadTombstones(tx, scope);
   const existing: ExistingTransaction[] = [];
   if (entries) {
-    const [ids, days, amounts, descriptions, checks, named, pending, notImported, fromBatchSource] = entries;
+    const [ids, days, amounts, descriptions, checks, named, pending, notImported, fromBatchSource, matched] = entries;
     const sameSource = new Set(fromBatchSource);
+    const matchedByHand = new Set(matched);
     const checkNumbers = new Map(checks);
     const providerIds = new Map<string, string[]>();
     for (const [id, providerId] of named) {
@@ -105,6 +106,7 @@ export async function loadExisting(
         pending: importedPending.has(id),
         fromBank: !notFromBank.has(id),
         ...(sameSource.has(id) ? { sources: [batch.source] } : {}),
+        ...(matchedByHand.has(id) ? { typedByHand: true } : {}),
       });
     }
   }
@@ -130,7 +132,7 @@ const DAY_MS = 86_400_000;
 /**
  * The wanted entries column by column (id, day, amount, description), then the few facts most
  * entries lack as [entry, value] pairs or lists: check numbers, the batch's provider ids found on
- * entries, entries imported while pending, entries not imported from a bank feed (typed by hand:
+ * entries, entries imported while pending, entries neither imported from a bank feed nor matched to one (typed by hand:
  * the matcher's `fromBank: false`; it reads only the provider ids a batch names, so it cannot
  * tell by itself). One JSON text, as small as it goes: 100 000 rows as four arrays travel and
  * parse far faster than as rows, and a day is a number (days since 1970-01-01), not a string.
@@ -146,6 +148,8 @@ type EntryColumns = [
   notImported: string[],
   /** Entries imported from this bank account's rows of the batch's origin: the batch's own source. */
   fromBatchSource: string[],
+  /** Entries whose words are a bookkeeper's (not imported from a feed), matched to a bank row since. */
+  matched: string[],
 ];
 
 /**
@@ -172,17 +176,17 @@ async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" = ANY(${amounts})
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
         AND e."amountCents" <> ALL(${amounts})
       ${
         window.checks
           ? Prisma.sql`
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" <> ALL(${amounts})
         AND e.id <> ALL(ARRAY(SELECT id FROM others))
         AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
@@ -195,10 +199,11 @@ async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window
       coalesce(json_agg(json_build_array(w.id, w."checkNumber")) FILTER (WHERE w."checkNumber" IS NOT NULL), '[]'),
       (SELECT coalesce(json_agg(json_build_array(n.id, n."providerId")), '[]') FROM named n),
       (SELECT coalesce(json_agg(p.id), '[]') FROM pending p),
-      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT'), '[]'),
+      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT' AND w."clearedAt" IS NULL), '[]'),
       (SELECT coalesce(json_agg(DISTINCT f."registerEntryId"), '[]') FROM "FeedTransaction" f
         WHERE f."bankAccountId" = ${scope.bankAccountId} AND f.state = 'IMPORTED' AND f.origin = ${origin}::"FeedOrigin"
-          AND f."registerEntryId" IS NOT NULL)
+          AND f."registerEntryId" IS NOT NULL),
+      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT' AND w."clearedAt" IS NOT NULL), '[]')
     )::text AS columns
     FROM wanted w`);
   return JSON.parse(row!.columns) as EntryColumns;

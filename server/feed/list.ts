@@ -132,6 +132,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         hiddenById: true,
         hideBatchId: true,
         importedAt: true,
+        matchedAt: true,
         registerEntryId: true,
       },
       orderBy: [{ date: "desc" }, { id: "desc" }],
@@ -141,18 +142,22 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
   ]);
   const [entries, hidden] = await Promise.all([
     db.registerEntry.findMany({
-      where: { organizationId, id: { in: rows.flatMap((row) => (row.matchRegisterEntryId ? [row.matchRegisterEntryId] : [])) } },
-      select: { id: true, date: true, description: true, amountCents: true },
+      where: {
+        organizationId,
+        id: { in: rows.flatMap((row) => [...(row.matchRegisterEntryId ? [row.matchRegisterEntryId] : []), ...(row.matchedAt && row.registerEntryId ? [row.registerEntryId] : [])]) },
+      },
+      select: { id: true, date: true, description: true, amountCents: true, source: true, clearedAt: true },
     }),
     db.feedTransaction.findMany({
       where: { organizationId, id: { in: rows.flatMap((row) => (row.matchFeedTransactionId ? [row.matchFeedTransactionId] : [])) } },
       select: { id: true, date: true, description: true, amountCents: true },
     }),
   ]);
-  type Target = (typeof entries)[number] & { kind: "register" | "hidden" };
+  type Target = { id: string; date: Date; description: string; amountCents: number; kind: "register" | "hidden"; fromBank: boolean };
   const matched = new Map<string, Target>();
-  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register" });
-  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden" });
+  // An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
+  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register", fromBank: entry.source === "IMPORT" || entry.clearedAt !== null });
+  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden", fromBank: true });
   const hideBatches = await hideBatchKinds(db, organizationId, rows);
   return {
     total,
@@ -177,6 +182,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
                 date: isoDay(target.date),
                 description: target.description,
                 amountCents: target.amountCents,
+                fromBank: target.fromBank,
                 score: row.matchScore,
                 reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [],
               }
@@ -184,8 +190,14 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
         hideBatch: row.state === "HIDDEN" && row.hideBatchId ? (hideBatches.get(row.hideBatchId) ?? null) : null,
         importedAt: row.importedAt,
+        matchedAt: row.matchedAt,
+        matchedEntry: row.matchedAt ? entryView(matched.get(row.registerEntryId ?? "")) : null,
         registerEntryId: row.registerEntryId,
       };
     }),
   };
+}
+
+function entryView(target: { id: string; date: Date; description: string; amountCents: number } | undefined) {
+  return target ? { id: target.id, date: isoDay(target.date), description: target.description, amountCents: target.amountCents } : null;
 }

@@ -1,6 +1,7 @@
 import { connectionsRouter } from "@/server/connections/router";
 import { feedRouter } from "@/server/feed/router";
 import { orgsRouter } from "@/server/orgs/router";
+import { matchesRouter } from "@/server/matches/router";
 import { registerRouter } from "@/server/register/router";
 import { statementsRouter } from "@/server/statements/router";
 import { createCallerFactory, createRouter } from "./init";
@@ -15,6 +16,7 @@ export const appRouter = createRouter({
   connections: connectionsRouter,
   feed: feedRouter,
   register: registerRouter,
+  matches: matchesRouter,
   statements: statementsRouter,
   support: supportRouter,
 });
