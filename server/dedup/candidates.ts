@@ -25,7 +25,7 @@ export interface PreparedExisting {
 }
 
 /** Which likelihood model explains the pair. */
-export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch";
+export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch" | "rounded";
 
 /** A pair worth scoring, with the raw signals; the score itself depends on what the batch teaches. */
 export interface Candidate {
@@ -34,6 +34,11 @@ export interface Candidate {
   model: PairModel;
   /** Incoming day − existing day. */
   offset: number;
+  /**
+   * Against an entry typed by hand: the day the bank says the card was used ("PURCHASE AUTHORIZED ON 03/11") −
+   * the typed day, the bookkeeper's date being the purchase's; otherwise `offset`.
+   */
+  typedOffset: number;
   /** 0..1; null when one side has no merchant words (an entry typed without a description). */
   similarity: number | null;
   /** The existing row was typed into the register by hand: its words are the bookkeeper's, not a bank's. */
@@ -148,6 +153,7 @@ export interface RelevantExisting {
 export function relevantExisting(rows: readonly ExistingTransaction[], incoming: PreparedIncoming[]): RelevantExisting {
   const batchSpans = new Map<string, { first: number; last: number; posted: number; pending: number }>();
   const amounts = new Set<number>();
+  const rounded = new Set<number>();
   const wantedProviderIds = new Set<string>();
   let batchHasChecks = false;
   for (const entry of incoming) {
@@ -158,6 +164,7 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
       batchSpan.last = Math.max(batchSpan.last, entry.day);
     }
     amounts.add(entry.row.amountCents);
+    if (!entry.row.pending) for (const whole of roundedAmounts(entry.row.amountCents)) rounded.add(whole);
     if (entry.row.providerId) wantedProviderIds.add(entry.row.providerId);
     if (entry.row.pendingProviderId) wantedProviderIds.add(entry.row.pendingProviderId);
     if (entry.checkNumber) batchHasChecks = true;
@@ -178,7 +185,17 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     // Provider ids the batch does not name are never read, so a caller may leave them out; `fromBank` says the
     // row has some. Worked out here only where continuity counts rows, otherwise when first asked.
     let named: boolean | undefined;
-    if (!(amounts.has(row.amountCents) || row.pending || checkNumber !== null || (named = hasWantedId(row.providerIds, wantedProviderIds)))) continue;
+    if (
+      !(
+        amounts.has(row.amountCents) ||
+        row.pending ||
+        checkNumber !== null ||
+        (rounded.has(row.amountCents) && typedByHand(row)) ||
+        (named = hasWantedId(row.providerIds, wantedProviderIds))
+      )
+    ) {
+      continue;
+    }
     const entry: PreparedExisting = { row, day, checkNumber, rank: 0 };
     prepared.push(entry);
     if (day <= batchSpan.last && day >= batchSpan.first - (row.pending ? MODEL.maxPostingLagDays : 0)) {
@@ -192,8 +209,21 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
 
 /** A register entry nobody's bank feed gave: typed by a bookkeeper (or imported from their own file). */
 export function isTypedByHand(existing: PreparedExisting): boolean {
-  if (existing.row.kind !== "register") return false;
-  return existing.row.typedByHand ?? (existing.row.fromBank !== true && existing.row.providerIds.length === 0);
+  return typedByHand(existing.row);
+}
+
+function typedByHand(row: ExistingTransaction): boolean {
+  if (row.kind !== "register") return false;
+  return row.typedByHand ?? (row.fromBank !== true && row.providerIds.length === 0);
+}
+
+/** The whole-dollar amounts a person may type for a bank amount with cents: rounded, or the cents left off. */
+export function roundedAmounts(cents: number): number[] {
+  if (cents % 100 === 0) return [];
+  const sign = Math.sign(cents);
+  const nearest = sign * Math.round(Math.abs(cents) / 100) * 100;
+  const truncated = sign * Math.floor(Math.abs(cents) / 100) * 100;
+  return nearest === truncated || truncated === 0 ? [nearest] : [nearest, truncated];
 }
 
 /** Whether the row came from a bank feed; see PreparedExisting.fromBank. */
@@ -386,24 +416,26 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   const near = nearestByDate(sameAmount, entry, claimed);
   const share = merchantShare(near, entry);
   const onlyOneNearby = near.length === 1 && aloneInFeed(index, entry);
-  const add = (existing: PreparedExisting, model: PairModel) => {
+  const add = (existing: PreparedExisting, model: PairModel, amountPattern = pattern) => {
     if (claimed.has(existing)) return;
     const description = describedOf(existing);
     const byHand = isTypedByHand(existing);
     const { similarity, numbersDisagree } = compareDescriptions(entry.description, description, { byHand });
     const offset = entry.day - existing.day;
+    const purchaseDay = byHand && entry.description.authorized ? monthDayBefore(entry.description.authorized.month, entry.description.authorized.day, entry.day) : null;
     found.set(existing, {
       incoming: entry,
       existing,
       model,
       offset,
+      typedOffset: purchaseDay === null ? offset : purchaseDay - existing.day,
       similarity,
       byHand,
       numbersDisagree,
       authorizedElsewhen: (entry.description.authorized !== null || description.authorized !== null) && authorizedElsewhen(entry, existing, description),
-      amountRate: pattern.rate,
-      coincidence: coincidenceDensity(pattern, offset),
-      period: pattern.period,
+      amountRate: amountPattern.rate,
+      coincidence: coincidenceDensity(amountPattern, offset),
+      period: amountPattern.period,
       onlyOneNearby: onlyOneNearby && model === "same-amount",
       sameMerchant: description.brand === entry.description.brand,
       merchantShare: share,
@@ -431,6 +463,13 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
     }
   }
   if (!entry.row.pending) {
+    // A bookkeeper typed the amount to the dollar ($45 for $44.87): entries typed by hand only.
+    for (const whole of roundedAmounts(entry.row.amountCents)) {
+      const wholePattern = patternOf(index, whole);
+      for (const existing of inDayRange(index.byAmount.get(whole) ?? [], entry.day - MODEL.maxDateDistanceDays, entry.day + MODEL.maxDateDistanceDays)) {
+        if (!found.has(existing) && !existing.row.pending && isTypedByHand(existing)) add(existing, "rounded", wholePattern);
+      }
+    }
     for (const existing of inDayRange(index.pendingByDay, entry.day - 6, entry.day + 1)) {
       if (!found.has(existing) && grewByTip(existing.row.amountCents, entry.row.amountCents)) add(existing, "tip");
     }

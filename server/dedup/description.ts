@@ -165,26 +165,39 @@ function isSubsequence(short: string, long: string): boolean {
 
 /**
  * Shared words over the shorter description's words: 1 when one is the other plus a city or suffix.
- * Extra words in front ("MOBILE DEPOSIT" against "DEPOSIT") qualify the merchant, so they count against,
- * except against words typed by hand: "Rent" names "MAPLE PROPERTIES RENT" as well as any bank's wording.
+ * Extra words in front ("MOBILE DEPOSIT" against "DEPOSIT") qualify the merchant, so they count against.
  */
-function overlapCoefficient(a: string[], b: string[], byHand: boolean): number {
+function overlapCoefficient(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  const used = new Array<boolean>(longer.length).fill(false);
+  const { shared, firstUsed } = wordsFound(shorter, longer);
+  const leadingExtra = shared === 0 ? 0 : firstUsed;
+  return shared / (shorter.length + leadingExtra);
+}
+
+/**
+ * Of the words a bookkeeper typed, the share found anywhere in the bank's text: "Rent" is all of
+ * "MAPLE PROPERTIES RENT", while "Mobile deposit" is half of "DEPOSIT".
+ */
+function typedCoverage(bank: string[], typed: string[]): number {
+  if (bank.length === 0 || typed.length === 0) return bank.length === typed.length ? 1 : 0;
+  return wordsFound(typed, bank).shared / typed.length;
+}
+
+function wordsFound(words: string[], within: string[]): { shared: number; firstUsed: number } {
+  const used = new Array<boolean>(within.length).fill(false);
   let shared = 0;
-  let firstUsed = longer.length;
-  for (const word of shorter) {
-    for (let at = 0; at < longer.length; at++) {
-      if (used[at] || !sameWord(word, longer[at]!)) continue;
+  let firstUsed = within.length;
+  for (const word of words) {
+    for (let at = 0; at < within.length; at++) {
+      if (used[at] || !sameWord(word, within[at]!)) continue;
       used[at] = true;
       shared++;
       firstUsed = Math.min(firstUsed, at);
       break;
     }
   }
-  const leadingExtra = shared === 0 || byHand ? 0 : firstUsed;
-  return shared / (shorter.length + leadingExtra);
+  return { shared, firstUsed };
 }
 
 export interface DescriptionComparison {
@@ -196,7 +209,7 @@ export interface DescriptionComparison {
 /**
  * Similarity and disagreeing numbers of two descriptions, remembered for the next pair of the same texts.
  * `byHand`: `b` was typed by a bookkeeper, in their own few words ("Rent", "Amzn"), wherever those words stand
- * in the bank's text; the numbers a person writes (an invoice) are not the bank's references.
+ * in the bank's text (`a`); the numbers a person writes (an invoice) are not the bank's references.
  */
 export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescription, { byHand = false } = {}): DescriptionComparison {
   const cache = byHand ? (a.comparedByHand ??= new Map()) : (a.compared ??= new Map());
@@ -221,7 +234,10 @@ export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDes
   if (a === b) return a.tokens.length > 0 || a.text !== "" ? 1 : null;
   if (a.tokens.length === 0 || b.tokens.length === 0) return a.tokens.length === b.tokens.length && a.text !== "" && a.text === b.text ? 1 : null;
   const dice = diceCoefficient(a.bigrams, b.bigrams);
-  return Math.max(dice, 0.6 * overlapCoefficient(a.tokens, b.tokens, byHand) + 0.4 * dice);
+  // A bookkeeper's words all found in the bank's text (as words, truncations or abbreviations) say as much as
+  // the bank's own wording would, whatever the letters they leave out.
+  if (byHand) return Math.max(dice, 0.9 * typedCoverage(a.tokens, b.tokens) + 0.1 * dice);
+  return Math.max(dice, 0.6 * overlapCoefficient(a.tokens, b.tokens) + 0.4 * dice);
 }
 
 /** The first two merchant words, enough to tell one merchant's visits from another's. */

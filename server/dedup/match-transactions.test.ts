@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDayNumber, dayNumber } from "./dates";
+import { buildBooksScenario } from "./eval/books-scenarios";
 import { Random } from "./eval/random";
 import { matchTransactions } from "./match-transactions";
 import type { ExistingTransaction, IncomingTransaction, MatchResult } from "./types";
@@ -451,5 +452,45 @@ describe("matcher: one source or another", () => {
     const [result] = matchTransactions({ existing: [...background(), rent], incoming: [incoming("2026-03-02", -320_000, "MAPLE PROPERTIES RENT", { source: "acct-1" })] });
     expect(result).toMatchObject({ matchId: rent.id });
     expect(result!.tier).not.toBe("new");
+  });
+});
+
+describe("matcher: ties", () => {
+  // Rows alike in everything but their ids are interchangeable: whatever the ids are called and whatever order
+  // the rows come in, the same kinds of rows pair with the same kinds of rows.
+  const content = (row: Pick<ExistingTransaction, "date" | "amountCents" | "description">, extra: unknown[]) => JSON.stringify([row.date, row.amountCents, row.description, ...extra]);
+
+  function pairsByContent(existingRows: readonly ExistingTransaction[], incomingRows: readonly IncomingTransaction[]): string[] {
+    const byId = new Map(existingRows.map((row) => [row.id, row]));
+    const incomingById = new Map(incomingRows.map((row) => [row.id, row]));
+    return matchTransactions({ existing: existingRows, incoming: incomingRows })
+      .map((result) => {
+        const row = incomingById.get(result.incomingId)!;
+        const match = result.matchId ? byId.get(result.matchId)! : null;
+        const from = content(row, [row.pending, row.source ?? null]);
+        const to = match ? content(match, [match.kind, match.pending ?? false, match.fromBank ?? false, match.providerIds.length, match.typedByHand ?? null]) : "none";
+        return `${from} → ${to} ${result.tier} ${result.score.toFixed(9)}`;
+      })
+      .sort();
+  }
+
+  it.each([0, 1, 2, 3, 5, 9])("books scenario %i: shuffled and with every id renamed, the same rows pair the same way", (index) => {
+    const scenario = buildBooksScenario(31, index);
+    const random = new Random(index + 101);
+    const renamed = new Map<string, string>();
+    const rename = (id: string) => {
+      if (!renamed.has(id)) renamed.set(id, `z${random.token(12)}`);
+      return renamed.get(id)!;
+    };
+    const existingRows = scenario.existing.map((row) => ({ ...row, id: rename(row.id), providerIds: row.providerIds.map(rename) }));
+    const incomingRows = scenario.incoming.map((row) => ({
+      ...row,
+      id: rename(row.id),
+      providerId: row.providerId && rename(row.providerId),
+      pendingProviderId: row.pendingProviderId && rename(row.pendingProviderId),
+    }));
+    const before = pairsByContent(scenario.existing, scenario.incoming);
+    expect(before.filter((pair) => !pair.includes("→ none")).length).toBeGreaterThan(5);
+    expect(pairsByContent(random.shuffled(existingRows), random.shuffled(incomingRows))).toEqual(before);
   });
 });

@@ -30,6 +30,14 @@ export const MODEL = {
    * The prior counts as this many observed pairs.
    */
   offsetPriorWeight: 20,
+  /**
+   * An entry typed by hand, met by the bank's row: P(bank day − typed day = d), `later` for d = 0, 1, …, `earlier`
+   * for d = −0, −1, …. The bookkeeper types the day it happened; the bank posts it then or days later.
+   */
+  typedShiftProbability: {
+    later: [0.5, 0.17, 0.09, 0.06, 0.035, 0.02, 0.012, 0.008, 0.005, 0.004, 0.003],
+    earlier: [0.5, 0.05, 0.02, 0.01, 0.004, 0.002, 0.001, 0.001, 0.001, 0.001, 0.001],
+  },
   /** Learned offsets never fall below this share of the prior. */
   offsetFloor: 0.5,
   /** Pairs taught from: confident, and the only candidate of both rows. */
@@ -119,6 +127,12 @@ export const MODEL = {
    * apart, is at least a possible duplicate, whatever the descriptions say (unless their numbers disagree).
    */
   onlyOneNearby: { maxDays: 2, floorLogOdds: 0.4 },
+
+  /**
+   * An entry typed by hand at the whole-dollar amount of the bank's ($45 for $44.87): how much likelier the same
+   * transaction types its amount that way than exactly, as log-odds.
+   */
+  rounded: { amountLogOdds: -2 },
 
   /** Probability thresholds of the tiers. */
   duplicateThreshold: 0.9,

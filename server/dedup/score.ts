@@ -15,9 +15,28 @@ function priorOffsetProbability(offset: number): number {
 
 export const priorOffsets: OffsetModel = priorOffsetProbability;
 
+/**
+ * An entry typed by hand carries the day it happened (the check written, the card used, the bill due); the bank
+ * shows that day or a later one: P(bank day − typed day = d).
+ */
+function typedOffsetProbability(offset: number): number {
+  const table = offset >= 0 ? MODEL.typedShiftProbability.later : MODEL.typedShiftProbability.earlier;
+  return table[Math.min(Math.abs(offset), table.length - 1)]!;
+}
+
+export const typedOffsets: OffsetModel = typedOffsetProbability;
+
+/** How a batch dates rows: against the bank's own rows, and against entries typed by hand. */
+export interface BatchOffsets {
+  bank: OffsetModel;
+  typed: OffsetModel;
+}
+
+export const priorBatchOffsets: BatchOffsets = { bank: priorOffsets, typed: typedOffsets };
+
 /** The prior, updated with the offsets of pairs nothing else competes for. */
-export function learnOffsets(observed: readonly number[]): OffsetModel {
-  if (observed.length === 0) return priorOffsets;
+export function learnOffsets(observed: readonly number[], prior: OffsetModel = priorOffsets, floor: number = MODEL.offsetFloor): OffsetModel {
+  if (observed.length === 0) return prior;
   const counts = new Float64Array(2 * LIMIT + 1);
   for (const offset of observed) if (Math.abs(offset) <= LIMIT) counts[offset + LIMIT]! += 1;
   const weight = MODEL.offsetPriorWeight;
@@ -26,8 +45,8 @@ export function learnOffsets(observed: readonly number[]): OffsetModel {
   // mostly rows that never move (transfers, deposits), and must not silence the card purchases that do.
   return (offset) => {
     const seen = Math.abs(offset) <= LIMIT ? counts[offset + LIMIT]! : 0;
-    const prior = priorOffsetProbability(offset);
-    return Math.max(MODEL.offsetFloor * prior, (seen + weight * prior) / total);
+    const before = prior(offset);
+    return Math.max(floor * before, (seen + weight * before) / total);
   };
 }
 
@@ -38,7 +57,7 @@ function stillPendingProbability(offset: number): number {
 }
 
 /** Log-odds that the pair is the same transaction; −Infinity when the model rules it out. */
-export function logOddsOf(candidate: Candidate, offsets: OffsetModel): number {
+export function logOddsOf(candidate: Candidate, offsets: BatchOffsets): number {
   const numbers = (candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0) + (candidate.authorizedElsewhen ? MODEL.authorizedElsewhenLogOdds : 0);
   const description = descriptionLogOdds(candidate) + numbers + merchantShareLogOdds(candidate);
   const rarity = -Math.log(candidate.coincidence);
@@ -60,10 +79,12 @@ function isOnlyOneNearby(candidate: Candidate): boolean {
   );
 }
 
-function modelLogOdds(candidate: Candidate, offsets: OffsetModel, description: number, rarity: number): number {
+function modelLogOdds(candidate: Candidate, offsets: BatchOffsets, description: number, rarity: number): number {
   switch (candidate.model) {
     case "same-amount":
-      return MODEL.priorLogOdds + Math.log(offsets(candidate.offset)) + rarity + description;
+      return MODEL.priorLogOdds + Math.log(candidate.byHand ? offsets.typed(candidate.typedOffset) : offsets.bank(candidate.offset)) + rarity + description;
+    case "rounded":
+      return MODEL.priorLogOdds + MODEL.rounded.amountLogOdds + Math.log(offsets.typed(candidate.typedOffset)) + rarity + description;
     case "still-pending":
       return MODEL.priorLogOdds + Math.log(stillPendingProbability(candidate.offset)) + rarity + description;
     case "posting": {
@@ -135,6 +156,9 @@ export function reasonsFor(candidate: Candidate): string[] {
       break;
     case "check-clearing":
       reasons = [`check ${incoming.checkNumber} cleared ${Math.abs(candidate.offset)} days after a hand-entered register entry`, "same amount", frequency];
+      break;
+    case "rounded":
+      reasons = [`amount ${formatCents(existing.row.amountCents)} in the register is the bank's ${formatCents(incoming.row.amountCents)} to the dollar`, distance, similarity, frequency];
       break;
     case "check-amount-mismatch":
       reasons = [
