@@ -84,6 +84,8 @@ export interface AccountIndex {
   sharedProviderIds: Map<string, PreparedExisting[]>;
   /** Same-amount rows in date order. */
   byAmount: Map<number, PreparedExisting[]>;
+  /** Whether any prepared row was typed by hand: only then are rounded amounts looked for. */
+  hasTypedByHand: boolean;
   byCheckNumber: Map<string, PreparedExisting[]>;
   pendingByDay: PreparedExisting[];
   registerSpan: { first: number; last: number } | null;
@@ -258,6 +260,7 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
         byProviderId: new Map(),
         sharedProviderIds: new Map(),
         byAmount: new Map(),
+        hasTypedByHand: false,
         byCheckNumber: new Map(),
         pendingByDay: [],
         registerSpan: relevant.spans.get(account) ?? null,
@@ -287,6 +290,7 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
     if (index === null || entry.row.account !== existing[entry.rank - 1]?.row.account) index = indexFor(entry.row.account);
     for (const providerId of entry.row.providerIds) if (relevant.wantedProviderIds.has(providerId)) addProviderId(index, providerId, entry);
     pushTo(index.byAmount, entry.row.amountCents, entry);
+    if (!index.hasTypedByHand && isTypedByHand(entry)) index.hasTypedByHand = true;
     if (entry.checkNumber) pushTo(index.byCheckNumber, entry.checkNumber, entry);
     if (entry.row.pending) index.pendingByDay.push(entry);
   }
@@ -464,7 +468,7 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   }
   if (!entry.row.pending) {
     // A bookkeeper typed the amount to the dollar ($45 for $44.87): entries typed by hand only.
-    for (const whole of roundedAmounts(entry.row.amountCents)) {
+    for (const whole of index.hasTypedByHand ? roundedAmounts(entry.row.amountCents) : []) {
       const wholePattern = patternOf(index, whole);
       for (const existing of inDayRange(index.byAmount.get(whole) ?? [], entry.day - MODEL.maxDateDistanceDays, entry.day + MODEL.maxDateDistanceDays)) {
         if (!found.has(existing) && !existing.row.pending && isTypedByHand(existing)) add(existing, "rounded", wholePattern);
