@@ -10,7 +10,7 @@ import { useTRPC } from "@/app/_lib/trpc";
 import type { AppRouter } from "@/server/trpc/router";
 
 // A bank row and an entry the bookkeeper wrote: the feed offers Match where the matcher found the entry, and
-// Find a match on any row waiting for review.
+// Find a match on any new row (a flagged one already names its match).
 
 type FeedRow = inferRouterOutputs<AppRouter>["feed"]["list"]["rows"][number];
 
@@ -51,7 +51,7 @@ function useSettled() {
   };
 }
 
-/** Match (where the matcher found an entry the bookkeeper wrote) and Find a match, for a row waiting for review. */
+/** Match (where the matcher found an entry the bookkeeper wrote), and Find a match for a new row. */
 export function MatchActions({ row, busy }: { row: FeedRow; busy: boolean }) {
   const trpc = useTRPC();
   const orgSlug = useOrgSlug();
@@ -74,9 +74,11 @@ export function MatchActions({ row, busy }: { row: FeedRow; busy: boolean }) {
           Match
         </button>
       )}
-      <button type="button" className="btn-secondary py-1" aria-disabled={busy} aria-label={`Find a match for ${what}`} onClick={() => !busy && setFinding(true)}>
-        Find a match
-      </button>
+      {row.state === "NEW" && (
+        <button type="button" className="btn-secondary py-1" aria-disabled={busy} aria-label={`Find a match for ${what}`} onClick={() => !busy && setFinding(true)}>
+          Find a match
+        </button>
+      )}
       {problem && (
         <p role="alert" className="basis-full text-xs text-danger">
           {problem}
