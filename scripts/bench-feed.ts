@@ -11,14 +11,17 @@ import { ingestBankTransactions, type IngestPhases } from "@/server/feed/ingest"
 import { listFeed } from "@/server/feed/list";
 import { importTransactions } from "@/server/feed/review";
 import { listEntries } from "@/server/register/service";
+import { importStatement } from "@/server/statements/import";
+import { ofxBytes } from "@/server/statements/testing";
 import { rowsJson } from "@/server/feed/sql";
 import { freePort } from "@/server/testing/free-port";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
 
 // `npm run bench:feed`: a register of 200 000 entries, a retrieval of 20 000 transactions
 // matched against it through the real database (ingest), all 20 000 flagged and hidden with
-// one Hide all and brought back with Un-hide all, then all 20 000 imported; three trials, the
-// median reported. Runs on a throwaway database on TEST_DATABASE_URL's server, or
+// one Hide all and brought back with Un-hide all, then all 20 000 imported, and the same 20 000
+// as an OFX statement file from its bytes to the feed; three trials, the median reported.
+// Runs on a throwaway database on TEST_DATABASE_URL's server, or
 // on an embedded PostgreSQL.
 
 const ENTRIES = 200_000;
@@ -52,6 +55,12 @@ async function main() {
     const importTimes: number[] = [];
     const hideTimes: number[] = [];
     const unhideTimes: number[] = [];
+    const statementTimes: number[] = [];
+    // The same 20 000 transactions as a bank's OFX statement file, its references the FITIDs.
+    const statement = ofxBytes([
+      { number: "000123450042", rows: setup.transactions.map((t) => ({ fitid: t.id, date: t.postedDate, amountCents: t.amountCents, name: t.description })) },
+    ]);
+    say(`statement file: ${INCOMING} transactions, ${(statement.length / 1024 / 1024).toFixed(1)} MB of OFX`);
     const phaseTimes: IngestPhases[] = [];
     say(`load average before the trials: ${describeLoad()}`);
     for (let trial = 1; trial <= TRIALS; trial++) {
@@ -90,6 +99,14 @@ async function main() {
       say(`  matching: ${describePhases(phases)}`);
       if (trial === TRIALS) say(await timeLists(db, setup, bankAccountId));
       await forgetTrial(db, bankAccountId);
+
+      // A statement file of the same transactions, from the bytes to the feed: reading, matching, writing.
+      const statementAccount = await newBankAccount(db, setup, TRIALS + trial);
+      started = performance.now();
+      const [fromFile] = (await importStatement(db, { organizationId: setup.organizationId, actorUserId: setup.userId, fileName: "bench.ofx", bytes: statement, targets: [{ account: 0, bankAccountId: statementAccount }] })).accounts;
+      statementTimes.push((performance.now() - started) / 1000);
+      say(`  statement file: ${fromFile!.received} rows from OFX to the feed in ${statementTimes.at(-1)!.toFixed(3)} s (${fromFile!.flagged} flagged)`);
+      await forgetTrial(db, statementAccount);
     }
     const match = median(matchTimes);
     say(`load average after the trials: ${describeLoad()}`);
@@ -98,7 +115,7 @@ async function main() {
     say(`Hide all on ${INCOMING} flagged rows: ${hideAll.toFixed(3)} s (median; target under ${HIDE_ALL_TARGET_S} s: ${hideAll < HIDE_ALL_TARGET_S ? "met" : "MISSED"})`);
     console.log(
       `bench:feed match_s=${match.toFixed(3)} import_s=${median(importTimes).toFixed(3)} rows_per_s=${Math.round(INCOMING / match)} ` +
-        `hide_all_s=${hideAll.toFixed(3)} unhide_all_s=${median(unhideTimes).toFixed(3)}`,
+        `hide_all_s=${hideAll.toFixed(3)} unhide_all_s=${median(unhideTimes).toFixed(3)} statement_s=${median(statementTimes).toFixed(3)}`,
     );
   } finally {
     await db.$disconnect();

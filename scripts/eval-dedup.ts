@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { renderReport, summaryLine } from "@/server/dedup/eval/report";
+import { booksSummaryLine, renderReport, summaryLine } from "@/server/dedup/eval/report";
 import { combineEvaluations, HELD_OUT_SEED, runEvaluation, TUNING_SEEDS } from "@/server/dedup/eval/run-evaluation";
 
 // `npm run eval:dedup [-- --seed N --scenarios N]`: labelled re-link scenarios, our matcher against the
@@ -44,4 +44,5 @@ if (!tuning && seed === HELD_OUT_SEED) {
 } else {
   console.log(`\n${report}`);
 }
+console.log(booksSummaryLine(evaluation));
 console.log(summaryLine(evaluation));

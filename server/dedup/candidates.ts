@@ -25,7 +25,7 @@ export interface PreparedExisting {
 }
 
 /** Which likelihood model explains the pair. */
-export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch";
+export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch" | "rounded";
 
 /** A pair worth scoring, with the raw signals; the score itself depends on what the batch teaches. */
 export interface Candidate {
@@ -34,7 +34,15 @@ export interface Candidate {
   model: PairModel;
   /** Incoming day − existing day. */
   offset: number;
-  similarity: number;
+  /**
+   * Against an entry typed by hand: the day the bank says the card was used ("PURCHASE AUTHORIZED ON 03/11") −
+   * the typed day, the bookkeeper's date being the purchase's; otherwise `offset`.
+   */
+  typedOffset: number;
+  /** 0..1; null when one side has no merchant words (an entry typed without a description). */
+  similarity: number | null;
+  /** The existing row was typed into the register by hand: its words are the bookkeeper's, not a bank's. */
+  byHand: boolean;
   /** Both descriptions carry reference numbers or dates, and none agree. */
   numbersDisagree: boolean;
   /** One side says when the card was used, and the other side's date cannot be that purchase. */
@@ -45,6 +53,8 @@ export interface Candidate {
   coincidence: number;
   /** Typical days between two transactions of this amount, when it recurs regularly. */
   period: number | null;
+  /** No other row of this amount within the date window, on either side: the amount alone points at the pair. */
+  onlyOneNearby: boolean;
   /** Same merchant on both sides (same first merchant word). */
   sameMerchant: boolean;
   /** Of the same-amount rows around the incoming row's date, the share that are its merchant's (smoothed). */
@@ -74,6 +84,8 @@ export interface AccountIndex {
   sharedProviderIds: Map<string, PreparedExisting[]>;
   /** Same-amount rows in date order. */
   byAmount: Map<number, PreparedExisting[]>;
+  /** Whether any prepared row was typed by hand: only then are rounded amounts looked for. */
+  hasTypedByHand: boolean;
   byCheckNumber: Map<string, PreparedExisting[]>;
   pendingByDay: PreparedExisting[];
   registerSpan: { first: number; last: number } | null;
@@ -143,6 +155,7 @@ export interface RelevantExisting {
 export function relevantExisting(rows: readonly ExistingTransaction[], incoming: PreparedIncoming[]): RelevantExisting {
   const batchSpans = new Map<string, { first: number; last: number; posted: number; pending: number }>();
   const amounts = new Set<number>();
+  const rounded = new Set<number>();
   const wantedProviderIds = new Set<string>();
   let batchHasChecks = false;
   for (const entry of incoming) {
@@ -153,6 +166,7 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
       batchSpan.last = Math.max(batchSpan.last, entry.day);
     }
     amounts.add(entry.row.amountCents);
+    if (!entry.row.pending) for (const whole of roundedAmounts(entry.row.amountCents)) rounded.add(whole);
     if (entry.row.providerId) wantedProviderIds.add(entry.row.providerId);
     if (entry.row.pendingProviderId) wantedProviderIds.add(entry.row.pendingProviderId);
     if (entry.checkNumber) batchHasChecks = true;
@@ -173,7 +187,17 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     // Provider ids the batch does not name are never read, so a caller may leave them out; `fromBank` says the
     // row has some. Worked out here only where continuity counts rows, otherwise when first asked.
     let named: boolean | undefined;
-    if (!(amounts.has(row.amountCents) || row.pending || checkNumber !== null || (named = hasWantedId(row.providerIds, wantedProviderIds)))) continue;
+    if (
+      !(
+        amounts.has(row.amountCents) ||
+        row.pending ||
+        checkNumber !== null ||
+        (rounded.has(row.amountCents) && typedByHand(row)) ||
+        (named = hasWantedId(row.providerIds, wantedProviderIds))
+      )
+    ) {
+      continue;
+    }
     const entry: PreparedExisting = { row, day, checkNumber, rank: 0 };
     prepared.push(entry);
     if (day <= batchSpan.last && day >= batchSpan.first - (row.pending ? MODEL.maxPostingLagDays : 0)) {
@@ -183,6 +207,25 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     }
   }
   return { rows: prepared, spans, batchSpans, wantedProviderIds };
+}
+
+/** A register entry nobody's bank feed gave: typed by a bookkeeper (or imported from their own file). */
+export function isTypedByHand(existing: PreparedExisting): boolean {
+  return typedByHand(existing.row);
+}
+
+function typedByHand(row: ExistingTransaction): boolean {
+  if (row.kind !== "register") return false;
+  return row.typedByHand ?? (row.fromBank !== true && row.providerIds.length === 0);
+}
+
+/** The whole-dollar amounts a person may type for a bank amount with cents: rounded, or the cents left off. */
+export function roundedAmounts(cents: number): number[] {
+  if (cents % 100 === 0) return [];
+  const sign = Math.sign(cents);
+  const nearest = sign * Math.round(Math.abs(cents) / 100) * 100;
+  const truncated = sign * Math.floor(Math.abs(cents) / 100) * 100;
+  return nearest === truncated || truncated === 0 ? [nearest] : [nearest, truncated];
 }
 
 /** Whether the row came from a bank feed; see PreparedExisting.fromBank. */
@@ -217,6 +260,7 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
         byProviderId: new Map(),
         sharedProviderIds: new Map(),
         byAmount: new Map(),
+        hasTypedByHand: false,
         byCheckNumber: new Map(),
         pendingByDay: [],
         registerSpan: relevant.spans.get(account) ?? null,
@@ -246,6 +290,7 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
     if (index === null || entry.row.account !== existing[entry.rank - 1]?.row.account) index = indexFor(entry.row.account);
     for (const providerId of entry.row.providerIds) if (relevant.wantedProviderIds.has(providerId)) addProviderId(index, providerId, entry);
     pushTo(index.byAmount, entry.row.amountCents, entry);
+    if (!index.hasTypedByHand && isTypedByHand(entry)) index.hasTypedByHand = true;
     if (entry.checkNumber) pushTo(index.byCheckNumber, entry.checkNumber, entry);
     if (entry.row.pending) index.pendingByDay.push(entry);
   }
@@ -374,22 +419,28 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
   const near = nearestByDate(sameAmount, entry, claimed);
   const share = merchantShare(near, entry);
-  const add = (existing: PreparedExisting, model: PairModel) => {
+  const onlyOneNearby = near.length === 1 && aloneInFeed(index, entry);
+  const add = (existing: PreparedExisting, model: PairModel, amountPattern = pattern) => {
     if (claimed.has(existing)) return;
     const description = describedOf(existing);
-    const { similarity, numbersDisagree } = compareDescriptions(entry.description, description);
+    const byHand = isTypedByHand(existing);
+    const { similarity, numbersDisagree } = compareDescriptions(entry.description, description, { byHand });
     const offset = entry.day - existing.day;
+    const purchaseDay = byHand && entry.description.authorized ? monthDayBefore(entry.description.authorized.month, entry.description.authorized.day, entry.day) : null;
     found.set(existing, {
       incoming: entry,
       existing,
       model,
       offset,
+      typedOffset: purchaseDay === null ? offset : purchaseDay - existing.day,
       similarity,
+      byHand,
       numbersDisagree,
       authorizedElsewhen: (entry.description.authorized !== null || description.authorized !== null) && authorizedElsewhen(entry, existing, description),
-      amountRate: pattern.rate,
-      coincidence: coincidenceDensity(pattern, offset),
-      period: pattern.period,
+      amountRate: amountPattern.rate,
+      coincidence: coincidenceDensity(amountPattern, offset),
+      period: amountPattern.period,
+      onlyOneNearby: onlyOneNearby && model === "same-amount",
       sameMerchant: description.brand === entry.description.brand,
       merchantShare: share,
       merchantRate: model === "tip" ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description))) : 0,
@@ -400,7 +451,10 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
   };
   for (const existing of mostLikely(near, entry)) {
     if (differentChecks(entry, existing)) continue;
-    add(existing, existing.row.pending ? (entry.row.pending ? "still-pending" : "posting") : "same-amount");
+    const model = existing.row.pending ? (entry.row.pending ? "still-pending" : "posting") : "same-amount";
+    // A source gives the posted version of a pending transaction an id of its own.
+    if (model !== "posting" && fromSameSource(entry, existing)) continue;
+    add(existing, model);
   }
   if (entry.checkNumber) {
     const { fromDays, toDays } = MODEL.checkClearing;
@@ -408,16 +462,30 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       if (isHandWrittenWithoutNumber(existing)) add(existing, "check-clearing");
     }
     for (const existing of index.byCheckNumber.get(entry.checkNumber) ?? []) {
-      if (existing.row.amountCents === entry.row.amountCents || Math.abs(existing.day - entry.day) > MODEL.checkWindowDays) continue;
+      if (existing.row.amountCents === entry.row.amountCents || Math.abs(existing.day - entry.day) > MODEL.checkWindowDays || fromSameSource(entry, existing)) continue;
       add(existing, "check-amount-mismatch");
     }
   }
   if (!entry.row.pending) {
+    // A bookkeeper typed the amount to the dollar ($45 for $44.87): entries typed by hand only.
+    for (const whole of index.hasTypedByHand ? roundedAmounts(entry.row.amountCents) : []) {
+      const wholePattern = patternOf(index, whole);
+      for (const existing of inDayRange(index.byAmount.get(whole) ?? [], entry.day - MODEL.maxDateDistanceDays, entry.day + MODEL.maxDateDistanceDays)) {
+        if (!found.has(existing) && !existing.row.pending && isTypedByHand(existing)) add(existing, "rounded", wholePattern);
+      }
+    }
     for (const existing of inDayRange(index.pendingByDay, entry.day - 6, entry.day + 1)) {
       if (!found.has(existing) && grewByTip(existing.row.amountCents, entry.row.amountCents)) add(existing, "tip");
     }
   }
   return [...found.values()];
+}
+
+/** The incoming row is the only one of its amount in its account's batch within the date window. */
+function aloneInFeed(index: AccountIndex, entry: PreparedIncoming): boolean {
+  let count = 0;
+  for (const day of index.feedByAmount.get(entry.row.amountCents) ?? []) if (Math.abs(day - entry.day) <= MODEL.maxDateDistanceDays && ++count > 1) return false;
+  return true;
 }
 
 /**
@@ -497,6 +565,12 @@ function continuityOf(index: AccountIndex, existing: PreparedExisting): number {
   const self = inContinuitySpan(index, existing) ? 1 : 0;
   if (rows - self <= 0) return 0;
   return Math.max(MODEL.continuityMinLogOdds, Math.log((Math.max(0, unclaimed - self) + 1) / (rows - self + 1)));
+}
+
+/** The source that gave the incoming row its id gave the existing row another one: within one source a new id is a new transaction. */
+function fromSameSource(entry: PreparedIncoming, existing: PreparedExisting): boolean {
+  const source = entry.row.source;
+  return !!source && existing.row.sources !== undefined && existing.row.sources.includes(source);
 }
 
 function differentChecks(entry: PreparedIncoming, existing: PreparedExisting): boolean {

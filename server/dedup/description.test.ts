@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { descriptionSimilarity, merchantTokens, normalizeDescription, numbersDisagree } from "./description";
+import { compareDescriptions, descriptionSimilarity, merchantTokens, normalizeDescription, numbersDisagree } from "./description";
 
 const similarity = (a: string, b: string) => descriptionSimilarity(normalizeDescription(a), normalizeDescription(b));
 
@@ -19,7 +19,7 @@ describe("description normalization", () => {
     expect(similarity("MAPLE PROPERTIES RENT", "MAPLE PROPERT RENT")).toBeGreaterThan(0.9);
     expect(similarity("ZOOM.US", "ZOOM.US 888-799-9666 CA")).toBeGreaterThan(0.7);
     expect(similarity("STAPLES #00123", "SHELL OIL 57444")).toBeLessThan(0.2);
-    expect(similarity("DEPOSIT", "MOBILE DEPOSIT")).toBeLessThan(similarity("DEPOSIT", "DEPOSIT REF 1234"));
+    expect(similarity("DEPOSIT", "MOBILE DEPOSIT")).toBeLessThan(similarity("DEPOSIT", "DEPOSIT REF 1234")!);
   });
 
   it("notices reference numbers and dates that disagree", () => {
@@ -46,5 +46,41 @@ describe("what a description says besides the merchant", () => {
     expect(zoom.brand).toBe("zoom");
     expect(zoomWithCity.brand).toBe("zoom");
     expect(normalizeDescription("POS DEBIT SQ *BLUE BOTTLE COFFEE").merchant).toBe("blue bottle");
+  });
+});
+
+describe("merchant names with digits", () => {
+  it.each([
+    ["1PASSWORD", ["1password"]],
+    ["7-ELEVEN 12345", ["eleven"]],
+    ["7-Eleven", ["eleven"]],
+    ["Bakkerij2 Amsterdam", ["bakkerij2", "amsterdam"]],
+    ["AMZN MKTP US*2K3LM8Q92", ["amzn", "mktp"]],
+    ["STAPLES00123", ["staples"]],
+  ])("%s keeps its name: %j", (description, tokens) => {
+    expect(merchantTokens(description)).toEqual(tokens);
+  });
+
+  it("two descriptions with no merchant words left are not the same description", () => {
+    expect(similarity("123456", "987654")).toBeNull();
+    expect(similarity("123456", "123456")).toBe(1);
+    expect(similarity("", "OFFICE DEPOT")).toBeNull();
+    expect(similarity("1PASSWORD", "BAKKERIJ2")).toBeLessThan(0.3);
+  });
+});
+
+describe("descriptions typed by hand", () => {
+  const byHand = (bank: string, typed: string) => compareDescriptions(normalizeDescription(bank), normalizeDescription(typed), { byHand: true }).similarity!;
+
+  it("reads abbreviations as the words they shorten", () => {
+    expect(similarity("AMZN MKTP", "Amazon Marketplace")).toBeGreaterThan(0.6);
+    expect(byHand("AMAZON MKTPLACE PMTS", "Amzn")).toBeGreaterThan(0.6);
+    expect(byHand("SQ *BLUE BOTTLE COFFEE", "Blue Bttl")).toBeGreaterThan(0.6);
+  });
+
+  it("takes one word found anywhere in the bank's text as agreement", () => {
+    expect(byHand("MAPLE PROPERTIES RENT", "Rent")).toBeGreaterThan(0.6);
+    expect(similarity("MAPLE PROPERTIES RENT", "Rent")).toBeLessThan(0.6);
+    expect(byHand("MAPLE PROPERTIES RENT", "Payroll")).toBeLessThan(0.3);
   });
 });

@@ -2,6 +2,10 @@
 export interface NormalizedDescription {
   /** Comparisons already made with other descriptions: a feed pairs the same few hundred texts over and over. */
   compared?: Map<NormalizedDescription, DescriptionComparison>;
+  /** The same, against descriptions typed by hand. */
+  comparedByHand?: Map<NormalizedDescription, DescriptionComparison>;
+  /** The text without case, punctuation and spacing: two descriptions without merchant words compare by it. */
+  text: string;
   /** Merchant words, lower case, no store numbers, prefixes, punctuation or trailing state. */
   tokens: string[];
   /** Sorted character-bigram codes of the joined tokens. */
@@ -48,6 +52,7 @@ export function normalizeDescription(description: string): NormalizedDescription
   const tokens = merchantTokens(description);
   const normalized = {
     tokens,
+    text: description.toLowerCase().replace(/[^a-z0-9]+/g, ""),
     bigrams: bigramCodes(tokens.join("")),
     numbers: numbersIn(description),
     merchant: tokens.slice(0, 2).join(" "),
@@ -69,10 +74,23 @@ export function merchantTokens(description: string): string[] {
   }
   const words = text
     .split(/[^a-z0-9]+/)
-    .filter((word) => word !== "" && !/\d/.test(word) && !NOISE_WORDS.has(word));
+    .map(nameWord)
+    .filter((word): word is string => word !== null && !NOISE_WORDS.has(word));
   // A trailing state ("SPRINGFIELD IL") is location, not merchant; keep it when it is most of the text.
   if (words.length >= 3 && US_STATES.has(words[words.length - 1]!)) words.pop();
   return words;
+}
+
+/**
+ * A word of the merchant's name, or null for a number. Store numbers glued to a name ("STAPLES00123") come
+ * off; a name with a digit or two in it ("1PASSWORD", "bakkerij2") stays; a reference ("2K3LM8Q92") goes.
+ */
+function nameWord(word: string): string | null {
+  if (word === "" || !/\d/.test(word)) return word === "" ? null : word;
+  const name = word.replace(/\d{3,}/g, "");
+  const digits = name.replace(/\D/g, "").length;
+  const letters = name.length - digits;
+  return letters >= 3 && digits <= 2 ? name : null;
 }
 
 function authorizedOn(description: string): NormalizedDescription["authorized"] {
@@ -129,11 +147,20 @@ function diceCoefficient(a: Uint32Array, b: Uint32Array): number {
   return (2 * common) / (a.length + b.length);
 }
 
-// Banks truncate words ("PROPERT", "COFFE"): a long enough prefix counts as the same word.
+// Banks truncate words ("PROPERT", "COFFE"): a long enough prefix counts as the same word. People and banks
+// abbreviate them ("AMZN", "BTTL"): a word of 3+ letters spelled out in order in a longer one, from its first letter.
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  if (Math.min(a.length, b.length) < 4) return false;
-  return a.startsWith(b) || b.startsWith(a);
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length < 3) return false;
+  if (short.length >= 4 && long.startsWith(short)) return true;
+  return short[0] === long[0] && isSubsequence(short, long);
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let at = 0;
+  for (let i = 0; i < long.length && at < short.length; i++) if (long[i] === short[at]) at++;
+  return at === short.length;
 }
 
 /**
@@ -143,34 +170,53 @@ function sameWord(a: string, b: string): boolean {
 function overlapCoefficient(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  const used = new Array<boolean>(longer.length).fill(false);
+  const { shared, firstUsed } = wordsFound(shorter, longer);
+  const leadingExtra = shared === 0 ? 0 : firstUsed;
+  return shared / (shorter.length + leadingExtra);
+}
+
+/**
+ * Of the words a bookkeeper typed, the share found anywhere in the bank's text: "Rent" is all of
+ * "MAPLE PROPERTIES RENT", while "Mobile deposit" is half of "DEPOSIT".
+ */
+function typedCoverage(bank: string[], typed: string[]): number {
+  if (bank.length === 0 || typed.length === 0) return bank.length === typed.length ? 1 : 0;
+  return wordsFound(typed, bank).shared / typed.length;
+}
+
+function wordsFound(words: string[], within: string[]): { shared: number; firstUsed: number } {
+  const used = new Array<boolean>(within.length).fill(false);
   let shared = 0;
-  let firstUsed = longer.length;
-  for (const word of shorter) {
-    for (let at = 0; at < longer.length; at++) {
-      if (used[at] || !sameWord(word, longer[at]!)) continue;
+  let firstUsed = within.length;
+  for (const word of words) {
+    for (let at = 0; at < within.length; at++) {
+      if (used[at] || !sameWord(word, within[at]!)) continue;
       used[at] = true;
       shared++;
       firstUsed = Math.min(firstUsed, at);
       break;
     }
   }
-  const leadingExtra = shared === 0 ? 0 : firstUsed;
-  return shared / (shorter.length + leadingExtra);
+  return { shared, firstUsed };
 }
 
 export interface DescriptionComparison {
-  similarity: number;
+  /** 0..1, or null when one side has no merchant words to compare (typed without one, or only numbers). */
+  similarity: number | null;
   numbersDisagree: boolean;
 }
 
-/** Similarity and disagreeing numbers of two descriptions, remembered for the next pair of the same texts. */
-export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescription): DescriptionComparison {
-  a.compared ??= new Map();
-  let comparison = a.compared.get(b);
+/**
+ * Similarity and disagreeing numbers of two descriptions, remembered for the next pair of the same texts.
+ * `byHand`: `b` was typed by a bookkeeper, in their own few words ("Rent", "Amzn"), wherever those words stand
+ * in the bank's text (`a`); the numbers a person writes (an invoice) are not the bank's references.
+ */
+export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescription, { byHand = false } = {}): DescriptionComparison {
+  const cache = byHand ? (a.comparedByHand ??= new Map()) : (a.compared ??= new Map());
+  let comparison = cache.get(b);
   if (!comparison) {
-    comparison = { similarity: descriptionSimilarity(a, b), numbersDisagree: numbersDisagree(a, b) };
-    a.compared.set(b, comparison);
+    comparison = { similarity: descriptionSimilarity(a, b, { byHand }), numbersDisagree: !byHand && numbersDisagree(a, b) };
+    cache.set(b, comparison);
     // Keeps a long-running process's memory bounded: forget everything now and then.
     if (++comparisonsRemembered > COMPARISON_LIMIT) {
       cache.clear();
@@ -180,10 +226,17 @@ export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescr
   return comparison;
 }
 
-/** 0..1 similarity of two descriptions after normalization. */
-export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription): number {
-  if (a === b) return 1;
+/**
+ * 0..1 similarity of two descriptions after normalization; null when one of them has no merchant words, which
+ * says nothing either way (two such texts are the same description only when they read the same).
+ */
+export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription, { byHand = false } = {}): number | null {
+  if (a === b) return a.tokens.length > 0 || a.text !== "" ? 1 : null;
+  if (a.tokens.length === 0 || b.tokens.length === 0) return a.tokens.length === b.tokens.length && a.text !== "" && a.text === b.text ? 1 : null;
   const dice = diceCoefficient(a.bigrams, b.bigrams);
+  // A bookkeeper's words all found in the bank's text (as words, truncations or abbreviations) say as much as
+  // the bank's own wording would, whatever the letters they leave out.
+  if (byHand) return Math.max(dice, 0.9 * typedCoverage(a.tokens, b.tokens) + 0.1 * dice);
   return Math.max(dice, 0.6 * overlapCoefficient(a.tokens, b.tokens) + 0.4 * dice);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDayNumber, dayNumber } from "./dates";
+import { buildBooksScenario } from "./eval/books-scenarios";
 import { Random } from "./eval/random";
 import { matchTransactions } from "./match-transactions";
 import type { ExistingTransaction, IncomingTransaction, MatchResult } from "./types";
@@ -371,5 +372,125 @@ describe("matcher: whole batch", () => {
 
   it("rejects a row whose date is not a calendar date", () => {
     expect(() => matchTransactions({ existing: [], incoming: [incoming("2026-02-30", -1, "X")] })).toThrow(/is not a calendar date/);
+  });
+});
+
+describe("matcher: entries typed by hand", () => {
+  // What a bookkeeper types: no bank id, a few words or none. The bank brings the same money in later.
+  const byHand = (date: string, amountCents: number, description: string) => existing(date, amountCents, description, { providerIds: [] });
+  /** A busy account where $45.00 comes often and on no schedule, so the amount alone proves little. */
+  const commonAmount = () => [0, 1, 5, 6, 14, 15, 16, 25, 33, 34, 38].map((day) => existing(days("2026-01-20", day), -4500, "SHELL OIL 57444"));
+
+  it("an entry with no description, same amount and same day, is flagged, not called new", () => {
+    const entry = byHand("2026-03-02", -4500, "");
+    const [result] = matchTransactions({ existing: [...background(), ...commonAmount(), entry], incoming: [incoming("2026-03-02", -4500, "OFFICE DEPOT #412")] });
+    expect(result).toMatchObject({ matchId: entry.id });
+    expect(result!.tier).not.toBe("new");
+  });
+
+  it("a one-word entry found in the bank's text counts as the same description, not a contradicting one", () => {
+    const entry = byHand("2026-03-02", -4500, "Rent");
+    const [result] = matchTransactions({ existing: [...background(), ...commonAmount(), entry], incoming: [incoming("2026-03-02", -4500, "MAPLE PROPERTIES RENT")] });
+    expect(result).toMatchObject({ matchId: entry.id });
+    expect(result!.tier).not.toBe("new");
+  });
+
+  it("of two identical entries, the one no bank transaction is linked to wins, whatever the ids", () => {
+    for (const [linkedId, handId] of [["a-linked", "b-hand"], ["b-linked", "a-hand"]] as const) {
+      const linked = existing("2026-03-02", -4213, "AMAZON MKTPLACE PMTS", { id: linkedId, providerIds: ["other-link-1"], fromBank: true });
+      const hand = existing("2026-03-02", -4213, "AMAZON MKTPLACE PMTS", { id: handId, providerIds: [] });
+      const [result] = matchTransactions({ existing: [...background(), linked, hand], incoming: [incoming("2026-03-02", -4213, "AMAZON MKTPLACE PMTS")] });
+      expect(result).toMatchObject({ matchId: hand.id, tier: "duplicate" });
+    }
+  });
+
+  it("a unique amount one or two days away with another description is offered as a possible duplicate", () => {
+    for (const offset of [1, 2, -2]) {
+      for (const entry of [byHand("2026-03-02", -13_877, "Office supplies"), existing("2026-03-02", -13_877, "PAYPAL *ACMESUPPLY", { fromBank: true })]) {
+        const [result] = matchTransactions({ existing: [...background(), entry], incoming: [incoming(days("2026-03-02", offset), -13_877, "AMZN MKTP US*2K3LM8Q92")] });
+        expect(result, `${entry.description}, ${offset} days`).toMatchObject({ matchId: entry.id, tier: "possible" });
+        expect(result!.reasons).toContain("the only transaction of this amount within 10 days");
+      }
+    }
+    // Not when the amount comes again nearby: then the words have to agree.
+    const twice = [existing("2026-03-02", -13_877, "PAYPAL *ACMESUPPLY"), existing("2026-03-08", -13_877, "PAYPAL *ACMESUPPLY")];
+    const [result] = matchTransactions({ existing: [...background(), ...twice], incoming: [incoming("2026-03-04", -13_877, "AMZN MKTP US*2K3LM8Q92")] });
+    expect(result).toMatchObject({ tier: "new" });
+  });
+});
+
+describe("matcher: one source or another", () => {
+  const fromAccount = (date: string, amountCents: number, description: string, extra: Partial<ExistingTransaction> = {}) =>
+    existing(date, amountCents, description, { fromBank: true, sources: ["acct-1"], ...extra });
+
+  it("within one source a new provider id is a new transaction, however alike", () => {
+    const coffee = fromAccount("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE");
+    const again = incoming("2026-03-02", -500, "SQ *BLUE BOTTLE COFFEE", { source: "acct-1" });
+    const [sameSource] = matchTransactions({ existing: [...background(), coffee], incoming: [again] });
+    expect(sameSource).toMatchObject({ matchId: null, tier: "new" });
+    expect(sameSource!.reasons).toEqual(["the transactions of -5.00 nearby came from the same source under other bank ids"]);
+    // From another source (a re-link, a statement) the same row is a duplicate.
+    for (const source of ["acct-2", null, undefined]) {
+      const [other] = matchTransactions({ existing: [...background(), coffee], incoming: [{ ...again, source }] });
+      expect(other, String(source)).toMatchObject({ matchId: coffee.id, tier: "duplicate" });
+    }
+  });
+
+  it("a pending row of the same source still meets its posted version under a new id", () => {
+    const hold = fromAccount("2026-03-05", -2340, "TST* PANERA BREAD", { pending: true });
+    const [sameAmount] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-06", -2340, "TST* PANERA BREAD", { source: "acct-1" })] });
+    expect(sameAmount).toMatchObject({ matchId: hold.id });
+    const [tipped] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-06", -2808, "TST* PANERA BREAD", { source: "acct-1" })] });
+    expect(tipped).toMatchObject({ matchId: hold.id });
+    // Pending again under another id of the same source: another hold.
+    const [pendingAgain] = matchTransactions({ existing: [...background(), hold], incoming: [incoming("2026-03-05", -2340, "TST* PANERA BREAD", { source: "acct-1", pending: true })] });
+    expect(pendingAgain).toMatchObject({ matchId: null, tier: "new" });
+  });
+
+  it("an entry typed by hand belongs to no source: a bank row of any source may match it", () => {
+    const rent = existing("2026-03-01", -320_000, "Rent", { providerIds: [] });
+    const [result] = matchTransactions({ existing: [...background(), rent], incoming: [incoming("2026-03-02", -320_000, "MAPLE PROPERTIES RENT", { source: "acct-1" })] });
+    expect(result).toMatchObject({ matchId: rent.id });
+    expect(result!.tier).not.toBe("new");
+  });
+});
+
+describe("matcher: ties", () => {
+  // Rows alike in everything but their ids are interchangeable: whatever the ids are called and whatever order
+  // the rows come in, the same kinds of rows pair with the same kinds of rows.
+  const content = (row: Pick<ExistingTransaction, "date" | "amountCents" | "description">, extra: unknown[]) => JSON.stringify([row.date, row.amountCents, row.description, ...extra]);
+
+  function pairsByContent(existingRows: readonly ExistingTransaction[], incomingRows: readonly IncomingTransaction[]): string[] {
+    const byId = new Map(existingRows.map((row) => [row.id, row]));
+    const incomingById = new Map(incomingRows.map((row) => [row.id, row]));
+    return matchTransactions({ existing: existingRows, incoming: incomingRows })
+      .map((result) => {
+        const row = incomingById.get(result.incomingId)!;
+        const match = result.matchId ? byId.get(result.matchId)! : null;
+        const from = content(row, [row.pending, row.source ?? null]);
+        const to = match ? content(match, [match.kind, match.pending ?? false, match.fromBank ?? false, match.providerIds.length, match.typedByHand ?? null]) : "none";
+        return `${from} → ${to} ${result.tier} ${result.score.toFixed(9)}`;
+      })
+      .sort();
+  }
+
+  it.each([0, 1, 2, 3, 5, 9])("books scenario %i: shuffled and with every id renamed, the same rows pair the same way", (index) => {
+    const scenario = buildBooksScenario(31, index);
+    const random = new Random(index + 101);
+    const renamed = new Map<string, string>();
+    const rename = (id: string) => {
+      if (!renamed.has(id)) renamed.set(id, `z${random.token(12)}`);
+      return renamed.get(id)!;
+    };
+    const existingRows = scenario.existing.map((row) => ({ ...row, id: rename(row.id), providerIds: row.providerIds.map(rename) }));
+    const incomingRows = scenario.incoming.map((row) => ({
+      ...row,
+      id: rename(row.id),
+      providerId: row.providerId && rename(row.providerId),
+      pendingProviderId: row.pendingProviderId && rename(row.pendingProviderId),
+    }));
+    const before = pairsByContent(scenario.existing, scenario.incoming);
+    expect(before.filter((pair) => !pair.includes("→ none")).length).toBeGreaterThan(5);
+    expect(pairsByContent(random.shuffled(existingRows), random.shuffled(incomingRows))).toEqual(before);
   });
 });

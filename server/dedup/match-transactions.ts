@@ -14,7 +14,7 @@ import {
   type PreparedIncoming,
 } from "./candidates";
 import { MODEL, logistic, possibleLogOdds } from "./model";
-import { dateReason, learnOffsets, logOddsOf, priorOffsets, reasonsFor, type OffsetModel } from "./score";
+import { dateReason, learnOffsets, logOddsOf, priorBatchOffsets, reasonsFor, typedOffsets, type BatchOffsets } from "./score";
 import type { MatchInput, MatchResult, MatchTier } from "./types";
 
 type ExactKey = "provider-id" | "pending-link" | "check-number";
@@ -54,9 +54,9 @@ export function matchTransactions(input: MatchInput): MatchResult[] {
 
   const open = incoming.filter((entry) => !results.has(entry));
   const candidates = open.map((entry) => candidatesFor(entry, indexes.get(entry.row.account)!, claimed));
-  const firstPass = assignByScore(candidates, existing.length, () => priorOffsets);
+  const firstPass = assignByScore(candidates, existing.length, () => priorBatchOffsets);
   const offsets = offsetsByAccount(firstPass);
-  const finalPass = assignByScore(candidates, existing.length, (account) => offsets.get(account) ?? priorOffsets);
+  const finalPass = assignByScore(candidates, existing.length, (account) => offsets.get(account) ?? priorBatchOffsets);
   addScoredResults(open, finalPass, indexes, results);
 
   const ordered: MatchResult[] = new Array(input.incoming.length);
@@ -85,8 +85,14 @@ function compareExisting(a: PreparedExisting, b: PreparedExisting): number {
     a.row.amountCents - b.row.amountCents ||
     compareText(a.row.description, b.row.description) ||
     compareText(a.row.kind, b.row.kind) ||
+    // Of rows alike in all else, one no bank transaction is linked to yet is the likelier partner.
+    Number(isLinked(a)) - Number(isLinked(b)) ||
     compareText(a.row.id, b.row.id)
   );
+}
+
+function isLinked(existing: PreparedExisting): boolean {
+  return existing.row.fromBank === true || existing.row.providerIds.length > 0;
 }
 
 function compareText(a: string, b: string): number {
@@ -190,7 +196,7 @@ function exactReasons(entry: PreparedIncoming, existing: PreparedExisting, key: 
   return reasons;
 }
 
-function assignByScore(candidates: Candidate[][], existingCount: number, offsetsFor: (account: string) => OffsetModel): Assignment {
+function assignByScore(candidates: Candidate[][], existingCount: number, offsetsFor: (account: string) => BatchOffsets): Assignment {
   const edges: Edge[] = [];
   const position = new Map<number, number>();
   candidates.forEach((list, row) =>
@@ -210,11 +216,11 @@ function assignByScore(candidates: Candidate[][], existingCount: number, offsets
   return { scored: candidates, chosen };
 }
 
-/** Offsets of confident pairs that had no rival on either side, per account. */
-function offsetsByAccount({ scored, chosen }: Assignment): Map<string, OffsetModel> {
+/** Offsets of confident pairs that had no rival on either side, per account: the bank's rows and entries typed by hand apart. */
+function offsetsByAccount({ scored, chosen }: Assignment): Map<string, BatchOffsets> {
   const rivals = new Map<PreparedExisting, number>();
   for (const list of scored) for (const candidate of list) if (candidate.logOdds >= possibleLogOdds) rivals.set(candidate.existing, (rivals.get(candidate.existing) ?? 0) + 1);
-  const observed = new Map<string, number[]>();
+  const observed = new Map<string, { bank: number[]; typed: number[] }>();
   scored.forEach((list, row) => {
     const at = chosen[row]!;
     if (at < 0) return;
@@ -222,11 +228,15 @@ function offsetsByAccount({ scored, chosen }: Assignment): Map<string, OffsetMod
     const flagged = list.filter((entry) => entry.logOdds >= possibleLogOdds).length;
     if (candidate.model !== "same-amount" || logistic(candidate.logOdds) < MODEL.anchorMinScore || flagged !== 1 || rivals.get(candidate.existing) !== 1) return;
     const account = candidate.incoming.row.account;
-    const offsets = observed.get(account);
-    if (offsets) offsets.push(candidate.offset);
-    else observed.set(account, [candidate.offset]);
+    let offsets = observed.get(account);
+    if (!offsets) observed.set(account, (offsets = { bank: [], typed: [] }));
+    // Entries typed by hand carry the day it happened, whatever the bank's habit: learned apart.
+    if (candidate.byHand) offsets.typed.push(candidate.typedOffset);
+    else offsets.bank.push(candidate.offset);
   });
-  return new Map([...observed].map(([account, offsets]) => [account, learnOffsets(offsets)]));
+  // How the bookkeeper dates may only add to the prior: a register of rent and payroll typed on the day says
+  // little about the card purchases typed beside them.
+  return new Map([...observed].map(([account, { bank, typed }]) => [account, { bank: learnOffsets(bank), typed: learnOffsets(typed, typedOffsets, 1) }]));
 }
 
 function addScoredResults(open: PreparedIncoming[], { scored, chosen }: Assignment, indexes: Map<string, AccountIndex>, results: Map<PreparedIncoming, MatchResult>): void {
@@ -262,7 +272,14 @@ function newResult(entry: PreparedIncoming, scored: Candidate[], winners: Map<Pr
   const best = [...scored].sort((a, b) => b.logOdds - a.logOdds || a.existing.rank - b.existing.rank)[0];
   const base = { incomingId: entry.row.id, matchId: null, matchKind: null, tier: "new" as const };
   if (!best || best.logOdds === -Infinity) {
-    const reason = index.byAmount.size === 0 ? "no earlier transactions in this account" : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
+    const sameSource = !!entry.row.source && (index.byAmount.get(entry.row.amountCents) ?? []).some(
+      (existing) => Math.abs(existing.day - entry.day) <= MODEL.maxDateDistanceDays && existing.row.sources?.includes(entry.row.source!),
+    );
+    const reason = sameSource
+      ? `the transactions of ${formatCents(entry.row.amountCents)} nearby came from the same source under other bank ids`
+      : index.byAmount.size === 0
+        ? "no earlier transactions in this account"
+        : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
     return { ...base, score: 0, reasons: [reason] };
   }
   const score = logistic(best.logOdds);

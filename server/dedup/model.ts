@@ -30,6 +30,14 @@ export const MODEL = {
    * The prior counts as this many observed pairs.
    */
   offsetPriorWeight: 20,
+  /**
+   * An entry typed by hand, met by the bank's row: P(bank day − typed day = d), `later` for d = 0, 1, …, `earlier`
+   * for d = −0, −1, …. The bookkeeper types the day it happened; the bank posts it then or days later.
+   */
+  typedShiftProbability: {
+    later: [0.5, 0.17, 0.09, 0.06, 0.035, 0.02, 0.012, 0.008, 0.005, 0.004, 0.003],
+    earlier: [0.5, 0.05, 0.02, 0.01, 0.004, 0.002, 0.001, 0.001, 0.001, 0.001, 0.001],
+  },
   /** Learned offsets never fall below this share of the prior. */
   offsetFloor: 0.5,
   /** Pairs taught from: confident, and the only candidate of both rows. */
@@ -57,8 +65,11 @@ export const MODEL = {
    */
   merchantShare: { typical: 0.135, weight: 2, min: 0, max: 3, reasonFrom: 0.5 },
 
-  /** Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]. */
-  description: { pivot: 0.6, slope: 8, min: -4, max: 2 },
+  /**
+   * Description similarity s (0..1) adds slope·(s − pivot), clamped to [min, max]; against an entry typed by
+   * hand, to [byHandMin, max].
+   */
+  description: { pivot: 0.6, slope: 8, min: -4, max: 2, byHandMin: -1.5 },
 
   /**
    * A register row imported while pending, met again posted: P(posted date − pending date = d), d from −1.
@@ -110,6 +121,18 @@ export const MODEL = {
   maxPostingLagDays: 10,
   /** A continuity term at or below this is named among the reasons. */
   continuityReasonBelow: -1,
+
+  /**
+   * A pair whose amount no other row has within the date window, on either side, dated at most `maxDays`
+   * apart, is at least a possible duplicate, whatever the descriptions say (unless their numbers disagree).
+   */
+  onlyOneNearby: { maxDays: 2, floorLogOdds: 0.4 },
+
+  /**
+   * An entry typed by hand at the whole-dollar amount of the bank's ($45 for $44.87): how much likelier the same
+   * transaction types its amount that way than exactly, as log-odds.
+   */
+  rounded: { amountLogOdds: -2 },
 
   /** Probability thresholds of the tiers. */
   duplicateThreshold: 0.9,

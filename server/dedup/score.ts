@@ -15,9 +15,28 @@ function priorOffsetProbability(offset: number): number {
 
 export const priorOffsets: OffsetModel = priorOffsetProbability;
 
+/**
+ * An entry typed by hand carries the day it happened (the check written, the card used, the bill due); the bank
+ * shows that day or a later one: P(bank day − typed day = d).
+ */
+function typedOffsetProbability(offset: number): number {
+  const table = offset >= 0 ? MODEL.typedShiftProbability.later : MODEL.typedShiftProbability.earlier;
+  return table[Math.min(Math.abs(offset), table.length - 1)]!;
+}
+
+export const typedOffsets: OffsetModel = typedOffsetProbability;
+
+/** How a batch dates rows: against the bank's own rows, and against entries typed by hand. */
+export interface BatchOffsets {
+  bank: OffsetModel;
+  typed: OffsetModel;
+}
+
+export const priorBatchOffsets: BatchOffsets = { bank: priorOffsets, typed: typedOffsets };
+
 /** The prior, updated with the offsets of pairs nothing else competes for. */
-export function learnOffsets(observed: readonly number[]): OffsetModel {
-  if (observed.length === 0) return priorOffsets;
+export function learnOffsets(observed: readonly number[], prior: OffsetModel = priorOffsets, floor: number = MODEL.offsetFloor): OffsetModel {
+  if (observed.length === 0) return prior;
   const counts = new Float64Array(2 * LIMIT + 1);
   for (const offset of observed) if (Math.abs(offset) <= LIMIT) counts[offset + LIMIT]! += 1;
   const weight = MODEL.offsetPriorWeight;
@@ -26,8 +45,8 @@ export function learnOffsets(observed: readonly number[]): OffsetModel {
   // mostly rows that never move (transfers, deposits), and must not silence the card purchases that do.
   return (offset) => {
     const seen = Math.abs(offset) <= LIMIT ? counts[offset + LIMIT]! : 0;
-    const prior = priorOffsetProbability(offset);
-    return Math.max(MODEL.offsetFloor * prior, (seen + weight * prior) / total);
+    const before = prior(offset);
+    return Math.max(floor * before, (seen + weight * before) / total);
   };
 }
 
@@ -38,17 +57,34 @@ function stillPendingProbability(offset: number): number {
 }
 
 /** Log-odds that the pair is the same transaction; −Infinity when the model rules it out. */
-export function logOddsOf(candidate: Candidate, offsets: OffsetModel): number {
+export function logOddsOf(candidate: Candidate, offsets: BatchOffsets): number {
   const numbers = (candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0) + (candidate.authorizedElsewhen ? MODEL.authorizedElsewhenLogOdds : 0);
-  const description = descriptionLogOdds(candidate.similarity) + numbers + merchantShareLogOdds(candidate);
+  const description = descriptionLogOdds(candidate) + numbers + merchantShareLogOdds(candidate);
   const rarity = -Math.log(candidate.coincidence);
-  return modelLogOdds(candidate, offsets, description, rarity) + candidate.continuity;
+  const logOdds = modelLogOdds(candidate, offsets, description, rarity) + candidate.continuity;
+  return isOnlyOneNearby(candidate) ? Math.max(logOdds, MODEL.onlyOneNearby.floorLogOdds) : logOdds;
 }
 
-function modelLogOdds(candidate: Candidate, offsets: OffsetModel, description: number, rarity: number): number {
+/**
+ * A bookkeeper's words, a processor's name or a re-link's rewrite can all hide the merchant; an amount nothing
+ * else in the account has within days, a day or two apart, is still worth a person's look.
+ */
+function isOnlyOneNearby(candidate: Candidate): boolean {
+  return (
+    candidate.onlyOneNearby &&
+    Math.abs(candidate.offset) <= MODEL.onlyOneNearby.maxDays &&
+    !candidate.numbersDisagree &&
+    !candidate.authorizedElsewhen &&
+    candidate.continuity > MODEL.continuityReasonBelow
+  );
+}
+
+function modelLogOdds(candidate: Candidate, offsets: BatchOffsets, description: number, rarity: number): number {
   switch (candidate.model) {
     case "same-amount":
-      return MODEL.priorLogOdds + Math.log(offsets(candidate.offset)) + rarity + description;
+      return MODEL.priorLogOdds + Math.log(candidate.byHand ? offsets.typed(candidate.typedOffset) : offsets.bank(candidate.offset)) + rarity + description;
+    case "rounded":
+      return MODEL.priorLogOdds + MODEL.rounded.amountLogOdds + Math.log(offsets.typed(candidate.typedOffset)) + rarity + description;
     case "still-pending":
       return MODEL.priorLogOdds + Math.log(stillPendingProbability(candidate.offset)) + rarity + description;
     case "posting": {
@@ -57,7 +93,7 @@ function modelLogOdds(candidate: Candidate, offsets: OffsetModel, description: n
     }
     case "tip": {
       const lag = MODEL.postingLagProbability.get(candidate.offset);
-      if (!lag || candidate.similarity < MODEL.tip.minDescriptionSimilarity) return -Infinity;
+      if (!lag || candidate.similarity === null || candidate.similarity < MODEL.tip.minDescriptionSimilarity) return -Infinity;
       // Another visit lands in the tip band (bandShare of visits, spread over it) or exactly on this amount
       // (a menu price), compared per cent of the band.
       const bandCents = Math.abs(candidate.existing.row.amountCents) * MODEL.tip.maxIncreaseRatio;
@@ -85,16 +121,21 @@ function merchantShareLogOdds(candidate: Candidate): number {
   return Math.min(max, Math.max(min, Math.log(typical / candidate.merchantShare)));
 }
 
-function descriptionLogOdds(similarity: number): number {
-  const { pivot, slope, min, max } = MODEL.description;
-  return Math.min(max, Math.max(min, slope * (similarity - pivot)));
+/**
+ * A description with no merchant words says nothing. One typed by hand is the bookkeeper's own words ("Office
+ * supplies" for "AMZN MKTP"), so it can agree as much as a bank's but contradicts far less.
+ */
+function descriptionLogOdds({ similarity, byHand }: Candidate): number {
+  if (similarity === null) return 0;
+  const { pivot, slope, min, max, byHandMin } = MODEL.description;
+  return Math.min(max, Math.max(byHand ? byHandMin : min, slope * (similarity - pivot)));
 }
 
 /** Why the pair was scored as it was, in words a treasurer can check against the two rows. */
 export function reasonsFor(candidate: Candidate): string[] {
   const { incoming, existing } = candidate;
   const distance = dateReason(Math.abs(candidate.offset));
-  const similarity = similarityReason(candidate.similarity);
+  const similarity = similarityReason(candidate.similarity, candidate.byHand);
   const frequency = candidate.period ? `amount recurs about every ${candidate.period} days in this account` : rarityReason(candidate.amountRate);
   let reasons: string[];
   switch (candidate.model) {
@@ -116,6 +157,9 @@ export function reasonsFor(candidate: Candidate): string[] {
     case "check-clearing":
       reasons = [`check ${incoming.checkNumber} cleared ${Math.abs(candidate.offset)} days after a hand-entered register entry`, "same amount", frequency];
       break;
+    case "rounded":
+      reasons = [`amount ${formatCents(existing.row.amountCents)} in the register is the bank's ${formatCents(incoming.row.amountCents)} to the dollar`, distance, similarity, frequency];
+      break;
     case "check-amount-mismatch":
       reasons = [
         `same check number ${incoming.checkNumber}`,
@@ -127,6 +171,7 @@ export function reasonsFor(candidate: Candidate): string[] {
   if (merchantShareLogOdds(candidate) >= MODEL.merchantShare.reasonFrom) {
     reasons.push(`few transactions of this amount nearby are this merchant's (${Math.round(candidate.merchantShare * 100)}%)`);
   }
+  if (isOnlyOneNearby(candidate)) reasons.push(`the only transaction of this amount within ${MODEL.maxDateDistanceDays} days`);
   if (candidate.numbersDisagree) reasons.push("reference numbers in the descriptions differ");
   if (candidate.authorizedElsewhen) reasons.push("the purchase date in one description does not fit the other row's date");
   if (candidate.continuity <= MODEL.continuityReasonBelow) reasons.push("the register entry's bank id did not come back, though this connection sent the ids of the others again");
@@ -139,7 +184,8 @@ export function dateReason(distance: number): string {
   return `dates ${distance} day${distance === 1 ? "" : "s"} apart`;
 }
 
-function similarityReason(similarity: number): string {
+function similarityReason(similarity: number | null, byHand: boolean): string {
+  if (similarity === null) return byHand ? "the register entry has no description to compare" : "no merchant name to compare";
   return similarity >= 0.995 ? "same description" : `description ${Math.round(similarity * 100)}% similar`;
 }
 

@@ -24,6 +24,16 @@ export interface ExistingTransaction {
    * Tombstones (`hidden`) always count as from a bank feed.
    */
   fromBank?: boolean;
+  /**
+   * The sources whose provider ids the row carries (a connection's account, a bank account's statements): any
+   * names the caller chooses. An incoming row of one of these sources under another id is another transaction.
+   */
+  sources?: readonly string[];
+  /**
+   * The description (and amount) are a bookkeeper's: typed by hand or from the books' own file, even once a bank
+   * transaction was matched to the row. When absent: a register row with no provider id and not `fromBank`.
+   */
+  typedByHand?: boolean;
 }
 
 /** A row just retrieved from the bank feed. */
@@ -38,6 +48,12 @@ export interface IncomingTransaction {
   /** For a posted transaction: the provider id of the pending transaction it replaces. */
   pendingProviderId?: string | null;
   checkNumber?: string | null;
+  /**
+   * Where its provider id comes from. Within one source a different provider id means a different transaction
+   * (a refresh, the same bank account's statements); across sources (a re-link, a statement against a
+   * connection) it does not. Null or absent: unknown, treated as another source.
+   */
+  source?: string | null;
 }
 
 export type MatchTier = "duplicate" | "possible" | "new";

@@ -1,4 +1,5 @@
 import { Prisma } from "@/server/db/client";
+import type { FeedOrigin } from "@/server/db/generated/client";
 import { extractCheckNumber, normalizeCheckNumber, type ExistingTransaction, type IncomingTransaction } from "@/server/dedup";
 import { intArray, textArray, type Tx } from "./sql";
 
@@ -61,13 +62,20 @@ const MAY_NAME_A_CHECK = String.raw`\y(che(ck|que)|chk|ck)\y`;
  * how often an amount recurs over the register's span). server/feed/existing.test.ts proves
  * the result equals matching the whole register.
  */
-export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindow): Promise<{ existing: ExistingTransaction[]; accountKey: string }> {
+export async function loadExisting(
+  tx: Tx,
+  scope: BooksScope,
+  window: MatchWindow,
+  batch: { origin: FeedOrigin; source: string } = { origin: "CONNECTION", source: `${scope.bankAccountId}:CONNECTION` },
+): Promise<{ existing: ExistingTransaction[]; accountKey: string }> {
   const accountKey = scope.registerId ?? scope.bankAccountId;
-  const entries = scope.registerId ? await loadEntries(tx, scope.organizationId, scope.registerId, window) : null;
+  const entries = scope.registerId ? await loadEntries(tx, scope, scope.registerId, window, batch.origin) : null;
   const tombstones = await loadTombstones(tx, scope);
   const existing: ExistingTransaction[] = [];
   if (entries) {
-    const [ids, days, amounts, descriptions, checks, named, pending, notImported] = entries;
+    const [ids, days, amounts, descriptions, checks, named, pending, notImported, fromBatchSource, matched] = entries;
+    const sameSource = new Set(fromBatchSource);
+    const matchedByHand = new Set(matched);
     const checkNumbers = new Map(checks);
     const providerIds = new Map<string, string[]>();
     for (const [id, providerId] of named) {
@@ -97,6 +105,8 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
         kind: "register",
         pending: importedPending.has(id),
         fromBank: !notFromBank.has(id),
+        ...(sameSource.has(id) ? { sources: [batch.source] } : {}),
+        ...(matchedByHand.has(id) ? { typedByHand: true } : {}),
       });
     }
   }
@@ -111,6 +121,7 @@ export async function loadExisting(tx: Tx, scope: BooksScope, window: MatchWindo
       providerIds: row.pendingProviderTransactionId ? [row.providerTransactionId, row.pendingProviderTransactionId] : [row.providerTransactionId],
       kind: "hidden",
       pending: row.pending,
+      sources: [`${row.bankAccountId}:${row.origin}`],
     });
   }
   return { existing, accountKey };
@@ -121,7 +132,7 @@ const DAY_MS = 86_400_000;
 /**
  * The wanted entries column by column (id, day, amount, description), then the few facts most
  * entries lack as [entry, value] pairs or lists: check numbers, the batch's provider ids found on
- * entries, entries imported while pending, entries not imported from a bank feed (typed by hand:
+ * entries, entries imported while pending, entries neither imported from a bank feed nor matched to one (typed by hand:
  * the matcher's `fromBank: false`; it reads only the provider ids a batch names, so it cannot
  * tell by itself). One JSON text, as small as it goes: 100 000 rows as four arrays travel and
  * parse far faster than as rows, and a day is a number (days since 1970-01-01), not a string.
@@ -135,6 +146,10 @@ type EntryColumns = [
   named: [entryId: string, providerId: string][],
   pending: string[],
   notImported: string[],
+  /** Entries imported from this bank account's rows of the batch's origin: the batch's own source. */
+  fromBatchSource: string[],
+  /** Entries whose words are a bookkeeper's (not imported from a feed), matched to a bank row since. */
+  matched: string[],
 ];
 
 /**
@@ -143,7 +158,8 @@ type EntryColumns = [
  * so a batch without checks never reads the rest of the register; checks are looked for in
  * every entry only when the batch has one.
  */
-async function loadEntries(tx: Tx, organizationId: string, registerId: string, window: MatchWindow): Promise<EntryColumns> {
+async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window: MatchWindow, origin: FeedOrigin): Promise<EntryColumns> {
+  const organizationId = scope.organizationId;
   const amounts = intArray(window.amounts);
   const [row] = await tx.$queryRaw<{ columns: string }[]>(Prisma.sql`
     WITH named AS (
@@ -160,17 +176,17 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" = ANY(${amounts})
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
         AND e."amountCents" <> ALL(${amounts})
       ${
         window.checks
           ? Prisma.sql`
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source FROM "RegisterEntry" e
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
       WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" <> ALL(${amounts})
         AND e.id <> ALL(ARRAY(SELECT id FROM others))
         AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
@@ -183,7 +199,11 @@ async function loadEntries(tx: Tx, organizationId: string, registerId: string, w
       coalesce(json_agg(json_build_array(w.id, w."checkNumber")) FILTER (WHERE w."checkNumber" IS NOT NULL), '[]'),
       (SELECT coalesce(json_agg(json_build_array(n.id, n."providerId")), '[]') FROM named n),
       (SELECT coalesce(json_agg(p.id), '[]') FROM pending p),
-      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT'), '[]')
+      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT' AND w."clearedAt" IS NULL), '[]'),
+      (SELECT coalesce(json_agg(DISTINCT f."registerEntryId"), '[]') FROM "FeedTransaction" f
+        WHERE f."bankAccountId" = ${scope.bankAccountId} AND f.state = 'IMPORTED' AND f.origin = ${origin}::"FeedOrigin"
+          AND f."registerEntryId" IS NOT NULL),
+      coalesce(json_agg(w.id) FILTER (WHERE w.source <> 'IMPORT' AND w."clearedAt" IS NOT NULL), '[]')
     )::text AS columns
     FROM wanted w`);
   return JSON.parse(row!.columns) as EntryColumns;
@@ -200,10 +220,12 @@ function loadTombstones(tx: Tx, scope: BooksScope) {
       pending: boolean;
       providerTransactionId: string;
       pendingProviderTransactionId: string | null;
+      bankAccountId: string;
+      origin: FeedOrigin;
     }[]
   >(Prisma.sql`
     SELECT f.id, to_char(f.date, 'YYYY-MM-DD') AS date, f."amountCents", f.description, f."checkNumber", f.pending,
-           f."providerTransactionId", f."pendingProviderTransactionId"
+           f."providerTransactionId", f."pendingProviderTransactionId", f."bankAccountId", f.origin::text AS origin
     FROM "FeedTransaction" f
     WHERE f."organizationId" = ${scope.organizationId} AND f.state = 'HIDDEN' AND f."bankAccountId" IN (
       SELECT id FROM "BankAccount"

@@ -1,5 +1,6 @@
 import type { Transaction } from "@/server/aggregator/client";
 import { Prisma, type Db } from "@/server/db/client";
+import type { FeedOrigin } from "@/server/db/generated/client";
 import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
 import { recordAudit } from "@/server/audit/service";
 import { notFound } from "@/server/errors";
@@ -12,6 +13,8 @@ export interface IngestResult {
   received: number;
   /** New rows offered for review in the bank feed (new or flagged; not those hidden again). */
   added: number;
+  /** Transactions the feed already had (by their id, or for statements by day, amount and wording). */
+  known: number;
   /** Rows already in the feed that the bank revised (pending that posted, changed amounts). */
   updated: number;
   /** New or replaced rows flagged as duplicates or possible duplicates of the register. */
@@ -83,12 +86,7 @@ const HID_A_COPY_BEFORE = "you hid a duplicate of this register entry before";
  * the matcher's verdict (duplicate, possible duplicate, new, or hidden again when it matches
  * a hidden tombstone). Running it twice with the same transactions changes nothing.
  */
-export async function ingestBankTransactions(
-  db: Db,
-  args: { organizationId: string; bankAccountId: string; transactions: Transaction[] },
-  options: { phases?: IngestPhases } = {},
-): Promise<IngestResult> {
-  const { organizationId, bankAccountId } = args;
+export async function ingestBankTransactions(db: Db, args: IngestArgs, options: { phases?: IngestPhases } = {}): Promise<IngestResult> {
   const phases = options.phases;
   let mark = performance.now();
   const lap = (phase: keyof IngestPhases) => {
@@ -96,59 +94,106 @@ export async function ingestBankTransactions(
     if (phases) phases[phase] = (phases[phase] ?? 0) + (now - mark) / 1000;
     mark = now;
   };
-  const batch = latestVersions(args.transactions);
-  const result = await db.$transaction(async (tx) => {
-    const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
-    if (!account) throw notFound("That bank account");
-    const settings = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { autoHideSureDuplicates: true } });
-    const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
-    // The account's own lock too: two retrievals of one account never overlap, even while the
-    // account is being mapped to another register.
-    await lockBooks(tx, scope.registerId ? [scope.registerId, bankAccountId] : [bankAccountId]);
-    // json_to_recordset holds the batch's rows in memory up to work_mem, the rest in a temp file.
-    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
-    lap("begin");
-
-    const known = await knownRows(tx, bankAccountId, batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])));
-    const revisions: (BankFields & { id: string })[] = [];
-    const toMatch: (BankFields & { id: string; replaces: boolean })[] = [];
-    const replaced = new Set<string>();
-    for (const t of batch) {
-      const fields = bankFields(t);
-      const same = known.get(t.id);
-      if (same) {
-        if (UNREVIEWED_STATES.includes(same.state) && revised(same, fields)) revisions.push({ ...fields, id: same.id });
-        continue;
-      }
-      const pendingRow = t.pendingTransactionId ? known.get(t.pendingTransactionId) : undefined;
-      if (pendingRow && UNREVIEWED_STATES.includes(pendingRow.state) && !replaced.has(pendingRow.id)) {
-        replaced.add(pendingRow.id);
-        toMatch.push({ ...fields, id: pendingRow.id, replaces: true });
-        continue;
-      }
-      toMatch.push({ ...fields, id: newId(), replaces: false });
-    }
-
-    lap("known");
-
-    const verdicts = await decide(tx, scope, toMatch, lap, settings.autoHideSureDuplicates);
-    const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
-    const hiddenAsSure = await hideSureDuplicates(tx, scope, rows);
-    const inserted = await insertRows(tx, scope, rows.filter((row) => !row.replaces));
-    const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
-    const revisedCount = await reviseRows(tx, revisions);
-    lap("write");
-    return {
-      received: args.transactions.length,
-      added: inserted.offered,
-      updated: replacedCount + revisedCount,
-      flagged: rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length,
-      hidden: rows.filter((row) => row.state === "HIDDEN" && !row.hideBatchId).length,
-      hiddenAsSure,
-    };
-  }, BULK_TRANSACTION);
+  const result = await db.$transaction((tx) => ingestWithin(tx, args, lap), BULK_TRANSACTION);
   lap("commit");
   return result;
+}
+
+export interface IngestArgs {
+  organizationId: string;
+  bankAccountId: string;
+  transactions: Transaction[];
+  /** A connection's retrieval (the default) or a statement file's rows. */
+  origin?: FeedOrigin;
+}
+
+/** The source the matcher knows a feed row's provider id by: one account's retrievals, or its statements. */
+export const sourceOf = (bankAccountId: string, origin: FeedOrigin) => `${bankAccountId}:${origin}`;
+
+/** ingestBankTransactions inside the caller's transaction (a statement file brings several accounts at once). */
+export async function ingestWithin(tx: Tx, args: IngestArgs, lap: (phase: keyof IngestPhases) => void = () => {}): Promise<IngestResult> {
+  const { organizationId, bankAccountId } = args;
+  const origin = args.origin ?? "CONNECTION";
+  const batch = latestVersions(args.transactions);
+  const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
+  if (!account) throw notFound("That bank account");
+  const settings = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { autoHideSureDuplicates: true } });
+  const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
+  // The account's own lock too: two retrievals of one account never overlap, even while the
+  // account is being mapped to another register.
+  await lockBooks(tx, scope.registerId ? [scope.registerId, bankAccountId] : [bankAccountId]);
+  // json_to_recordset holds the batch's rows in memory up to work_mem, the rest in a temp file.
+  await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+  lap("begin");
+
+  const known = await knownRows(tx, bankAccountId, batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])));
+  const alreadyInFeed = origin === "STATEMENT" ? await statementRowsAlreadyInFeed(tx, bankAccountId, batch, known) : new Set<Transaction>();
+  const revisions: (BankFields & { id: string })[] = [];
+  const toMatch: (BankFields & { id: string; replaces: boolean })[] = [];
+  const replaced = new Set<string>();
+  for (const t of batch) {
+    if (alreadyInFeed.has(t)) continue;
+    const fields = bankFields(t);
+    const same = known.get(t.id);
+    if (same) {
+      if (UNREVIEWED_STATES.includes(same.state) && revised(same, fields)) revisions.push({ ...fields, id: same.id });
+      continue;
+    }
+    const pendingRow = t.pendingTransactionId ? known.get(t.pendingTransactionId) : undefined;
+    if (pendingRow && UNREVIEWED_STATES.includes(pendingRow.state) && !replaced.has(pendingRow.id)) {
+      replaced.add(pendingRow.id);
+      toMatch.push({ ...fields, id: pendingRow.id, replaces: true });
+      continue;
+    }
+    toMatch.push({ ...fields, id: newId(), replaces: false });
+  }
+
+  lap("known");
+
+  const verdicts = await decide(tx, scope, origin, toMatch, lap, settings.autoHideSureDuplicates);
+  const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
+  const hiddenAsSure = await hideSureDuplicates(tx, scope, rows);
+  const inserted = await insertRows(tx, scope, origin, rows.filter((row) => !row.replaces));
+  const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
+  const revisedCount = await reviseRows(tx, revisions);
+  lap("write");
+  return {
+    received: args.transactions.length,
+    added: inserted.offered,
+    known: batch.length - toMatch.length,
+    updated: replacedCount + revisedCount,
+    flagged: rows.filter((row) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").length,
+    hidden: rows.filter((row) => row.state === "HIDDEN" && !row.hideBatchId).length,
+    hiddenAsSure,
+  };
+}
+
+/**
+ * Statement rows the account's feed already holds from an earlier file under another reference: some banks
+ * number a statement's transactions anew on every download. A row counts as already there when as many rows of
+ * the same day, amount and wording came from statements before as the batch has, those known by id included.
+ */
+async function statementRowsAlreadyInFeed(tx: Tx, bankAccountId: string, batch: Transaction[], known: Map<string, KnownRow>): Promise<Set<Transaction>> {
+  if (batch.length === 0) return new Set();
+  const key = (date: string, amountCents: number, description: string) => `${date}|${amountCents}|${description.trim().replace(/\s+/g, " ").toLowerCase()}`;
+  const dates = batch.map((t) => t.postedDate).sort();
+  const rows = await tx.$queryRaw<{ date: string; amountCents: number; description: string }[]>(Prisma.sql`
+    SELECT to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description FROM "FeedTransaction"
+    WHERE "bankAccountId" = ${bankAccountId} AND origin = 'STATEMENT' AND date BETWEEN ${dates[0]!}::date AND ${dates[dates.length - 1]!}::date`);
+  const inFeed = new Map<string, number>();
+  for (const row of rows) inFeed.set(key(row.date, row.amountCents, row.description), (inFeed.get(key(row.date, row.amountCents, row.description)) ?? 0) + 1);
+  const byKey = new Map<string, Transaction[]>();
+  for (const t of batch) {
+    const k = key(t.postedDate, t.amountCents, t.description);
+    byKey.set(k, [...(byKey.get(k) ?? []), t]);
+  }
+  const already = new Set<Transaction>();
+  for (const [k, group] of byKey) {
+    const unknown = group.filter((t) => !known.has(t.id));
+    const fresh = Math.max(0, group.length - (inFeed.get(k) ?? 0));
+    for (const t of unknown.slice(0, unknown.length - fresh)) already.add(t);
+  }
+  return already;
 }
 
 /**
@@ -197,12 +242,14 @@ async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): 
 async function decide(
   tx: Tx,
   scope: BooksScope,
+  origin: FeedOrigin,
   rows: (BankFields & { id: string })[],
   lap: (phase: keyof IngestPhases) => void,
   hideSure: boolean,
 ): Promise<Verdict[]> {
   if (rows.length === 0) return [];
-  const { existing, accountKey } = await loadExisting(tx, scope, matchWindow(rows));
+  const source = sourceOf(scope.bankAccountId, origin);
+  const { existing, accountKey } = await loadExisting(tx, scope, matchWindow(rows), { origin, source });
   const hiddenCopies = await entriesWithHiddenDuplicates(tx, scope);
   const incoming: IncomingTransaction[] = rows.map((row) => ({
     id: row.id,
@@ -214,6 +261,7 @@ async function decide(
     providerId: row.providerId,
     pendingProviderId: row.pendingProviderId,
     checkNumber: row.checkNumber,
+    source,
   }));
   lap("read");
   const verdicts = matchTransactions({ existing, incoming }).map((result) => verdictOf(result, hiddenCopies, hideSure));
@@ -320,14 +368,14 @@ function recordSet(rows: readonly (BankFields & Partial<Verdict> & { id: string 
  * these provider ids were looked up under that lock; the unique index on the account's provider
  * ids would refuse a second row anyway. (ON CONFLICT would cost a speculative insertion per row.)
  */
-async function insertRows(tx: Tx, scope: BooksScope, rows: (BankFields & Verdict & { id: string })[]): Promise<{ offered: number }> {
+async function insertRows(tx: Tx, scope: BooksScope, origin: FeedOrigin, rows: (BankFields & Verdict & { id: string })[]): Promise<{ offered: number }> {
   if (rows.length === 0) return { offered: 0 };
   await tx.$executeRaw(Prisma.sql`
     INSERT INTO "FeedTransaction" (
       id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
-      description, "checkNumber", pending, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
+      description, "checkNumber", pending, origin, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
       "hiddenAt", "hideBatchId", "createdAt", "updatedAt")
-    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, x.s::"FeedState", x.r, x.f, x.m, x.w,
+    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, ${origin}::"FeedOrigin", x.s::"FeedState", x.r, x.f, x.m, x.w,
       CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, x.b, ${UTC_NOW}, ${UTC_NOW}
     FROM ${recordSet(rows)}`);
   return { offered: rows.filter((row) => row.state !== "HIDDEN").length };

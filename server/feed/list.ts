@@ -20,16 +20,24 @@ const statesOf: Record<FeedView, FeedState[] | null> = {
   all: null,
 };
 
+/** What an account without a connection shows where others name their bank. */
+export const STATEMENT_FILES = "Statement files";
+
 /**
- * Accounts with a feed: every linked account of a working connection, and accounts of removed
- * connections that still hold hidden transactions (so they can be un-hidden).
+ * Accounts with a feed: every linked account of a working connection, accounts whose statements are
+ * imported as files, and accounts of removed connections that still hold hidden transactions (so they
+ * can be un-hidden).
  */
 export async function listFeedAccounts(db: Db, organizationId: string) {
   const [accounts, counts] = await Promise.all([
     db.bankAccount.findMany({
       where: {
         organizationId,
-        OR: [{ linked: true, connection: { status: { not: "REMOVED" } } }, { feedTransactions: { some: { state: "HIDDEN" } } }],
+        OR: [
+          { linked: true, connection: { status: { not: "REMOVED" } } },
+          { linked: true, connectionId: null },
+          { feedTransactions: { some: { state: "HIDDEN" } } },
+        ],
       },
       select: {
         id: true,
@@ -53,8 +61,8 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
       name: account.name,
       mask: account.mask,
       kind: account.kind,
-      institutionName: account.connection.institution.name,
-      removed: account.connection.status === "REMOVED" || !account.linked,
+      institutionName: account.connection?.institution.name ?? STATEMENT_FILES,
+      removed: account.connection?.status === "REMOVED" || !account.linked,
       register: account.register,
       counts: { new: count(["NEW"]), flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]), hidden: count(["HIDDEN"]), imported: count(["IMPORTED"]) },
     };
@@ -124,6 +132,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         hiddenById: true,
         hideBatchId: true,
         importedAt: true,
+        matchedAt: true,
         registerEntryId: true,
       },
       orderBy: [{ date: "desc" }, { id: "desc" }],
@@ -133,18 +142,22 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
   ]);
   const [entries, hidden] = await Promise.all([
     db.registerEntry.findMany({
-      where: { organizationId, id: { in: rows.flatMap((row) => (row.matchRegisterEntryId ? [row.matchRegisterEntryId] : [])) } },
-      select: { id: true, date: true, description: true, amountCents: true },
+      where: {
+        organizationId,
+        id: { in: rows.flatMap((row) => [...(row.matchRegisterEntryId ? [row.matchRegisterEntryId] : []), ...(row.matchedAt && row.registerEntryId ? [row.registerEntryId] : [])]) },
+      },
+      select: { id: true, date: true, description: true, amountCents: true, source: true, clearedAt: true },
     }),
     db.feedTransaction.findMany({
       where: { organizationId, id: { in: rows.flatMap((row) => (row.matchFeedTransactionId ? [row.matchFeedTransactionId] : [])) } },
       select: { id: true, date: true, description: true, amountCents: true },
     }),
   ]);
-  type Target = (typeof entries)[number] & { kind: "register" | "hidden" };
+  type Target = { id: string; date: Date; description: string; amountCents: number; kind: "register" | "hidden"; fromBank: boolean };
   const matched = new Map<string, Target>();
-  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register" });
-  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden" });
+  // An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
+  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register", fromBank: entry.source === "IMPORT" || entry.clearedAt !== null });
+  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden", fromBank: true });
   const hideBatches = await hideBatchKinds(db, organizationId, rows);
   return {
     total,
@@ -169,6 +182,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
                 date: isoDay(target.date),
                 description: target.description,
                 amountCents: target.amountCents,
+                fromBank: target.fromBank,
                 score: row.matchScore,
                 reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [],
               }
@@ -176,8 +190,14 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
         hideBatch: row.state === "HIDDEN" && row.hideBatchId ? (hideBatches.get(row.hideBatchId) ?? null) : null,
         importedAt: row.importedAt,
+        matchedAt: row.matchedAt,
+        matchedEntry: row.matchedAt ? entryView(matched.get(row.registerEntryId ?? "")) : null,
         registerEntryId: row.registerEntryId,
       };
     }),
   };
+}
+
+function entryView(target: { id: string; date: Date; description: string; amountCents: number } | undefined) {
+  return target ? { id: target.id, date: isoDay(target.date), description: target.description, amountCents: target.amountCents } : null;
 }

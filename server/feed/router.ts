@@ -46,6 +46,8 @@ const rowSchema = z.object({
       date: z.string(),
       description: z.string(),
       amountCents: z.number(),
+      /** The entry came from a bank feed (imported, or matched); false: typed by hand or from the books' own file. */
+      fromBank: z.boolean(),
       score: z.number(),
       reasons: z.array(z.string()),
     })
@@ -54,6 +56,10 @@ const rowSchema = z.object({
   /** Hidden together with others: by Hide all, or automatically as a sure duplicate. */
   hideBatch: z.object({ id: z.string(), kind: hideKind }).nullable(),
   importedAt: z.date().nullable(),
+  /** Linked to an entry the bookkeeper wrote (Match) rather than imported as a new one. */
+  matchedAt: z.date().nullable(),
+  /** The entry it was matched to, as the bookkeeper wrote it. */
+  matchedEntry: z.object({ id: z.string(), date: z.string(), description: z.string(), amountCents: z.number() }).nullable(),
   registerEntryId: z.string().nullable(),
 });
 

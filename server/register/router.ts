@@ -73,6 +73,8 @@ export const registerRouter = createRouter({
             createdAt: z.date(),
             createdByName: z.string().nullable(),
             importedFrom: z.object({ accountName: z.string(), accountMask: z.string(), institutionName: z.string() }).nullable(),
+            cleared: z.boolean(),
+            matchedTo: z.object({ transactionId: z.string(), date: z.string(), description: z.string(), accountName: z.string(), accountMask: z.string() }).nullable(),
           }),
         ),
       }),

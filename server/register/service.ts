@@ -1,6 +1,7 @@
 import { Prisma, type Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch } from "@/server/feed/filters";
+import { STATEMENT_FILES } from "@/server/feed/list";
 import { isoDay } from "@/server/feed/sql";
 
 // The books: each register's entries with the running balance after each one, and entries
@@ -50,6 +51,12 @@ interface EntryRow {
   accountName: string | null;
   accountMask: string | null;
   institutionName: string | null;
+  clearedAt: Date | null;
+  matchedId: string | null;
+  matchedDate: Date | null;
+  matchedDescription: string | null;
+  matchedAccountName: string | null;
+  matchedAccountMask: string | null;
 }
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -86,7 +93,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       SELECT count(*)::int AS total FROM "RegisterEntry" WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId} ${filters}`),
     db.$queryRaw<EntryRow[]>(Prisma.sql`
       WITH ledger AS (
-        SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId",
+        SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId", "clearedAt",
           sum("amountCents"::bigint) OVER (ORDER BY date DESC, "createdAt" DESC, id DESC ROWS UNBOUNDED PRECEDING) AS "newerCents"
         FROM "RegisterEntry"
         WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId}
@@ -97,13 +104,19 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       )
       SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source::text AS source, p."createdAt",
         (SELECT coalesce(sum("amountCents"::bigint), 0) FROM "RegisterEntry" WHERE "registerId" = ${register.id}) - p."newerCents" + p."amountCents" AS "balanceCents",
-        u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName"
+        u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName", p."clearedAt",
+        m.id AS "matchedId", m.date AS "matchedDate", m.description AS "matchedDescription", mb.name AS "matchedAccountName", mb.mask AS "matchedAccountMask"
       FROM page p
       LEFT JOIN "User" u ON u.id = p."createdById"
       LEFT JOIN "FeedTransaction" f ON f.id = p."feedTransactionId"
       LEFT JOIN "BankAccount" b ON b.id = f."bankAccountId"
       LEFT JOIN "Connection" c ON c.id = b."connectionId"
       LEFT JOIN "Institution" i ON i.id = c."institutionId"
+      LEFT JOIN LATERAL (
+        SELECT f2.id, f2.date, f2.description, f2."bankAccountId" FROM "FeedTransaction" f2
+        WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
+      ) m ON p."clearedAt" IS NOT NULL
+      LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
       ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC`),
   ]);
   return {
@@ -121,7 +134,12 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       createdAt: row.createdAt,
       createdByName: row.createdByName,
       importedFrom: row.accountName
-        ? { accountName: row.accountName, accountMask: row.accountMask ?? "", institutionName: row.institutionName ?? "" }
+        ? { accountName: row.accountName, accountMask: row.accountMask ?? "", institutionName: row.institutionName ?? STATEMENT_FILES }
+        : null,
+      /** The bank has shown it: imported from the feed, or matched to a bank row. */
+      cleared: row.source === "IMPORT" || row.clearedAt !== null,
+      matchedTo: row.matchedId
+        ? { transactionId: row.matchedId, date: isoDay(row.matchedDate!), description: row.matchedDescription ?? "", accountName: row.matchedAccountName ?? "", accountMask: row.matchedAccountMask ?? "" }
         : null,
     })),
   };

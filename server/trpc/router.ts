@@ -1,7 +1,9 @@
 import { connectionsRouter } from "@/server/connections/router";
 import { feedRouter } from "@/server/feed/router";
 import { orgsRouter } from "@/server/orgs/router";
+import { matchesRouter } from "@/server/matches/router";
 import { registerRouter } from "@/server/register/router";
+import { statementsRouter } from "@/server/statements/router";
 import { createCallerFactory, createRouter } from "./init";
 import { meRouter } from "@/server/accounts/router";
 import { authRouter } from "@/server/auth/router";
@@ -14,6 +16,8 @@ export const appRouter = createRouter({
   connections: connectionsRouter,
   feed: feedRouter,
   register: registerRouter,
+  matches: matchesRouter,
+  statements: statementsRouter,
   support: supportRouter,
 });
 

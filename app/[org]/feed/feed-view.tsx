@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
 import { Pager } from "@/app/_components/books/pager";
+import { DuplicateMark, MatchActions, MatchedNote } from "@/app/_components/statements/books-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import type { AppRouter } from "@/server/trpc/router";
@@ -611,7 +612,7 @@ function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy
       onFocus={onFocus}
     >
       <td className={`border-l-4 px-3 py-3 ${flagged ? "border-danger bg-danger-soft" : "border-transparent"}`}>
-        {flagged && <span className="font-semibold text-danger">Possible duplicate</span>}
+        <DuplicateMark row={row} />
       </td>
       {canWrite && (
         <td className="px-2 py-3">
@@ -623,10 +624,11 @@ function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy
         <div>{row.description}</div>
         {row.checkNumber && <div className="text-xs text-ink-muted">Check {row.checkNumber}</div>}
         <MatchNote row={row} />
+        <MatchedNote row={row} />
       </td>
       <td className={`whitespace-nowrap px-3 py-3 text-right tabular-nums ${row.amountCents < 0 ? "" : "text-ok"}`}>{formatMoney(row.amountCents)}</td>
       <td className="px-3 py-3">{row.pending ? "Pending" : "Posted"}</td>
-      <td className="px-3 py-3">{stateLabel[row.state]}</td>
+      <td className="px-3 py-3">{row.matchedAt ? "Matched" : stateLabel[row.state]}</td>
       {canWrite && (
         <td className="px-3 py-3">
           <div className="flex flex-wrap gap-2">
@@ -638,11 +640,13 @@ function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy
                 <button type="button" className="btn-primary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
                 <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Not a duplicate: ${what}`} onClick={onNotDuplicate}>Not a duplicate</button>
                 <button type="button" className="btn-secondary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import…</button>
+                <MatchActions row={row} busy={busy} />
               </>
             ) : (
               <>
                 <button type="button" className="btn-primary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import</button>
                 <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
+                <MatchActions row={row} busy={busy} />
               </>
             )}
           </div>

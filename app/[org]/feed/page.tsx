@@ -2,6 +2,7 @@ import { getDb } from "@/server/db/client";
 import { getFeedSettings } from "@/server/feed/settings";
 import { requireOrgMember } from "@/server/orgs/page-access";
 import { orgRoleAllows } from "@/server/trpc/permissions";
+import { ImportStatement } from "@/app/_components/statements/import-statement";
 import { FeedView, type View } from "./feed-view";
 
 export const metadata = { title: "Bank feed" };
@@ -16,18 +17,23 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   const settings = await getFeedSettings(getDb(), organization.id);
   const account = typeof query.account === "string" ? query.account : null;
   const view = VIEWS.find((v) => v === query.view) ?? "review";
+  const canWrite = orgRoleAllows(role, "books.write");
   return (
     <section aria-labelledby="page-title" className="space-y-4">
-      <h1 id="page-title" className="text-2xl font-semibold">Bank feed</h1>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 id="page-title" className="text-2xl font-semibold">Bank feed</h1>
+        {canWrite && <ImportStatement orgSlug={org} />}
+      </div>
       <p className="text-ink-muted">
-        Transactions retrieved from your banks wait here for review. Import what belongs in the books; hide what is already there.
-        A red <span className="font-semibold text-danger">Possible duplicate</span> mark names the register entry a transaction matches and why.
+        Transactions retrieved from your banks, or imported from their statement files, wait here for review. Import what belongs in the books; hide what is already there.
+        A red <span className="font-semibold text-danger">Possible duplicate</span> mark names the register entry a transaction matches and why; where that entry was typed
+        by hand, <span className="font-semibold text-danger">Matches an entry in the books</span> offers Match.
       </p>
       <FeedView
         // A link to another account or view of the page opens it afresh.
         key={`${account}:${view}`}
         orgSlug={org}
-        canWrite={orgRoleAllows(role, "books.write")}
+        canWrite={canWrite}
         initialAccountId={account}
         initialView={view}
         autoHideSureDuplicates={settings.autoHideSureDuplicates}

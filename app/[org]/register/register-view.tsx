@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useCallback, useState, type FormEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
 import { Pager } from "@/app/_components/books/pager";
+import { MatchedToBank } from "@/app/_components/statements/undo-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
 
@@ -96,7 +97,9 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
                           : row.source === "STATEMENT"
                             ? "From a statement file"
                             : "Imported from the bank feed"}
+                      {row.cleared && <span className="ml-2 rounded bg-ok-soft px-1.5 py-0.5 text-ok">Cleared</span>}
                     </div>
+                    {row.matchedTo && <MatchedToBank orgSlug={orgSlug} entryId={row.id} matchedTo={row.matchedTo} canWrite={canWrite} />}
                   </td>
                   <td className="px-3 py-3">{row.checkNumber ?? ""}</td>
                   <td className={`whitespace-nowrap px-3 py-3 text-right tabular-nums ${row.amountCents < 0 ? "" : "text-ok"}`}>{formatMoney(row.amountCents)}</td>

@@ -31,6 +31,25 @@ describe("dedup command", () => {
     for (const { score } of Object.values(byId)) expect(score).toMatch(/^\d\.\d{3}$/);
   });
 
+  it("--same-source: a different provider id from the same source is a different transaction", () => {
+    const run = dedup("--same-source", fixture("existing.csv"), fixture("incoming.csv"));
+    expect(run.stderr).toBe("");
+    const byId = Object.fromEntries(run.stdout.trimEnd().split("\n").slice(1).map((line) => line.split(",")).map(([id, match, , tier]) => [id, { match, tier }]));
+    // The coffee and the rent came under other ids of the same source: new. A pending row's posted
+    // version gets an id of its own, and a check typed by hand has no source.
+    expect(byId.i1).toEqual({ match: "", tier: "new" });
+    expect(byId.i3).toEqual({ match: "", tier: "new" });
+    expect(byId.i4!.match).toBe("r3");
+    expect(byId.i5).toEqual({ match: "r4", tier: "duplicate" });
+  });
+
+  it("refuses an option it does not know", () => {
+    const run = dedup("--same-sauce", fixture("existing.csv"), fixture("incoming.csv"));
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("dedup: unknown option --same-sauce");
+  });
+
   it.each([
     ["missing-column.csv", 1, 'missing column "provider_id"; the header must include id,account,date,amount,description,pending,provider_id'],
     ["bad-date.csv", 3, 'date "2026-02-30" is not a calendar date YYYY-MM-DD'],
@@ -63,6 +82,6 @@ describe("dedup command", () => {
     const run = dedup(fixture("existing.csv"));
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/usage: npm run --silent dedup -- <existing.csv> <incoming.csv>/);
+    expect(run.stderr).toMatch(/usage: npm run --silent dedup -- \[--same-source\] <existing.csv> <incoming.csv>/);
   });
 });

@@ -10,12 +10,24 @@ export interface CliOutcome {
   stderr: string;
 }
 
-const USAGE = "usage: npm run --silent dedup -- <existing.csv> <incoming.csv>";
+const USAGE = "usage: npm run --silent dedup -- [--same-source] <existing.csv> <incoming.csv>";
 
-/** `dedup <existing.csv> <incoming.csv>`: all of stdout on success, only stderr on failure. */
+/** The one source `--same-source` puts both files' provider ids in. */
+const SAME_SOURCE = "same-source";
+
+/**
+ * `dedup [--same-source] <existing.csv> <incoming.csv>`: all of stdout on success, only stderr on failure.
+ * `--same-source`: the existing rows' provider ids come from the source of the incoming rows (a refresh of one
+ * connection, the same account's statements), so a different provider id is a different transaction.
+ */
 export async function runDedup(args: readonly string[]): Promise<CliOutcome> {
-  if (args.length !== 2) return failure(2, [`dedup: expected 2 files, got ${args.length}`, USAGE]);
-  const [existingPath, incomingPath] = args as [string, string];
+  const flags = args.filter((arg) => arg.startsWith("--"));
+  const files = args.filter((arg) => !arg.startsWith("--"));
+  const unknown = flags.filter((flag) => flag !== "--same-source");
+  if (unknown.length > 0) return failure(2, [`dedup: unknown option ${unknown[0]}`, USAGE]);
+  if (files.length !== 2) return failure(2, [`dedup: expected 2 files, got ${files.length}`, USAGE]);
+  const [existingPath, incomingPath] = files as [string, string];
+  const sameSource = flags.includes("--same-source");
 
   const texts = await Promise.all([readText(existingPath), readText(incomingPath)]);
   const unreadable = texts.flatMap((text) => (text.ok ? [] : [text.message]));
@@ -26,7 +38,14 @@ export async function runDedup(args: readonly string[]): Promise<CliOutcome> {
   const problems = [...problemsOf(existing), ...problemsOf(incoming)];
   if (!existing.ok || !incoming.ok) return failure(1, problems.map(formatProblem));
 
-  const results = matchTransactions({ existing: existing.rows, incoming: incoming.rows });
+  const results = matchTransactions(
+    sameSource
+      ? {
+          existing: existing.rows.map((row) => (row.providerIds.length > 0 ? { ...row, sources: [SAME_SOURCE] } : row)),
+          incoming: incoming.rows.map((row) => ({ ...row, source: SAME_SOURCE })),
+        }
+      : { existing: existing.rows, incoming: incoming.rows },
+  );
   return { exitCode: 0, stdout: formatResults(results), stderr: "" };
 }
 

@@ -27,11 +27,14 @@ const feed = (id: string, date: string, amountCents: number, description: string
 });
 
 describe("peer rules", () => {
-  it("Actual Budget: same amount within 7 days, nearest date, first come first served", () => {
+  it("Actual Budget: same amount within 7 days, the closest dates across the batch first, unlinked entries on ties", () => {
     const existing = [row("e1", "2026-03-01", -500, "COFFEE"), row("e2", "2026-03-20", -500, "COFFEE")];
-    // The row that arrives first takes the register entry, though the second one sits on its very day.
+    // The row on the entry's very day takes it, though another row arrived first.
     const decisions = actualBudget({ existing, incoming: [feed("a", "2026-03-05", -500, "COFFEE"), feed("b", "2026-03-01", -500, "COFFEE")] });
-    expect(decisions.map((decision) => decision.matchId)).toEqual(["e1", null]);
+    expect(decisions.map((decision) => decision.matchId)).toEqual([null, "e1"]);
+    const linked = row("l1", "2026-03-10", -700, "LUNCH", { providerIds: ["other-link"] });
+    const typed = row("t1", "2026-03-10", -700, "LUNCH");
+    expect(actualBudget({ existing: [linked, typed], incoming: [feed("c", "2026-03-10", -700, "LUNCH")] })[0]!.matchId).toBe("t1");
   });
 
   it("Firefly III: only an exact copy, and a second identical row of a batch is refused as a copy of the first", () => {

@@ -1,6 +1,6 @@
 import type { IncomingTransaction } from "../types";
 import type { Decision } from "./peers";
-import { CHANGE_KINDS, type ChangeKind, type Scenario } from "./scenarios";
+import { ALL_KINDS, type ChangeKind, type Scenario } from "./scenarios";
 
 /** Pair counts for precision and recall, plus how many genuinely new rows were wrongly flagged. */
 export interface Counts {
@@ -81,12 +81,14 @@ export function judgeDecisions(scenario: Scenario, decisions: readonly Decision[
   // Identical incoming rows are interchangeable too: each may take what any of its twins may take.
   const twins = new Map<string, string[]>();
   for (const row of scenario.incoming) {
-    const key = incomingContentKey(row);
-    twins.set(key, [...(twins.get(key) ?? []), scenario.labels.get(row.id)!.realId]);
+    const label = scenario.labels.get(row.id)!;
+    const key = scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
+    twins.set(key, [...(twins.get(key) ?? []), label.realId]);
   }
   const acceptable = new Map<string, Set<string>>();
   for (const row of scenario.incoming) {
-    const key = incomingContentKey(row);
+    const label = scenario.labels.get(row.id)!;
+    const key = scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
     const keys = new Set<string>();
     for (const realId of twins.get(key)!) for (const value of acceptableByReal.get(realId) ?? []) keys.add(value);
     acceptable.set(row.id, keys);
@@ -106,7 +108,7 @@ export function scoreScenario(scenario: Scenario, decisions: readonly Decision[]
   const verdicts = judgeDecisions(scenario, decisions);
   const score: ScenarioScore = {
     overall: emptyCounts(),
-    bySlice: new Map(CHANGE_KINDS.map((kind) => [kind, emptyCounts()])),
+    bySlice: new Map(ALL_KINDS.map((kind) => [kind, emptyCounts()])),
     byTier: new Map([
       ["duplicate", { predicted: 0, correct: 0 }],
       ["possible", { predicted: 0, correct: 0 }],

@@ -15,13 +15,14 @@ export type Matcher = (input: MatchInput) => Decision[];
 const day = (date: string) => dayNumber(date)!;
 
 /**
- * Actual Budget's bank-sync reconciliation (packages/loot-core/src/server/accounts/sync.ts, matchTransactions):
- * an imported_id equal to an existing transaction's wins; otherwise the candidates are the same account's
- * transactions with exactly the same amount dated within 7 days either side, sorted by date distance;
- * a second pass over the batch in arrival order takes the first unmatched candidate with the same payee, a
- * third pass the first unmatched candidate at all. Bank-sync accounts run without strict id checking, so
- * candidates may carry another import id. Deleted transactions (our hidden tombstones) are not candidates.
- * Payees resolve by case-insensitive name, which we model as the lower-cased description.
+ * Actual Budget's bank-sync reconciliation (packages/loot-core/src/server/accounts/sync.ts, matchTransactions), as
+ * its current matcher does it: an imported_id equal to an existing transaction's wins; otherwise the candidates
+ * are the same account's transactions with exactly the same amount dated within 7 days either side. Fuzzy
+ * matching then takes, across the whole batch, the pairs with the closest dates first — transactions no bank id
+ * is linked to before linked ones where dates tie, then arrival order — first among pairs with the same payee,
+ * then among all. Bank-sync accounts run without strict id checking, so candidates may carry another import id.
+ * Deleted transactions (our hidden tombstones) are not candidates. Payees resolve by case-insensitive name,
+ * which we model as the lower-cased description.
  */
 export const actualBudget: Matcher = ({ existing, incoming }) => {
   const live = existing.filter((row) => row.kind === "register");
@@ -29,36 +30,39 @@ export const actualBudget: Matcher = ({ existing, incoming }) => {
   for (const row of live) for (const id of row.providerIds) if (!byImportedId.has(`${row.account}|${id}`)) byImportedId.set(`${row.account}|${id}`, row.id);
   const hasMatched = new Set<string>();
   const payeeOf = (description: string) => description.trim().toLowerCase();
+  const match: (string | null)[] = incoming.map(() => null);
 
-  const steps = incoming.map((row) => {
+  incoming.forEach((row, at) => {
     const exact = row.providerId ? byImportedId.get(`${row.account}|${row.providerId}`) : undefined;
     if (exact) {
       hasMatched.add(exact);
-      return { row, match: exact as string | null, fuzzy: [] as typeof live };
+      match[at] = exact;
     }
-    const when = day(row.date);
-    const fuzzy = live
-      .filter((candidate) => candidate.account === row.account && candidate.amountCents === row.amountCents && Math.abs(day(candidate.date) - when) <= 7)
-      .sort((a, b) => (Math.abs(day(a.date) - when) > Math.abs(day(b.date) - when) ? 1 : -1));
-    return { row, match: null as string | null, fuzzy };
   });
-  for (const step of steps) {
-    if (step.match) continue;
-    const found = step.fuzzy.find((candidate) => !hasMatched.has(candidate.id) && payeeOf(candidate.description) === payeeOf(step.row.description));
-    if (found) {
-      hasMatched.add(found.id);
-      step.match = found.id;
+  const byAccountAmount = new Map<string, { row: (typeof live)[number]; order: number }[]>();
+  live.forEach((row, order) => {
+    const key = `${row.account}|${row.amountCents}`;
+    byAccountAmount.set(key, [...(byAccountAmount.get(key) ?? []), { row, order }]);
+  });
+  const pairs: { at: number; id: string; distance: number; linked: boolean; order: number; samePayee: boolean }[] = [];
+  incoming.forEach((row, at) => {
+    if (match[at]) return;
+    const when = day(row.date);
+    for (const { row: candidate, order } of byAccountAmount.get(`${row.account}|${row.amountCents}`) ?? []) {
+      const distance = Math.abs(day(candidate.date) - when);
+      if (distance > 7) continue;
+      pairs.push({ at, id: candidate.id, distance, linked: candidate.providerIds.length > 0, order, samePayee: payeeOf(candidate.description) === payeeOf(row.description) });
+    }
+  });
+  pairs.sort((a, b) => a.distance - b.distance || Number(a.linked) - Number(b.linked) || a.at - b.at || a.order - b.order);
+  for (const samePayeeOnly of [true, false]) {
+    for (const pair of pairs) {
+      if ((samePayeeOnly && !pair.samePayee) || match[pair.at] || hasMatched.has(pair.id)) continue;
+      hasMatched.add(pair.id);
+      match[pair.at] = pair.id;
     }
   }
-  for (const step of steps) {
-    if (step.match) continue;
-    const found = step.fuzzy.find((candidate) => !hasMatched.has(candidate.id));
-    if (found) {
-      hasMatched.add(found.id);
-      step.match = found.id;
-    }
-  }
-  return steps.map(({ row, match }) => ({ incomingId: row.id, matchId: match, tier: match ? "duplicate" : "new" }));
+  return incoming.map((row, at) => ({ incomingId: row.id, matchId: match[at]!, tier: match[at] ? "duplicate" : "new" }));
 };
 
 /**

@@ -3,7 +3,8 @@ import { addCounts, emptyCounts, scoreScenario, type Counts } from "./metrics";
 import { actualBudget, fireflyIii, gnuCash, type Decision, type Matcher } from "./peers";
 import { Random } from "./random";
 import { buildSandboxScenario } from "./sandbox-scenarios";
-import { buildScenario, CHANGE_KINDS, type ChangeKind, type Scenario } from "./scenarios";
+import { buildBooksScenario } from "./books-scenarios";
+import { ALL_KINDS, buildScenario, type ChangeKind, type Scenario } from "./scenarios";
 
 export interface MethodResult {
   key: string;
@@ -24,6 +25,11 @@ export interface Evaluation {
   seeds: number[];
   scenarios: { total: number; fromSandbox: number; relink: number; refresh: number; existingRows: number; incomingRows: number; byProfile: Record<string, number> };
   methods: MethodResult[];
+  /** Entries typed by hand, statement files and same-source refreshes (books-scenarios.ts), measured apart. */
+  books: {
+    scenarios: { total: number; typed: number; statement: number; sameSource: number; existingRows: number; incomingRows: number };
+    methods: MethodResult[];
+  };
 }
 
 export const OURS = "ours";
@@ -46,13 +52,16 @@ export const METHODS: { key: string; name: string; run: Matcher }[] = [
   { key: "gnucash-all", name: "GnuCash score, all candidates", run: gnuCash({ allCandidates: true }) },
 ];
 
-export function runEvaluation({ seed, scenarioCount }: { seed: number; scenarioCount: number }): Evaluation {
+export function runEvaluation({ seed, scenarioCount, booksScenarioCount = scenarioCount }: { seed: number; scenarioCount: number; booksScenarioCount?: number }): Evaluation {
   const scenarios: Scenario[] = [];
   for (let index = 0; index < scenarioCount; index++) {
     scenarios.push(index % 4 === 3 ? buildSandboxScenario(seed, index) : buildScenario(seed, index));
   }
+  const books: Scenario[] = [];
+  for (let index = 0; index < booksScenarioCount; index++) books.push(buildBooksScenario(seed, index));
 
   const methods = METHODS.map((method) => evaluateMethod(method, scenarios, seed));
+  const booksMethods = METHODS.map((method) => evaluateMethod(method, books, seed + 1));
   const byProfile: Record<string, number> = {};
   for (const scenario of scenarios) byProfile[scenario.profile] = (byProfile[scenario.profile] ?? 0) + 1;
   return {
@@ -67,6 +76,17 @@ export function runEvaluation({ seed, scenarioCount }: { seed: number; scenarioC
       byProfile,
     },
     methods,
+    books: {
+      scenarios: {
+        total: books.length,
+        typed: books.filter((scenario) => scenario.kind === "typed").length,
+        statement: books.filter((scenario) => scenario.kind === "statement").length,
+        sameSource: books.filter((scenario) => scenario.kind === "refresh").length,
+        existingRows: books.reduce((sum, scenario) => sum + scenario.existing.length, 0),
+        incomingRows: books.reduce((sum, scenario) => sum + scenario.incoming.length, 0),
+      },
+      methods: booksMethods,
+    },
   };
 }
 
@@ -75,7 +95,7 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
     key: method.key,
     name: method.name,
     overall: emptyCounts(),
-    bySlice: new Map(CHANGE_KINDS.map((kind) => [kind, emptyCounts()])),
+    bySlice: new Map(ALL_KINDS.map((kind) => [kind, emptyCounts()])),
     bySource: new Map([
       ["model", emptyCounts()],
       ["sandbox", emptyCounts()],
@@ -141,22 +161,29 @@ export function combineEvaluations(evaluations: readonly Evaluation[]): Evaluati
     totals.existingRows += more.existingRows;
     totals.incomingRows += more.incomingRows;
     for (const [profile, count] of Object.entries(more.byProfile)) totals.byProfile[profile] = (totals.byProfile[profile] ?? 0) + count;
-    evaluation.methods.forEach((method, at) => {
-      const into = combined.methods[at]!;
-      addCounts(into.overall, method.overall);
-      for (const [kind, counts] of method.bySlice) addCounts(into.bySlice.get(kind)!, counts);
-      for (const [source, counts] of method.bySource) addCounts(into.bySource.get(source)!, counts);
-      for (const [tier, counts] of method.byTier) {
-        const tierInto = into.byTier.get(tier)!;
-        tierInto.predicted += counts.predicted;
-        tierInto.correct += counts.correct;
-      }
-      into.repeatGroups.total += method.repeatGroups.total;
-      into.repeatGroups.exact += method.repeatGroups.exact;
-      into.orderSensitiveRows += method.orderSensitiveRows;
-      into.scenariosChangedByOrder += method.scenariosChangedByOrder;
-      into.milliseconds += method.milliseconds;
-    });
+    const books = combined.books.scenarios;
+    for (const key of ["total", "typed", "statement", "sameSource", "existingRows", "incomingRows"] as const) books[key] += evaluation.books.scenarios[key];
+    addMethods(combined.methods, evaluation.methods);
+    addMethods(combined.books.methods, evaluation.books.methods);
   }
   return combined;
+}
+
+function addMethods(intoMethods: MethodResult[], methods: readonly MethodResult[]): void {
+  methods.forEach((method, at) => {
+    const into = intoMethods[at]!;
+    addCounts(into.overall, method.overall);
+    for (const [kind, counts] of method.bySlice) addCounts(into.bySlice.get(kind)!, counts);
+    for (const [source, counts] of method.bySource) addCounts(into.bySource.get(source)!, counts);
+    for (const [tier, counts] of method.byTier) {
+      const tierInto = into.byTier.get(tier)!;
+      tierInto.predicted += counts.predicted;
+      tierInto.correct += counts.correct;
+    }
+    into.repeatGroups.total += method.repeatGroups.total;
+    into.repeatGroups.exact += method.repeatGroups.exact;
+    into.orderSensitiveRows += method.orderSensitiveRows;
+    into.scenariosChangedByOrder += method.scenariosChangedByOrder;
+    into.milliseconds += method.milliseconds;
+  });
 }

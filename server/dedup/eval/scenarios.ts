@@ -24,7 +24,28 @@ export const CHANGE_KINDS = [
   "new-other",
 ] as const;
 
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/**
+ * Slices of the scenarios of the books' own entries and of statement files (books-scenarios.ts), reported apart
+ * so the re-link figures above stay comparable from run to run.
+ */
+export const BOOKS_KINDS = [
+  "typed-empty",
+  "typed-short",
+  "typed-abbreviated",
+  "typed-full",
+  "typed-rounded",
+  "typed-new",
+  "statement-reimport",
+  "statement-overlap",
+  "statement-new",
+  "statement-vs-connection",
+  "same-source-refresh",
+  "same-source-new",
+] as const;
+
+export type ChangeKind = (typeof CHANGE_KINDS)[number] | (typeof BOOKS_KINDS)[number];
+
+export const ALL_KINDS: readonly ChangeKind[] = [...CHANGE_KINDS, ...BOOKS_KINDS];
 
 export interface IncomingLabel {
   realId: string;
@@ -38,12 +59,17 @@ export interface Scenario {
   name: string;
   /** Our model of re-links, or the product's sandbox aggregator linked twice. */
   source: "model" | "sandbox";
-  kind: "relink" | "refresh";
+  kind: "relink" | "refresh" | "typed" | "statement";
   profile: AccountProfile;
   existing: ExistingTransaction[];
   incoming: IncomingTransaction[];
   realIdOfExisting: Map<string, string>;
   labels: Map<string, IncomingLabel>;
+  /**
+   * Transactions of one repeat group (same merchant, amount and day: two $50 deposits of one morning) stand in for
+   * each other: nothing in the books tells which of them the bookkeeper typed as which.
+   */
+  repeatsInterchangeable?: boolean;
 }
 
 const BASE_DAY = dayNumber("2026-01-05")!;
@@ -56,9 +82,10 @@ interface ExistingDraft {
 }
 
 /** One account of one organization: a register built from an old link, and what a new retrieval brings. */
-export function buildScenario(seed: number, index: number): Scenario {
+export function buildScenario(seed: number, index: number, options: { kind?: "relink" | "refresh" } = {}): Scenario {
   const random = new Random(seed * 1_000_003 + index);
-  const kind = random.chance(0.75) ? "relink" : "refresh";
+  const drawn = random.chance(0.75) ? "relink" : "refresh";
+  const kind = options.kind ?? drawn;
   const profile = random.weighted([["operating", 60], ["card", 25], ["savings", 15]] as const);
   const today = BASE_DAY + random.int(0, 120);
   const name = `s${seed}-${index}`;
@@ -78,7 +105,7 @@ export function buildScenario(seed: number, index: number): Scenario {
       ? relinkFeed(world, today, random, styleA, account, name)
       : refreshFeed(world, today, lastImport, random, styleA, idsA, account, name);
 
-  const labels = labelIncoming(incomingDrafts.rows, drafts, incomingDrafts.windowStart, kind);
+  const labels = labelIncoming(incomingDrafts.rows, drafts, incomingDrafts.windowStart, kind === "relink" ? "relink" : "refresh");
   return {
     name,
     source: "model",
@@ -91,15 +118,15 @@ export function buildScenario(seed: number, index: number): Scenario {
   };
 }
 
-function isCard(transaction: RealTransaction): boolean {
+export function isCard(transaction: RealTransaction): boolean {
   return transaction.merchant.channel === "card";
 }
 
-function isPendingOn(transaction: RealTransaction, day: number): boolean {
+export function isPendingOn(transaction: RealTransaction, day: number): boolean {
   return isCard(transaction) && transaction.authDay <= day && transaction.postDay > day;
 }
 
-function isVisibleOn(transaction: RealTransaction, day: number): boolean {
+export function isVisibleOn(transaction: RealTransaction, day: number): boolean {
   if (transaction.cancelled) return isPendingOn(transaction, day);
   return isCard(transaction) ? transaction.authDay <= day : transaction.postDay <= day;
 }
@@ -270,7 +297,7 @@ export interface TracedRow<Row> {
   traits: RowTraits;
 }
 
-function traitsOf(real: RealTransaction): RowTraits {
+export function traitsOf(real: RealTransaction): RowTraits {
   return {
     realId: real.realId,
     merchant: real.merchant.key,
