@@ -51,7 +51,8 @@ export function inferPendingLinks(vanished: readonly VanishedPending[], incoming
       if (days > rules.maxDaysAfter || days < -rules.maxDaysBefore) continue;
       const difference = Math.abs(Math.abs(posted.amountCents) - Math.abs(pending.amountCents));
       if (difference > Math.max(rules.amountCents, Math.abs(pending.amountCents) * rules.amountShare)) continue;
-      const similarity = descriptionSimilarity(normalized(posted.description), normalized(pending.description));
+      // No words to compare (an empty description) is no evidence of a settlement.
+      const similarity = descriptionSimilarity(normalized(posted.description), normalized(pending.description)) ?? 0;
       if (similarity < rules.minDescriptionSimilarity) continue;
       const score = similarity * 2 + (difference === 0 ? 1 : 0) - Math.abs(days) * 0.1 - difference / Math.max(1, Math.abs(pending.amountCents));
       pairs.push({ pending, posted, score });
