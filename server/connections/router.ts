@@ -126,6 +126,22 @@ const sessionView = z.object({
 /** The app's public address, which the provider's page returns to and posts its events at. */
 const appUrl = () => process.env.APP_URL || process.env.NEXTAUTH_URL || "http://localhost:3000";
 
+/** Opens the provider's page for the person of the request; counts as a bank sign-in attempt. */
+async function openHosted(
+  ctx: Context & { org: { id: string; name: string; slug: string }; user: { id: string } },
+  target: { purpose: "LINK"; institutionId: string | null } | { purpose: "FIX"; connectionId: string },
+) {
+  await limitAttempts(ctx, "credentials", target.purpose === "FIX" ? target.connectionId : null);
+  return openConnectSession(deps(ctx), {
+    ...target,
+    organizationId: ctx.org.id,
+    organizationName: ctx.org.name,
+    orgSlug: ctx.org.slug,
+    actorUserId: ctx.user.id,
+    appUrl: appUrl(),
+  });
+}
+
 async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Record<string, string | number | boolean | null>) {
   await recordAudit(ctx.db, { actor: actorOf(ctx), organizationId: ctx.org.id, action, objectType: "Connection", objectId: connectionId, details });
 }
@@ -266,16 +282,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ institutionId: id.nullish() }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      await limitAttempts(ctx, "credentials");
-      const opened = await openConnectSession(deps(ctx), {
-        organizationId: ctx.org.id,
-        organizationName: ctx.org.name,
-        orgSlug: ctx.org.slug,
-        purpose: "LINK",
-        institutionId: input.institutionId ?? null,
-        actorUserId: ctx.user.id,
-        appUrl: appUrl(),
-      });
+      const opened = await openHosted(ctx, { purpose: "LINK", institutionId: input.institutionId ?? null });
       await audit(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null, session: opened.sessionId });
       return opened;
     }),
@@ -285,16 +292,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ connectionId: id }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      await limitAttempts(ctx, "credentials", input.connectionId);
-      const opened = await openConnectSession(deps(ctx), {
-        organizationId: ctx.org.id,
-        organizationName: ctx.org.name,
-        orgSlug: ctx.org.slug,
-        purpose: "FIX",
-        connectionId: input.connectionId,
-        actorUserId: ctx.user.id,
-        appUrl: appUrl(),
-      });
+      const opened = await openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId });
       await audit(ctx, "connection.updateLogin", input.connectionId, { session: opened.sessionId });
       return opened;
     }),
@@ -305,16 +303,7 @@ export const connectionsRouter = createRouter({
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
       await requireWaitingQuestion(ctx.db, ctx.org.id, input.connectionId);
-      await limitAttempts(ctx, "credentials", input.connectionId);
-      return openConnectSession(deps(ctx), {
-        organizationId: ctx.org.id,
-        organizationName: ctx.org.name,
-        orgSlug: ctx.org.slug,
-        purpose: "FIX",
-        connectionId: input.connectionId,
-        actorUserId: ctx.user.id,
-        appUrl: appUrl(),
-      });
+      return openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId });
     }),
 
   connectSession: orgProcedure("org.read")
