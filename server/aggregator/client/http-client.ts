@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { log as defaultLog, type Logger } from "@/server/log";
 import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from "./circuit-breaker";
-import { AggregatorError, type AggregatorErrorKind } from "./errors";
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+import type { AggregatorError } from "./errors";
+import { callUrl, runCall, sendRequest, type CallerOptions } from "./http-call";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import type {
   Account,
   AggregatorClient,
@@ -136,8 +137,6 @@ function toOutcome(w: WireLoginOutcome): LoginOutcome {
   };
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class HttpAggregatorClient implements AggregatorClient, CredentialLinking, HostedLinking {
   readonly provider = "sandbox";
   readonly capabilities: ProviderCapabilities;
@@ -145,14 +144,19 @@ export class HttpAggregatorClient implements AggregatorClient, CredentialLinking
   readonly hostedLinking: HostedLinking = this;
   readonly breakers: CircuitBreakers;
   private readonly baseUrl: string;
-  private readonly retry: RetryPolicy;
-  private readonly log: Logger;
+  private readonly caller: CallerOptions;
 
   constructor(private readonly options: HttpAggregatorClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.breakers = new CircuitBreakers({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker });
-    this.log = (options.logger ?? defaultLog).child({ component: "aggregator-client" });
+    this.caller = {
+      breakers: this.breakers,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      log: (options.logger ?? defaultLog).child({ component: "aggregator-client" }),
+      random: options.random,
+      sleep: options.sleep,
+      onRetry: options.onRetry,
+    };
     this.capabilities = {
       linkStyle: options.linkStyle ?? "CREDENTIALS",
       refreshPolicy: "client-scheduled",
@@ -375,116 +379,33 @@ export class HttpAggregatorClient implements AggregatorClient, CredentialLinking
   }
 
   private async call<T>(c: Call<T>): Promise<T> {
-    const breakerKey = c.institutionId ?? "catalog";
+    // Every write carries an idempotency key, so repeating it after a lost answer is safe.
     const idempotencyKey = c.method === "GET" ? null : randomUUID();
-    const url = new URL(this.baseUrl + c.path);
-    for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ids = { operation: c.operation, institutionId: c.institutionId, loginId: c.loginId ?? null };
-
-    for (let attempt = 1; ; attempt++) {
-      const permit = this.breakers.tryAcquire(breakerKey);
-      if (!permit.ok) {
-        this.log.warn({ ...ids, attempt }, "aggregator call refused: circuit open");
-        throw new AggregatorError({ kind: "circuit-open", ...ids, attempts: attempt - 1, retryAfterMs: permit.retryInMs });
-      }
-      const started = performance.now();
-      const result = await this.attempt(c, url, idempotencyKey, attempt);
-      const ms = Math.round(performance.now() - started);
-      if (result.ok) {
-        this.breakers.success(breakerKey);
-        this.log.debug({ ...ids, attempt, ms, httpStatus: result.httpStatus }, "aggregator call ok");
-        return result.value;
-      }
-      const error = result.error;
-      if (error.retryable && error.kind !== "rate-limited") this.breakers.failure(breakerKey);
-      else this.breakers.success(breakerKey);
-      const fields = { ...ids, attempt, ms, kind: error.kind, code: error.code, httpStatus: error.httpStatus };
-      if (!error.retryable || attempt >= this.retry.maxAttempts) {
-        this.log.info(fields, "aggregator call failed");
-        throw error;
-      }
-      const slow = error.code !== null && error.code >= 900 && error.code <= 907;
-      const delayMs = Math.max(backoffDelay(attempt, this.retry, { slow, random: this.options.random }), error.retryAfterMs ?? 0);
-      this.log.warn({ ...fields, retryInMs: delayMs }, "aggregator call failed; retrying");
-      this.options.onRetry?.({ operation: c.operation, attempt, delayMs, error });
-      await (this.options.sleep ?? defaultSleep)(delayMs);
-    }
-  }
-
-  private async attempt<T>(
-    c: Call<T>,
-    url: URL,
-    idempotencyKey: string | null,
-    attempt: number,
-  ): Promise<{ ok: true; value: T; httpStatus: number } | { ok: false; error: AggregatorError }> {
-    const fail = (kind: AggregatorErrorKind, extra: Partial<ConstructorParameters<typeof AggregatorError>[0]> = {}) => ({
-      ok: false as const,
-      error: new AggregatorError({
-        kind,
-        operation: c.operation,
-        institutionId: c.institutionId,
-        loginId: c.loginId ?? null,
-        attempts: attempt,
-        secrets: c.secrets,
-        ...extra,
-      }),
-    });
     const headers: Record<string, string> = { accept: "application/json" };
     if (c.body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     if (this.options.clientId && this.options.clientSecret) {
       headers.authorization = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString("base64")}`;
     }
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
-        method: c.method,
-        headers,
-        body: c.body === undefined ? undefined : JSON.stringify(c.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      const name = err instanceof Error ? err.name : "";
-      return fail(name === "TimeoutError" || name === "AbortError" ? "timeout" : "network");
-    }
-
-    if (res.ok || c.okStatuses?.includes(res.status)) {
-      if (!c.schema) return { ok: true, value: undefined as T, httpStatus: res.status };
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return fail("invalid-response", { httpStatus: res.status });
-      }
-      const parsed = c.schema.safeParse(json);
-      if (!parsed.success) return fail("invalid-response", { httpStatus: res.status });
-      return { ok: true, value: parsed.data, httpStatus: res.status };
-    }
-
-    let body: z.infer<typeof wireError> | null = null;
-    try {
-      const parsed = wireError.safeParse(JSON.parse(text));
-      if (parsed.success) body = parsed.data;
-    } catch {
-      // not JSON: a proxy's error page
-    }
-    const providerMessage = body?.error.message ?? null;
-    const code = body?.error.code ?? null;
-    if (code !== null) return fail("status", { code, httpStatus: res.status, providerMessage });
-    if (res.status === 429) {
-      const retryAfter = Number(res.headers.get("retry-after"));
-      return fail("rate-limited", {
-        httpStatus: 429,
-        providerMessage,
-        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
-      });
-    }
-    if (res.status === 404) return fail("not-found", { httpStatus: 404, providerMessage });
-    return fail("http", { httpStatus: res.status, providerMessage });
+    const request = {
+      url: callUrl(this.baseUrl, c.path, c.query),
+      method: c.method,
+      headers,
+      body: c.body,
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+      schema: c.schema,
+      okStatuses: c.okStatuses,
+      secrets: c.secrets,
+    };
+    const ids = { operation: c.operation, institutionId: c.institutionId, loginId: c.loginId ?? null };
+    return runCall(this.caller, ids, (attempt) => sendRequest(request, ids, attempt, readWireError));
   }
+}
+
+/** The wire API's error body: `{ error: { code, type, message } }`. */
+function readWireError(json: unknown) {
+  const parsed = wireError.safeParse(json);
+  return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : null;
 }
 
 function loginPath(login: { loginId: string }) {

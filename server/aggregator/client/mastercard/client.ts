@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { log as defaultLog, type Logger } from "@/server/log";
 import { CircuitBreakers, DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from "../circuit-breaker";
-import { AggregatorError, isAggregatorError, type AggregatorErrorInit, type AggregatorErrorKind } from "../errors";
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "../retry";
+import { AggregatorError, isAggregatorError } from "../errors";
+import { callUrl, runCall, sendRequest, type CallerOptions } from "../http-call";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../retry";
 import type {
   Account,
   AggregatorClient,
@@ -116,9 +117,6 @@ interface Token {
   obtainedAt: number;
 }
 
-type Attempt<T> = { ok: true; value: T; httpStatus: number } | { ok: false; error: AggregatorError };
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class MastercardClient implements AggregatorClient, HostedLinking {
   readonly provider = "mastercard";
@@ -133,7 +131,7 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
   readonly hostedLinking: HostedLinking = this;
   readonly breakers: CircuitBreakers;
   private readonly baseUrl: string;
-  private readonly retry: RetryPolicy;
+  private readonly caller: CallerOptions;
   private readonly log: Logger;
   private readonly pageSize: number;
   private token: Token | null = null;
@@ -144,9 +142,16 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
 
   constructor(private readonly options: MastercardClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.breakers = new CircuitBreakers({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker });
     this.log = (options.logger ?? defaultLog).child({ component: "aggregator-client", provider: "mastercard" });
+    this.caller = {
+      breakers: this.breakers,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      log: this.log,
+      random: options.random,
+      sleep: options.sleep,
+      onRetry: options.onRetry,
+    };
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.transactionPageSize ?? MAX_PAGE_SIZE));
   }
 
@@ -462,117 +467,57 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
   // ---- requests ----
 
   private async call<T>(c: Call<T>): Promise<T> {
-    const breakerKey = c.institutionId ?? "catalog";
-    const url = new URL(this.baseUrl + c.path);
-    for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ids = { operation: c.operation, institutionId: c.institutionId, loginId: c.loginId ?? null };
-    // Reads and the token request may be repeated; a write never is (no idempotency keys).
-    const retries = c.method === "GET" || c.anonymous === true;
+    const url = callUrl(this.baseUrl, c.path, c.query);
+    let token: Token | null = null;
     let renewed = false;
-
-    for (let attempt = 1; ; attempt++) {
-      const permit = this.breakers.tryAcquire(breakerKey);
-      if (!permit.ok) {
-        this.log.warn({ ...ids, attempt }, "aggregator call refused: circuit open");
-        throw new AggregatorError({ kind: "circuit-open", ...ids, attempts: attempt - 1, retryAfterMs: permit.retryInMs });
-      }
-      const token = c.anonymous ? null : await this.currentToken();
-      const started = performance.now();
-      const result = await this.attempt(c, url, token, attempt);
-      const ms = Math.round(performance.now() - started);
-      if (result.ok) {
-        this.breakers.success(breakerKey);
-        this.log.debug({ ...ids, attempt, ms, httpStatus: result.httpStatus }, "aggregator call ok");
-        return result.value;
-      }
-      const error = result.error;
-      if (error.retryable && error.kind !== "rate-limited") this.breakers.failure(breakerKey);
-      else this.breakers.success(breakerKey);
-      const fields = { ...ids, attempt, ms, kind: error.kind, code: error.code, httpStatus: error.httpStatus };
-      // An expired or revoked token: one new token, then the same call once more (nothing was done with a refused token).
-      if (error.httpStatus === 401 && token !== null && !renewed) {
-        renewed = true;
-        this.log.info(fields, "aggregator refused the token; renewing it");
-        await this.renewToken(token);
-        attempt--;
-        continue;
-      }
-      if (!retries || !error.retryable || attempt >= this.retry.maxAttempts) {
-        this.log.info(fields, "aggregator call failed");
-        throw error;
-      }
-      const slow = error.code !== null && error.code >= 900 && error.code <= 907;
-      const delayMs = Math.max(backoffDelay(attempt, this.retry, { slow, random: this.options.random }), error.retryAfterMs ?? 0);
-      this.log.warn({ ...fields, retryInMs: delayMs }, "aggregator call failed; retrying");
-      this.options.onRetry?.({ operation: c.operation, attempt, delayMs, error });
-      await (this.options.sleep ?? defaultSleep)(delayMs);
-    }
+    return runCall(
+      this.caller,
+      ids,
+      async (attempt) => {
+        token = c.anonymous ? null : await this.currentToken();
+        // The provider's examples send both JSON headers on every call, with a body or without.
+        const headers: Record<string, string> = { accept: "application/json", "content-type": "application/json", "finicity-app-key": this.options.appKey };
+        if (token !== null) headers["finicity-app-token"] = token.value;
+        const request = {
+          url,
+          method: c.method,
+          headers,
+          body: c.body,
+          timeoutMs: c.timeoutMs ?? this.options.timeoutMs ?? 10_000,
+          schema: c.schema,
+          okStatuses: c.okStatuses,
+          secrets: this.secrets(),
+          fetch: this.options.fetch,
+        };
+        return sendRequest(request, ids, attempt, readMastercardError);
+      },
+      {
+        // Reads and the token request may be repeated; a write never is (no idempotency keys).
+        retries: c.method === "GET" || c.anonymous === true,
+        // An expired or revoked token: one new token, then the same call once more (nothing was done with a refused token).
+        reattempt: async (error) => {
+          if (error.httpStatus !== 401 || token === null || renewed) return false;
+          renewed = true;
+          await this.renewToken(token);
+          return true;
+        },
+      },
+    );
   }
+}
 
-  private async attempt<T>(c: Call<T>, url: URL, token: Token | null, attempt: number): Promise<Attempt<T>> {
-    const fail = (kind: AggregatorErrorKind, extra: Partial<AggregatorErrorInit> = {}): Attempt<T> => ({
-      ok: false,
-      error: new AggregatorError({
-        kind,
-        operation: c.operation,
-        institutionId: c.institutionId,
-        loginId: c.loginId ?? null,
-        attempts: attempt,
-        secrets: this.secrets(),
-        ...extra,
-      }),
-    });
-    // The provider's examples send both JSON headers on every call, with a body or without.
-    const headers: Record<string, string> = { accept: "application/json", "content-type": "application/json", "finicity-app-key": this.options.appKey };
-    if (token !== null) headers["finicity-app-token"] = token.value;
-    let res: Response;
-    let text: string;
-    try {
-      res = await (this.options.fetch ?? fetch)(url, {
-        method: c.method,
-        headers,
-        body: c.body === undefined ? undefined : JSON.stringify(c.body),
-        signal: AbortSignal.timeout(c.timeoutMs ?? this.options.timeoutMs ?? 10_000),
-      });
-      text = await res.text();
-    } catch (err) {
-      const name = err instanceof Error ? err.name : "";
-      return fail(name === "TimeoutError" || name === "AbortError" ? "timeout" : "network");
-    }
-
-    if (res.ok || c.okStatuses?.includes(res.status)) {
-      if (!c.schema) return { ok: true, value: undefined as T, httpStatus: res.status };
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return fail("invalid-response", { httpStatus: res.status });
-      }
-      const parsed = c.schema.safeParse(json);
-      if (!parsed.success) return fail("invalid-response", { httpStatus: res.status });
-      return { ok: true, value: parsed.data, httpStatus: res.status };
-    }
-
-    let body: { code: number; message: string | null } | null = null;
-    try {
-      const parsed = mcError.safeParse(JSON.parse(text));
-      if (parsed.success) body = parsed.data;
-    } catch {
-      // not JSON: a proxy's error page
-    }
-    // An aggregation status code is the bank's answer (the provider sends it with HTTP 500);
-    // an API error code names what was wrong with the call and is kept in the message.
-    const code = body && isAggregationStatusCode(body.code) ? body.code : null;
-    let providerMessage = body?.message ?? null;
-    if (body && code === null && Number.isFinite(body.code)) providerMessage = [body.code, body.message].filter((p) => p !== null).join(": ");
-    if (code !== null) return fail("status", { code, httpStatus: res.status, providerMessage });
-    if (res.status === 429) {
-      const retryAfter = Number(res.headers.get("retry-after"));
-      return fail("rate-limited", { httpStatus: 429, providerMessage, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null });
-    }
-    if (res.status === 404) return fail("not-found", { httpStatus: 404, providerMessage });
-    return fail("http", { httpStatus: res.status, providerMessage });
-  }
+/**
+ * An aggregation status code (the bank's answer, which the provider sends with HTTP 500) goes
+ * to the error's code; an API error code names what was wrong with the call and is kept in
+ * the message.
+ */
+function readMastercardError(json: unknown) {
+  const parsed = mcError.safeParse(json);
+  if (!parsed.success) return null;
+  const { code, message } = parsed.data;
+  if (isAggregationStatusCode(code)) return { code, message };
+  return { code: null, message: Number.isFinite(code) ? [code, message].filter((p) => p !== null).join(": ") : message };
 }
 
 /**
