@@ -37,6 +37,32 @@ const requiredAtRuntimeInProduction = {
 
 export class EnvError extends Error {}
 
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** @param {string} url */
+export function isLoopbackUrl(url) {
+  const host = new URL(url).hostname;
+  return LOOPBACK_HOSTS.has(host) || host.startsWith("127.");
+}
+
+/**
+ * Bank passwords and answers travel to the aggregator: in production only over TLS, except to
+ * a sandbox on this machine, and a remote aggregator speaking the sandbox's wire API must be
+ * given its credentials.
+ * @param {z.infer<typeof schema>} env
+ * @returns {string[]}
+ */
+function aggregatorProblems(env) {
+  const url = env.AGGREGATOR_URL;
+  if (!url || isLoopbackUrl(url)) return [];
+  const problems = [];
+  if (new URL(url).protocol !== "https:") problems.push(`AGGREGATOR_URL must use https:// (only a loopback sandbox may use http): ${new URL(url).origin}`);
+  if (env.AGGREGATOR_PROVIDER === "sandbox" && (!env.AGGREGATOR_CLIENT_ID || !env.AGGREGATOR_CLIENT_SECRET)) {
+    problems.push("AGGREGATOR_CLIENT_ID and AGGREGATOR_CLIENT_SECRET are required for an aggregator that is not on this machine");
+  }
+  return problems;
+}
+
 /**
  * @param {Record<string, string | undefined>} source
  * @param {{ runtime: boolean }} options runtime=false at build time, when secrets are not around yet
@@ -57,6 +83,8 @@ export function validateEnv(source = process.env, { runtime } = { runtime: true 
           "Set them, or run `npm start`, which provides local values with its embedded database.",
       );
     }
+    const problems = aggregatorProblems(env);
+    if (problems.length > 0) throw new EnvError(`Unsafe aggregator settings for production:\n  ${problems.join("\n  ")}`);
   }
   return env;
 }

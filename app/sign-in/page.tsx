@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionState } from "@/server/auth/session";
+import { sameSitePath } from "@/server/http/safe-redirect";
 import { PublicCard } from "../_components/people/public-card";
 import { SignInForm } from "./sign-in-form";
 
@@ -17,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const state = await getSessionState();
   if (state.kind === "active") redirect("/");
   const { callbackUrl, note } = await searchParams;
-  const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  const safeCallback = sameSitePath(callbackUrl);
   return (
     <PublicCard title={state.kind === "code-required" ? "Two-factor sign-in" : "Sign in"} intro={<>Sign in to your organization&apos;s books.</>}>
       {note && NOTES[note] && <p role="status" className="mb-4 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700">{NOTES[note]}</p>}
