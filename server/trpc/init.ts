@@ -21,13 +21,18 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: superjson,
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const cause = error.cause;
+      // What went wrong inside (a database error's text, a stack) stays in the log under the
+      // request id; the browser gets the id to quote.
+      const unexpected = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof DomainError);
       return {
         ...shape,
+        message: unexpected ? `Something went wrong on our side. If it keeps happening, tell support this reference: ${ctx?.requestId ?? "unknown"}.` : shape.message,
         data: {
           ...shape.data,
           stack: undefined,
+          requestId: ctx?.requestId ?? null,
           zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
           details: cause instanceof DomainError ? (cause.details ?? null) : null,
         },
