@@ -1,6 +1,7 @@
 import type { Db } from "@/server/db/client";
 import type { FeedHideKind, FeedState, Prisma } from "@/server/db/generated/client";
-import { notFound } from "@/server/errors";
+import { escapeLike } from "@/server/db/paging";
+import { DomainError, notFound } from "@/server/errors";
 import { isoDay } from "./sql";
 import { amountSearch, dayRange } from "./filters";
 
@@ -81,6 +82,17 @@ export interface FeedQuery extends FeedFilters {
   view: FeedView;
   page: number;
   pageSize: number;
+  after?: string | null;
+}
+
+/** A feed row's place in the list (newest first): its day and id. */
+const feedKey = (row: { date: Date; id: string }) => `${isoDay(row.date)}_${row.id}`;
+
+function afterFeedKey(after: string): Prisma.FeedTransactionWhereInput {
+  const m = /^(\d{4}-\d{2}-\d{2})_([A-Za-z0-9]{1,64})$/.exec(after);
+  if (!m) throw new DomainError("BAD_REQUEST", "That page no longer exists; start from the first.");
+  const date = new Date(`${m[1]}T00:00:00Z`);
+  return { OR: [{ date: { lt: date } }, { date, id: { lt: m[2] } }] };
 }
 
 /** The rows of an account in these states (all when null) that the filters let through: the list and Hide all read the same. */
@@ -92,7 +104,7 @@ export function feedWhere(organizationId: string, bankAccountId: string, states:
     bankAccountId,
     ...(states ? { state: { in: states } } : {}),
     ...(days ? { date: days } : {}),
-    ...(text ? { OR: [{ description: { contains: text, mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
+    ...(text ? { OR: [{ description: { contains: escapeLike(text), mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
   };
 }
 
@@ -115,7 +127,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
     // What "Hide all possible duplicates" would hide with these filters (the list's own total in that view).
     query.view === "review" || query.view === "all" ? db.feedTransaction.count({ where: flaggedWhere }) : null,
     db.feedTransaction.findMany({
-      where,
+      where: query.after ? { AND: [where, afterFeedKey(query.after)] } : where,
       select: {
         id: true,
         date: true,
@@ -136,7 +148,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         registerEntryId: true,
       },
       orderBy: [{ date: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * query.pageSize,
+      skip: query.after ? 0 : (query.page - 1) * query.pageSize,
       take: query.pageSize,
     }),
   ]);
@@ -164,6 +176,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
     flaggedMatching: query.view === "flagged" ? total : (flaggedMatching ?? 0),
     page: query.page,
     pageSize: query.pageSize,
+    nextCursor: rows.length === query.pageSize && query.page * query.pageSize < total ? feedKey(rows[rows.length - 1]!) : null,
     rows: rows.map((row) => {
       const target = matched.get(row.matchRegisterEntryId ?? row.matchFeedTransactionId ?? "");
       return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { offsetCapMessage, offsetWithinCap, pageInput } from "@/server/db/paging";
 import { actorOf, recordAudit } from "@/server/audit/service";
 import type { Db } from "@/server/db/client";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
@@ -99,9 +100,8 @@ export const feedRouter = createRouter({
         bankAccountId: id,
         view: z.enum(FEED_VIEWS).default("review"),
         ...filters,
-        page: z.number().int().min(1).max(100_000).default(1),
-        pageSize: z.number().int().min(10).max(200).default(50),
-      }),
+        ...pageInput,
+      }).refine(offsetWithinCap, offsetCapMessage),
     )
     .output(
       z.object({
@@ -110,6 +110,8 @@ export const feedRouter = createRouter({
         flaggedMatching: z.number(),
         page: z.number(),
         pageSize: z.number(),
+        /** The key to read the next page from (after), or null on the last page. */
+        nextCursor: z.string().nullable(),
         rows: z.array(rowSchema),
       }),
     )

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { offsetCapMessage, offsetWithinCap, pageInput } from "@/server/db/paging";
 import { actorOf, recordAudit } from "@/server/audit/service";
 import { isoDate } from "@/server/feed/filters";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
@@ -52,15 +53,16 @@ export const registerRouter = createRouter({
         from: isoDate.nullish(),
         to: isoDate.nullish(),
         text: z.string().trim().max(100).nullish(),
-        page: z.number().int().min(1).max(100_000).default(1),
-        pageSize: z.number().int().min(10).max(200).default(50),
-      }),
+        ...pageInput,
+      }).refine(offsetWithinCap, offsetCapMessage),
     )
     .output(
       z.object({
         total: z.number(),
         page: z.number(),
         pageSize: z.number(),
+        /** The key to read the next page from (after), or null on the last page. */
+        nextCursor: z.string().nullable(),
         rows: z.array(
           z.object({
             id: z.string(),

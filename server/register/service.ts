@@ -1,4 +1,5 @@
 import { Prisma, type Db } from "@/server/db/client";
+import { escapeLike } from "@/server/db/paging";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch } from "@/server/feed/filters";
 import { STATEMENT_FILES } from "@/server/feed/list";
@@ -36,6 +37,16 @@ export interface EntryQuery {
   text?: string | null;
   page: number;
   pageSize: number;
+  after?: string | null;
+}
+
+/** An entry's place in the register (newest first): its day, when it was written, its id. */
+const entryKey = (row: { date: Date; createdAt: Date; id: string }) => `${isoDay(row.date)}_${row.createdAt.toISOString()}_${row.id}`;
+
+function afterEntryKey(after: string): Prisma.Sql {
+  const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9]{1,64})$/.exec(after);
+  if (!m) throw new DomainError("BAD_REQUEST", "That page no longer exists; start from the first.");
+  return Prisma.sql`AND (date, "createdAt", id) < (${m[1]}::date, ${m[2]}::timestamptz AT TIME ZONE 'UTC', ${m[3]})`;
 }
 
 interface EntryRow {
@@ -59,7 +70,7 @@ interface EntryRow {
   matchedAccountMask: string | null;
 }
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likePattern = (text: string) => `%${escapeLike(text)}%`;
 
 function entryFilters(query: EntryQuery): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
@@ -98,9 +109,9 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
         FROM "RegisterEntry"
         WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId}
       ), page AS (
-        SELECT * FROM ledger WHERE true ${filters}
+        SELECT * FROM ledger WHERE true ${filters} ${query.after ? afterEntryKey(query.after) : Prisma.empty}
         ORDER BY date DESC, "createdAt" DESC, id DESC
-        LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}
+        LIMIT ${query.pageSize} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
       )
       SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source::text AS source, p."createdAt",
         (SELECT coalesce(sum("amountCents"::bigint), 0) FROM "RegisterEntry" WHERE "registerId" = ${register.id}) - p."newerCents" + p."amountCents" AS "balanceCents",
@@ -123,6 +134,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     total: counted!.total,
     page: query.page,
     pageSize: query.pageSize,
+    nextCursor: rows.length === query.pageSize && query.page * query.pageSize < counted!.total ? entryKey(rows[rows.length - 1]!) : null,
     rows: rows.map((row) => ({
       id: row.id,
       date: isoDay(row.date),

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { escapeLike } from "@/server/db/paging";
 import type { Prisma } from "@/server/db/generated/client";
 
 // Reading the audit log: filterable, newest first. There is deliberately nothing here (or
@@ -28,7 +29,7 @@ export async function listAuditEntries(db: Db, f: AuditFilters) {
     ? (await db.user.findMany({ where: { staffRole: { not: null } }, select: { id: true } })).map((u) => u.id)
     : [];
   const where: Prisma.AuditEntryWhereInput = {
-    ...(f.actor ? { actorEmail: { contains: f.actor.trim(), mode: "insensitive" } } : {}),
+    ...(f.actor ? { actorEmail: { contains: escapeLike(f.actor.trim()), mode: "insensitive" } } : {}),
     ...(f.action ? { action: f.action } : {}),
     ...(f.objectType ? { objectType: f.objectType } : {}),
     ...(f.objectId ? { objectId: f.objectId } : {}),

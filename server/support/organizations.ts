@@ -1,5 +1,6 @@
 import { describeStatus } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
+import { escapeLike } from "@/server/db/paging";
 import { notFound } from "@/server/errors";
 
 // Finding an organization and reading it whole: what support needs first when a customer
@@ -9,7 +10,7 @@ export type SearchMatch = "name" | "slug" | "member email" | "connection" | "ins
 
 export async function searchOrganizations(db: Db, text: string, limit = 25) {
   const q = text.trim();
-  const contains = { contains: q, mode: "insensitive" as const };
+  const contains = { contains: escapeLike(q), mode: "insensitive" as const };
   const orgs = await db.organization.findMany({
     where: q
       ? {

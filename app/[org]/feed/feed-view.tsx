@@ -4,7 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
-import { Pager } from "@/app/_components/books/pager";
+import { Pager, usePages } from "@/app/_components/books/pager";
 import { DuplicateMark, MatchActions, MatchedNote } from "@/app/_components/statements/books-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney } from "@/app/_lib/money";
@@ -64,7 +64,8 @@ export function FeedView({
   const [chosenAccount, setChosenAccount] = useState<string | null>(initialAccountId);
   const [view, setView] = useState<View>(initialView);
   const [filters, setFilters] = useState<Filters>(noFilters);
-  const [page, setPage] = useState(1);
+  const pages = usePages();
+  const { page, reset: resetPages } = pages;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [question, setQuestion] = useState<Question | null>(null);
@@ -78,23 +79,23 @@ export function FeedView({
   const account = accounts.data?.find((a) => a.id === accountId) ?? null;
   const list = useQuery({
     ...trpc.feed.list.queryOptions(
-      { orgSlug, bankAccountId: accountId ?? "", view, from: filters.from || null, to: filters.to || null, text: filters.text || null, page, pageSize: PAGE_SIZE },
+      { orgSlug, bankAccountId: accountId ?? "", view, from: filters.from || null, to: filters.to || null, text: filters.text || null, page, after: pages.after, pageSize: PAGE_SIZE },
       { enabled: !!accountId },
     ),
     placeholderData: keepPreviousData,
   });
 
   const resetPage = () => {
-    setPage(1);
+    resetPages();
     setSelected(new Set());
     setActiveRow(0);
   };
   const onFilters = useCallback((next: Filters) => {
     setFilters(next);
-    setPage(1);
+    resetPages();
     setSelected(new Set());
     setActiveRow(0);
-  }, []);
+  }, [resetPages]);
 
   const settle = {
     onSuccess: () => setSelected(new Set()),
@@ -478,7 +479,7 @@ export function FeedView({
           total={list.data.total}
           noun="transactions"
           onPage={(p) => {
-            setPage(p);
+            pages.go(p, list.data?.nextCursor ?? null);
             setSelected(new Set());
             setActiveRow(0);
           }}

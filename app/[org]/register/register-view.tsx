@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState, type FormEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
-import { Pager } from "@/app/_components/books/pager";
+import { Pager, usePages } from "@/app/_components/books/pager";
 import { MatchedToBank } from "@/app/_components/statements/undo-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
@@ -15,20 +15,21 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
   const registers = useQuery(trpc.register.list.queryOptions({ orgSlug }));
   const [chosen, setChosen] = useState<string | null>(null);
   const [filters, setFilters] = useState<Filters>(noFilters);
-  const [page, setPage] = useState(1);
+  const pages = usePages();
+  const { page, reset } = pages;
   const registerId = chosen ?? registers.data?.[0]?.id ?? null;
   const register = registers.data?.find((r) => r.id === registerId) ?? null;
   const entries = useQuery({
     ...trpc.register.entries.queryOptions(
-      { orgSlug, registerId: registerId ?? "", from: filters.from || null, to: filters.to || null, text: filters.text || null, page, pageSize: PAGE_SIZE },
+      { orgSlug, registerId: registerId ?? "", from: filters.from || null, to: filters.to || null, text: filters.text || null, page, after: pages.after, pageSize: PAGE_SIZE },
       { enabled: !!registerId },
     ),
     placeholderData: keepPreviousData,
   });
   const onFilters = useCallback((next: Filters) => {
     setFilters(next);
-    setPage(1);
-  }, []);
+    reset();
+  }, [reset]);
 
   if (registers.isPending) return <p className="text-ink-muted">Loading registers…</p>;
   if (registers.isError) return <p role="alert" className="text-danger">{registers.error.message}</p>;
@@ -46,7 +47,7 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
             value={register.id}
             onChange={(e) => {
               setChosen(e.target.value);
-              setPage(1);
+              reset();
             }}
           >
             {registers.data.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
@@ -111,7 +112,7 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
         </table>
       </div>
 
-      {entries.data && <Pager page={page} pageSize={PAGE_SIZE} total={entries.data.total} noun="entries" onPage={setPage} />}
+      {entries.data && <Pager page={page} pageSize={PAGE_SIZE} total={entries.data.total} noun="entries" onPage={(p) => pages.go(p, entries.data?.nextCursor ?? null)} />}
     </div>
   );
 }
