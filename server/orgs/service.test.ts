@@ -41,4 +41,27 @@ describe("organization members", () => {
     const mine = await callerFor(db, a.users.MEMBER).orgs.listMine();
     expect(mine.map((o) => o.slug)).toEqual([a.org.slug]);
   });
+
+  it("keeps an owner when two owners demote or remove each other at the same moment, and audits what passed", async () => {
+    const db = testDb();
+    for (let round = 0; round < 6; round++) {
+      const { org, users } = await createOrgWithMembers(db, "Race");
+      const second = users.ADMIN;
+      await db.membership.updateMany({ where: { organizationId: org.id, userId: second.id }, data: { role: "OWNER" } });
+      const first = await db.membership.findFirstOrThrow({ where: { organizationId: org.id, userId: users.OWNER.id } });
+      const other = await db.membership.findFirstOrThrow({ where: { organizationId: org.id, userId: second.id } });
+      const secondAsOwner = { ...second };
+      const acts = [
+        callerFor(db, users.OWNER).orgs.changeMemberRole({ orgSlug: org.slug, membershipId: other.id, role: "MEMBER" }),
+        round % 2 === 0
+          ? callerFor(db, secondAsOwner).orgs.changeMemberRole({ orgSlug: org.slug, membershipId: first.id, role: "VIEWER" })
+          : callerFor(db, secondAsOwner).orgs.removeMember({ orgSlug: org.slug, membershipId: first.id }),
+      ];
+      const results = await Promise.allSettled(acts);
+      expect(await db.membership.count({ where: { organizationId: org.id, role: "OWNER" } })).toBe(1);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const audited = await db.auditEntry.count({ where: { organizationId: org.id, action: { in: ["member.roleChanged", "member.removed"] } } });
+      expect(audited).toBe(1);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { recordAudit, type AuditActor } from "@/server/audit/service";
-import type { Db } from "@/server/db/client";
+import type { Db, Prisma } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import type { OrgRole } from "@/server/trpc/permissions";
 
@@ -29,6 +29,16 @@ export async function listMembers(db: Db, organizationId: string) {
 }
 
 /**
+ * Locks the organization's owner rows for the rest of the transaction: two owners demoting or
+ * removing each other at once take turns, and the second counts the owners the first left.
+ */
+async function lockOwners(tx: Prisma.TransactionClient, organizationId: string, actorUserId: string | null): Promise<{ actorIsOwner: boolean }> {
+  const owners = await tx.$queryRaw<{ userId: string }[]>`
+    SELECT "userId" FROM "Membership" WHERE "organizationId" = ${organizationId} AND role = 'OWNER' FOR UPDATE`;
+  return { actorIsOwner: owners.some((o) => o.userId === actorUserId) };
+}
+
+/**
  * Changes a member's role. Only an owner may grant or take away ownership, and an
  * organization always keeps at least one owner.
  */
@@ -37,13 +47,15 @@ export async function changeMemberRole(
   args: { organizationId: string; actorRole: OrgRole; membershipId: string; role: OrgRole; actor: AuditActor },
 ) {
   return db.$transaction(async (tx) => {
+    const { actorIsOwner } = await lockOwners(tx, args.organizationId, args.actor.userId);
     const target = await tx.membership.findFirst({
       where: { id: args.membershipId, organizationId: args.organizationId },
       select: { id: true, role: true, user: { select: { id: true, email: true } } },
     });
     if (!target) throw notFound("That member");
     const touchesOwnership = target.role === "OWNER" || args.role === "OWNER";
-    if (touchesOwnership && args.actorRole !== "OWNER") {
+    // The role read before the lock may be gone: an owner demoted a moment ago no longer acts as one.
+    if (touchesOwnership && (args.actorRole !== "OWNER" || !actorIsOwner)) {
       throw new DomainError("FORBIDDEN", "Only an owner can grant or remove the owner role.");
     }
     if (target.role === "OWNER" && args.role !== "OWNER") {
@@ -75,13 +87,14 @@ export async function changeMemberRole(
  */
 export async function removeMember(db: Db, args: { organizationId: string; actorRole: OrgRole; membershipId: string; actor: AuditActor }) {
   await db.$transaction(async (tx) => {
+    const { actorIsOwner } = await lockOwners(tx, args.organizationId, args.actor.userId);
     const target = await tx.membership.findFirst({
       where: { id: args.membershipId, organizationId: args.organizationId },
       select: { id: true, role: true, user: { select: { id: true, email: true } } },
     });
     if (!target) throw notFound("That member");
     if (target.role === "OWNER") {
-      if (args.actorRole !== "OWNER") throw new DomainError("FORBIDDEN", "Only an owner can remove an owner.");
+      if (args.actorRole !== "OWNER" || !actorIsOwner) throw new DomainError("FORBIDDEN", "Only an owner can remove an owner.");
       const owners = await tx.membership.count({ where: { organizationId: args.organizationId, role: "OWNER" } });
       if (owners <= 1) throw new DomainError("CONFLICT", "An organization needs at least one owner.");
     }
