@@ -12,8 +12,10 @@ const LOCKED_OUT_PREFIX = "locked-until:";
 function describeError(error: string): string {
   if (error.startsWith(LOCKED_OUT_PREFIX)) {
     const until = new Date(error.slice(LOCKED_OUT_PREFIX.length));
-    const time = until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `Too many failed sign-ins. For your security, try again after ${time}.`;
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+    const time = until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return `Too many failed sign-ins. For your security, wait ${wait} before trying again (until ${time}); each failure makes the wait longer.`;
   }
   return "That email and password do not match. Check them and try again.";
 }

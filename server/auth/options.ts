@@ -5,7 +5,7 @@ import { z } from "zod";
 import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
 import { log } from "@/server/log";
-import { verifyPassword } from "./password";
+import { verifyPasswordOrDummy } from "./password";
 import { endSessionByToken, startSession } from "./sessions";
 import { attemptSignIn } from "./throttle";
 
@@ -46,7 +46,7 @@ export const authOptions: NextAuthOptions = {
           where: { email },
           select: { id: true, email: true, name: true, passwordHash: true },
         });
-        const verdict = await attemptSignIn(db, email, ipAddress, async () => (user ? verifyPassword(user.passwordHash, password) : false));
+        const verdict = await attemptSignIn(db, email, ipAddress, () => verifyPasswordOrDummy(user?.passwordHash, password));
         if (verdict.kind === "locked") {
           log.warn({ email, ipAddress }, "sign-in refused: throttled");
           throw new Error(`${LOCKED_OUT_PREFIX}${verdict.retryAt.toISOString()}`);

@@ -14,3 +14,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
     return false;
   }
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a password against a person's hash, or against a hash nobody's password matches when
+ * there is no such person: the answer takes as long either way, so its timing does not tell
+ * which emails have accounts.
+ */
+export async function verifyPasswordOrDummy(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+  if (passwordHash) return verifyPassword(passwordHash, password);
+  dummyHash ??= hashPassword(`no account ${crypto.randomUUID()}`);
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

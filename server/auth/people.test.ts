@@ -12,7 +12,7 @@ import { hashPassword } from "./password";
 import { passwordProblem } from "./password-policy";
 import { requestPasswordReset, resetPassword, RESET_VALID_MS } from "./password-reset";
 import { checkSession, endSessionByToken, startSession } from "./sessions";
-import { MAX_FAILURES_PER_EMAIL } from "./throttle";
+import { FREE_FAILURES_PER_EMAIL } from "./throttle";
 import { confirmEnrollment, startEnrollment, verifySignInCode } from "./two-factor";
 import { hashToken } from "./tokens";
 
@@ -135,7 +135,7 @@ describe("two-factor sign-in", () => {
     secrets.push(third.token);
     const args3 = { sessionId: third.sessionId, userId: staff.id, ipAddress: "192.0.2.52" };
     await expect(verifySignInCode(db, { ...args3, code: recoveryCodes[0]! })).rejects.toThrow(/not right/);
-    for (let i = 1; i < MAX_FAILURES_PER_EMAIL; i++) await expect(verifySignInCode(db, { ...args3, code: "123456" })).rejects.toThrow(/not right/);
+    for (let i = 1; i < FREE_FAILURES_PER_EMAIL; i++) await expect(verifySignInCode(db, { ...args3, code: "123456" })).rejects.toThrow(/not right/);
     await expect(verifySignInCode(db, { ...args3, code: recoveryCodes[1]! })).rejects.toThrow(/Too many wrong codes/);
     expect((await checkSession(db, third.token)).kind).toBe("code-required");
     // The code step waits ten minutes at most.

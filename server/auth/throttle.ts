@@ -1,12 +1,27 @@
 import type { Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
+import { queueMail } from "@/server/mail/outbox";
 
-// Sign-in throttling: failures are counted per email and per client address over a
-// sliding window. A success for an email clears that email's count.
+// Sign-in throttling. Failures slow the next try down instead of locking anyone out: the
+// first few are free, then each wait doubles up to a few minutes, so a guesser gets a handful
+// of tries an hour while the real person waits minutes at worst. Counted:
+// - per email, since its last success within the window. Failures from an address that
+//   signed in as that person lately are counted apart, so a stranger's guesses do not slow
+//   down the person's own browser;
+// - per client address, across emails (password spraying). Only for a real address: with
+//   no trusted proxy (TRUST_PROXY_HOPS=0) every request reads "unknown", and one bucket for
+//   everybody would let one guesser slow down all.
+// The person is emailed when their account is being guessed at, once an hour at most.
 
-export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_EMAIL = 5;
-export const MAX_FAILURES_PER_ADDRESS = 20;
+export const THROTTLE_WINDOW_MS = 60 * 60 * 1000;
+export const FREE_FAILURES_PER_EMAIL = 3;
+export const FREE_FAILURES_PER_ADDRESS = 20;
+export const FIRST_DELAY_MS = 5_000;
+export const MAX_DELAY_MS = 5 * 60 * 1000;
+/** An address that signed in as the person this recently is theirs for the count. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60 * 1000;
+/** Failures from strangers' addresses past which the person hears of it. */
+export const GUESSING_ALERT_FAILURES = 5;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAt: Date };
 
@@ -15,6 +30,50 @@ type DbClient = Db | Prisma.TransactionClient;
 /** What was guessed: a password, or a two-factor code (each counted on its own per email). */
 export type Factor = "password" | "code";
 
+/** How long after the newest of `failures` failures the next try waits. */
+export function delayAfter(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failures - free));
+}
+
+interface Counted {
+  count: number;
+  newest: Date | null;
+}
+
+async function emailFailures(db: DbClient, email: string, ipAddress: string, factor: Factor, now: Date): Promise<Counted & { fromStrangers: boolean }> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  const known =
+    ipAddress !== "unknown" &&
+    !!(await db.signInAttempt.findFirst({
+      where: { email, ipAddress, succeeded: true, createdAt: { gte: new Date(now.getTime() - KNOWN_ADDRESS_MS) } },
+      select: { id: true },
+    }));
+  const lastSuccess = await db.signInAttempt.findFirst({
+    where: { email, factor, succeeded: true, createdAt: { gte: since }, ...(known ? { ipAddress } : {}) },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  const where = { email, factor, succeeded: false, createdAt: { gte: lastSuccess?.createdAt ?? since }, ...(known ? { ipAddress } : {}) };
+  const [count, newest] = await Promise.all([
+    db.signInAttempt.count({ where }),
+    db.signInAttempt.findFirst({ where, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+  ]);
+  return { count, newest: newest?.createdAt ?? null, fromStrangers: !known };
+}
+
+async function addressFailures(db: DbClient, ipAddress: string, now: Date): Promise<Counted> {
+  if (ipAddress === "unknown") return { count: 0, newest: null };
+  const where = { ipAddress, succeeded: false, createdAt: { gte: new Date(now.getTime() - THROTTLE_WINDOW_MS) } };
+  const [count, newest] = await Promise.all([
+    db.signInAttempt.count({ where }),
+    db.signInAttempt.findFirst({ where, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+  ]);
+  return { count, newest: newest?.createdAt ?? null };
+}
+
+const readyAt = (c: Counted, free: number) => (c.newest ? c.newest.getTime() + delayAfter(c.count, free) : 0);
+
 export async function checkSignInThrottle(
   db: DbClient,
   email: string,
@@ -22,36 +81,9 @@ export async function checkSignInThrottle(
   now = new Date(),
   factor: Factor = "password",
 ): Promise<ThrottleVerdict> {
-  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
-  const lastSuccess = await db.signInAttempt.findFirst({
-    where: { email, factor, succeeded: true, createdAt: { gte: since } },
-    orderBy: { createdAt: "desc" },
-    select: { createdAt: true },
-  });
-  const emailFailures = await db.signInAttempt.findMany({
-    where: { email, factor, succeeded: false, createdAt: { gte: lastSuccess?.createdAt ?? since } },
-    orderBy: { createdAt: "desc" },
-    take: MAX_FAILURES_PER_EMAIL,
-    select: { createdAt: true },
-  });
-  const addressFailures = await db.signInAttempt.findMany({
-    where: { ipAddress, succeeded: false, createdAt: { gte: since } },
-    orderBy: { createdAt: "desc" },
-    take: MAX_FAILURES_PER_ADDRESS,
-    select: { createdAt: true },
-  });
-
-  const retryTimes: Date[] = [];
-  if (emailFailures.length >= MAX_FAILURES_PER_EMAIL) retryTimes.push(unlockTime(emailFailures));
-  if (addressFailures.length >= MAX_FAILURES_PER_ADDRESS) retryTimes.push(unlockTime(addressFailures));
-  if (retryTimes.length === 0) return { allowed: true };
-  return { allowed: false, retryAt: new Date(Math.max(...retryTimes.map((d) => d.getTime()))) };
-}
-
-/** Newest-first failures that fill the limit: the oldest of them leaving the window unlocks. */
-function unlockTime(failures: { createdAt: Date }[]): Date {
-  const oldest = failures[failures.length - 1]!;
-  return new Date(oldest.createdAt.getTime() + THROTTLE_WINDOW_MS);
+  const [byEmail, byAddress] = await Promise.all([emailFailures(db, email, ipAddress, factor, now), addressFailures(db, ipAddress, now)]);
+  const at = Math.max(readyAt(byEmail, FREE_FAILURES_PER_EMAIL), readyAt(byAddress, FREE_FAILURES_PER_ADDRESS));
+  return at > now.getTime() ? { allowed: false, retryAt: new Date(at) } : { allowed: true };
 }
 
 export async function recordSignInAttempt(db: DbClient, email: string, ipAddress: string, succeeded: boolean, factor: Factor = "password") {
@@ -81,8 +113,29 @@ export async function attemptSignIn(
       if (!throttle.allowed) return { kind: "locked", retryAt: throttle.retryAt };
       const ok = await checkPassword();
       await recordSignInAttempt(tx, email, ipAddress, ok, factor);
+      if (!ok) await alertWhenGuessed(tx, email, ipAddress, factor);
       return ok ? { kind: "signed-in" } : { kind: "failed" };
     },
     { timeout: 20_000, maxWait: 20_000 },
   );
+}
+
+/** Emails the person (when the email is theirs) once their account draws strangers' guesses; once an hour. */
+async function alertWhenGuessed(tx: Prisma.TransactionClient, email: string, ipAddress: string, factor: Factor) {
+  const now = new Date();
+  const failures = await emailFailures(tx, email, ipAddress, factor, now);
+  if (!failures.fromStrangers || failures.count < GUESSING_ALERT_FAILURES) return;
+  const user = await tx.user.findUnique({ where: { email }, select: { id: true, name: true } });
+  if (!user) return;
+  const hour = now.toISOString().slice(0, 13);
+  await queueMail(tx, [
+    {
+      dedupeKey: `sign-in-guessed:${user.id}:${hour}`,
+      kind: "sign-in-guessed",
+      toEmail: email,
+      userId: user.id,
+      subject: "Someone is trying to sign in to your Bankline account",
+      data: { name: user.name, failures: failures.count, factor, at: now.toISOString() },
+    },
+  ]);
 }

@@ -75,7 +75,7 @@ export async function confirmEnrollment(db: Db, args: { userId: string; sessionI
 }
 
 export function lockedOut(retryAt: Date) {
-  return new DomainError("TOO_MANY_REQUESTS", `Too many wrong codes. For your security, try again after ${retryAt.toISOString().slice(11, 16)} UTC.`, { retryAt: retryAt.toISOString() });
+  return new DomainError("TOO_MANY_REQUESTS", `Too many wrong codes. For your security, try again after ${retryAt.toISOString().slice(11, 19)} UTC; each wrong code makes the wait longer.`, { retryAt: retryAt.toISOString() });
 }
 
 /**

@@ -11,6 +11,7 @@ export const MAIL_KINDS = [
   "connection-reminder",
   "connection-fixed",
   "weekly-summary",
+  "sign-in-guessed",
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -47,6 +48,13 @@ export const weeklySummaryData = z.object({
   connections: z.array(z.object({ institutionName: z.string(), status: z.string(), problem: z.string().nullable() })),
   newTransactions: z.number(),
   possibleDuplicates: z.number(),
+});
+
+export const signInGuessedData = z.object({
+  name: z.string(),
+  failures: z.number(),
+  factor: z.enum(["password", "code"]),
+  at: z.string(),
 });
 
 export interface RenderLinks {
@@ -119,6 +127,18 @@ function bodyOf(kind: MailKind, raw: unknown, links: RenderLinks): Body {
       return {
         paragraphs: [`${d.institutionName} of ${d.organizationName} works again: Bankline brings its transactions in as before. Nothing more is needed.`],
         button: { label: "See it on Manage Institutions", href: connectionLink(links.appUrl, d) },
+      };
+    }
+    case "sign-in-guessed": {
+      const d = signInGuessedData.parse(raw);
+      const what = d.factor === "code" ? "two-factor codes" : "passwords";
+      return {
+        greeting: `Hello ${d.name},`,
+        paragraphs: [
+          `${d.failures} wrong ${what} were tried for your Bankline account in the last hour, from an address you have not signed in from lately. Each further wrong try makes the next one wait longer.`,
+          "If it was you, nothing is needed. If not, your password is still safe as long as it is not used elsewhere; to be sure, choose a new one and turn on two-factor sign-in from your account page.",
+        ],
+        button: { label: "Open your account page", href: `${links.appUrl}/account` },
       };
     }
     case "weekly-summary": {
