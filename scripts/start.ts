@@ -41,7 +41,7 @@ async function main() {
     dataDir: dataDirFromEnv(),
     embeddedPgPort: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
     databaseUrl: process.env.DATABASE_URL,
-    seedDemo: demoSeedAllowed(process.env),
+    seedDemo: demoSeedAllowed(process.env, { embedded: usesEmbedded }),
     log,
     mailCatcher: { smtpPort: Number(process.env.MAIL_CATCHER_SMTP_PORT ?? 1025), webPort: Number(process.env.MAIL_CATCHER_PORT ?? 1080) },
   });

@@ -4,6 +4,7 @@ import { acceptTermsAtBank, changePasswordAtBank, resetBankUser } from "@/server
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { completeAggregation, type EngineDeps } from "./engine";
+import { openMfaSession } from "./mfa-session";
 
 // The connection flows of the help article against the real sandbox over HTTP.
 
@@ -256,6 +257,9 @@ describe("click here on a security-question alert", () => {
     const second = await owner().connections.answerMfa({ ...org(), connectionId, answer: "blue" });
     expect(second).toMatchObject({ kind: "mfa", question: { progress: { current: 2 } } });
     const stale = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    // The aggregator's MFA session is kept sealed, and opened only to send it back with an answer.
+    expect(stale.mfaSession).toMatch(/^v1\./);
+    expect(stale.mfaSession).not.toContain(openMfaSession(stale.mfaSession!));
     await testDb().connection.update({ where: { id: connectionId }, data: { mfaExpiresAt: new Date(Date.now() - 1000) } });
 
     const resumed = await member().connections.resume({ ...org(), connectionId });

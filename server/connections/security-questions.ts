@@ -12,6 +12,7 @@ import {
   type EngineDeps,
 } from "./attempt";
 import { startAggregation } from "./aggregation";
+import { openMfaSession } from "./mfa-session";
 import { failAttempt } from "./completion";
 import { settleLoginOutcome } from "./link";
 
@@ -28,7 +29,7 @@ export async function answerSecurityQuestion(
     return { kind: "failed", connectionId: connection.id, attemptId: null, problem: describeFor(connection, 331), nextRetryAt: null };
   }
   try {
-    const outcome = await credentialLinking(deps.aggregator, connection.institution).answerMfa(loginRef(connection), connection.mfaSession, args.answer);
+    const outcome = await credentialLinking(deps.aggregator, connection.institution).answerMfa(loginRef(connection), openMfaSession(connection.mfaSession), args.answer);
     return await settleLoginOutcome(deps, connection, outcome, attempt);
   } catch (err) {
     if (!isAggregatorError(err)) throw err;

@@ -4,6 +4,7 @@ import { Prisma as PrismaRuntime, type Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { newId } from "@/server/db/ids";
 import { publicQuestion, type ConnectionRow } from "./attempt";
+import { sealMfaSession } from "./mfa-session";
 import { finishEvent, openEvent, recordEvent, type AttemptSource } from "./events";
 import { openNotice, resolveNotices } from "./notices";
 
@@ -276,7 +277,7 @@ export async function settleQuestion(
         status: "ACTION_REQUIRED",
         lastStatusCode: challenge.statusCode,
         lastStatusMessage: title,
-        mfaSession: challenge.session,
+        mfaSession: sealMfaSession(challenge.session),
         mfaQuestion: publicQuestion(challenge) as unknown as Prisma.InputJsonValue,
         mfaExpiresAt: challenge.expiresAt,
         lastAttemptAt: new Date(),

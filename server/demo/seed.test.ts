@@ -66,8 +66,12 @@ describe("demo data", () => {
 
   it("is written only into an empty database, and never to production unless asked", async () => {
     expect(await seedDemoData(db, sandbox())).toEqual({ seeded: false, connections: false });
-    expect(demoSeedAllowed({ NODE_ENV: "production" })).toBe(false);
-    expect(demoSeedAllowed({ NODE_ENV: "production", SEED_DEMO: "true" })).toBe(true);
-    expect(demoSeedAllowed({ NODE_ENV: "development", SEED_DEMO: "false" })).toBe(false);
+    expect(demoSeedAllowed({ NODE_ENV: "production" }, { embedded: true })).toBe(false);
+    expect(demoSeedAllowed({ NODE_ENV: "production", SEED_DEMO: "true" }, { embedded: false })).toBe(true);
+    expect(demoSeedAllowed({ NODE_ENV: "development", SEED_DEMO: "false" }, { embedded: true })).toBe(false);
+    expect(demoSeedAllowed({}, { embedded: true })).toBe(true);
+    // A DATABASE_URL someone gave, without NODE_ENV: no support admin with the public password.
+    expect(demoSeedAllowed({}, { embedded: false })).toBe(false);
+    expect(demoSeedAllowed({ SEED_DEMO: "true" }, { embedded: false })).toBe(true);
   });
 });

@@ -35,9 +35,15 @@ export const demoUsers: DemoUser[] = [
 ];
 
 /** Whether demo data may be written: never to a production database unless asked for. */
-export function demoSeedAllowed(env: { NODE_ENV?: string; SEED_DEMO?: string }): boolean {
+/**
+ * Demo data (people with the public demo password, a support admin among them) goes only into
+ * the embedded database of `npm start`, or anywhere when SEED_DEMO=true says so: never into a
+ * database someone pointed DATABASE_URL at, production or not.
+ */
+export function demoSeedAllowed(env: { NODE_ENV?: string; SEED_DEMO?: string }, { embedded }: { embedded: boolean }): boolean {
   if (env.SEED_DEMO === "false") return false;
-  return env.NODE_ENV !== "production" || env.SEED_DEMO === "true";
+  if (env.SEED_DEMO === "true") return true;
+  return embedded && env.NODE_ENV !== "production";
 }
 
 export interface DemoAggregator {

@@ -159,9 +159,12 @@ function FlowBody({
   const seq = useRef(0);
 
   const refreshPage = () => queryClient.invalidateQueries({ queryKey: trpc.connections.pathKey() });
-  const link = useMutation(trpc.connections.link.mutationOptions({ onSettled: refreshPage }));
-  const updateLogin = useMutation(trpc.connections.updateLogin.mutationOptions({ onSettled: refreshPage }));
-  const answerMfa = useMutation(trpc.connections.answerMfa.mutationOptions({ onSettled: refreshPage }));
+  // Typed bank credentials and answers are a mutation's variables: nothing may keep them once the
+  // call has settled (gcTime 0 drops the mutation from the cache as soon as it is reset).
+  const secretBearing = { onSettled: refreshPage, gcTime: 0 };
+  const link = useMutation(trpc.connections.link.mutationOptions(secretBearing));
+  const updateLogin = useMutation(trpc.connections.updateLogin.mutationOptions(secretBearing));
+  const answerMfa = useMutation(trpc.connections.answerMfa.mutationOptions(secretBearing));
   const chooseAccounts = useMutation(trpc.connections.chooseAccounts.mutationOptions({ onSettled: refreshPage }));
   const retrieve = useMutation(trpc.connections.retrieve.mutationOptions({ onSettled: refreshPage }));
   const pending = link.isPending || updateLogin.isPending || answerMfa.isPending || chooseAccounts.isPending || retrieve.isPending;
@@ -172,6 +175,10 @@ function FlowBody({
       await follow(await run());
     } catch (err) {
       setError(messageOf(err));
+    } finally {
+      link.reset();
+      updateLogin.reset();
+      answerMfa.reset();
     }
   }
 
