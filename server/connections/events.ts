@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { writeAttemptAudit } from "@/server/audit/in-attempt";
 import type { ConnectionEventKind, EventTrigger, Prisma } from "@/server/db/generated/client";
 
 type DbOrTx = Db | Prisma.TransactionClient;
@@ -37,6 +38,7 @@ function attemptData(args: AttemptAt) {
 
 /** One row of the error history support reads: a finished attempt. */
 export async function recordEvent(db: DbOrTx, args: AttemptAt & { result: AttemptResult }) {
+  await writeAttemptAudit(db as Prisma.TransactionClient, { connectionId: args.connectionId, statusCode: args.result.statusCode });
   return db.connectionEvent.create({
     data: {
       ...attemptData(args),
@@ -51,6 +53,7 @@ export async function recordEvent(db: DbOrTx, args: AttemptAt & { result: Attemp
 
 /** An attempt that continues in the background (an aggregation); finished by finishEvent. */
 export async function openEvent(db: DbOrTx, args: AttemptAt & { connectionId: string }) {
+  await writeAttemptAudit(db as Prisma.TransactionClient, { connectionId: args.connectionId, statusCode: 325 });
   return db.connectionEvent.create({
     data: { ...attemptData(args), statusCode: 325, message: "Aggregation in progress" },
     select: { id: true },
@@ -58,8 +61,9 @@ export async function openEvent(db: DbOrTx, args: AttemptAt & { connectionId: st
 }
 
 export async function finishEvent(db: DbOrTx, eventId: string, result: AttemptResult) {
-  const event = await db.connectionEvent.findUnique({ where: { id: eventId }, select: { startedAt: true } });
+  const event = await db.connectionEvent.findUnique({ where: { id: eventId }, select: { startedAt: true, connectionId: true } });
   if (!event) return;
+  await writeAttemptAudit(db as Prisma.TransactionClient, { connectionId: event.connectionId, statusCode: result.statusCode });
   await db.connectionEvent.update({
     where: { id: eventId },
     data: {

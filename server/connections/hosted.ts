@@ -1,7 +1,8 @@
 import { isAggregatorError, type LoginStatus } from "@/server/aggregator/client";
 import { customerProblem, describeStatus, type CustomerProblem } from "@/server/aggregator/status-codes";
+import { recordAudit, type AuditRecord } from "@/server/audit/service";
 import type { Db } from "@/server/db/client";
-import type { ConnectPurpose, ConnectSessionStatus } from "@/server/db/generated/client";
+import type { ConnectPurpose, ConnectSessionStatus, Prisma } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
 import type { ConnectEventData } from "@/server/webhooks/aggregator-events";
 import {
@@ -58,21 +59,30 @@ export async function openConnectSession(
     connectionId?: string | null;
     actorUserId: string;
     appUrl: string;
+    /** The customer's act, audited with the session it opens. */
+    audit?: AuditRecord;
   },
 ): Promise<OpenedConnectSession> {
   const { db, aggregator } = deps;
   const hosted = hostedLinking(aggregator);
   const connection = args.purpose === "FIX" ? await loadConnection(db, args.organizationId, args.connectionId ?? "") : null;
-  const session = await db.connectSession.create({
-    data: {
-      organizationId: args.organizationId,
-      purpose: args.purpose,
-      institutionId: connection?.institutionId ?? args.institutionId ?? null,
-      connectionId: connection?.id ?? null,
-      createdById: args.actorUserId,
-      expiresAt: new Date(Date.now() + CONNECT_SESSION_TTL_MS),
-    },
-    select: { id: true },
+  const session = await db.$transaction(async (tx) => {
+    const created = await tx.connectSession.create({
+      data: {
+        organizationId: args.organizationId,
+        purpose: args.purpose,
+        institutionId: connection?.institutionId ?? args.institutionId ?? null,
+        connectionId: connection?.id ?? null,
+        createdById: args.actorUserId,
+        expiresAt: new Date(Date.now() + CONNECT_SESSION_TTL_MS),
+      },
+      select: { id: true },
+    });
+    if (args.audit) {
+      const details = (args.audit.details ?? {}) as Record<string, Prisma.InputJsonValue | null>;
+      await recordAudit(tx, { ...args.audit, details: { ...details, session: created.id } });
+    }
+    return created;
   });
   try {
     const opened = await hosted.createConnectSession({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { customerProblem, REMEDIES } from "@/server/aggregator/status-codes";
-import { actorOf, recordAudit } from "@/server/audit/service";
+import { auditedAttempt } from "@/server/audit/in-attempt";
+import { actorOf, recordAudit, type AuditRecord } from "@/server/audit/service";
 import { DomainError } from "@/server/errors";
 import { takeAttempt, type AttemptKind } from "@/server/limits/attempts";
 import type { Context } from "@/server/trpc/context";
@@ -130,6 +131,8 @@ const appUrl = () => process.env.APP_URL || process.env.NEXTAUTH_URL || "http://
 async function openHosted(
   ctx: Context & { org: { id: string; name: string; slug: string }; user: { id: string } },
   target: { purpose: "LINK"; institutionId: string | null } | { purpose: "FIX"; connectionId: string },
+  /** The act, audited with the session it opens. */
+  audit?: AuditRecord,
 ) {
   await limitAttempts(ctx, "credentials", target.purpose === "FIX" ? target.connectionId : null);
   return openConnectSession(deps(ctx), {
@@ -139,11 +142,29 @@ async function openHosted(
     orgSlug: ctx.org.slug,
     actorUserId: ctx.user.id,
     appUrl: appUrl(),
+    audit,
   });
 }
 
-async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Record<string, string | number | boolean | null>) {
-  await recordAudit(ctx.db, { actor: actorOf(ctx), organizationId: ctx.org.id, action, objectType: "Connection", objectId: connectionId, details });
+type Details = Record<string, string | number | boolean | null>;
+
+const auditRecord = (ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Details): AuditRecord => ({
+  actor: actorOf(ctx),
+  organizationId: ctx.org.id,
+  action,
+  objectType: "Connection",
+  objectId: connectionId,
+  details,
+});
+
+/** A refusal changes nothing: its entry stands alone. */
+async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Details) {
+  await recordAudit(ctx.db, auditRecord(ctx, action, connectionId, details));
+}
+
+/** The act and its audit entry, written in the transaction that changes the connection (server/audit/in-attempt.ts). */
+function audited<T>(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details: Details | undefined, act: () => Promise<T>) {
+  return auditedAttempt(auditRecord(ctx, action, connectionId, details), act);
 }
 
 const refusedBecause = { person: "by you", organization: "for your organization", address: "from your address" } as const;
@@ -199,17 +220,15 @@ export const connectionsRouter = createRouter({
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "credentials");
-      const outcome = await linkConnection(deps(ctx), {
-        organizationId: ctx.org.id,
-        organizationName: ctx.org.name,
-        institutionId: input.institutionId,
-        credentials: input.credentials,
-        actorUserId: ctx.user.id,
-      });
-      await audit(ctx, "connection.link", outcome.connectionId, {
-        institutionId: input.institutionId,
-        outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind,
-      });
+      const outcome = await audited(ctx, "connection.link", null, { institutionId: input.institutionId }, () =>
+        linkConnection(deps(ctx), {
+          organizationId: ctx.org.id,
+          organizationName: ctx.org.name,
+          institutionId: input.institutionId,
+          credentials: input.credentials,
+          actorUserId: ctx.user.id,
+        }),
+      );
       return toOutput(outcome);
     }),
 
@@ -241,13 +260,14 @@ export const connectionsRouter = createRouter({
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "retrieval", input.connectionId);
-      const outcome = await startAggregation(deps(ctx), {
-        organizationId: ctx.org.id,
-        connectionId: input.connectionId,
-        source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
-      });
       // A refresh call the provider counts: on the record like every change to a connection.
-      await audit(ctx, "connection.retrieve", input.connectionId, { outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind });
+      const outcome = await audited(ctx, "connection.retrieve", input.connectionId, undefined, () =>
+        startAggregation(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: ctx.user.id },
+        }),
+      );
       return toOutput(outcome);
     }),
 
@@ -256,15 +276,14 @@ export const connectionsRouter = createRouter({
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "credentials", input.connectionId);
-      const outcome = await updateLogin(deps(ctx), {
-        organizationId: ctx.org.id,
-        connectionId: input.connectionId,
-        credentials: input.credentials,
-        actorUserId: ctx.user.id,
-      });
-      await audit(ctx, "connection.updateLogin", input.connectionId, {
-        outcome: outcome.kind === "failed" ? `failed ${outcome.problem.code}` : outcome.kind,
-      });
+      const outcome = await audited(ctx, "connection.updateLogin", input.connectionId, undefined, () =>
+        updateLogin(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          credentials: input.credentials,
+          actorUserId: ctx.user.id,
+        }),
+      );
       return toOutput(outcome);
     }),
 
@@ -272,8 +291,9 @@ export const connectionsRouter = createRouter({
     .input(z.object({ connectionId: id }))
     .output(z.object({ removed: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await removeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id });
-      await audit(ctx, "connection.remove", input.connectionId);
+      await audited(ctx, "connection.remove", input.connectionId, undefined, () =>
+        removeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }),
+      );
       return { removed: true as const };
     }),
 
@@ -282,9 +302,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ institutionId: id.nullish() }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      const opened = await openHosted(ctx, { purpose: "LINK", institutionId: input.institutionId ?? null });
-      await audit(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null, session: opened.sessionId });
-      return opened;
+      return openHosted(ctx, { purpose: "LINK", institutionId: input.institutionId ?? null }, auditRecord(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null }));
     }),
 
   /** Update Login with a hosted provider: its Connect Fix page for this connection. */
@@ -292,9 +310,7 @@ export const connectionsRouter = createRouter({
     .input(z.object({ connectionId: id }))
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      const opened = await openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId });
-      await audit(ctx, "connection.updateLogin", input.connectionId, { session: opened.sessionId });
-      return opened;
+      return openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId }, auditRecord(ctx, "connection.updateLogin", input.connectionId));
     }),
 
   /** "Click here" on a security question with a hosted provider: the question is answered on its page. */
@@ -342,9 +358,11 @@ export const connectionsRouter = createRouter({
     )
     .output(outcomeSchema)
     .mutation(async ({ ctx, input }) => {
-      await chooseAccounts(ctx.db, { organizationId: ctx.org.id, connectionId: input.connectionId, choices: input.choices });
-      await audit(ctx, "connection.chooseAccounts", input.connectionId, {
-        linked: input.choices.filter((c) => c.link).length,
+      await chooseAccounts(ctx.db, {
+        organizationId: ctx.org.id,
+        connectionId: input.connectionId,
+        choices: input.choices,
+        audit: auditRecord(ctx, "connection.chooseAccounts", input.connectionId, { linked: input.choices.filter((c) => c.link).length }),
       });
       // The first retrieval brings the chosen accounts' history into the bank feed.
       return toOutput(

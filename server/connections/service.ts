@@ -1,4 +1,5 @@
 import { customerProblem, describeStatus } from "@/server/aggregator/status-codes";
+import { recordAudit, type AuditRecord } from "@/server/audit/service";
 import type { Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 
@@ -118,7 +119,7 @@ export interface AccountChoice {
  * of another organization, an account of another connection or a duplicate register name
  * fails the whole choice.
  */
-export async function chooseAccounts(db: Db, args: { organizationId: string; connectionId: string; choices: AccountChoice[] }) {
+export async function chooseAccounts(db: Db, args: { organizationId: string; connectionId: string; choices: AccountChoice[]; audit?: AuditRecord }) {
   const { organizationId, connectionId, choices } = args;
   await db.$transaction(async (tx) => {
     const connection = await tx.connection.findFirst({ where: { id: connectionId, organizationId, status: { not: "REMOVED" } }, select: { id: true } });
@@ -143,6 +144,7 @@ export async function chooseAccounts(db: Db, args: { organizationId: string; con
       }
       await tx.bankAccount.update({ where: { id: account.id }, data: { linked: choice.link, registerId } });
     }
+    if (args.audit) await recordAudit(tx, args.audit);
   });
 }
 

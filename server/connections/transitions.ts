@@ -3,6 +3,7 @@ import { describeStatus, type StatusDescription } from "@/server/aggregator/stat
 import { Prisma as PrismaRuntime, type Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { newId } from "@/server/db/ids";
+import { writeAttemptAudit } from "@/server/audit/in-attempt";
 import { publicQuestion, type ConnectionRow } from "./attempt";
 import { sealMfaSession } from "./mfa-session";
 import { finishEvent, openEvent, recordEvent, type AttemptSource } from "./events";
@@ -201,6 +202,7 @@ export async function settleSuccesses(
       FROM settled s WHERE NOT s.opened
     )
     SELECT "id", event_id FROM settled`;
+  if (settled[0]) await writeAttemptAudit(tx, { connectionId: settled[0].id, statusCode: 0 });
   await resolveNotices(
     tx,
     settled.map((r) => r.id),

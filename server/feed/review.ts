@@ -1,4 +1,5 @@
-import { Prisma, type Db } from "@/server/db/client";
+import { Prisma } from "@/server/db/client";
+import { inTransaction, type DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
 import { BULK_TRANSACTION, lockBooks, textArray, type Tx } from "./sql";
 import { RESTORED_STATE, UNREVIEWED_STATES, UTC_NOW } from "./states";
@@ -35,8 +36,8 @@ async function selectRows(tx: Tx, organizationId: string, transactionIds: readon
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
-export async function hideTransactions(db: Db, args: Actor & { transactionIds: string[] }): Promise<{ hidden: number }> {
-  return db.$transaction(async (tx) => {
+export async function hideTransactions(db: DbOrTx, args: Actor & { transactionIds: string[] }): Promise<{ hidden: number }> {
+  return inTransaction(db, async (tx) => {
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const imported = rows.filter((row) => row.state === "IMPORTED").length;
     if (imported > 0) {
@@ -50,8 +51,8 @@ export async function hideTransactions(db: Db, args: Actor & { transactionIds: s
 }
 
 /** Back into review; a row that was flagged is flagged again, so the reason stays visible. */
-export async function unhideTransactions(db: Db, args: Actor & { transactionIds: string[] }): Promise<{ unhidden: number }> {
-  return db.$transaction(async (tx) => {
+export async function unhideTransactions(db: DbOrTx, args: Actor & { transactionIds: string[] }): Promise<{ unhidden: number }> {
+  return inTransaction(db, async (tx) => {
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const unhidden = await tx.$executeRaw(Prisma.sql`
       UPDATE "FeedTransaction" SET state = ${RESTORED_STATE}, "hiddenAt" = NULL, "hiddenById" = NULL, "hideBatchId" = NULL, "updatedAt" = ${UTC_NOW}
@@ -61,8 +62,8 @@ export async function unhideTransactions(db: Db, args: Actor & { transactionIds:
 }
 
 /** The customer says a flagged row is a transaction of its own: it becomes new, without a match. */
-export async function markNotDuplicate(db: Db, args: Actor & { transactionIds: string[] }): Promise<{ cleared: number }> {
-  return db.$transaction(async (tx) => {
+export async function markNotDuplicate(db: DbOrTx, args: Actor & { transactionIds: string[] }): Promise<{ cleared: number }> {
+  return inTransaction(db, async (tx) => {
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const settled = rows.filter((row) => !UNREVIEWED_STATES.includes(row.state)).length;
     if (settled > 0) {
@@ -90,10 +91,10 @@ export type ImportResult = {
  * unique, and the state changes only from a reviewable state).
  */
 export async function importTransactions(
-  db: Db,
+  db: DbOrTx,
   args: Actor & { transactionIds: string[]; /** The person was told which rows look like entries already in the books, and said import anyway. */ confirmFlagged?: boolean },
 ): Promise<ImportResult> {
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockBooks(tx, await booksOfTransactions(tx, args.organizationId, args.transactionIds));
     const rows = await selectRows(tx, args.organizationId, args.transactionIds);
     const hidden = rows.filter((row) => row.state === "HIDDEN").length;
@@ -123,8 +124,8 @@ export async function importTransactions(
  * imported one by one, after a question), nor a hidden or imported one; `flaggedLeft` says how
  * many possible duplicates stayed for review.
  */
-export async function importAllNew(db: Db, args: Actor & { bankAccountId: string }): Promise<ImportResult & { flaggedLeft: number }> {
-  return db.$transaction(async (tx) => {
+export async function importAllNew(db: DbOrTx, args: Actor & { bankAccountId: string }): Promise<ImportResult & { flaggedLeft: number }> {
+  return inTransaction(db, async (tx) => {
     const account = await tx.bankAccount.findFirst({
       where: { id: args.bankAccountId, organizationId: args.organizationId },
       select: { id: true, name: true, registerId: true },

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { offsetCapMessage, offsetWithinCap, pageInput } from "@/server/db/paging";
 import { actorOf, recordAudit } from "@/server/audit/service";
-import type { Db } from "@/server/db/client";
+import type { DbOrTx } from "@/server/db/transaction";
 import { createRouter, orgProcedure } from "@/server/trpc/init";
 import { isoDate } from "./filters";
 import { hideAllPossibleDuplicates, listHideBatches, unhideBatch } from "./hide-all";
 import { FEED_VIEWS, listFeed, listFeedAccounts } from "./list";
 import { returnedDuplicates } from "./returned";
+import { BULK_TRANSACTION } from "./sql";
 import { hideTransactions, importAllNew, importTransactions, markNotDuplicate, unhideTransactions } from "./review";
 import { getFeedSettings, updateFeedSettings } from "./settings";
 
@@ -70,23 +71,26 @@ const importResult = z.object({ imported: z.number(), alreadyImported: z.number(
 function selectionAction<R extends Record<string, number>>(
   action: string,
   output: z.ZodType<R>,
-  run: (db: Db, args: { organizationId: string; actorUserId: string; transactionIds: string[] }) => Promise<R>,
+  run: (db: DbOrTx, args: { organizationId: string; actorUserId: string; transactionIds: string[] }) => Promise<R>,
 ) {
   return orgProcedure("books.write")
     .input(selection)
     .output(output)
-    .mutation(async ({ ctx, input }) => {
-      const result = await run(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
-      await recordAudit(ctx.db, {
-        actor: actorOf(ctx),
-        organizationId: ctx.org.id,
-        action,
-        objectType: "FeedTransaction",
-        objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
-        details: { selected: input.transactionIds.length, ...result },
-      });
-      return result;
-    });
+    .mutation(({ ctx, input }) =>
+      // The change and its audit entry commit together.
+      ctx.db.$transaction(async (tx) => {
+        const result = await run(tx, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+        await recordAudit(tx, {
+          actor: actorOf(ctx),
+          organizationId: ctx.org.id,
+          action,
+          objectType: "FeedTransaction",
+          objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
+          details: { selected: input.transactionIds.length, ...result },
+        });
+        return result;
+      }, BULK_TRANSACTION),
+    );
 }
 
 export const feedRouter = createRouter({
@@ -123,39 +127,43 @@ export const feedRouter = createRouter({
   import: orgProcedure("books.write")
     .input(selection.extend({ confirmFlagged: z.boolean().default(false) }))
     .output(importResult)
-    .mutation(async ({ ctx, input }) => {
-      const result = await importTransactions(ctx.db, {
-        organizationId: ctx.org.id,
-        actorUserId: ctx.user.id,
-        transactionIds: input.transactionIds,
-        confirmFlagged: input.confirmFlagged,
-      });
-      await recordAudit(ctx.db, {
-        actor: actorOf(ctx),
-        organizationId: ctx.org.id,
-        action: "feed.import",
-        objectType: "FeedTransaction",
-        objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
-        details: { selected: input.transactionIds.length, confirmFlagged: input.confirmFlagged, ...result },
-      });
-      return result;
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const result = await importTransactions(tx, {
+          organizationId: ctx.org.id,
+          actorUserId: ctx.user.id,
+          transactionIds: input.transactionIds,
+          confirmFlagged: input.confirmFlagged,
+        });
+        await recordAudit(tx, {
+          actor: actorOf(ctx),
+          organizationId: ctx.org.id,
+          action: "feed.import",
+          objectType: "FeedTransaction",
+          objectId: input.transactionIds.length === 1 ? input.transactionIds[0]! : null,
+          details: { selected: input.transactionIds.length, confirmFlagged: input.confirmFlagged, ...result },
+        });
+        return result;
+      }, BULK_TRANSACTION),
+    ),
 
   importAllNew: orgProcedure("books.write")
     .input(z.object({ bankAccountId: id }))
     .output(importResult.extend({ flaggedLeft: z.number() }))
-    .mutation(async ({ ctx, input }) => {
-      const result = await importAllNew(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, bankAccountId: input.bankAccountId });
-      await recordAudit(ctx.db, {
-        actor: actorOf(ctx),
-        organizationId: ctx.org.id,
-        action: "feed.importAllNew",
-        objectType: "BankAccount",
-        objectId: input.bankAccountId,
-        details: { ...result },
-      });
-      return result;
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const result = await importAllNew(tx, { organizationId: ctx.org.id, actorUserId: ctx.user.id, bankAccountId: input.bankAccountId });
+        await recordAudit(tx, {
+          actor: actorOf(ctx),
+          organizationId: ctx.org.id,
+          action: "feed.importAllNew",
+          objectType: "BankAccount",
+          objectId: input.bankAccountId,
+          details: { ...result },
+        });
+        return result;
+      }, BULK_TRANSACTION),
+    ),
 
   hideAll: orgProcedure("books.write")
     .input(z.object({ bankAccountId: id, ...filters, expectedCount: z.number().int().min(1).max(10_000_000) }))

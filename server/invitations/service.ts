@@ -3,6 +3,7 @@ import { hashPassword } from "@/server/auth/password";
 import { passwordProblem } from "@/server/auth/password-policy";
 import { hashToken } from "@/server/auth/tokens";
 import type { Db } from "@/server/db/client";
+import { inTransaction, type DbOrTx } from "@/server/db/transaction";
 import type { Prisma } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
 import { queueMail } from "@/server/mail/outbox";
@@ -40,13 +41,13 @@ async function queueInvitationMail(tx: Tx, invitation: { id: string; email: stri
 
 /** `actorRole` null: Bankline itself (npm run org:create) invites the first owner. */
 export async function inviteMember(
-  db: Db,
+  db: DbOrTx,
   args: { organizationId: string; actorRole: OrgRole | null; actor: AuditActor; inviterName: string | null; email: string; role: OrgRole; now?: Date },
 ) {
   ownerOnly(args.actorRole, args.role);
   const now = args.now ?? new Date();
   const email = args.email.trim().toLowerCase();
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`invitation ${args.organizationId} ${email}`}))`;
     const member = await tx.membership.findFirst({ where: { organizationId: args.organizationId, user: { email } }, select: { id: true } });
     if (member) throw new DomainError("CONFLICT", `${email} is already a member.`);
@@ -219,11 +220,14 @@ export async function acceptInvitation(db: Db, args: { token: string; name?: str
 export async function createOrganizationWithOwner(db: Db, args: { name: string; slug: string; ownerEmail: string }) {
   const taken = await db.organization.findUnique({ where: { slug: args.slug }, select: { id: true } });
   if (taken) throw new DomainError("CONFLICT", `The address /${args.slug} is taken; choose another with --slug.`);
-  const org = await db.organization.create({ data: { name: args.name, slug: args.slug }, select: { id: true, slug: true, name: true } });
-  const actor: AuditActor = { userId: null, email: "npm run org:create", ipAddress: null };
-  await recordAudit(db, { actor, organizationId: org.id, action: "organization.created", objectType: "Organization", objectId: org.id, details: { name: org.name, slug: org.slug } });
-  const invitation = await inviteMember(db, { organizationId: org.id, actorRole: null, actor, inviterName: null, email: args.ownerEmail, role: "OWNER" });
-  return { org, ...invitation };
+  // The organization, its audit entry and its first owner's invitation: all or nothing.
+  return db.$transaction(async (tx) => {
+    const org = await tx.organization.create({ data: { name: args.name, slug: args.slug }, select: { id: true, slug: true, name: true } });
+    const actor: AuditActor = { userId: null, email: "npm run org:create", ipAddress: null };
+    await recordAudit(tx, { actor, organizationId: org.id, action: "organization.created", objectType: "Organization", objectId: org.id, details: { name: org.name, slug: org.slug } });
+    const invitation = await inviteMember(tx, { organizationId: org.id, actorRole: null, actor, inviterName: null, email: args.ownerEmail, role: "OWNER" });
+    return { org, ...invitation };
+  });
 }
 
 export const roleName = (role: OrgRole) => ROLE_NAMES[role];

@@ -86,16 +86,18 @@ export const registerRouter = createRouter({
   addEntry: orgProcedure("books.write")
     .input(newEntrySchema)
     .output(z.object({ id: z.string(), date: z.string(), description: z.string(), amountCents: z.number(), checkNumber: z.string().nullable() }))
-    .mutation(async ({ ctx, input }) => {
-      const entry = await addEntry(ctx.db, { ...input, organizationId: ctx.org.id, actorUserId: ctx.user.id });
-      await recordAudit(ctx.db, {
-        actor: actorOf(ctx),
-        organizationId: ctx.org.id,
-        action: "register.addEntry",
-        objectType: "RegisterEntry",
-        objectId: entry.id,
-        details: { registerId: input.registerId, amountCents: input.amountCents },
-      });
-      return entry;
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const entry = await addEntry(tx, { ...input, organizationId: ctx.org.id, actorUserId: ctx.user.id });
+        await recordAudit(tx, {
+          actor: actorOf(ctx),
+          organizationId: ctx.org.id,
+          action: "register.addEntry",
+          objectType: "RegisterEntry",
+          objectId: entry.id,
+          details: { registerId: input.registerId, amountCents: input.amountCents },
+        });
+        return entry;
+      }),
+    ),
 });

@@ -1,5 +1,6 @@
 import { Prisma, type Db } from "@/server/db/client";
 import { escapeLike } from "@/server/db/paging";
+import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch } from "@/server/feed/filters";
 import { STATEMENT_FILES } from "@/server/feed/list";
@@ -168,7 +169,7 @@ export interface NewEntry {
 /** Money limits of a hand-written entry: a register amount fits PostgreSQL's integer. */
 export const MAX_ENTRY_CENTS = 1_000_000_000;
 
-export async function addEntry(db: Db, args: NewEntry & { organizationId: string; actorUserId: string }) {
+export async function addEntry(db: DbOrTx, args: NewEntry & { organizationId: string; actorUserId: string }) {
   const register = await db.register.findFirst({ where: { id: args.registerId, organizationId: args.organizationId }, select: { id: true } });
   if (!register) throw notFound("That register");
   if (args.amountCents === 0) throw new DomainError("BAD_REQUEST", "Enter an amount other than zero.");
