@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { getDb } from "@/server/db/client";
+import { withAllOrganizations } from "@/server/db/tenancy";
 import { embeddedDatabaseUrl } from "@/server/db/embedded";
 import { DomainError } from "@/server/errors";
 import { createOrganizationWithOwner } from "@/server/invitations/service";
@@ -31,7 +32,8 @@ async function main() {
   const { name, owner } = parsed.data;
   const slug = parsed.data.slug ?? slugFromName(name);
   try {
-    const created = await createOrganizationWithOwner(getDb(), { name, slug, ownerEmail: owner });
+    // An organization that does not exist yet is no tenant to narrow to: a named bypass.
+    const created = await withAllOrganizations("npm run org:create", () => createOrganizationWithOwner(getDb(), { name, slug, ownerEmail: owner }));
     console.log(`Created ${created.org.name} at /${created.org.slug}.`);
     console.log(`Invitation emailed to ${owner} as owner; the link works once, until ${created.expiresAt.toISOString()}.`);
   } catch (err) {

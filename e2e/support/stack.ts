@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createDb, type Db } from "@/server/db/client";
+import { outsideAll } from "@/server/db/tenancy";
 
 // What scripts/e2e-server.ts wrote when it started: lets a spec prepare data that no page
 // creates (a person in two organizations, say) in the same throwaway database.
@@ -10,6 +11,7 @@ export function e2eStack(): { databaseUrl: string; aggregatorUrl: string; mailUr
 
 let db: Db | undefined;
 export function e2eDb(): Db {
-  db ??= createDb(e2eStack().databaseUrl);
+  // Specs prepare data of any organization, as the runtime role the app uses.
+  db ??= createDb(e2eStack().databaseUrl, { outside: outsideAll("end-to-end fixtures") });
   return db;
 }

@@ -211,12 +211,12 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function ensureDatabase(serverUrl: string, name: string) {
+export async function ensureDatabase(serverUrl: string, name: string, owner?: string) {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"${owner ? ` OWNER ${owner}` : ""}`);
   } finally {
     await client.end();
   }

@@ -24,7 +24,9 @@ export interface AuditRecord {
 type DbOrTx = Db | Prisma.TransactionClient;
 
 export async function recordAudit(db: DbOrTx, record: AuditRecord) {
-  await db.auditEntry.create({
+  // Written without reading back (createMany has no RETURNING): a person's own act outside any
+  // organization is an entry they may write but, like every entry, only support reads.
+  await db.auditEntry.createMany({
     data: {
       actorUserId: record.actor.userId,
       actorEmail: record.actor.email,

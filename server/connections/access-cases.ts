@@ -8,7 +8,7 @@ async function homeConnection(w: AccessWorld) {
   return ensureConnection(w.db, w.home.org.id);
 }
 
-async function ensureConnection(db: Db, organizationId: string) {
+export async function ensureConnection(db: Db, organizationId: string) {
   await db.institution.upsert({
     where: { id: "sandbox-bank-personal" },
     create: { id: "sandbox-bank-personal", name: "Sandbox Bank (Personal)", variant: "PERSONAL", loginUrl: "https://personal.sandboxbank.example" },

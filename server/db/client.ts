@@ -1,12 +1,26 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { OUTSIDE_NOBODY, TenantPool, type TenantScope } from "./tenancy";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client";
 
-export function createDb(connectionString: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+/**
+ * A client whose connections carry the tenant scope of the code using it (server/db/tenancy.ts).
+ * `outside`: what code in no scope sees; no organization's rows unless a caller that acts
+ * across tenants by design (a script, the test fixtures) says otherwise.
+ */
+export function createDb(connectionString: string, { outside = OUTSIDE_NOBODY }: { outside?: TenantScope } = {}): Db {
+  const pool = new TenantPool({ connectionString }, outside);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  clients.add(db);
+  return db;
 }
+
+const clients = new WeakSet<object>();
+
+/** A client made here, as opposed to a transaction's (whose proxy still answers to $transaction). */
+export const isClient = (db: object): db is Db => clients.has(db);
 
 const globalForDb = globalThis as unknown as { banklineDb?: Db };
 

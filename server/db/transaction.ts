@@ -1,4 +1,4 @@
-import type { Db } from "./client";
+import { isClient, type Db } from "./client";
 import type { Prisma } from "./generated/client";
 
 export type DbOrTx = Db | Prisma.TransactionClient;
@@ -12,5 +12,5 @@ export function inTransaction<T>(
   work: (tx: Prisma.TransactionClient) => Promise<T>,
   options?: { timeout?: number; maxWait?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
 ): Promise<T> {
-  return "$transaction" in db ? (db as Db).$transaction(work, options) : work(db);
+  return isClient(db) ? db.$transaction(work, options) : work(db as Prisma.TransactionClient);
 }

@@ -3,6 +3,7 @@ import { hashPassword } from "@/server/auth/password";
 import { passwordProblem } from "@/server/auth/password-policy";
 import { hashToken } from "@/server/auth/tokens";
 import type { Db } from "@/server/db/client";
+import { withAllOrganizations } from "@/server/db/tenancy";
 import { inTransaction, type DbOrTx } from "@/server/db/transaction";
 import type { Prisma } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
@@ -161,6 +162,11 @@ export type InvitationView =
 
 /** What the invitation page shows for a link: the organization and role, or that it no longer works. */
 export async function viewInvitation(db: Db, token: string, now = new Date()): Promise<InvitationView> {
+  // The link's token names the invitation, whichever organization it is of.
+  return withAllOrganizations("invitation link", () => viewInvitationRow(db, token, now));
+}
+
+async function viewInvitationRow(db: Db, token: string, now: Date): Promise<InvitationView> {
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, organization: { select: { name: true } } },
@@ -177,6 +183,10 @@ const LINK_CLOSED = "This invitation link was already used, revoked or has expir
  * joins with one click (the link proves the mailbox, as a reset link does). Works once.
  */
 export async function acceptInvitation(db: Db, args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date }) {
+  return withAllOrganizations("invitation link", () => acceptInvitationRow(db, args));
+}
+
+async function acceptInvitationRow(db: Db, args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date }) {
   const now = args.now ?? new Date();
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashToken(args.token) },

@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { AggregatorClient } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
+import { withAllOrganizations } from "@/server/db/tenancy";
 import type { Logger } from "@/server/log";
 import type { MailConfig } from "@/server/mail/config";
 import { deliverMail, mailJobData } from "@/server/mail/deliver";
@@ -43,7 +44,16 @@ export interface RunningWorker {
   stop(options: { graceful: boolean }): Promise<void>;
 }
 
-export async function startWorker(deps: WorkerDeps, options: { schedules?: boolean } = {}): Promise<RunningWorker> {
+/**
+ * The worker's jobs act across organizations by design (the nightly plan, the sweep, known
+ * issues, webhooks naming a login): they run under row-level security's bypass named "worker
+ * jobs", which everything started here inherits (server/db/tenancy.ts).
+ */
+export function startWorker(deps: WorkerDeps, options: { schedules?: boolean } = {}): Promise<RunningWorker> {
+  return withAllOrganizations("worker jobs", () => startWorkerInScope(deps, options));
+}
+
+async function startWorkerInScope(deps: WorkerDeps, options: { schedules?: boolean }): Promise<RunningWorker> {
   const { db, aggregator, log, config } = deps;
   const engine = { db, aggregator, log };
   const boss = createQueueClient(deps.databaseUrl, "worker", config, deps.queueSchema);

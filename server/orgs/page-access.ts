@@ -2,6 +2,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getSessionUser, type SessionUser } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
+import { withUser } from "@/server/db/tenancy";
 import type { OrgRole } from "@/server/trpc/permissions";
 
 export interface OrgPageAccess {
@@ -17,10 +18,12 @@ export interface OrgPageAccess {
 export const requireOrgMember = cache(async (slug: string): Promise<OrgPageAccess> => {
   const user = await getSessionUser();
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${slug}/institutions`)}`);
-  const membership = await getDb().membership.findFirst({
-    where: { userId: user.id, organization: { slug } },
-    select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
-  });
+  const membership = await withUser(user.id, () =>
+    getDb().membership.findFirst({
+      where: { userId: user.id, organization: { slug } },
+      select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
+    }),
+  );
   if (!membership) notFound();
   const { requireTwoFactor, ...org } = membership.organization;
   if (requireTwoFactor && !user.secondFactor) redirect(`/account/two-factor?required=${encodeURIComponent(org.slug)}`);

@@ -1,14 +1,18 @@
 import { recordAudit, type AuditActor } from "@/server/audit/service";
 import type { Db, Prisma } from "@/server/db/client";
+import { withUser } from "@/server/db/tenancy";
 import { DomainError, notFound } from "@/server/errors";
 import type { OrgRole } from "@/server/trpc/permissions";
 
 export async function listMyOrganizations(db: Db, userId: string) {
-  const memberships = await db.membership.findMany({
-    where: { userId },
-    select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
-    orderBy: { organization: { name: "asc" } },
-  });
+  // The person's own memberships, whatever organization the caller's scope names.
+  const memberships = await withUser(userId, () =>
+    db.membership.findMany({
+      where: { userId },
+      select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
+      orderBy: { organization: { name: "asc" } },
+    }),
+  );
   return memberships.map((m) => ({ ...m.organization, role: m.role as OrgRole }));
 }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
+import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/scripts/lib/stack";
 import { freePort } from "./free-port";
 import { startTestSandbox, type TestSandbox } from "./sandbox";
@@ -14,7 +15,10 @@ import { startTestSandbox, type TestSandbox } from "./sandbox";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** As the runtime role the app uses (bankline_app). */
     databaseUrl: string;
+    /** The same database as its owner (migrations, schema checks). */
+    ownerDatabaseUrl: string;
     serverUrl: string;
     /** The sandbox aggregator (AGGREGATOR_URL, or one started for the run). */
     aggregatorUrl: string;
@@ -44,10 +48,14 @@ export default async function setup(project: TestProject) {
     serverUrl = embedded.url();
   }
   const name = `bankline_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  await ensureDatabase(serverUrl, name);
-  const databaseUrl = withDatabase(serverUrl, name);
-  await migrate(databaseUrl);
+  // The app's two roles: the owner migrates, the tests exercise the app as the runtime role.
+  await ensureRoles(serverUrl);
+  await ensureDatabase(serverUrl, name, OWNER_ROLE);
+  const ownerDatabaseUrl = asRole(withDatabase(serverUrl, name), OWNER_ROLE);
+  await migrate(ownerDatabaseUrl);
+  const databaseUrl = asRole(withDatabase(serverUrl, name), APP_ROLE);
   project.provide("databaseUrl", databaseUrl);
+  project.provide("ownerDatabaseUrl", ownerDatabaseUrl);
   project.provide("serverUrl", serverUrl);
 
   if (process.env.AGGREGATOR_URL) {

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { withAllOrganizations, withOrganization, withUser } from "@/server/db/tenancy";
 import { DomainError } from "@/server/errors";
 import type { Context } from "./context";
 import {
@@ -66,9 +67,11 @@ const base = t.procedure.use(errorsAndLogging);
 
 export const publicProcedure = base.meta({ access: { kind: "public" } });
 
+/** Signed in: what runs next sees the person's own memberships and no organization's rows yet. */
 const requireUser = t.middleware(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
-  return next({ ctx: { user: ctx.user } });
+  const user = ctx.user;
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return withUser(user.id, () => next({ ctx: { user } }));
 });
 
 export const signedInProcedure = base.meta({ access: { kind: "signedIn" } }).use(requireUser);
@@ -101,7 +104,8 @@ export function orgProcedure(permission: OrgPermission) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this." });
       }
       const { id, slug, name } = membership.organization;
-      return next({ ctx: { org: { id, slug, name }, role } });
+      // Row-level security's second wall: the handler sees this organization's rows only.
+      return withOrganization(id, ctx.user.id, () => next({ ctx: { org: { id, slug, name }, role } }));
     });
 }
 
@@ -110,7 +114,7 @@ export function staffProcedure(permission: StaffPermission) {
   return base
     .meta({ access: { kind: "staff", permission } })
     .use(requireUser)
-    .use(({ ctx, next }) => {
+    .use(({ ctx, path, next }) => {
       if (!staffRoleAllows(ctx.user.staffRole, permission)) {
         throw new TRPCError({
           code: "FORBIDDEN",
@@ -124,6 +128,10 @@ export function staffProcedure(permission: StaffPermission) {
       if (!ctx.user.secondFactor) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in to use the support console." });
       }
-      return next({ ctx: { staffRole: ctx.user.staffRole! } });
+      // Support reads every organization's rows, under a bypass named and logged for each call.
+      return withAllOrganizations("support console", () => next({ ctx: { staffRole: ctx.user.staffRole! } }), {
+        staffUserId: ctx.user.id,
+        path,
+      });
     });
 }

@@ -1,0 +1,160 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ensureConnection } from "@/server/connections/access-cases";
+import { ingestBankTransactions } from "@/server/feed/ingest";
+import { bankTransaction, daysAgo } from "@/server/feed/testing";
+import { testDb } from "@/server/testing/db";
+import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
+import { createDb, type Db } from "./client";
+import { PrismaClient } from "./generated/client";
+import { withAllOrganizations, withOrganization } from "./tenancy";
+
+// The second wall: with the runtime role, a query that forgets its organizationId finds
+// nothing of another tenant. Each table a customer reaches is read with no filter at all, in
+// one organization's scope, and must show that organization's rows only.
+
+/** Tables that carry organizationId but no customer reads: the outbox is read by the worker and support. */
+const NOT_CUSTOMER_DATA = new Set(["MailMessage"]);
+
+let home: OrgFixture;
+let other: OrgFixture;
+let app: Db;
+
+async function fill(org: OrgFixture) {
+  const db = testDb();
+  const { connectionId, bankAccountId } = await ensureConnection(db, org.org.id);
+  const register = await db.register.create({ data: { organizationId: org.org.id, name: `Books ${org.org.slug}`, kind: "checking" }, select: { id: true } });
+  await db.bankAccount.update({ where: { id: bankAccountId }, data: { linked: true, registerId: register.id } });
+  await ingestBankTransactions(db, { organizationId: org.org.id, bankAccountId, transactions: [bankTransaction({ postedDate: daysAgo(2), amountCents: -500, description: "RLS" })] });
+  const entry = await db.registerEntry.create({
+    data: { organizationId: org.org.id, registerId: register.id, date: new Date(), amountCents: 100, description: "RLS", source: "MANUAL" },
+    select: { id: true },
+  });
+  await db.registerEntryProviderId.create({ data: { organizationId: org.org.id, registerEntryId: entry.id, providerTransactionId: `rls-${org.org.id}` } });
+  await db.feedHideBatch.create({ data: { organizationId: org.org.id, bankAccountId, kind: "HIDE_ALL", hiddenCount: 0 } });
+  await db.connectionEvent.create({ data: { organizationId: org.org.id, connectionId, institutionId: "sandbox-bank-personal", kind: "RETRIEVE", trigger: "CUSTOMER" } });
+  await db.notice.create({ data: { organizationId: org.org.id, connectionId, title: "RLS", body: "RLS" } });
+  await db.connectionAlert.create({ data: { organizationId: org.org.id, connectionId, statusCode: 103 } });
+  await db.connectSession.create({ data: { organizationId: org.org.id, purpose: "LINK" } });
+  await db.aggregatorCustomer.create({ data: { organizationId: org.org.id, provider: "rls-test", customerId: `rls-${org.org.id}` } });
+  await db.invitation.create({ data: { organizationId: org.org.id, email: `rls-${org.org.slug}@test.example`, role: "VIEWER", expiresAt: new Date(Date.now() + 3600_000) } });
+  await db.auditEntry.createMany({ data: { organizationId: org.org.id, action: "rls.test", objectType: "Organization" } });
+}
+
+beforeAll(async () => {
+  home = await createOrgWithMembers(testDb(), "Wall");
+  other = await createOrgWithMembers(testDb(), "Other wall");
+  await fill(home);
+  await fill(other);
+  // The app's own client: code in no scope sees no organization.
+  app = createDb(inject("databaseUrl"));
+});
+
+afterAll(async () => {
+  await app.$disconnect();
+});
+
+/** Every table with an organizationId column, from the database itself. */
+async function tenantTables(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'organizationId' ORDER BY table_name`,
+    );
+    return rows.map((r) => r.table_name).filter((t) => !NOT_CUSTOMER_DATA.has(t));
+  } finally {
+    await client.end();
+  }
+}
+
+const delegate = (db: Db, table: string) =>
+  (db as unknown as Record<string, { findMany(args?: object): Promise<{ organizationId: string | null }[]> }>)[table[0]!.toLowerCase() + table.slice(1)]!;
+
+describe("row-level security", () => {
+  it("shows a query with no organization filter only the rows of the organization set for it, on every table a customer reaches", async () => {
+    const tables = await tenantTables();
+    expect(tables.length).toBeGreaterThanOrEqual(14);
+    for (const table of tables) {
+      const everyone = await withAllOrganizations("test", () => delegate(app, table).findMany());
+      const seen = new Set(everyone.map((r) => r.organizationId));
+      expect([seen.has(home.org.id), seen.has(other.org.id)], `${table} has rows of both organizations`).toEqual([true, true]);
+
+      // Deliberately unscoped: no where at all.
+      const rows = await withOrganization(home.org.id, null, () => delegate(app, table).findMany());
+      expect(rows.length, `${table} in home's scope`).toBeGreaterThan(0);
+      expect(rows.filter((r) => r.organizationId !== home.org.id), `${table} rows of another organization`).toEqual([]);
+
+      expect(await delegate(app, table).findMany(), `${table} outside any scope`).toEqual([]);
+    }
+  });
+
+  it("refuses to write a row into another organization from this one's scope", async () => {
+    await expect(
+      withOrganization(home.org.id, null, () => app.register.create({ data: { organizationId: other.org.id, name: "Planted", kind: "checking" } })),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await withOrganization(home.org.id, null, () => app.connection.updateMany({ data: { status: "REMOVED" } }));
+    expect(updated.count).toBe(await testDb().connection.count({ where: { organizationId: home.org.id } }));
+    expect(await testDb().connection.count({ where: { organizationId: other.org.id, status: "REMOVED" } })).toBe(0);
+    await testDb().connection.updateMany({ where: { organizationId: home.org.id }, data: { status: "ACTIVE" } });
+  });
+
+  it("lets the runtime role neither change nor empty the audit log, nor drop its guards, and the owner not truncate it either", async () => {
+    const runtime = new pg.Client({ connectionString: inject("databaseUrl") });
+    await runtime.connect();
+    try {
+      await runtime.query("SELECT set_config('app.tenant_bypass', 'on', false)");
+      for (const sql of [
+        `TRUNCATE "AuditEntry"`,
+        `DELETE FROM "AuditEntry"`,
+        `UPDATE "AuditEntry" SET action = 'x'`,
+        `DROP TRIGGER "AuditEntry_append_only" ON "AuditEntry"`,
+        `ALTER TABLE "Connection" DISABLE ROW LEVEL SECURITY`,
+        `ALTER TABLE "Connection" NO FORCE ROW LEVEL SECURITY`,
+        `DROP POLICY "Connection_tenant" ON "Connection"`,
+        `SELECT * FROM "_prisma_migrations"`,
+      ]) {
+        await expect(runtime.query(sql), sql).rejects.toThrow(/permission denied|must be owner/);
+      }
+    } finally {
+      await runtime.end();
+    }
+    const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+    await owner.connect();
+    try {
+      await expect(owner.query(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/cannot be truncated/);
+    } finally {
+      await owner.end();
+    }
+    expect(await testDb().auditEntry.count({ where: { organizationId: home.org.id } })).toBeGreaterThan(0);
+  });
+
+  it("costs a request well under a millisecond at the median, switching organizations every request", async () => {
+    // The same procedure through the app's client (runtime role, scope set per request, policies
+    // applied) and through a plain client as the owner (no scope, no policies), interleaved.
+    const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: inject("ownerDatabaseUrl") }) });
+    const orgs = [home, other];
+    const timeOne = async (db: Db, i: number) => {
+      const org = orgs[i % 2]!;
+      const started = performance.now();
+      await callerFor(db, org.users.VIEWER).connections.list({ orgSlug: org.org.slug });
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 20; i++) {
+      await timeOne(app, i);
+      await timeOne(plain as unknown as Db, i);
+    }
+    const walled: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      walled.push(await timeOne(app, i));
+      bare.push(await timeOne(plain as unknown as Db, i));
+    }
+    await plain.$disconnect();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const overhead = median(walled) - median(bare);
+    console.log(`row-level security: connections.list median ${median(walled).toFixed(2)} ms with the wall, ${median(bare).toFixed(2)} ms without; cost per request ${overhead.toFixed(2)} ms`);
+    expect(overhead).toBeLessThan(1);
+  });
+});

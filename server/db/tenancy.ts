@@ -1,0 +1,117 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import { log } from "@/server/log";
+
+// The second wall under the tenant wall: PostgreSQL row-level security. Every table a customer
+// reaches carries organizationId, and its policy (prisma/migrations/*_row_level_security) shows
+// the runtime role only the rows of the organization its connection is set to. The setting
+// follows the code's scope (AsyncLocalStorage): the tRPC organization procedure runs its
+// handler in the organization's scope, the worker's jobs in a named bypass, support's console
+// in its own named bypass. Whatever runs in no scope sees no organization's rows.
+//
+// The pool applies the scope to a connection when it hands the connection out (for one query
+// or for a transaction), and only when the connection's setting differs from it: most
+// requests pay nothing, a switch costs one round trip. Session-level settings, so they hold
+// across a transaction's statements and are replaced, never left behind, on the next hand-out.
+
+export interface TenantScope {
+  organizationId: string | null;
+  userId: string | null;
+  /** Every organization's rows: a named reason, logged when the scope is entered. */
+  bypass: string | null;
+}
+
+const NOBODY: TenantScope = { organizationId: null, userId: null, bypass: null };
+const scopes = new AsyncLocalStorage<TenantScope>();
+
+/** Runs `work` seeing only this organization's rows (and the person's own memberships). */
+export function withOrganization<T>(organizationId: string, userId: string | null, work: () => PromiseLike<T>): Promise<T> {
+  return inScope({ organizationId, userId, bypass: null }, work);
+}
+
+// Prisma's queries are lazy: they run when awaited. Awaiting inside the scope runs them in it.
+const inScope = <T>(scope: TenantScope, work: () => PromiseLike<T>): Promise<T> => scopes.run(scope, async () => await work());
+
+/** Runs `work` as a signed-in person outside any organization: their own memberships only. */
+export function withUser<T>(userId: string, work: () => PromiseLike<T>): Promise<T> {
+  return inScope({ organizationId: null, userId, bypass: null }, work);
+}
+
+/**
+ * Runs `work` seeing every organization's rows. For the few readers that act across tenants
+ * by design (the worker's jobs, the support console, an invitation's link): each names why,
+ * and each entry is logged.
+ */
+export function withAllOrganizations<T>(reason: string, work: () => PromiseLike<T>, fields: Record<string, unknown> = {}): Promise<T> {
+  log.debug({ tenantBypass: reason, ...fields }, "every organization's rows");
+  return inScope({ organizationId: null, userId: null, bypass: reason }, work);
+}
+
+export function currentScope(): TenantScope | undefined {
+  return scopes.getStore();
+}
+
+const keyOf = (s: TenantScope) => `${s.bypass ? "*" : ""}|${s.organizationId ?? ""}|${s.userId ?? ""}`;
+type ScopedClient = pg.PoolClient & { banklineTenantKey?: string };
+
+async function applyScope(client: ScopedClient, scope: TenantScope) {
+  const key = keyOf(scope);
+  if (client.banklineTenantKey === key) return;
+  await client.query(
+    "SELECT set_config('app.organization_id', $1, false), set_config('app.user_id', $2, false), set_config('app.tenant_bypass', $3, false)",
+    [scope.organizationId ?? "", scope.userId ?? "", scope.bypass ? "on" : "off"],
+  );
+  client.banklineTenantKey = key;
+}
+
+/** A pg pool whose connections carry the caller's tenant scope; `outside` is the scope of code in none. */
+export class TenantPool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly outside: TenantScope = NOBODY,
+  ) {
+    super(config);
+  }
+
+  // pg's own Pool#query and the Prisma adapter both take connections here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override connect(callback?: any): any {
+    const scope = scopes.getStore() ?? this.outside;
+    const connected = (super.connect() as Promise<ScopedClient>).then(async (client) => {
+      try {
+        await applyScope(client, scope);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+      return client;
+    });
+    if (!callback) return connected;
+    connected.then(
+      (client) => callback(undefined, client, (err?: Error) => client.release(err)),
+      (err) => callback(err),
+    );
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof values === "function") [values, callback] = [undefined, values];
+    const run = (async () => {
+      const client = (await this.connect()) as pg.PoolClient;
+      try {
+        const result = await client.query(config, values);
+        client.release();
+        return result;
+      } catch (err) {
+        // A statement's error leaves the connection sound; anything else retires it.
+        client.release(err instanceof pg.DatabaseError ? undefined : (err as Error));
+        throw err;
+      }
+    })();
+    if (!callback) return run;
+    run.then((result) => callback(undefined, result), (err) => callback(err));
+  }
+}
+
+export const OUTSIDE_NOBODY = NOBODY;
+export const outsideAll = (reason: string): TenantScope => ({ organizationId: null, userId: null, bypass: reason });
