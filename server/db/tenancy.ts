@@ -62,7 +62,12 @@ async function applyScope(client: ScopedClient, scope: TenantScope) {
     [scope.organizationId ?? "", scope.userId ?? "", scope.bypass ? "on" : "off"],
   );
   client.banklineTenantKey = key;
+  scopeSwitches++;
 }
+
+let scopeSwitches = 0;
+/** How many times a connection was set to another scope (for the cost measurement). */
+export const scopeSwitchCount = () => scopeSwitches;
 
 /** A pg pool whose connections carry the caller's tenant scope; `outside` is the scope of code in none. */
 export class TenantPool extends pg.Pool {
@@ -77,6 +82,7 @@ export class TenantPool extends pg.Pool {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override connect(callback?: any): any {
     const scope = scopes.getStore() ?? this.outside;
+    this.preferIdleIn(keyOf(scope));
     const connected = (super.connect() as Promise<ScopedClient>).then(async (client) => {
       try {
         await applyScope(client, scope);
@@ -91,6 +97,20 @@ export class TenantPool extends pg.Pool {
       (client) => callback(undefined, client, (err?: Error) => client.release(err)),
       (err) => callback(err),
     );
+  }
+
+  /**
+   * pg-pool hands out the idle connection it holds last: put one already set to this scope
+   * there, so a busy organization's requests mostly find their connection as they left it.
+   */
+  private preferIdleIn(key: string) {
+    const idle = (this as unknown as { _idle?: { client: ScopedClient }[] })._idle;
+    if (!Array.isArray(idle) || idle.length < 2) return;
+    // Stable: the matching ones go last, in their order (a request's parallel queries take several).
+    const others = idle.filter((item) => item.client.banklineTenantKey !== key);
+    if (others.length === 0 || others.length === idle.length) return;
+    const matching = idle.filter((item) => item.client.banklineTenantKey === key);
+    idle.splice(0, idle.length, ...others, ...matching);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -89,24 +89,46 @@ export function orgProcedure(permission: OrgPermission) {
     .use(requireUser)
     .input(orgInput)
     .use(async ({ ctx, input, next }) => {
-      const membership = await ctx.db.membership.findFirst({
-        where: { userId: ctx.user.id, organization: { slug: input.orgSlug } },
-        select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
+      const organizationId = await organizationIdOf(ctx.db, input.orgSlug);
+      if (!organizationId) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
+      // From here on the request sees this organization's rows only (row-level security), the
+      // membership check included: one scope per request, so a pooled connection is switched
+      // at most once.
+      return withOrganization(organizationId, ctx.user.id, async () => {
+        const membership = await ctx.db.membership.findFirst({
+          where: { userId: ctx.user.id, organizationId },
+          select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
+        });
+        if (!membership) {
+          throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
+        }
+        if (membership.organization.requireTwoFactor && !ctx.user.secondFactor) {
+          throw new TRPCError({ code: "FORBIDDEN", message: `${membership.organization.name} requires two-factor sign-in: set it up on your account page.` });
+        }
+        const role = membership.role as OrgRole;
+        if (!orgRoleAllows(role, permission)) {
+          throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this." });
+        }
+        const { id, slug, name } = membership.organization;
+        return next({ ctx: { org: { id, slug, name }, role } });
       });
-      if (!membership) {
-        throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
-      }
-      if (membership.organization.requireTwoFactor && !ctx.user.secondFactor) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `${membership.organization.name} requires two-factor sign-in: set it up on your account page.` });
-      }
-      const role = membership.role as OrgRole;
-      if (!orgRoleAllows(role, permission)) {
-        throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this." });
-      }
-      const { id, slug, name } = membership.organization;
-      // Row-level security's second wall: the handler sees this organization's rows only.
-      return withOrganization(id, ctx.user.id, () => next({ ctx: { org: { id, slug, name }, role } }));
     });
+}
+
+/**
+ * Organizations' ids by slug, kept a minute (a slug not found is asked again next time): the
+ * slug only picks the scope; membership is checked in it on every request.
+ */
+const organizationIds = new Map<string, { id: string; until: number }>();
+async function organizationIdOf(db: Context["db"], slug: string): Promise<string | null> {
+  const now = Date.now();
+  const known = organizationIds.get(slug);
+  if (known && known.until > now) return known.id;
+  const org = await db.organization.findUnique({ where: { slug }, select: { id: true } });
+  if (!org) return null;
+  if (organizationIds.size > 10_000) organizationIds.clear();
+  organizationIds.set(slug, { id: org.id, until: now + 60_000 });
+  return org.id;
 }
 
 /** A procedure for support staff whose staff role has the permission. */
