@@ -1,5 +1,6 @@
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
 import { createDb } from "@/server/db/client";
+import { outsideAll } from "@/server/db/tenancy";
 import { demoSeedAllowed, isSandbox, seedDemoData } from "@/server/demo/seed";
 import { log } from "@/server/log";
 
@@ -15,7 +16,8 @@ if (!demoSeedAllowed(process.env, { embedded: true })) {
   console.error("Refusing to seed demo data with NODE_ENV=production; set SEED_DEMO=true to insist.");
   process.exit(1);
 }
-const db = createDb(url);
+// Demo organizations are many tenants at once: a named bypass of row-level security.
+const db = createDb(url, { outside: outsideAll("npm run db:seed") });
 const sandboxUrl = process.env.AGGREGATOR_URL || "http://127.0.0.1:4010";
 // Demo connections are sandbox logins; with a real provider only the people are seeded.
 const usesSandbox = aggregatorConfigFromEnv().provider === "sandbox" && (await isSandbox(sandboxUrl));

@@ -8,6 +8,7 @@ const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().opti
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optionalUrl,
+  MIGRATION_DATABASE_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   NEXTAUTH_URL: optionalUrl,
   AGGREGATOR_PROVIDER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["sandbox", "mastercard"]).default("sandbox")),

@@ -4,6 +4,8 @@ import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { sandboxStateFile } from "@/server/data-dir";
 import { createDb } from "@/server/db/client";
+import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE, runsAsOwner } from "@/server/db/roles";
+import { outsideAll } from "@/server/db/tenancy";
 import { migrate } from "@/server/db/migrate";
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
 import { customerDirectory } from "@/server/connections/customer-directory";
@@ -85,22 +87,37 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    if (!databaseUrl) {
-      log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, port ${options.embeddedPgPort})…`);
-      embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.embeddedPgPort });
-      await ensureDatabase(embedded.url(), "bankline");
-      databaseUrl = embedded.url("bankline");
-    }
-    if (options.throwawayDatabase) {
-      const name = `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
-      await ensureDatabase(databaseUrl, name);
-      const serverUrl = databaseUrl;
-      databaseUrl = withDatabase(databaseUrl, name);
-      dropDatabase = () => dropDatabaseNamed(serverUrl, name);
+    // Two roles (server/db/roles.ts): migrations run as the owner of the tables, the web app and
+    // the worker as the runtime role, which owns none of them. On a server of our own (the
+    // embedded one, a test server) both are created here.
+    let migrationUrl: string;
+    if (!databaseUrl || options.throwawayDatabase) {
+      let serverUrl = databaseUrl;
+      if (!serverUrl) {
+        log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, port ${options.embeddedPgPort})…`);
+        embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.embeddedPgPort });
+        serverUrl = embedded.url();
+      }
+      await ensureRoles(serverUrl);
+      const name = options.throwawayDatabase ? `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}` : "bankline";
+      await ensureDatabase(serverUrl, name, OWNER_ROLE);
+      const onServer = withDatabase(serverUrl, name);
+      // A database made before the roles existed still belongs to the server's administrator.
+      migrationUrl = (await databaseOwner(serverUrl, name)) === OWNER_ROLE ? asRole(onServer, OWNER_ROLE) : onServer;
+      databaseUrl = asRole(onServer, APP_ROLE);
+      if (options.throwawayDatabase) {
+        const server = serverUrl;
+        dropDatabase = () => dropDatabaseNamed(server, name);
+      }
+    } else {
+      migrationUrl = process.env.MIGRATION_DATABASE_URL || databaseUrl;
     }
 
-    const migrated = await migrate(databaseUrl);
+    const migrated = await migrate(migrationUrl);
     log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : "database schema is up to date");
+    if (await runsAsOwner(databaseUrl)) {
+      log("warning: DATABASE_URL's role owns the tables (or bypasses row-level security): the audit log's guards and row-level security do not hold. See README, Database roles.");
+    }
 
     let mailUrl: string | null = null;
     let smtpUrl = process.env.SMTP_URL;
@@ -162,7 +179,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // After the sandbox: the demo organizations get real logins there.
     if (options.seedDemo) {
-      const db = createDb(databaseUrl);
+      const db = createDb(databaseUrl, { outside: outsideAll("demo seed") });
       try {
         const sandbox = sandboxProvider && (await isSandbox(aggregatorUrl))
           ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)), sandboxUrl: aggregatorUrl, log: createLogger({ level: "warn" }) }
@@ -217,6 +234,17 @@ export async function ensureDatabase(serverUrl: string, name: string, owner?: st
   try {
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"${owner ? ` OWNER ${owner}` : ""}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function databaseOwner(serverUrl: string, name: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [name]);
+    return rows[0]?.owner ?? null;
   } finally {
     await client.end();
   }
