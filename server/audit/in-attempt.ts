@@ -14,7 +14,9 @@ interface Pending {
   written: boolean;
 }
 
-const pending = new AsyncLocalStorage<Pending>();
+// One store per process, whichever of Next.js's server bundles loads this module.
+const globalForPending = globalThis as unknown as { banklineAuditPending?: AsyncLocalStorage<Pending> };
+const pending = (globalForPending.banklineAuditPending ??= new AsyncLocalStorage<Pending>());
 
 export async function auditedAttempt<T>(record: AuditRecord, act: () => Promise<T>): Promise<T> {
   return pending.run({ record, written: false }, act);

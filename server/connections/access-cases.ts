@@ -91,5 +91,11 @@ export const connectionsAccessCases: AccessCases = {
       const { connectionId, bankAccountId } = await homeConnection(w);
       return { orgSlug: w.other.org.slug, connectionId, choices: [{ bankAccountId, link: true, newRegisterName: "Stolen" }] };
     },
+    // An own connection's account posted to another organization's register.
+    mixedIdsInput: async (w) => {
+      const { connectionId, bankAccountId } = await homeConnection(w);
+      const foreign = await w.db.register.create({ data: { organizationId: w.other.org.id, name: `Foreign ${connectionId}`, kind: "checking" }, select: { id: true } });
+      return { orgSlug: w.home.org.slug, connectionId, choices: [{ bankAccountId, link: true, registerId: foreign.id }] };
+    },
   },
 };

@@ -22,7 +22,10 @@ export interface TenantScope {
 }
 
 const NOBODY: TenantScope = { organizationId: null, userId: null, bypass: null };
-const scopes = new AsyncLocalStorage<TenantScope>();
+// One store per process: Next.js bundles this module into more than one of its server layers
+// (route handlers, server components), and every copy must read the scope the others set.
+const globalForScopes = globalThis as unknown as { banklineTenantScopes?: AsyncLocalStorage<TenantScope> };
+const scopes = (globalForScopes.banklineTenantScopes ??= new AsyncLocalStorage<TenantScope>());
 
 /** Runs `work` seeing only this organization's rows (and the person's own memberships). */
 export function withOrganization<T>(organizationId: string, userId: string | null, work: () => PromiseLike<T>): Promise<T> {

@@ -4,10 +4,10 @@ import { bankTransaction, createBooks, daysAgo } from "./testing";
 
 // A fresh bank account of `home` with one feed transaction, for every call: the procedures
 // change rows, and each actor should meet one it may act on.
-async function homeFeed(w: AccessWorld) {
-  const books = await createBooks(w.db, w.home.org.id);
+async function homeFeed(w: AccessWorld, organizationId = w.home.org.id) {
+  const books = await createBooks(w.db, organizationId);
   const transaction = bankTransaction({ postedDate: daysAgo(3), amountCents: -1_234, description: "ACCESS CASE VENDOR" });
-  await ingestBankTransactions(w.db, { organizationId: w.home.org.id, bankAccountId: books.bankAccountId, transactions: [transaction] });
+  await ingestBankTransactions(w.db, { organizationId, bankAccountId: books.bankAccountId, transactions: [transaction] });
   const row = await w.db.feedTransaction.findFirstOrThrow({ where: { bankAccountId: books.bankAccountId }, select: { id: true } });
   return { bankAccountId: books.bankAccountId, transactionIds: [row.id] };
 }
@@ -29,16 +29,21 @@ async function homeBatch(w: AccessWorld) {
 
 const selection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.home.org.slug, transactionIds }));
 const foreignSelection = (w: AccessWorld) => homeFeed(w).then(({ transactionIds }) => ({ orgSlug: w.other.org.slug, transactionIds }));
+/** Home's own row and one of another organization's, in one selection. */
+const mixedSelection = async (w: AccessWorld) => {
+  const [own, foreign] = await Promise.all([homeFeed(w), homeFeed(w, w.other.org.id)]);
+  return { orgSlug: w.home.org.slug, transactionIds: [...own.transactionIds, ...foreign.transactionIds] };
+};
 const account = (w: AccessWorld) => homeFeed(w).then(({ bankAccountId }) => ({ orgSlug: w.home.org.slug, bankAccountId }));
 const foreignAccount = (w: AccessWorld) => homeFeed(w).then(({ bankAccountId }) => ({ orgSlug: w.other.org.slug, bankAccountId }));
 
 export const feedAccessCases: AccessCases = {
   "feed.accounts": { access: read, input: (w) => ({ orgSlug: w.home.org.slug }) },
   "feed.list": { access: read, input: account, foreignIdsInput: foreignAccount },
-  "feed.hide": { access: write, input: selection, foreignIdsInput: foreignSelection },
-  "feed.unhide": { access: write, input: selection, foreignIdsInput: foreignSelection },
-  "feed.notDuplicate": { access: write, input: selection, foreignIdsInput: foreignSelection },
-  "feed.import": { access: write, input: selection, foreignIdsInput: foreignSelection },
+  "feed.hide": { access: write, input: selection, foreignIdsInput: foreignSelection, mixedIdsInput: mixedSelection },
+  "feed.unhide": { access: write, input: selection, foreignIdsInput: foreignSelection, mixedIdsInput: mixedSelection },
+  "feed.notDuplicate": { access: write, input: selection, foreignIdsInput: foreignSelection, mixedIdsInput: mixedSelection },
+  "feed.import": { access: write, input: selection, foreignIdsInput: foreignSelection, mixedIdsInput: mixedSelection },
   "feed.importAllNew": { access: write, input: account, foreignIdsInput: foreignAccount },
   "feed.hideAll": {
     access: write,

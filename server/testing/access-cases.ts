@@ -27,6 +27,12 @@ export interface AccessCase {
    * NOT_FOUND and nothing of `home` may change.
    */
   foreignIdsInput?: (world: AccessWorld) => unknown | Promise<unknown>;
+  /**
+   * An input of `home`'s owner that mixes `home`'s own ids with `other`'s (an own connection
+   * with another organization's register; own and foreign feed rows in one call): refused
+   * NOT_FOUND, and neither organization's rows change.
+   */
+  mixedIdsInput?: (world: AccessWorld) => unknown | Promise<unknown>;
   /** Why the procedure's id fields name nothing an organization owns (e.g. a catalog institution). */
   idsAreNotOrganizationData?: string;
 }

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { SessionUser } from "@/server/auth/session";
 import type { AccessCase, AccessCases, AccessWorld } from "@/server/testing/access-cases";
 import { testDb } from "@/server/testing/db";
@@ -31,10 +32,52 @@ const actors: Actor[] = [
   { name: "support admin", user: (w) => w.supportAdmin, staff: "SUPPORT_ADMIN" as const },
 ];
 
-/** Names of input fields that look like object ids (`connectionId`, `entryIds` …). */
+type ZodNode = { _zod?: { def?: { type?: string; shape?: Record<string, ZodNode>; element?: ZodNode; innerType?: ZodNode; in?: ZodNode; out?: ZodNode; options?: ZodNode[] } } };
+
+/** Input fields, however deep, that name an object: `connectionId`, `entryIds`, `choices[].registerId`, `id`, `slug`. */
+function idFieldsIn(node: ZodNode | undefined, at = ""): string[] {
+  const def = node?._zod?.def;
+  if (!def) return [];
+  switch (def.type) {
+    case "object":
+      return Object.entries(def.shape ?? {}).flatMap(([key, child]) => [
+        ...(/Ids?$|^id$|^slug$/.test(key) ? [`${at}${key}`] : []),
+        ...idFieldsIn(child, `${at}${key}.`),
+      ]);
+    case "array":
+      return idFieldsIn(def.element, at.replace(/\.$/, "[].") || "[].");
+    case "union":
+      return (def.options ?? []).flatMap((option) => idFieldsIn(option, at));
+    case "pipe":
+      return [...idFieldsIn(def.in, at), ...idFieldsIn(def.out, at)];
+    default:
+      return idFieldsIn(def.innerType, at);
+  }
+}
+
 function idFieldsOf(path: string): string[] {
-  const inputs = (procedures[path]!._def as unknown as { inputs?: { shape?: Record<string, unknown> }[] }).inputs ?? [];
-  return inputs.flatMap((schema) => Object.keys(schema.shape ?? {})).filter((key) => /Ids?$/.test(key));
+  const inputs = (procedures[path]!._def as unknown as { inputs?: ZodNode[] }).inputs ?? [];
+  return [...new Set(inputs.flatMap((schema) => idFieldsIn(schema)))];
+}
+
+/** Tables a customer reaches (each carries organizationId). */
+const TENANT_TABLES = [
+  "Membership", "Invitation", "Connection", "ConnectSession", "AggregatorCustomer", "BankAccount", "Register", "RegisterEntry",
+  "RegisterEntryProviderId", "FeedTransaction", "FeedHideBatch", "ConnectionEvent", "Notice", "ConnectionAlert",
+];
+
+/** Every row an organization has, as one fingerprint per table. */
+async function snapshotOf(world: AccessWorld, organizationId: string): Promise<Record<string, string | null>> {
+  const entries = await Promise.all(
+    TENANT_TABLES.map(async (table) => {
+      const [row] = await world.db.$queryRawUnsafe<{ digest: string | null }[]>(
+        `SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM "${table}" t WHERE "organizationId" = $1`,
+        organizationId,
+      );
+      return [table, row?.digest ?? null] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 function mayCall(c: AccessCase, actor: Actor): boolean {
@@ -98,6 +141,12 @@ describe("authorization of every procedure", () => {
     expect(lacking, "procedures without .input() or .output()").toEqual([]);
   });
 
+  it("finds ids nested in an input: choices[].registerId and bankAccountId, fields named id and slug", () => {
+    expect(idFieldsOf("connections.chooseAccounts")).toEqual(expect.arrayContaining(["connectionId", "choices[].bankAccountId", "choices[].registerId"]));
+    const probe = z.object({ items: z.array(z.object({ id: z.string(), slug: z.string().optional() })), orgSlug: z.string() });
+    expect(idFieldsIn(probe as unknown as ZodNode)).toEqual(["items[].id", "items[].slug"]);
+  });
+
   it("has a foreign-id case for every organization procedure that takes object ids", () => {
     const lacking = paths.filter((path) => {
       const c = cases[path];
@@ -118,11 +167,25 @@ describe("authorization of every procedure", () => {
       }
     });
 
-    it("never lets another organization reach this organization's objects by id", async () => {
+    it("never lets another organization reach this organization's objects by id, and changes nothing of it", async () => {
       const c = cases[path];
       if (!c?.foreignIdsInput) return;
-      const code = await errorCodeOf(call(world, world.other.users.OWNER, path, await c.foreignIdsInput(world)));
+      const input = await c.foreignIdsInput(world);
+      const before = await snapshotOf(world, world.home.org.id);
+      const code = await errorCodeOf(call(world, world.other.users.OWNER, path, input));
       expect(code).toBe("NOT_FOUND");
+      expect(await snapshotOf(world, world.home.org.id)).toEqual(before);
+    });
+
+    it("refuses a call mixing this organization's ids with another's, and changes nothing of either", async () => {
+      const c = cases[path];
+      if (!c?.mixedIdsInput) return;
+      const input = await c.mixedIdsInput(world);
+      const [home, other] = await Promise.all([snapshotOf(world, world.home.org.id), snapshotOf(world, world.other.org.id)]);
+      const code = await errorCodeOf(call(world, world.home.users.OWNER, path, input));
+      expect(code).toBe("NOT_FOUND");
+      expect(await snapshotOf(world, world.home.org.id)).toEqual(home);
+      expect(await snapshotOf(world, world.other.org.id)).toEqual(other);
     });
   });
 });
