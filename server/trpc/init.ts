@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { withAllOrganizations, withOrganization, withUser } from "@/server/db/tenancy";
 import { DomainError } from "@/server/errors";
+import { auditSupportRead } from "@/server/support/read-audit";
 import type { Context } from "./context";
 import {
   orgRoleAllows,
@@ -136,7 +137,7 @@ export function staffProcedure(permission: StaffPermission) {
   return base
     .meta({ access: { kind: "staff", permission } })
     .use(requireUser)
-    .use(({ ctx, path, next }) => {
+    .use(async ({ ctx, path, type, getRawInput, next }) => {
       if (!staffRoleAllows(ctx.user.staffRole, permission)) {
         throw new TRPCError({
           code: "FORBIDDEN",
@@ -150,10 +151,11 @@ export function staffProcedure(permission: StaffPermission) {
       if (!ctx.user.secondFactor) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Set up two-factor sign-in to use the support console." });
       }
-      // Support reads every organization's rows, under a bypass named and logged for each call.
-      return withAllOrganizations("support console", () => next({ ctx: { staffRole: ctx.user.staffRole! } }), {
-        staffUserId: ctx.user.id,
-        path,
+      // Support reads every organization's rows, under a bypass named for it; what they read is
+      // on the audit log (server/support/read-audit.ts).
+      return withAllOrganizations("support console", async () => {
+        if (type === "query") await auditSupportRead(ctx.db, { actor: { userId: ctx.user.id, email: ctx.user.email, ipAddress: ctx.ipAddress }, path, input: await getRawInput() });
+        return next({ ctx: { staffRole: ctx.user.staffRole! } });
       });
     });
 }
