@@ -37,6 +37,9 @@ async function fill(org: OrgFixture) {
   await db.notice.create({ data: { organizationId: org.org.id, connectionId, title: "RLS", body: "RLS" } });
   await db.connectionAlert.create({ data: { organizationId: org.org.id, connectionId, statusCode: 103 } });
   await db.connectSession.create({ data: { organizationId: org.org.id, purpose: "LINK" } });
+  await db.statementImport.create({
+    data: { organizationId: org.org.id, bankAccountId, fileName: "rls.ofx", format: "ofx", fileSha256: `rls-${org.org.id}`, received: 0, added: 0, firstDate: new Date(), lastDate: new Date() },
+  });
   await db.aggregatorCustomer.create({ data: { organizationId: org.org.id, provider: "rls-test", customerId: `rls-${org.org.id}` } });
   await db.invitation.create({ data: { organizationId: org.org.id, email: `rls-${org.org.slug}@test.example`, role: "VIEWER", expiresAt: new Date(Date.now() + 3600_000) } });
   await db.auditEntry.createMany({ data: { organizationId: org.org.id, action: "rls.test", objectType: "Organization" } });

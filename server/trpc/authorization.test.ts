@@ -63,7 +63,7 @@ function idFieldsOf(path: string): string[] {
 /** Tables a customer reaches (each carries organizationId). */
 const TENANT_TABLES = [
   "Membership", "Invitation", "Connection", "ConnectSession", "AggregatorCustomer", "BankAccount", "Register", "RegisterEntry",
-  "RegisterEntryProviderId", "FeedTransaction", "FeedHideBatch", "ConnectionEvent", "Notice", "ConnectionAlert",
+  "RegisterEntryProviderId", "FeedTransaction", "FeedHideBatch", "ConnectionEvent", "Notice", "ConnectionAlert", "StatementImport",
 ];
 
 /** Every row an organization has, as one fingerprint per table. */

@@ -47,6 +47,9 @@ CREATE POLICY "ConnectionAlert_tenant" ON "ConnectionAlert" USING (("organizatio
 ALTER TABLE "Invitation" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Invitation_tenant" ON "Invitation" USING (("organizationId" = current_setting('app.organization_id', true) OR current_setting('app.tenant_bypass', true) = 'on')) WITH CHECK (("organizationId" = current_setting('app.organization_id', true) OR current_setting('app.tenant_bypass', true) = 'on'));
 
+ALTER TABLE "StatementImport" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "StatementImport_tenant" ON "StatementImport" USING ("organizationId" = current_setting('app.organization_id', true) OR current_setting('app.tenant_bypass', true) = 'on') WITH CHECK ("organizationId" = current_setting('app.organization_id', true) OR current_setting('app.tenant_bypass', true) = 'on');
+
 -- A person also sees their own memberships (the organizations they may open), whatever the
 -- organization set.
 ALTER TABLE "Membership" ENABLE ROW LEVEL SECURITY;
