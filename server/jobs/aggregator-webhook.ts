@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withOrganization } from "@/server/db/tenancy";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
 import { settleConnectEvent, type ConnectEnding } from "@/server/connections/hosted";
@@ -46,16 +47,19 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
     if (connection && connection.organizationId !== event.data.customerExternalId) {
       log.warn({ eventId }, "aggregator webhook about a login of another organization's customer; ignored");
     } else if (connection) {
-      if (event.type === "aggregation.completed" && !event.data.aggregating) {
-        if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
-          const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
-          await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
-        } else {
-          log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
+      // The event is about one organization's login: its work sees that organization's rows only.
+      await withOrganization(connection.organizationId, null, async () => {
+        if (event.type === "aggregation.completed" && !event.data.aggregating) {
+          if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
+            const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
+            await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
+          } else {
+            log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
+          }
+        } else if (event.type === "login.mfa_expired") {
+          await expireSecurityQuestion(deps, connection.id);
         }
-      } else if (event.type === "login.mfa_expired") {
-        await expireSecurityQuestion(deps, connection.id);
-      }
+      });
     }
   } else {
     log.warn({ eventId, type: event.type }, "aggregator webhook of an unknown type; marked processed");

@@ -8,6 +8,7 @@ import {
   type AttemptOutcome,
   type EngineDeps,
 } from "@/server/connections/engine";
+import { withOrganization } from "@/server/db/tenancy";
 import type { RefreshTicket } from "@/server/db/generated/client";
 import type { Semaphore } from "./limits";
 import { reasonToSkip } from "./refresh-eligibility";
@@ -70,9 +71,15 @@ async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<Tic
   const { db } = deps;
   if (deps.aggregator.capabilities.refreshPolicy === "provider-nightly") return readWhatTheProviderRefreshed(deps, ticket);
   const connection = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { organizationId: true } });
+  // One connection's refresh sees its organization's rows only (row-level security).
+  return withOrganization(connection.organizationId, null, () => refreshInScope(deps, ticket, connection.organizationId));
+}
+
+async function refreshInScope(deps: RefreshDeps, ticket: RefreshTicket, organizationId: string): Promise<TicketResult> {
+  const { db } = deps;
   const started = await deps.aggregations.run(() =>
     startAggregation(deps, {
-      organizationId: connection.organizationId,
+      organizationId,
       connectionId: ticket.connectionId,
       source: scheduleSource,
       deferCompletion: true,
