@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { testDb } from "@/server/testing/db";
 import { uniqueSuffix } from "@/server/testing/fixtures";
 import { recordAudit } from "./service";
@@ -32,10 +33,17 @@ describe("audit log", () => {
       objectType: "Connection",
       objectId,
     });
-    await expect(testDb().auditEntry.updateMany({ where: { objectId }, data: { reason: "edited" } })).rejects.toThrow(
-      /cannot be changed or deleted/,
-    );
-    await expect(testDb().auditEntry.deleteMany({ where: { objectId } })).rejects.toThrow(/cannot be changed or deleted/);
+    // The app's runtime role has no right to; the owner meets the trigger.
+    await expect(testDb().auditEntry.updateMany({ where: { objectId }, data: { reason: "edited" } })).rejects.toThrow(/permission denied/);
+    await expect(testDb().auditEntry.deleteMany({ where: { objectId } })).rejects.toThrow(/permission denied/);
+    const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+    await owner.connect();
+    try {
+      await expect(owner.query(`UPDATE "AuditEntry" SET reason = 'edited' WHERE "objectId" = $1`, [objectId])).rejects.toThrow(/cannot be changed or deleted/);
+      await expect(owner.query(`DELETE FROM "AuditEntry" WHERE "objectId" = $1`, [objectId])).rejects.toThrow(/cannot be changed or deleted/);
+    } finally {
+      await owner.end();
+    }
     expect(await testDb().auditEntry.count({ where: { objectId } })).toBe(1);
   });
 });
