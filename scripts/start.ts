@@ -1,13 +1,22 @@
+import "./lib/start-role";
+import path from "node:path";
 import { dataDirFromEnv } from "@/server/data-dir";
 import { validateEnv } from "@/server/env.js";
+import { routeProcessLogs } from "@/server/log";
 import { demoOrganizations, demoUsers, DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET } from "@/server/demo/seed";
 import { buildIfNeeded } from "./lib/build";
+import { logFormatFromEnv, LogOutput } from "./lib/log-output";
 import { demoSeedAllowed, onShutdownSignal, startStack, type Stack } from "./lib/stack";
 
 // `npm start`: the whole product on this machine. Without DATABASE_URL it runs on an
-// embedded PostgreSQL under .data/ and seeds demo data into an empty database.
+// embedded PostgreSQL under .data/ and seeds demo data into an empty database. Every process's
+// JSON log is kept in .data/logs/; the terminal shows the start, the URLs, warnings and errors
+// (LOG_FORMAT=json: every log line as JSON on stdout instead).
 
-const log = (message: string) => console.log(`[bankline] ${message}`);
+const format = logFormatFromEnv();
+const logs = new LogOutput(format, format === "json" ? null : path.join(dataDirFromEnv(), "logs"));
+routeProcessLogs(logs.destination("start"));
+const log = (message: string) => logs.say(`[bankline] ${message}`);
 
 let stack: Stack | undefined;
 let stopping = false;
@@ -24,6 +33,7 @@ async function shutdown(reason: string) {
 async function stopAndExit(running: Stack): Promise<never> {
   await running.stop();
   log("stopped");
+  await logs.close();
   process.exit(0);
 }
 
@@ -44,11 +54,12 @@ async function main() {
     seedDemo: demoSeedAllowed(process.env, { embedded: usesEmbedded }),
     log,
     mailCatcher: { smtpPort: Number(process.env.MAIL_CATCHER_SMTP_PORT ?? 1025), webPort: Number(process.env.MAIL_CATCHER_PORT ?? 1080) },
+    logs,
   });
   if (stopping) await stopAndExit(stack);
 
   const orgNames = new Map(demoOrganizations.map((o) => [o.slug, o.name]));
-  console.log(`
+  logs.say(`
   Bankline is running at ${stack.appUrl}
 
   Demo sign-ins (password: ${DEMO_PASSWORD})
@@ -66,8 +77,9 @@ ${demoUsers
 
   ${stack.aggregatorProvider === "sandbox" ? `Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)` : `Aggregator: ${stack.aggregatorProvider} at ${stack.aggregatorUrl}`}
   ${stack.mailUrl ? `Mail: ${stack.mailUrl} (every email Bankline sends is caught there)` : "Mail: sent through SMTP_URL"}
+  ${logs.dir ? `Logs: ${path.relative(process.cwd(), logs.dir) || "."}/ (JSON, one file per process; this terminal shows warnings and errors)` : "Logs: JSON on stdout (LOG_FORMAT=json)"}
   Press Ctrl-C to stop.
-`);
+`, { appUrl: stack.appUrl, aggregatorUrl: stack.aggregatorUrl, mailUrl: stack.mailUrl });
 
   const name = await stack.childExited;
   if (!stopping) {
@@ -77,7 +89,8 @@ ${demoUsers
   }
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(`[bankline] could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await logs.close();
   process.exit(1);
 });

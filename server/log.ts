@@ -38,5 +38,15 @@ export function createLogger(options: { level?: string; service?: string; destin
   );
 }
 
-export const log = createLogger();
+// The process-wide logger writes to stdout, unless the process sends its lines elsewhere
+// (npm start keeps them in files and shows a calm view: scripts/lib/log-output.ts).
+const stdout = pino.destination({ dest: 1, sync: true });
+let processDestination: pino.DestinationStream | null = null;
+
+/** Sends the process-wide logger's lines to `destination` instead of stdout. */
+export function routeProcessLogs(destination: pino.DestinationStream | null) {
+  processDestination = destination;
+}
+
+export const log = createLogger({ destination: { write: (line: string) => (processDestination ?? stdout).write(line) } });
 export type Logger = pino.Logger;

@@ -1,3 +1,4 @@
+import { WorkProgressPanel } from "./_components/work-progress-panel";
 import { OrganizationSearch } from "./organization-search";
 
 export const metadata = { title: "Search" };
@@ -9,6 +10,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       <h1 id="page-title" className="text-2xl font-semibold">Support console</h1>
       <p className="text-ink-muted">Find an organization by name, slug, member email, connection or institution.</p>
       <OrganizationSearch initialText={typeof q === "string" ? q : ""} />
+      <WorkProgressPanel />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -31,9 +31,8 @@ function npmStart(dataDir: string): Started {
     EMBEDDED_PG_PORT: String(ports.postgres),
     MAIL_CATCHER_PORT: String(ports.mailWeb),
     MAIL_CATCHER_SMTP_PORT: String(ports.mailSmtp),
-    LOG_LEVEL: "warn",
   };
-  for (const name of ["DATABASE_URL", "AGGREGATOR_URL", "NODE_ENV", "NEXTAUTH_URL", "APP_URL", "SANDBOX_STATE_FILE", "SMTP_URL"]) delete env[name];
+  for (const name of ["LOG_LEVEL", "LOG_FORMAT", "DATABASE_URL", "AGGREGATOR_URL", "NODE_ENV", "NEXTAUTH_URL", "APP_URL", "SANDBOX_STATE_FILE", "SMTP_URL"]) delete env[name];
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -99,6 +98,10 @@ test("npm start runs the product with demo data, stops cleanly on Ctrl-C and reu
     } finally {
       await interrupt(first);
     }
+    // A calm terminal: no JSON log lines there; every process's are in its file under .data/logs/.
+    expect(first.output()).not.toMatch(/^\{"level"/m);
+    const webLog = (await readFile(path.join(dataDir, "logs/web.log"), "utf8")).split("\n").filter((l) => l.startsWith("{"));
+    expect(webLog.map((l) => JSON.parse(l).msg)).toContain("signed in");
     expect(first.output()).toContain("[bankline] stopped");
     for (const port of Object.values(ports)) expect(await portIsOpen(port), `port ${port} after Ctrl-C`).toBe(false);
 

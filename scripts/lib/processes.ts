@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import type { LogOutput } from "./log-output";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -10,12 +11,14 @@ export interface Child {
 }
 
 /** Runs a TypeScript entry point with the project's Node and tsx. */
-export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, args: string[] = []): Child {
-  return spawnNode(name, ["--import", "tsx", path.join(root, file), ...args], env);
+export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, args: string[] = [], output?: LogOutput): Child {
+  return spawnNode(name, ["--import", "tsx", path.join(root, file), ...args], env, output);
 }
 
-export function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+/** Runs a Node process; its output goes to `output` (its log file and the terminal's view) or straight to the terminal. */
+export function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, output?: LogOutput): Child {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"] });
+  output?.follow(name, child.stdout, child.stderr);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { name, process: child, exited };
 }

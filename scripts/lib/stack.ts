@@ -15,6 +15,7 @@ import { startWorker, type RunningWorker } from "@/server/jobs/worker";
 import { createLogger } from "@/server/log";
 import { mailConfigFromEnv } from "@/server/mail/config";
 import { localSecrets } from "./local-secrets";
+import { ERROR, type LogOutput } from "./log-output";
 import { nextBin, root, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
 
 // Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
@@ -37,6 +38,8 @@ export interface StackOptions {
   extraEnv?: Record<string, string>;
   /** Ports of the local mail catcher, started when SMTP_URL is not set. */
   mailCatcher: { smtpPort: number; webPort: number };
+  /** Where the processes' log lines go; without it they print straight to the terminal. */
+  logs?: LogOutput;
 }
 
 export interface Stack {
@@ -134,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             "--silent",
           ],
           process.env,
+          options.logs,
         ),
       );
       mailUrl = `http://localhost:${webPort}`;
@@ -171,7 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           BANKLINE_SERVICE: "sandbox",
           SANDBOX_PORT: String(options.sandboxPort),
           SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || sandboxStateFile(options.dataDir),
-        }),
+        }, [], options.logs),
       );
       await waitForUrl(`${aggregatorUrl}/health`, 30_000);
       log(`sandbox aggregator on ${aggregatorUrl}`);
@@ -181,8 +185,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.seedDemo) {
       const db = createDb(databaseUrl, { outside: outsideAll("demo seed") });
       try {
+        // The demo's failures (a 102 retried, a changed password) are on purpose: the terminal shows only errors.
+        const seedLog = createLogger({ level: "warn", destination: options.logs?.destination("start", ERROR) });
         const sandbox = sandboxProvider && (await isSandbox(aggregatorUrl))
-          ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env)), sandboxUrl: aggregatorUrl, log: createLogger({ level: "warn" }) }
+          ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env), seedLog), sandboxUrl: aggregatorUrl, log: seedLog }
           : undefined;
         const { seeded, connections } = await seedDemoData(db, sandbox);
         if (seeded) log(connections ? "seeded demo data with bank connections at the sandbox" : "seeded demo people (no sandbox, so no bank connections)");
@@ -193,13 +199,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const workerDb = createDb(databaseUrl);
     const aggregatorConfig = aggregatorConfigFromEnv(env);
+    const workerLog = createLogger({ service: "worker", level: env.LOG_LEVEL, destination: options.logs?.destination("worker") });
     worker = {
       db: workerDb,
       running: await startWorker({
         databaseUrl,
         db: workerDb,
-        aggregator: createAggregatorClient(aggregatorConfig, undefined, customerDirectory(workerDb, aggregatorConfig.provider)),
-        log: createLogger({ service: "worker", level: env.LOG_LEVEL }),
+        aggregator: createAggregatorClient(aggregatorConfig, workerLog, customerDirectory(workerDb, aggregatorConfig.provider)),
+        log: workerLog,
         config: jobsConfigFromEnv(env),
         mail: { config: mailConfigFromEnv(env) },
       }),
@@ -210,7 +217,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...env,
         NODE_ENV: "production",
         BANKLINE_SERVICE: "web",
-      }),
+      }, options.logs),
     );
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 

@@ -1,6 +1,7 @@
 import type { Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { queueMail } from "@/server/mail/outbox";
+import { recordSignInFailure } from "@/server/metrics/registry";
 
 // Sign-in throttling. Failures slow the next try down instead of locking anyone out: the
 // first few are free, then each wait doubles up to a few minutes, so a guesser gets a handful
@@ -105,8 +106,8 @@ export async function attemptSignIn(
   checkPassword: () => Promise<boolean>,
   factor: Factor = "password",
 ): Promise<SignInVerdict> {
-  return db.$transaction(
-    async (tx) => {
+  const verdict = await db.$transaction(
+    async (tx): Promise<SignInVerdict> => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in email ${email}`}))`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sign-in address ${ipAddress}`}))`;
       const throttle = await checkSignInThrottle(tx, email, ipAddress, new Date(), factor);
@@ -118,6 +119,8 @@ export async function attemptSignIn(
     },
     { timeout: 20_000, maxWait: 20_000 },
   );
+  if (verdict.kind !== "signed-in") recordSignInFailure(factor, verdict.kind === "locked" ? "throttled" : "wrong");
+  return verdict;
 }
 
 /** Emails the person (when the email is theirs) once their account draws strangers' guesses; once an hour. */

@@ -47,7 +47,7 @@ export function createQueueClient(
   // 57P01 is PostgreSQL shutting down (a restart, or Ctrl-C reaching every process of
   // `npm start` at once): pg-boss reconnects when it is back, so it is no error of ours.
   boss.on("error", (err: Error & { code?: string }) => {
-    if (err.code === ADMIN_SHUTDOWN) log.warn({ code: err.code }, "job queue: the database is shutting down");
+    if (err.code === ADMIN_SHUTDOWN) log.info({ code: err.code }, "job queue: the database is shutting down");
     else log.error({ error: err.message, code: err.code }, "job queue error");
   });
   return boss;

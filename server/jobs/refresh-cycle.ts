@@ -1,6 +1,8 @@
 import type { PgBoss } from "pg-boss";
 import { isTransientCode } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
+import type { Logger } from "@/server/log";
+import { reportWork, startWork } from "@/server/progress/work-progress";
 import { QUEUES, stableJobId } from "./queue";
 
 // The nightly refresh: one ticket per active connection, spread evenly over a window so the
@@ -123,7 +125,27 @@ export async function planRefreshCycle(
   await enqueueTickets(queue, leftOver);
   const planned = await db.refreshTicket.count({ where: { cycleId } });
   await db.refreshCycle.update({ where: { id: cycleId }, data: { plannedCount: planned } });
+  await startWork(db, { kind: CYCLE_WORK, key: cycleId, label: `Refresh cycle ${cycleId}`, total: planned });
   return { cycleId, planned, queued: queued + leftOver.length };
+}
+
+/** The kind of a refresh cycle's WorkProgress row (its key is the cycle's id). */
+export const CYCLE_WORK = "refresh-cycle";
+
+/**
+ * How far each unfinished cycle got, from its tickets (the sweep, every minute: counting costs
+ * the refreshes nothing). A cycle is done when every ticket is finished, whatever its outcome.
+ */
+export async function reportCycleProgress(db: Db, log: Logger, now = new Date()) {
+  const cycles = await db.$queryRaw<{ key: string; planned: number; finished: number; failed: number }[]>`
+    SELECT w.key, count(t.id)::int AS planned, count(t."finishedAt")::int AS finished, count(*) FILTER (WHERE t.outcome = 'failed')::int AS failed
+    FROM "WorkProgress" w LEFT JOIN "RefreshTicket" t ON t."cycleId" = w.key
+    WHERE w.kind = ${CYCLE_WORK} AND w."finishedAt" IS NULL
+    GROUP BY w.key`;
+  for (const c of cycles) {
+    await reportWork(db, log, { kind: CYCLE_WORK, key: c.key }, { done: c.finished, failed: c.failed, total: c.planned }, { finished: c.finished === c.planned, now });
+  }
+  return cycles.length;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Db } from "@/server/db/client";
 import { withAllOrganizations } from "@/server/db/tenancy";
 import type { Logger } from "@/server/log";
 import type { MailConfig } from "@/server/mail/config";
+import { startMetricsPush } from "@/server/metrics/push";
 import { deliverMail, mailJobData } from "@/server/mail/deliver";
 import { smtpTransport, type MailTransport } from "@/server/mail/transport";
 import { evaluateConnectionAlert } from "@/server/notifications/connection-alerts";
@@ -63,6 +64,7 @@ async function startWorkerInScope(deps: WorkerDeps, options: { schedules?: boole
   const registered = !processQueue();
   if (registered) setProcessQueue(boss);
 
+  const metricsPush = startMetricsPush(db, log);
   const slots = new AggregatorSlots(db, config.aggregatorConcurrency, deps.firstAggregatorSlot);
   await slots.ensure();
   const refresh = new RefreshWorker(
@@ -127,6 +129,7 @@ async function startWorkerInScope(deps: WorkerDeps, options: { schedules?: boole
       await slots.stop();
       if (registered && processQueue() === boss) setProcessQueue(undefined);
       await boss.stop({ graceful, timeout: graceful ? 10_000 : 1 });
+      await metricsPush.stop();
       transport?.close();
     },
   };

@@ -42,4 +42,5 @@ export const supportAccessCases: AccessCases = {
   "support.institutionHealth": { access: read, input: () => ({ window: "24h" }) },
   "support.audit": { access: read, input: (w) => ({ organization: w.home.org.slug }) },
   "support.auditActions": { access: read, input: () => undefined },
+  "support.work": { access: read, input: () => undefined },
 };

@@ -11,6 +11,7 @@ import { forceRefresh } from "./force-refresh";
 import { HEALTH_WINDOWS, institutionHealth } from "./health";
 import { listKnownIssues } from "./known-issues";
 import { getOrganizationOverview, searchOrganizations } from "./organizations";
+import { listWork } from "@/server/progress/work-progress";
 
 // The support console's procedures. Everything reads except forceRefresh, which only
 // support admins may call; customers get FORBIDDEN from every one of them.
@@ -295,4 +296,25 @@ export const supportRouter = createRouter({
     .input(z.void())
     .output(z.array(z.string()))
     .query(({ ctx }) => auditActions(ctx.db)),
+
+  /** Long work under way or finished today: nightly cycles, imports, backfills (server/progress). */
+  work: staffProcedure("support.read")
+    .input(z.void())
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          label: z.string(),
+          organizationId: z.string().nullable(),
+          total: z.number().nullable(),
+          done: z.number(),
+          failed: z.number(),
+          startedAt: z.date(),
+          updatedAt: z.date(),
+          finishedAt: z.date().nullable(),
+        }),
+      ),
+    )
+    .query(({ ctx }) => listWork(ctx.db)),
 });

@@ -4,6 +4,7 @@ import { z, ZodError } from "zod";
 import { withAllOrganizations, withOrganization, withUser } from "@/server/db/tenancy";
 import { DomainError } from "@/server/errors";
 import { auditSupportRead } from "@/server/support/read-audit";
+import { recordProcedure } from "@/server/metrics/trpc";
 import type { Context } from "./context";
 import {
   orgRoleAllows,
@@ -64,7 +65,15 @@ const errorsAndLogging = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-const base = t.procedure.use(errorsAndLogging);
+/** Calls and time by procedure for /api/metrics (outermost, so it sees the error code the client gets). */
+const metrics = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  recordProcedure(path, type, result.ok ? "OK" : result.error.code, started);
+  return result;
+});
+
+const base = t.procedure.use(metrics).use(errorsAndLogging);
 
 export const publicProcedure = base.meta({ access: { kind: "public" } });
 

@@ -3,6 +3,7 @@ import type { Logger } from "@/server/log";
 import type { CircuitBreakers } from "./circuit-breaker";
 import { AggregatorError, type AggregatorErrorInit, type AggregatorErrorKind } from "./errors";
 import { backoffDelay, type RetryPolicy } from "./retry";
+import { recordAggregatorCall } from "@/server/metrics/registry";
 
 // How every provider client makes a call: the institution's circuit breaker first, one HTTP
 // request per attempt with a timeout, its answer parsed against the client's schema or turned
@@ -48,6 +49,7 @@ export async function runCall<T>(
     const permit = o.breakers.tryAcquire(breakerKey);
     if (!permit.ok) {
       o.log.warn({ ...ids, attempt }, "aggregator call refused: circuit open");
+      recordAggregatorCall({ operation: ids.operation, outcome: "circuit-open", code: null, ms: 0 });
       throw new AggregatorError({ kind: "circuit-open", ...ids, attempts: attempt - 1, retryAfterMs: permit.retryInMs });
     }
     const started = performance.now();
@@ -56,12 +58,14 @@ export async function runCall<T>(
     if (result.ok) {
       o.breakers.success(breakerKey);
       o.log.debug({ ...ids, attempt, ms, httpStatus: result.httpStatus }, "aggregator call ok");
+      recordAggregatorCall({ operation: ids.operation, outcome: "ok", code: null, ms });
       return result.value;
     }
     const error = result.error;
     if (error.retryable && error.kind !== "rate-limited") o.breakers.failure(breakerKey);
     else o.breakers.success(breakerKey);
     const fields = { ...ids, attempt, ms, kind: error.kind, code: error.code, httpStatus: error.httpStatus };
+    recordAggregatorCall({ operation: ids.operation, outcome: error.kind, code: error.code, ms });
     if (options.reattempt && (await options.reattempt(error))) {
       o.log.info(fields, "aggregator call failed; mended, trying again");
       attempt--;

@@ -1,11 +1,13 @@
 import { getSessionState } from "@/server/auth/session";
 import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
+import { recordHttpRequest } from "@/server/metrics/trpc";
 import { createInnerContext } from "@/server/trpc/context";
 import { handleTrpcRequest } from "@/server/trpc/http";
 
-function handler(req: Request) {
-  return handleTrpcRequest(req, async (request, requestId) => {
+async function handler(req: Request) {
+  const started = performance.now();
+  const res = await handleTrpcRequest(req, async (request, requestId) => {
     const session = await getSessionState();
     return createInnerContext({
       db: getDb(),
@@ -15,6 +17,8 @@ function handler(req: Request) {
       requestId,
     });
   });
+  recordHttpRequest("trpc", started);
+  return res;
 }
 
 export { handler as GET, handler as POST };
