@@ -1,8 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getDb } from "@/server/db/client";
 import { requireOrgMember } from "@/server/orgs/page-access";
-import { listMyOrganizations } from "@/server/orgs/service";
 import { NoticesIndicator } from "../_components/connections/notices-indicator";
 import { SignOutButton } from "../_components/sign-out-button";
 import { PortalNav } from "./portal-nav";
@@ -11,8 +9,7 @@ import { SkipLink } from "@/app/_components/skip-link";
 
 export default async function PortalLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
-  const { user, org, role } = await requireOrgMember(slug);
-  const orgs = await listMyOrganizations(getDb(), user.id);
+  const { user, org, role, organizations } = await requireOrgMember(slug);
 
   return (
     <div className="min-h-screen">
@@ -20,7 +17,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
       <header className="border-b border-surface-line bg-surface">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <Link href="/" className="text-lg font-semibold text-brand-900">Bankline</Link>
-          <OrgSwitcher current={org.slug} orgs={orgs.map((o) => ({ slug: o.slug, name: o.name }))} />
+          <OrgSwitcher current={org.slug} orgs={organizations} />
           <PortalNav slug={org.slug} />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <NoticesIndicator orgSlug={org.slug} />

@@ -1,9 +1,9 @@
 import { cookies, headers } from "next/headers";
-import { decode } from "next-auth/jwt";
 import { cache } from "react";
 import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
 import { SESSION_COOKIE } from "./options";
+import { readSessionToken } from "./session-token";
 import { checkSession, type SessionState, type SessionUser } from "./sessions";
 
 export type { SessionUser } from "./sessions";
@@ -13,17 +13,12 @@ async function sessionToken(): Promise<string | null> {
   const raw = (await cookies()).get(SESSION_COOKIE)?.value;
   const secret = process.env.NEXTAUTH_SECRET;
   if (!raw || !secret) return null;
-  try {
-    const jwt = await decode({ token: raw, secret });
-    return typeof jwt?.sid === "string" ? jwt.sid : null;
-  } catch {
-    return null;
-  }
+  return readSessionToken(raw, secret);
 }
 
 /**
  * This request's session, checked against its row in PostgreSQL (ended, idle, too old, or
- * waiting for its second factor). Cached per request.
+ * waiting for its second factor), with the person's memberships. Cached per request.
  */
 export const getSessionState = cache(async (): Promise<SessionState> => {
   const token = await sessionToken();

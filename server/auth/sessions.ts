@@ -1,6 +1,6 @@
 import type { Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
-import type { StaffRole } from "@/server/trpc/permissions";
+import type { OrgRole, StaffRole } from "@/server/trpc/permissions";
 import { hashToken, newToken } from "./tokens";
 
 // Sessions live in PostgreSQL. The next-auth cookie (an encrypted JWT) carries a random session
@@ -38,10 +38,32 @@ export interface SessionUser {
   secondFactor: boolean;
 }
 
+/** An organization the person belongs to, read with the session. */
+export interface SessionMembership {
+  role: OrgRole;
+  organization: { id: string; slug: string; name: string; requireTwoFactor: boolean };
+}
+
 export type SessionState =
   | { kind: "none" }
   | { kind: "code-required"; sessionId: string; user: SessionUser }
-  | { kind: "active"; sessionId: string; user: SessionUser };
+  | { kind: "active"; sessionId: string; user: SessionUser; memberships: SessionMembership[] };
+
+interface SessionRow {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  secondFactorAt: Date | null;
+  ipAddress: string | null;
+  userId: string;
+  email: string;
+  name: string;
+  staffRole: StaffRole | null;
+  totpEnabledAt: Date | null;
+  memberships: SessionMembership[];
+}
 
 export async function startSession(
   db: DbOrTx,
@@ -64,43 +86,42 @@ export async function startSession(
   return { token, sessionId: session.id };
 }
 
-/** The session a cookie's token names, if it is still good; ends it when a limit has passed. */
+/**
+ * The session a cookie's token names, if it is still good, with its person and every
+ * organization they belong to: one statement, so a request knows who asks and what they may
+ * open after one round trip (the organization procedures and pages read the membership from
+ * here). No tenant scope is set yet, so the memberships come through `session_memberships`,
+ * which reads them for this token's person only (its migration says why). Ends the session
+ * when a limit has passed.
+ */
 export async function checkSession(db: Db, token: string, options: { now?: Date; ipAddress?: string } = {}): Promise<SessionState> {
   const now = options.now ?? new Date();
-  const session = await db.session.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      id: true,
-      createdAt: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      endedAt: true,
-      secondFactorAt: true,
-      ipAddress: true,
-      user: { select: { id: true, email: true, name: true, staffRole: true, totpEnabledAt: true } },
-    },
-  });
+  const [session] = await db.$queryRaw<SessionRow[]>`
+    SELECT s.id, s."createdAt", s."lastSeenAt", s."expiresAt", s."endedAt", s."secondFactorAt", s."ipAddress",
+      u.id AS "userId", u.email, u.name, u."staffRole"::text AS "staffRole", u."totpEnabledAt",
+      session_memberships(s."tokenHash") AS memberships
+    FROM "Session" s JOIN "User" u ON u.id = s."userId"
+    WHERE s."tokenHash" = ${hashToken(token)}`;
   if (!session || session.endedAt) return { kind: "none" };
-  const { user } = session;
   if (session.expiresAt <= now) return end(db, session.id, "expired");
-  if (now.getTime() - session.lastSeenAt.getTime() > idleLimitMs(user.staffRole)) return end(db, session.id, "idle");
+  if (now.getTime() - session.lastSeenAt.getTime() > idleLimitMs(session.staffRole)) return end(db, session.id, "idle");
 
   const sessionUser: SessionUser = {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    staffRole: user.staffRole,
+    id: session.userId,
+    email: session.email,
+    name: session.name,
+    staffRole: session.staffRole,
     sessionId: session.id,
     secondFactor: session.secondFactorAt !== null,
   };
-  if (user.totpEnabledAt && !session.secondFactorAt) {
+  if (session.totpEnabledAt && !session.secondFactorAt) {
     if (now.getTime() - session.createdAt.getTime() > CODE_STEP_MS) return end(db, session.id, "code not given");
     return { kind: "code-required", sessionId: session.id, user: sessionUser };
   }
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS || (options.ipAddress && options.ipAddress !== session.ipAddress)) {
     await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now, ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}) } });
   }
-  return { kind: "active", sessionId: session.id, user: sessionUser };
+  return { kind: "active", sessionId: session.id, user: sessionUser, memberships: session.memberships };
 }
 
 async function end(db: DbOrTx, sessionId: string, reason: string): Promise<SessionState> {

@@ -1,45 +1,20 @@
 import { customerProblem, describeStatus } from "@/server/aggregator/status-codes";
 import { recordAudit, type AuditRecord } from "@/server/audit/service";
-import type { Db } from "@/server/db/client";
+import { Prisma, type Db } from "@/server/db/client";
+import type { ConnectionEventKind, ConnectionStatus, InstitutionVariant, LinkStyle } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
 
 // What Manage Institutions shows, and the account choices made after a link.
 
-const connectionListSelect = {
-  id: true,
-  status: true,
-  lastStatusCode: true,
-  lastSuccessAt: true,
-  lastAttemptAt: true,
-  nextRetryAt: true,
-  createdAt: true,
-  mfaExpiresAt: true,
-  mfaSession: true,
-  aggregationStartedAt: true,
-  institution: { select: { id: true, name: true, variant: true, loginUrl: true, sandboxSiteUrl: true, knownIssueSince: true, linkStyle: true } },
-  accounts: {
-    select: { id: true, name: true, kind: true, mask: true, balanceCents: true, currency: true, linked: true, register: { select: { id: true, name: true } } },
-    orderBy: { name: "asc" },
-  },
-  // The last finished attempt: an aggregation under way (and a retrieval refused because of
-  // it) carries 325 and is not a result yet.
-  events: {
-    where: { statusCode: { not: 325 } },
-    select: { id: true, kind: true, statusCode: true, transactionCount: true, createdAt: true },
-    orderBy: { createdAt: "desc" },
-    take: 1,
-  },
-} as const;
-
 export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
 
-function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
+function toView(c: ConnectionRow) {
   const code = c.lastStatusCode;
   const problem =
     code !== null && code !== 0 && (c.status === "ACTION_REQUIRED" || c.status === "ERROR")
       ? describeStatus(code, { institutionName: c.institution.name, institutionUrl: c.institution.loginUrl })
       : null;
-  const lastEvent = c.events[0] ?? null;
+  const lastEvent = c.lastEvent;
   return {
     id: c.id,
     status: c.status,
@@ -65,7 +40,7 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
       kind: lastEvent.kind,
       statusCode: lastEvent.statusCode,
       transactionCount: lastEvent.transactionCount,
-      at: lastEvent.createdAt,
+      at: new Date(lastEvent.createdAt),
     },
     accounts: c.accounts.map((a) => ({
       id: a.id,
@@ -80,12 +55,57 @@ function toView(c: Awaited<ReturnType<typeof findConnections>>[number]) {
   };
 }
 
+interface ConnectionRow {
+  id: string;
+  status: ConnectionStatus;
+  lastStatusCode: number | null;
+  lastSuccessAt: Date | null;
+  lastAttemptAt: Date | null;
+  nextRetryAt: Date | null;
+  createdAt: Date;
+  mfaExpiresAt: Date | null;
+  mfaSession: string | null;
+  aggregationStartedAt: Date | null;
+  institution: { id: string; name: string; variant: InstitutionVariant; loginUrl: string; sandboxSiteUrl: string | null; knownIssueSince: string | null; linkStyle: LinkStyle };
+  accounts: {
+    id: string;
+    name: string;
+    kind: string;
+    mask: string;
+    balanceCents: string | null;
+    currency: string;
+    linked: boolean;
+    register: { id: string; name: string } | null;
+  }[];
+  lastEvent: { id: string; kind: ConnectionEventKind; statusCode: number | null; transactionCount: number | null; createdAt: string } | null;
+}
+
+/**
+ * The organization's connections with their institution, accounts and last finished attempt, in
+ * one statement (an aggregation under way, and a retrieval refused because of it, carry 325 and
+ * are not a result yet).
+ */
 function findConnections(db: Db, organizationId: string, connectionId?: string) {
-  return db.connection.findMany({
-    where: { organizationId, status: { not: "REMOVED" }, ...(connectionId ? { id: connectionId } : {}) },
-    select: connectionListSelect,
-    orderBy: [{ institution: { name: "asc" } }, { createdAt: "asc" }],
-  });
+  const utc = (column: Prisma.Sql) => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return db.$queryRaw<ConnectionRow[]>`
+    SELECT c.id, c.status::text AS status, c."lastStatusCode", c."lastSuccessAt", c."lastAttemptAt", c."nextRetryAt", c."createdAt",
+      c."mfaExpiresAt", c."mfaSession", c."aggregationStartedAt",
+      json_build_object('id', i.id, 'name', i.name, 'variant', i.variant, 'loginUrl', i."loginUrl", 'sandboxSiteUrl', i."sandboxSiteUrl",
+        'knownIssueSince', ${utc(Prisma.sql`i."knownIssueSince"`)}, 'linkStyle', i."linkStyle") AS institution,
+      coalesce((
+        SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'mask', a.mask, 'balanceCents', a."balanceCents"::text,
+          'currency', a.currency, 'linked', a.linked, 'register', CASE WHEN r.id IS NOT NULL THEN json_build_object('id', r.id, 'name', r.name) END)
+          ORDER BY a.name)
+        FROM "BankAccount" a LEFT JOIN "Register" r ON r.id = a."registerId" WHERE a."connectionId" = c.id
+      ), '[]'::json) AS accounts,
+      (
+        SELECT json_build_object('id', e.id, 'kind', e.kind, 'statusCode', e."statusCode", 'transactionCount', e."transactionCount", 'createdAt', ${utc(Prisma.sql`e."createdAt"`)})
+        FROM "ConnectionEvent" e WHERE e."connectionId" = c.id AND e."statusCode" <> 325
+        ORDER BY e."createdAt" DESC LIMIT 1
+      ) AS "lastEvent"
+    FROM "Connection" c JOIN "Institution" i ON i.id = c."institutionId"
+    WHERE c."organizationId" = ${organizationId} AND c.status <> 'REMOVED' ${connectionId ? Prisma.sql`AND c.id = ${connectionId}` : Prisma.empty}
+    ORDER BY i.name ASC, c."createdAt" ASC`;
 }
 
 export async function listConnections(db: Db, organizationId: string) {

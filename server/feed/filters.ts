@@ -11,6 +11,9 @@ export function dayRange(from?: string | null, to?: string | null): { gte?: Date
   return { ...(from ? { gte: day(from) } : {}), ...(to ? { lte: day(to) } : {}) };
 }
 
+/** `%text%` for ILIKE, the text's own %, _ and backslash taken literally. */
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** A search text that reads as an amount ("5", "$1,250.00", "-12.5") finds money in and out of that size. */
 export function amountSearch(text: string): number[] {
   const cleaned = text.replace(/[$,\s]/g, "");

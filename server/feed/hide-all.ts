@@ -35,7 +35,7 @@ export async function hideAllPossibleDuplicates(
     // Retrievals and imports of these books wait, so the rows counted are the rows hidden.
     await lockBooks(tx, account.registerId ? [account.registerId, account.id] : [account.id]);
     const where = feedWhere(organizationId, account.id, FLAGGED_STATES, args.filters);
-    const count = await tx.feedTransaction.count({ where });
+    const [{ count }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM "FeedTransaction" WHERE ${where}`;
     if (count === 0) return { hidden: 0, batchId: null };
     if (count !== args.expectedCount) {
       throw new DomainError(
@@ -49,10 +49,9 @@ export async function hideAllPossibleDuplicates(
       data: { organizationId, bankAccountId: account.id, kind: "HIDE_ALL", actorUserId: actor.userId, filters: filters ?? Prisma.DbNull, hiddenCount: count },
       select: { id: true },
     });
-    const { count: hidden } = await tx.feedTransaction.updateMany({
-      where,
-      data: { state: "HIDDEN", hiddenAt: new Date(), hiddenById: actor.userId, hideBatchId: batch.id },
-    });
+    const hidden = await tx.$executeRaw`
+      UPDATE "FeedTransaction" SET state = 'HIDDEN', "hiddenAt" = ${UTC_NOW}, "hiddenById" = ${actor.userId}, "hideBatchId" = ${batch.id}, "updatedAt" = ${UTC_NOW}
+      WHERE ${where}`;
     await recordAudit(tx, {
       actor,
       organizationId,

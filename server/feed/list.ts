@@ -1,9 +1,8 @@
-import type { Db } from "@/server/db/client";
-import type { FeedHideKind, FeedState, Prisma } from "@/server/db/generated/client";
-import { escapeLike } from "@/server/db/paging";
+import { Prisma, type Db } from "@/server/db/client";
+import type { FeedHideKind, FeedState } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
-import { isoDay } from "./sql";
-import { amountSearch, dayRange } from "./filters";
+import { intArray, pageLimit } from "./sql";
+import { amountSearch, likePattern } from "./filters";
 
 // What the bank feed page shows: the accounts to pick from and one page of an account's feed.
 
@@ -27,44 +26,48 @@ export const STATEMENT_FILES = "Statement files";
 /**
  * Accounts with a feed: every linked account of a working connection, accounts whose statements are
  * imported as files, and accounts of removed connections that still hold hidden transactions (so they
- * can be un-hidden).
+ * can be un-hidden). One statement:
+ * the accounts with their counts by state, each counted along FeedTransaction(bankAccountId, state, date).
  */
 export async function listFeedAccounts(db: Db, organizationId: string) {
-  const [accounts, counts] = await Promise.all([
-    db.bankAccount.findMany({
-      where: {
-        organizationId,
-        OR: [
-          { linked: true, connection: { status: { not: "REMOVED" } } },
-          { linked: true, connectionId: null },
-          { feedTransactions: { some: { state: "HIDDEN" } } },
-        ],
-      },
-      select: {
-        id: true,
-        name: true,
-        mask: true,
-        kind: true,
-        linked: true,
-        register: { select: { id: true, name: true } },
-        connection: { select: { status: true, createdAt: true, institution: { select: { name: true } } } },
-      },
-      orderBy: [{ connection: { createdAt: "desc" } }, { name: "asc" }],
-    }),
-    // Through the accounts: FeedTransaction(bankAccountId, state, date) answers each one.
-    db.feedTransaction.groupBy({ by: ["bankAccountId", "state"], where: { bankAccount: { organizationId } }, _count: { _all: true } }),
-  ]);
+  const accounts = await db.$queryRaw<
+    {
+      id: string;
+      name: string;
+      mask: string;
+      kind: string;
+      linked: boolean;
+      registerId: string | null;
+      registerName: string | null;
+      connectionStatus: string | null;
+      institutionName: string | null;
+      counts: Partial<Record<FeedState, number>> | null;
+    }[]
+  >`
+    SELECT a.id, a.name, a.mask, a.kind, a.linked, r.id AS "registerId", r.name AS "registerName", c.status::text AS "connectionStatus",
+      i.name AS "institutionName", counts.by_state AS counts
+    FROM "BankAccount" a
+    LEFT JOIN "Connection" c ON c.id = a."connectionId"
+    LEFT JOIN "Institution" i ON i.id = c."institutionId"
+    LEFT JOIN "Register" r ON r.id = a."registerId"
+    LEFT JOIN LATERAL (
+      SELECT json_object_agg(s.state, s.n) AS by_state
+      FROM (SELECT state, count(*)::int AS n FROM "FeedTransaction" f WHERE f."bankAccountId" = a.id GROUP BY state) s
+    ) counts ON true
+    WHERE a."organizationId" = ${organizationId}
+      AND ((a.linked AND c.status <> 'REMOVED') OR (a.linked AND a."connectionId" IS NULL)
+        OR EXISTS (SELECT 1 FROM "FeedTransaction" f WHERE f."bankAccountId" = a.id AND f.state = 'HIDDEN'))
+    ORDER BY c."createdAt" DESC NULLS FIRST, a.name ASC`;
   return accounts.map((account) => {
-    const count = (states: FeedState[]) =>
-      counts.filter((c) => c.bankAccountId === account.id && states.includes(c.state)).reduce((sum, c) => sum + c._count._all, 0);
+    const count = (states: FeedState[]) => states.reduce((sum, state) => sum + (account.counts?.[state] ?? 0), 0);
     return {
       id: account.id,
       name: account.name,
       mask: account.mask,
       kind: account.kind,
-      institutionName: account.connection?.institution.name ?? STATEMENT_FILES,
-      removed: account.connection?.status === "REMOVED" || !account.linked,
-      register: account.register,
+      institutionName: account.institutionName ?? STATEMENT_FILES,
+      removed: account.connectionStatus === "REMOVED" || !account.linked,
+      register: account.registerId ? { id: account.registerId, name: account.registerName! } : null,
       counts: { new: count(["NEW"]), flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]), hidden: count(["HIDDEN"]), imported: count(["IMPORTED"]) },
     };
   });
@@ -86,131 +89,127 @@ export interface FeedQuery extends FeedFilters {
 }
 
 /** A feed row's place in the list (newest first): its day and id. */
-const feedKey = (row: { date: Date; id: string }) => `${isoDay(row.date)}_${row.id}`;
+const feedKey = (row: { date: string; id: string }) => `${row.date}_${row.id}`;
 
-function afterFeedKey(after: string): Prisma.FeedTransactionWhereInput {
+function afterFeedKey(after: string): Prisma.Sql {
   const m = /^(\d{4}-\d{2}-\d{2})_([A-Za-z0-9]{1,64})$/.exec(after);
   if (!m) throw new DomainError("BAD_REQUEST", "That page no longer exists; start from the first.");
-  const date = new Date(`${m[1]}T00:00:00Z`);
-  return { OR: [{ date: { lt: date } }, { date, id: { lt: m[2] } }] };
+  return Prisma.sql`AND (date, id) < (${m[1]}::date, ${m[2]})`;
 }
 
 /** The rows of an account in these states (all when null) that the filters let through: the list and Hide all read the same. */
-export function feedWhere(organizationId: string, bankAccountId: string, states: FeedState[] | null, filters: FeedFilters): Prisma.FeedTransactionWhereInput {
+export function feedWhere(organizationId: string, bankAccountId: string, states: FeedState[] | null, filters: FeedFilters): Prisma.Sql {
+  // The organization through the account (checked once), not each row: counts are then index-only scans of
+  // FeedTransaction(bankAccountId, state, date).
+  const parts = [
+    Prisma.sql`"bankAccountId" = ${bankAccountId}`,
+    Prisma.sql`EXISTS (SELECT 1 FROM "BankAccount" WHERE id = ${bankAccountId} AND "organizationId" = ${organizationId})`,
+  ];
+  if (states) parts.push(Prisma.sql`state = ANY(${`{${states.join(",")}}`}::"FeedState"[])`);
+  if (filters.from) parts.push(Prisma.sql`date >= ${filters.from}::date`);
+  if (filters.to) parts.push(Prisma.sql`date <= ${filters.to}::date`);
   const text = filters.text?.trim();
-  const days = dayRange(filters.from, filters.to);
-  return {
-    organizationId,
-    bankAccountId,
-    ...(states ? { state: { in: states } } : {}),
-    ...(days ? { date: days } : {}),
-    ...(text ? { OR: [{ description: { contains: escapeLike(text), mode: "insensitive" } }, ...amountSearch(text).map((amountCents) => ({ amountCents }))] } : {}),
-  };
+  if (text) {
+    const amounts = amountSearch(text);
+    parts.push(
+      amounts.length
+        ? Prisma.sql`(description ILIKE ${likePattern(text)} OR "amountCents" = ANY(${intArray(amounts)}))`
+        : Prisma.sql`description ILIKE ${likePattern(text)}`,
+    );
+  }
+  return Prisma.join(parts, " AND ");
 }
 
-/** How the hidden rows of a page were hidden together, by their batch. */
-async function hideBatchKinds(db: Db, organizationId: string, rows: { hideBatchId: string | null }[]) {
-  const ids = [...new Set(rows.flatMap((row) => (row.hideBatchId ? [row.hideBatchId] : [])))];
-  if (ids.length === 0) return new Map<string, { id: string; kind: FeedHideKind }>();
-  const batches = await db.feedHideBatch.findMany({ where: { organizationId, id: { in: ids } }, select: { id: true, kind: true } });
-  return new Map(batches.map((batch) => [batch.id, batch]));
+interface FeedPage {
+  found: boolean;
+  total: number;
+  flagged: number | null;
+  rows: {
+    id: string;
+    date: string;
+    description: string;
+    amountCents: number;
+    checkNumber: string | null;
+    pending: boolean;
+    state: FeedState;
+    matchScore: number | null;
+    matchReasons: unknown;
+    hiddenById: string | null;
+    importedAt: string | null;
+    matchedAt: string | null;
+    registerEntryId: string | null;
+    match: { kind: "register" | "hidden"; id: string; date: string; description: string; amountCents: number; fromBank: boolean } | null;
+    matchedEntry: { id: string; date: string; description: string; amountCents: number } | null;
+    hideBatch: { id: string; kind: FeedHideKind } | null;
+  }[];
 }
 
-/** One page of an account's feed, newest first, with what each flagged row matches and why. */
+/**
+ * One page of an account's feed, newest first, with what each flagged row matches and why:
+ * one statement (the counts, the page, the matched entries and batches), since on a busy
+ * server each round trip costs more than the reading.
+ */
 export async function listFeed(db: Db, organizationId: string, query: FeedQuery) {
-  const account = await db.bankAccount.findFirst({ where: { id: query.bankAccountId, organizationId }, select: { id: true } });
-  if (!account) throw notFound("That bank account");
-  const where = feedWhere(organizationId, account.id, statesOf[query.view], query);
-  const flaggedWhere = feedWhere(organizationId, account.id, FLAGGED_STATES, query);
-  const [total, flaggedMatching, rows] = await Promise.all([
-    db.feedTransaction.count({ where }),
-    // What "Hide all possible duplicates" would hide with these filters (the list's own total in that view).
-    query.view === "review" || query.view === "all" ? db.feedTransaction.count({ where: flaggedWhere }) : null,
-    db.feedTransaction.findMany({
-      where: query.after ? { AND: [where, afterFeedKey(query.after)] } : where,
-      select: {
-        id: true,
-        date: true,
-        description: true,
-        amountCents: true,
-        checkNumber: true,
-        pending: true,
-        state: true,
-        matchRegisterEntryId: true,
-        matchFeedTransactionId: true,
-        matchScore: true,
-        matchReasons: true,
-        hiddenAt: true,
-        hiddenById: true,
-        hideBatchId: true,
-        importedAt: true,
-        matchedAt: true,
-        registerEntryId: true,
-      },
-      orderBy: [{ date: "desc" }, { id: "desc" }],
-      skip: query.after ? 0 : (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    }),
-  ]);
-  const [entries, hidden] = await Promise.all([
-    db.registerEntry.findMany({
-      where: {
-        organizationId,
-        id: { in: rows.flatMap((row) => [...(row.matchRegisterEntryId ? [row.matchRegisterEntryId] : []), ...(row.matchedAt && row.registerEntryId ? [row.registerEntryId] : [])]) },
-      },
-      select: { id: true, date: true, description: true, amountCents: true, source: true, clearedAt: true },
-    }),
-    db.feedTransaction.findMany({
-      where: { organizationId, id: { in: rows.flatMap((row) => (row.matchFeedTransactionId ? [row.matchFeedTransactionId] : [])) } },
-      select: { id: true, date: true, description: true, amountCents: true },
-    }),
-  ]);
-  type Target = { id: string; date: Date; description: string; amountCents: number; kind: "register" | "hidden"; fromBank: boolean };
-  const matched = new Map<string, Target>();
-  // An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
-  for (const entry of entries) matched.set(entry.id, { ...entry, kind: "register", fromBank: entry.source === "IMPORT" || entry.clearedAt !== null });
-  for (const row of hidden) matched.set(row.id, { ...row, kind: "hidden", fromBank: true });
-  const hideBatches = await hideBatchKinds(db, organizationId, rows);
+  const where = feedWhere(organizationId, query.bankAccountId, statesOf[query.view], query);
+  const countFlagged = query.view === "review" || query.view === "all";
+  const flagged = countFlagged
+    ? Prisma.sql`(SELECT count(*)::int FROM "FeedTransaction" WHERE ${feedWhere(organizationId, query.bankAccountId, FLAGGED_STATES, query)})`
+    : Prisma.sql`NULL::int`;
+  const [page] = await db.$queryRaw<FeedPage[]>`
+    WITH page AS (
+      SELECT * FROM "FeedTransaction" WHERE ${where} ${query.after ? afterFeedKey(query.after) : Prisma.empty}
+      ORDER BY date DESC, id DESC LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
+    )
+    SELECT
+      EXISTS (SELECT 1 FROM "BankAccount" WHERE id = ${query.bankAccountId} AND "organizationId" = ${organizationId}) AS found,
+      (SELECT count(*)::int FROM "FeedTransaction" WHERE ${where}) AS total,
+      ${flagged} AS flagged,
+      coalesce((
+        SELECT json_agg(json_build_object(
+          'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents", 'checkNumber', p."checkNumber",
+          'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore", 'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
+          'importedAt', to_char(p."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'registerEntryId', p."registerEntryId",
+          'matchedAt', to_char(p."matchedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          -- An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
+          'match', CASE
+            WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date, 'description', e.description, 'amountCents', e."amountCents",
+              'fromBank', e.source = 'IMPORT' OR e."clearedAt" IS NOT NULL)
+            WHEN h.id IS NOT NULL THEN json_build_object('kind', 'hidden', 'id', h.id, 'date', h.date, 'description', h.description, 'amountCents', h."amountCents", 'fromBank', true)
+          END,
+          'matchedEntry', CASE WHEN me.id IS NOT NULL THEN json_build_object('id', me.id, 'date', me.date, 'description', me.description, 'amountCents', me."amountCents") END,
+          'hideBatch', CASE WHEN p.state = 'HIDDEN' AND b.id IS NOT NULL THEN json_build_object('id', b.id, 'kind', b.kind) END
+        ) ORDER BY p.date DESC, p.id DESC)
+        FROM page p
+        LEFT JOIN "RegisterEntry" e ON e.id = p."matchRegisterEntryId" AND e."organizationId" = ${organizationId}
+        LEFT JOIN "FeedTransaction" h ON e.id IS NULL AND h.id = p."matchFeedTransactionId" AND h."organizationId" = ${organizationId}
+        LEFT JOIN "FeedHideBatch" b ON b.id = p."hideBatchId" AND b."organizationId" = ${organizationId}
+        LEFT JOIN "RegisterEntry" me ON p."matchedAt" IS NOT NULL AND me.id = p."registerEntryId" AND me."organizationId" = ${organizationId}
+      ), '[]'::json) AS rows`;
+  if (!page?.found) throw notFound("That bank account");
   return {
-    total,
-    flaggedMatching: query.view === "flagged" ? total : (flaggedMatching ?? 0),
+    total: page.total,
+    flaggedMatching: query.view === "flagged" ? page.total : (page.flagged ?? 0),
     page: query.page,
     pageSize: query.pageSize,
-    nextCursor: rows.length === query.pageSize && query.page * query.pageSize < total ? feedKey(rows[rows.length - 1]!) : null,
-    rows: rows.map((row) => {
-      const target = matched.get(row.matchRegisterEntryId ?? row.matchFeedTransactionId ?? "");
-      return {
-        id: row.id,
-        date: isoDay(row.date),
-        description: row.description,
-        amountCents: row.amountCents,
-        checkNumber: row.checkNumber,
-        pending: row.pending,
-        state: row.state,
-        match:
-          target && row.matchScore !== null
-            ? {
-                kind: target.kind,
-                id: target.id,
-                date: isoDay(target.date),
-                description: target.description,
-                amountCents: target.amountCents,
-                fromBank: target.fromBank,
-                score: row.matchScore,
-                reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [],
-              }
-            : null,
-        hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
-        hideBatch: row.state === "HIDDEN" && row.hideBatchId ? (hideBatches.get(row.hideBatchId) ?? null) : null,
-        importedAt: row.importedAt,
-        matchedAt: row.matchedAt,
-        matchedEntry: row.matchedAt ? entryView(matched.get(row.registerEntryId ?? "")) : null,
-        registerEntryId: row.registerEntryId,
-      };
-    }),
+    nextCursor: page.rows.length === query.pageSize && query.page * query.pageSize < page.total ? feedKey(page.rows[page.rows.length - 1]!) : null,
+    rows: page.rows.map((row) => ({
+      id: row.id,
+      date: row.date,
+      description: row.description,
+      amountCents: row.amountCents,
+      checkNumber: row.checkNumber,
+      pending: row.pending,
+      state: row.state,
+      match:
+        row.match && row.matchScore !== null
+          ? { ...row.match, score: row.matchScore, reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [] }
+          : null,
+      hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
+      hideBatch: row.hideBatch,
+      importedAt: row.importedAt === null ? null : new Date(row.importedAt),
+      matchedAt: row.matchedAt === null ? null : new Date(row.matchedAt),
+      matchedEntry: row.matchedEntry,
+      registerEntryId: row.registerEntryId,
+    })),
   };
-}
-
-function entryView(target: { id: string; date: Date; description: string; amountCents: number } | undefined) {
-  return target ? { id: target.id, date: isoDay(target.date), description: target.description, amountCents: target.amountCents } : null;
 }

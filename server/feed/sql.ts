@@ -43,3 +43,13 @@ export async function lockBooks(tx: Tx, keys: readonly string[]): Promise<void> 
 
 /** Interactive transactions that move thousands of rows need more than Prisma's 5 s default. */
 export const BULK_TRANSACTION = { timeout: 120_000, maxWait: 30_000 } as const;
+
+/**
+ * The page size written into the statement rather than passed: PostgreSQL then plans a page of
+ * that size once and keeps the plan (a size it does not know, it takes for a tenth of the rows
+ * and plans each time). Page sizes are few, so the statements stay few.
+ */
+export const pageLimit = (pageSize: number) => {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 1_000) throw new RangeError(`not a page size: ${pageSize}`);
+  return Prisma.raw(String(pageSize));
+};

@@ -1,14 +1,16 @@
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { getSessionUser, type SessionUser } from "@/server/auth/session";
+import { getSessionState, getSessionUser, type SessionUser } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
-import { withUser } from "@/server/db/tenancy";
 import type { OrgRole } from "@/server/trpc/permissions";
+import { findMembership } from "./membership";
 
 export interface OrgPageAccess {
   user: SessionUser;
   org: { id: string; slug: string; name: string };
   role: OrgRole;
+  /** Every organization of the person, by name (the organization switcher). */
+  organizations: { slug: string; name: string }[];
 }
 
 /**
@@ -16,18 +18,15 @@ export interface OrgPageAccess {
  * the same 404 as a missing organization, so slugs cannot be probed.
  */
 export const requireOrgMember = cache(async (slug: string): Promise<OrgPageAccess> => {
-  const user = await getSessionUser();
-  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${slug}/institutions`)}`);
-  const membership = await withUser(user.id, () =>
-    getDb().membership.findFirst({
-      where: { userId: user.id, organization: { slug } },
-      select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
-    }),
-  );
+  const session = await getSessionState();
+  if (session.kind !== "active") redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${slug}/institutions`)}`);
+  const { user, memberships } = session;
+  // Read with the session: no query of its own.
+  const membership = await findMembership(getDb(), user.id, slug, memberships);
   if (!membership) notFound();
   const { requireTwoFactor, ...org } = membership.organization;
   if (requireTwoFactor && !user.secondFactor) redirect(`/account/two-factor?required=${encodeURIComponent(org.slug)}`);
-  return { user, org, role: membership.role as OrgRole };
+  return { user, org, role: membership.role, organizations: memberships.map((m) => ({ slug: m.organization.slug, name: m.organization.name })) };
 });
 
 /** For server components under /admin: staff only; everyone else sees a 404. */

@@ -1,34 +1,26 @@
 import { Prisma, type Db } from "@/server/db/client";
-import { escapeLike } from "@/server/db/paging";
 import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
-import { amountSearch } from "@/server/feed/filters";
+import { amountSearch, likePattern } from "@/server/feed/filters";
 import { STATEMENT_FILES } from "@/server/feed/list";
-import { isoDay } from "@/server/feed/sql";
+import { isoDay, pageLimit } from "@/server/feed/sql";
 
 // The books: each register's entries with the running balance after each one, and entries
 // added by hand.
 
 export async function listRegisters(db: Db, organizationId: string) {
-  const [registers, totals] = await Promise.all([
-    db.register.findMany({
-      where: { organizationId },
-      select: { id: true, name: true, kind: true, bankAccounts: { select: { name: true, mask: true, linked: true } } },
-      orderBy: { name: "asc" },
-    }),
-    db.registerEntry.groupBy({ by: ["registerId"], where: { organizationId }, _count: { _all: true }, _sum: { amountCents: true } }),
-  ]);
-  return registers.map((register) => {
-    const total = totals.find((t) => t.registerId === register.id);
-    return {
-      id: register.id,
-      name: register.name,
-      kind: register.kind,
-      entryCount: total?._count._all ?? 0,
-      balanceCents: total?._sum.amountCents ?? 0,
-      bankAccounts: register.bankAccounts.filter((a) => a.linked).map((a) => ({ name: a.name, mask: a.mask })),
-    };
-  });
+  // One statement; each register's count and total along RegisterEntry(registerId, amountCents), index only.
+  const registers = await db.$queryRaw<
+    { id: string; name: string; kind: string; entryCount: number; balanceCents: bigint; bankAccounts: { name: string; mask: string }[] }[]
+  >`
+    SELECT r.id, r.name, r.kind, t.n AS "entryCount", t.total AS "balanceCents",
+      coalesce((SELECT json_agg(json_build_object('name', a.name, 'mask', a.mask) ORDER BY a."createdAt", a.id)
+        FROM "BankAccount" a WHERE a."registerId" = r.id AND a.linked), '[]'::json) AS "bankAccounts"
+    FROM "Register" r
+    CROSS JOIN LATERAL (SELECT count(*)::int AS n, coalesce(sum("amountCents"::bigint), 0) AS total FROM "RegisterEntry" e WHERE e."registerId" = r.id) t
+    WHERE r."organizationId" = ${organizationId}
+    ORDER BY r.name ASC`;
+  return registers.map((register) => ({ ...register, balanceCents: Number(register.balanceCents) }));
 }
 
 export interface EntryQuery {
@@ -42,7 +34,7 @@ export interface EntryQuery {
 }
 
 /** An entry's place in the register (newest first): its day, when it was written, its id. */
-const entryKey = (row: { date: Date; createdAt: Date; id: string }) => `${isoDay(row.date)}_${row.createdAt.toISOString()}_${row.id}`;
+const entryKey = (row: { date: string; createdAt: string; id: string }) => `${row.date}_${row.createdAt}_${row.id}`;
 
 function afterEntryKey(after: string): Prisma.Sql {
   const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9]{1,64})$/.exec(after);
@@ -50,28 +42,23 @@ function afterEntryKey(after: string): Prisma.Sql {
   return Prisma.sql`AND (date, "createdAt", id) < (${m[1]}::date, ${m[2]}::timestamptz AT TIME ZONE 'UTC', ${m[3]})`;
 }
 
+/** A page row as the statement gives it: JSON, so days and times arrive as text, the balance as a decimal string. */
 interface EntryRow {
   id: string;
-  date: Date;
+  date: string;
   amountCents: number;
   description: string;
   checkNumber: string | null;
   source: "MANUAL" | "IMPORT" | "STATEMENT";
-  createdAt: Date;
-  balanceCents: bigint;
+  createdAt: string;
+  balanceCents: string;
   createdByName: string | null;
   accountName: string | null;
   accountMask: string | null;
   institutionName: string | null;
-  clearedAt: Date | null;
-  matchedId: string | null;
-  matchedDate: Date | null;
-  matchedDescription: string | null;
-  matchedAccountName: string | null;
-  matchedAccountMask: string | null;
+  clearedAt: string | null;
+  matched: { id: string; date: string; description: string; accountName: string | null; accountMask: string | null } | null;
 }
-
-const likePattern = (text: string) => `%${escapeLike(text)}%`;
 
 function entryFilters(query: EntryQuery): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
@@ -91,68 +78,88 @@ function entryFilters(query: EntryQuery): Prisma.Sql {
 
 /**
  * One page of a register, newest first. The running balance is the sum of every entry up to
- * and including this one in date order (then entry order), computed by PostgreSQL over the
- * whole register before filtering and paging, so it is the same on every page and filter: the
- * register's total less what came after the entry. The window runs newest first along the
- * index, so a page near the top reads only the entries above it.
+ * and including this one in date order (then entry order), whatever the filters, so it is the
+ * same on every page and filter: the register's total less what came after the entry.
  */
 export async function listEntries(db: Db, organizationId: string, query: EntryQuery) {
-  const register = await db.register.findFirst({ where: { id: query.registerId, organizationId }, select: { id: true } });
-  if (!register) throw notFound("That register");
   const filters = entryFilters(query);
-  const [[counted], rows] = await Promise.all([
-    db.$queryRaw<{ total: number }[]>(Prisma.sql`
-      SELECT count(*)::int AS total FROM "RegisterEntry" WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId} ${filters}`),
-    db.$queryRaw<EntryRow[]>(Prisma.sql`
-      WITH ledger AS (
-        SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId", "clearedAt",
-          sum("amountCents"::bigint) OVER (ORDER BY date DESC, "createdAt" DESC, id DESC ROWS UNBOUNDED PRECEDING) AS "newerCents"
-        FROM "RegisterEntry"
-        WHERE "registerId" = ${register.id} AND "organizationId" = ${organizationId}
-      ), page AS (
-        SELECT * FROM ledger WHERE true ${filters} ${query.after ? afterEntryKey(query.after) : Prisma.empty}
-        ORDER BY date DESC, "createdAt" DESC, id DESC
-        LIMIT ${query.pageSize} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
-      )
-      SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source::text AS source, p."createdAt",
-        (SELECT coalesce(sum("amountCents"::bigint), 0) FROM "RegisterEntry" WHERE "registerId" = ${register.id}) - p."newerCents" + p."amountCents" AS "balanceCents",
-        u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName", p."clearedAt",
-        m.id AS "matchedId", m.date AS "matchedDate", m.description AS "matchedDescription", mb.name AS "matchedAccountName", mb.mask AS "matchedAccountMask"
-      FROM page p
-      LEFT JOIN "User" u ON u.id = p."createdById"
-      LEFT JOIN "FeedTransaction" f ON f.id = p."feedTransactionId"
-      LEFT JOIN "BankAccount" b ON b.id = f."bankAccountId"
-      LEFT JOIN "Connection" c ON c.id = b."connectionId"
-      LEFT JOIN "Institution" i ON i.id = c."institutionId"
-      LEFT JOIN LATERAL (
-        SELECT f2.id, f2.date, f2.description, f2."bankAccountId" FROM "FeedTransaction" f2
-        WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
-      ) m ON p."clearedAt" IS NOT NULL
-      LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
-      ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC`),
-  ]);
+  // One statement: whether the register is the organization's (every part reads nothing otherwise), the count, and
+  // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
+  // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
+  // (summed along the same index) and those of the page's own span (a window over it alone).
+  const [result] = await db.$queryRaw<{ found: boolean; total: number; rows: EntryRow[] }[]>(Prisma.sql`
+    WITH register AS (
+      SELECT id FROM "Register" WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
+    ), page AS (
+      SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId", "clearedAt"
+      FROM "RegisterEntry"
+      WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters} ${query.after ? afterEntryKey(query.after) : Prisma.empty}
+      ORDER BY date DESC, "createdAt" DESC, id DESC
+      LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
+    ), newest AS (
+      SELECT date, "createdAt", id FROM page ORDER BY date DESC, "createdAt" DESC, id DESC LIMIT 1
+    ), oldest AS (
+      SELECT date, "createdAt", id FROM page ORDER BY date, "createdAt", id LIMIT 1
+    ), span AS (
+      SELECT e.id, sum(e."amountCents"::bigint) OVER (ORDER BY e.date DESC, e."createdAt" DESC, e.id DESC ROWS UNBOUNDED PRECEDING) AS "newerCents"
+      FROM "RegisterEntry" e, newest n, oldest o
+      WHERE e."registerId" = ${query.registerId}
+        AND (e.date, e."createdAt", e.id) <= (n.date, n."createdAt", n.id) AND (e.date, e."createdAt", e.id) >= (o.date, o."createdAt", o.id)
+    ), above AS (
+      SELECT coalesce(sum(e."amountCents"::bigint), 0) AS cents FROM "RegisterEntry" e, newest n
+      WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
+    ), balance AS (
+      SELECT count(*)::int AS entries, coalesce(sum("amountCents"::bigint), 0) AS total
+      FROM "RegisterEntry" WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register)
+    )
+    SELECT EXISTS (SELECT 1 FROM register) AS found,
+      ${filters === Prisma.empty ? Prisma.sql`(SELECT entries FROM balance)` : Prisma.sql`(SELECT count(*)::int FROM "RegisterEntry" WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters})`} AS total,
+      coalesce((
+        SELECT json_agg(json_build_object(
+          'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description, 'checkNumber', p."checkNumber",
+          'source', p.source, 'createdAt', to_char(p."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'balanceCents', ((SELECT total FROM balance) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text,
+          'createdByName', u.name, 'accountName', b.name, 'accountMask', b.mask, 'institutionName', i.name,
+          'clearedAt', to_char(p."clearedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'matched', CASE WHEN m.id IS NOT NULL THEN
+            json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name, 'accountMask', mb.mask) END
+        ) ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
+        FROM page p
+        JOIN span s ON s.id = p.id
+        LEFT JOIN "User" u ON u.id = p."createdById"
+        LEFT JOIN "FeedTransaction" f ON f.id = p."feedTransactionId"
+        LEFT JOIN "BankAccount" b ON b.id = f."bankAccountId"
+        LEFT JOIN "Connection" c ON c.id = b."connectionId"
+        LEFT JOIN "Institution" i ON i.id = c."institutionId"
+        LEFT JOIN LATERAL (
+          SELECT f2.id, f2.date, f2.description, f2."bankAccountId" FROM "FeedTransaction" f2
+          WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
+        ) m ON p."clearedAt" IS NOT NULL
+        LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
+      ), '[]'::json) AS rows`);
+  if (!result?.found) throw notFound("That register");
   return {
-    total: counted!.total,
+    total: result.total,
     page: query.page,
     pageSize: query.pageSize,
-    nextCursor: rows.length === query.pageSize && query.page * query.pageSize < counted!.total ? entryKey(rows[rows.length - 1]!) : null,
-    rows: rows.map((row) => ({
+    nextCursor: result.rows.length === query.pageSize && query.page * query.pageSize < result.total ? entryKey(result.rows[result.rows.length - 1]!) : null,
+    rows: result.rows.map((row) => ({
       id: row.id,
-      date: isoDay(row.date),
+      date: row.date,
       description: row.description,
       checkNumber: row.checkNumber,
       amountCents: row.amountCents,
       balanceCents: Number(row.balanceCents),
       source: row.source,
-      createdAt: row.createdAt,
+      createdAt: new Date(row.createdAt),
       createdByName: row.createdByName,
       importedFrom: row.accountName
         ? { accountName: row.accountName, accountMask: row.accountMask ?? "", institutionName: row.institutionName ?? STATEMENT_FILES }
         : null,
       /** The bank has shown it: imported from the feed, or matched to a bank row. */
       cleared: row.source === "IMPORT" || row.clearedAt !== null,
-      matchedTo: row.matchedId
-        ? { transactionId: row.matchedId, date: isoDay(row.matchedDate!), description: row.matchedDescription ?? "", accountName: row.matchedAccountName ?? "", accountMask: row.matchedAccountMask ?? "" }
+      matchedTo: row.matched
+        ? { transactionId: row.matched.id, date: row.matched.date, description: row.matched.description ?? "", accountName: row.matched.accountName ?? "", accountMask: row.matched.accountMask ?? "" }
         : null,
     })),
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import type { SessionUser } from "@/server/auth/session";
+import type { SessionMembership } from "@/server/auth/sessions";
 import type { Db } from "@/server/db/client";
 import { log as rootLog, type Logger } from "@/server/log";
 
@@ -10,6 +11,8 @@ export interface Context {
   user: SessionUser | null;
   /** A sign-in whose password was right and whose second factor is still owed (user is null then). */
   pendingSignIn: SessionUser | null;
+  /** The user's memberships, read with the session; null when not read (callers in tests and jobs). */
+  memberships: SessionMembership[] | null;
   ipAddress: string;
   requestId: string;
   log: Logger;
@@ -21,6 +24,7 @@ export function createInnerContext(opts: {
   db: Db;
   user: SessionUser | null;
   pendingSignIn?: SessionUser | null;
+  memberships?: SessionMembership[] | null;
   ipAddress?: string;
   requestId?: string;
   aggregator?: AggregatorClient;
@@ -30,6 +34,7 @@ export function createInnerContext(opts: {
     db: opts.db,
     user: opts.user,
     pendingSignIn: opts.pendingSignIn ?? null,
+    memberships: opts.memberships ?? null,
     ipAddress: opts.ipAddress ?? "unknown",
     requestId,
     log: rootLog.child({ requestId, userId: opts.user?.id }),

@@ -99,16 +99,20 @@ export function orgProcedure(permission: OrgPermission) {
     .use(requireUser)
     .input(orgInput)
     .use(async ({ ctx, input, next }) => {
-      const organizationId = await organizationIdOf(ctx.db, input.orgSlug);
+      // Read with the session (one statement: server/auth/sessions.ts); callers without one (tests, jobs) read it below.
+      const known = ctx.memberships && (ctx.memberships.find((m) => m.organization.slug === input.orgSlug) ?? null);
+      const organizationId = ctx.memberships ? (known?.organization.id ?? null) : await organizationIdOf(ctx.db, input.orgSlug);
       if (!organizationId) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
       // From here on the request sees this organization's rows only (row-level security), the
       // membership check included: one scope per request, so a pooled connection is switched
       // at most once.
       return withOrganization(organizationId, ctx.user.id, async () => {
-        const membership = await ctx.db.membership.findFirst({
-          where: { userId: ctx.user.id, organizationId },
-          select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
-        });
+        const membership =
+          known ??
+          (await ctx.db.membership.findFirst({
+            where: { userId: ctx.user.id, organizationId },
+            select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
+          }));
         if (!membership) {
           throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
         }

@@ -13,6 +13,7 @@ async function handler(req: Request) {
       db: getDb(),
       user: session.kind === "active" ? session.user : null,
       pendingSignIn: session.kind === "code-required" ? session.user : null,
+      memberships: session.kind === "active" ? session.memberships : null,
       ipAddress: clientAddress(request.headers),
       requestId,
     });

@@ -1,0 +1,243 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "@playwright/test";
+import autocannon from "autocannon";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { freePort } from "@/server/testing/free-port";
+import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwner } from "./lib/bench-portal-seed";
+import { buildIfNeeded } from "./lib/build";
+import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+
+// `npm run bench:portal`: the production build (`next start`) against a database of realistic
+// size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
+// own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`), at 1, 10 and
+// 100 connections; then each portal page is loaded in Chromium and its JavaScript summed,
+// compressed. Ends with the line the targets are read from (docs/performance.md):
+//   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
+// BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
+// BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
+
+const OWNERS = 5;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const say = (message: string) => console.log(`[bench] ${message}`);
+
+interface Target {
+  name: string;
+  /** The request path for an owner (every request goes to the next owner, with their cookie). */
+  path: (owner: SignedIn) => string;
+}
+
+interface SignedIn extends BenchOwner {
+  cookie: string;
+}
+
+const trpcGet = (procedure: string, input: (o: SignedIn) => object) => (o: SignedIn) =>
+  `/api/trpc/${procedure}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input(o) } }))}`;
+
+const bare: Target = { name: "bare /api/health", path: () => "/api/health" };
+const procedures: Target[] = [
+  { name: "connections.list", path: trpcGet("connections.list", (o) => ({ orgSlug: o.orgSlug })) },
+  { name: "feed.accounts", path: trpcGet("feed.accounts", (o) => ({ orgSlug: o.orgSlug })) },
+  { name: "feed.list", path: trpcGet("feed.list", (o) => ({ orgSlug: o.orgSlug, bankAccountId: o.bankAccountId, view: "review", page: 1, pageSize: 50 })) },
+  { name: "register.list", path: trpcGet("register.list", (o) => ({ orgSlug: o.orgSlug })) },
+  { name: "register.entries", path: trpcGet("register.entries", (o) => ({ orgSlug: o.orgSlug, registerId: o.registerId, page: 1, pageSize: 50 })) },
+];
+const pages = ["institutions", "feed", "register", "members", "settings"];
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p975: number;
+  non2xx: number;
+}
+
+/** One request at a time, timed to the microsecond (autocannon's latencies are whole milliseconds). */
+async function oneAtATime(baseUrl: string, target: Target, owners: SignedIn[], seconds: number): Promise<Measured> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  let failed = 0;
+  const until = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < until; i++) {
+    const owner = owners[i % owners.length]!;
+    const started = performance.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.get(`${baseUrl}${target.path(owner)}`, { agent, headers: { cookie: owner.cookie } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+    });
+    times.push(performance.now() - started);
+    if (status < 200 || status >= 300) failed++;
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { rps: times.length / seconds, p50: at(0.5), p975: at(0.975), non2xx: failed };
+}
+
+async function load(baseUrl: string, target: Target, owners: SignedIn[], connections: number, seconds: number): Promise<Measured> {
+  let next = 0;
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const owner = owners[next++ % owners.length]!;
+          return { ...req, method: "GET", path: target.path(owner), headers: { ...req.headers, cookie: owner.cookie } };
+        },
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p975: result.latency.p97_5, non2xx: result.non2xx + result.errors };
+}
+
+/** Signs in through next-auth's credentials flow, as the sign-in page does; answers the cookies to send. */
+async function signIn(baseUrl: string, owner: BenchOwner): Promise<SignedIn> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const at = pair!.indexOf("=");
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    body: new URLSearchParams({ csrfToken, email: owner.email, password: BENCH_PASSWORD, json: "true" }),
+  });
+  keep(res);
+  const session = [...jar.keys()].find((k) => k.endsWith("next-auth.session-token"));
+  if (!session) throw new Error(`could not sign in as ${owner.email} (${res.status})`);
+  return { ...owner, cookie: `${session}=${jar.get(session)}` };
+}
+
+/** Compressed JavaScript a first visit of each page loads (gzip, as `next start` serves it). */
+async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string, number>> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  const sizes = new Map<string, number>();
+  try {
+    const [name, value] = owner.cookie.split("=") as [string, string];
+    for (const page of pages) {
+      const context = await browser.newContext();
+      // Production cookies are Secure (`__Secure-`); Chromium keeps them for http://localhost.
+      await context.addCookies([{ name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
+      const tab = await context.newPage();
+      const scripts = new Map<string, Promise<Buffer>>();
+      tab.on("response", (res) => {
+        if (res.request().resourceType() === "script") scripts.set(res.url(), res.body());
+      });
+      const res = await tab.goto(`${baseUrl}/${owner.orgSlug}/${page}`, { waitUntil: "networkidle" });
+      if (!res?.ok()) throw new Error(`/${owner.orgSlug}/${page} answered ${res?.status()}`);
+      let bytes = 0;
+      for (const body of scripts.values()) bytes += gzipSync(await body).length;
+      sizes.set(page, bytes);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return sizes;
+}
+
+const ms = (n: number) => n.toFixed(2);
+
+async function main() {
+  await buildIfNeeded(say);
+  let embedded: EmbeddedDatabase | undefined;
+  let tempDir: string | undefined;
+  let serverUrl = process.env.BENCH_DATABASE_URL;
+  if (!serverUrl) {
+    tempDir = await mkdtemp(path.join(tmpdir(), "bankline-bench-portal-"));
+    await chmod(tempDir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "pg"), port: await freePort(), persistent: false });
+    serverUrl = embedded.url();
+  }
+  const name = `bankline_bench_portal_${Date.now()}`;
+  await ensureDatabase(serverUrl, name);
+  const databaseUrl = withDatabase(serverUrl, name);
+  let web: Child | undefined;
+  try {
+    await migrate(databaseUrl);
+    let started = performance.now();
+    await seedPortalBench(databaseUrl);
+    say(`seeded ${BENCH_ORGS} organizations, 200 connections, 200 000 register entries, 40 000 feed rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const port = await freePort();
+    const baseUrl = `http://localhost:${port}`;
+    const secret = randomBytes(32).toString("hex");
+    web = spawnNode("web", [nextBin(), "start", "-p", String(port)], {
+      ...process.env,
+      NODE_ENV: "production",
+      BANKLINE_SERVICE: "web",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: baseUrl,
+      APP_URL: baseUrl,
+      // No aggregator call is measured; production only wants the settings to exist.
+      AGGREGATOR_URL: "http://127.0.0.1:9",
+      AGGREGATOR_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+      LOG_LEVEL: "warn",
+      ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
+    });
+    await waitForUrl(`${baseUrl}/api/health`, 60_000);
+    const owners = await Promise.all(Array.from({ length: OWNERS }, (_, i) => signIn(baseUrl, benchOwner(1 + i * Math.floor(BENCH_ORGS / OWNERS)))));
+    say(`signed in as ${owners.length} owners; load average ${loadavg()[0]!.toFixed(1)} on 2 cores`);
+
+    const targets = [bare, ...procedures];
+    started = performance.now();
+    for (const target of targets) await load(baseUrl, target, owners, 10, 2); // warm-up: JIT, pools, caches
+    const results = new Map<string, Map<number, Measured>>();
+    for (const connections of [1, 10, 100]) {
+      for (const target of targets) {
+        const measured =
+          connections === 1 ? await oneAtATime(baseUrl, target, owners, Math.max(2, SECONDS - 2)) : await load(baseUrl, target, owners, connections, SECONDS);
+        if (measured.non2xx > 0) throw new Error(`${target.name}: ${measured.non2xx} answers were not 2xx`);
+        results.set(target.name, (results.get(target.name) ?? new Map()).set(connections, measured));
+        say(`${target.name.padEnd(18)} c=${String(connections).padEnd(3)} ${measured.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms`);
+      }
+    }
+    say(`load measured in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)}`);
+
+    const js = await firstLoadJs(baseUrl, owners[0]!);
+    for (const [page, bytes] of js) say(`first-load JavaScript of /<org>/${page}: ${(bytes / 1024).toFixed(1)} kB compressed`);
+
+    const bareRps = results.get(bare.name)!.get(10)!.rps;
+    const of = (c: number) => procedures.map((p) => ({ name: p.name, ...results.get(p.name)!.get(c)! }));
+    const lowest = of(10).reduce((a, b) => (b.rps < a.rps ? b : a));
+    const slowest = of(1).reduce((a, b) => (b.p50 > a.p50 ? b : a));
+    const tail = of(100).reduce((a, b) => (b.p975 > a.p975 ? b : a));
+    const largest = Math.max(...js.values()) / 1024;
+    say(`lowest at 10 connections: ${lowest.name}, ${(lowest.rps / bareRps).toFixed(2)} of the bare route's ${bareRps.toFixed(0)} req/s (target 0.40)`);
+    say(`slowest median, one connection at a time: ${slowest.name} ${ms(slowest.p50)} ms (target under 2 ms); p97.5 at 100 connections: ${tail.name} ${ms(tail.p975)} ms`);
+    console.log(`bench:portal ratio=${(lowest.rps / bareRps).toFixed(2)} p50_ms=${ms(slowest.p50)} p97_5_ms=${ms(tail.p975)} first_load_js_kb=${largest.toFixed(1)}`);
+  } finally {
+    if (web) await stopChildren([web], 20_000);
+    await dropDatabaseNamed(serverUrl, name).catch(() => {});
+    if (embedded) await embedded.stop();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);
