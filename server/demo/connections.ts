@@ -3,6 +3,7 @@ import { describeStatus } from "@/server/aggregator/status-codes";
 import { linkConnection, startAggregation, type EngineDeps } from "@/server/connections/engine";
 import { chooseAccounts } from "@/server/connections/service";
 import type { ConnectionEventKind, EventTrigger } from "@/server/db/generated/client";
+import { seedDemoRelink } from "./relink";
 
 // Demo connections for support and QA: real logins at the sandbox aggregator, linked through
 // the provider client like a customer would, then given a past (synthetic events over the
@@ -17,6 +18,9 @@ import type { ConnectionEventKind, EventTrigger } from "@/server/db/generated/cl
 //   Hillcrest Youth League
 //     Summit Valley Bank (Business), demo_business — Active, one day of 910 during an outage.
 //     Tidewater Bank (Personal), demo_down — Error 102, retried in the background until it works.
+//   Riverside Food Pantry, again
+//     Sandbox Credit Union, demo — removed and added again a week ago: possible duplicates of the
+//       books in its feed (server/demo/relink.ts).
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -85,6 +89,9 @@ export async function seedDemoConnections(deps: Deps, people: People) {
   );
   await giveHistory(deps, fundraising, { linkedDaysAgo: 10, actor: henry }, () => [nightly(0, 1)]);
   await startAggregation(deps, { organizationId: hillcrest.id, connectionId: fundraising, source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } });
+
+  // Riverside: a bank removed and added again a week ago, its feed full of what the books already have.
+  await seedDemoRelink(deps, { org: riverside, owner: rosa, bookkeeper: marcus });
 }
 
 type AccountKind = "checking" | "savings" | "credit_card";
