@@ -22,6 +22,7 @@ import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
 //   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
 // BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
 // BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
+// BENCH_ONLY=<procedure,…>: only these procedures (and the bare route), e.g. for a profile of one.
 
 const OWNERS = 5;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -199,7 +200,9 @@ async function main() {
     const owners = await Promise.all(Array.from({ length: OWNERS }, (_, i) => signIn(baseUrl, benchOwner(1 + i * Math.floor(BENCH_ORGS / OWNERS)))));
     say(`signed in as ${owners.length} owners; load average ${loadavg()[0]!.toFixed(1)} on 2 cores`);
 
-    const targets = [bare, ...procedures];
+    const only = process.env.BENCH_ONLY?.split(",");
+    const measuring = only ? procedures.filter((p) => only.includes(p.name)) : procedures;
+    const targets = [bare, ...measuring];
     started = performance.now();
     for (const target of targets) await load(baseUrl, target, owners, 10, 2); // warm-up: JIT, pools, caches
     const results = new Map<string, Map<number, Measured>>();
@@ -218,7 +221,7 @@ async function main() {
     for (const [page, bytes] of js) say(`first-load JavaScript of /<org>/${page}: ${(bytes / 1024).toFixed(1)} kB compressed`);
 
     const bareRps = results.get(bare.name)!.get(10)!.rps;
-    const of = (c: number) => procedures.map((p) => ({ name: p.name, ...results.get(p.name)!.get(c)! }));
+    const of = (c: number) => measuring.map((p) => ({ name: p.name, ...results.get(p.name)!.get(c)! }));
     const lowest = of(10).reduce((a, b) => (b.rps < a.rps ? b : a));
     const slowest = of(1).reduce((a, b) => (b.p50 > a.p50 ? b : a));
     const tail = of(100).reduce((a, b) => (b.p975 > a.p975 ? b : a));

@@ -13,6 +13,7 @@ import { PrismaClient } from "@/server/db/generated/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { listFeed } from "@/server/feed/list";
+import { listEntries } from "@/server/register/service";
 import { createLogger } from "@/server/log";
 import { createInnerContext } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/router";
@@ -30,7 +31,7 @@ const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2000);
 const SECRET = "a-profile-secret-of-at-least-32-characters";
 
 async function median(what: string, run: () => Promise<unknown> | unknown) {
-  for (let i = 0; i < 200; i++) await run();
+  for (let i = 0; i < Math.min(200, ROUNDS); i++) await run();
   const times: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now();
@@ -57,7 +58,8 @@ async function main() {
   await ensureDatabase(serverUrl, name);
   const url = withDatabase(serverUrl, name);
   const queries: { query: string; params: string }[] = [];
-  const db = createDb(url);
+  // PROFILE_PLAN_CACHE=force_custom_plan (or force_generic_plan) compares PostgreSQL's plan choices.
+  const db = createDb(process.env.PROFILE_PLAN_CACHE ? `${url}?options=${encodeURIComponent(`-c plan_cache_mode=${process.env.PROFILE_PLAN_CACHE}`)}` : url);
   try {
     await migrate(url);
     await seedPortalBench(url);
@@ -93,6 +95,7 @@ async function main() {
     await median("a bare SELECT 1 through Prisma", () => db.$queryRaw`SELECT 1`);
     await median("logger for the request (pino child)", () => quiet.child({ requestId: "r", userId: user.id }));
     const service = await median("listFeed, the service's queries", () => listFeed(db, org.id, query));
+    await median("listEntries (register.entries' first page)", () => listEntries(db, org.id, { registerId: owner.registerId, page: 1, pageSize: 50 }));
     const result = await listFeed(db, org.id, query);
     await median("serialization: superjson + JSON.stringify of the page", () => JSON.stringify(superjson.serialize(result)));
     const ctx = () => createInnerContext({ db, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" });
@@ -105,9 +108,18 @@ async function main() {
     const logging = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
     logging.$on("query", (e) => queries.push({ query: e.query, params: e.params }));
     await checkSession(logging, token);
-    await createCaller(createInnerContext({ db: logging, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" })).feed.list(input);
+    const traced_ = createCaller(createInnerContext({ db: logging, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" }));
+    const procedure = process.env.PROFILE_PROCEDURE ?? "feed.list";
+    const calls: Record<string, () => Promise<unknown>> = {
+      "feed.list": () => traced_.feed.list(input),
+      "feed.accounts": () => traced_.feed.accounts({ orgSlug: owner.orgSlug }),
+      "connections.list": () => traced_.connections.list({ orgSlug: owner.orgSlug }),
+      "register.list": () => traced_.register.list({ orgSlug: owner.orgSlug }),
+      "register.entries": () => traced_.register.entries({ orgSlug: owner.orgSlug, registerId: owner.registerId, page: 1, pageSize: 50 }),
+    };
+    await calls[procedure]!();
     await logging.$disconnect();
-    console.log(`\n${queries.length} statements:`);
+    console.log(`\n${procedure}: ${queries.length} statements, the session's and the procedure's:`);
     for (const q of queries) {
       const params = JSON.parse(q.params) as unknown[];
       const plan = await traced.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.query}`, params);

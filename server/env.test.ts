@@ -27,6 +27,8 @@ describe("environment validation", () => {
     expect(() => validateEnv({ DATABASE_URL: "not a url" })).toThrow(EnvError);
     expect(() => validateEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
     expect(() => validateEnv({ NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET/);
+    expect(() => validateEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+    expect(() => validateEnv({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
   });
 
   it("accepts a complete production environment", () => {

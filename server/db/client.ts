@@ -1,9 +1,30 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
 import { OUTSIDE_NOBODY, TenantPool, type TenantScope } from "./tenancy";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client";
+
+/** Statements with more parameters than this vary with a list's length: not worth keeping prepared. */
+const MAX_PREPARED_ARGS = 32;
+const statementNames = new Map<string, string>();
+
+/**
+ * A statement's name: PostgreSQL keeps a named statement per connection, so a request's
+ * statements are parsed once and, after five runs, planned once (a generic plan, when it is as
+ * good as the custom ones), instead of on every request: planning a portal list cost more than
+ * running it (docs/performance.md). Statements with long parameter lists stay unnamed.
+ */
+function statementName(query: { sql: string; args: unknown[] }): string {
+  if (query.args.length > MAX_PREPARED_ARGS) return undefined as unknown as string;
+  let name = statementNames.get(query.sql);
+  if (!name) {
+    name = `s${createHash("sha256").update(query.sql).digest("base64url").slice(0, 24)}`;
+    if (statementNames.size < 5_000) statementNames.set(query.sql, name);
+  }
+  return name;
+}
 
 /**
  * A client whose connections carry the tenant scope of the code using it (server/db/tenancy.ts).
@@ -12,7 +33,7 @@ export { Prisma } from "./generated/client";
  */
 export function createDb(connectionString: string, { outside = OUTSIDE_NOBODY }: { outside?: TenantScope } = {}): Db {
   const pool = new TenantPool({ connectionString }, outside);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: statementName }) });
   clients.add(db);
   return db;
 }
