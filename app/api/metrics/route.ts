@@ -1,4 +1,5 @@
 import { getDb } from "@/server/db/client";
+import { withAllOrganizations } from "@/server/db/tenancy";
 import { log } from "@/server/log";
 import { metricsAccess } from "@/server/metrics/access";
 import { databaseMetrics } from "@/server/metrics/database";
@@ -14,7 +15,12 @@ export async function GET(req: Request) {
   const db = getDb();
   const own = processMetrics();
   try {
-    const [mine, workers, database] = await Promise.all([own.registry.getMetricsAsJSON(), workerSnapshots(db), databaseMetrics(db)]);
+    // Counts across every organization (connections by status): under a bypass named for it, like the worker's.
+    const [mine, workers, database] = await Promise.all([
+      own.registry.getMetricsAsJSON(),
+      workerSnapshots(db),
+      withAllOrganizations("metrics", () => databaseMetrics(db)),
+    ]);
     const { text, contentType } = await mergeMetrics([withLabels(mine, { service: own.service }), ...workers, database]);
     return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
   } catch (err) {
