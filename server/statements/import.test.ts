@@ -195,4 +195,17 @@ describe("statement import", () => {
     const result = await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: relinkedBooks.bankAccountId, transactions: retrieval });
     expect(result).toMatchObject({ added: 4, flagged: 4 });
   });
+
+  it("shows in the support console's long work while it runs: finished with its rows, or failed when refused", async () => {
+    const books = await createBooks(db(), fx.org.id);
+    const progressOf = (fileName: string) =>
+      db().workProgress.findMany({ where: { kind: "statement-import", organizationId: fx.org.id, label: `Statement import: ${fileName}` } });
+    await run(ofxBytes([{ number: number(), rows: month() }]), [{ account: 0, bankAccountId: books.bankAccountId }], "march.ofx");
+    expect(await progressOf("march.ofx")).toEqual([expect.objectContaining({ total: 4, done: 4, failed: 0, finishedAt: expect.any(Date) })]);
+
+    const other = await createOrgWithMembers(db(), "Statements progress other");
+    const foreign = await createBooks(db(), other.org.id);
+    await refusal(run(ofxBytes([{ number: number(), rows: month() }]), [{ account: 0, bankAccountId: foreign.bankAccountId }], "april.ofx"));
+    expect(await progressOf("april.ofx")).toEqual([expect.objectContaining({ total: 4, done: 0, failed: 4, finishedAt: expect.any(Date) })]);
+  });
 });

@@ -5,6 +5,9 @@ import { DomainError, notFound } from "@/server/errors";
 import { ingestWithin, type IngestResult } from "@/server/feed/ingest";
 import { STATEMENT_FILES } from "@/server/feed/list";
 import { BULK_TRANSACTION, lockBooks, type Tx } from "@/server/feed/sql";
+import { newId } from "@/server/db/ids";
+import { log } from "@/server/log";
+import { reportWork, trackWork } from "@/server/progress/work-progress";
 import type { CsvLayout, CsvMapping } from "./csv";
 import { readStatementFile, type StatementFile } from "./read-statement";
 import { StatementError, type AccountKind, type Statement, type StatementAccount } from "./types";
@@ -105,6 +108,28 @@ export async function importStatement(db: Db, input: ImportInput): Promise<{ acc
     seen.add(target.account);
   }
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+  // Progress is written beside the import's transaction, so the support console sees it while the import runs.
+  const total = input.targets.reduce((sum, t) => sum + statement.accounts[t.account]!.transactions.length, 0);
+  const ref = { kind: "statement-import", key: newId() };
+  const progress = await trackWork(db, log, { ...ref, label: `Statement import: ${input.fileName.slice(0, 80)}`, organizationId: input.organizationId, total });
+  try {
+    const imported = await writeStatement(db, input, statement, file, sha256, (rows) => progress.advance(rows));
+    await progress.finish();
+    return imported;
+  } catch (error) {
+    await reportWork(db, log, ref, { done: 0, failed: total }, { finished: true });
+    throw error;
+  }
+}
+
+async function writeStatement(
+  db: Db,
+  input: ImportInput,
+  statement: Statement,
+  file: StatementFile,
+  sha256: string,
+  advance: (rows: number) => Promise<void>,
+): Promise<{ accounts: ImportedAccount[] }> {
   return db.$transaction(async (tx) => {
     // Every lock up front, in one order (as ingest takes them), before an account without a connection is made.
     const chosen = input.targets.flatMap((t) => (t.bankAccountId ? [t.bankAccountId] : []));
@@ -146,6 +171,7 @@ export async function importStatement(db: Db, input: ImportInput): Promise<{ acc
         flagged: result.flagged,
         hidden: result.hidden,
       });
+      await advance(account.transactions.length);
     }
     return { accounts };
   }, BULK_TRANSACTION);
