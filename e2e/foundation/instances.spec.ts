@@ -4,6 +4,8 @@ import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } fro
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "../../scripts/lib/stack";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
+import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";
+import { outsideAll } from "@/server/db/tenancy";
 import { seedDemoData } from "@/server/demo/seed";
 import { freePort } from "@/server/testing/free-port";
 import { e2eStack } from "../support/stack";
@@ -30,13 +32,16 @@ let dropDatabase: () => Promise<void>;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  const serverUrl = e2eStack().databaseUrl;
+  // As production runs: the tables owned by the migrating role, the instances on the runtime role.
+  const serverUrl = e2eStack().serverUrl;
   const name = `bankline_instances_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  await ensureDatabase(serverUrl, name);
+  await ensureRoles(serverUrl);
+  await ensureDatabase(serverUrl, name, OWNER_ROLE);
   dropDatabase = () => dropDatabaseNamed(serverUrl, name);
-  const databaseUrl = withDatabase(serverUrl, name);
-  await migrate(databaseUrl);
-  const db = createDb(databaseUrl);
+  const onServer = withDatabase(serverUrl, name);
+  await migrate(asRole(onServer, OWNER_ROLE));
+  const databaseUrl = asRole(onServer, APP_ROLE);
+  const db = createDb(databaseUrl, { outside: outsideAll("demo seed") });
   await seedDemoData(db);
   await db.$disconnect();
 

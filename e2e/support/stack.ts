@@ -5,7 +5,7 @@ import { outsideAll } from "@/server/db/tenancy";
 
 // What scripts/e2e-server.ts wrote when it started: lets a spec prepare data that no page
 // creates (a person in two organizations, say) in the same throwaway database.
-export function e2eStack(): { databaseUrl: string; aggregatorUrl: string; mailUrl: string } {
+export function e2eStack(): { databaseUrl: string; serverUrl: string; aggregatorUrl: string; mailUrl: string } {
   return JSON.parse(readFileSync(path.join(process.cwd(), ".data/e2e/stack.json"), "utf8"));
 }
 

@@ -45,6 +45,8 @@ export interface StackOptions {
 export interface Stack {
   appUrl: string;
   databaseUrl: string;
+  /** The server's administrator URL when the stack made its own database on it (tests make more there). */
+  serverUrl: string | null;
   aggregatorUrl: string;
   aggregatorProvider: string;
   /** Where the caught mail is read (page and /api/email), or null when SMTP_URL sends it out. */
@@ -94,8 +96,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // the worker as the runtime role, which owns none of them. On a server of our own (the
     // embedded one, a test server) both are created here.
     let migrationUrl: string;
+    let serverUrl: string | null = null;
     if (!databaseUrl || options.throwawayDatabase) {
-      let serverUrl = databaseUrl;
+      serverUrl = databaseUrl ?? null;
       if (!serverUrl) {
         log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, port ${options.embeddedPgPort})…`);
         embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.embeddedPgPort });
@@ -222,7 +225,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 
     const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
-    return { appUrl, databaseUrl, aggregatorUrl, aggregatorProvider: configured.provider, mailUrl, stop, childExited };
+    return { appUrl, databaseUrl, serverUrl, aggregatorUrl, aggregatorProvider: configured.provider, mailUrl, stop, childExited };
   } catch (err) {
     await stop();
     throw err;
