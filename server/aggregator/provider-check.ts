@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { connectReturnUrl, WEBHOOK_PATHS } from "@/server/connections/hosted";
 import { isAggregatorError } from "./client/errors";
-import type { AggregatorClient, Institution, LoginRef, LoginStatus } from "./client/types";
+import type { AggregatorClient, ConnectSessionInput, Institution, LoginRef, LoginStatus } from "./client/types";
 
 // `npm run provider:check`: every method of the provider contract once, against the
 // configured provider, one line per operation and a summary line. It links and removes a
@@ -68,7 +68,7 @@ export async function runProviderCheck(
   };
   const webhookUrl = `${options.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATHS[client.provider] ?? WEBHOOK_PATHS.sandbox}`;
   const reference = `provider-check-${randomBytes(4).toString("hex")}`;
-  const session = (purpose: "link" | "fix", login: LoginRef | null, institutionId: string | null) => ({
+  const session = (purpose: ConnectSessionInput["purpose"], login: LoginRef | null, institutionId: string | null) => ({
     organizationId: options.organizationId,
     organizationName: "Bankline provider check",
     reference,

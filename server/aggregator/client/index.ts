@@ -5,6 +5,7 @@ import type { Logger } from "@/server/log";
 import { HttpAggregatorClient, type HttpAggregatorClientOptions } from "./http-client";
 import { DEFAULT_REFRESH_TIMEOUT_MS, MASTERCARD_PRODUCTION_URL, MastercardClient, type MastercardClientOptions } from "./mastercard/client";
 import type { AggregatorClient, CustomerDirectory } from "./types";
+import { wireLinkStyle } from "./wire";
 
 // Chooses the aggregator client from configuration. By default (AGGREGATOR_PROVIDER=sandbox)
 // that is the HTTP client against the sandbox on its usual loopback port; AGGREGATOR_URL with
@@ -43,7 +44,7 @@ const envSchema = z
     AGGREGATOR_BREAKER_THRESHOLD: count(5),
     AGGREGATOR_BREAKER_OPEN_MS: count(30_000),
     /** The sandbox's link style for every institution (it reads the same variable). */
-    SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["credentials", "hosted"]).default("credentials")),
+    SANDBOX_LINK_STYLE: z.preprocess(unset, wireLinkStyle.default("credentials")),
     MASTERCARD_PARTNER_ID: optional,
     MASTERCARD_PARTNER_SECRET: optional,
     MASTERCARD_APP_KEY: optional,

@@ -8,17 +8,22 @@ import { z } from "zod";
 const isoDateTime = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
 
+export const wireVariant = z.enum(["personal", "business"]);
+/** credentials: the customer's credentials come through the client; hosted: through the Connect page. */
+export const wireLinkStyle = z.enum(["credentials", "hosted"]);
+export type WireVariant = z.infer<typeof wireVariant>;
+export type WireLinkStyle = z.infer<typeof wireLinkStyle>;
+
 export const wireInstitution = z.object({
   id: z.string(),
   name: z.string(),
-  variant: z.enum(["personal", "business"]),
+  variant: wireVariant,
   loginUrl: z.string(),
   homeUrl: z.string().nullable().optional(),
   status: z.enum(["online", "outage"]),
   /** Sandbox only: the page of the sandbox bank's own site for this institution. */
   sandboxSiteUrl: z.string().nullable().optional(),
-  /** credentials: the customer's credentials come through the client; hosted: through the Connect page. */
-  linkStyle: z.enum(["credentials", "hosted"]),
+  linkStyle: wireLinkStyle,
 });
 export type WireInstitution = z.infer<typeof wireInstitution>;
 
@@ -153,7 +158,7 @@ export const transactionsQuery = z.object({
 });
 export const institutionsQuery = z.object({
   search: z.string().max(200).optional(),
-  variant: z.enum(["personal", "business"]).optional(),
+  variant: wireVariant.optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });

@@ -1,3 +1,5 @@
+import type { WireVariant } from "@/server/aggregator/client/wire";
+
 // The sandbox's catalog of fictional institutions. The first three rows are part of the
 // contract in SANDBOX.md and must not change; the rest give search and the institution
 // picker something realistic to chew on (personal and business variants with their URLs).
@@ -5,7 +7,7 @@
 export interface CatalogInstitution {
   id: string;
   name: string;
-  variant: "personal" | "business";
+  variant: WireVariant;
   loginUrl: string;
   homeUrl: string;
 }
@@ -59,7 +61,7 @@ const twoVariantBanks: [string, string][] = [
 ];
 
 /** Single-variant institutions: [name, domain stem, variant]. */
-const singleVariant: [string, string, "personal" | "business"][] = [
+const singleVariant: [string, string, WireVariant][] = [
   ["Silver Lake Credit Union", "silverlakecu", "personal"],
   ["Pioneer Teachers Credit Union", "pioneerteacherscu", "personal"],
   ["Old Mill Savings Bank", "oldmillsavings", "personal"],
@@ -106,7 +108,7 @@ export function findInstitution(id: string): CatalogInstitution | undefined {
 const normalize = (s: string) => s.toLowerCase().replace(/[^a-z0-9 ]+/g, " ").replace(/\s+/g, " ").trim();
 
 /** Every word of the query must start a word of the name ("sand bus" finds Sandbox Bank (Business)). */
-export function searchCatalog(query: { search?: string; variant?: "personal" | "business" }): CatalogInstitution[] {
+export function searchCatalog(query: { search?: string; variant?: WireVariant }): CatalogInstitution[] {
   const words = normalize(query.search ?? "").split(" ").filter(Boolean);
   return CATALOG.filter((inst) => {
     if (query.variant && inst.variant !== query.variant) return false;

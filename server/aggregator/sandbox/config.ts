@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wireLinkStyle } from "@/server/aggregator/client/wire";
 import type { LinkStyle } from "./engine";
 import { faultsFromEnv, type FaultSettings } from "./faults";
 
@@ -14,7 +15,7 @@ const schema = z.object({
   SANDBOX_SLOW_MS: int(15_000),
   SANDBOX_MFA_TIMEOUT_MS: int(5 * 60_000),
   SANDBOX_OUTAGE: optional,
-  SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["credentials", "hosted"]).default("credentials")),
+  SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), wireLinkStyle.default("credentials")),
   SANDBOX_CONNECT_TTL_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   SANDBOX_RATE_LIMIT_PER_SEC: int(1000),
   SANDBOX_RATE_LIMIT_BURST: int(2000),

@@ -52,7 +52,7 @@ export interface ConnectSession {
   customerId: string;
   customerExternalId: string;
   reference: string;
-  purpose: "link" | "fix";
+  purpose: ConnectSessionInput["purpose"];
   webhookUrl: string | null;
   redirectUrl: string;
   expiresAt: number;

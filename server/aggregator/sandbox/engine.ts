@@ -5,6 +5,7 @@ import type {
   WireInstitution,
   WireLogin,
   WireLoginOutcome,
+  WireLinkStyle,
   WireTransactionPage,
 } from "@/server/aggregator/client/wire";
 import type { Logger } from "@/server/log";
@@ -117,7 +118,7 @@ interface MfaSession {
 
 type AggregationKind = "link" | "refresh" | "update";
 
-export type LinkStyle = "credentials" | "hosted";
+export type LinkStyle = WireLinkStyle;
 /** Who hands the sandbox credentials and answers: Bankline through the API, or the person on the Connect page. */
 export type CredentialChannel = "api" | "connect";
 

@@ -9,6 +9,7 @@ import {
   mfaAnswerBody,
   transactionsQuery,
   updateLoginBody,
+  wireLinkStyle,
 } from "@/server/aggregator/client/wire";
 import { createLogger, type Logger } from "@/server/log";
 import { BankSite } from "./bank-site";
@@ -220,7 +221,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       return { status: 200, body: { institutionId: params.institutionId, outage: engine.outage(params.institutionId!) } };
     }),
     route("PUT", "/admin/institutions/:institutionId/link-style", ({ params, body }) => {
-      const { style } = z.object({ style: z.enum(["credentials", "hosted"]).nullable() }).parse(body);
+      const { style } = z.object({ style: wireLinkStyle.nullable() }).parse(body);
       engine.setLinkStyle(params.institutionId!, style);
       return { status: 200, body: { institutionId: params.institutionId, linkStyle: engine.linkStyle(params.institutionId!) } };
     }),
