@@ -5,9 +5,18 @@
 // and the provider clients all read it here. The numbering is Mastercard Open Banking's
 // (formerly Finicity), which the sandbox follows.
 
-export type ConnectionStatusFromCode = "ACTIVE" | "AGGREGATING" | "ACTION_REQUIRED" | "ERROR";
-export type Actor = "nobody" | "customer";
-export type RetryPolicy = "no" | "backoff" | "slow-backoff";
+import type { ConnectionStatus } from "@/server/db/generated/enums";
+
+/** A code never removes a connection: only a person does. */
+export type ConnectionStatusFromCode = Exclude<ConnectionStatus, "REMOVED">;
+
+/** Who must act on a code. */
+export const ACTORS = ["nobody", "customer"] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/** Whether a code is retried in the background, and how soon. */
+export const RETRY_POLICIES = ["no", "backoff", "slow-backoff"] as const;
+export type RetryPolicy = (typeof RETRY_POLICIES)[number];
 
 /** What fixes a code, and so which button the customer is offered. */
 export const REMEDIES = [

@@ -29,7 +29,8 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAt: Dat
 type DbClient = Db | Prisma.TransactionClient;
 
 /** What was guessed: a password, or a two-factor code (each counted on its own per email). */
-export type Factor = "password" | "code";
+export const FACTORS = ["password", "code"] as const;
+export type Factor = (typeof FACTORS)[number];
 
 /** How long after the newest of `failures` failures the next try waits. */
 export function delayAfter(failures: number, free: number): number {

@@ -4,6 +4,7 @@ import type { Db } from "@/server/db/client";
 import type { ConnectionStatus, Prisma } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
 import type { Logger } from "@/server/log";
+import type { MfaQuestion } from "./schemas";
 
 // What every step of a connection's life shares: its dependencies, the connection as the
 // engine reads it, and the outcome of an attempt as the customer (and support) sees it.
@@ -14,14 +15,8 @@ export interface EngineDeps {
   log: Logger;
 }
 
-export interface PublicMfaQuestion {
-  id: string;
-  kind: "text" | "choice";
-  text: string;
-  choices: string[];
-  /** "Question 2 of 3" when the aggregator tells. */
-  progress: { current: number; total: number } | null;
-}
+/** A security question as the customer is asked it (connections' schemas). */
+export type PublicMfaQuestion = MfaQuestion;
 
 /**
  * What the customer sees after an attempt. attemptId is the attempt's connection event (its
@@ -38,6 +33,10 @@ export type AttemptOutcome =
   | { kind: "aggregating"; connectionId: string; attemptId: string | null; finishedWith?: number; reportedAttemptAt?: Date | null }
   | { kind: "mfa"; connectionId: string; attemptId: string | null; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
   | { kind: "failed"; connectionId: string | null; attemptId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
+
+/** The kinds of AttemptOutcome, for schemas that name only the kind (support's forced refresh). */
+export const ATTEMPT_OUTCOME_KINDS = ["connected", "aggregating", "mfa", "failed"] as const satisfies
+  readonly AttemptOutcome["kind"][];
 
 export const connectionSelect = {
   id: true,

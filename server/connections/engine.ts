@@ -5,7 +5,14 @@
 // aggregator and are never stored or logged. This module is what the rest of Bankline uses.
 
 export { REVISION_WINDOW_DAYS, retrieveFeed, startAggregation } from "./aggregation";
-export { loadConnection, statusCodeOf, type AttemptOutcome, type EngineDeps, type PublicMfaQuestion } from "./attempt";
+export {
+  ATTEMPT_OUTCOME_KINDS,
+  loadConnection,
+  statusCodeOf,
+  type AttemptOutcome,
+  type EngineDeps,
+  type PublicMfaQuestion,
+} from "./attempt";
 export { completeAggregation, failAttempt } from "./completion";
 export { linkConnection, syncAccounts, updateLogin, upsertInstitution } from "./link";
 export { removeConnection } from "./removal";

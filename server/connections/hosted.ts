@@ -139,7 +139,8 @@ export async function getConnectSession(db: Db, organizationId: string, sessionI
   };
 }
 
-export type ConnectEnding = "completed" | "failed" | "cancelled";
+export const CONNECT_ENDINGS = ["completed", "failed", "cancelled"] as const;
+export type ConnectEnding = (typeof CONNECT_ENDINGS)[number];
 
 /**
  * Settles what a session did at the provider. A failed attempt is recorded (the page may go

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { customerProblem, REMEDIES } from "@/server/aggregator/status-codes";
+import { customerProblem } from "@/server/aggregator/status-codes";
 import { auditedAttempt } from "@/server/audit/in-attempt";
 import { actorOf, recordAudit, type AuditRecord } from "@/server/audit/service";
 import { DomainError } from "@/server/errors";
@@ -17,112 +17,33 @@ import {
   type EngineDeps,
 } from "./engine";
 import { getConnectSession, openConnectSession, requireWaitingQuestion, settleConnectSession } from "./hosted";
+import {
+  answerMfaInput,
+  attemptOutcome,
+  catalogInstitution,
+  chooseAccountsInput,
+  connectionRef,
+  connectionView,
+  connectLinkInput,
+  connectReturnedInput,
+  connectSessionView,
+  linkInput,
+  notice,
+  openedSession,
+  registerForMapping,
+  removed,
+  searchInstitutionsInput,
+  sessionRef,
+  updateLoginInput,
+} from "./schemas";
 import { chooseAccounts, getConnection, listConnections, listOpenNotices, listRegistersForMapping } from "./service";
 
-const id = z.string().min(1).max(64);
-const credentials = z.object({
-  username: z.string().trim().min(1, "Enter the username you use at the bank.").max(200),
-  password: z.string().min(1, "Enter the password you use at the bank.").max(200),
-});
-const connectionStatus = z.enum(["AGGREGATING", "ACTIVE", "ACTION_REQUIRED", "ERROR", "REMOVED"]);
-const variant = z.enum(["PERSONAL", "BUSINESS"]);
-const linkStyle = z.enum(["CREDENTIALS", "HOSTED"]);
-
-/** A status code as the customer reads it, with what fixes it (server/aggregator/status-codes.ts). */
-const problemSchema = z.object({
-  code: z.number(),
-  title: z.string(),
-  nextStep: z.string(),
-  actor: z.enum(["nobody", "customer"]),
-  remedy: z.enum(REMEDIES),
-  atBankSite: z.boolean(),
-});
-
-const institutionSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  variant,
-  loginUrl: z.string(),
-  sandboxSiteUrl: z.string().nullable(),
-  status: z.enum(["online", "outage"]),
-  linkStyle,
-});
-
-const connectionSchema = z.object({
-  id: z.string(),
-  status: connectionStatus,
-  institution: z.object({
-    id: z.string(),
-    name: z.string(),
-    variant,
-    loginUrl: z.string(),
-    sandboxSiteUrl: z.string().nullable(),
-    knownIssue: z.boolean(),
-    linkStyle,
-  }),
-  lastStatusCode: z.number().nullable(),
-  problem: problemSchema.nullable(),
-  awaitingAnswer: z.boolean(),
-  lastSuccessAt: z.date().nullable(),
-  lastAttemptAt: z.date().nullable(),
-  nextRetryAt: z.date().nullable(),
-  aggregationStartedAt: z.date().nullable(),
-  createdAt: z.date(),
-  lastResult: z
-    .object({ id: z.string(), kind: z.string(), statusCode: z.number().nullable(), transactionCount: z.number().nullable(), at: z.date() })
-    .nullable(),
-  accounts: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      mask: z.string(),
-      balanceCents: z.number().nullable(),
-      currency: z.string(),
-      linked: z.boolean(),
-      register: z.object({ id: z.string(), name: z.string() }).nullable(),
-    }),
-  ),
-});
-
-/** The attempt's row in the connection's history (null when nothing new was attempted). */
-const attemptId = z.string().nullable();
-
-const outcomeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("connected"), connectionId: z.string(), attemptId, status: connectionStatus, transactionCount: z.number().nullable() }),
-  z.object({ kind: z.literal("aggregating"), connectionId: z.string(), attemptId }),
-  z.object({
-    kind: z.literal("mfa"),
-    connectionId: z.string(),
-    attemptId,
-    question: z.object({
-      id: z.string(),
-      kind: z.enum(["text", "choice"]),
-      text: z.string(),
-      choices: z.array(z.string()),
-      progress: z.object({ current: z.number(), total: z.number() }).nullable(),
-    }),
-    wrongAnswer: z.boolean(),
-    expiresAt: z.date(),
-  }),
-  z.object({ kind: z.literal("failed"), connectionId: z.string().nullable(), attemptId, problem: problemSchema, nextRetryAt: z.date().nullable() }),
-]);
-
-function toOutput(outcome: AttemptOutcome): z.infer<typeof outcomeSchema> {
+function toOutput(outcome: AttemptOutcome): z.output<typeof attemptOutcome> {
   if (outcome.kind !== "failed") return outcome;
   return { ...outcome, problem: customerProblem(outcome.problem) };
 }
 
 const deps = (ctx: Context): EngineDeps => ({ db: ctx.db, aggregator: ctx.aggregator, log: ctx.log });
-
-const openedSession = z.object({ sessionId: z.string(), url: z.string(), inFrame: z.boolean() });
-const sessionView = z.object({
-  id: z.string(),
-  purpose: z.enum(["LINK", "FIX"]),
-  status: z.enum(["OPEN", "COMPLETED", "FAILED", "CANCELLED"]),
-  problem: problemSchema.nullable(),
-  connectionIds: z.array(z.string()),
-});
 
 /** The app's public address, which the provider's page returns to and posts its events at. */
 const appUrl = () => process.env.APP_URL || process.env.NEXTAUTH_URL || "http://localhost:3000";
@@ -183,25 +104,21 @@ async function limitAttempts(ctx: Context & { org: { id: string }; user: { id: s
 
 export const connectionsRouter = createRouter({
   list: orgProcedure("org.read")
-    .output(z.array(connectionSchema))
+    .output(z.array(connectionView))
     .query(({ ctx }) => listConnections(ctx.db, ctx.org.id)),
 
   get: orgProcedure("org.read")
-    .input(z.object({ connectionId: id }))
-    .output(connectionSchema)
+    .input(connectionRef)
+    .output(connectionView)
     .query(({ ctx, input }) => getConnection(ctx.db, ctx.org.id, input.connectionId)),
 
   notices: orgProcedure("org.read")
-    .output(
-      z.array(
-        z.object({ id: z.string(), connectionId: z.string().nullable(), statusCode: z.number().nullable(), title: z.string(), body: z.string(), createdAt: z.date() }),
-      ),
-    )
+    .output(z.array(notice))
     .query(({ ctx }) => listOpenNotices(ctx.db, ctx.org.id)),
 
   searchInstitutions: orgProcedure("connections.manage")
-    .input(z.object({ text: z.string().trim().max(100) }))
-    .output(z.array(institutionSchema))
+    .input(searchInstitutionsInput)
+    .output(z.array(catalogInstitution))
     .query(async ({ ctx, input }) => {
       const page = await ctx.aggregator.searchInstitutions({ text: input.text || undefined, limit: 20 });
       return page.institutions.map(({ id, name, variant, loginUrl, sandboxSiteUrl, status, linkStyle }) => ({
@@ -216,8 +133,8 @@ export const connectionsRouter = createRouter({
     }),
 
   link: orgProcedure("connections.manage")
-    .input(z.object({ institutionId: id, credentials }))
-    .output(outcomeSchema)
+    .input(linkInput)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "credentials");
       const outcome = await audited(ctx, "connection.link", null, { institutionId: input.institutionId }, () =>
@@ -233,8 +150,8 @@ export const connectionsRouter = createRouter({
     }),
 
   answerMfa: orgProcedure("connections.retrieve")
-    .input(z.object({ connectionId: id, answer: z.string().trim().min(1, "Enter an answer.").max(500) }))
-    .output(outcomeSchema)
+    .input(answerMfaInput)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "credentials", input.connectionId);
       return toOutput(
@@ -248,16 +165,16 @@ export const connectionsRouter = createRouter({
     }),
 
   resume: orgProcedure("connections.retrieve")
-    .input(z.object({ connectionId: id }))
-    .output(outcomeSchema)
+    .input(connectionRef)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "retrieval", input.connectionId);
       return toOutput(await resumeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }));
     }),
 
   retrieve: orgProcedure("connections.retrieve")
-    .input(z.object({ connectionId: id }))
-    .output(outcomeSchema)
+    .input(connectionRef)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "retrieval", input.connectionId);
       // A refresh call the provider counts: on the record like every change to a connection.
@@ -272,8 +189,8 @@ export const connectionsRouter = createRouter({
     }),
 
   updateLogin: orgProcedure("connections.manage")
-    .input(z.object({ connectionId: id, credentials }))
-    .output(outcomeSchema)
+    .input(updateLoginInput)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "credentials", input.connectionId);
       const outcome = await audited(ctx, "connection.updateLogin", input.connectionId, undefined, () =>
@@ -288,8 +205,8 @@ export const connectionsRouter = createRouter({
     }),
 
   remove: orgProcedure("connections.manage")
-    .input(z.object({ connectionId: id }))
-    .output(z.object({ removed: z.literal(true) }))
+    .input(connectionRef)
+    .output(removed)
     .mutation(async ({ ctx, input }) => {
       await audited(ctx, "connection.remove", input.connectionId, undefined, () =>
         removeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }),
@@ -299,7 +216,7 @@ export const connectionsRouter = createRouter({
 
   /** The provider's hosted page to add a bank (institutionId when the customer picked one here). */
   connectLink: orgProcedure("connections.manage")
-    .input(z.object({ institutionId: id.nullish() }))
+    .input(connectLinkInput)
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
       return openHosted(ctx, { purpose: "LINK", institutionId: input.institutionId ?? null }, auditRecord(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null }));
@@ -307,7 +224,7 @@ export const connectionsRouter = createRouter({
 
   /** Update Login with a hosted provider: its Connect Fix page for this connection. */
   connectFix: orgProcedure("connections.manage")
-    .input(z.object({ connectionId: id }))
+    .input(connectionRef)
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
       return openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId }, auditRecord(ctx, "connection.updateLogin", input.connectionId));
@@ -315,7 +232,7 @@ export const connectionsRouter = createRouter({
 
   /** "Click here" on a security question with a hosted provider: the question is answered on its page. */
   connectAnswer: orgProcedure("connections.retrieve")
-    .input(z.object({ connectionId: id }))
+    .input(connectionRef)
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
       await requireWaitingQuestion(ctx.db, ctx.org.id, input.connectionId);
@@ -323,40 +240,25 @@ export const connectionsRouter = createRouter({
     }),
 
   connectSession: orgProcedure("org.read")
-    .input(z.object({ sessionId: id }))
-    .output(sessionView)
+    .input(sessionRef)
+    .output(connectSessionView)
     .query(({ ctx, input }) => getConnectSession(ctx.db, ctx.org.id, input.sessionId)),
 
   /** The customer came back from the provider's page: what it did is read now, whether or not its event arrived. */
   connectReturned: orgProcedure("connections.retrieve")
-    .input(z.object({ sessionId: id, ending: z.enum(["completed", "cancelled"]) }))
-    .output(sessionView)
+    .input(connectReturnedInput)
+    .output(connectSessionView)
     .mutation(({ ctx, input }) =>
       settleConnectSession(deps(ctx), { organizationId: ctx.org.id, sessionId: input.sessionId, ending: input.ending, statusCode: null }),
     ),
 
   registers: orgProcedure("org.read")
-    .output(z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), linkedAccounts: z.number() })))
+    .output(z.array(registerForMapping))
     .query(({ ctx }) => listRegistersForMapping(ctx.db, ctx.org.id)),
 
   chooseAccounts: orgProcedure("connections.manage")
-    .input(
-      z.object({
-        connectionId: id,
-        choices: z
-          .array(
-            z.object({
-              bankAccountId: id,
-              link: z.boolean(),
-              registerId: id.nullish(),
-              newRegisterName: z.string().trim().max(100).nullish(),
-            }),
-          )
-          .min(1)
-          .max(50),
-      }),
-    )
-    .output(outcomeSchema)
+    .input(chooseAccountsInput)
+    .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await chooseAccounts(ctx.db, {
         organizationId: ctx.org.id,

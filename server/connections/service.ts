@@ -3,6 +3,7 @@ import { recordAudit, type AuditRecord } from "@/server/audit/service";
 import { Prisma, type Db } from "@/server/db/client";
 import type { ConnectionEventKind, ConnectionStatus, InstitutionVariant, LinkStyle } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
+import type { AccountChoice } from "./schemas";
 
 // What Manage Institutions shows, and the account choices made after a link.
 
@@ -124,14 +125,6 @@ export async function listOpenNotices(db: Db, organizationId: string) {
     select: { id: true, connectionId: true, statusCode: true, title: true, body: true, createdAt: true },
     orderBy: { createdAt: "desc" },
   });
-}
-
-export interface AccountChoice {
-  bankAccountId: string;
-  link: boolean;
-  /** An existing register of the organization, or the name of one to create. */
-  registerId?: string | null;
-  newRegisterName?: string | null;
 }
 
 /**

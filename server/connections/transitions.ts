@@ -1,5 +1,5 @@
 import type { Account, MfaChallenge } from "@/server/aggregator/client";
-import { describeStatus, type StatusDescription } from "@/server/aggregator/status-codes";
+import { describeStatus, type RetryPolicy, type StatusDescription } from "@/server/aggregator/status-codes";
 import { Prisma as PrismaRuntime, type Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { newId } from "@/server/db/ids";
@@ -255,7 +255,7 @@ export async function settleFailure(db: Db, failure: Failure): Promise<{ attempt
 }
 
 /** When a transient failure is tried again: exponential up to a cap. Retries due together (after an outage) queue behind the per-institution limit. */
-export function nextRetryAt(retry: "backoff" | "slow-backoff", attempt: number, now = Date.now()): Date {
+export function nextRetryAt(retry: Exclude<RetryPolicy, "no">, attempt: number, now = Date.now()): Date {
   const base = retry === "slow-backoff" ? 30 * 60_000 : 5 * 60_000;
   const cap = retry === "slow-backoff" ? 12 * 60 * 60_000 : 2 * 60 * 60_000;
   return new Date(now + Math.min(cap, base * 2 ** Math.max(0, attempt - 1)));

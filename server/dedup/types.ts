@@ -1,3 +1,6 @@
+/** What a known row is: a register entry, or a feed transaction the customer hid. */
+export const EXISTING_KINDS = ["register", "hidden"] as const;
+
 /** A row already known for an account: a register entry, or a feed transaction the customer hid. */
 export interface ExistingTransaction {
   id: string;
@@ -13,7 +16,7 @@ export interface ExistingTransaction {
   /** Every provider (aggregator) id ever seen for this row, across links and refreshes. */
   providerIds: string[];
   /** `hidden` is a tombstone of a feed transaction the customer hid; a match keeps the new one hidden. */
-  kind: "register" | "hidden";
+  kind: (typeof EXISTING_KINDS)[number];
   /** True when the row was imported while the bank still showed it pending (amount may change on posting). */
   pending?: boolean;
   /**

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Account } from "@/server/aggregator/client";
 import { describeStatus } from "@/server/aggregator/status-codes";
 import { linkConnection, startAggregation, type EngineDeps } from "@/server/connections/engine";
 import { chooseAccounts } from "@/server/connections/service";
@@ -94,7 +95,7 @@ export async function seedDemoConnections(deps: Deps, people: People) {
   await seedDemoRelink(deps, { org: riverside, owner: rosa, bookkeeper: marcus });
 }
 
-type AccountKind = "checking" | "savings" | "credit_card";
+type AccountKind = Account["kind"];
 
 /** Links a test login as the owner and maps accounts to registers (null: leave it unlinked). */
 async function linkAndChoose(

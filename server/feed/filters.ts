@@ -1,7 +1,6 @@
 import { parseAmountCents } from "@/server/dedup";
-import { z } from "zod";
 
-// Filters shared by the bank feed and the register lists.
+// Filters shared by the bank feed and the register lists (their schema: listFilters in schemas.ts).
 
 const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
@@ -22,12 +21,3 @@ export function amountSearch(text: string): number[] {
   if (!parsed.ok || parsed.cents === 0 || !Number.isSafeInteger(parsed.cents) || Math.abs(parsed.cents) > 2_147_483_647) return [];
   return cleaned.startsWith("-") || cleaned.startsWith("+") ? [parsed.cents] : [parsed.cents, -parsed.cents];
 }
-
-/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00.000Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "That date does not exist.");

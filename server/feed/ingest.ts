@@ -1,6 +1,6 @@
 import type { Transaction } from "@/server/aggregator/client";
 import { Prisma, type Db } from "@/server/db/client";
-import type { FeedOrigin } from "@/server/db/generated/client";
+import type { FeedOrigin, FeedState } from "@/server/db/generated/client";
 import { matchTransactions, type IncomingTransaction, type MatchResult } from "@/server/dedup";
 import { recordAudit } from "@/server/audit/service";
 import { notFound } from "@/server/errors";
@@ -65,7 +65,7 @@ interface KnownRow {
 
 /** What the matcher decided for a row, as stored. */
 interface Verdict {
-  state: "NEW" | "DUPLICATE" | "POSSIBLE_DUPLICATE" | "HIDDEN";
+  state: Exclude<FeedState, "IMPORTED">;
   matchRegisterEntryId: string | null;
   matchFeedTransactionId: string | null;
   matchScore: number | null;

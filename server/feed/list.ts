@@ -1,3 +1,4 @@
+import type { ExistingTransaction } from "@/server/dedup";
 import { Prisma, type Db } from "@/server/db/client";
 import type { FeedHideKind, FeedState } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
@@ -138,7 +139,7 @@ interface FeedPage {
     importedAt: string | null;
     matchedAt: string | null;
     registerEntryId: string | null;
-    match: { kind: "register" | "hidden"; id: string; date: string; description: string; amountCents: number; fromBank: boolean } | null;
+    match: { kind: ExistingTransaction["kind"]; id: string; date: string; description: string; amountCents: number; fromBank: boolean } | null;
     matchedEntry: { id: string; date: string; description: string; amountCents: number } | null;
     hideBatch: { id: string; kind: FeedHideKind } | null;
   }[];

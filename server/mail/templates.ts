@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FACTORS } from "@/server/auth/throttle";
 
 // Every email Bankline sends: a plain-text and an HTML part from the same words. Bodies are
 // rendered at delivery from the outbox row's kind and data; a link's token is made then and
@@ -53,7 +54,7 @@ export const weeklySummaryData = z.object({
 export const signInGuessedData = z.object({
   name: z.string(),
   failures: z.number(),
-  factor: z.enum(["password", "code"]),
+  factor: z.enum(FACTORS),
   at: z.string(),
 });
 

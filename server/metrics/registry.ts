@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
+import type { Factor } from "@/server/auth/throttle";
 
 // This process's Prometheus metrics (prom-client). Web processes serve theirs at /api/metrics
 // together with every worker's (which workers push into PostgreSQL: ./push.ts) and figures read
@@ -99,6 +100,6 @@ export function recordAggregatorCall(call: { operation: string; outcome: string;
   metrics.aggregatorSeconds.observe({ operation: call.operation }, call.ms / 1000);
 }
 
-export function recordSignInFailure(factor: "password" | "code", reason: "wrong" | "throttled") {
+export function recordSignInFailure(factor: Factor, reason: "wrong" | "throttled") {
   processMetrics().signInFailures.inc({ factor, reason });
 }

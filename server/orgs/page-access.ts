@@ -2,7 +2,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { getSessionState, getSessionUser, type SessionUser } from "@/server/auth/session";
 import { getDb } from "@/server/db/client";
-import type { OrgRole } from "@/server/trpc/permissions";
+import type { OrgRole, StaffRole } from "@/server/trpc/permissions";
 import { findMembership } from "./membership";
 
 export interface OrgPageAccess {
@@ -30,7 +30,7 @@ export const requireOrgMember = cache(async (slug: string): Promise<OrgPageAcces
 });
 
 /** For server components under /admin: staff only; everyone else sees a 404. */
-export const requireStaff = cache(async (): Promise<SessionUser & { staffRole: "SUPPORT" | "SUPPORT_ADMIN" }> => {
+export const requireStaff = cache(async (): Promise<SessionUser & { staffRole: StaffRole }> => {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in?callbackUrl=%2Fadmin");
   if (!user.staffRole) notFound();

@@ -1,4 +1,5 @@
 import { Prisma, type Db } from "@/server/db/client";
+import type { RegisterEntrySource } from "@/server/db/generated/enums";
 import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch, likePattern } from "@/server/feed/filters";
@@ -49,7 +50,7 @@ interface EntryRow {
   amountCents: number;
   description: string;
   checkNumber: string | null;
-  source: "MANUAL" | "IMPORT" | "STATEMENT";
+  source: RegisterEntrySource;
   createdAt: string;
   balanceCents: string;
   createdByName: string | null;

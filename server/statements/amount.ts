@@ -1,6 +1,7 @@
 import { StatementError } from "./types";
 
-export type DecimalMark = "." | ",";
+export const DECIMAL_MARKS = [".", ","] as const;
+export type DecimalMark = (typeof DECIMAL_MARKS)[number];
 
 /**
  * Money as banks print it to integer cents, digit by digit: "-1,234.56", "1.234,56" (decimal comma),

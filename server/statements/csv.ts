@@ -1,6 +1,7 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { parseMoney, type DecimalMark } from "./amount";
 import { fullYear, isoDate } from "./dates";
+import type { CsvMapping } from "./schemas";
 import { StatementError, type StatementAccount, type StatementTransaction } from "./types";
 
 // A bank's CSV export: which column holds what differs per bank, so a person chooses the columns once per bank
@@ -13,22 +14,8 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export const DELIMITERS = [",", ";", "\t", "|"] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
-export interface CsvMapping {
-  delimiter: Delimiter;
-  /** The first row names the columns. */
-  hasHeader: boolean;
-  date: number;
-  dateFormat: DateFormat;
-  /** One signed amount column, or money out and money in in two columns. */
-  amount: { kind: "signed"; column: number } | { kind: "split"; debit: number; credit: number };
-  decimalMark: DecimalMark;
-  /** Joined with spaces, in this order. */
-  description: number[];
-  reference: number | null;
-  checkNumber: number | null;
-  /** Card exports that list charges as positive amounts. */
-  signsReversed: boolean;
-}
+/** How a CSV file's columns read (its schema: csvMappingSchema in schemas.ts). */
+export type { CsvMapping };
 
 export interface CsvLayout {
   /** Column names (the header), or "Column 1" … when the file has none. */

@@ -9,6 +9,7 @@ import { newId } from "@/server/db/ids";
 import { log } from "@/server/log";
 import { reportWork, trackWork } from "@/server/progress/work-progress";
 import type { CsvLayout, CsvMapping } from "./csv";
+import type { StatementTarget } from "./schemas";
 import { readStatementFile, type StatementFile } from "./read-statement";
 import { StatementError, type AccountKind, type Statement, type StatementAccount } from "./types";
 
@@ -24,7 +25,7 @@ export interface PreviewInput {
 }
 
 /** Where one account of a file goes: a bank account of the organization, or a register (through an account without a connection). */
-export type StatementTarget = { account: number; bankAccountId: string; registerId?: null } | { account: number; registerId: string; bankAccountId?: null };
+export type { StatementTarget };
 
 const KIND_LABELS: Record<AccountKind, string> = { checking: "Checking", savings: "Savings", creditCard: "Credit card", other: "Account" };
 

@@ -1,8 +1,10 @@
 /** What a statement file says, whatever its format. Money is integer cents, dates `YYYY-MM-DD`. */
 
-export type StatementFormat = "ofx" | "qfx" | "qif" | "csv" | "camt053";
+export const STATEMENT_FORMATS = ["ofx", "qfx", "qif", "csv", "camt053"] as const;
+export type StatementFormat = (typeof STATEMENT_FORMATS)[number];
 
-export type AccountKind = "checking" | "savings" | "creditCard" | "other";
+export const ACCOUNT_KINDS = ["checking", "savings", "creditCard", "other"] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export interface StatementTransaction {
   /** The file's own reference (OFX FITID, CAMT AcctSvcrRef, a CSV reference column); null when it has none. */

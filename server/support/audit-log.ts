@@ -5,6 +5,8 @@ import type { Prisma } from "@/server/db/generated/client";
 // Reading the audit log: filterable, newest first. There is deliberately nothing here (or
 // anywhere in the app) that edits or deletes an entry; the database refuses both anyway.
 
+export const AUDIT_ACTOR_KINDS = ["staff", "customer"] as const;
+
 export interface AuditFilters {
   /** Part of the actor's email. */
   actor?: string;
@@ -14,7 +16,7 @@ export interface AuditFilters {
   /** The organization's slug. */
   organization?: string;
   /** Support staff's actions only, or customers' only. */
-  actorKind?: "staff" | "customer";
+  actorKind?: (typeof AUDIT_ACTOR_KINDS)[number];
   from?: Date;
   to?: Date;
   cursor?: string;

@@ -10,7 +10,8 @@ import { forceRefreshAllowance } from "./force-refresh";
 // A connection as support reads it: its state, its full error history, the outcomes over
 // time and exactly what the customer sees on Manage Institutions right now.
 
-export type OutcomeCategory = "success" | "provider" | "customer" | "other";
+export const OUTCOME_CATEGORIES = ["success", "provider", "customer", "other"] as const;
+export type OutcomeCategory = (typeof OUTCOME_CATEGORIES)[number];
 
 /** How an attempt's code reads on charts: fine, the bank or provider's side, the customer's side, or neither. */
 export function outcomeCategory(code: number | null): OutcomeCategory {

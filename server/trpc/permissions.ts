@@ -1,11 +1,12 @@
 // The permission table: which organization roles and staff roles may do what.
 // Procedures name a permission; they never compare roles themselves.
 
-export const ORG_ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
-export type OrgRole = (typeof ORG_ROLES)[number];
+import { OrgRole, type StaffRole } from "@/server/db/generated/enums";
 
-export const STAFF_ROLES = ["SUPPORT", "SUPPORT_ADMIN"] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export type { OrgRole, StaffRole };
+
+/** The organization roles of schema.prisma, highest first as it lists them. */
+export const ORG_ROLES: readonly OrgRole[] = Object.values(OrgRole);
 
 const everyone: readonly OrgRole[] = ORG_ROLES;
 const adminsAndOwners: readonly OrgRole[] = ["OWNER", "ADMIN"];

@@ -12,15 +12,20 @@
 // code when there is one: 103, 108, 109, 331, 945, 946 need the customer; 325 means wait;
 // 102 and 900–910 were already retried with backoff before they reach the caller.
 
+import type { InstitutionVariant, LinkStyle } from "@/server/db/generated/enums";
+
 export interface Credentials {
   username: string;
   password: string;
 }
 
-export type InstitutionVariant = "PERSONAL" | "BUSINESS";
+/**
+ * Bankline's own names (schema.prisma), which each client maps its provider's to. LinkStyle
+ * CREDENTIALS: Bankline shows the credential form and the questions; HOSTED: the provider's
+ * Connect page collects them.
+ */
+export type { InstitutionVariant, LinkStyle };
 
-/** CREDENTIALS: Bankline shows the credential form and the questions; HOSTED: the provider's Connect page collects them. */
-export type LinkStyle = "CREDENTIALS" | "HOSTED";
 /**
  * client-scheduled: Bankline's nightly job asks the aggregator to aggregate; provider-nightly:
  * the provider refreshes every active login once a day by itself and forbids automated
@@ -47,12 +52,15 @@ export interface Institution {
   /** Where the customer signs in at the bank; shown next to the name so the variant is clear. */
   loginUrl: string;
   homeUrl: string | null;
-  status: "online" | "outage";
+  status: InstitutionStatus;
   /** Sandbox only: the working page of the sandbox bank's own site. */
   sandboxSiteUrl: string | null;
   /** How a login at this institution is linked and fixed. */
   linkStyle: LinkStyle;
 }
+
+export const INSTITUTION_STATUSES = ["online", "outage"] as const;
+export type InstitutionStatus = (typeof INSTITUTION_STATUSES)[number];
 
 export interface InstitutionPage {
   institutions: Institution[];
@@ -89,6 +97,7 @@ export interface LoginStatus {
 export type MfaQuestion =
   | { id: string; kind: "text"; text: string }
   | { id: string; kind: "choice"; text: string; choices: string[] };
+export const MFA_QUESTION_KINDS = ["text", "choice"] as const satisfies readonly MfaQuestion["kind"][];
 
 export interface MfaChallenge {
   /** Pass to answerMfa; each question comes with a new session and the old one stops working. */
