@@ -8,15 +8,10 @@ import { Pager, usePages } from "@/app/_components/books/pager";
 import { DuplicateMark, MatchActions, MatchedNote } from "@/app/_components/statements/books-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney } from "@/app/_lib/money";
-import type { AppRouter } from "@/server/trpc/router";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { FeedRow, FeedView as View, HideBatch as Batch } from "@/server/feed/schemas";
 import { ConfirmDialog } from "./confirm-dialog";
 import { HideBatches } from "./hide-batches";
 import { ShortcutsHelp } from "./shortcuts-help";
-
-type FeedRow = inferRouterOutputs<AppRouter>["feed"]["list"]["rows"][number];
-type Batch = inferRouterOutputs<AppRouter>["feed"]["hideBatches"][number];
-export type View = "review" | "new" | "flagged" | "imported" | "all" | "hidden";
 
 const PAGE_SIZE = 50;
 const NO_ROWS: FeedRow[] = [];

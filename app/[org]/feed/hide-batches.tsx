@@ -4,10 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { formatAbsolute } from "@/app/_components/connections/format";
 import { formatDay } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
-import type { AppRouter } from "@/server/trpc/router";
-import type { inferRouterOutputs } from "@trpc/server";
-
-type Batch = inferRouterOutputs<AppRouter>["feed"]["hideBatches"][number];
+import type { HideBatch as Batch } from "@/server/feed/schemas";
 
 const count = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "transaction" : "transactions"}`;
 

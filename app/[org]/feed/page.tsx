@@ -1,13 +1,12 @@
 import { getDb } from "@/server/db/client";
+import { FEED_VIEWS } from "@/server/feed/list";
 import { getFeedSettings } from "@/server/feed/settings";
 import { requireOrgMember } from "@/server/orgs/page-access";
 import { orgRoleAllows } from "@/server/trpc/permissions";
 import { ImportStatement } from "@/app/_components/statements/import-statement";
-import { FeedView, type View } from "./feed-view";
+import { FeedView } from "./feed-view";
 
 export const metadata = { title: "Bank feed" };
-
-const VIEWS: readonly View[] = ["review", "new", "flagged", "imported", "all", "hidden"];
 
 /** `?account=<id>&view=flagged` opens the feed on that account's possible duplicates (links from Manage Institutions). */
 export default async function Page({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ account?: string | string[]; view?: string | string[] }> }) {
@@ -16,7 +15,7 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   const { org: organization, role } = await requireOrgMember(org);
   const settings = await getFeedSettings(getDb(), organization.id);
   const account = typeof query.account === "string" ? query.account : null;
-  const view = VIEWS.find((v) => v === query.view) ?? "review";
+  const view = FEED_VIEWS.find((v) => v === query.view) ?? "review";
   const canWrite = orgRoleAllows(role, "books.write");
   return (
     <section aria-labelledby="page-title" className="space-y-4">

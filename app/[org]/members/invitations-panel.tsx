@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
+import { ORG_ROLES as ROLES } from "@/server/trpc/permissions";
 
-const ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
 const roleLabel = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 const day = (d: Date) => d.toLocaleDateString([], { dateStyle: "medium" });
 

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_lib/trpc";
+import { ORG_ROLES as roles } from "@/server/trpc/permissions";
 
-const roles = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
 const roleLabel = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 
 export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug: string; canManage: boolean; myUserId: string; myRole: string }) {

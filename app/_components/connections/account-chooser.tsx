@@ -4,25 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useFocusOnMount } from "./dialog";
+import type { AccountChoice, DiscoveredAccount } from "@/server/connections/schemas";
 import { formatMoney, maskedNumber } from "./format";
 
-export interface DiscoveredAccount {
-  id: string;
-  name: string;
-  kind: string;
-  mask: string;
-  balanceCents: number | null;
-  currency: string;
-  linked: boolean;
-  register: { id: string; name: string } | null;
-}
-
-export interface AccountChoice {
-  bankAccountId: string;
-  link: boolean;
-  registerId: string | null;
-  newRegisterName: string | null;
-}
+export type { AccountChoice, DiscoveredAccount };
 
 const NEW_REGISTER = "new";
 

@@ -9,7 +9,7 @@ import { connectionTitleId } from "./connection-card";
 import { CredentialsForm, type Credentials } from "./credentials-form";
 import { Dialog, useFocusOnMount } from "./dialog";
 import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
-import { transactionsArrived, type Variant } from "./format";
+import { transactionsArrived } from "./format";
 import { HostedConnect, type HostedPurpose } from "./hosted-connect";
 import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
 import { MfaForm, type MfaQuestion } from "./mfa-form";
@@ -30,14 +30,7 @@ export type FlowStart =
   | { mode: "answer-hosted"; connection: ConnectionView }
   | { mode: "choose"; connection: ConnectionView };
 
-interface Institution {
-  id: string;
-  name: string;
-  variant: Variant;
-  loginUrl: string;
-  sandboxSiteUrl: string | null;
-  linkStyle: LinkStyle;
-}
+type Institution = Pick<CatalogInstitution, "id" | "name" | "variant" | "loginUrl" | "sandboxSiteUrl" | "linkStyle">;
 
 type Step =
   | { name: "search"; text: string }

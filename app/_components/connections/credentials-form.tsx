@@ -1,14 +1,12 @@
 "use client";
 
 import { useId, type FormEvent } from "react";
+import type { Credentials } from "@/server/connections/schemas";
 import { useFocusOnMount } from "./dialog";
 import { variantLabel, type Variant } from "./format";
 import { VariantBadge } from "./institution-picker";
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export type { Credentials };
 
 /**
  * The bank's username and password, for a first link or for Update Login. They go to the

@@ -1,7 +1,8 @@
 // How Manage Institutions writes money, account numbers, statuses and times.
 
-export type ConnectionStatus = "AGGREGATING" | "ACTIVE" | "ACTION_REQUIRED" | "ERROR" | "REMOVED";
-export type Variant = "PERSONAL" | "BUSINESS";
+import type { ConnectionStatus, InstitutionVariant as Variant } from "@/server/connections/schemas";
+
+export type { ConnectionStatus, Variant };
 
 const statusLabels: Record<ConnectionStatus, string> = {
   ACTIVE: "Active",

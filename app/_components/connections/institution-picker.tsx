@@ -4,17 +4,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useFocusOnMount } from "./dialog";
+import type { CatalogInstitution } from "@/server/connections/schemas";
 import { variantLabel, type Variant } from "./format";
 
-export interface CatalogInstitution {
-  id: string;
-  name: string;
-  variant: Variant;
-  loginUrl: string;
-  sandboxSiteUrl: string | null;
-  status: "online" | "outage";
-  linkStyle: "CREDENTIALS" | "HOSTED";
-}
+export type { CatalogInstitution };
 
 const SEARCH_DELAY_MS = 250;
 

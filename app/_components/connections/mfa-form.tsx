@@ -2,15 +2,10 @@
 
 import { useId, useState, type FormEvent } from "react";
 import { useFocusOnMount } from "./dialog";
+import type { MfaQuestion } from "@/server/connections/schemas";
 import { formatAbsolute } from "./format";
 
-export interface MfaQuestion {
-  id: string;
-  kind: "text" | "choice";
-  text: string;
-  choices: string[];
-  progress: { current: number; total: number } | null;
-}
+export type { MfaQuestion };
 
 /** One security question: a text answer or a choice, with where it stands among the bank's questions. */
 export function MfaForm({

@@ -4,13 +4,9 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { statusLabel, type ConnectionStatus } from "./format";
 import { TimeAgo } from "./time-ago";
-import type { Problem } from "./types";
+import type { ConnectionView, Problem } from "./types";
 
-export interface InstitutionSite {
-  name: string;
-  loginUrl: string;
-  sandboxSiteUrl: string | null;
-}
+export type InstitutionSite = Pick<ConnectionView["institution"], "name" | "loginUrl" | "sandboxSiteUrl">;
 
 /**
  * A status code as the customer reads it: `Error <code>: <title>`, the concrete next step,

@@ -1,18 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { useParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Dialog, useFocusOnMount } from "@/app/_components/connections/dialog";
 import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
-import type { AppRouter } from "@/server/trpc/router";
+import type { FeedRow } from "@/server/feed/schemas";
 
 // A bank row and an entry the bookkeeper wrote: the feed offers Match where the matcher found the entry, and
 // Find a match on any new row (a flagged one already names its match).
-
-type FeedRow = inferRouterOutputs<AppRouter>["feed"]["list"]["rows"][number];
 
 const unreviewed = (row: FeedRow) => row.state === "NEW" || row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
 const flagged = (row: FeedRow) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";

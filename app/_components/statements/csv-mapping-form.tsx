@@ -1,10 +1,8 @@
 "use client";
 
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@/server/trpc/router";
-import type { CsvMapping } from "./import-statement";
+import type { CsvMapping, StatementPreview } from "@/server/statements/schemas";
 
-type Csv = NonNullable<inferRouterOutputs<AppRouter>["statements"]["preview"]["csv"]>;
+type Csv = NonNullable<StatementPreview["csv"]>;
 
 /** Which column is what in a CSV export: proposed by Bankline, confirmed or changed here, remembered per account. */
 export function CsvMappingForm({ csv, mapping, onChange }: { csv: Csv; mapping: CsvMapping; onChange: (next: CsvMapping) => void }) {

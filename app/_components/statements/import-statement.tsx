@@ -1,19 +1,18 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useState, type DragEvent } from "react";
 import { Dialog, useFocusOnMount } from "@/app/_components/connections/dialog";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
-import type { AppRouter } from "@/server/trpc/router";
+import type {
+  CsvMapping,
+  StatementImported as Imported,
+  StatementPreview as Preview,
+} from "@/server/statements/schemas";
+import { MAX_STATEMENT_BYTES as MAX_BYTES } from "@/server/statements/types";
 import { CsvMappingForm } from "./csv-mapping-form";
 
-type Preview = inferRouterOutputs<AppRouter>["statements"]["preview"];
-type Imported = inferRouterOutputs<AppRouter>["statements"]["import"];
-export type CsvMapping = NonNullable<inferRouterInputs<AppRouter>["statements"]["preview"]["csvMapping"]>;
-
-const MAX_BYTES = 10 * 1024 * 1024;
 const FORMATS: Record<Preview["format"], string> = { ofx: "OFX", qfx: "QFX", qif: "QIF", csv: "CSV", camt053: "CAMT.053" };
 const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 

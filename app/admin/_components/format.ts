@@ -1,6 +1,9 @@
 // Wording and formats shared by the console's pages. Times are shown in UTC, the clock the
 // rate limits and the audit log speak.
 
+import type { ConnectionEventKind, ConnectionStatus, EventTrigger } from "@/server/connections/schemas";
+import type { OutcomeCategory } from "@/server/support/schemas";
+
 const utc = new Intl.DateTimeFormat("en-US", {
   year: "numeric",
   month: "short",
@@ -25,7 +28,7 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export const kindLabels: Record<string, string> = {
+export const kindLabels: Record<ConnectionEventKind, string> = {
   LINK: "Link",
   MFA_ANSWER: "Security answer",
   REFRESH: "Refresh",
@@ -36,14 +39,14 @@ export const kindLabels: Record<string, string> = {
   REMOVE: "Remove",
 };
 
-export const triggerLabels: Record<string, string> = {
+export const triggerLabels: Record<EventTrigger, string> = {
   CUSTOMER: "Customer",
   SUPPORT: "Support",
   SCHEDULE: "Schedule",
   WEBHOOK: "Webhook",
 };
 
-export const statusLabels: Record<string, string> = {
+export const statusLabels: Record<ConnectionStatus, string> = {
   AGGREGATING: "Aggregating",
   ACTIVE: "Active",
   ACTION_REQUIRED: "Action required",
@@ -60,5 +63,5 @@ export const categories = [
   { key: "provider", label: "Bank or provider side", color: "#b7791f" },
   { key: "customer", label: "Needs the customer", color: "#b42318" },
   { key: "other", label: "Other", color: "#5b6677" },
-] as const;
+] as const satisfies readonly { key: OutcomeCategory; label: string; color: string }[];
 export type CategoryKey = (typeof categories)[number]["key"];

@@ -1,6 +1,7 @@
+import type { ConnectionStatus } from "@/server/connections/schemas";
 import { statusLabels } from "./format";
 
-const tone: Record<string, string> = {
+const tone: Record<ConnectionStatus, string> = {
   ACTIVE: "bg-ok-soft text-ok",
   AGGREGATING: "bg-brand-50 text-brand-700",
   ACTION_REQUIRED: "bg-danger-soft text-danger",
@@ -8,7 +9,7 @@ const tone: Record<string, string> = {
   REMOVED: "bg-surface-sunken text-ink-muted",
 };
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return (
     <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tone[status] ?? "bg-surface-sunken text-ink"}`}>
       {statusLabels[status] ?? status}

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { AuditActorKind } from "@/server/support/schemas";
 import { formatUtc } from "../_components/format";
 
 const startOfDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
@@ -19,7 +20,7 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
     ...(applied.action ? { action: applied.action } : {}),
     ...(applied.organization.trim() ? { organization: applied.organization.trim() } : {}),
     ...(applied.objectId.trim() ? { objectId: applied.objectId.trim() } : {}),
-    ...(applied.actorKind ? { actorKind: applied.actorKind as "staff" | "customer" } : {}),
+    ...(applied.actorKind ? { actorKind: applied.actorKind as AuditActorKind } : {}),
     ...(applied.from ? { from: startOfDay(applied.from) } : {}),
     ...(applied.to ? { to: endOfDay(applied.to) } : {}),
     limit: 50,

@@ -5,8 +5,9 @@ import Link from "next/link";
 import { useEffect } from "react";
 import { CONNECT_RETURN_MESSAGE } from "@/app/_components/connections/hosted-connect";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { ReturnEnding } from "@/server/connections/schemas";
 
-export function ConnectReturn({ orgSlug, sessionId, ending }: { orgSlug: string | null; sessionId: string | null; ending: "completed" | "cancelled" }) {
+export function ConnectReturn({ orgSlug, sessionId, ending }: { orgSlug: string | null; sessionId: string | null; ending: ReturnEnding }) {
   const trpc = useTRPC();
   const { mutate: settle, isPending } = useMutation(trpc.connections.connectReturned.mutationOptions());
 

@@ -3,12 +3,13 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { ConnectionEventKind } from "@/server/connections/schemas";
 import { OutcomesOverTime } from "../../_components/charts";
 import { formatDay, formatDuration, formatUtc, kindLabels, triggerLabels } from "../../_components/format";
 import { CodeBadge } from "../../_components/status-badge";
 
 const DAY_MS = 86_400_000;
-const kinds = Object.keys(kindLabels) as (keyof typeof kindLabels)[];
+const kinds = Object.keys(kindLabels) as ConnectionEventKind[];
 
 const startOfDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 const endOfDay = (iso: string) => new Date(`${iso}T23:59:59.999Z`);
@@ -24,7 +25,7 @@ export function EventTimeline({ connectionId, codesSeen, highlight }: { connecti
   const filters = {
     connectionId,
     ...(code ? { codes: [Number(code)] } : {}),
-    ...(kind ? { kinds: [kind as "LINK"] } : {}),
+    ...(kind ? { kinds: [kind as ConnectionEventKind] } : {}),
     ...(from ? { from: startOfDay(from) } : {}),
     ...(to ? { to: endOfDay(to) } : {}),
   };

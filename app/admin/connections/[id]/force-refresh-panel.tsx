@@ -3,13 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
-
-interface Allowance {
-  allowed: boolean;
-  reason: string | null;
-  usedInWindow: number;
-  limit: number;
-}
+import type { ForceRefreshAllowance as Allowance } from "@/server/support/schemas";
 
 /**
  * Force refresh: support admins give a reason and start an aggregation now. Agents see the
