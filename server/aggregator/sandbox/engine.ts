@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type {
   WireAccount,
   WireCustomer,
+  WireError,
   WireInstitution,
   WireLogin,
   WireLoginOutcome,
@@ -9,6 +10,7 @@ import type {
   WireTransactionPage,
 } from "@/server/aggregator/client/wire";
 import type { Logger } from "@/server/log";
+import type { AggregatorEventData } from "@/server/webhooks/aggregator-events";
 import { findInstitution, type CatalogInstitution } from "./catalog";
 import { feedBalanceCents, materializeFeed, recordPendingSightings, type FeedLogin, type FeedView } from "./feed";
 import { dayNumber, parseIsoDay } from "./random";
@@ -32,7 +34,7 @@ import type { WebhookSender } from "./webhook-sender";
 export class SandboxError extends Error {
   constructor(
     readonly httpStatus: number,
-    readonly type: "aggregation" | "invalid_request" | "not_found" | "unauthorized" | "rate_limited" | "internal",
+    readonly type: WireError["error"]["type"],
     readonly code: number | null,
     message: string,
   ) {
@@ -99,10 +101,12 @@ export interface BankUserRecord {
   mustChangePassword: boolean;
 }
 
+/** "demo_outage": only demo_outage's refreshes fail (the documented switch); "all": every aggregation. */
+export const OUTAGE_SCOPES = ["demo_outage", "all"] as const;
+
 export interface OutageRecord {
   since: string;
-  /** "demo_outage": only demo_outage's refreshes fail (the documented switch); "all": every aggregation. */
-  affects: "demo_outage" | "all";
+  affects: (typeof OUTAGE_SCOPES)[number];
 }
 
 interface MfaSession {
@@ -116,7 +120,8 @@ interface MfaSession {
   pendingUsername?: string;
 }
 
-type AggregationKind = "link" | "refresh" | "update";
+/** What started an aggregation, as its webhook event says. */
+type AggregationKind = AggregatorEventData["trigger"];
 
 export type LinkStyle = WireLinkStyle;
 /** Who hands the sandbox credentials and answers: Bankline through the API, or the person on the Connect page. */

@@ -17,7 +17,7 @@ import { findInstitution, searchCatalog } from "./catalog";
 import type { SandboxConfig } from "./config";
 import { ConnectPage } from "./connect-page";
 import { connectSessionBody, ConnectSessions } from "./connect-sessions";
-import { SandboxEngine, SandboxError, notFound, type LoginRecord } from "./engine";
+import { OUTAGE_SCOPES, SandboxEngine, SandboxError, notFound, type LoginRecord } from "./engine";
 import { faultRuleInput, Faults, faultSettings, type RequestScope } from "./faults";
 import { RateLimiter } from "./rate-limit";
 import { RequestStats } from "./request-stats";
@@ -216,7 +216,7 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       return { status: 204 };
     }),
     route("PUT", "/admin/institutions/:institutionId/outage", ({ params, body }) => {
-      const input = z.object({ down: z.boolean(), affects: z.enum(["demo_outage", "all"]).default("demo_outage") }).parse(body);
+      const input = z.object({ down: z.boolean(), affects: z.enum(OUTAGE_SCOPES).default("demo_outage") }).parse(body);
       engine.setOutage(params.institutionId!, input.down, input.affects);
       return { status: 200, body: { institutionId: params.institutionId, outage: engine.outage(params.institutionId!) } };
     }),
