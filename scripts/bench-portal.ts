@@ -23,6 +23,8 @@ import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
 // BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
 // BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
 // BENCH_ONLY=<procedure,…>: only these procedures (and the bare route), e.g. for a profile of one.
+// BENCH_ONLY=first-load: no load at all, only each page's JavaScript; BENCH_JS_FILES=1 lists each
+// page's scripts with their compressed sizes.
 
 const OWNERS = 5;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -52,6 +54,8 @@ const procedures: Target[] = [
   { name: "register.entries", path: trpcGet("register.entries", (o) => ({ orgSlug: o.orgSlug, registerId: o.registerId, page: 1, pageSize: 50 })) },
 ];
 const pages = ["institutions", "feed", "register", "members", "settings"];
+/** Measured beside the portal: the page every visit starts from, signed out. */
+const SIGN_IN = "sign-in";
 
 interface Measured {
   rps: number;
@@ -134,20 +138,26 @@ async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string
   const sizes = new Map<string, number>();
   try {
     const [name, value] = owner.cookie.split("=") as [string, string];
-    for (const page of pages) {
+    for (const page of [...pages, SIGN_IN]) {
       const context = await browser.newContext();
       // Production cookies are Secure (`__Secure-`); Chromium keeps them for http://localhost.
-      await context.addCookies([{ name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
+      if (page !== SIGN_IN) await context.addCookies([{ name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
       const tab = await context.newPage();
       const scripts = new Map<string, Promise<Buffer>>();
       tab.on("response", (res) => {
         if (res.request().resourceType() === "script") scripts.set(res.url(), res.body());
       });
-      const res = await tab.goto(`${baseUrl}/${owner.orgSlug}/${page}`, { waitUntil: "networkidle" });
-      if (!res?.ok()) throw new Error(`/${owner.orgSlug}/${page} answered ${res?.status()}`);
+      const url = page === SIGN_IN ? `/${SIGN_IN}` : `/${owner.orgSlug}/${page}`;
+      const res = await tab.goto(`${baseUrl}${url}`, { waitUntil: "networkidle" });
+      if (!res?.ok()) throw new Error(`${url} answered ${res?.status()}`);
       let bytes = 0;
-      for (const body of scripts.values()) bytes += gzipSync(await body).length;
+      for (const [url, body] of scripts) {
+        const size = gzipSync(await body).length;
+        bytes += size;
+        if (process.env.BENCH_JS_FILES) say(`  ${page}: ${(size / 1024).toFixed(1).padStart(6)} kB  ${new URL(url).pathname}`);
+      }
       sizes.set(page, bytes);
+      say(`first-load JavaScript of ${page === SIGN_IN ? url : `/<org>/${page}`}: ${(bytes / 1024).toFixed(1)} kB compressed`);
       await context.close();
     }
   } finally {
@@ -157,6 +167,7 @@ async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string
 }
 
 const ms = (n: number) => n.toFixed(2);
+const largestPortalPage = (js: Map<string, number>) => Math.max(...pages.map((p) => js.get(p)!)) / 1024;
 
 async function main() {
   await buildIfNeeded(say);
@@ -201,6 +212,11 @@ async function main() {
     say(`signed in as ${owners.length} owners; load average ${loadavg()[0]!.toFixed(1)} on 2 cores`);
 
     const only = process.env.BENCH_ONLY?.split(",");
+    if (only?.includes("first-load")) {
+      const js = await firstLoadJs(baseUrl, owners[0]!);
+      console.log(`bench:portal first_load_js_kb=${largestPortalPage(js).toFixed(1)}`);
+      return;
+    }
     const measuring = only ? procedures.filter((p) => only.includes(p.name)) : procedures;
     const targets = [bare, ...measuring];
     started = performance.now();
@@ -218,14 +234,13 @@ async function main() {
     say(`load measured in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)}`);
 
     const js = await firstLoadJs(baseUrl, owners[0]!);
-    for (const [page, bytes] of js) say(`first-load JavaScript of /<org>/${page}: ${(bytes / 1024).toFixed(1)} kB compressed`);
 
     const bareRps = results.get(bare.name)!.get(10)!.rps;
     const of = (c: number) => measuring.map((p) => ({ name: p.name, ...results.get(p.name)!.get(c)! }));
     const lowest = of(10).reduce((a, b) => (b.rps < a.rps ? b : a));
     const slowest = of(1).reduce((a, b) => (b.p50 > a.p50 ? b : a));
     const tail = of(100).reduce((a, b) => (b.p975 > a.p975 ? b : a));
-    const largest = Math.max(...js.values()) / 1024;
+    const largest = largestPortalPage(js);
     say(`lowest at 10 connections: ${lowest.name}, ${(lowest.rps / bareRps).toFixed(2)} of the bare route's ${bareRps.toFixed(0)} req/s (target 0.40)`);
     say(`slowest median, one connection at a time: ${slowest.name} ${ms(slowest.p50)} ms (target under 2 ms); p97.5 at 100 connections: ${tail.name} ${ms(tail.p975)} ms`);
     console.log(`bench:portal ratio=${(lowest.rps / bareRps).toFixed(2)} p50_ms=${ms(slowest.p50)} p97_5_ms=${ms(tail.p975)} first_load_js_kb=${largest.toFixed(1)}`);
