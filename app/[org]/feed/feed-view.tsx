@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
 import { Pager, usePages } from "@/app/_components/books/pager";
 import { DuplicateMark, MatchActions, MatchedNote } from "@/app/_components/statements/books-match";
@@ -10,8 +10,10 @@ import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import type { FeedRow, FeedView as View, HideBatch as Batch } from "@/server/feed/schemas";
 import { ConfirmDialog } from "./confirm-dialog";
-import { HideBatches } from "./hide-batches";
 import { ShortcutsHelp } from "./shortcuts-help";
+
+// Only Show hidden lists the batches: the other views never load them.
+const HideBatches = lazy(() => import("./hide-batches").then((m) => ({ default: m.HideBatches })));
 
 const PAGE_SIZE = 50;
 const NO_ROWS: FeedRow[] = [];
@@ -336,16 +338,18 @@ export function FeedView({
       </div>
 
       {view === "hidden" && accountId && (
-        <HideBatches
-          orgSlug={orgSlug}
-          bankAccountId={accountId}
-          canWrite={canWrite}
-          busy={busy}
-          onUnhideAll={(batch: Batch) => {
-            setMessage(null);
-            unhideAll.mutate({ orgSlug, batchId: batch.id });
-          }}
-        />
+        <Suspense fallback={null}>
+          <HideBatches
+            orgSlug={orgSlug}
+            bankAccountId={accountId}
+            canWrite={canWrite}
+            busy={busy}
+            onUnhideAll={(batch: Batch) => {
+              setMessage(null);
+              unhideAll.mutate({ orgSlug, batchId: batch.id });
+            }}
+          />
+        </Suspense>
       )}
 
       {canWrite ? (

@@ -3,7 +3,7 @@ import { FEED_VIEWS } from "@/server/feed/list";
 import { getFeedSettings } from "@/server/feed/settings";
 import { requireOrgMember } from "@/server/orgs/page-access";
 import { orgRoleAllows } from "@/server/trpc/permissions";
-import { ImportStatement } from "@/app/_components/statements/import-statement";
+import { ImportStatement } from "@/app/_components/statements/import-statement-dialog";
 import { FeedView } from "./feed-view";
 
 export const metadata = { title: "Bank feed" };

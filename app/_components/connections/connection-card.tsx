@@ -7,7 +7,7 @@ import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
 import { formatMoney, maskedNumber, spokenMask, statusLabel, transactionsArrived, type ConnectionStatus } from "./format";
-import { VariantBadge } from "./institution-picker";
+import { VariantBadge } from "./variant-badge";
 import { ProblemNotice } from "./problem-notice";
 import { TimeAgo } from "./time-ago";
 import type { Abilities, AttemptOutcome, ConnectionView, Problem } from "./types";

@@ -2,12 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import { AccountChooser, type AccountChoice } from "./account-chooser";
-import { connectionTitleId } from "./connection-card";
 import { CredentialsForm, type Credentials } from "./credentials-form";
-import { Dialog, useFocusOnMount } from "./dialog";
+import { useFocusOnMount } from "./dialog";
 import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { transactionsArrived } from "./format";
 import { HostedConnect, type HostedPurpose } from "./hosted-connect";
@@ -85,50 +84,12 @@ export interface OpenFlow {
   key: number;
 }
 
-export function ConnectionFlow({
-  orgSlug,
-  flow,
-  abilities,
-  providerLinkStyle,
-  onClose,
-}: {
-  orgSlug: string;
-  /** Null while closed. */
-  flow: OpenFlow | null;
-  abilities: Abilities;
-  /** HOSTED: Add institution opens the provider's Connect page at once (it has its own search). */
-  providerLinkStyle: LinkStyle;
-  onClose: () => void;
-}) {
-  const headingId = useId();
-  return (
-    <Dialog
-      open={!!flow}
-      onClose={onClose}
-      labelledBy={headingId}
-      wide
-      fallbackFocusId={flow && flow.start.mode !== "link" ? connectionTitleId(flow.start.connection.id) : undefined}
-    >
-      {flow && (
-        <FlowBody
-          key={flow.key}
-          orgSlug={orgSlug}
-          start={flow.start}
-          abilities={abilities}
-          providerLinkStyle={providerLinkStyle}
-          headingId={headingId}
-          onClose={onClose}
-        />
-      )}
-    </Dialog>
-  );
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error && error.message ? error.message : "Something went wrong. Try again.";
 }
 
-function FlowBody({
+/** The flow inside its dialog (connection-flow-dialog.tsx), loaded when the dialog first opens. */
+export function FlowBody({
   orgSlug,
   start,
   abilities,

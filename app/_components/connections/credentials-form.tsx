@@ -4,7 +4,7 @@ import { useId, type FormEvent } from "react";
 import type { Credentials } from "@/server/connections/schemas";
 import { useFocusOnMount } from "./dialog";
 import { variantLabel, type Variant } from "./format";
-import { VariantBadge } from "./institution-picker";
+import { VariantBadge } from "./variant-badge";
 
 export type { Credentials };
 

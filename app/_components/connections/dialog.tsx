@@ -89,6 +89,11 @@ export function Dialog({
   );
 }
 
+/** What a dialog shows while its steps load on its first opening (a Suspense fallback). */
+export function DialogLoading() {
+  return <p role="status" className="pr-8 text-ink-muted">Loading…</p>;
+}
+
 /** Moves focus to the element when it appears: a step's first field or, failing that, its heading. */
 export function useFocusOnMount<T extends HTMLElement>() {
   const ref = useRef<T>(null);

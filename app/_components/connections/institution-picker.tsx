@@ -5,7 +5,7 @@ import { useEffect, useId, useState } from "react";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useFocusOnMount } from "./dialog";
 import type { CatalogInstitution } from "@/server/connections/schemas";
-import { variantLabel, type Variant } from "./format";
+import { VariantBadge } from "./variant-badge";
 
 export type { CatalogInstitution };
 
@@ -87,13 +87,5 @@ export function InstitutionPicker({
         </ul>
       )}
     </div>
-  );
-}
-
-export function VariantBadge({ variant }: { variant: Variant }) {
-  return (
-    <span className="rounded-full border border-surface-line bg-surface-sunken px-2 py-0.5 text-xs font-medium text-ink-muted">
-      {variantLabel(variant)}
-    </span>
   );
 }

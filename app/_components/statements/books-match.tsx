@@ -1,15 +1,18 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Dialog, useFocusOnMount } from "@/app/_components/connections/dialog";
-import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
+import { lazy, Suspense, useState } from "react";
+import { Dialog, DialogLoading } from "@/app/_components/connections/dialog";
+import { formatDay, formatMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FeedRow } from "@/server/feed/schemas";
 
 // A bank row and an entry the bookkeeper wrote: the feed offers Match where the matcher found the entry, and
 // Find a match on any new row (a flagged one already names its match).
+
+// Find a match's search comes with its first opening.
+const FindMatch = lazy(() => import("./find-match").then((m) => ({ default: m.FindMatch })));
 
 const unreviewed = (row: FeedRow) => row.state === "NEW" || row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
 const flagged = (row: FeedRow) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
@@ -34,11 +37,11 @@ export function MatchedNote({ row }: { row: FeedRow }) {
   );
 }
 
-function useOrgSlug(): string {
+export function useOrgSlug(): string {
   return String(useParams<{ org: string }>().org);
 }
 
-function useSettled() {
+export function useSettled() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return () => {
@@ -82,123 +85,12 @@ export function MatchActions({ row, busy }: { row: FeedRow; busy: boolean }) {
         </p>
       )}
       <Dialog open={finding} onClose={() => setFinding(false)} labelledBy={`find-match-${row.id}`} wide>
-        {finding && <FindMatch row={row} onDone={() => setFinding(false)} />}
+        {finding && (
+          <Suspense fallback={<DialogLoading />}>
+            <FindMatch row={row} onDone={() => setFinding(false)} />
+          </Suspense>
+        )}
       </Dialog>
     </>
-  );
-}
-
-const shift = (isoDay: string, days: number) => new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-/** Searches the register for the entry the matcher missed and links the row to it by hand. */
-function FindMatch({ row, onDone }: { row: FeedRow; onDone: () => void }) {
-  const trpc = useTRPC();
-  const orgSlug = useOrgSlug();
-  const settled = useSettled();
-  const heading = useFocusOnMount<HTMLHeadingElement>();
-  const [amount, setAmount] = useState((Math.abs(row.amountCents) / 100).toFixed(2));
-  const [from, setFrom] = useState(shift(row.date, -14));
-  const [to, setTo] = useState(shift(row.date, 14));
-  const [text, setText] = useState("");
-  const [search, setSearch] = useState({ amount, from, to, text });
-  const [problem, setProblem] = useState<string | null>(null);
-  const cents = search.amount.trim() === "" ? null : parseMoney(search.amount);
-  const results = useQuery(
-    trpc.matches.search.queryOptions({
-      orgSlug,
-      transactionId: row.id,
-      from: search.from || null,
-      to: search.to || null,
-      text: search.text || null,
-      amountCents: cents === null ? null : row.amountCents < 0 ? -cents : cents,
-    }),
-  );
-  const link = useMutation(
-    trpc.matches.link.mutationOptions({
-      onSuccess: onDone,
-      onError: (error) => setProblem(error.message),
-      onSettled: settled,
-    }),
-  );
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setSearch({ amount, from, to, text });
-  }
-  const titleId = `find-match-${row.id}`;
-  return (
-    <div className="space-y-4">
-      <h2 id={titleId} ref={heading} tabIndex={-1} className="text-lg font-semibold">Find a match</h2>
-      <p className="text-sm">
-        The bank&apos;s transaction: <strong>{formatDay(row.date)} · {row.description} · {formatMoney(row.amountCents)}</strong>. Choose the entry in the books it is; the entry keeps its
-        description and amount and takes the bank&apos;s date.
-      </p>
-      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-4" aria-label="Search the register">
-        <div>
-          <label htmlFor={`${titleId}-amount`} className="label">Amount</label>
-          <input id={`${titleId}-amount`} className="field" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${titleId}-from`} className="label">From</label>
-          <input id={`${titleId}-from`} className="field" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${titleId}-to`} className="label">To</label>
-          <input id={`${titleId}-to`} className="field" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor={`${titleId}-text`} className="label">Text</label>
-          <input id={`${titleId}-text`} className="field" value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
-        <div className="sm:col-span-4">
-          <button type="submit" className="btn-secondary">Search</button>
-          {search.amount.trim() !== "" && cents === null && <span className="ml-2 text-sm text-danger">Enter the amount like 42.13, or leave it empty for any amount.</span>}
-        </div>
-      </form>
-      <div aria-live="polite">
-        {problem && <p role="alert" className="text-sm text-danger">{problem}</p>}
-        {results.isPending ? (
-          <p className="text-ink-muted">Searching the register…</p>
-        ) : results.isError ? (
-          <p role="alert" className="text-danger">{results.error.message}</p>
-        ) : results.data.entries.length === 0 ? (
-          <p className="text-ink-muted">No entry waiting for its bank transaction fits. Widen the dates or clear the amount.</p>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Entries in the books without a bank transaction</caption>
-            <thead className="border-b border-surface-line text-ink-muted">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Date</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Description</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">Amount</th>
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Action</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.data.entries.map((entry) => (
-                <tr key={entry.id} className="border-b border-surface-line last:border-0">
-                  <td className="whitespace-nowrap py-2 pr-3">{formatDay(entry.date)}</td>
-                  <td className="py-2 pr-3">
-                    {entry.description}
-                    {entry.checkNumber && <span className="text-xs text-ink-muted"> · check {entry.checkNumber}</span>}
-                  </td>
-                  <td className="whitespace-nowrap py-2 pr-3 text-right tabular-nums">{formatMoney(entry.amountCents)}</td>
-                  <td className="py-2 text-right">
-                    <button
-                      type="button"
-                      className="btn-primary py-1"
-                      aria-disabled={link.isPending}
-                      aria-label={`Match to ${entry.description} on ${formatDay(entry.date)}`}
-                      onClick={() => !link.isPending && link.mutate({ orgSlug, transactionId: row.id, entryId: entry.id, byHand: true })}
-                    >
-                      Match
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-    </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
-import { Dialog, useFocusOnMount } from "@/app/_components/connections/dialog";
+import { useFocusOnMount } from "@/app/_components/connections/dialog";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
 import type {
@@ -24,22 +24,8 @@ function toBase64(buffer: ArrayBuffer): string {
   return btoa(binary);
 }
 
-/** Bank feed → Import statement: choose or drop a file, see what it holds, say where each account goes, import. */
-export function ImportStatement({ orgSlug }: { orgSlug: string }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="btn-secondary" onClick={() => setOpen(true)}>
-        Import statement
-      </button>
-      <Dialog open={open} onClose={() => setOpen(false)} labelledBy="import-statement-title" wide>
-        {open && <ImportSteps orgSlug={orgSlug} onDone={() => setOpen(false)} />}
-      </Dialog>
-    </>
-  );
-}
-
-function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () => void }) {
+/** The steps of Import statement (import-statement-dialog.tsx), loaded when the dialog first opens. */
+export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const heading = useFocusOnMount<HTMLHeadingElement>();
