@@ -69,7 +69,11 @@ function connectedComponents(rowCount: number, columnCount: number, edges: reado
 // Among equal weights, earlier rows take earlier columns: two identical coffees against one register entry
 // leave the later-sorted one new, every time.
 function tieBreak(row: number, rows: number, column: number, columns: number): number {
-  return 1e-7 * ((rows - row) / rows) + 1e-9 * ((columns - column) / columns) - 1e-11 * Math.abs(row / rows - column / columns);
+  return (
+    1e-7 * ((rows - row) / rows) +
+    1e-9 * ((columns - column) / columns) -
+    1e-11 * Math.abs(row / rows - column / columns)
+  );
 }
 
 function assignGreedily(edges: readonly Edge[], chosen: Int32Array): void {
@@ -145,6 +149,7 @@ function assignExactly(component: Component, chosen: Int32Array): void {
   }
   for (let j = 1; j <= realColumns; j++) {
     const i = p[j]!;
-    if (i !== 0 && cost[(i - 1) * m + j - 1]! < forbidden / 2) chosen[component.rows[i - 1]!] = component.columns[j - 1]!;
+    if (i !== 0 && cost[(i - 1) * m + j - 1]! < forbidden / 2)
+      chosen[component.rows[i - 1]!] = component.columns[j - 1]!;
   }
 }

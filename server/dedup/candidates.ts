@@ -18,14 +18,18 @@ export interface PreparedExisting {
   checkNumber: string | null;
   /** Position in the canonical order; the assignment breaks ties with it. */
   rank: number;
-  /** Came from a bank feed: a tombstone, marked `fromBank`, or named by the batch's ids (see `continuity`); see isFromBank. */
+  /**
+   * Came from a bank feed: a tombstone, marked `fromBank`, or
+   * named by the batch's ids (see `continuity`); see isFromBank.
+   */
   fromBank?: boolean;
   /** The normalized description, read only when the row is near an incoming one. */
   description?: NormalizedDescription;
 }
 
 /** Which likelihood model explains the pair. */
-export type PairModel = "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch" | "rounded";
+export type PairModel =
+  "same-amount" | "still-pending" | "posting" | "tip" | "check-clearing" | "check-amount-mismatch" | "rounded";
 
 /** A pair worth scoring, with the raw signals; the score itself depends on what the batch teaches. */
 export interface Candidate {
@@ -102,7 +106,10 @@ export interface AccountIndex {
   patterns: Map<number, AmountPattern>;
   /** Days of the account's incoming rows. */
   batchSpan: { first: number; last: number } | null;
-  /** Prepared existing rows from a bank feed dated within the batch's days (pending: up to the longest posting lag before). */
+  /**
+   * Prepared existing rows from a bank feed dated within the
+   * batch's days (pending: up to the longest posting lag before).
+   */
   linkedInBatchSpan: { posted: number; pending: number };
   /**
    * Of the rows counted in `linkedInBatchSpan` (plus, for pending rows, the posted rows whose pending id came
@@ -187,21 +194,20 @@ export function relevantExisting(rows: readonly ExistingTransaction[], incoming:
     // Provider ids the batch does not name are never read, so a caller may leave them out; `fromBank` says the
     // row has some. Worked out here only where continuity counts rows, otherwise when first asked.
     let named: boolean | undefined;
-    if (
-      !(
-        amounts.has(row.amountCents) ||
-        row.pending ||
-        checkNumber !== null ||
-        (rounded.has(row.amountCents) && typedByHand(row)) ||
-        (named = hasWantedId(row.providerIds, wantedProviderIds))
-      )
-    ) {
+    if (!(
+      amounts.has(row.amountCents) ||
+      row.pending ||
+      checkNumber !== null ||
+      (rounded.has(row.amountCents) && typedByHand(row)) ||
+      (named = hasWantedId(row.providerIds, wantedProviderIds))
+    )) {
       continue;
     }
     const entry: PreparedExisting = { row, day, checkNumber, rank: 0 };
     prepared.push(entry);
     if (day <= batchSpan.last && day >= batchSpan.first - (row.pending ? MODEL.maxPostingLagDays : 0)) {
-      entry.fromBank = row.kind === "hidden" || row.fromBank === true || (named ?? hasWantedId(row.providerIds, wantedProviderIds));
+      entry.fromBank =
+        row.kind === "hidden" || row.fromBank === true || (named ?? hasWantedId(row.providerIds, wantedProviderIds));
       if (entry.fromBank && row.pending) batchSpan.pending++;
       else if (entry.fromBank) batchSpan.posted++;
     }
@@ -231,7 +237,9 @@ export function roundedAmounts(cents: number): number[] {
 /** Whether the row came from a bank feed; see PreparedExisting.fromBank. */
 export function isFromBank(index: AccountIndex, existing: PreparedExisting): boolean {
   existing.fromBank ??=
-    existing.row.kind === "hidden" || existing.row.fromBank === true || existing.row.providerIds.some((id) => index.byProviderId.has(id) || index.sharedProviderIds.has(id));
+    existing.row.kind === "hidden" ||
+    existing.row.fromBank === true ||
+    existing.row.providerIds.some((id) => index.byProviderId.has(id) || index.sharedProviderIds.has(id));
   return existing.fromBank;
 }
 
@@ -287,8 +295,10 @@ export function buildIndexes(relevant: RelevantExisting, incoming: PreparedIncom
   const existing = relevant.rows;
   let index: AccountIndex | null = null;
   for (const entry of existing) {
-    if (index === null || entry.row.account !== existing[entry.rank - 1]?.row.account) index = indexFor(entry.row.account);
-    for (const providerId of entry.row.providerIds) if (relevant.wantedProviderIds.has(providerId)) addProviderId(index, providerId, entry);
+    if (index === null || entry.row.account !== existing[entry.rank - 1]?.row.account)
+      index = indexFor(entry.row.account);
+    for (const providerId of entry.row.providerIds)
+      if (relevant.wantedProviderIds.has(providerId)) addProviderId(index, providerId, entry);
     pushTo(index.byAmount, entry.row.amountCents, entry);
     if (!index.hasTypedByHand && isTypedByHand(entry)) index.hasTypedByHand = true;
     if (entry.checkNumber) pushTo(index.byCheckNumber, entry.checkNumber, entry);
@@ -346,7 +356,9 @@ function rate(span: Span | null, key: string | number): number {
 /** Expected same-amount rows per day: the register's history or the feed's, whichever is busier. */
 export function amountRate(index: AccountIndex, amountCents: number): number {
   const span = index.registerSpan;
-  const register = span ? (index.byAmount.get(amountCents)?.length ?? 0) / Math.max(MODEL.minRateSpanDays, span.last - span.first + 1) : 0;
+  const register = span
+    ? (index.byAmount.get(amountCents)?.length ?? 0) / Math.max(MODEL.minRateSpanDays, span.last - span.first + 1)
+    : 0;
   return Math.max(MODEL.minAmountRatePerDay, register, rate(index.feedAmounts, amountCents));
 }
 
@@ -392,7 +404,8 @@ function regularPeriod(gapCounts: Float64Array, gaps: number): { period: number 
   const regularity = best / gaps;
   if (regularity < MODEL.minRegularity) return { period: null, regularity: 0 };
   let total = 0;
-  for (let gap = period - bandWidth(period); gap <= Math.min(MAX_GAP_DAYS, period + bandWidth(period)); gap++) total += gap * gapCounts[gap]!;
+  for (let gap = period - bandWidth(period); gap <= Math.min(MAX_GAP_DAYS, period + bandWidth(period)); gap++)
+    total += gap * gapCounts[gap]!;
   return { period: Math.round(total / best), regularity };
 }
 
@@ -413,7 +426,11 @@ function coincidenceDensity(pattern: AmountPattern, offset: number): number {
 }
 
 /** Every pair of this incoming row worth scoring, against rows no exact key has taken. */
-export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, claimed: Set<PreparedExisting>): Candidate[] {
+export function candidatesFor(
+  entry: PreparedIncoming,
+  index: AccountIndex,
+  claimed: Set<PreparedExisting>,
+): Candidate[] {
   const found = new Map<PreparedExisting, Candidate>();
   const pattern = patternOf(index, entry.row.amountCents);
   const sameAmount = index.byAmount.get(entry.row.amountCents) ?? [];
@@ -426,7 +443,10 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
     const byHand = isTypedByHand(existing);
     const { similarity, numbersDisagree } = compareDescriptions(entry.description, description, { byHand });
     const offset = entry.day - existing.day;
-    const purchaseDay = byHand && entry.description.authorized ? monthDayBefore(entry.description.authorized.month, entry.description.authorized.day, entry.day) : null;
+    const purchaseDay =
+      byHand && entry.description.authorized
+        ? monthDayBefore(entry.description.authorized.month, entry.description.authorized.day, entry.day)
+        : null;
     found.set(existing, {
       incoming: entry,
       existing,
@@ -436,14 +456,19 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       similarity,
       byHand,
       numbersDisagree,
-      authorizedElsewhen: (entry.description.authorized !== null || description.authorized !== null) && authorizedElsewhen(entry, existing, description),
+      authorizedElsewhen:
+        (entry.description.authorized !== null || description.authorized !== null) &&
+        authorizedElsewhen(entry, existing, description),
       amountRate: amountPattern.rate,
       coincidence: coincidenceDensity(amountPattern, offset),
       period: amountPattern.period,
       onlyOneNearby: onlyOneNearby && model === "same-amount",
       sameMerchant: description.brand === entry.description.brand,
       merchantShare: share,
-      merchantRate: model === "tip" ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description))) : 0,
+      merchantRate:
+        model === "tip"
+          ? Math.max(MODEL.minAmountRatePerDay, rate(index.feedMerchants, merchantKey(entry.description)))
+          : 0,
       merchantAmountRate: model === "tip" ? merchantAmountRate(index, entry) : 0,
       continuity: continuityOf(index, existing),
       logOdds: -Infinity,
@@ -462,7 +487,12 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
       if (isHandWrittenWithoutNumber(existing)) add(existing, "check-clearing");
     }
     for (const existing of index.byCheckNumber.get(entry.checkNumber) ?? []) {
-      if (existing.row.amountCents === entry.row.amountCents || Math.abs(existing.day - entry.day) > MODEL.checkWindowDays || fromSameSource(entry, existing)) continue;
+      if (
+        existing.row.amountCents === entry.row.amountCents ||
+        Math.abs(existing.day - entry.day) > MODEL.checkWindowDays ||
+        fromSameSource(entry, existing)
+      )
+        continue;
       add(existing, "check-amount-mismatch");
     }
   }
@@ -470,8 +500,13 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
     // A bookkeeper typed the amount to the dollar ($45 for $44.87): entries typed by hand only.
     for (const whole of index.hasTypedByHand ? roundedAmounts(entry.row.amountCents) : []) {
       const wholePattern = patternOf(index, whole);
-      for (const existing of inDayRange(index.byAmount.get(whole) ?? [], entry.day - MODEL.maxDateDistanceDays, entry.day + MODEL.maxDateDistanceDays)) {
-        if (!found.has(existing) && !existing.row.pending && isTypedByHand(existing)) add(existing, "rounded", wholePattern);
+      for (const existing of inDayRange(
+        index.byAmount.get(whole) ?? [],
+        entry.day - MODEL.maxDateDistanceDays,
+        entry.day + MODEL.maxDateDistanceDays,
+      )) {
+        if (!found.has(existing) && !existing.row.pending && isTypedByHand(existing))
+          add(existing, "rounded", wholePattern);
       }
     }
     for (const existing of inDayRange(index.pendingByDay, entry.day - 6, entry.day + 1)) {
@@ -484,7 +519,8 @@ export function candidatesFor(entry: PreparedIncoming, index: AccountIndex, clai
 /** The incoming row is the only one of its amount in its account's batch within the date window. */
 function aloneInFeed(index: AccountIndex, entry: PreparedIncoming): boolean {
   let count = 0;
-  for (const day of index.feedByAmount.get(entry.row.amountCents) ?? []) if (Math.abs(day - entry.day) <= MODEL.maxDateDistanceDays && ++count > 1) return false;
+  for (const day of index.feedByAmount.get(entry.row.amountCents) ?? [])
+    if (Math.abs(day - entry.day) <= MODEL.maxDateDistanceDays && ++count > 1) return false;
   return true;
 }
 
@@ -499,18 +535,27 @@ function merchantAmountRate(index: AccountIndex, entry: PreparedIncoming): numbe
   let inRegister = index.merchantAmountCounts.get(key);
   if (inRegister === undefined) {
     inRegister = 0;
-    for (const existing of index.byAmount.get(entry.row.amountCents) ?? []) if (describedOf(existing).merchant === merchant) inRegister++;
+    for (const existing of index.byAmount.get(entry.row.amountCents) ?? [])
+      if (describedOf(existing).merchant === merchant) inRegister++;
     index.merchantAmountCounts.set(key, inRegister);
   }
   const span = index.registerSpan;
   const register = span ? Math.max(0, inRegister - 1) / Math.max(MODEL.minRateSpanDays, span.last - span.first + 1) : 0;
   if (index.feedMerchantAmounts === null) {
     for (const other of index.feed) {
-      if (!other.row.pending) index.feedMerchantAmounts = count(index.feedMerchantAmounts, other.day, `${other.row.amountCents}|${merchantKey(other.description)}`);
+      if (!other.row.pending)
+        index.feedMerchantAmounts = count(
+          index.feedMerchantAmounts,
+          other.day,
+          `${other.row.amountCents}|${merchantKey(other.description)}`,
+        );
     }
   }
   const feedSpan = index.feedMerchantAmounts;
-  const feed = feedSpan ? Math.max(0, (feedSpan.counts.get(key) ?? 0) - 2) / Math.max(MODEL.minRateSpanDays, feedSpan.last - feedSpan.first + 1) : 0;
+  const feed = feedSpan
+    ? Math.max(0, (feedSpan.counts.get(key) ?? 0) - 2) /
+      Math.max(MODEL.minRateSpanDays, feedSpan.last - feedSpan.first + 1)
+    : 0;
   return Math.max(register, feed);
 }
 
@@ -530,14 +575,23 @@ function merchantShare(near: readonly PreparedExisting[], entry: PreparedIncomin
  * "PURCHASE AUTHORIZED ON 03/11" names the day of the purchase. The same purchase is dated that day or later
  * by any link (a day earlier at most, across a cut-off), and on that day exactly while it is pending.
  */
-function authorizedElsewhen(entry: PreparedIncoming, existing: PreparedExisting, description: NormalizedDescription): boolean {
+function authorizedElsewhen(
+  entry: PreparedIncoming,
+  existing: PreparedExisting,
+  description: NormalizedDescription,
+): boolean {
   return (
     notThatPurchase(entry.description.authorized, entry.day, existing.day, existing.row.pending === true) ||
     notThatPurchase(description.authorized, existing.day, entry.day, entry.row.pending)
   );
 }
 
-function notThatPurchase(authorized: NormalizedDescription["authorized"], near: number, otherDay: number, otherPending: boolean): boolean {
+function notThatPurchase(
+  authorized: NormalizedDescription["authorized"],
+  near: number,
+  otherDay: number,
+  otherPending: boolean,
+): boolean {
   if (!authorized) return false;
   const day = monthDayBefore(authorized.month, authorized.day, near);
   if (day === null) return false;
@@ -567,7 +621,10 @@ function continuityOf(index: AccountIndex, existing: PreparedExisting): number {
   return Math.max(MODEL.continuityMinLogOdds, Math.log((Math.max(0, unclaimed - self) + 1) / (rows - self + 1)));
 }
 
-/** The source that gave the incoming row its id gave the existing row another one: within one source a new id is a new transaction. */
+/**
+ * The source that gave the incoming row its id gave the existing
+ * row another one: within one source a new id is a new transaction.
+ */
 function fromSameSource(entry: PreparedIncoming, existing: PreparedExisting): boolean {
   const source = entry.row.source;
   return !!source && existing.row.sources !== undefined && existing.row.sources.includes(source);
@@ -583,12 +640,17 @@ function isHandWrittenWithoutNumber(existing: PreparedExisting): boolean {
 }
 
 function grewByTip(pendingCents: number, postedCents: number): boolean {
-  if (Math.sign(pendingCents) !== Math.sign(postedCents) || Math.abs(postedCents) <= Math.abs(pendingCents)) return false;
+  if (Math.sign(pendingCents) !== Math.sign(postedCents) || Math.abs(postedCents) <= Math.abs(pendingCents))
+    return false;
   return Math.abs(postedCents) - Math.abs(pendingCents) <= Math.abs(pendingCents) * MODEL.tip.maxIncreaseRatio;
 }
 
 /** The unclaimed same-amount rows within the date window, nearest first, at most `maxRowsScannedPerAmount`. */
-function nearestByDate(sorted: PreparedExisting[], entry: PreparedIncoming, claimed: Set<PreparedExisting>): PreparedExisting[] {
+function nearestByDate(
+  sorted: PreparedExisting[],
+  entry: PreparedIncoming,
+  claimed: Set<PreparedExisting>,
+): PreparedExisting[] {
   const nearest: PreparedExisting[] = [];
   const day = entry.day;
   let right = lowerBound(sorted, day);
@@ -624,7 +686,8 @@ function describedOf(existing: PreparedExisting): NormalizedDescription {
 
 function inDayRange(sorted: PreparedExisting[], fromDay: number, toDay: number): PreparedExisting[] {
   const found: PreparedExisting[] = [];
-  for (let at = lowerBound(sorted, fromDay); at < sorted.length && sorted[at]!.day <= toDay; at++) found.push(sorted[at]!);
+  for (let at = lowerBound(sorted, fromDay); at < sorted.length && sorted[at]!.day <= toDay; at++)
+    found.push(sorted[at]!);
   return found;
 }
 

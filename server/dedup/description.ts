@@ -20,7 +20,8 @@ export interface NormalizedDescription {
   brand: string;
 }
 
-// Card processors and bank wording put in front of the merchant: "SQ *", "TST*", "POS DEBIT", "PURCHASE AUTHORIZED ON 03/14".
+// Card processors and bank wording put in front of the merchant: "SQ *", "TST*", "POS DEBIT",
+// "PURCHASE AUTHORIZED ON 03/14".
 const LEADING_NOISE = [
   /^(?:sq|sqr|square|tst|toast|sp|py|in|pp|paypal|dd|bt|fs|cke|par|ptc|clv|spo)\s*\*\s*/,
   /^(?:pos|atm|ach|eft|dbt|ppd|web|ccd)\b\s*(?:debit|credit|purchase|withdrawal|pmt|payment)?\s*/,
@@ -31,13 +32,42 @@ const LEADING_NOISE = [
 ];
 
 const NOISE_WORDS = new Set([
-  "pos", "debit", "credit", "purchase", "card", "checkcard", "inc", "llc", "ltd", "corp", "co", "the", "store",
-  "str", "www", "com", "net", "org", "us", "usa", "x", "xx", "xxx", "xxxx", "ref", "id", "no", "pmt", "recurring",
+  "pos",
+  "debit",
+  "credit",
+  "purchase",
+  "card",
+  "checkcard",
+  "inc",
+  "llc",
+  "ltd",
+  "corp",
+  "co",
+  "the",
+  "store",
+  "str",
+  "www",
+  "com",
+  "net",
+  "org",
+  "us",
+  "usa",
+  "x",
+  "xx",
+  "xxx",
+  "xxxx",
+  "ref",
+  "id",
+  "no",
+  "pmt",
+  "recurring",
 ]);
 
 const US_STATES = new Set(
-  ("al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc " +
-    "sd tn tx ut vt va wa wv wi wy dc").split(" "),
+  (
+    "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok " +
+    "or pa ri sc sd tn tx ut vt va wa wv wi wy dc"
+  ).split(" "),
 );
 
 const cache = new Map<string, NormalizedDescription>();
@@ -102,7 +132,10 @@ function numbersIn(description: string): NormalizedDescription["numbers"] {
   const dates = new Set<string>();
   const others = new Set<string>();
   for (const found of description.matchAll(/\d+(?:[/-]\d+)*/g)) {
-    const text = found[0].split(/[/-]/).map((part) => part.replace(/^0+(?=\d)/, "")).join("/");
+    const text = found[0]
+      .split(/[/-]/)
+      .map((part) => part.replace(/^0+(?=\d)/, ""))
+      .join("/");
     if (/^\d{1,2}\/\d{1,2}(\/\d{2,4})?$/.test(text)) dates.add(text);
     else others.add(text);
   }
@@ -110,8 +143,9 @@ function numbersIn(description: string): NormalizedDescription["numbers"] {
 }
 
 /**
- * True when both descriptions carry numbers of the same sort and share none: two deposits "REF 7233…" and
- * "REF 1114…", or "AUTHORIZED ON 03/29" against "03/30". Banks keep these across links; a missing number says nothing.
+ * True when both descriptions carry numbers of the same sort and share none: two deposits
+ * "REF 7233…" and "REF 1114…", or "AUTHORIZED ON 03/29" against "03/30". Banks keep these
+ * across links; a missing number says nothing.
  */
 export function numbersDisagree(a: NormalizedDescription, b: NormalizedDescription): boolean {
   return disjoint(a.numbers.dates, b.numbers.dates) || disjoint(a.numbers.others, b.numbers.others);
@@ -211,11 +245,18 @@ export interface DescriptionComparison {
  * `byHand`: `b` was typed by a bookkeeper, in their own few words ("Rent", "Amzn"), wherever those words stand
  * in the bank's text (`a`); the numbers a person writes (an invoice) are not the bank's references.
  */
-export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescription, { byHand = false } = {}): DescriptionComparison {
+export function compareDescriptions(
+  a: NormalizedDescription,
+  b: NormalizedDescription,
+  { byHand = false } = {},
+): DescriptionComparison {
   const cache = byHand ? (a.comparedByHand ??= new Map()) : (a.compared ??= new Map());
   let comparison = cache.get(b);
   if (!comparison) {
-    comparison = { similarity: descriptionSimilarity(a, b, { byHand }), numbersDisagree: !byHand && numbersDisagree(a, b) };
+    comparison = {
+      similarity: descriptionSimilarity(a, b, { byHand }),
+      numbersDisagree: !byHand && numbersDisagree(a, b),
+    };
     cache.set(b, comparison);
     // Keeps a long-running process's memory bounded: forget everything now and then.
     if (++comparisonsRemembered > COMPARISON_LIMIT) {
@@ -230,9 +271,14 @@ export function compareDescriptions(a: NormalizedDescription, b: NormalizedDescr
  * 0..1 similarity of two descriptions after normalization; null when one of them has no merchant words, which
  * says nothing either way (two such texts are the same description only when they read the same).
  */
-export function descriptionSimilarity(a: NormalizedDescription, b: NormalizedDescription, { byHand = false } = {}): number | null {
+export function descriptionSimilarity(
+  a: NormalizedDescription,
+  b: NormalizedDescription,
+  { byHand = false } = {},
+): number | null {
   if (a === b) return a.tokens.length > 0 || a.text !== "" ? 1 : null;
-  if (a.tokens.length === 0 || b.tokens.length === 0) return a.tokens.length === b.tokens.length && a.text !== "" && a.text === b.text ? 1 : null;
+  if (a.tokens.length === 0 || b.tokens.length === 0)
+    return a.tokens.length === b.tokens.length && a.text !== "" && a.text === b.text ? 1 : null;
   const dice = diceCoefficient(a.bigrams, b.bigrams);
   // A bookkeeper's words all found in the bank's text (as words, truncations or abbreviations) say as much as
   // the bank's own wording would, whatever the letters they leave out.

@@ -14,7 +14,15 @@ import {
   type PreparedIncoming,
 } from "./candidates";
 import { MODEL, logistic, possibleLogOdds } from "./model";
-import { dateReason, learnOffsets, logOddsOf, priorBatchOffsets, reasonsFor, typedOffsets, type BatchOffsets } from "./score";
+import {
+  dateReason,
+  learnOffsets,
+  logOddsOf,
+  priorBatchOffsets,
+  reasonsFor,
+  typedOffsets,
+  type BatchOffsets,
+} from "./score";
 import type { MatchInput, MatchResult, MatchTier } from "./types";
 
 type ExactKey = "provider-id" | "pending-link" | "check-number";
@@ -115,17 +123,23 @@ function matchExactKeys(
     if (current && EXACT_KEYS[current.key].weight >= EXACT_KEYS[key].weight) return;
     pairs.set(id, { existing, key });
     // Nearer dates win among rows sharing a key (a provider id on a register entry and on a tombstone).
-    edges.push({ row, column: existing.rank, weight: EXACT_KEYS[key].weight - Math.min(999, Math.abs(existing.day - incoming[row]!.day)) });
+    edges.push({
+      row,
+      column: existing.rank,
+      weight: EXACT_KEYS[key].weight - Math.min(999, Math.abs(existing.day - incoming[row]!.day)),
+    });
   };
   incoming.forEach((entry, row) => {
     const index = indexes.get(entry.row.account)!;
-    if (entry.row.providerId) for (const match of rowsWithProviderId(index, entry.row.providerId)) addEdge(row, match, "provider-id");
+    if (entry.row.providerId)
+      for (const match of rowsWithProviderId(index, entry.row.providerId)) addEdge(row, match, "provider-id");
     if (entry.row.pendingProviderId) {
       for (const match of rowsWithProviderId(index, entry.row.pendingProviderId)) addEdge(row, match, "pending-link");
     }
     if (entry.checkNumber) {
       for (const match of index.byCheckNumber.get(entry.checkNumber) ?? []) {
-        if (match.row.amountCents === entry.row.amountCents && Math.abs(match.day - entry.day) <= MODEL.checkWindowDays) addEdge(row, match, "check-number");
+        if (match.row.amountCents === entry.row.amountCents && Math.abs(match.day - entry.day) <= MODEL.checkWindowDays)
+          addEdge(row, match, "check-number");
       }
     }
   });
@@ -152,7 +166,11 @@ function matchExactKeys(
  * batch) by their ids or by the posted row naming them; and posted register rows whose pending id a posted
  * incoming row names, which shows the connection links the two.
  */
-function measureContinuity(incoming: PreparedIncoming[], indexes: Map<string, AccountIndex>, claimedById: Set<PreparedExisting>): void {
+function measureContinuity(
+  incoming: PreparedIncoming[],
+  indexes: Map<string, AccountIndex>,
+  claimedById: Set<PreparedExisting>,
+): void {
   const named = new Map<AccountIndex, { posted: number; pending: number; links: number }>();
   const countsOf = (index: AccountIndex) => {
     let counts = named.get(index);
@@ -168,7 +186,8 @@ function measureContinuity(incoming: PreparedIncoming[], indexes: Map<string, Ac
   for (const entry of incoming) {
     if (!entry.row.pendingProviderId) continue;
     const index = indexes.get(entry.row.account)!;
-    if (rowsWithProviderId(index, entry.row.pendingProviderId).some((existing) => !existing.row.pending)) countsOf(index).links++;
+    if (rowsWithProviderId(index, entry.row.pendingProviderId).some((existing) => !existing.row.pending))
+      countsOf(index).links++;
   }
   for (const index of indexes.values()) {
     const counts = named.get(index) ?? { posted: 0, pending: 0, links: 0 };
@@ -184,7 +203,8 @@ function exactReasons(entry: PreparedIncoming, existing: PreparedExisting, key: 
   const sameAmount =
     entry.row.amountCents === existing.row.amountCents
       ? "same amount"
-      : `amount changed from ${formatCents(existing.row.amountCents)} to ${formatCents(entry.row.amountCents)} when it posted`;
+      : `amount changed from ${formatCents(existing.row.amountCents)} to ${formatCents(entry.row.amountCents)} ` +
+        "when it posted";
   const reasons =
     key === "provider-id"
       ? ["same bank transaction id"]
@@ -196,7 +216,11 @@ function exactReasons(entry: PreparedIncoming, existing: PreparedExisting, key: 
   return reasons;
 }
 
-function assignByScore(candidates: Candidate[][], existingCount: number, offsetsFor: (account: string) => BatchOffsets): Assignment {
+function assignByScore(
+  candidates: Candidate[][],
+  existingCount: number,
+  offsetsFor: (account: string) => BatchOffsets,
+): Assignment {
   const edges: Edge[] = [];
   const position = new Map<number, number>();
   candidates.forEach((list, row) =>
@@ -216,17 +240,29 @@ function assignByScore(candidates: Candidate[][], existingCount: number, offsets
   return { scored: candidates, chosen };
 }
 
-/** Offsets of confident pairs that had no rival on either side, per account: the bank's rows and entries typed by hand apart. */
+/**
+ * Offsets of confident pairs that had no rival on either side,
+ * per account: the bank's rows and entries typed by hand apart.
+ */
 function offsetsByAccount({ scored, chosen }: Assignment): Map<string, BatchOffsets> {
   const rivals = new Map<PreparedExisting, number>();
-  for (const list of scored) for (const candidate of list) if (candidate.logOdds >= possibleLogOdds) rivals.set(candidate.existing, (rivals.get(candidate.existing) ?? 0) + 1);
+  for (const list of scored)
+    for (const candidate of list)
+      if (candidate.logOdds >= possibleLogOdds)
+        rivals.set(candidate.existing, (rivals.get(candidate.existing) ?? 0) + 1);
   const observed = new Map<string, { bank: number[]; typed: number[] }>();
   scored.forEach((list, row) => {
     const at = chosen[row]!;
     if (at < 0) return;
     const candidate = list[at]!;
     const flagged = list.filter((entry) => entry.logOdds >= possibleLogOdds).length;
-    if (candidate.model !== "same-amount" || logistic(candidate.logOdds) < MODEL.anchorMinScore || flagged !== 1 || rivals.get(candidate.existing) !== 1) return;
+    if (
+      candidate.model !== "same-amount" ||
+      logistic(candidate.logOdds) < MODEL.anchorMinScore ||
+      flagged !== 1 ||
+      rivals.get(candidate.existing) !== 1
+    )
+      return;
     const account = candidate.incoming.row.account;
     let offsets = observed.get(account);
     if (!offsets) observed.set(account, (offsets = { bank: [], typed: [] }));
@@ -236,10 +272,20 @@ function offsetsByAccount({ scored, chosen }: Assignment): Map<string, BatchOffs
   });
   // How the bookkeeper dates may only add to the prior: a register of rent and payroll typed on the day says
   // little about the card purchases typed beside them.
-  return new Map([...observed].map(([account, { bank, typed }]) => [account, { bank: learnOffsets(bank), typed: learnOffsets(typed, typedOffsets, 1) }]));
+  return new Map(
+    [...observed].map(([account, { bank, typed }]) => [
+      account,
+      { bank: learnOffsets(bank), typed: learnOffsets(typed, typedOffsets, 1) },
+    ]),
+  );
 }
 
-function addScoredResults(open: PreparedIncoming[], { scored, chosen }: Assignment, indexes: Map<string, AccountIndex>, results: Map<PreparedIncoming, MatchResult>): void {
+function addScoredResults(
+  open: PreparedIncoming[],
+  { scored, chosen }: Assignment,
+  indexes: Map<string, AccountIndex>,
+  results: Map<PreparedIncoming, MatchResult>,
+): void {
   const winners = new Map<PreparedExisting, PreparedIncoming>();
   scored.forEach((list, row) => chosen[row]! >= 0 && winners.set(list[chosen[row]!]!.existing, open[row]!));
   open.forEach((entry, row) => {
@@ -268,26 +314,46 @@ function tierOf(score: number): MatchTier {
 }
 
 /** A row left new still says why: the candidate it lost, or the best one and how far below the bar it was. */
-function newResult(entry: PreparedIncoming, scored: Candidate[], winners: Map<PreparedExisting, PreparedIncoming>, index: AccountIndex): MatchResult {
+function newResult(
+  entry: PreparedIncoming,
+  scored: Candidate[],
+  winners: Map<PreparedExisting, PreparedIncoming>,
+  index: AccountIndex,
+): MatchResult {
   const best = [...scored].sort((a, b) => b.logOdds - a.logOdds || a.existing.rank - b.existing.rank)[0];
   const base = { incomingId: entry.row.id, matchId: null, matchKind: null, tier: "new" as const };
   if (!best || best.logOdds === -Infinity) {
-    const sameSource = !!entry.row.source && (index.byAmount.get(entry.row.amountCents) ?? []).some(
-      (existing) => Math.abs(existing.day - entry.day) <= MODEL.maxDateDistanceDays && existing.row.sources?.includes(entry.row.source!),
-    );
+    const sameSource =
+      !!entry.row.source &&
+      (index.byAmount.get(entry.row.amountCents) ?? []).some(
+        (existing) =>
+          Math.abs(existing.day - entry.day) <= MODEL.maxDateDistanceDays &&
+          existing.row.sources?.includes(entry.row.source!),
+      );
     const reason = sameSource
-      ? `the transactions of ${formatCents(entry.row.amountCents)} nearby came from the same source under other bank ids`
+      ? `the transactions of ${formatCents(entry.row.amountCents)} nearby ` +
+        "came from the same source under other bank ids"
       : index.byAmount.size === 0
         ? "no earlier transactions in this account"
-        : `no transaction of ${formatCents(entry.row.amountCents)} within ${MODEL.maxDateDistanceDays} days in this account`;
+        : `no transaction of ${formatCents(entry.row.amountCents)} ` +
+          `within ${MODEL.maxDateDistanceDays} days in this account`;
     return { ...base, score: 0, reasons: [reason] };
   }
   const score = logistic(best.logOdds);
   const id = best.existing.row.id;
   if (best.logOdds >= possibleLogOdds) {
     const winner = winners.get(best.existing);
-    const reason = winner ? `its best candidate ${id} (score ${score.toFixed(2)}) is a better match for ${winner.row.id}` : `its best candidate ${id} went to a stronger pairing`;
+    const reason = winner
+      ? `its best candidate ${id} (score ${score.toFixed(2)}) is a better match for ${winner.row.id}`
+      : `its best candidate ${id} went to a stronger pairing`;
     return { ...base, score: 0, reasons: [reason] };
   }
-  return { ...base, score, reasons: [`closest candidate ${id} scored ${score.toFixed(2)}, below ${MODEL.possibleThreshold}`, ...reasonsFor(best)] };
+  return {
+    ...base,
+    score,
+    reasons: [
+      `closest candidate ${id} scored ${score.toFixed(2)}, below ${MODEL.possibleThreshold}`,
+      ...reasonsFor(best),
+    ],
+  };
 }

@@ -43,7 +43,9 @@ export const MODEL = {
   /** Pairs taught from: confident, and the only candidate of both rows. */
   anchorMinScore: 0.9,
 
-  /** A same-amount row is expected at least this rarely (per day), so one row in a short history is not "impossible". */
+  /**
+   * A same-amount row is expected at least this rarely (per day), so one row in a short history is not "impossible".
+   */
   minAmountRatePerDay: 1 / 365,
   /** Rates are measured over at least this many days, so a new account's first week does not look busy. */
   minRateSpanDays: 30,
@@ -76,14 +78,27 @@ export const MODEL = {
    * Depends on whether the feed dates by purchase or posting day, so it is wider than a single convention.
    */
   postingLagProbability: new Map<number, number>([
-    [-1, 0.02], [0, 0.3], [1, 0.3], [2, 0.17], [3, 0.1], [4, 0.05], [5, 0.03], [6, 0.015], [7, 0.01], [8, 0.005], [9, 0.005], [10, 0.005],
+    [-1, 0.02],
+    [0, 0.3],
+    [1, 0.3],
+    [2, 0.17],
+    [3, 0.1],
+    [4, 0.05],
+    [5, 0.03],
+    [6, 0.015],
+    [7, 0.01],
+    [8, 0.005],
+    [9, 0.005],
+    [10, 0.005],
   ]),
 
   /** A posted row whose amount grew over a pending row's (tip): allowed growth and its evidence. */
   tip: {
     maxIncreaseRatio: 0.35,
     minDescriptionSimilarity: 0.5,
-    /** Log-odds of "changed by a tip" against "a different visit" before the date and the merchant's frequency are read. */
+    /**
+     * Log-odds of "changed by a tip" against "a different visit" before the date and the merchant's frequency are read.
+     */
     amountLogOdds: -1,
     /** Share of a merchant's other visits whose amount would also fall inside the tip band. */
     bandShare: 0.4,

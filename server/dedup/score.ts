@@ -35,7 +35,11 @@ export interface BatchOffsets {
 export const priorBatchOffsets: BatchOffsets = { bank: priorOffsets, typed: typedOffsets };
 
 /** The prior, updated with the offsets of pairs nothing else competes for. */
-export function learnOffsets(observed: readonly number[], prior: OffsetModel = priorOffsets, floor: number = MODEL.offsetFloor): OffsetModel {
+export function learnOffsets(
+  observed: readonly number[],
+  prior: OffsetModel = priorOffsets,
+  floor: number = MODEL.offsetFloor,
+): OffsetModel {
   if (observed.length === 0) return prior;
   const counts = new Float64Array(2 * LIMIT + 1);
   for (const offset of observed) if (Math.abs(offset) <= LIMIT) counts[offset + LIMIT]! += 1;
@@ -52,13 +56,16 @@ export function learnOffsets(observed: readonly number[], prior: OffsetModel = p
 
 function stillPendingProbability(offset: number): number {
   const distance = Math.abs(offset);
-  const probability = MODEL.stillPendingShiftProbability[Math.min(distance, MODEL.stillPendingShiftProbability.length - 1)]!;
+  const probability =
+    MODEL.stillPendingShiftProbability[Math.min(distance, MODEL.stillPendingShiftProbability.length - 1)]!;
   return distance === 0 ? probability : probability / 2;
 }
 
 /** Log-odds that the pair is the same transaction; −Infinity when the model rules it out. */
 export function logOddsOf(candidate: Candidate, offsets: BatchOffsets): number {
-  const numbers = (candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0) + (candidate.authorizedElsewhen ? MODEL.authorizedElsewhenLogOdds : 0);
+  const numbers =
+    (candidate.numbersDisagree ? MODEL.numbersDisagreeLogOdds : 0) +
+    (candidate.authorizedElsewhen ? MODEL.authorizedElsewhenLogOdds : 0);
   const description = descriptionLogOdds(candidate) + numbers + merchantShareLogOdds(candidate);
   const rarity = -Math.log(candidate.coincidence);
   const logOdds = modelLogOdds(candidate, offsets, description, rarity) + candidate.continuity;
@@ -82,9 +89,20 @@ function isOnlyOneNearby(candidate: Candidate): boolean {
 function modelLogOdds(candidate: Candidate, offsets: BatchOffsets, description: number, rarity: number): number {
   switch (candidate.model) {
     case "same-amount":
-      return MODEL.priorLogOdds + Math.log(candidate.byHand ? offsets.typed(candidate.typedOffset) : offsets.bank(candidate.offset)) + rarity + description;
+      return (
+        MODEL.priorLogOdds +
+        Math.log(candidate.byHand ? offsets.typed(candidate.typedOffset) : offsets.bank(candidate.offset)) +
+        rarity +
+        description
+      );
     case "rounded":
-      return MODEL.priorLogOdds + MODEL.rounded.amountLogOdds + Math.log(offsets.typed(candidate.typedOffset)) + rarity + description;
+      return (
+        MODEL.priorLogOdds +
+        MODEL.rounded.amountLogOdds +
+        Math.log(offsets.typed(candidate.typedOffset)) +
+        rarity +
+        description
+      );
     case "still-pending":
       return MODEL.priorLogOdds + Math.log(stillPendingProbability(candidate.offset)) + rarity + description;
     case "posting": {
@@ -93,7 +111,8 @@ function modelLogOdds(candidate: Candidate, offsets: BatchOffsets, description: 
     }
     case "tip": {
       const lag = MODEL.postingLagProbability.get(candidate.offset);
-      if (!lag || candidate.similarity === null || candidate.similarity < MODEL.tip.minDescriptionSimilarity) return -Infinity;
+      if (!lag || candidate.similarity === null || candidate.similarity < MODEL.tip.minDescriptionSimilarity)
+        return -Infinity;
       // Another visit lands in the tip band (bandShare of visits, spread over it) or exactly on this amount
       // (a menu price), compared per cent of the band.
       const bandCents = Math.abs(candidate.existing.row.amountCents) * MODEL.tip.maxIncreaseRatio;
@@ -102,7 +121,12 @@ function modelLogOdds(candidate: Candidate, offsets: BatchOffsets, description: 
     }
     case "check-clearing": {
       const clearing = checkClearingProbability(candidate.offset);
-      return clearing ? MODEL.priorLogOdds + Math.log(clearing) + rarity + Math.max(MODEL.checkClearingMinDescriptionLogOdds, description) : -Infinity;
+      return clearing
+        ? MODEL.priorLogOdds +
+            Math.log(clearing) +
+            rarity +
+            Math.max(MODEL.checkClearingMinDescriptionLogOdds, description)
+        : -Infinity;
     }
     case "check-amount-mismatch":
       return MODEL.checkAmountMismatchLogOdds;
@@ -136,45 +160,70 @@ export function reasonsFor(candidate: Candidate): string[] {
   const { incoming, existing } = candidate;
   const distance = dateReason(Math.abs(candidate.offset));
   const similarity = similarityReason(candidate.similarity, candidate.byHand);
-  const frequency = candidate.period ? `amount recurs about every ${candidate.period} days in this account` : rarityReason(candidate.amountRate);
+  const frequency = candidate.period
+    ? `amount recurs about every ${candidate.period} days in this account`
+    : rarityReason(candidate.amountRate);
   let reasons: string[];
   switch (candidate.model) {
     case "same-amount":
     case "still-pending":
-      reasons = candidate.model === "still-pending" ? ["still pending", "same amount", distance, similarity, frequency] : ["same amount", distance, similarity, frequency];
-      if (incoming.checkNumber && incoming.checkNumber === existing.checkNumber) reasons.push(`same check number ${incoming.checkNumber}`);
+      reasons =
+        candidate.model === "still-pending"
+          ? ["still pending", "same amount", distance, similarity, frequency]
+          : ["same amount", distance, similarity, frequency];
+      if (incoming.checkNumber && incoming.checkNumber === existing.checkNumber)
+        reasons.push(`same check number ${incoming.checkNumber}`);
       break;
     case "posting":
       reasons = ["posted version of a pending transaction", "same amount", distance, similarity, frequency];
       break;
     case "tip":
       reasons = [
-        `amount changed from ${formatCents(existing.row.amountCents)} to ${formatCents(incoming.row.amountCents)} when the pending transaction posted (tip)`,
+        `amount changed from ${formatCents(existing.row.amountCents)} to ${formatCents(incoming.row.amountCents)} ` +
+          "when the pending transaction posted (tip)",
         distance,
         similarity,
       ];
       break;
     case "check-clearing":
-      reasons = [`check ${incoming.checkNumber} cleared ${Math.abs(candidate.offset)} days after a hand-entered register entry`, "same amount", frequency];
+      reasons = [
+        `check ${incoming.checkNumber} cleared ${Math.abs(candidate.offset)} days after a hand-entered register entry`,
+        "same amount",
+        frequency,
+      ];
       break;
     case "rounded":
-      reasons = [`amount ${formatCents(existing.row.amountCents)} in the register is the bank's ${formatCents(incoming.row.amountCents)} to the dollar`, distance, similarity, frequency];
+      reasons = [
+        `amount ${formatCents(existing.row.amountCents)} in the register ` +
+          `is the bank's ${formatCents(incoming.row.amountCents)} to the dollar`,
+        distance,
+        similarity,
+        frequency,
+      ];
       break;
     case "check-amount-mismatch":
       reasons = [
         `same check number ${incoming.checkNumber}`,
-        `amounts differ: ${formatCents(existing.row.amountCents)} in the register, ${formatCents(incoming.row.amountCents)} at the bank`,
+        `amounts differ: ${formatCents(existing.row.amountCents)} in the register, ` +
+          `${formatCents(incoming.row.amountCents)} at the bank`,
         distance,
       ];
       break;
   }
   if (merchantShareLogOdds(candidate) >= MODEL.merchantShare.reasonFrom) {
-    reasons.push(`few transactions of this amount nearby are this merchant's (${Math.round(candidate.merchantShare * 100)}%)`);
+    reasons.push(
+      `few transactions of this amount nearby are this merchant's (${Math.round(candidate.merchantShare * 100)}%)`,
+    );
   }
-  if (isOnlyOneNearby(candidate)) reasons.push(`the only transaction of this amount within ${MODEL.maxDateDistanceDays} days`);
+  if (isOnlyOneNearby(candidate))
+    reasons.push(`the only transaction of this amount within ${MODEL.maxDateDistanceDays} days`);
   if (candidate.numbersDisagree) reasons.push("reference numbers in the descriptions differ");
-  if (candidate.authorizedElsewhen) reasons.push("the purchase date in one description does not fit the other row's date");
-  if (candidate.continuity <= MODEL.continuityReasonBelow) reasons.push("the register entry's bank id did not come back, though this connection sent the ids of the others again");
+  if (candidate.authorizedElsewhen)
+    reasons.push("the purchase date in one description does not fit the other row's date");
+  if (candidate.continuity <= MODEL.continuityReasonBelow)
+    reasons.push(
+      "the register entry's bank id did not come back, though this connection sent the ids of the others again",
+    );
   if (existing.row.kind === "hidden") reasons.push("matches a transaction hidden earlier");
   return reasons;
 }
@@ -185,12 +234,16 @@ export function dateReason(distance: number): string {
 }
 
 function similarityReason(similarity: number | null, byHand: boolean): string {
-  if (similarity === null) return byHand ? "the register entry has no description to compare" : "no merchant name to compare";
+  if (similarity === null)
+    return byHand ? "the register entry has no description to compare" : "no merchant name to compare";
   return similarity >= 0.995 ? "same description" : `description ${Math.round(similarity * 100)}% similar`;
 }
 
 function rarityReason(ratePerDay: number): string {
   const perMonth = ratePerDay * 30;
   if (perMonth < 0.5) return "amount is rare in this account";
-  return `amount appears about ${Math.max(1, Math.round(perMonth))} time${perMonth < 1.5 ? "" : "s"} a month in this account`;
+  return (
+    `amount appears about ${Math.max(1, Math.round(perMonth))} time${perMonth < 1.5 ? "" : "s"} ` +
+    "a month in this account"
+  );
 }

@@ -67,7 +67,10 @@ export interface MatchResult {
   matchId: string | null;
   /** Kind of the matched row; null when nothing matched. */
   matchKind: ExistingTransaction["kind"] | null;
-  /** 0..1. For a match, the confidence of that pair; for `new`, the best rejected candidate's score (below the flag threshold) or 0. */
+  /**
+   * 0..1. For a match, the confidence of that pair; for `new`, the best rejected candidate's score (below the flag
+   * threshold) or 0.
+   */
   score: number;
   tier: MatchTier;
   /** Human-readable signals, e.g. "same amount", "dates 1 day apart", "description 92% similar". */

@@ -1,6 +1,11 @@
 import { Prisma } from "@/server/db/client";
 import type { FeedOrigin } from "@/server/db/generated/client";
-import { extractCheckNumber, normalizeCheckNumber, type ExistingTransaction, type IncomingTransaction } from "@/server/dedup";
+import {
+  extractCheckNumber,
+  normalizeCheckNumber,
+  type ExistingTransaction,
+  type IncomingTransaction,
+} from "@/server/dedup";
 import { intArray, textArray, type Tx } from "./sql";
 
 // What a retrieval is matched against: the register the bank account posts to (with the
@@ -21,7 +26,10 @@ export interface MatchWindow {
   providerIds: string[];
   /** Whether an incoming row names a check: only then do the register's checks matter to the matcher. */
   checks: boolean;
-  /** The earliest incoming date, `YYYY-MM-DD`: entries imported while pending long before it cannot be its pending versions. */
+  /**
+   * The earliest incoming date, `YYYY-MM-DD`: entries imported
+   * while pending long before it cannot be its pending versions.
+   */
   firstDate: string;
 }
 
@@ -34,7 +42,10 @@ export const PENDING_LOOKBACK_DAYS = 60;
 
 /** What of a batch decides which register entries are read: its amounts, provider ids, checks and first day. */
 export function matchWindow(
-  rows: readonly Pick<IncomingTransaction, "date" | "amountCents" | "providerId" | "pendingProviderId" | "checkNumber" | "description">[],
+  rows: readonly Pick<
+    IncomingTransaction,
+    "date" | "amountCents" | "providerId" | "pendingProviderId" | "checkNumber" | "description"
+  >[],
 ): MatchWindow {
   const amounts = new Set<number>();
   const providerIds: string[] = [];
@@ -118,7 +129,9 @@ export async function loadExisting(
       amountCents: row.amountCents,
       description: row.description,
       checkNumber: row.checkNumber,
-      providerIds: row.pendingProviderTransactionId ? [row.providerTransactionId, row.pendingProviderTransactionId] : [row.providerTransactionId],
+      providerIds: row.pendingProviderTransactionId
+        ? [row.providerTransactionId, row.pendingProviderTransactionId]
+        : [row.providerTransactionId],
       kind: "hidden",
       pending: row.pending,
       sources: [`${row.bankAccountId}:${row.origin}`],
@@ -158,7 +171,13 @@ type EntryColumns = [
  * so a batch without checks never reads the rest of the register; checks are looked for in
  * every entry only when the batch has one.
  */
-async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window: MatchWindow, origin: FeedOrigin): Promise<EntryColumns> {
+async function loadEntries(
+  tx: Tx,
+  scope: BooksScope,
+  registerId: string,
+  window: MatchWindow,
+  origin: FeedOrigin,
+): Promise<EntryColumns> {
   const organizationId = scope.organizationId;
   const amounts = intArray(window.amounts);
   const [row] = await tx.$queryRaw<{ columns: string }[]>(Prisma.sql`
@@ -169,32 +188,40 @@ async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window
       SELECT DISTINCT f."registerEntryId" AS id FROM "BankAccount" b
       JOIN "FeedTransaction" f ON f."bankAccountId" = b.id AND f.state = 'IMPORTED'
         AND f.date >= ${window.firstDate}::date - ${PENDING_LOOKBACK_DAYS}::int
-      WHERE b."organizationId" = ${organizationId} AND b."registerId" = ${registerId} AND f.pending AND f."registerEntryId" IS NOT NULL
+      WHERE b."organizationId" = ${organizationId} AND b."registerId" = ${registerId}
+        AND f.pending AND f."registerEntryId" IS NOT NULL
     ), others AS (
       SELECT id FROM named
       UNION SELECT id FROM pending
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date ASC LIMIT 1)
       UNION (SELECT id FROM "RegisterEntry" WHERE "registerId" = ${registerId} ORDER BY date DESC LIMIT 1)
     ), wanted AS (
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
-      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" = ANY(${amounts})
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt"
+      FROM "RegisterEntry" e
+      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
+        AND e."amountCents" = ANY(${amounts})
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
-      WHERE e.id = ANY(ARRAY(SELECT id FROM others)) AND e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt"
+      FROM "RegisterEntry" e
+      WHERE e.id = ANY(ARRAY(SELECT id FROM others))
+        AND e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
         AND e."amountCents" <> ALL(${amounts})
       ${
         window.checks
           ? Prisma.sql`
       UNION ALL
-      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt" FROM "RegisterEntry" e
-      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId} AND e."amountCents" <> ALL(${amounts})
+      SELECT e.id, e.date, e."amountCents", e.description, e."checkNumber", e.source, e."clearedAt"
+      FROM "RegisterEntry" e
+      WHERE e."registerId" = ${registerId} AND e."organizationId" = ${organizationId}
+        AND e."amountCents" <> ALL(${amounts})
         AND e.id <> ALL(ARRAY(SELECT id FROM others))
         AND (e."checkNumber" IS NOT NULL OR (e.description ~* 'c[hk]' AND e.description ~* ${MAY_NAME_A_CHECK}))`
           : Prisma.empty
       }
     )
     SELECT json_build_array(
-      coalesce(json_agg(w.id), '[]'), coalesce(json_agg(w.date - DATE '1970-01-01'), '[]'), coalesce(json_agg(w."amountCents"), '[]'),
+      coalesce(json_agg(w.id), '[]'), coalesce(json_agg(w.date - DATE '1970-01-01'), '[]'),
+      coalesce(json_agg(w."amountCents"), '[]'),
       coalesce(json_agg(w.description), '[]'),
       coalesce(json_agg(json_build_array(w.id, w."checkNumber")) FILTER (WHERE w."checkNumber" IS NOT NULL), '[]'),
       (SELECT coalesce(json_agg(json_build_array(n.id, n."providerId")), '[]') FROM named n),
@@ -210,6 +237,9 @@ async function loadEntries(tx: Tx, scope: BooksScope, registerId: string, window
 }
 
 function loadTombstones(tx: Tx, scope: BooksScope) {
+  const accounts = scope.registerId
+    ? Prisma.sql`("registerId" = ${scope.registerId} OR id = ${scope.bankAccountId})`
+    : Prisma.sql`id = ${scope.bankAccountId}`;
   return tx.$queryRaw<
     {
       id: string;
@@ -230,7 +260,7 @@ function loadTombstones(tx: Tx, scope: BooksScope) {
     WHERE f."organizationId" = ${scope.organizationId} AND f.state = 'HIDDEN' AND f."bankAccountId" IN (
       SELECT id FROM "BankAccount"
       WHERE "organizationId" = ${scope.organizationId}
-        AND ${scope.registerId ? Prisma.sql`("registerId" = ${scope.registerId} OR id = ${scope.bankAccountId})` : Prisma.sql`id = ${scope.bankAccountId}`}
+        AND ${accounts}
     )`);
 }
 

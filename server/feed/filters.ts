@@ -18,6 +18,7 @@ export function amountSearch(text: string): number[] {
   const cleaned = text.replace(/[$,\s]/g, "");
   if (!/\d/.test(cleaned)) return [];
   const parsed = parseAmountCents(cleaned);
-  if (!parsed.ok || parsed.cents === 0 || !Number.isSafeInteger(parsed.cents) || Math.abs(parsed.cents) > 2_147_483_647) return [];
+  if (!parsed.ok || parsed.cents === 0 || !Number.isSafeInteger(parsed.cents) || Math.abs(parsed.cents) > 2_147_483_647)
+    return [];
   return cleaned.startsWith("-") || cleaned.startsWith("+") ? [parsed.cents] : [parsed.cents, -parsed.cents];
 }

@@ -86,7 +86,11 @@ const HID_A_COPY_BEFORE = "you hid a duplicate of this register entry before";
  * the matcher's verdict (duplicate, possible duplicate, new, or hidden again when it matches
  * a hidden tombstone). Running it twice with the same transactions changes nothing.
  */
-export async function ingestBankTransactions(db: Db, args: IngestArgs, options: { phases?: IngestPhases } = {}): Promise<IngestResult> {
+export async function ingestBankTransactions(
+  db: Db,
+  args: IngestArgs,
+  options: { phases?: IngestPhases } = {},
+): Promise<IngestResult> {
   const phases = options.phases;
   let mark = performance.now();
   const lap = (phase: keyof IngestPhases) => {
@@ -111,13 +115,23 @@ export interface IngestArgs {
 export const sourceOf = (bankAccountId: string, origin: FeedOrigin) => `${bankAccountId}:${origin}`;
 
 /** ingestBankTransactions inside the caller's transaction (a statement file brings several accounts at once). */
-export async function ingestWithin(tx: Tx, args: IngestArgs, lap: (phase: keyof IngestPhases) => void = () => {}): Promise<IngestResult> {
+export async function ingestWithin(
+  tx: Tx,
+  args: IngestArgs,
+  lap: (phase: keyof IngestPhases) => void = () => {},
+): Promise<IngestResult> {
   const { organizationId, bankAccountId } = args;
   const origin = args.origin ?? "CONNECTION";
   const batch = latestVersions(args.transactions);
-  const account = await tx.bankAccount.findFirst({ where: { id: bankAccountId, organizationId }, select: { registerId: true } });
+  const account = await tx.bankAccount.findFirst({
+    where: { id: bankAccountId, organizationId },
+    select: { registerId: true },
+  });
   if (!account) throw notFound("That bank account");
-  const settings = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { autoHideSureDuplicates: true } });
+  const settings = await tx.organization.findUniqueOrThrow({
+    where: { id: organizationId },
+    select: { autoHideSureDuplicates: true },
+  });
   const scope: BooksScope = { organizationId, registerId: account.registerId, bankAccountId };
   // The account's own lock too: two retrievals of one account never overlap, even while the
   // account is being mapped to another register.
@@ -126,8 +140,13 @@ export async function ingestWithin(tx: Tx, args: IngestArgs, lap: (phase: keyof 
   await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
   lap("begin");
 
-  const known = await knownRows(tx, bankAccountId, batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])));
-  const alreadyInFeed = origin === "STATEMENT" ? await statementRowsAlreadyInFeed(tx, bankAccountId, batch, known) : new Set<Transaction>();
+  const known = await knownRows(
+    tx,
+    bankAccountId,
+    batch.flatMap((t) => (t.pendingTransactionId ? [t.id, t.pendingTransactionId] : [t.id])),
+  );
+  const alreadyInFeed =
+    origin === "STATEMENT" ? await statementRowsAlreadyInFeed(tx, bankAccountId, batch, known) : new Set<Transaction>();
   const revisions: (BankFields & { id: string })[] = [];
   const toMatch: (BankFields & { id: string; replaces: boolean })[] = [];
   const replaced = new Set<string>();
@@ -153,8 +172,16 @@ export async function ingestWithin(tx: Tx, args: IngestArgs, lap: (phase: keyof 
   const verdicts = await decide(tx, scope, origin, toMatch, lap, settings.autoHideSureDuplicates);
   const rows = toMatch.map((row, at) => ({ ...row, ...verdicts[at]! }));
   const hiddenAsSure = await hideSureDuplicates(tx, scope, rows);
-  const inserted = await insertRows(tx, scope, origin, rows.filter((row) => !row.replaces));
-  const replacedCount = await replaceRows(tx, rows.filter((row) => row.replaces));
+  const inserted = await insertRows(
+    tx,
+    scope,
+    origin,
+    rows.filter((row) => !row.replaces),
+  );
+  const replacedCount = await replaceRows(
+    tx,
+    rows.filter((row) => row.replaces),
+  );
   const revisedCount = await reviseRows(tx, revisions);
   lap("write");
   return {
@@ -173,15 +200,26 @@ export async function ingestWithin(tx: Tx, args: IngestArgs, lap: (phase: keyof 
  * number a statement's transactions anew on every download. A row counts as already there when as many rows of
  * the same day, amount and wording came from statements before as the batch has, those known by id included.
  */
-async function statementRowsAlreadyInFeed(tx: Tx, bankAccountId: string, batch: Transaction[], known: Map<string, KnownRow>): Promise<Set<Transaction>> {
+async function statementRowsAlreadyInFeed(
+  tx: Tx,
+  bankAccountId: string,
+  batch: Transaction[],
+  known: Map<string, KnownRow>,
+): Promise<Set<Transaction>> {
   if (batch.length === 0) return new Set();
-  const key = (date: string, amountCents: number, description: string) => `${date}|${amountCents}|${description.trim().replace(/\s+/g, " ").toLowerCase()}`;
+  const key = (date: string, amountCents: number, description: string) =>
+    `${date}|${amountCents}|${description.trim().replace(/\s+/g, " ").toLowerCase()}`;
   const dates = batch.map((t) => t.postedDate).sort();
   const rows = await tx.$queryRaw<{ date: string; amountCents: number; description: string }[]>(Prisma.sql`
     SELECT to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description FROM "FeedTransaction"
-    WHERE "bankAccountId" = ${bankAccountId} AND origin = 'STATEMENT' AND date BETWEEN ${dates[0]!}::date AND ${dates[dates.length - 1]!}::date`);
+    WHERE "bankAccountId" = ${bankAccountId} AND origin = 'STATEMENT'
+      AND date BETWEEN ${dates[0]!}::date AND ${dates[dates.length - 1]!}::date`);
   const inFeed = new Map<string, number>();
-  for (const row of rows) inFeed.set(key(row.date, row.amountCents, row.description), (inFeed.get(key(row.date, row.amountCents, row.description)) ?? 0) + 1);
+  for (const row of rows)
+    inFeed.set(
+      key(row.date, row.amountCents, row.description),
+      (inFeed.get(key(row.date, row.amountCents, row.description)) ?? 0) + 1,
+    );
   const byKey = new Map<string, Transaction[]>();
   for (const t of batch) {
     const k = key(t.postedDate, t.amountCents, t.description);
@@ -233,7 +271,8 @@ function revised(row: KnownRow, fields: BankFields): boolean {
 async function knownRows(tx: Tx, bankAccountId: string, providerIds: string[]): Promise<Map<string, KnownRow>> {
   if (providerIds.length === 0) return new Map();
   const rows = await tx.$queryRaw<KnownRow[]>(Prisma.sql`
-    SELECT id, "providerTransactionId", state::text AS state, to_char(date, 'YYYY-MM-DD') AS date, "amountCents", description, "checkNumber", pending
+    SELECT id, "providerTransactionId", state::text AS state, to_char(date, 'YYYY-MM-DD') AS date, "amountCents",
+      description, "checkNumber", pending
     FROM "FeedTransaction"
     WHERE "bankAccountId" = ${bankAccountId} AND "providerTransactionId" = ANY(${textArray(providerIds)})`);
   return new Map(rows.map((row) => [row.providerTransactionId, row]));
@@ -277,12 +316,25 @@ async function decide(
  */
 function verdictOf(result: MatchResult, hiddenCopies: Set<string>, hideSure: boolean): Verdict {
   if (result.tier === "new" || result.matchId === null) {
-    return { state: "NEW", matchRegisterEntryId: null, matchFeedTransactionId: null, matchScore: null, matchReasons: null };
+    return {
+      state: "NEW",
+      matchRegisterEntryId: null,
+      matchFeedTransactionId: null,
+      matchScore: null,
+      matchReasons: null,
+    };
   }
   const match = { matchScore: result.score, matchReasons: result.reasons };
-  if (result.matchKind === "hidden") return { state: "HIDDEN", matchRegisterEntryId: null, matchFeedTransactionId: result.matchId, ...match };
+  if (result.matchKind === "hidden")
+    return { state: "HIDDEN", matchRegisterEntryId: null, matchFeedTransactionId: result.matchId, ...match };
   if (hiddenCopies.has(result.matchId)) {
-    return { state: "HIDDEN", matchRegisterEntryId: result.matchId, matchFeedTransactionId: null, matchScore: result.score, matchReasons: [...result.reasons, HID_A_COPY_BEFORE] };
+    return {
+      state: "HIDDEN",
+      matchRegisterEntryId: result.matchId,
+      matchFeedTransactionId: null,
+      matchScore: result.score,
+      matchReasons: [...result.reasons, HID_A_COPY_BEFORE],
+    };
   }
   const sure = result.tier === "duplicate";
   return {
@@ -305,7 +357,12 @@ async function hideSureDuplicates(tx: Tx, scope: BooksScope, rows: Verdict[]): P
   const sure = rows.filter((row) => row.hideBatchId === SURE_BATCH);
   if (sure.length === 0) return 0;
   const batch = await tx.feedHideBatch.create({
-    data: { organizationId: scope.organizationId, bankAccountId: scope.bankAccountId, kind: "AUTOMATIC", hiddenCount: sure.length },
+    data: {
+      organizationId: scope.organizationId,
+      bankAccountId: scope.bankAccountId,
+      kind: "AUTOMATIC",
+      hiddenCount: sure.length,
+    },
     select: { id: true },
   });
   for (const row of sure) row.hideBatchId = batch.id;
@@ -368,14 +425,20 @@ function recordSet(rows: readonly (BankFields & Partial<Verdict> & { id: string 
  * these provider ids were looked up under that lock; the unique index on the account's provider
  * ids would refuse a second row anyway. (ON CONFLICT would cost a speculative insertion per row.)
  */
-async function insertRows(tx: Tx, scope: BooksScope, origin: FeedOrigin, rows: (BankFields & Verdict & { id: string })[]): Promise<{ offered: number }> {
+async function insertRows(
+  tx: Tx,
+  scope: BooksScope,
+  origin: FeedOrigin,
+  rows: (BankFields & Verdict & { id: string })[],
+): Promise<{ offered: number }> {
   if (rows.length === 0) return { offered: 0 };
   await tx.$executeRaw(Prisma.sql`
     INSERT INTO "FeedTransaction" (
-      id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date, "amountCents",
-      description, "checkNumber", pending, origin, state, "matchRegisterEntryId", "matchFeedTransactionId", "matchScore", "matchReasons",
-      "hiddenAt", "hideBatchId", "createdAt", "updatedAt")
-    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n, ${origin}::"FeedOrigin", x.s::"FeedState", x.r, x.f, x.m, x.w,
+      id, "organizationId", "bankAccountId", "providerTransactionId", "pendingProviderTransactionId", date,
+      "amountCents", description, "checkNumber", pending, origin, state, "matchRegisterEntryId",
+      "matchFeedTransactionId", "matchScore", "matchReasons", "hiddenAt", "hideBatchId", "createdAt", "updatedAt")
+    SELECT x.i, ${scope.organizationId}, ${scope.bankAccountId}, x.p, x.q, x.d, x.a, x.t, x.c, x.n,
+      ${origin}::"FeedOrigin", x.s::"FeedState", x.r, x.f, x.m, x.w,
       CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, x.b, ${UTC_NOW}, ${UTC_NOW}
     FROM ${recordSet(rows)}`);
   return { offered: rows.filter((row) => row.state !== "HIDDEN").length };
@@ -386,9 +449,10 @@ async function replaceRows(tx: Tx, rows: (BankFields & Verdict & { id: string })
   if (rows.length === 0) return 0;
   return tx.$executeRaw(Prisma.sql`
     UPDATE "FeedTransaction" f SET
-      "providerTransactionId" = x.p, "pendingProviderTransactionId" = x.q, date = x.d, "amountCents" = x.a, description = x.t,
-      "checkNumber" = x.c, pending = x.n, state = x.s::"FeedState", "matchRegisterEntryId" = x.r, "matchFeedTransactionId" = x.f,
-      "matchScore" = x.m, "matchReasons" = x.w, "hiddenAt" = CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, "hiddenById" = NULL,
+      "providerTransactionId" = x.p, "pendingProviderTransactionId" = x.q, date = x.d, "amountCents" = x.a,
+      description = x.t, "checkNumber" = x.c, pending = x.n, state = x.s::"FeedState", "matchRegisterEntryId" = x.r,
+      "matchFeedTransactionId" = x.f, "matchScore" = x.m, "matchReasons" = x.w,
+      "hiddenAt" = CASE WHEN x.s = 'HIDDEN' THEN ${UTC_NOW} END, "hiddenById" = NULL,
       "hideBatchId" = x.b, "updatedAt" = ${UTC_NOW}
     FROM ${recordSet(rows)}
     WHERE f.id = x.i AND f.state IN ('NEW', 'DUPLICATE', 'POSSIBLE_DUPLICATE')`);

@@ -45,8 +45,8 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
       counts: Partial<Record<FeedState, number>> | null;
     }[]
   >`
-    SELECT a.id, a.name, a.mask, a.kind, a.linked, r.id AS "registerId", r.name AS "registerName", c.status::text AS "connectionStatus",
-      i.name AS "institutionName", counts.by_state AS counts
+    SELECT a.id, a.name, a.mask, a.kind, a.linked, r.id AS "registerId", r.name AS "registerName",
+      c.status::text AS "connectionStatus", i.name AS "institutionName", counts.by_state AS counts
     FROM "BankAccount" a
     LEFT JOIN "Connection" c ON c.id = a."connectionId"
     LEFT JOIN "Institution" i ON i.id = c."institutionId"
@@ -69,7 +69,12 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
       institutionName: account.institutionName ?? STATEMENT_FILES,
       removed: account.connectionStatus === "REMOVED" || !account.linked,
       register: account.registerId ? { id: account.registerId, name: account.registerName! } : null,
-      counts: { new: count(["NEW"]), flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]), hidden: count(["HIDDEN"]), imported: count(["IMPORTED"]) },
+      counts: {
+        new: count(["NEW"]),
+        flagged: count(["DUPLICATE", "POSSIBLE_DUPLICATE"]),
+        hidden: count(["HIDDEN"]),
+        imported: count(["IMPORTED"]),
+      },
     };
   });
 }
@@ -98,13 +103,23 @@ function afterFeedKey(after: string): Prisma.Sql {
   return Prisma.sql`AND (date, id) < (${m[1]}::date, ${m[2]})`;
 }
 
-/** The rows of an account in these states (all when null) that the filters let through: the list and Hide all read the same. */
-export function feedWhere(organizationId: string, bankAccountId: string, states: FeedState[] | null, filters: FeedFilters): Prisma.Sql {
+/**
+ * The rows of an account in these states (all when null) that
+ * the filters let through: the list and Hide all read the same.
+ */
+export function feedWhere(
+  organizationId: string,
+  bankAccountId: string,
+  states: FeedState[] | null,
+  filters: FeedFilters,
+): Prisma.Sql {
   // The organization through the account (checked once), not each row: counts are then index-only scans of
   // FeedTransaction(bankAccountId, state, date).
   const parts = [
     Prisma.sql`"bankAccountId" = ${bankAccountId}`,
-    Prisma.sql`EXISTS (SELECT 1 FROM "BankAccount" WHERE id = ${bankAccountId} AND "organizationId" = ${organizationId})`,
+    Prisma.sql`EXISTS (
+      SELECT 1 FROM "BankAccount" WHERE id = ${bankAccountId} AND "organizationId" = ${organizationId}
+    )`,
   ];
   if (states) parts.push(Prisma.sql`state = ANY(${`{${states.join(",")}}`}::"FeedState"[])`);
   if (filters.from) parts.push(Prisma.sql`date >= ${filters.from}::date`);
@@ -139,7 +154,14 @@ interface FeedPage {
     importedAt: string | null;
     matchedAt: string | null;
     registerEntryId: string | null;
-    match: { kind: ExistingTransaction["kind"]; id: string; date: string; description: string; amountCents: number; fromBank: boolean } | null;
+    match: {
+      kind: ExistingTransaction["kind"];
+      id: string;
+      date: string;
+      description: string;
+      amountCents: number;
+      fromBank: boolean;
+    } | null;
     matchedEntry: { id: string; date: string; description: string; amountCents: number } | null;
     hideBatch: { id: string; kind: FeedHideKind } | null;
   }[];
@@ -154,37 +176,51 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
   const where = feedWhere(organizationId, query.bankAccountId, statesOf[query.view], query);
   const countFlagged = query.view === "review" || query.view === "all";
   const flagged = countFlagged
-    ? Prisma.sql`(SELECT count(*)::int FROM "FeedTransaction" WHERE ${feedWhere(organizationId, query.bankAccountId, FLAGGED_STATES, query)})`
+    ? Prisma.sql`(
+        SELECT count(*)::int FROM "FeedTransaction"
+        WHERE ${feedWhere(organizationId, query.bankAccountId, FLAGGED_STATES, query)}
+      )`
     : Prisma.sql`NULL::int`;
   const [page] = await db.$queryRaw<FeedPage[]>`
     WITH page AS (
       SELECT * FROM "FeedTransaction" WHERE ${where} ${query.after ? afterFeedKey(query.after) : Prisma.empty}
-      ORDER BY date DESC, id DESC LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
+      ORDER BY date DESC, id DESC
+      LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
     )
     SELECT
-      EXISTS (SELECT 1 FROM "BankAccount" WHERE id = ${query.bankAccountId} AND "organizationId" = ${organizationId}) AS found,
+      EXISTS (
+        SELECT 1 FROM "BankAccount" WHERE id = ${query.bankAccountId} AND "organizationId" = ${organizationId}
+      ) AS found,
       (SELECT count(*)::int FROM "FeedTransaction" WHERE ${where}) AS total,
       ${flagged} AS flagged,
       coalesce((
         SELECT json_agg(json_build_object(
-          'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents", 'checkNumber', p."checkNumber",
-          'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore", 'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
-          'importedAt', to_char(p."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'registerEntryId', p."registerEntryId",
+          'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents",
+          'checkNumber', p."checkNumber", 'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore",
+          'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
+          'importedAt', to_char(p."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'registerEntryId', p."registerEntryId",
           'matchedAt', to_char(p."matchedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           -- An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
           'match', CASE
-            WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date, 'description', e.description, 'amountCents', e."amountCents",
+            WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date,
+              'description', e.description, 'amountCents', e."amountCents",
               'fromBank', e.source = 'IMPORT' OR e."clearedAt" IS NOT NULL)
-            WHEN h.id IS NOT NULL THEN json_build_object('kind', 'hidden', 'id', h.id, 'date', h.date, 'description', h.description, 'amountCents', h."amountCents", 'fromBank', true)
+            WHEN h.id IS NOT NULL THEN json_build_object('kind', 'hidden', 'id', h.id, 'date', h.date,
+              'description', h.description, 'amountCents', h."amountCents", 'fromBank', true)
           END,
-          'matchedEntry', CASE WHEN me.id IS NOT NULL THEN json_build_object('id', me.id, 'date', me.date, 'description', me.description, 'amountCents', me."amountCents") END,
-          'hideBatch', CASE WHEN p.state = 'HIDDEN' AND b.id IS NOT NULL THEN json_build_object('id', b.id, 'kind', b.kind) END
+          'matchedEntry', CASE WHEN me.id IS NOT NULL THEN json_build_object('id', me.id, 'date', me.date,
+            'description', me.description, 'amountCents', me."amountCents") END,
+          'hideBatch', CASE WHEN p.state = 'HIDDEN' AND b.id IS NOT NULL
+            THEN json_build_object('id', b.id, 'kind', b.kind) END
         ) ORDER BY p.date DESC, p.id DESC)
         FROM page p
         LEFT JOIN "RegisterEntry" e ON e.id = p."matchRegisterEntryId" AND e."organizationId" = ${organizationId}
-        LEFT JOIN "FeedTransaction" h ON e.id IS NULL AND h.id = p."matchFeedTransactionId" AND h."organizationId" = ${organizationId}
+        LEFT JOIN "FeedTransaction" h
+          ON e.id IS NULL AND h.id = p."matchFeedTransactionId" AND h."organizationId" = ${organizationId}
         LEFT JOIN "FeedHideBatch" b ON b.id = p."hideBatchId" AND b."organizationId" = ${organizationId}
-        LEFT JOIN "RegisterEntry" me ON p."matchedAt" IS NOT NULL AND me.id = p."registerEntryId" AND me."organizationId" = ${organizationId}
+        LEFT JOIN "RegisterEntry" me
+          ON p."matchedAt" IS NOT NULL AND me.id = p."registerEntryId" AND me."organizationId" = ${organizationId}
       ), '[]'::json) AS rows`;
   if (!page?.found) throw notFound("That bank account");
   return {
@@ -192,7 +228,10 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
     flaggedMatching: query.view === "flagged" ? page.total : (page.flagged ?? 0),
     page: query.page,
     pageSize: query.pageSize,
-    nextCursor: page.rows.length === query.pageSize && query.page * query.pageSize < page.total ? feedKey(page.rows[page.rows.length - 1]!) : null,
+    nextCursor:
+      page.rows.length === query.pageSize && query.page * query.pageSize < page.total
+        ? feedKey(page.rows[page.rows.length - 1]!)
+        : null,
     rows: page.rows.map((row) => ({
       id: row.id,
       date: row.date,
@@ -203,7 +242,11 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
       state: row.state,
       match:
         row.match && row.matchScore !== null
-          ? { ...row.match, score: row.matchScore, reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [] }
+          ? {
+              ...row.match,
+              score: row.matchScore,
+              reasons: Array.isArray(row.matchReasons) ? row.matchReasons.map(String) : [],
+            }
           : null,
       hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
       hideBatch: row.hideBatch,

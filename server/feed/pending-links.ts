@@ -31,10 +31,14 @@ export interface VanishedPending {
 }
 
 const DAY_MS = 86_400_000;
-const dayDistance = (posted: string, pending: string) => Math.round((Date.parse(posted) - Date.parse(pending)) / DAY_MS);
+const dayDistance = (posted: string, pending: string) =>
+  Math.round((Date.parse(posted) - Date.parse(pending)) / DAY_MS);
 
 /** Names each settled pending transaction on its posted one (`pendingTransactionId`), one to one, best pairs first. */
-export function inferPendingLinks(vanished: readonly VanishedPending[], incoming: readonly Transaction[]): Transaction[] {
+export function inferPendingLinks(
+  vanished: readonly VanishedPending[],
+  incoming: readonly Transaction[],
+): Transaction[] {
   const rules = PENDING_LINK_RULES;
   const pairs: { pending: VanishedPending; posted: Transaction; score: number }[] = [];
   const descriptions = new Map<string, ReturnType<typeof normalizeDescription>>();
@@ -54,11 +58,20 @@ export function inferPendingLinks(vanished: readonly VanishedPending[], incoming
       // No words to compare (an empty description) is no evidence of a settlement.
       const similarity = descriptionSimilarity(normalized(posted.description), normalized(pending.description)) ?? 0;
       if (similarity < rules.minDescriptionSimilarity) continue;
-      const score = similarity * 2 + (difference === 0 ? 1 : 0) - Math.abs(days) * 0.1 - difference / Math.max(1, Math.abs(pending.amountCents));
+      const score =
+        similarity * 2 +
+        (difference === 0 ? 1 : 0) -
+        Math.abs(days) * 0.1 -
+        difference / Math.max(1, Math.abs(pending.amountCents));
       pairs.push({ pending, posted, score });
     }
   }
-  pairs.sort((a, b) => b.score - a.score || a.posted.id.localeCompare(b.posted.id) || a.pending.providerTransactionId.localeCompare(b.pending.providerTransactionId));
+  pairs.sort(
+    (a, b) =>
+      b.score - a.score ||
+      a.posted.id.localeCompare(b.posted.id) ||
+      a.pending.providerTransactionId.localeCompare(b.pending.providerTransactionId),
+  );
   const linked = new Map<string, string>();
   const settled = new Set<string>();
   for (const { pending, posted } of pairs) {
@@ -73,19 +86,29 @@ export function inferPendingLinks(vanished: readonly VanishedPending[], incoming
  * The account's pending rows that the provider no longer lists although the retrieval covered
  * their day, and that no posted row names yet.
  */
-async function vanishedPending(db: Db, args: { bankAccountId: string; from: string; to: string; listed: readonly string[] }): Promise<VanishedPending[]> {
-  const rows = await db.$queryRaw<{ providerTransactionId: string; date: Date; amountCents: number; description: string }[]>`
+async function vanishedPending(
+  db: Db,
+  args: { bankAccountId: string; from: string; to: string; listed: readonly string[] },
+): Promise<VanishedPending[]> {
+  const rows = await db.$queryRaw<
+    { providerTransactionId: string; date: Date; amountCents: number; description: string }[]
+  >`
     SELECT p."providerTransactionId", p.date, p."amountCents", p.description
     FROM "FeedTransaction" p
-    WHERE p."bankAccountId" = ${args.bankAccountId} AND p.pending AND p.date BETWEEN ${args.from}::date AND ${args.to}::date
+    WHERE p."bankAccountId" = ${args.bankAccountId} AND p.pending
+      AND p.date BETWEEN ${args.from}::date AND ${args.to}::date
       AND NOT (p."providerTransactionId" = ANY(${[...args.listed]}::text[]))
       AND NOT EXISTS (
-        SELECT 1 FROM "FeedTransaction" s WHERE s."bankAccountId" = p."bankAccountId" AND s."pendingProviderTransactionId" = p."providerTransactionId"
+        SELECT 1 FROM "FeedTransaction" s
+        WHERE s."bankAccountId" = p."bankAccountId" AND s."pendingProviderTransactionId" = p."providerTransactionId"
       )`;
   return rows.map((r) => ({ ...r, date: isoDay(r.date) }));
 }
 
-/** The retrieved transactions, with the links to the pending ones they settle filled in where the provider left them out. */
+/**
+ * The retrieved transactions, with the links to the pending
+ * ones they settle filled in where the provider left them out.
+ */
 export async function linkSettledPending(
   db: Db,
   args: { bankAccountId: string; from: string; to: string; transactions: readonly Transaction[] },
@@ -94,8 +117,14 @@ export async function linkSettledPending(
   return vanished.length === 0 ? [...args.transactions] : inferPendingLinks(vanished, args.transactions);
 }
 
-/** Unreviewed pending rows the provider dropped without posting them (a released authorization). Answers how many left the feed. */
-export async function dropVanishedPending(db: Db, args: { bankAccountId: string; from: string; to: string; transactions: readonly Transaction[] }) {
+/**
+ * Unreviewed pending rows the provider dropped without posting
+ * them (a released authorization). Answers how many left the feed.
+ */
+export async function dropVanishedPending(
+  db: Db,
+  args: { bankAccountId: string; from: string; to: string; transactions: readonly Transaction[] },
+) {
   const gone = await vanishedPending(db, { ...args, listed: args.transactions.map((t) => t.id) });
   if (gone.length === 0) return 0;
   const { count } = await db.feedTransaction.deleteMany({

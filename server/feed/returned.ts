@@ -30,6 +30,16 @@ export async function returnedDuplicates(db: Db, organizationId: string): Promis
   const countOf = new Map(counts.map((c) => [c.bankAccountId, c._count._all]));
   // Accounts without a connection (statements only) have no connection to show this on.
   return accounts.flatMap((a) =>
-    a.connectionId && (countOf.get(a.id) ?? 0) > 0 ? [{ connectionId: a.connectionId, bankAccountId: a.id, accountName: a.name, mask: a.mask, count: countOf.get(a.id)! }] : [],
+    a.connectionId && (countOf.get(a.id) ?? 0) > 0
+      ? [
+          {
+            connectionId: a.connectionId,
+            bankAccountId: a.id,
+            accountName: a.name,
+            mask: a.mask,
+            count: countOf.get(a.id)!,
+          },
+        ]
+      : [],
   );
 }

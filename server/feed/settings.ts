@@ -10,15 +10,24 @@ export interface FeedSettings {
 }
 
 export async function getFeedSettings(db: Db, organizationId: string): Promise<FeedSettings> {
-  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { autoHideSureDuplicates: true } });
+  const org = await db.organization.findUnique({
+    where: { id: organizationId },
+    select: { autoHideSureDuplicates: true },
+  });
   if (!org) throw notFound("That organization");
   return org;
 }
 
 /** Changes the settings and records the change (from, to) in the audit log, together. */
-export async function updateFeedSettings(db: Db, args: { organizationId: string; actor: AuditActor; settings: FeedSettings }): Promise<FeedSettings> {
+export async function updateFeedSettings(
+  db: Db,
+  args: { organizationId: string; actor: AuditActor; settings: FeedSettings },
+): Promise<FeedSettings> {
   return db.$transaction(async (tx) => {
-    const before = await tx.organization.findUnique({ where: { id: args.organizationId }, select: { autoHideSureDuplicates: true } });
+    const before = await tx.organization.findUnique({
+      where: { id: args.organizationId },
+      select: { autoHideSureDuplicates: true },
+    });
     if (!before) throw notFound("That organization");
     const after = await tx.organization.update({
       where: { id: args.organizationId },

@@ -50,6 +50,7 @@ export const BULK_TRANSACTION = { timeout: 120_000, maxWait: 30_000 } as const;
  * and plans each time). Page sizes are few, so the statements stay few.
  */
 export const pageLimit = (pageSize: number) => {
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 1_000) throw new RangeError(`not a page size: ${pageSize}`);
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 1_000)
+    throw new RangeError(`not a page size: ${pageSize}`);
   return Prisma.raw(String(pageSize));
 };

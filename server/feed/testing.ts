@@ -12,16 +12,30 @@ export interface Books {
   registerId: string;
 }
 
-export async function createBooks(db: Db, organizationId: string, options: { registerId?: string; accountName?: string } = {}): Promise<Books> {
+export async function createBooks(
+  db: Db,
+  organizationId: string,
+  options: { registerId?: string; accountName?: string } = {},
+): Promise<Books> {
   await db.institution.upsert({
     where: { id: "sandbox-bank-personal" },
-    create: { id: "sandbox-bank-personal", name: "Sandbox Bank (Personal)", variant: "PERSONAL", loginUrl: "https://personal.sandboxbank.example" },
+    create: {
+      id: "sandbox-bank-personal",
+      name: "Sandbox Bank (Personal)",
+      variant: "PERSONAL",
+      loginUrl: "https://personal.sandboxbank.example",
+    },
     update: {},
   });
   const suffix = uniqueSuffix();
   const registerId =
     options.registerId ??
-    (await db.register.create({ data: { organizationId, name: `Checking ${suffix}`, kind: "checking" }, select: { id: true } })).id;
+    (
+      await db.register.create({
+        data: { organizationId, name: `Checking ${suffix}`, kind: "checking" },
+        select: { id: true },
+      })
+    ).id;
   const connection = await db.connection.create({
     data: { organizationId, institutionId: "sandbox-bank-personal", status: "ACTIVE" },
     select: { id: true },
@@ -44,7 +58,9 @@ export async function createBooks(db: Db, organizationId: string, options: { reg
 
 let sequence = 0;
 
-export function bankTransaction(fields: Partial<Transaction> & { amountCents: number; postedDate: string; description: string }): Transaction {
+export function bankTransaction(
+  fields: Partial<Transaction> & { amountCents: number; postedDate: string; description: string },
+): Transaction {
   sequence++;
   return {
     id: `txn_${uniqueSuffix()}_${sequence}`,

@@ -12,13 +12,23 @@ import { isoDay, pageLimit } from "@/server/feed/sql";
 export async function listRegisters(db: Db, organizationId: string) {
   // One statement; each register's count and total along RegisterEntry(registerId, amountCents), index only.
   const registers = await db.$queryRaw<
-    { id: string; name: string; kind: string; entryCount: number; balanceCents: bigint; bankAccounts: { name: string; mask: string }[] }[]
+    {
+      id: string;
+      name: string;
+      kind: string;
+      entryCount: number;
+      balanceCents: bigint;
+      bankAccounts: { name: string; mask: string }[];
+    }[]
   >`
     SELECT r.id, r.name, r.kind, t.n AS "entryCount", t.total AS "balanceCents",
       coalesce((SELECT json_agg(json_build_object('name', a.name, 'mask', a.mask) ORDER BY a."createdAt", a.id)
         FROM "BankAccount" a WHERE a."registerId" = r.id AND a.linked), '[]'::json) AS "bankAccounts"
     FROM "Register" r
-    CROSS JOIN LATERAL (SELECT count(*)::int AS n, coalesce(sum("amountCents"::bigint), 0) AS total FROM "RegisterEntry" e WHERE e."registerId" = r.id) t
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS n, coalesce(sum("amountCents"::bigint), 0) AS total
+      FROM "RegisterEntry" e WHERE e."registerId" = r.id
+    ) t
     WHERE r."organizationId" = ${organizationId}
     ORDER BY r.name ASC`;
   return registers.map((register) => ({ ...register, balanceCents: Number(register.balanceCents) }));
@@ -58,7 +68,13 @@ interface EntryRow {
   accountMask: string | null;
   institutionName: string | null;
   clearedAt: string | null;
-  matched: { id: string; date: string; description: string; accountName: string | null; accountMask: string | null } | null;
+  matched: {
+    id: string;
+    date: string;
+    description: string;
+    accountName: string | null;
+    accountMask: string | null;
+  } | null;
 }
 
 function entryFilters(query: EntryQuery): Prisma.Sql {
@@ -70,7 +86,9 @@ function entryFilters(query: EntryQuery): Prisma.Sql {
     const amounts = amountSearch(text);
     parts.push(
       amounts.length
-        ? Prisma.sql`(description ILIKE ${likePattern(text)} OR "checkNumber" = ${text} OR "amountCents" = ANY(${amounts}::int[]))`
+        ? Prisma.sql`(
+            description ILIKE ${likePattern(text)} OR "checkNumber" = ${text} OR "amountCents" = ANY(${amounts}::int[])
+          )`
         : Prisma.sql`(description ILIKE ${likePattern(text)} OR "checkNumber" = ${text})`,
     );
   }
@@ -84,6 +102,13 @@ function entryFilters(query: EntryQuery): Prisma.Sql {
  */
 export async function listEntries(db: Db, organizationId: string, query: EntryQuery) {
   const filters = entryFilters(query);
+  const count =
+    filters === Prisma.empty
+      ? Prisma.sql`(SELECT entries FROM balance)`
+      : Prisma.sql`(
+          SELECT count(*)::int FROM "RegisterEntry"
+          WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
+        )`;
   // One statement: whether the register is the organization's (every part reads nothing otherwise), the count, and
   // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
   // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
@@ -92,9 +117,11 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     WITH register AS (
       SELECT id FROM "Register" WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
     ), page AS (
-      SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt", "feedTransactionId", "clearedAt"
+      SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt",
+        "feedTransactionId", "clearedAt"
       FROM "RegisterEntry"
-      WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters} ${query.after ? afterEntryKey(query.after) : Prisma.empty}
+      WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
+        ${query.after ? afterEntryKey(query.after) : Prisma.empty}
       ORDER BY date DESC, "createdAt" DESC, id DESC
       LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
     ), newest AS (
@@ -102,10 +129,13 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     ), oldest AS (
       SELECT date, "createdAt", id FROM page ORDER BY date, "createdAt", id LIMIT 1
     ), span AS (
-      SELECT e.id, sum(e."amountCents"::bigint) OVER (ORDER BY e.date DESC, e."createdAt" DESC, e.id DESC ROWS UNBOUNDED PRECEDING) AS "newerCents"
+      SELECT e.id,
+        sum(e."amountCents"::bigint) OVER (ORDER BY e.date DESC, e."createdAt" DESC, e.id DESC ROWS UNBOUNDED PRECEDING)
+          AS "newerCents"
       FROM "RegisterEntry" e, newest n, oldest o
       WHERE e."registerId" = ${query.registerId}
-        AND (e.date, e."createdAt", e.id) <= (n.date, n."createdAt", n.id) AND (e.date, e."createdAt", e.id) >= (o.date, o."createdAt", o.id)
+        AND (e.date, e."createdAt", e.id) <= (n.date, n."createdAt", n.id)
+        AND (e.date, e."createdAt", e.id) >= (o.date, o."createdAt", o.id)
     ), above AS (
       SELECT coalesce(sum(e."amountCents"::bigint), 0) AS cents FROM "RegisterEntry" e, newest n
       WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
@@ -114,16 +144,19 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       FROM "RegisterEntry" WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register)
     )
     SELECT EXISTS (SELECT 1 FROM register) AS found,
-      ${filters === Prisma.empty ? Prisma.sql`(SELECT entries FROM balance)` : Prisma.sql`(SELECT count(*)::int FROM "RegisterEntry" WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters})`} AS total,
+      ${count} AS total,
       coalesce((
         SELECT json_agg(json_build_object(
-          'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description, 'checkNumber', p."checkNumber",
+          'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description,
+          'checkNumber', p."checkNumber",
           'source', p.source, 'createdAt', to_char(p."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'balanceCents', ((SELECT total FROM balance) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text,
+          'balanceCents',
+            ((SELECT total FROM balance) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text,
           'createdByName', u.name, 'accountName', b.name, 'accountMask', b.mask, 'institutionName', i.name,
           'clearedAt', to_char(p."clearedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'matched', CASE WHEN m.id IS NOT NULL THEN
-            json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name, 'accountMask', mb.mask) END
+            json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name,
+              'accountMask', mb.mask) END
         ) ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
         FROM page p
         JOIN span s ON s.id = p.id
@@ -143,7 +176,10 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     total: result.total,
     page: query.page,
     pageSize: query.pageSize,
-    nextCursor: result.rows.length === query.pageSize && query.page * query.pageSize < result.total ? entryKey(result.rows[result.rows.length - 1]!) : null,
+    nextCursor:
+      result.rows.length === query.pageSize && query.page * query.pageSize < result.total
+        ? entryKey(result.rows[result.rows.length - 1]!)
+        : null,
     rows: result.rows.map((row) => ({
       id: row.id,
       date: row.date,
@@ -155,12 +191,22 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       createdAt: new Date(row.createdAt),
       createdByName: row.createdByName,
       importedFrom: row.accountName
-        ? { accountName: row.accountName, accountMask: row.accountMask ?? "", institutionName: row.institutionName ?? STATEMENT_FILES }
+        ? {
+            accountName: row.accountName,
+            accountMask: row.accountMask ?? "",
+            institutionName: row.institutionName ?? STATEMENT_FILES,
+          }
         : null,
       /** The bank has shown it: imported from the feed, or matched to a bank row. */
       cleared: row.source === "IMPORT" || row.clearedAt !== null,
       matchedTo: row.matched
-        ? { transactionId: row.matched.id, date: row.matched.date, description: row.matched.description ?? "", accountName: row.matched.accountName ?? "", accountMask: row.matched.accountMask ?? "" }
+        ? {
+            transactionId: row.matched.id,
+            date: row.matched.date,
+            description: row.matched.description ?? "",
+            accountName: row.matched.accountName ?? "",
+            accountMask: row.matched.accountMask ?? "",
+          }
         : null,
     })),
   };
@@ -178,7 +224,10 @@ export interface NewEntry {
 export const MAX_ENTRY_CENTS = 1_000_000_000;
 
 export async function addEntry(db: DbOrTx, args: NewEntry & { organizationId: string; actorUserId: string }) {
-  const register = await db.register.findFirst({ where: { id: args.registerId, organizationId: args.organizationId }, select: { id: true } });
+  const register = await db.register.findFirst({
+    where: { id: args.registerId, organizationId: args.organizationId },
+    select: { id: true },
+  });
   if (!register) throw notFound("That register");
   if (args.amountCents === 0) throw new DomainError("BAD_REQUEST", "Enter an amount other than zero.");
   if (!Number.isSafeInteger(args.amountCents) || Math.abs(args.amountCents) >= MAX_ENTRY_CENTS) {

@@ -14,15 +14,26 @@ export function looksLikeCamt053(text: string): boolean {
 export function parseCamt053(text: string): StatementAccount[] {
   const root = parseXml(text);
   const report = findAll(root, "BkToCstmrStmt")[0];
-  if (!report) throw new StatementError("no <BkToCstmrStmt> element: this is not a CAMT.053 statement", { element: "BkToCstmrStmt" });
+  if (!report)
+    throw new StatementError("no <BkToCstmrStmt> element: this is not a CAMT.053 statement", {
+      element: "BkToCstmrStmt",
+    });
   const statements = children(report, "Stmt");
-  if (statements.length === 0) throw new StatementError(`line ${report.line}: <BkToCstmrStmt> holds no <Stmt>`, { line: report.line, element: "Stmt" });
+  if (statements.length === 0)
+    throw new StatementError(`line ${report.line}: <BkToCstmrStmt> holds no <Stmt>`, {
+      line: report.line,
+      element: "Stmt",
+    });
   return statements.map(readStatement);
 }
 
 function readStatement(statement: Element): StatementAccount {
   const account = child(statement, "Acct");
-  if (!account) throw new StatementError(`line ${statement.line}: the <Stmt> there has no <Acct>`, { line: statement.line, element: "Acct" });
+  if (!account)
+    throw new StatementError(`line ${statement.line}: the <Stmt> there has no <Acct>`, {
+      line: statement.line,
+      element: "Acct",
+    });
   const number = textAt(account, "Id", "IBAN") ?? textAt(account, "Id", "Othr", "Id");
   const currency = textAt(account, "Ccy");
   const transactions = children(statement, "Ntry")
@@ -45,16 +56,28 @@ function isBooked(entry: Element): boolean {
 
 function readEntry(entry: Element): StatementTransaction & { currency: string | null } {
   const amount = child(entry, "Amt");
-  if (!amount?.text.trim()) throw new StatementError(`line ${entry.line}: the <Ntry> there has no <Amt>`, { line: entry.line, element: "Amt" });
+  if (!amount?.text.trim())
+    throw new StatementError(`line ${entry.line}: the <Ntry> there has no <Amt>`, { line: entry.line, element: "Amt" });
   const indicator = textAt(entry, "CdtDbtInd");
   if (indicator !== "CRDT" && indicator !== "DBIT") {
-    throw new StatementError(`line ${entry.line}: the <Ntry> there has <CdtDbtInd> ${indicator ?? "missing"}; expected CRDT or DBIT`, { line: entry.line, element: "CdtDbtInd" });
+    throw new StatementError(
+      `line ${entry.line}: the <Ntry> there has <CdtDbtInd> ${indicator ?? "missing"}; expected CRDT or DBIT`,
+      { line: entry.line, element: "CdtDbtInd" },
+    );
   }
   const cents = parseMoney(amount.text, ".", amount.line);
-  const dateText = textAt(entry, "BookgDt", "Dt") ?? textAt(entry, "BookgDt", "DtTm") ?? textAt(entry, "ValDt", "Dt") ?? textAt(entry, "ValDt", "DtTm");
+  const dateText =
+    textAt(entry, "BookgDt", "Dt") ??
+    textAt(entry, "BookgDt", "DtTm") ??
+    textAt(entry, "ValDt", "Dt") ??
+    textAt(entry, "ValDt", "DtTm");
   const found = dateText ? /^(\d{4})-(\d{2})-(\d{2})/.exec(dateText) : null;
   const date = found ? isoDate(Number(found[1]), Number(found[2]), Number(found[3])) : null;
-  if (!date) throw new StatementError(`line ${entry.line}: the <Ntry> there has no booking date (<BookgDt>)`, { line: entry.line, element: "BookgDt" });
+  if (!date)
+    throw new StatementError(`line ${entry.line}: the <Ntry> there has no booking date (<BookgDt>)`, {
+      line: entry.line,
+      element: "BookgDt",
+    });
   const details = findAll(entry, "TxDtls");
   const first = details[0];
   const party = first && (indicator === "DBIT" ? partyName(first, "Cdtr") : partyName(first, "Dbtr"));
@@ -65,7 +88,10 @@ function readEntry(entry: Element): StatementTransaction & { currency: string | 
     .join(" ")
     .replace(/\s+/g, " ")
     .trim();
-  const reference = textAt(entry, "AcctSvcrRef") ?? textAt(entry, "NtryRef") ?? (first ? (textAt(first, "Refs", "AcctSvcrRef") ?? textAt(first, "Refs", "TxId")) : null);
+  const reference =
+    textAt(entry, "AcctSvcrRef") ??
+    textAt(entry, "NtryRef") ??
+    (first ? (textAt(first, "Refs", "AcctSvcrRef") ?? textAt(first, "Refs", "TxId")) : null);
   const checkNumber = first ? textAt(first, "Refs", "ChqNb") : null;
   return {
     reference,

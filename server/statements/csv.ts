@@ -8,7 +8,17 @@ import { StatementError, type StatementAccount, type StatementTransaction } from
 // account (Bankline remembers them) after Bankline proposes them. Dates and decimal commas are detected from the
 // values and shown for confirmation.
 
-export const DATE_FORMATS = ["YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "DD.MM.YYYY", "DD-MM-YYYY", "YYYYMMDD", "MM/DD/YY", "DD/MM/YY", "DD.MM.YY"] as const;
+export const DATE_FORMATS = [
+  "YYYY-MM-DD",
+  "MM/DD/YYYY",
+  "DD/MM/YYYY",
+  "DD.MM.YYYY",
+  "DD-MM-YYYY",
+  "YYYYMMDD",
+  "MM/DD/YY",
+  "DD/MM/YY",
+  "DD.MM.YY",
+] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 export const DELIMITERS = [",", ";", "\t", "|"] as const;
@@ -42,7 +52,14 @@ export function looksLikeCsv(text: string): boolean {
 
 function records(text: string, delimiter: Delimiter, limit?: number): { record: string[]; line: number }[] {
   try {
-    const rows = parse(text, { delimiter, bom: true, skip_empty_lines: true, info: true, to_line: limit, trim: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const rows = parse(text, {
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      info: true,
+      to_line: limit,
+      trim: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     return rows.map(({ record, info }) => ({ record, line: info.lines }));
   } catch (error) {
     if (error instanceof CsvError) {
@@ -55,8 +72,11 @@ function records(text: string, delimiter: Delimiter, limit?: number): { record: 
 
 function csvReason(error: CsvError): string {
   switch (error.code) {
-    case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH":
-      return `this row has ${(error as CsvError & { record?: unknown[] }).record?.length ?? "another number of"} fields, the rows before it ${(error as unknown as { columns?: unknown[] }).columns?.length ?? "a different number"}: the file looks cut off or damaged`;
+    case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH": {
+      const fields = (error as CsvError & { record?: unknown[] }).record?.length ?? "another number of";
+      const before = (error as unknown as { columns?: unknown[] }).columns?.length ?? "a different number";
+      return `this row has ${fields} fields, the rows before it ${before}: the file looks cut off or damaged`;
+    }
     case "CSV_QUOTE_NOT_CLOSED":
       return "a quoted field is never closed: the file looks cut off";
     default:
@@ -72,38 +92,89 @@ export function detectCsvLayout(text: string): CsvLayout {
   const width = rows[0]!.record.length;
   const first = rows[0]!.record;
   const body = rows.slice(1);
-  const hasHeader = first.some((cell) => /[a-z]/i.test(cell)) && !first.some((cell, column) => readsAsDate(cell) && body.every((row) => readsAsDate(row.record[column] ?? "")));
+  const hasHeader =
+    first.some((cell) => /[a-z]/i.test(cell)) &&
+    !first.some((cell, column) => readsAsDate(cell) && body.every((row) => readsAsDate(row.record[column] ?? "")));
   const data = (hasHeader ? body : rows).map((row) => row.record);
   if (data.length === 0) throw new StatementError("the CSV file has no rows below its header", { line: rows.length });
-  const columns = hasHeader ? first.map((name, at) => name || `Column ${at + 1}`) : Array.from({ length: width }, (_, at) => `Column ${at + 1}`);
+  const columns = hasHeader
+    ? first.map((name, at) => name || `Column ${at + 1}`)
+    : Array.from({ length: width }, (_, at) => `Column ${at + 1}`);
   const names = columns.map((name) => name.toLowerCase());
   const sample = data.slice(0, 5);
 
-  const dateColumn = bestColumn(names, /date|datum|fecha|data|posted|booking/, (column) => data.every((row) => (row[column] ?? "") === "" || readsAsDate(row[column]!)) && data.some((row) => row[column]));
+  const dateColumn = bestColumn(
+    names,
+    /date|datum|fecha|data|posted|booking/,
+    (column) =>
+      data.every((row) => (row[column] ?? "") === "" || readsAsDate(row[column]!)) && data.some((row) => row[column]),
+  );
   const dateFormats = dateColumn === null ? [] : formatsFor(data.map((row) => row[dateColumn] ?? "").filter(Boolean));
-  const isMoney = (column: number) => data.every((row) => (row[column] ?? "") === "" || /^[-+(]?[$€£]?\s*[\d.,]+\s*\)?-?$/.test(row[column]!)) && data.some((row) => /\d/.test(row[column] ?? ""));
-  const debit = bestColumn(names, /debit|withdraw|paid out|money out|outflow|spent|soll|d[ée]bit|uitgaven|charge/, isMoney, false);
-  const credit = bestColumn(names, /credit|deposit|paid in|money in|inflow|received|haben|cr[ée]dit|inkomsten|payment/, isMoney, false);
+  const isMoney = (column: number) =>
+    data.every((row) => (row[column] ?? "") === "" || /^[-+(]?[$€£]?\s*[\d.,]+\s*\)?-?$/.test(row[column]!)) &&
+    data.some((row) => /\d/.test(row[column] ?? ""));
+  const debit = bestColumn(
+    names,
+    /debit|withdraw|paid out|money out|outflow|spent|soll|d[ée]bit|uitgaven|charge/,
+    isMoney,
+    false,
+  );
+  const credit = bestColumn(
+    names,
+    /credit|deposit|paid in|money in|inflow|received|haben|cr[ée]dit|inkomsten|payment/,
+    isMoney,
+    false,
+  );
   const signed = bestColumn(names, /amount|betrag|montant|importe|bedrag|value|sum/, isMoney);
   const amount =
-    debit !== null && credit !== null && debit !== credit && (signed === null || !/amount|betrag|montant|importe|bedrag/.test(names[signed]!))
+    debit !== null &&
+    credit !== null &&
+    debit !== credit &&
+    (signed === null || !/amount|betrag|montant|importe|bedrag/.test(names[signed]!))
       ? ({ kind: "split", debit, credit } as const)
       : signed !== null
         ? ({ kind: "signed", column: signed } as const)
         : null;
-  const moneyColumns = amount === null ? [] : amount.kind === "signed" ? [amount.column] : [amount.debit, amount.credit];
+  const moneyColumns =
+    amount === null ? [] : amount.kind === "signed" ? [amount.column] : [amount.debit, amount.credit];
   const decimalMark = detectDecimalMark(data.flatMap((row) => moneyColumns.map((column) => row[column] ?? "")));
   const used = new Set<number>([...(dateColumn === null ? [] : [dateColumn]), ...moneyColumns]);
-  const reference = bestColumn(names, /^(reference|ref|transaction id|id|fitid|bank reference|referenz|r[ée]f[ée]rence)\b/, (column) => !used.has(column), false);
+  const reference = bestColumn(
+    names,
+    /^(reference|ref|transaction id|id|fitid|bank reference|referenz|r[ée]f[ée]rence)\b/,
+    (column) => !used.has(column),
+    false,
+  );
   if (reference !== null) used.add(reference);
-  const checkNumber = bestColumn(names, /check|cheque|chk/, (column) => !used.has(column) && data.every((row) => /^\d*$/.test(row[column] ?? "")), false);
+  const checkNumber = bestColumn(
+    names,
+    /check|cheque|chk/,
+    (column) => !used.has(column) && data.every((row) => /^\d*$/.test(row[column] ?? "")),
+    false,
+  );
   if (checkNumber !== null) used.add(checkNumber);
-  const descriptionByName = bestColumn(names, /description|payee|name|memo|details|narrative|verwendungszweck|omschrijving|libell|concepto|merchant|text/, (column) => !used.has(column), false);
+  const descriptionByName = bestColumn(
+    names,
+    /description|payee|name|memo|details|narrative|verwendungszweck|omschrijving|libell|concepto|merchant|text/,
+    (column) => !used.has(column),
+    false,
+  );
   const description = descriptionByName ?? longestText(data, width, used);
 
   const mapping: CsvMapping | null =
     dateColumn !== null && amount !== null && description !== null && dateFormats.length > 0
-      ? { delimiter, hasHeader, date: dateColumn, dateFormat: dateFormats[0]!, amount, decimalMark, description: [description], reference, checkNumber, signsReversed: false }
+      ? {
+          delimiter,
+          hasHeader,
+          date: dateColumn,
+          dateFormat: dateFormats[0]!,
+          amount,
+          decimalMark,
+          description: [description],
+          reference,
+          checkNumber,
+          signsReversed: false,
+        }
       : null;
   return { columns, sample, mapping, dateFormats: dateFormats.length > 0 ? dateFormats : [...DATE_FORMATS] };
 }
@@ -128,7 +199,12 @@ function detectDelimiter(text: string): Delimiter {
 }
 
 /** The column whose name fits (first), or else the first column that passes the test. */
-function bestColumn(names: readonly string[], pattern: RegExp, test: (column: number) => boolean, byTestAlone = true): number | null {
+function bestColumn(
+  names: readonly string[],
+  pattern: RegExp,
+  test: (column: number) => boolean,
+  byTestAlone = true,
+): number | null {
   const named = names.findIndex((name, column) => pattern.test(name) && test(column));
   if (named >= 0) return named;
   if (!byTestAlone) return null;
@@ -141,7 +217,10 @@ function longestText(data: readonly string[][], width: number, used: Set<number>
   let bestLength = 0;
   for (let column = 0; column < width; column++) {
     if (used.has(column)) continue;
-    const length = data.reduce((sum, row) => sum + (/[a-z]/i.test(row[column] ?? "") ? (row[column] ?? "").length : 0), 0);
+    const length = data.reduce(
+      (sum, row) => sum + (/[a-z]/i.test(row[column] ?? "") ? (row[column] ?? "").length : 0),
+      0,
+    );
     if (length > bestLength) {
       best = column;
       bestLength = length;
@@ -212,21 +291,33 @@ export function parseCsvStatement(text: string, mapping: CsvMapping): StatementA
   for (const { record, line } of body) {
     const cell = (column: number | null) => (column === null ? "" : (record[column] ?? "").trim());
     const dateText = cell(mapping.date);
-    const amountCells = mapping.amount.kind === "signed" ? [cell(mapping.amount.column)] : [cell(mapping.amount.debit), cell(mapping.amount.credit)];
+    const amountCells =
+      mapping.amount.kind === "signed"
+        ? [cell(mapping.amount.column)]
+        : [cell(mapping.amount.debit), cell(mapping.amount.credit)];
     if (dateText === "" && amountCells.every((value) => value === "")) continue;
     const date = readDate(dateText, mapping.dateFormat);
-    if (!date) throw new StatementError(`line ${line}: "${dateText}" is not a date in the form ${mapping.dateFormat}`, { line });
+    if (!date)
+      throw new StatementError(`line ${line}: "${dateText}" is not a date in the form ${mapping.dateFormat}`, { line });
     let amountCents: number;
     if (mapping.amount.kind === "signed") {
       if (amountCells[0] === "") throw new StatementError(`line ${line}: the amount is empty`, { line });
       amountCents = parseMoney(amountCells[0]!, mapping.decimalMark, line);
     } else {
-      const [out, into] = amountCells.map((value) => (value === "" ? 0 : Math.abs(parseMoney(value, mapping.decimalMark, line))));
-      if (out === 0 && into === 0 && amountCells.every((value) => value === "")) throw new StatementError(`line ${line}: both amount columns are empty`, { line });
+      const [out, into] = amountCells.map((value) =>
+        value === "" ? 0 : Math.abs(parseMoney(value, mapping.decimalMark, line)),
+      );
+      if (out === 0 && into === 0 && amountCells.every((value) => value === ""))
+        throw new StatementError(`line ${line}: both amount columns are empty`, { line });
       amountCents = into! - out!;
     }
     if (mapping.signsReversed) amountCents = -amountCents;
-    const description = mapping.description.map((column) => cell(column)).filter(Boolean).join(" ").replace(/\s+/g, " ").trim();
+    const description = mapping.description
+      .map((column) => cell(column))
+      .filter(Boolean)
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .trim();
     const checkNumber = cell(mapping.checkNumber).replace(/^0+(?=\d)/, "");
     transactions.push({
       reference: cell(mapping.reference) || null,
@@ -238,5 +329,12 @@ export function parseCsvStatement(text: string, mapping: CsvMapping): StatementA
     });
   }
   if (transactions.length === 0) throw new StatementError("the CSV file holds no transactions", { line: rows.length });
-  return { number: null, bankId: null, kind: "checking", currency: null, signsReversed: mapping.signsReversed, transactions };
+  return {
+    number: null,
+    bankId: null,
+    kind: "checking",
+    currency: null,
+    signsReversed: mapping.signsReversed,
+    transactions,
+  };
 }

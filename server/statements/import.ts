@@ -24,10 +24,18 @@ export interface PreviewInput {
   csvMapping?: CsvMapping | null;
 }
 
-/** Where one account of a file goes: a bank account of the organization, or a register (through an account without a connection). */
+/**
+ * Where one account of a file goes: a bank account of the organization,
+ * or a register (through an account without a connection).
+ */
 export type { StatementTarget };
 
-const KIND_LABELS: Record<AccountKind, string> = { checking: "Checking", savings: "Savings", creditCard: "Credit card", other: "Account" };
+const KIND_LABELS: Record<AccountKind, string> = {
+  checking: "Checking",
+  savings: "Savings",
+  creditCard: "Credit card",
+  other: "Account",
+};
 
 /** Reads the file and says what it holds, without saving anything. */
 export async function previewStatement(db: Db, input: PreviewInput) {
@@ -41,9 +49,18 @@ export async function previewStatement(db: Db, input: PreviewInput) {
       rememberedFor = match.bankAccountId;
     }
   }
-  const accountsByKey = new Map(remembered.flatMap((entry) => (entry.statementAccountKey ? [[entry.statementAccountKey, entry.bankAccountId] as const] : [])));
+  const accountsByKey = new Map(
+    remembered.flatMap((entry) =>
+      entry.statementAccountKey ? [[entry.statementAccountKey, entry.bankAccountId] as const] : [],
+    ),
+  );
   const linked = await db.bankAccount.findMany({
-    where: { organizationId: input.organizationId, linked: true, registerId: { not: null }, OR: [{ connectionId: null }, { connection: { status: { not: "REMOVED" } } }] },
+    where: {
+      organizationId: input.organizationId,
+      linked: true,
+      registerId: { not: null },
+      OR: [{ connectionId: null }, { connection: { status: { not: "REMOVED" } } }],
+    },
     select: { id: true, mask: true, kind: true },
   });
   const statement = file.statement;
@@ -55,7 +72,9 @@ export async function previewStatement(db: Db, input: PreviewInput) {
     accounts: (statement?.accounts ?? []).map((account, index) => {
       const key = statementAccountKey(account);
       const byKey = key ? accountsByKey.get(key) : undefined;
-      const byMask = account.number ? linked.filter((b) => b.mask === maskOf(account.number) && kindMatches(b.kind, account.kind)) : [];
+      const byMask = account.number
+        ? linked.filter((b) => b.mask === maskOf(account.number) && kindMatches(b.kind, account.kind))
+        : [];
       const suggested = byKey ?? rememberedFor ?? (byMask.length === 1 ? byMask[0]!.id : null);
       const dates = account.transactions.map((t) => t.date).sort();
       return {
@@ -100,19 +119,34 @@ export interface ImportedAccount {
 export async function importStatement(db: Db, input: ImportInput): Promise<{ accounts: ImportedAccount[] }> {
   const file = read(input.bytes, input.fileName, input.csvMapping);
   const statement = file.statement;
-  if (!statement) throw new DomainError("BAD_REQUEST", "Choose which columns hold the date, the amount and the description first. Nothing was imported.");
-  if (input.targets.length === 0) throw new DomainError("BAD_REQUEST", "Choose where at least one account of the file goes. Nothing was imported.");
+  if (!statement)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Choose which columns hold the date, the amount and the description first. Nothing was imported.",
+    );
+  if (input.targets.length === 0)
+    throw new DomainError("BAD_REQUEST", "Choose where at least one account of the file goes. Nothing was imported.");
   const seen = new Set<number>();
   for (const target of input.targets) {
-    if (target.account < 0 || target.account >= statement.accounts.length) throw new DomainError("BAD_REQUEST", `The file has no account number ${target.account + 1}. Nothing was imported.`);
-    if (seen.has(target.account)) throw new DomainError("BAD_REQUEST", "Each account of the file goes to one place. Nothing was imported.");
+    if (target.account < 0 || target.account >= statement.accounts.length)
+      throw new DomainError(
+        "BAD_REQUEST",
+        `The file has no account number ${target.account + 1}. Nothing was imported.`,
+      );
+    if (seen.has(target.account))
+      throw new DomainError("BAD_REQUEST", "Each account of the file goes to one place. Nothing was imported.");
     seen.add(target.account);
   }
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
   // Progress is written beside the import's transaction, so the support console sees it while the import runs.
   const total = input.targets.reduce((sum, t) => sum + statement.accounts[t.account]!.transactions.length, 0);
   const ref = { kind: "statement-import", key: newId() };
-  const progress = await trackWork(db, log, { ...ref, label: `Statement import: ${input.fileName.slice(0, 80)}`, organizationId: input.organizationId, total });
+  const progress = await trackWork(db, log, {
+    ...ref,
+    label: `Statement import: ${input.fileName.slice(0, 80)}`,
+    organizationId: input.organizationId,
+    total,
+  });
   try {
     const imported = await writeStatement(db, input, statement, file, sha256, (rows) => progress.advance(rows));
     await progress.finish();
@@ -134,8 +168,15 @@ async function writeStatement(
   return db.$transaction(async (tx) => {
     // Every lock up front, in one order (as ingest takes them), before an account without a connection is made.
     const chosen = input.targets.flatMap((t) => (t.bankAccountId ? [t.bankAccountId] : []));
-    const registersOfChosen = await tx.bankAccount.findMany({ where: { organizationId: input.organizationId, id: { in: chosen } }, select: { registerId: true } });
-    await lockBooks(tx, [...chosen, ...input.targets.flatMap((t) => (t.registerId ? [t.registerId] : [])), ...registersOfChosen.flatMap((b) => (b.registerId ? [b.registerId] : []))]);
+    const registersOfChosen = await tx.bankAccount.findMany({
+      where: { organizationId: input.organizationId, id: { in: chosen } },
+      select: { registerId: true },
+    });
+    await lockBooks(tx, [
+      ...chosen,
+      ...input.targets.flatMap((t) => (t.registerId ? [t.registerId] : [])),
+      ...registersOfChosen.flatMap((b) => (b.registerId ? [b.registerId] : [])),
+    ]);
     const destinations = await resolveTargets(tx, input, statement);
     const accounts: ImportedAccount[] = [];
     for (const destination of destinations) {
@@ -182,7 +223,8 @@ function read(bytes: Uint8Array, fileName: string, csvMapping: CsvMapping | null
   try {
     return readStatementFile(bytes, { fileName, csvMapping });
   } catch (error) {
-    if (error instanceof StatementError) throw new DomainError("BAD_REQUEST", `${fileName} cannot be imported: ${error.message}. Nothing was saved.`);
+    if (error instanceof StatementError)
+      throw new DomainError("BAD_REQUEST", `${fileName} cannot be imported: ${error.message}. Nothing was saved.`);
     throw error;
   }
 }
@@ -199,7 +241,9 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 export function statementAccountKey(account: Pick<StatementAccount, "number" | "bankId">): string | null {
   const number = account.number?.replace(/[\s-]/g, "");
   if (!number) return null;
-  return createHash("sha256").update(`${account.bankId ?? ""}|${number}`).digest("hex");
+  return createHash("sha256")
+    .update(`${account.bankId ?? ""}|${number}`)
+    .digest("hex");
 }
 
 function maskOf(number: string | null): string {
@@ -234,7 +278,12 @@ async function rememberedMappings(db: Db | Tx, organizationId: string): Promise<
   });
   return accounts.map((account) => {
     const saved = account.csvMapping as { columns?: string[]; mapping?: CsvMapping } | null;
-    return { bankAccountId: account.id, statementAccountKey: account.statementAccountKey, columns: saved?.columns ?? [], mapping: saved?.mapping ?? null };
+    return {
+      bankAccountId: account.id,
+      statementAccountKey: account.statementAccountKey,
+      columns: saved?.columns ?? [],
+      mapping: saved?.mapping ?? null,
+    };
   });
 }
 
@@ -253,9 +302,22 @@ async function resolveTargets(tx: Tx, input: ImportInput, statement: Statement):
   for (const target of [...input.targets].sort((a, b) => a.account - b.account)) {
     const account = statement.accounts[target.account]!;
     const key = statementAccountKey(account);
-    const bank = target.bankAccountId ? await chosenBankAccount(tx, input.organizationId, target.bankAccountId) : await statementOnlyAccount(tx, input.organizationId, target.registerId!, account, key);
-    if (destinations.some((d) => d.id === bank.id)) throw new DomainError("BAD_REQUEST", "Two accounts of the file cannot go to the same bank account. Nothing was imported.");
-    destinations.push({ account: target.account, id: bank.id, name: bank.name, registerId: bank.registerId, namespace: key ? key.slice(0, 16) : `acct-${bank.id}`, statementAccountKey: key });
+    const bank = target.bankAccountId
+      ? await chosenBankAccount(tx, input.organizationId, target.bankAccountId)
+      : await statementOnlyAccount(tx, input.organizationId, target.registerId!, account, key);
+    if (destinations.some((d) => d.id === bank.id))
+      throw new DomainError(
+        "BAD_REQUEST",
+        "Two accounts of the file cannot go to the same bank account. Nothing was imported.",
+      );
+    destinations.push({
+      account: target.account,
+      id: bank.id,
+      name: bank.name,
+      registerId: bank.registerId,
+      namespace: key ? key.slice(0, 16) : `acct-${bank.id}`,
+      statementAccountKey: key,
+    });
   }
   return destinations;
 }
@@ -266,31 +328,62 @@ async function chosenBankAccount(tx: Tx, organizationId: string, bankAccountId: 
     select: { id: true, name: true, registerId: true, linked: true, connection: { select: { status: true } } },
   });
   if (!bank) throw notFound("That bank account");
-  if (!bank.linked || bank.connection?.status === "REMOVED") throw new DomainError("PRECONDITION_FAILED", `The account “${bank.name}” is no longer linked; choose another. Nothing was imported.`);
-  if (!bank.registerId) throw new DomainError("PRECONDITION_FAILED", `Choose a register for the account “${bank.name}” on Manage Institutions first. Nothing was imported.`);
+  if (!bank.linked || bank.connection?.status === "REMOVED")
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `The account “${bank.name}” is no longer linked; choose another. Nothing was imported.`,
+    );
+  if (!bank.registerId)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `Choose a register for the account “${bank.name}” on Manage Institutions first. Nothing was imported.`,
+    );
   return { id: bank.id, name: bank.name, registerId: bank.registerId };
 }
 
 /** A register's account without a connection, for the statements of one file account: found again, or made. */
-async function statementOnlyAccount(tx: Tx, organizationId: string, registerId: string, account: StatementAccount, key: string | null) {
-  const register = await tx.register.findFirst({ where: { id: registerId, organizationId }, select: { id: true, name: true } });
+async function statementOnlyAccount(
+  tx: Tx,
+  organizationId: string,
+  registerId: string,
+  account: StatementAccount,
+  key: string | null,
+) {
+  const register = await tx.register.findFirst({
+    where: { id: registerId, organizationId },
+    select: { id: true, name: true },
+  });
   if (!register) throw notFound("That register");
   const select = { id: true, name: true, registerId: true } as const;
   if (key) {
-    const known = await tx.bankAccount.findFirst({ where: { organizationId, statementAccountKey: key }, select: { ...select, connectionId: true } });
+    const known = await tx.bankAccount.findFirst({
+      where: { organizationId, statementAccountKey: key },
+      select: { ...select, connectionId: true },
+    });
     if (known && known.registerId === register.id) return { id: known.id, name: known.name, registerId: register.id };
     if (known) {
-      throw new DomainError("CONFLICT", `Statements of ${labelOf(account)} go to the bank account “${known.name}”; choose it, not a register. Nothing was imported.`);
+      throw new DomainError(
+        "CONFLICT",
+        `Statements of ${labelOf(account)} go to the bank account “${known.name}”; ` +
+          "choose it, not a register. Nothing was imported.",
+      );
     }
   } else {
-    const existing = await tx.bankAccount.findFirst({ where: { organizationId, registerId: register.id, connectionId: null, statementAccountKey: null }, select, orderBy: { createdAt: "asc" } });
+    const existing = await tx.bankAccount.findFirst({
+      where: { organizationId, registerId: register.id, connectionId: null, statementAccountKey: null },
+      select,
+      orderBy: { createdAt: "asc" },
+    });
     if (existing) return { id: existing.id, name: existing.name, registerId: register.id };
   }
   const created = await tx.bankAccount.create({
     data: {
       organizationId,
       connectionId: null,
-      providerAccountId: `statement:${createHash("sha256").update(`${organizationId}|${register.id}|${key ?? ""}`).digest("hex").slice(0, 24)}`,
+      providerAccountId: `statement:${createHash("sha256")
+        .update(`${organizationId}|${register.id}|${key ?? ""}`)
+        .digest("hex")
+        .slice(0, 24)}`,
       name: `${register.name} (${STATEMENT_FILES.toLowerCase()})`,
       kind: account.kind,
       mask: maskOf(account.number),
@@ -307,10 +400,17 @@ async function statementOnlyAccount(tx: Tx, organizationId: string, registerId: 
 async function remember(tx: Tx, organizationId: string, destination: Destination, file: StatementFile): Promise<void> {
   const data: Prisma.BankAccountUpdateInput = {};
   if (destination.statementAccountKey) {
-    const holder = await tx.bankAccount.findFirst({ where: { organizationId, statementAccountKey: destination.statementAccountKey }, select: { id: true } });
+    const holder = await tx.bankAccount.findFirst({
+      where: { organizationId, statementAccountKey: destination.statementAccountKey },
+      select: { id: true },
+    });
     if (!holder) data.statementAccountKey = destination.statementAccountKey;
   }
-  if (file.csv?.mapping) data.csvMapping = { columns: file.csv.layout.columns, mapping: file.csv.mapping } as unknown as Prisma.InputJsonValue;
+  if (file.csv?.mapping)
+    data.csvMapping = {
+      columns: file.csv.layout.columns,
+      mapping: file.csv.mapping,
+    } as unknown as Prisma.InputJsonValue;
   if (Object.keys(data).length > 0) await tx.bankAccount.update({ where: { id: destination.id }, data });
 }
 
@@ -324,7 +424,10 @@ export function feedTransactions(account: StatementAccount, namespace: string): 
   return account.transactions.map((row) => {
     const base = row.reference
       ? `ref:${row.reference}`
-      : `row:${createHash("sha256").update(`${row.date}|${row.amountCents}|${row.description.trim().replace(/\s+/g, " ").toLowerCase()}`).digest("hex").slice(0, 24)}`;
+      : `row:${createHash("sha256")
+          .update(`${row.date}|${row.amountCents}|${row.description.trim().replace(/\s+/g, " ").toLowerCase()}`)
+          .digest("hex")
+          .slice(0, 24)}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return {

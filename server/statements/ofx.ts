@@ -19,12 +19,21 @@ export function parseOfx(text: string): StatementAccount[] {
   const root = readTree(text);
   const ofx = findAll(root, "OFX")[0] ?? (root.children[0]?.name === "OFX" ? root.children[0] : undefined);
   if (!ofx) throw new StatementError("no <OFX> element: this is not an OFX file", { element: "OFX" });
-  const statements = [...findAll(ofx, "STMTRS").map((s) => ({ s, card: false })), ...findAll(ofx, "CCSTMTRS").map((s) => ({ s, card: true }))];
+  const statements = [
+    ...findAll(ofx, "STMTRS").map((s) => ({ s, card: false })),
+    ...findAll(ofx, "CCSTMTRS").map((s) => ({ s, card: true })),
+  ];
   if (statements.length === 0) {
     const severity = findAll(ofx, "SEVERITY")[0];
     const message = findAll(ofx, "MESSAGE")[0]?.text.trim();
-    if (severity?.text.trim() === "ERROR") throw new StatementError(`the bank's file reports an error${message ? `: ${message}` : ""}; it holds no statement`, { element: "STATUS" });
-    throw new StatementError("the OFX file holds no bank or card statement (<STMTRS> or <CCSTMTRS>)", { element: "STMTRS" });
+    if (severity?.text.trim() === "ERROR")
+      throw new StatementError(
+        `the bank's file reports an error${message ? `: ${message}` : ""}; it holds no statement`,
+        { element: "STATUS" },
+      );
+    throw new StatementError("the OFX file holds no bank or card statement (<STMTRS> or <CCSTMTRS>)", {
+      element: "STMTRS",
+    });
   }
   statements.sort((a, b) => a.s.line - b.s.line);
   return statements.map(({ s, card }) => readStatement(s, card));
@@ -46,12 +55,22 @@ function parseXmlOfx(body: string, line: number): Element {
     return parseXml(body);
   } catch (error) {
     // Some banks label SGML as XML; SGML's values without closing tags are not XML.
-    if (error instanceof StatementError && /unexpected close tag|unmatched closing tag|closing tag/i.test(error.message)) return parseSgml(body, line);
+    if (
+      error instanceof StatementError &&
+      /unexpected close tag|unmatched closing tag|closing tag/i.test(error.message)
+    )
+      return parseSgml(body, line);
     throw error;
   }
 }
 
-const ACCOUNT_KINDS: Record<string, AccountKind> = { CHECKING: "checking", SAVINGS: "savings", MONEYMRKT: "savings", CREDITLINE: "creditCard", CD: "savings" };
+const ACCOUNT_KINDS: Record<string, AccountKind> = {
+  CHECKING: "checking",
+  SAVINGS: "savings",
+  MONEYMRKT: "savings",
+  CREDITLINE: "creditCard",
+  CD: "savings",
+};
 
 function readStatement(statement: Element, card: boolean): StatementAccount {
   const from = child(statement, card ? "CCACCTFROM" : "BANKACCTFROM");
@@ -65,7 +84,9 @@ function readStatement(statement: Element, card: boolean): StatementAccount {
     kind: card ? "creditCard" : (ACCOUNT_KINDS[(from && textAt(from, "ACCTTYPE"))?.toUpperCase() ?? ""] ?? "checking"),
     currency: textAt(statement, "CURDEF"),
     signsReversed,
-    transactions: rows.map(({ type: _type, ...row }) => (signsReversed ? { ...row, amountCents: -row.amountCents } : row)),
+    transactions: rows.map(({ type: _type, ...row }) =>
+      signsReversed ? { ...row, amountCents: -row.amountCents } : row,
+    ),
   };
 }
 
@@ -76,17 +97,29 @@ interface OfxRow extends StatementTransaction {
 function readTransaction(element: Element): OfxRow {
   const required = (name: string) => {
     const value = textAt(element, name);
-    if (value === null) throw new StatementError(`line ${element.line}: the <STMTTRN> there has no <${name}>`, { line: element.line, element: name });
+    if (value === null)
+      throw new StatementError(`line ${element.line}: the <STMTTRN> there has no <${name}>`, {
+        line: element.line,
+        element: name,
+      });
     return value;
   };
   const amountElement = child(element, "TRNAMT");
   const amountText = required("TRNAMT");
   const line = amountElement?.line ?? element.line;
   // OFX amounts carry no thousands separator; some banks write a decimal comma.
-  const amountCents = parseMoney(amountText, /,\d{1,2}$/.test(amountText) && !amountText.includes(".") ? "," : ".", line);
+  const amountCents = parseMoney(
+    amountText,
+    /,\d{1,2}$/.test(amountText) && !amountText.includes(".") ? "," : ".",
+    line,
+  );
   const name = textAt(element, "NAME") ?? textAt(element, "PAYEE", "NAME");
   const memo = textAt(element, "MEMO");
-  const description = [name, memo && !name?.includes(memo) ? memo : null].filter(Boolean).join(" ").replace(/\s+/g, " ").trim();
+  const description = [name, memo && !name?.includes(memo) ? memo : null]
+    .filter(Boolean)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
   const checkNumber = textAt(element, "CHECKNUM")?.replace(/^0+(?=\d)/, "") ?? null;
   return {
     type: (textAt(element, "TRNTYPE") ?? "OTHER").toUpperCase(),

@@ -10,7 +10,13 @@ export function looksLikeQif(text: string): boolean {
   return /^\s*!(Type|Account|Option|Clear)/im.test(text.slice(0, 2048));
 }
 
-const KINDS: Record<string, AccountKind> = { bank: "checking", cash: "checking", ccard: "creditCard", "oth a": "other", "oth l": "other" };
+const KINDS: Record<string, AccountKind> = {
+  bank: "checking",
+  cash: "checking",
+  ccard: "creditCard",
+  "oth a": "other",
+  "oth l": "other",
+};
 
 interface Draft {
   startLine: number;
@@ -40,7 +46,10 @@ export function parseQif(text: string): StatementAccount[] {
     const text = raw.trimEnd();
     if (text.trim() === "") return;
     if (text.startsWith("!")) {
-      if (draft) throw new StatementError(`line ${draft.startLine}: this transaction has no closing ^ before line ${line}`, { line: draft.startLine });
+      if (draft)
+        throw new StatementError(`line ${draft.startLine}: this transaction has no closing ^ before line ${line}`, {
+          line: draft.startLine,
+        });
       const header = text.slice(1).trim().toLowerCase();
       if (header === "account") {
         inAccountBlock = true;
@@ -94,15 +103,26 @@ export function parseQif(text: string): StatementAccount[] {
         break;
     }
   });
-  if (draft) throw new StatementError(`line ${(draft as Draft).startLine}: the file ends inside a transaction that has no closing ^: it looks cut off (download it again)`, { line: (draft as Draft).startLine });
-  if (inAccountBlock) throw new StatementError(`line ${lines.length}: the file ends inside an !Account block: it looks cut off`, { line: lines.length });
+  if (draft)
+    throw new StatementError(
+      `line ${(draft as Draft).startLine}: the file ends inside a transaction that has no closing ^: ` +
+        "it looks cut off (download it again)",
+      { line: (draft as Draft).startLine },
+    );
+  if (inAccountBlock)
+    throw new StatementError(`line ${lines.length}: the file ends inside an !Account block: it looks cut off`, {
+      line: lines.length,
+    });
   const withRows = accounts.filter((a) => a.rows.length > 0);
   if (withRows.length === 0) throw new StatementError("the QIF file holds no bank or card transactions", {});
   const order = dateOrder(withRows.flatMap((a) => a.rows));
   const mark = decimalMark(withRows.flatMap((a) => a.rows));
   return withRows.map((a) => {
     const transactions = a.rows.map((row) => readRow(row, order, mark));
-    const signsReversed = a.kind === "creditCard" && transactions.length >= 3 && transactions.filter((t) => t.amountCents > 0).length > transactions.length * 0.7;
+    const signsReversed =
+      a.kind === "creditCard" &&
+      transactions.length >= 3 &&
+      transactions.filter((t) => t.amountCents > 0).length > transactions.length * 0.7;
     return {
       number: a.number,
       bankId: null,
@@ -144,14 +164,31 @@ function decimalMark(rows: readonly Draft[]): DecimalMark {
 }
 
 function readRow(row: Draft, order: DateOrder, mark: DecimalMark): StatementTransaction {
-  if (!row.date) throw new StatementError(`line ${row.startLine}: the transaction there has no date (D line)`, { line: row.startLine });
-  if (!row.amount) throw new StatementError(`line ${row.startLine}: the transaction there has no amount (T line)`, { line: row.startLine });
+  if (!row.date)
+    throw new StatementError(`line ${row.startLine}: the transaction there has no date (D line)`, {
+      line: row.startLine,
+    });
+  if (!row.amount)
+    throw new StatementError(`line ${row.startLine}: the transaction there has no amount (T line)`, {
+      line: row.startLine,
+    });
   const parts = DATE.exec(row.date.text);
   const [a, b, c] = parts ? [Number(parts[1]), Number(parts[2]), Number(parts[3])] : [0, 0, 0];
-  const date = !parts ? null : order === "ymd" ? isoDate(a, b, c) : order === "dmy" ? isoDate(fullYear(c), b, a) : isoDate(fullYear(c), a, b);
-  if (!date) throw new StatementError(`line ${row.date.line}: "${row.date.text}" is not a date`, { line: row.date.line });
+  const date = !parts
+    ? null
+    : order === "ymd"
+      ? isoDate(a, b, c)
+      : order === "dmy"
+        ? isoDate(fullYear(c), b, a)
+        : isoDate(fullYear(c), a, b);
+  if (!date)
+    throw new StatementError(`line ${row.date.line}: "${row.date.text}" is not a date`, { line: row.date.line });
   const number = row.number && /^\d+$/.test(row.number) ? row.number.replace(/^0+(?=\d)/, "") : null;
-  const description = [row.payee, row.memo && row.memo !== row.payee ? row.memo : null].filter(Boolean).join(" ").replace(/\s+/g, " ").trim();
+  const description = [row.payee, row.memo && row.memo !== row.payee ? row.memo : null]
+    .filter(Boolean)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
   return {
     reference: null,
     date,

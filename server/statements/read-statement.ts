@@ -17,22 +17,36 @@ export interface StatementFile {
  * Windows-1252 or ISO-8859-1. Anything malformed or cut off throws a StatementError naming the line or
  * element; nothing is returned for part of a file.
  */
-export function readStatementFile(bytes: Uint8Array, options: { fileName?: string; csvMapping?: CsvMapping | null } = {}): StatementFile {
+export function readStatementFile(
+  bytes: Uint8Array,
+  options: { fileName?: string; csvMapping?: CsvMapping | null } = {},
+): StatementFile {
   if (bytes.length > MAX_STATEMENT_BYTES) {
-    throw new StatementError(`the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; statement files of up to 10 MB are read`);
+    throw new StatementError(
+      `the file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; statement files of up to 10 MB are read`,
+    );
   }
   if (bytes.length === 0) throw new StatementError("the file is empty");
   const { text, encoding } = decodeStatementBytes(bytes);
   const name = options.fileName?.toLowerCase() ?? "";
-  if (text.includes("\u0000")) throw new StatementError("this is not a text file: Bankline reads OFX, QFX, QIF, CSV and CAMT.053 statements");
-  if (looksLikeCamt053(text)) return { statement: { format: "camt053", encoding, accounts: parseCamt053(text) }, csv: null };
-  if (looksLikeOfx(text)) return { statement: { format: isQfx(text) || name.endsWith(".qfx") ? "qfx" : "ofx", encoding, accounts: parseOfx(text) }, csv: null };
+  if (text.includes("\u0000"))
+    throw new StatementError("this is not a text file: Bankline reads OFX, QFX, QIF, CSV and CAMT.053 statements");
+  if (looksLikeCamt053(text))
+    return { statement: { format: "camt053", encoding, accounts: parseCamt053(text) }, csv: null };
+  if (looksLikeOfx(text))
+    return {
+      statement: { format: isQfx(text) || name.endsWith(".qfx") ? "qfx" : "ofx", encoding, accounts: parseOfx(text) },
+      csv: null,
+    };
   if (looksLikeQif(text)) return { statement: { format: "qif", encoding, accounts: parseQif(text) }, csv: null };
   if (options.csvMapping || name.endsWith(".csv") || name.endsWith(".txt") || looksLikeCsv(text)) {
     const layout = detectCsvLayout(text);
     const mapping = options.csvMapping ?? layout.mapping;
     if (!mapping) return { statement: null, csv: { layout, mapping: null } };
-    return { statement: { format: "csv", encoding, accounts: [parseCsvStatement(text, mapping)] }, csv: { layout, mapping } };
+    return {
+      statement: { format: "csv", encoding, accounts: [parseCsvStatement(text, mapping)] },
+      csv: { layout, mapping },
+    };
   }
   throw new StatementError("this is not a statement file Bankline reads: OFX, QFX, QIF, CSV or CAMT.053");
 }

@@ -41,12 +41,30 @@ export function findAll(root: Element, name: string): Element[] {
   return found;
 }
 
-const cutOff = (name: string, line: number) => `the file ends inside <${name}> opened on line ${line}: it looks cut off (download it again)`;
+const cutOff = (name: string, line: number) =>
+  `the file ends inside <${name}> opened on line ${line}: it looks cut off (download it again)`;
 
 // OFX aggregates: elements that hold others and must be closed. Any other element is a value.
 const OFX_AGGREGATES = new Set([
-  "OFX", "STATUS", "FI", "BANKACCTFROM", "BANKACCTTO", "CCACCTFROM", "CCACCTTO", "BANKTRANLIST", "STMTTRN", "PAYEE",
-  "LEDGERBAL", "AVAILBAL", "BALLIST", "BAL", "CURRENCY", "ORIGCURRENCY", "INVACCTFROM", "INVTRANLIST", "MKTGINFO",
+  "OFX",
+  "STATUS",
+  "FI",
+  "BANKACCTFROM",
+  "BANKACCTTO",
+  "CCACCTFROM",
+  "CCACCTTO",
+  "BANKTRANLIST",
+  "STMTTRN",
+  "PAYEE",
+  "LEDGERBAL",
+  "AVAILBAL",
+  "BALLIST",
+  "BAL",
+  "CURRENCY",
+  "ORIGCURRENCY",
+  "INVACCTFROM",
+  "INVTRANLIST",
+  "MKTGINFO",
 ]);
 
 function isAggregate(name: string): boolean {
@@ -71,7 +89,8 @@ export function parseSgml(text: string, startLine: number): Element {
     const chunk = text.slice(at, open < 0 ? text.length : open);
     if (chunk.trim() !== "") {
       const top = stack[stack.length - 1]!;
-      if (top === root) throw new StatementError(`line ${line}: text outside any element: "${chunk.trim().slice(0, 40)}"`, { line });
+      if (top === root)
+        throw new StatementError(`line ${line}: text outside any element: "${chunk.trim().slice(0, 40)}"`, { line });
       top.text += decodeHTMLStrict(chunk);
     }
     lines(at, open < 0 ? text.length : open);
@@ -79,7 +98,8 @@ export function parseSgml(text: string, startLine: number): Element {
     const close = text.indexOf(">", open);
     const nextOpen = text.indexOf("<", open + 1);
     if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
-      throw new StatementError(`line ${line}: the tag "${text.slice(open, nextOpen < 0 ? Math.min(open + 30, text.length) : nextOpen).trim()}" is cut off`, { line });
+      const tag = text.slice(open, nextOpen < 0 ? Math.min(open + 30, text.length) : nextOpen).trim();
+      throw new StatementError(`line ${line}: the tag "${tag}" is cut off`, { line });
     }
     const tag = text.slice(open + 1, close).trim();
     at = close + 1;
@@ -90,10 +110,15 @@ export function parseSgml(text: string, startLine: number): Element {
     if (tag.startsWith("/")) {
       const name = tag.slice(1).trim().toUpperCase();
       const depth = stack.findLastIndex((element) => element.name === name);
-      if (depth <= 0) throw new StatementError(`line ${line}: </${name}> closes nothing that is open`, { line, element: name });
+      if (depth <= 0)
+        throw new StatementError(`line ${line}: </${name}> closes nothing that is open`, { line, element: name });
       for (let i = stack.length - 1; i > depth; i--) {
         const inner = stack[i]!;
-        if (isAggregate(inner.name)) throw new StatementError(`line ${line}: <${inner.name}> opened on line ${inner.line} is not closed before </${name}>`, { line, element: inner.name });
+        if (isAggregate(inner.name))
+          throw new StatementError(
+            `line ${line}: <${inner.name}> opened on line ${inner.line} is not closed before </${name}>`,
+            { line, element: inner.name },
+          );
         // An empty value (`<MEMO>` with nothing after it) took the elements after it in; they are its siblings.
         stack[i - 1]!.children.push(...inner.children.splice(0));
       }
@@ -101,7 +126,8 @@ export function parseSgml(text: string, startLine: number): Element {
       continue;
     }
     const name = tag.split(/\s/)[0]!.toUpperCase();
-    if (!/^[A-Z][A-Z0-9._]*$/.test(name)) throw new StatementError(`line ${line}: "<${tag.slice(0, 30)}>" is not an OFX element`, { line });
+    if (!/^[A-Z][A-Z0-9._]*$/.test(name))
+      throw new StatementError(`line ${line}: "<${tag.slice(0, 30)}>" is not an OFX element`, { line });
     const top = stack[stack.length - 1]!;
     if (stack.length > 1 && !isAggregate(top.name) && top.text.trim() !== "") stack.pop();
     const element: Element = { name, line, text: "", children: [] };
@@ -130,8 +156,16 @@ export function parseXml(text: string): Element {
     },
   });
   parser.on("opentag", (tag) => {
-    const attributes = Object.fromEntries(Object.entries(tag.attributes).map(([key, value]) => [key.replace(/^.*:/, ""), String(value)]));
-    const element: Element = { name: tag.name.replace(/^.*:/, ""), line: parser.line, text: "", children: [], attributes };
+    const attributes = Object.fromEntries(
+      Object.entries(tag.attributes).map(([key, value]) => [key.replace(/^.*:/, ""), String(value)]),
+    );
+    const element: Element = {
+      name: tag.name.replace(/^.*:/, ""),
+      line: parser.line,
+      text: "",
+      children: [],
+      attributes,
+    };
     stack[stack.length - 1]!.children.push(element);
     stack.push(element);
   });
@@ -146,9 +180,16 @@ export function parseXml(text: string): Element {
     const [, line, reason = error.message] = /^(\d+):\d+: (.*)$/s.exec(error.message) ?? [];
     const unclosed = /^unclosed tag: (.+)$/.exec(reason);
     const open = stack[stack.length - 1];
-    if (unclosed && open && open !== root) throw new StatementError(`line ${line}: ${cutOff(open.name, open.line)}`, { line: Number(line), element: open.name });
+    if (unclosed && open && open !== root)
+      throw new StatementError(`line ${line}: ${cutOff(open.name, open.line)}`, {
+        line: Number(line),
+        element: open.name,
+      });
     const where = open && open !== root ? ` (inside <${open.name}> opened on line ${open.line})` : "";
-    throw new StatementError(`line ${line ?? parser.line}: ${reason.replace(/\.$/, "")}${where}`, { line: Number(line ?? parser.line), element: open?.name });
+    throw new StatementError(`line ${line ?? parser.line}: ${reason.replace(/\.$/, "")}${where}`, {
+      line: Number(line ?? parser.line),
+      element: open?.name,
+    });
   });
   parser.write(text).close();
   return root;

@@ -78,11 +78,16 @@ function readRows(file: string, text: string): ReadResult<CsvRow> {
   try {
     records = parseCsv(text);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) return { ok: false, problems: [{ file, line: error.line, message: error.message }] };
+    if (error instanceof CsvSyntaxError)
+      return { ok: false, problems: [{ file, line: error.line, message: error.message }] };
     throw error;
   }
   const [header, ...body] = records;
-  if (!header) return { ok: false, problems: [{ file, line: 1, message: `the file is empty; expected the header ${REQUIRED_COLUMNS.join(",")}` }] };
+  if (!header)
+    return {
+      ok: false,
+      problems: [{ file, line: 1, message: `the file is empty; expected the header ${REQUIRED_COLUMNS.join(",")}` }],
+    };
   const positions = new Map<string, number>();
   header.fields.forEach((name, index) => positions.set(name.trim().toLowerCase(), index));
   const missing = REQUIRED_COLUMNS.filter((column) => !positions.has(column));
@@ -90,7 +95,15 @@ function readRows(file: string, text: string): ReadResult<CsvRow> {
     const names = missing.map((column) => `"${column}"`).join(", ");
     return {
       ok: false,
-      problems: [{ file, line: header.line, message: `missing column${missing.length > 1 ? "s" : ""} ${names}; the header must include ${REQUIRED_COLUMNS.join(",")}` }],
+      problems: [
+        {
+          file,
+          line: header.line,
+          message:
+            `missing column${missing.length > 1 ? "s" : ""} ${names}; ` +
+            `the header must include ${REQUIRED_COLUMNS.join(",")}`,
+        },
+      ],
     };
   }
 
@@ -98,10 +111,13 @@ function readRows(file: string, text: string): ReadResult<CsvRow> {
   const rows: CsvRow[] = [];
   const seenIds = new Map<string, number>();
   for (const record of body) {
-    const row = readRow(record, header.fields.length, positions, (message) => problems.push({ file, line: record.line, message }));
+    const row = readRow(record, header.fields.length, positions, (message) =>
+      problems.push({ file, line: record.line, message }),
+    );
     if (row) {
       const firstLine = seenIds.get(row.id);
-      if (firstLine !== undefined) problems.push({ file, line: record.line, message: `id "${row.id}" already used on line ${firstLine}` });
+      if (firstLine !== undefined)
+        problems.push({ file, line: record.line, message: `id "${row.id}" already used on line ${firstLine}` });
       else seenIds.set(row.id, record.line);
       rows.push(row);
     }

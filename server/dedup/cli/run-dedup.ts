@@ -52,7 +52,9 @@ export async function runDedup(args: readonly string[]): Promise<CliOutcome> {
 export function formatResults(results: readonly MatchResult[]): string {
   const lines = ["incoming_id,match_id,score,tier"];
   for (const result of results) {
-    lines.push([csvField(result.incomingId), csvField(result.matchId ?? ""), result.score.toFixed(3), result.tier].join(","));
+    lines.push(
+      [csvField(result.incomingId), csvField(result.matchId ?? ""), result.score.toFixed(3), result.tier].join(","),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

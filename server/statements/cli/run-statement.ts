@@ -18,19 +18,24 @@ const USAGE = "usage: npm run --silent statement -- <statement file>";
  * that cannot be read whole.
  */
 export async function runStatement(args: readonly string[]): Promise<CliOutcome> {
-  if (args.length !== 1 || args[0]!.startsWith("--")) return failure(2, [`statement: expected 1 file, got ${args.length}`, USAGE]);
+  if (args.length !== 1 || args[0]!.startsWith("--"))
+    return failure(2, [`statement: expected 1 file, got ${args.length}`, USAGE]);
   const file = args[0]!;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
   } catch (error) {
     const code = error instanceof Error && "code" in error ? String(error.code) : "";
-    return failure(1, [`statement: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code || String(error)}`]);
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code || String(error);
+    return failure(1, [`statement: cannot read ${file}: ${why}`]);
   }
   try {
     const read = readStatementFile(bytes, { fileName: file });
     if (!read.statement) {
-      return failure(1, [`statement: ${file}: cannot tell which CSV column holds the date, the amount and the description (columns: ${read.csv!.layout.columns.join(", ")})`]);
+      return failure(1, [
+        `statement: ${file}: cannot tell which CSV column holds the date, the amount and the description ` +
+          `(columns: ${read.csv!.layout.columns.join(", ")})`,
+      ]);
     }
     return { exitCode: 0, stdout: formatStatement(read.statement), stderr: "" };
   } catch (error) {
@@ -45,7 +50,17 @@ export function formatStatement(statement: Statement): string {
   statement.accounts.forEach((account, at) => {
     const name = account.number ?? `account-${at + 1}`;
     for (const row of account.transactions) {
-      lines.push([`s${++serial}`, csvField(name), row.date, formatCents(row.amountCents), csvField(row.description), "false", csvField(row.reference ?? "")].join(","));
+      lines.push(
+        [
+          `s${++serial}`,
+          csvField(name),
+          row.date,
+          formatCents(row.amountCents),
+          csvField(row.description),
+          "false",
+          csvField(row.reference ?? ""),
+        ].join(","),
+      );
     }
   });
   return `${lines.join("\n")}\n`;
