@@ -49,7 +49,11 @@ export async function runProviderCheck(
     result.lines.push(line);
     print(line);
   };
-  async function step<T>(operation: string, run: () => Promise<T>, detail: (value: T) => string = () => ""): Promise<T | null> {
+  async function step<T>(
+    operation: string,
+    run: () => Promise<T>,
+    detail: (value: T) => string = () => "",
+  ): Promise<T | null> {
     try {
       const value = await run();
       const d = detail(value);
@@ -84,37 +88,70 @@ export async function runProviderCheck(
     () => client.searchInstitutions({ text: options.search, limit: 5 }),
     (p) => `${p.total} found for "${options.search}"`,
   );
-  const first: Institution | undefined = page?.institutions.find((i) => i.id === options.linkInstitutionId) ?? page?.institutions[0];
-  if (first) await step("getInstitution", () => client.getInstitution(first.id), (i) => `${i.id} ${i.name}, ${i.variant.toLowerCase()}`);
+  const first: Institution | undefined =
+    page?.institutions.find((i) => i.id === options.linkInstitutionId) ?? page?.institutions[0];
+  if (first)
+    await step(
+      "getInstitution",
+      () => client.getInstitution(first.id),
+      (i) => `${i.id} ${i.name}, ${i.variant.toLowerCase()}`,
+    );
   else skipped("getInstitution", "the search found no institution to read");
 
   const hosted = client.hostedLinking;
   const credentials = client.credentialLinking;
   if (hosted) {
-    await step("createConnectSession", () => hosted.createConnectSession(session("link", null, first?.id ?? null)), (s) => `expires ${s.expiresAt?.toISOString() ?? "never"}`);
+    await step(
+      "createConnectSession",
+      () => hosted.createConnectSession(session("link", null, first?.id ?? null)),
+      (s) => `expires ${s.expiresAt?.toISOString() ?? "never"}`,
+    );
   }
 
   const logins: LoginRef[] = [];
   if (credentials) {
     const linked = await step(
       "link",
-      () => credentials.link({ organizationId: options.organizationId, institutionId: options.linkInstitutionId, credentials: { username: options.linkUsername, password: options.linkPassword } }),
+      () =>
+        credentials.link({
+          organizationId: options.organizationId,
+          institutionId: options.linkInstitutionId,
+          credentials: { username: options.linkUsername, password: options.linkPassword },
+        }),
       (o) => `${o.kind}, status ${o.login.statusCode}`,
     );
     if (linked) logins.push({ loginId: linked.login.loginId, institutionId: linked.login.institutionId });
   }
   let listed: LoginStatus[] | null = null;
-  if (hosted) listed = await step("listLogins", () => hosted.listLogins(options.organizationId), (l) => `${l.length} login(s)`);
-  if (logins.length === 0 && listed?.[0]) logins.push({ loginId: listed[0].loginId, institutionId: listed[0].institutionId });
+  if (hosted)
+    listed = await step(
+      "listLogins",
+      () => hosted.listLogins(options.organizationId),
+      (l) => `${l.length} login(s)`,
+    );
+  if (logins.length === 0 && listed?.[0])
+    logins.push({ loginId: listed[0].loginId, institutionId: listed[0].institutionId });
 
   const login = logins[0];
   const noLogin = "no login at the provider to check it with (link one first)";
   if (!login) {
     for (const op of ["listAccounts", "getLoginStatus", "refresh", "getTransactions", "remove"]) skipped(op, noLogin);
   } else {
-    const accounts = await step("listAccounts", () => client.listAccounts(login), (a) => `${a.length} account(s)`);
-    await step("getLoginStatus", () => client.getLoginStatus(login), (s) => `status ${s.statusCode}`);
-    await step("refresh", () => client.refresh(login), (o) => `${o.kind}, status ${o.login.statusCode}${o.login.aggregating ? ", aggregating" : ""}`);
+    const accounts = await step(
+      "listAccounts",
+      () => client.listAccounts(login),
+      (a) => `${a.length} account(s)`,
+    );
+    await step(
+      "getLoginStatus",
+      () => client.getLoginStatus(login),
+      (s) => `status ${s.statusCode}`,
+    );
+    await step(
+      "refresh",
+      () => client.refresh(login),
+      (o) => `${o.kind}, status ${o.login.statusCode}${o.login.aggregating ? ", aggregating" : ""}`,
+    );
     const account = accounts?.[0];
     if (account) {
       await step(
@@ -124,21 +161,36 @@ export async function runProviderCheck(
       );
     } else skipped("getTransactions", "the login has no account to read");
     if (credentials) {
-      await step("updateLogin", () => credentials.updateLogin(login, { username: options.linkUsername, password: options.linkPassword }), (o) => o.kind);
+      await step(
+        "updateLogin",
+        () => credentials.updateLogin(login, { username: options.linkUsername, password: options.linkPassword }),
+        (o) => o.kind,
+      );
     }
-    if (hosted) await step("createConnectSession fix", () => hosted.createConnectSession(session("fix", login, login.institutionId)));
+    if (hosted)
+      await step("createConnectSession fix", () =>
+        hosted.createConnectSession(session("fix", login, login.institutionId)),
+      );
     await step("remove", () => client.remove(login));
   }
   if (credentials) {
     const asked = await step(
       "link with a security question",
       () =>
-        credentials.link({ organizationId: options.organizationId, institutionId: options.linkInstitutionId, credentials: { username: options.mfaUsername, password: options.linkPassword } }),
+        credentials.link({
+          organizationId: options.organizationId,
+          institutionId: options.linkInstitutionId,
+          credentials: { username: options.mfaUsername, password: options.linkPassword },
+        }),
       (o) => o.kind,
     );
     if (asked?.kind === "mfa") {
       const ref = { loginId: asked.login.loginId, institutionId: asked.login.institutionId };
-      await step("answerMfa", () => credentials.answerMfa(ref, asked.challenge.session, options.mfaAnswer), (o) => o.kind);
+      await step(
+        "answerMfa",
+        () => credentials.answerMfa(ref, asked.challenge.session, options.mfaAnswer),
+        (o) => o.kind,
+      );
       await client.remove(ref).catch(() => {});
     } else skipped("answerMfa", "no security question was asked");
   }

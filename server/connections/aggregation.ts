@@ -3,7 +3,15 @@ import { isUniqueViolation } from "@/server/db/client";
 import { newId } from "@/server/db/ids";
 import { ingestBankTransactions } from "@/server/feed/ingest";
 import { dropVanishedPending, linkSettledPending } from "@/server/feed/pending-links";
-import { describeFor, institutionTexts, loadConnection, loginRef, publicQuestion, type AttemptOutcome, type EngineDeps } from "./attempt";
+import {
+  describeFor,
+  institutionTexts,
+  loadConnection,
+  loginRef,
+  publicQuestion,
+  type AttemptOutcome,
+  type EngineDeps,
+} from "./attempt";
 import { completeAggregation, failAttempt } from "./completion";
 import { recordEvent, type AttemptSource } from "./events";
 import { claimAggregations, settleQuestion } from "./transitions";
@@ -12,7 +20,10 @@ import { claimAggregations, settleQuestion } from "./transitions";
 // first (one per connection at a time), then asked of the aggregator; most finish within the
 // request, slow ones complete later by webhook (completion.ts).
 
-/** How much of the recent past every retrieval after the first re-reads (banks revise it). The first reaches back the provider's history window. */
+/**
+ * How much of the recent past every retrieval after the first re-reads (banks revise it). The first reaches back the
+ * provider's history window.
+ */
 export const REVISION_WINDOW_DAYS = 15;
 
 export async function startAggregation(
@@ -33,7 +44,11 @@ export async function startAggregation(
   const connection = await loadConnection(db, args.organizationId, args.connectionId);
   const startedAt = new Date();
   const attemptId = newId();
-  const claimed = await claimAggregations(db, [{ connectionId: connection.id, eventId: attemptId, source: args.source }], startedAt);
+  const claimed = await claimAggregations(
+    db,
+    [{ connectionId: connection.id, eventId: attemptId, source: args.source }],
+    startedAt,
+  );
   if (!claimed.has(connection.id)) {
     // Another attempt holds the connection: the answer the aggregator itself would give.
     const problem = describeFor(connection, 325);
@@ -55,16 +70,33 @@ export async function startAggregation(
     if (!isAggregatorError(err)) throw err;
     // Already running at the aggregator (started elsewhere): its completion arrives by webhook.
     if (err.code === 325) return { kind: "aggregating", connectionId: connection.id, attemptId };
-    return failAttempt(deps, { connection, attempt: { openEventId: attemptId }, problem: err.describe(institutionTexts(connection)) });
+    return failAttempt(deps, {
+      connection,
+      attempt: { openEventId: attemptId },
+      problem: err.describe(institutionTexts(connection)),
+    });
   }
   if (outcome.kind === "mfa") {
     const { challenge } = outcome;
-    await settleQuestion(db, { connection, attempt: { openEventId: attemptId }, challenge, reportedAttemptAt: outcome.login.lastAttemptAt });
-    return { kind: "mfa", connectionId: connection.id, attemptId, question: publicQuestion(challenge), wrongAnswer: false, expiresAt: challenge.expiresAt };
+    await settleQuestion(db, {
+      connection,
+      attempt: { openEventId: attemptId },
+      challenge,
+      reportedAttemptAt: outcome.login.lastAttemptAt,
+    });
+    return {
+      kind: "mfa",
+      connectionId: connection.id,
+      attemptId,
+      question: publicQuestion(challenge),
+      wrongAnswer: false,
+      expiresAt: challenge.expiresAt,
+    };
   }
   if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId };
   const { statusCode, lastAttemptAt: reportedAttemptAt } = outcome.login;
-  if (args.deferCompletion) return { kind: "aggregating", connectionId: connection.id, attemptId, finishedWith: statusCode, reportedAttemptAt };
+  if (args.deferCompletion)
+    return { kind: "aggregating", connectionId: connection.id, attemptId, finishedWith: statusCode, reportedAttemptAt };
   return completeAggregation(deps, { connectionId: connection.id, statusCode, reportedAttemptAt });
 }
 
@@ -85,11 +117,25 @@ export async function retrieveFeed(deps: EngineDeps, connectionId: string): Prom
     // An account's first retrieval reaches back the full window, even when the login itself
     // aggregated before the account was chosen (a slow link completes before the choice).
     const since = account.feedTransactions.length > 0 ? connection.lastSuccessAt : null;
-    const from = isoDay(since ? daysBefore(since, REVISION_WINDOW_DAYS) : daysBefore(new Date(), deps.aggregator.capabilities.historyDays));
-    const retrieved = await deps.aggregator.getTransactions({ ...loginRef(connection), accountId: account.providerAccountId, from, to });
+    const from = isoDay(
+      since
+        ? daysBefore(since, REVISION_WINDOW_DAYS)
+        : daysBefore(new Date(), deps.aggregator.capabilities.historyDays),
+    );
+    const retrieved = await deps.aggregator.getTransactions({
+      ...loginRef(connection),
+      accountId: account.providerAccountId,
+      from,
+      to,
+    });
     const window = { bankAccountId: account.id, from, to };
     const transactions = await linkSettledPending(db, { ...window, transactions: retrieved });
-    const ingest = () => ingestBankTransactions(db, { organizationId: connection.organizationId, bankAccountId: account.id, transactions });
+    const ingest = () =>
+      ingestBankTransactions(db, {
+        organizationId: connection.organizationId,
+        bankAccountId: account.id,
+        transactions,
+      });
     // Two retrievals of one account can overlap (a webhook racing the request that started
     // it); the loser's insert hits the unique key, and ingesting again updates instead.
     const result = await ingest().catch((err: unknown) => {

@@ -1,4 +1,11 @@
-import type { AggregatorClient, CredentialLinking, HostedLinking, LinkStyle, LoginRef, MfaChallenge } from "@/server/aggregator/client";
+import type {
+  AggregatorClient,
+  CredentialLinking,
+  HostedLinking,
+  LinkStyle,
+  LoginRef,
+  MfaChallenge,
+} from "@/server/aggregator/client";
 import { describeStatus, type DescribeOptions, type StatusDescription } from "@/server/aggregator/status-codes";
 import type { Db } from "@/server/db/client";
 import type { ConnectionStatus, Prisma } from "@/server/db/generated/client";
@@ -24,19 +31,48 @@ export type PublicMfaQuestion = MfaQuestion;
  * an aggregation another caller settled).
  */
 export type AttemptOutcome =
-  | { kind: "connected"; connectionId: string; attemptId: string | null; status: ConnectionStatus; transactionCount: number | null }
+  | {
+      kind: "connected";
+      connectionId: string;
+      attemptId: string | null;
+      status: ConnectionStatus;
+      transactionCount: number | null;
+    }
   /**
    * The attempt's event completes when the aggregation ends (lastResult.id then).
    * finishedWith: with deferCompletion, the code of an aggregation that finished within the
    * request, and reportedAttemptAt the aggregator's time of it (pass both to completeAggregation).
    */
-  | { kind: "aggregating"; connectionId: string; attemptId: string | null; finishedWith?: number; reportedAttemptAt?: Date | null }
-  | { kind: "mfa"; connectionId: string; attemptId: string | null; question: PublicMfaQuestion; wrongAnswer: boolean; expiresAt: Date }
-  | { kind: "failed"; connectionId: string | null; attemptId: string | null; problem: StatusDescription; nextRetryAt: Date | null };
+  | {
+      kind: "aggregating";
+      connectionId: string;
+      attemptId: string | null;
+      finishedWith?: number;
+      reportedAttemptAt?: Date | null;
+    }
+  | {
+      kind: "mfa";
+      connectionId: string;
+      attemptId: string | null;
+      question: PublicMfaQuestion;
+      wrongAnswer: boolean;
+      expiresAt: Date;
+    }
+  | {
+      kind: "failed";
+      connectionId: string | null;
+      attemptId: string | null;
+      problem: StatusDescription;
+      nextRetryAt: Date | null;
+    };
 
 /** The kinds of AttemptOutcome, for schemas that name only the kind (support's forced refresh). */
-export const ATTEMPT_OUTCOME_KINDS = ["connected", "aggregating", "mfa", "failed"] as const satisfies
-  readonly AttemptOutcome["kind"][];
+export const ATTEMPT_OUTCOME_KINDS = [
+  "connected",
+  "aggregating",
+  "mfa",
+  "failed",
+] as const satisfies readonly AttemptOutcome["kind"][];
 
 export const connectionSelect = {
   id: true,
@@ -75,11 +111,18 @@ export const institutionTexts = (c: Pick<ConnectionRow, "institution">): Describ
   institutionUrl: c.institution.loginUrl,
 });
 
-export const describeFor = (c: Pick<ConnectionRow, "institution">, code: number) => describeStatus(code, institutionTexts(c));
+export const describeFor = (c: Pick<ConnectionRow, "institution">, code: number) =>
+  describeStatus(code, institutionTexts(c));
 
 export function publicQuestion(challenge: MfaChallenge): PublicMfaQuestion {
   const q = challenge.question;
-  return { id: q.id, kind: q.kind, text: q.text, choices: q.kind === "choice" ? q.choices : [], progress: challenge.progress };
+  return {
+    id: q.id,
+    kind: q.kind,
+    text: q.text,
+    choices: q.kind === "choice" ? q.choices : [],
+    progress: challenge.progress,
+  };
 }
 
 /** The question kept while the customer is away; rows written before progress was known lack it. */
@@ -103,15 +146,25 @@ export function statusCodeOf(outcome: AttemptOutcome): number {
 }
 
 /** The provider's credential flow; refused when it (or the institution) links on the provider's own page. */
-export function credentialLinking(aggregator: AggregatorClient, institution: { linkStyle: LinkStyle } | null = null): CredentialLinking {
+export function credentialLinking(
+  aggregator: AggregatorClient,
+  institution: { linkStyle: LinkStyle } | null = null,
+): CredentialLinking {
   if (!aggregator.credentialLinking || institution?.linkStyle === "HOSTED") {
-    throw new DomainError("PRECONDITION_FAILED", "This bank is connected on the provider's secure page, not with a username and password here.");
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This bank is connected on the provider's secure page, not with a username and password here.",
+    );
   }
   return aggregator.credentialLinking;
 }
 
 /** The provider's hosted Connect page; refused when it has none. */
 export function hostedLinking(aggregator: AggregatorClient): HostedLinking {
-  if (!aggregator.hostedLinking) throw new DomainError("PRECONDITION_FAILED", "This aggregator has no hosted page: enter the bank's username and password here.");
+  if (!aggregator.hostedLinking)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This aggregator has no hosted page: enter the bank's username and password here.",
+    );
   return aggregator.hostedLinking;
 }

@@ -1,7 +1,15 @@
 import { isAggregatorError, type LoginStatus } from "@/server/aggregator/client";
 import { notFound } from "@/server/errors";
 import { retrieveFeed } from "./aggregation";
-import { connectionSelect, describeFor, institutionTexts, loginRef, type AttemptOutcome, type ConnectionRow, type EngineDeps } from "./attempt";
+import {
+  connectionSelect,
+  describeFor,
+  institutionTexts,
+  loginRef,
+  type AttemptOutcome,
+  type ConnectionRow,
+  type EngineDeps,
+} from "./attempt";
 import type { AttemptSource } from "./events";
 import { syncAccounts } from "./link";
 import { releaseAttempt, settleFailure, settleSuccesses, type Failure, type SettledAttempt } from "./transitions";
@@ -35,14 +43,25 @@ export async function completeAggregation(
     reportedAttemptAt?: Date | null;
     /** Who started an aggregation Bankline had no attempt open for; the aggregator (by webhook) unless told. */
     source?: AttemptSource;
-    /** Read the login's status and settle it only if the aggregator ran an aggregation Bankline has not recorded yet. */
+    /**
+     * Read the login's status and settle it only if the aggregator ran an aggregation Bankline has not recorded yet.
+     */
     onlyIfNew?: boolean;
   },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
-  const connection = await db.connection.findFirst({ where: { id: args.connectionId, status: { not: "REMOVED" } }, select: connectionSelect });
+  const connection = await db.connection.findFirst({
+    where: { id: args.connectionId, status: { not: "REMOVED" } },
+    select: connectionSelect,
+  });
   if (!connection) throw notFound("That connection");
-  const unchanged = (): AttemptOutcome => ({ kind: "connected", connectionId: connection.id, attemptId: null, status: connection.status, transactionCount: null });
+  const unchanged = (): AttemptOutcome => ({
+    kind: "connected",
+    connectionId: connection.id,
+    attemptId: null,
+    status: connection.status,
+    transactionCount: null,
+  });
   if (args.eventId !== undefined && connection.activeEventId !== args.eventId) return unchanged();
 
   let code = args.statusCode;
@@ -53,7 +72,8 @@ export async function completeAggregation(
   const echoPossible = (code !== undefined || !!args.onlyIfNew) && connection.activeEventId === null;
   if (code === undefined || echoPossible) {
     const status = await deps.aggregator.getLoginStatus(loginRef(connection));
-    if (status.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId: connection.activeEventId };
+    if (status.aggregating)
+      return { kind: "aggregating", connectionId: connection.id, attemptId: connection.activeEventId };
     if (echoPossible && alreadyRecorded(connection, status)) return unchanged();
     code = status.statusCode;
     reportedAttemptAt = status.lastAttemptAt;
@@ -61,9 +81,12 @@ export async function completeAggregation(
 
   const eventId = connection.activeEventId;
   if (!(await releaseAttempt(db, connection.id, eventId)) && eventId !== null) return unchanged();
-  const attempt: SettledAttempt = eventId ? { openEventId: eventId } : { source: args.source ?? AGGREGATOR_REFRESH, startedAt: new Date() };
+  const attempt: SettledAttempt = eventId
+    ? { openEventId: eventId }
+    : { source: args.source ?? AGGREGATOR_REFRESH, startedAt: new Date() };
 
-  if (code !== 0) return failAttempt(deps, { connection, attempt, problem: describeFor(connection, code), reportedAttemptAt });
+  if (code !== 0)
+    return failAttempt(deps, { connection, attempt, problem: describeFor(connection, code), reportedAttemptAt });
   try {
     await syncAccounts(deps, connection);
     const transactionCount = await retrieveFeed(deps, connection.id);
@@ -76,10 +99,21 @@ export async function completeAggregation(
       reportedAttemptAt,
     };
     const settled = await db.$transaction((tx) => settleSuccesses(tx, [success], { holding: false }));
-    return { kind: "connected", connectionId: connection.id, attemptId: settled.get(connection.id) ?? eventId, status: "ACTIVE", transactionCount };
+    return {
+      kind: "connected",
+      connectionId: connection.id,
+      attemptId: settled.get(connection.id) ?? eventId,
+      status: "ACTIVE",
+      transactionCount,
+    };
   } catch (err) {
     if (!isAggregatorError(err)) throw err;
-    return failAttempt(deps, { connection, attempt, problem: err.describe(institutionTexts(connection)), reportedAttemptAt });
+    return failAttempt(deps, {
+      connection,
+      attempt,
+      problem: err.describe(institutionTexts(connection)),
+      reportedAttemptAt,
+    });
   }
 }
 
@@ -90,5 +124,7 @@ export async function completeAggregation(
 function alreadyRecorded(c: ConnectionRow, s: LoginStatus): boolean {
   if (c.providerAttemptAt && s.lastAttemptAt) return s.lastAttemptAt <= c.providerAttemptAt;
   if (s.statusCode === 0) return !!c.lastSuccessAt && !!s.lastSuccessAt && c.lastSuccessAt >= s.lastSuccessAt;
-  return c.lastStatusCode === s.statusCode && !!c.lastAttemptAt && !!s.lastAttemptAt && c.lastAttemptAt >= s.lastAttemptAt;
+  return (
+    c.lastStatusCode === s.statusCode && !!c.lastAttemptAt && !!s.lastAttemptAt && c.lastAttemptAt >= s.lastAttemptAt
+  );
 }

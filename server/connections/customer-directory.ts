@@ -5,16 +5,28 @@ import type { Db } from "@/server/db/client";
 export function customerDirectory(db: Db, provider: string): CustomerDirectory {
   return {
     async find(organizationId) {
-      const row = await db.aggregatorCustomer.findUnique({ where: { organizationId_provider: { organizationId, provider } }, select: { customerId: true } });
+      const row = await db.aggregatorCustomer.findUnique({
+        where: { organizationId_provider: { organizationId, provider } },
+        select: { customerId: true },
+      });
       return row?.customerId ?? null;
     },
     async save(organizationId, customerId) {
-      await db.aggregatorCustomer.createMany({ data: [{ organizationId, provider, customerId }], skipDuplicates: true });
-      const row = await db.aggregatorCustomer.findUniqueOrThrow({ where: { organizationId_provider: { organizationId, provider } }, select: { customerId: true } });
+      await db.aggregatorCustomer.createMany({
+        data: [{ organizationId, provider, customerId }],
+        skipDuplicates: true,
+      });
+      const row = await db.aggregatorCustomer.findUniqueOrThrow({
+        where: { organizationId_provider: { organizationId, provider } },
+        select: { customerId: true },
+      });
       return row.customerId;
     },
     async organizationOf(customerId) {
-      const row = await db.aggregatorCustomer.findUnique({ where: { provider_customerId: { provider, customerId } }, select: { organizationId: true } });
+      const row = await db.aggregatorCustomer.findUnique({
+        where: { provider_customerId: { provider, customerId } },
+        select: { organizationId: true },
+      });
       return row?.organizationId ?? null;
     },
   };

@@ -38,7 +38,10 @@ function attemptData(args: AttemptAt) {
 
 /** One row of the error history support reads: a finished attempt. */
 export async function recordEvent(db: DbOrTx, args: AttemptAt & { result: AttemptResult }) {
-  await writeAttemptAudit(db as Prisma.TransactionClient, { connectionId: args.connectionId, statusCode: args.result.statusCode });
+  await writeAttemptAudit(db as Prisma.TransactionClient, {
+    connectionId: args.connectionId,
+    statusCode: args.result.statusCode,
+  });
   return db.connectionEvent.create({
     data: {
       ...attemptData(args),
@@ -61,9 +64,15 @@ export async function openEvent(db: DbOrTx, args: AttemptAt & { connectionId: st
 }
 
 export async function finishEvent(db: DbOrTx, eventId: string, result: AttemptResult) {
-  const event = await db.connectionEvent.findUnique({ where: { id: eventId }, select: { startedAt: true, connectionId: true } });
+  const event = await db.connectionEvent.findUnique({
+    where: { id: eventId },
+    select: { startedAt: true, connectionId: true },
+  });
   if (!event) return;
-  await writeAttemptAudit(db as Prisma.TransactionClient, { connectionId: event.connectionId, statusCode: result.statusCode });
+  await writeAttemptAudit(db as Prisma.TransactionClient, {
+    connectionId: event.connectionId,
+    statusCode: result.statusCode,
+  });
   await db.connectionEvent.update({
     where: { id: eventId },
     data: {

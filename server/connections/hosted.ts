@@ -65,7 +65,8 @@ export async function openConnectSession(
 ): Promise<OpenedConnectSession> {
   const { db, aggregator } = deps;
   const hosted = hostedLinking(aggregator);
-  const connection = args.purpose === "FIX" ? await loadConnection(db, args.organizationId, args.connectionId ?? "") : null;
+  const connection =
+    args.purpose === "FIX" ? await loadConnection(db, args.organizationId, args.connectionId ?? "") : null;
   const session = await db.$transaction(async (tx) => {
     const created = await tx.connectSession.create({
       data: {
@@ -95,11 +96,15 @@ export async function openConnectSession(
       webhookUrl: `${trimmed(args.appUrl)}${WEBHOOK_PATHS[aggregator.provider] ?? WEBHOOK_PATHS.sandbox}`,
       redirectUrl: connectReturnUrl(args.appUrl, args.orgSlug, session.id),
     });
-    if (opened.expiresAt) await db.connectSession.update({ where: { id: session.id }, data: { expiresAt: opened.expiresAt } });
+    if (opened.expiresAt)
+      await db.connectSession.update({ where: { id: session.id }, data: { expiresAt: opened.expiresAt } });
     return { sessionId: session.id, url: opened.url, inFrame: aggregator.capabilities.connectInFrame };
   } catch (err) {
     const code = isAggregatorError(err) ? (err.code ?? 102) : null;
-    await db.connectSession.update({ where: { id: session.id }, data: { status: "FAILED", statusCode: code, finishedAt: new Date() } });
+    await db.connectSession.update({
+      where: { id: session.id },
+      data: { status: "FAILED", statusCode: code, finishedAt: new Date() },
+    });
     throw err;
   }
 }
@@ -109,7 +114,10 @@ export async function requireWaitingQuestion(db: Db, organizationId: string, con
   const connection = await loadConnection(db, organizationId, connectionId);
   const code = connection.lastStatusCode;
   if (connection.status !== "ACTION_REQUIRED" || code === null || describeStatus(code).remedy !== "answer-question") {
-    throw new DomainError("PRECONDITION_FAILED", "This connection is not waiting for a security answer. An owner or admin can use Update Login.");
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This connection is not waiting for a security answer. An owner or admin can use Update Login.",
+    );
   }
 }
 
@@ -123,10 +131,22 @@ export interface ConnectSessionView {
   connectionIds: string[];
 }
 
-export async function getConnectSession(db: Db, organizationId: string, sessionId: string): Promise<ConnectSessionView> {
+export async function getConnectSession(
+  db: Db,
+  organizationId: string,
+  sessionId: string,
+): Promise<ConnectSessionView> {
   const session = await db.connectSession.findFirst({
     where: { id: sessionId, organizationId },
-    select: { id: true, purpose: true, status: true, statusCode: true, connectionId: true, expiresAt: true, added: { select: { id: true } } },
+    select: {
+      id: true,
+      purpose: true,
+      status: true,
+      statusCode: true,
+      connectionId: true,
+      expiresAt: true,
+      added: { select: { id: true } },
+    },
   });
   if (!session) throw notFound("That session");
   const expired = session.status === "OPEN" && !!session.expiresAt && session.expiresAt < new Date();
@@ -149,27 +169,57 @@ export type ConnectEnding = (typeof CONNECT_ENDINGS)[number];
  */
 export async function settleConnectSession(
   deps: EngineDeps,
-  args: { organizationId: string; sessionId: string; ending: ConnectEnding; statusCode: number | null; institutionId?: string | null },
+  args: {
+    organizationId: string;
+    sessionId: string;
+    ending: ConnectEnding;
+    statusCode: number | null;
+    institutionId?: string | null;
+  },
 ): Promise<ConnectSessionView> {
   const { db } = deps;
   const session = await db.connectSession.findFirst({
     where: { id: args.sessionId, organizationId: args.organizationId },
-    select: { id: true, organizationId: true, purpose: true, status: true, statusCode: true, institutionId: true, connectionId: true, createdById: true },
+    select: {
+      id: true,
+      organizationId: true,
+      purpose: true,
+      status: true,
+      statusCode: true,
+      institutionId: true,
+      connectionId: true,
+      createdById: true,
+    },
   });
   if (!session) throw notFound("That session");
   if (session.status !== "OPEN") return getConnectSession(db, args.organizationId, session.id);
-  const source: AttemptSource = { kind: session.purpose === "FIX" ? "UPDATE_LOGIN" : "LINK", trigger: "CUSTOMER", actorUserId: session.createdById };
+  const source: AttemptSource = {
+    kind: session.purpose === "FIX" ? "UPDATE_LOGIN" : "LINK",
+    trigger: "CUSTOMER",
+    actorUserId: session.createdById,
+  };
 
   if (args.ending === "failed") {
     if (args.statusCode !== null) {
-      await db.connectSession.updateMany({ where: { id: session.id, status: "OPEN" }, data: { statusCode: args.statusCode } });
-      await recordFailedAttempt(deps, { ...session, institutionId: args.institutionId ?? session.institutionId }, source, args.statusCode);
+      await db.connectSession.updateMany({
+        where: { id: session.id, status: "OPEN" },
+        data: { statusCode: args.statusCode },
+      });
+      await recordFailedAttempt(
+        deps,
+        { ...session, institutionId: args.institutionId ?? session.institutionId },
+        source,
+        args.statusCode,
+      );
     }
     return getConnectSession(db, args.organizationId, session.id);
   }
 
   // One settlement per session: the provider's event and the customer's return may race.
-  const claimed = await db.connectSession.updateMany({ where: { id: session.id, status: "OPEN", finishedAt: null }, data: { finishedAt: new Date() } });
+  const claimed = await db.connectSession.updateMany({
+    where: { id: session.id, status: "OPEN", finishedAt: null },
+    data: { finishedAt: new Date() },
+  });
   if (claimed.count === 0) return getConnectSession(db, args.organizationId, session.id);
 
   // 0 is no problem: a completion may carry it.
@@ -186,13 +236,21 @@ export async function settleConnectSession(
 }
 
 /** Applies a provider event about a session, after checking it concerns that session's organization. */
-export async function settleConnectEvent(deps: EngineDeps, ending: ConnectEnding, data: ConnectEventData): Promise<boolean> {
+export async function settleConnectEvent(
+  deps: EngineDeps,
+  ending: ConnectEnding,
+  data: ConnectEventData,
+): Promise<boolean> {
   const { db, log } = deps;
   const organizationId = await organizationOfCustomer(deps, data);
   const session = data.reference
     ? await db.connectSession.findUnique({ where: { id: data.reference }, select: { id: true, organizationId: true } })
     : organizationId
-      ? await db.connectSession.findFirst({ where: { organizationId, status: "OPEN" }, orderBy: { createdAt: "desc" }, select: { id: true, organizationId: true } })
+      ? await db.connectSession.findFirst({
+          where: { organizationId, status: "OPEN" },
+          orderBy: { createdAt: "desc" },
+          select: { id: true, organizationId: true },
+        })
       : null;
   if (!session || (organizationId && session.organizationId !== organizationId)) {
     log.warn({ reference: data.reference }, "connect event for no session of that customer; ignored");
@@ -240,9 +298,12 @@ async function addNewLogins(
   const { db } = deps;
   const logins = await hostedLinking(deps.aggregator).listLogins(session.organizationId);
   const known = new Set(
-    (await db.connection.findMany({ where: { providerLoginId: { in: logins.map((l) => l.loginId) } }, select: { providerLoginId: true } })).map(
-      (c) => c.providerLoginId,
-    ),
+    (
+      await db.connection.findMany({
+        where: { providerLoginId: { in: logins.map((l) => l.loginId) } },
+        select: { providerLoginId: true },
+      })
+    ).map((c) => c.providerLoginId),
   );
   let added = 0;
   for (const login of logins.filter((l) => !known.has(l.loginId))) {
@@ -265,22 +326,39 @@ async function addNewLogins(
   return added;
 }
 
-async function settleFix(deps: EngineDeps, organizationId: string, connectionId: string, source: AttemptSource, ending: ConnectEnding) {
+async function settleFix(
+  deps: EngineDeps,
+  organizationId: string,
+  connectionId: string,
+  source: AttemptSource,
+  ending: ConnectEnding,
+) {
   const connection = await loadConnection(deps.db, organizationId, connectionId);
   const login = await deps.aggregator.getLoginStatus(loginRef(connection));
   // Left without a try: the connection stays as it was.
-  if (ending === "cancelled" && login.statusCode === connection.lastStatusCode && !login.aggregating) return "CANCELLED";
+  if (ending === "cancelled" && login.statusCode === connection.lastStatusCode && !login.aggregating)
+    return "CANCELLED";
   const settled = await settleLogin(deps, connection, login, source);
   return settled === "working" ? "COMPLETED" : "FAILED";
 }
 
 /** A login as the provider left it after the hosted page: working (or aggregating), or failing with its code. */
-async function settleLogin(deps: EngineDeps, connection: ConnectionRow, login: LoginStatus, source: AttemptSource): Promise<"working" | "failing"> {
+async function settleLogin(
+  deps: EngineDeps,
+  connection: ConnectionRow,
+  login: LoginStatus,
+  source: AttemptSource,
+): Promise<"working" | "failing"> {
   const attempt = { source, startedAt: new Date() };
   if (login.aggregating || login.statusCode === 0) {
     await settleLoginOutcome(deps, connection, { kind: "ok", login }, attempt);
     return "working";
   }
-  await failAttempt(deps, { connection, attempt, problem: describeFor(connection, login.statusCode), reportedAttemptAt: login.lastAttemptAt });
+  await failAttempt(deps, {
+    connection,
+    attempt,
+    problem: describeFor(connection, login.statusCode),
+    reportedAttemptAt: login.lastAttemptAt,
+  });
   return "failing";
 }

@@ -13,7 +13,13 @@ import {
   type EngineDeps,
 } from "./attempt";
 import { failAttempt } from "./completion";
-import { continueAsAggregation, settleQuestion, settleSuccesses, storeAccounts, type SettledAttempt } from "./transitions";
+import {
+  continueAsAggregation,
+  settleQuestion,
+  settleSuccesses,
+  storeAccounts,
+  type SettledAttempt,
+} from "./transitions";
 
 // Linking a bank login and Update Login: the credentials pass straight through to the
 // aggregator and are never stored or logged; what it answers (a working login, a security
@@ -28,13 +34,23 @@ export async function upsertInstitution(deps: EngineDeps, institutionId: string)
     sandboxSiteUrl: institution.sandboxSiteUrl,
     linkStyle: institution.linkStyle,
   };
-  await deps.db.institution.upsert({ where: { id: institution.id }, create: { id: institution.id, ...data }, update: data });
+  await deps.db.institution.upsert({
+    where: { id: institution.id },
+    create: { id: institution.id, ...data },
+    update: data,
+  });
   return institution;
 }
 
 export async function linkConnection(
   deps: EngineDeps,
-  args: { organizationId: string; organizationName: string; institutionId: string; credentials: Credentials; actorUserId: string },
+  args: {
+    organizationId: string;
+    organizationName: string;
+    institutionId: string;
+    credentials: Credentials;
+    actorUserId: string;
+  },
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   const institution = await upsertInstitution(deps, args.institutionId);
@@ -82,9 +98,15 @@ export async function updateLogin(
   args: { organizationId: string; connectionId: string; credentials: Credentials; actorUserId: string },
 ): Promise<AttemptOutcome> {
   const connection = await loadConnection(deps.db, args.organizationId, args.connectionId);
-  const attempt = { source: { kind: "UPDATE_LOGIN", trigger: "CUSTOMER", actorUserId: args.actorUserId }, startedAt: new Date() } as const;
+  const attempt = {
+    source: { kind: "UPDATE_LOGIN", trigger: "CUSTOMER", actorUserId: args.actorUserId },
+    startedAt: new Date(),
+  } as const;
   try {
-    const outcome = await credentialLinking(deps.aggregator, connection.institution).updateLogin(loginRef(connection), args.credentials);
+    const outcome = await credentialLinking(deps.aggregator, connection.institution).updateLogin(
+      loginRef(connection),
+      args.credentials,
+    );
     return await settleLoginOutcome(deps, connection, outcome, attempt);
   } catch (err) {
     if (!isAggregatorError(err)) throw err;
@@ -106,7 +128,12 @@ export async function settleLoginOutcome(
   const { db } = deps;
   if (outcome.kind === "mfa") {
     const { challenge } = outcome;
-    const attemptId = await settleQuestion(db, { connection, attempt, challenge, reportedAttemptAt: outcome.login.lastAttemptAt });
+    const attemptId = await settleQuestion(db, {
+      connection,
+      attempt,
+      challenge,
+      reportedAttemptAt: outcome.login.lastAttemptAt,
+    });
     return {
       kind: "mfa",
       connectionId: connection.id,
@@ -141,11 +168,20 @@ export async function settleLoginOutcome(
       { holding: false },
     ),
   );
-  return { kind: "connected", connectionId: connection.id, attemptId: settled.get(connection.id) ?? null, status: "ACTIVE", transactionCount };
+  return {
+    kind: "connected",
+    connectionId: connection.id,
+    attemptId: settled.get(connection.id) ?? null,
+    status: "ACTIVE",
+    transactionCount,
+  };
 }
 
 /** Stores the login's accounts: new ones unlinked (the customer chooses), known ones with fresh balances. */
-export async function syncAccounts(deps: EngineDeps, connection: Pick<ConnectionRow, "id" | "organizationId" | "providerLoginId" | "institutionId">) {
+export async function syncAccounts(
+  deps: EngineDeps,
+  connection: Pick<ConnectionRow, "id" | "organizationId" | "providerLoginId" | "institutionId">,
+) {
   const accounts: Account[] = await deps.aggregator.listAccounts(loginRef(connection));
   await storeAccounts(deps.db, [{ organizationId: connection.organizationId, connectionId: connection.id, accounts }]);
   return accounts;

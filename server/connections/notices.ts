@@ -13,9 +13,18 @@ type DbOrTx = Db | Prisma.TransactionClient;
  */
 export async function openNotice(
   db: DbOrTx,
-  args: { organizationId: string; connectionId: string; statusCode: number; institutionName: string; institutionUrl: string },
+  args: {
+    organizationId: string;
+    connectionId: string;
+    statusCode: number;
+    institutionName: string;
+    institutionUrl: string;
+  },
 ) {
-  const status = describeStatus(args.statusCode, { institutionName: args.institutionName, institutionUrl: args.institutionUrl });
+  const status = describeStatus(args.statusCode, {
+    institutionName: args.institutionName,
+    institutionUrl: args.institutionUrl,
+  });
   const open = await db.notice.findFirst({
     where: { connectionId: args.connectionId, resolvedAt: null },
     select: { id: true, statusCode: true },
@@ -41,9 +50,18 @@ export async function openNotice(
 export async function resolveNotices(db: DbOrTx, connectionIds: readonly string[]) {
   if (connectionIds.length === 0) return;
   const ids = [...connectionIds];
-  const resolved = await db.notice.findMany({ where: { connectionId: { in: ids }, resolvedAt: null }, select: { connectionId: true } });
-  await db.notice.updateMany({ where: { connectionId: { in: ids }, resolvedAt: null }, data: { resolvedAt: new Date() } });
-  const alerted = await db.connectionAlert.findMany({ where: { connectionId: { in: ids }, closedAt: null }, select: { connectionId: true } });
+  const resolved = await db.notice.findMany({
+    where: { connectionId: { in: ids }, resolvedAt: null },
+    select: { connectionId: true },
+  });
+  await db.notice.updateMany({
+    where: { connectionId: { in: ids }, resolvedAt: null },
+    data: { resolvedAt: new Date() },
+  });
+  const alerted = await db.connectionAlert.findMany({
+    where: { connectionId: { in: ids }, closedAt: null },
+    select: { connectionId: true },
+  });
   const toCheck = new Set([...resolved, ...alerted].map((r) => r.connectionId).filter((id): id is string => !!id));
   for (const connectionId of toCheck) await scheduleAlertCheck(db, connectionId, 0);
 }

@@ -24,12 +24,25 @@ export async function answerSecurityQuestion(
   args: { organizationId: string; connectionId: string; answer: string; actorUserId: string },
 ): Promise<AttemptOutcome> {
   const connection = await loadConnection(deps.db, args.organizationId, args.connectionId);
-  const attempt = { source: { kind: "MFA_ANSWER", trigger: "CUSTOMER", actorUserId: args.actorUserId }, startedAt: new Date() } as const;
+  const attempt = {
+    source: { kind: "MFA_ANSWER", trigger: "CUSTOMER", actorUserId: args.actorUserId },
+    startedAt: new Date(),
+  } as const;
   if (!connection.mfaSession) {
-    return { kind: "failed", connectionId: connection.id, attemptId: null, problem: describeFor(connection, 331), nextRetryAt: null };
+    return {
+      kind: "failed",
+      connectionId: connection.id,
+      attemptId: null,
+      problem: describeFor(connection, 331),
+      nextRetryAt: null,
+    };
   }
   try {
-    const outcome = await credentialLinking(deps.aggregator, connection.institution).answerMfa(loginRef(connection), openMfaSession(connection.mfaSession), args.answer);
+    const outcome = await credentialLinking(deps.aggregator, connection.institution).answerMfa(
+      loginRef(connection),
+      openMfaSession(connection.mfaSession),
+      args.answer,
+    );
     return await settleLoginOutcome(deps, connection, outcome, attempt);
   } catch (err) {
     if (!isAggregatorError(err)) throw err;
@@ -47,7 +60,12 @@ export async function resumeConnection(
     select: { ...connectionSelect, mfaQuestion: true, mfaExpiresAt: true },
   });
   if (!connection) throw notFound("That connection");
-  if (connection.mfaSession && connection.mfaQuestion && connection.mfaExpiresAt && connection.mfaExpiresAt > new Date()) {
+  if (
+    connection.mfaSession &&
+    connection.mfaQuestion &&
+    connection.mfaExpiresAt &&
+    connection.mfaExpiresAt > new Date()
+  ) {
     return {
       kind: "mfa",
       connectionId: connection.id,
@@ -66,7 +84,10 @@ export async function resumeConnection(
 
 /** The aggregator reported a question that expired unanswered (331). */
 export async function expireSecurityQuestion(deps: EngineDeps, connectionId: string) {
-  const connection = await deps.db.connection.findFirst({ where: { id: connectionId, status: { not: "REMOVED" } }, select: connectionSelect });
+  const connection = await deps.db.connection.findFirst({
+    where: { id: connectionId, status: { not: "REMOVED" } },
+    select: connectionSelect,
+  });
   if (!connection?.mfaSession) return;
   await failAttempt(deps, {
     connection,

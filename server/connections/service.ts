@@ -1,7 +1,12 @@
 import { customerProblem, describeStatus } from "@/server/aggregator/status-codes";
 import { recordAudit, type AuditRecord } from "@/server/audit/service";
 import { Prisma, type Db } from "@/server/db/client";
-import type { ConnectionEventKind, ConnectionStatus, InstitutionVariant, LinkStyle } from "@/server/db/generated/client";
+import type {
+  ConnectionEventKind,
+  ConnectionStatus,
+  InstitutionVariant,
+  LinkStyle,
+} from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
 import type { AccountChoice } from "./schemas";
 
@@ -67,7 +72,15 @@ interface ConnectionRow {
   mfaExpiresAt: Date | null;
   mfaSession: string | null;
   aggregationStartedAt: Date | null;
-  institution: { id: string; name: string; variant: InstitutionVariant; loginUrl: string; sandboxSiteUrl: string | null; knownIssueSince: string | null; linkStyle: LinkStyle };
+  institution: {
+    id: string;
+    name: string;
+    variant: InstitutionVariant;
+    loginUrl: string;
+    sandboxSiteUrl: string | null;
+    knownIssueSince: string | null;
+    linkStyle: LinkStyle;
+  };
   accounts: {
     id: string;
     name: string;
@@ -78,7 +91,13 @@ interface ConnectionRow {
     linked: boolean;
     register: { id: string; name: string } | null;
   }[];
-  lastEvent: { id: string; kind: ConnectionEventKind; statusCode: number | null; transactionCount: number | null; createdAt: string } | null;
+  lastEvent: {
+    id: string;
+    kind: ConnectionEventKind;
+    statusCode: number | null;
+    transactionCount: number | null;
+    createdAt: string;
+  } | null;
 }
 
 /**
@@ -88,24 +107,28 @@ interface ConnectionRow {
  */
 function findConnections(db: Db, organizationId: string, connectionId?: string) {
   const utc = (column: Prisma.Sql) => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const only = connectionId ? Prisma.sql`AND c.id = ${connectionId}` : Prisma.empty;
   return db.$queryRaw<ConnectionRow[]>`
-    SELECT c.id, c.status::text AS status, c."lastStatusCode", c."lastSuccessAt", c."lastAttemptAt", c."nextRetryAt", c."createdAt",
-      c."mfaExpiresAt", c."mfaSession", c."aggregationStartedAt",
-      json_build_object('id', i.id, 'name', i.name, 'variant', i.variant, 'loginUrl', i."loginUrl", 'sandboxSiteUrl', i."sandboxSiteUrl",
-        'knownIssueSince', ${utc(Prisma.sql`i."knownIssueSince"`)}, 'linkStyle', i."linkStyle") AS institution,
+    SELECT c.id, c.status::text AS status, c."lastStatusCode", c."lastSuccessAt", c."lastAttemptAt", c."nextRetryAt",
+      c."createdAt", c."mfaExpiresAt", c."mfaSession", c."aggregationStartedAt",
+      json_build_object('id', i.id, 'name', i.name, 'variant', i.variant, 'loginUrl', i."loginUrl",
+        'sandboxSiteUrl', i."sandboxSiteUrl", 'knownIssueSince', ${utc(Prisma.sql`i."knownIssueSince"`)},
+        'linkStyle', i."linkStyle") AS institution,
       coalesce((
-        SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'mask', a.mask, 'balanceCents', a."balanceCents"::text,
-          'currency', a.currency, 'linked', a.linked, 'register', CASE WHEN r.id IS NOT NULL THEN json_build_object('id', r.id, 'name', r.name) END)
+        SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'mask', a.mask,
+          'balanceCents', a."balanceCents"::text, 'currency', a.currency, 'linked', a.linked,
+          'register', CASE WHEN r.id IS NOT NULL THEN json_build_object('id', r.id, 'name', r.name) END)
           ORDER BY a.name)
         FROM "BankAccount" a LEFT JOIN "Register" r ON r.id = a."registerId" WHERE a."connectionId" = c.id
       ), '[]'::json) AS accounts,
       (
-        SELECT json_build_object('id', e.id, 'kind', e.kind, 'statusCode', e."statusCode", 'transactionCount', e."transactionCount", 'createdAt', ${utc(Prisma.sql`e."createdAt"`)})
+        SELECT json_build_object('id', e.id, 'kind', e.kind, 'statusCode', e."statusCode",
+          'transactionCount', e."transactionCount", 'createdAt', ${utc(Prisma.sql`e."createdAt"`)})
         FROM "ConnectionEvent" e WHERE e."connectionId" = c.id AND e."statusCode" <> 325
         ORDER BY e."createdAt" DESC LIMIT 1
       ) AS "lastEvent"
     FROM "Connection" c JOIN "Institution" i ON i.id = c."institutionId"
-    WHERE c."organizationId" = ${organizationId} AND c.status <> 'REMOVED' ${connectionId ? Prisma.sql`AND c.id = ${connectionId}` : Prisma.empty}
+    WHERE c."organizationId" = ${organizationId} AND c.status <> 'REMOVED' ${only}
     ORDER BY i.name ASC, c."createdAt" ASC`;
 }
 
@@ -132,12 +155,21 @@ export async function listOpenNotices(db: Db, organizationId: string) {
  * of another organization, an account of another connection or a duplicate register name
  * fails the whole choice.
  */
-export async function chooseAccounts(db: Db, args: { organizationId: string; connectionId: string; choices: AccountChoice[]; audit?: AuditRecord }) {
+export async function chooseAccounts(
+  db: Db,
+  args: { organizationId: string; connectionId: string; choices: AccountChoice[]; audit?: AuditRecord },
+) {
   const { organizationId, connectionId, choices } = args;
   await db.$transaction(async (tx) => {
-    const connection = await tx.connection.findFirst({ where: { id: connectionId, organizationId, status: { not: "REMOVED" } }, select: { id: true } });
+    const connection = await tx.connection.findFirst({
+      where: { id: connectionId, organizationId, status: { not: "REMOVED" } },
+      select: { id: true },
+    });
     if (!connection) throw notFound("That connection");
-    const accounts = await tx.bankAccount.findMany({ where: { connectionId }, select: { id: true, name: true, kind: true } });
+    const accounts = await tx.bankAccount.findMany({
+      where: { connectionId },
+      select: { id: true, name: true, kind: true },
+    });
     const byId = new Map(accounts.map((a) => [a.id, a]));
     for (const choice of choices) {
       const account = byId.get(choice.bankAccountId);
@@ -145,14 +177,23 @@ export async function chooseAccounts(db: Db, args: { organizationId: string; con
       let registerId: string | null = null;
       if (choice.link) {
         if (choice.registerId) {
-          const register = await tx.register.findFirst({ where: { id: choice.registerId, organizationId }, select: { id: true } });
+          const register = await tx.register.findFirst({
+            where: { id: choice.registerId, organizationId },
+            select: { id: true },
+          });
           if (!register) throw notFound("That register");
           registerId = register.id;
         } else {
           const name = choice.newRegisterName?.trim() || account.name;
           const clash = await tx.register.findFirst({ where: { organizationId, name }, select: { id: true } });
-          if (clash) throw new DomainError("CONFLICT", `A register named “${name}” already exists. Choose it, or pick another name.`);
-          registerId = (await tx.register.create({ data: { organizationId, name, kind: account.kind }, select: { id: true } })).id;
+          if (clash)
+            throw new DomainError(
+              "CONFLICT",
+              `A register named “${name}” already exists. Choose it, or pick another name.`,
+            );
+          registerId = (
+            await tx.register.create({ data: { organizationId, name, kind: account.kind }, select: { id: true } })
+          ).id;
         }
       }
       await tx.bankAccount.update({ where: { id: account.id }, data: { linked: choice.link, registerId } });

@@ -17,7 +17,8 @@ import { openNotice, resolveNotices } from "./notices";
 //   ACTIVE | ERROR | ACTION_REQUIRED ──claim──▶ AGGREGATING ──succeeded──▶ ACTIVE
 //                                                   ├──failed──▶ ERROR (nobody acts, maybe retried)
 //                                                   │            ACTION_REQUIRED (the customer acts: a notice)
-//                                                   └──question──▶ ACTION_REQUIRED (185/187, waiting for an answer)
+//                                                   └──question──▶ ACTION_REQUIRED (185/187,
+//                                                                  waiting for an answer)
 //   link, answer, Update Login ──▶ the same three endings, or AGGREGATING when the aggregator goes on by itself
 //   any ──remove──▶ REMOVED
 //
@@ -35,7 +36,8 @@ const IN_PROGRESS = describeStatus(325).title;
 const timestamp = (d: Date) => d.toISOString();
 const clearQuestion = () => ({ mfaSession: null, mfaExpiresAt: null, mfaQuestion: PrismaRuntime.DbNull });
 /** The aggregator's time of an attempt being settled, when its answer told it. */
-const providerAttempt = (reportedAttemptAt: Date | null | undefined) => (reportedAttemptAt ? { providerAttemptAt: reportedAttemptAt } : {});
+const providerAttempt = (reportedAttemptAt: Date | null | undefined) =>
+  reportedAttemptAt ? { providerAttemptAt: reportedAttemptAt } : {};
 
 interface ConnectionRef {
   organizationId: string;
@@ -63,26 +65,35 @@ export interface AggregationClaim {
  * and opens each one's event, so two clicks, two tabs or two workers cannot both start one.
  * Answers the connections claimed.
  */
-export async function claimAggregations(db: DbOrTx, claims: readonly AggregationClaim[], now: Date): Promise<Set<string>> {
+export async function claimAggregations(
+  db: DbOrTx,
+  claims: readonly AggregationClaim[],
+  now: Date,
+): Promise<Set<string>> {
   if (claims.length === 0) return new Set();
   const staleBefore = new Date(now.getTime() - STUCK_AGGREGATION_MS);
   const column = <T>(pick: (c: AggregationClaim) => T) => claims.map(pick);
   const claimed = await db.$queryRaw<{ id: string }[]>`
     WITH v AS (
       SELECT * FROM unnest(${column((c) => c.connectionId)}::text[], ${column((c) => c.eventId)}::text[],
-        ${column((c) => c.source.kind)}::text[], ${column((c) => c.source.trigger)}::text[], ${column((c) => c.source.actorUserId)}::text[])
+        ${column((c) => c.source.kind)}::text[], ${column((c) => c.source.trigger)}::text[],
+        ${column((c) => c.source.actorUserId)}::text[])
         AS v(connection_id, event_id, kind, trigger, actor_user_id)
     ),
     claimed AS (
       UPDATE "Connection" c SET "status" = 'AGGREGATING', "aggregationStartedAt" = ${timestamp(now)}::timestamp,
-        "lastAttemptAt" = ${timestamp(now)}::timestamp, "updatedAt" = ${timestamp(now)}::timestamp, "activeEventId" = v.event_id
+        "lastAttemptAt" = ${timestamp(now)}::timestamp, "updatedAt" = ${timestamp(now)}::timestamp,
+        "activeEventId" = v.event_id
       FROM v WHERE c."id" = v.connection_id AND c."status" <> 'REMOVED'
-        AND (c."status" <> 'AGGREGATING' OR c."aggregationStartedAt" IS NULL OR c."aggregationStartedAt" < ${timestamp(staleBefore)}::timestamp)
+        AND (c."status" <> 'AGGREGATING' OR c."aggregationStartedAt" IS NULL
+          OR c."aggregationStartedAt" < ${timestamp(staleBefore)}::timestamp)
       RETURNING c."id", c."organizationId", c."institutionId", v.event_id, v.kind, v.trigger, v.actor_user_id
     ),
     events AS (
-      INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger", "actorUserId", "startedAt", "statusCode", "message", "createdAt")
-      SELECT event_id, "organizationId", "id", "institutionId", kind::"ConnectionEventKind", trigger::"EventTrigger", actor_user_id,
+      INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger",
+        "actorUserId", "startedAt", "statusCode", "message", "createdAt")
+      SELECT event_id, "organizationId", "id", "institutionId", kind::"ConnectionEventKind", trigger::"EventTrigger",
+        actor_user_id,
         ${timestamp(now)}::timestamp, 325, ${IN_PROGRESS}, ${timestamp(now)}::timestamp
       FROM claimed
     )
@@ -120,7 +131,10 @@ export async function reattachOrphanedAttempt(db: Db, connectionId: string): Pro
     data: { activeEventId: open.id, aggregationStartedAt: open.startedAt },
   });
   if (count === 1) return open.id;
-  return (await db.connection.findUnique({ where: { id: connectionId }, select: { activeEventId: true } }))?.activeEventId ?? null;
+  return (
+    (await db.connection.findUnique({ where: { id: connectionId }, select: { activeEventId: true } }))?.activeEventId ??
+    null
+  );
 }
 
 /** Link, answer or Update Login left the aggregator aggregating: the attempt goes on, its completion arrives later. */
@@ -132,7 +146,13 @@ export async function continueAsAggregation(
     const event = await openEvent(tx, { ...refOf(args.connection), source: args.source, startedAt: args.startedAt });
     await tx.connection.update({
       where: { id: args.connection.id },
-      data: { ...clearQuestion(), status: "AGGREGATING", aggregationStartedAt: args.startedAt, activeEventId: event.id, lastAttemptAt: new Date() },
+      data: {
+        ...clearQuestion(),
+        status: "AGGREGATING",
+        aggregationStartedAt: args.startedAt,
+        activeEventId: event.id,
+        lastAttemptAt: new Date(),
+      },
     });
     await resolveNotices(tx, [args.connection.id]);
     return event.id;
@@ -172,12 +192,15 @@ export async function settleSuccesses(
   const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
   const settled = await tx.$queryRaw<{ id: string; event_id: string }[]>`
     WITH v AS (
-      SELECT * FROM unnest(${column((r) => r.connectionId)}::text[], ${column((r) => r.eventId)}::text[], ${column((r) => r.opened)}::boolean[],
-        ${column((r) => r.transactionCount)}::int[], ${column((r) => (r.reportedAttemptAt ? timestamp(r.reportedAttemptAt) : null))}::timestamp[],
-        ${column((r) => ("source" in r.attempt ? r.attempt.source.kind : null))}::text[], ${column((r) => ("source" in r.attempt ? r.attempt.source.trigger : null))}::text[],
+      SELECT * FROM unnest(${column((r) => r.connectionId)}::text[], ${column((r) => r.eventId)}::text[],
+        ${column((r) => r.opened)}::boolean[], ${column((r) => r.transactionCount)}::int[],
+        ${column((r) => (r.reportedAttemptAt ? timestamp(r.reportedAttemptAt) : null))}::timestamp[],
+        ${column((r) => ("source" in r.attempt ? r.attempt.source.kind : null))}::text[],
+        ${column((r) => ("source" in r.attempt ? r.attempt.source.trigger : null))}::text[],
         ${column((r) => ("source" in r.attempt ? r.attempt.source.actorUserId : null))}::text[],
         ${column((r) => ("source" in r.attempt ? timestamp(r.attempt.startedAt) : null))}::timestamp[])
-        AS v(connection_id, event_id, opened, transaction_count, reported_attempt_at, kind, trigger, actor_user_id, started_at)
+        AS v(connection_id, event_id, opened, transaction_count, reported_attempt_at, kind, trigger, actor_user_id,
+          started_at)
     ),
     settled AS (
       UPDATE "Connection" c SET "status" = 'ACTIVE', "lastStatusCode" = 0, "lastStatusMessage" = ${SUCCEEDED},
@@ -190,15 +213,18 @@ export async function settleSuccesses(
       RETURNING c."id", c."organizationId", c."institutionId", v.*
     ),
     finished AS (
-      UPDATE "ConnectionEvent" e SET "statusCode" = 0, "message" = ${SUCCEEDED}, "transactionCount" = s.transaction_count,
+      UPDATE "ConnectionEvent" e
+      SET "statusCode" = 0, "message" = ${SUCCEEDED}, "transactionCount" = s.transaction_count,
         "durationMs" = GREATEST(0, (EXTRACT(EPOCH FROM (${timestamp(now)}::timestamp - e."startedAt")) * 1000)::int)
       FROM settled s WHERE s.opened AND e."id" = s.event_id
     ),
     recorded AS (
-      INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger", "actorUserId", "startedAt",
-        "durationMs", "statusCode", "message", "transactionCount", "createdAt")
-      SELECT s.event_id, s."organizationId", s."id", s."institutionId", s.kind::"ConnectionEventKind", s.trigger::"EventTrigger", s.actor_user_id, s.started_at,
-        GREATEST(0, (EXTRACT(EPOCH FROM (${timestamp(now)}::timestamp - s.started_at)) * 1000)::int), 0, ${SUCCEEDED}, s.transaction_count, ${timestamp(now)}::timestamp
+      INSERT INTO "ConnectionEvent" ("id", "organizationId", "connectionId", "institutionId", "kind", "trigger",
+        "actorUserId", "startedAt", "durationMs", "statusCode", "message", "transactionCount", "createdAt")
+      SELECT s.event_id, s."organizationId", s."id", s."institutionId", s.kind::"ConnectionEventKind",
+        s.trigger::"EventTrigger", s.actor_user_id, s.started_at,
+        GREATEST(0, (EXTRACT(EPOCH FROM (${timestamp(now)}::timestamp - s.started_at)) * 1000)::int), 0, ${SUCCEEDED},
+        s.transaction_count, ${timestamp(now)}::timestamp
       FROM settled s WHERE NOT s.opened
     )
     SELECT "id", event_id FROM settled`;
@@ -223,7 +249,10 @@ export interface Failure {
  * customer must act, the next retry when the code is retried in the background. A failure
  * whose fix is Update Login ends any question that was waiting.
  */
-export async function settleFailure(db: Db, failure: Failure): Promise<{ attemptId: string; nextRetryAt: Date | null }> {
+export async function settleFailure(
+  db: Db,
+  failure: Failure,
+): Promise<{ attemptId: string; nextRetryAt: Date | null }> {
   const { connection, problem } = failure;
   const ref = refOf(connection);
   return db.$transaction(async (tx) => {
@@ -248,13 +277,21 @@ export async function settleFailure(db: Db, failure: Failure): Promise<{ attempt
     const result = { statusCode: problem.code, message: problem.title };
     const attemptId = await settleEvent(tx, ref, failure.attempt, result);
     if (problem.actor === "customer") {
-      await openNotice(tx, { ...ref, statusCode: problem.code, institutionName: connection.institution.name, institutionUrl: connection.institution.loginUrl });
+      await openNotice(tx, {
+        ...ref,
+        statusCode: problem.code,
+        institutionName: connection.institution.name,
+        institutionUrl: connection.institution.loginUrl,
+      });
     }
     return { attemptId, nextRetryAt: retryAt };
   });
 }
 
-/** When a transient failure is tried again: exponential up to a cap. Retries due together (after an outage) queue behind the per-institution limit. */
+/**
+ * When a transient failure is tried again: exponential up to a cap. Retries
+ * due together (after an outage) queue behind the per-institution limit.
+ */
 export function nextRetryAt(retry: Exclude<RetryPolicy, "no">, attempt: number, now = Date.now()): Date {
   const base = retry === "slow-backoff" ? 30 * 60_000 : 5 * 60_000;
   const cap = retry === "slow-backoff" ? 12 * 60 * 60_000 : 2 * 60 * 60_000;
@@ -289,7 +326,12 @@ export async function settleQuestion(
       },
     });
     const attemptId = await settleEvent(tx, ref, args.attempt, { statusCode: challenge.statusCode, message: title });
-    await openNotice(tx, { ...ref, statusCode: 185, institutionName: connection.institution.name, institutionUrl: connection.institution.loginUrl });
+    await openNotice(tx, {
+      ...ref,
+      statusCode: 185,
+      institutionName: connection.institution.name,
+      institutionUrl: connection.institution.loginUrl,
+    });
     return attemptId;
   });
 }
@@ -312,16 +354,29 @@ async function settleEvent(
  * transactions the customer hid (they keep a later re-link from offering them again);
  * unreviewed feed rows go, and its accounts stop posting.
  */
-export async function settleRemoval(db: Db, args: { connection: ConnectionRow; actorUserId: string; startedAt: Date }): Promise<string> {
+export async function settleRemoval(
+  db: Db,
+  args: { connection: ConnectionRow; actorUserId: string; startedAt: Date },
+): Promise<string> {
   const { connection } = args;
   return db.$transaction(async (tx) => {
     await tx.feedTransaction.deleteMany({
-      where: { bankAccount: { connectionId: connection.id }, state: { in: ["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE"] } },
+      where: {
+        bankAccount: { connectionId: connection.id },
+        state: { in: ["NEW", "DUPLICATE", "POSSIBLE_DUPLICATE"] },
+      },
     });
     await tx.bankAccount.updateMany({ where: { connectionId: connection.id }, data: { linked: false } });
     await tx.connection.update({
       where: { id: connection.id },
-      data: { ...clearQuestion(), status: "REMOVED", removedAt: new Date(), activeEventId: null, aggregationStartedAt: null, nextRetryAt: null },
+      data: {
+        ...clearQuestion(),
+        status: "REMOVED",
+        removedAt: new Date(),
+        activeEventId: null,
+        aggregationStartedAt: null,
+        nextRetryAt: null,
+      },
     });
     await resolveNotices(tx, [connection.id]);
     const event = await recordEvent(tx, {
@@ -351,11 +406,15 @@ export async function storeAccounts(db: DbOrTx, found: readonly DiscoveredAccoun
   if (rows.length === 0) return;
   const column = <T>(pick: (x: (typeof rows)[number]) => T) => rows.map(pick);
   await db.$executeRaw`
-    INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask", "balanceCents", "currency", "createdAt", "updatedAt")
-    SELECT a.id, a.org, a.conn, a.acct, a.name, a.kind, a.mask, a.balance, a.currency, ${timestamp(now)}::timestamp, ${timestamp(now)}::timestamp
-    FROM unnest(${column(() => newId())}::text[], ${column((x) => x.f.organizationId)}::text[], ${column((x) => x.f.connectionId)}::text[],
-      ${column((x) => x.a.id)}::text[], ${column((x) => x.a.name)}::text[], ${column((x) => x.a.kind)}::text[], ${column((x) => x.a.mask)}::text[],
-      ${column((x) => (x.a.balanceCents === null ? null : String(x.a.balanceCents)))}::bigint[], ${column((x) => x.a.currency)}::text[])
+    INSERT INTO "BankAccount" ("id", "organizationId", "connectionId", "providerAccountId", "name", "kind", "mask",
+      "balanceCents", "currency", "createdAt", "updatedAt")
+    SELECT a.id, a.org, a.conn, a.acct, a.name, a.kind, a.mask, a.balance, a.currency,
+      ${timestamp(now)}::timestamp, ${timestamp(now)}::timestamp
+    FROM unnest(${column(() => newId())}::text[], ${column((x) => x.f.organizationId)}::text[],
+      ${column((x) => x.f.connectionId)}::text[], ${column((x) => x.a.id)}::text[], ${column((x) => x.a.name)}::text[],
+      ${column((x) => x.a.kind)}::text[], ${column((x) => x.a.mask)}::text[],
+      ${column((x) => (x.a.balanceCents === null ? null : String(x.a.balanceCents)))}::bigint[],
+      ${column((x) => x.a.currency)}::text[])
       AS a(id, org, conn, acct, name, kind, mask, balance, currency)
     ON CONFLICT ("connectionId", "providerAccountId") DO UPDATE SET
       "name" = EXCLUDED."name", "kind" = EXCLUDED."kind", "mask" = EXCLUDED."mask",

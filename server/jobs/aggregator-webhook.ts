@@ -3,7 +3,12 @@ import { withOrganization } from "@/server/db/tenancy";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
 import { completeAggregation, expireSecurityQuestion, type EngineDeps } from "@/server/connections/engine";
 import { settleConnectEvent, type ConnectEnding } from "@/server/connections/hosted";
-import { aggregatorWebhookEvent, isAggregationEvent, isConnectEvent, type CONNECT_EVENT_TYPES } from "@/server/webhooks/aggregator-events";
+import {
+  aggregatorWebhookEvent,
+  isAggregationEvent,
+  isConnectEvent,
+  type CONNECT_EVENT_TYPES,
+} from "@/server/webhooks/aggregator-events";
 import { enqueue, QUEUES, stableJobId } from "./queue";
 
 export const webhookJobData = z.object({ eventId: z.string().min(1) });
@@ -28,7 +33,10 @@ export async function enqueueWebhookEvent(eventId: string): Promise<void> {
  */
 export async function processAggregatorWebhook(deps: EngineDeps, eventId: string): Promise<"processed" | "skipped"> {
   const { db, log } = deps;
-  const stored = await db.webhookEvent.findUnique({ where: { id: eventId }, select: { payload: true, processedAt: true } });
+  const stored = await db.webhookEvent.findUnique({
+    where: { id: eventId },
+    select: { payload: true, processedAt: true },
+  });
   if (!stored || stored.processedAt) return "skipped";
   const parsed = aggregatorWebhookEvent.safeParse(stored.payload);
   if (!parsed.success) {
@@ -42,7 +50,15 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
   } else if (isAggregationEvent(event)) {
     const connection = await db.connection.findFirst({
       where: { providerLoginId: event.data.loginId, status: { not: "REMOVED" } },
-      select: { id: true, organizationId: true, status: true, lastAttemptAt: true, providerAttemptAt: true, activeEventId: true, aggregationStartedAt: true },
+      select: {
+        id: true,
+        organizationId: true,
+        status: true,
+        lastAttemptAt: true,
+        providerAttemptAt: true,
+        activeEventId: true,
+        aggregationStartedAt: true,
+      },
     });
     if (connection && connection.organizationId !== event.data.customerExternalId) {
       log.warn({ eventId }, "aggregator webhook about a login of another organization's customer; ignored");
@@ -52,7 +68,11 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
         if (event.type === "aggregation.completed" && !event.data.aggregating) {
           if (await reportsNewAggregation(deps, connection, event.data.lastAttemptAt)) {
             const reportedAttemptAt = event.data.lastAttemptAt ? new Date(event.data.lastAttemptAt) : null;
-            await completeAggregation(deps, { connectionId: connection.id, statusCode: event.data.statusCode, reportedAttemptAt });
+            await completeAggregation(deps, {
+              connectionId: connection.id,
+              statusCode: event.data.statusCode,
+              reportedAttemptAt,
+            });
           } else {
             log.debug({ eventId }, "webhook about an aggregation settled or being settled; nothing to do");
           }
@@ -79,14 +99,23 @@ export async function processAggregatorWebhook(deps: EngineDeps, eventId: string
  */
 async function reportsNewAggregation(
   deps: EngineDeps,
-  connection: { status: string; lastAttemptAt: Date | null; providerAttemptAt: Date | null; activeEventId: string | null; aggregationStartedAt: Date | null },
+  connection: {
+    status: string;
+    lastAttemptAt: Date | null;
+    providerAttemptAt: Date | null;
+    activeEventId: string | null;
+    aggregationStartedAt: Date | null;
+  },
   lastAttemptAtIso: string | null,
 ): Promise<boolean> {
   const attemptAt = lastAttemptAtIso ? new Date(lastAttemptAtIso) : null;
   if (connection.status === "AGGREGATING") {
     if (connection.activeEventId === null) return false;
     if (!attemptAt) return true;
-    const event = await deps.db.connectionEvent.findUnique({ where: { id: connection.activeEventId }, select: { startedAt: true } });
+    const event = await deps.db.connectionEvent.findUnique({
+      where: { id: connection.activeEventId },
+      select: { startedAt: true },
+    });
     const startedAt = event?.startedAt ?? connection.aggregationStartedAt;
     return aggregatorSawNewAttempt(attemptAt, { providerAttemptAt: connection.providerAttemptAt, startedAt });
   }

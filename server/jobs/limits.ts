@@ -117,7 +117,7 @@ export class AggregatorSlots {
     this.timer ??= setInterval(() => void this.maintain(), RENEW_MS / 5);
     this.timer.unref();
     try {
-      for (let wait = 20; this.waiting.length > 0; ) {
+      for (let wait = 20; this.waiting.length > 0;) {
         const want = Math.min(this.waiting.length, this.size - this.free.length - this.busy.size);
         const got = want > 0 ? await this.lease(want) : [];
         for (const slot of got) this.put(slot);
@@ -137,7 +137,8 @@ export class AggregatorSlots {
       SET "holder" = ${this.holder}, "leasedUntil" = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
       WHERE "slot" IN (
         SELECT "slot" FROM "AggregatorSlot"
-        WHERE "slot" >= ${this.first} AND "slot" < ${this.first + this.size} AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
+        WHERE "slot" >= ${this.first} AND "slot" < ${this.first + this.size}
+          AND "leasedUntil" < (now() AT TIME ZONE 'UTC')
         LIMIT ${count} FOR UPDATE SKIP LOCKED
       )
       RETURNING "slot"`;

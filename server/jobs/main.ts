@@ -12,7 +12,14 @@ import { startWorker } from "./worker";
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
-  const worker = await startWorker({ databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv(), mail: { config: mailConfigFromEnv() } });
+  const worker = await startWorker({
+    databaseUrl,
+    db: getDb(),
+    aggregator: getAggregatorClient(),
+    log,
+    config: jobsConfigFromEnv(),
+    mail: { config: mailConfigFromEnv() },
+  });
   log.info("job worker started");
 
   let stopping = false;

@@ -59,7 +59,14 @@ function queueOptions(name: QueueName, config: Pick<JobsConfig, "heartbeatSecond
   switch (name) {
     case QUEUES.connectionRefresh:
       // Idempotent per ticket, so a job given to another worker after a crash is safe to run.
-      return { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 600, heartbeatSeconds: config.heartbeatSeconds };
+      return {
+        retryLimit: 5,
+        retryDelay: 5,
+        retryBackoff: true,
+        retryDelayMax: 900,
+        expireInSeconds: 600,
+        heartbeatSeconds: config.heartbeatSeconds,
+      };
     case QUEUES.refreshPlan:
       return { policy: "singleton", retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 };
     case QUEUES.sweep:
@@ -122,10 +129,19 @@ interface RawSql {
  * committed. Without a queue in this process (a script, a test without a worker) it sends
  * nothing and says so; the sweep finds what is owed.
  */
-export async function sendInTransaction(tx: RawSql, name: QueueName, data: object, options: SendOptions = {}): Promise<boolean> {
+export async function sendInTransaction(
+  tx: RawSql,
+  name: QueueName,
+  data: object,
+  options: SendOptions = {},
+): Promise<boolean> {
   const boss = processQueue() ?? (process.env.DATABASE_URL ? await getQueue() : undefined);
   if (!boss) return false;
-  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
+  const db = {
+    executeSql: async (text: string, values: unknown[] = []) => ({
+      rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values),
+    }),
+  };
   await boss.send(name, data, { ...options, db });
   return true;
 }

@@ -66,7 +66,10 @@ export class RefreshBatcher {
     for (const id of others) results.set(id, runRefreshTicket(this.deps, id));
     for (const c of claimed) {
       this.underway++;
-      results.set(c.ticketId, this.refreshOne(c).finally(() => this.underway--));
+      results.set(
+        c.ticketId,
+        this.refreshOne(c).finally(() => this.underway--),
+      );
     }
     return results;
   }
@@ -82,9 +85,10 @@ export class RefreshBatcher {
           RETURNING "id", "reason", "runAfter", "cycleId", "connectionId"
         )
         SELECT t."id" AS "ticketId", t."reason", t."runAfter", cy."createdAt" AS "cycleCreatedAt",
-               c."id" AS "connectionId", c."organizationId", c."institutionId", c."providerLoginId", c."status"::text AS "status",
-               c."lastSuccessAt", c."lastStatusCode", c."nextRetryAt",
-               (SELECT count(*)::int FROM "BankAccount" a WHERE a."connectionId" = c."id" AND a."linked") AS "linkedAccounts"
+               c."id" AS "connectionId", c."organizationId", c."institutionId", c."providerLoginId",
+               c."status"::text AS "status", c."lastSuccessAt", c."lastStatusCode", c."nextRetryAt",
+               (SELECT count(*)::int FROM "BankAccount" a WHERE a."connectionId" = c."id" AND a."linked")
+                 AS "linkedAccounts"
         FROM t
         LEFT JOIN "Connection" c ON c."id" = t."connectionId"
         LEFT JOIN "RefreshCycle" cy ON cy."id" = t."cycleId"`;
@@ -126,7 +130,8 @@ export class RefreshBatcher {
       if (skipped.size) {
         await tx.$executeRaw`
           UPDATE "RefreshTicket" t SET "finishedAt" = ${now}, "outcome" = v.outcome
-          FROM unnest(${[...skipped.keys()]}::text[], ${[...skipped.values()].map((why) => `skipped: ${why}`)}::text[]) AS v(id, outcome)
+          FROM unnest(${[...skipped.keys()]}::text[], ${[...skipped.values()].map((why) => `skipped: ${why}`)}::text[])
+            AS v(id, outcome)
           WHERE t."id" = v.id`;
       }
       return { claimed, skipped, others };
@@ -157,7 +162,9 @@ export class RefreshBatcher {
         accounts: await deps.aggregator.listAccounts(ref),
         transactionCount: c.hasLinkedAccounts ? await retrieveFeed(deps, c.connectionId) : 0,
       }));
-      return await new Promise<TicketResult>((done, fail) => this.enqueue({ success: { ...c, accounts, transactionCount, reportedAttemptAt }, done, fail }));
+      return await new Promise<TicketResult>((done, fail) =>
+        this.enqueue({ success: { ...c, accounts, transactionCount, reportedAttemptAt }, done, fail }),
+      );
     } catch (err) {
       if (!isAggregatorError(err)) throw err;
       return this.settleThroughEngine(c, err.code ?? 102, reportedAttemptAt);
@@ -166,9 +173,16 @@ export class RefreshBatcher {
 
   /** A failure (or a security question) is the engine's to record: notice, backoff, status. */
   private async settleThroughEngine(c: Claimed, code: number, reportedAttemptAt: Date | null): Promise<TicketResult> {
-    const outcome = await completeAggregation(this.deps, { connectionId: c.connectionId, statusCode: code, reportedAttemptAt, eventId: c.eventId });
+    const outcome = await completeAggregation(this.deps, {
+      connectionId: c.connectionId,
+      statusCode: code,
+      reportedAttemptAt,
+      eventId: c.eventId,
+    });
     const result: TicketResult =
-      outcome.kind === "connected" ? { outcome: "refreshed", statusCode: 0 } : { outcome: "failed", statusCode: outcome.kind === "failed" ? outcome.problem.code : code };
+      outcome.kind === "connected"
+        ? { outcome: "refreshed", statusCode: 0 }
+        : { outcome: "failed", statusCode: outcome.kind === "failed" ? outcome.problem.code : code };
     return this.finishSingle(c, result);
   }
 
@@ -205,13 +219,20 @@ export class RefreshBatcher {
     }
   }
 
-  /** Fresh balances, then the state machine's success for every connection still waiting for this attempt, and its ticket. */
+  /**
+   * Fresh balances, then the state machine's success for every
+   * connection still waiting for this attempt, and its ticket.
+   */
   private async settleSuccesses(successes: Success[]): Promise<Set<string>> {
     const now = new Date();
     return this.deps.db.$transaction(async (tx) => {
       await storeAccounts(
         tx,
-        successes.map((s) => ({ organizationId: s.organizationId, connectionId: s.connectionId, accounts: s.accounts })),
+        successes.map((s) => ({
+          organizationId: s.organizationId,
+          connectionId: s.connectionId,
+          accounts: s.accounts,
+        })),
         now,
       );
       const settled = await settleSuccesses(
@@ -229,8 +250,10 @@ export class RefreshBatcher {
       const finished = successes.filter((s) => settled.has(s.connectionId));
       if (finished.length > 0) {
         await tx.$executeRaw`
-          UPDATE "RefreshTicket" t SET "finishedAt" = ${now.toISOString()}::timestamp, "outcome" = 'refreshed', "statusCode" = 0, "eventId" = v.event_id
-          FROM unnest(${finished.map((s) => s.ticketId)}::text[], ${finished.map((s) => s.eventId)}::text[]) AS v(ticket_id, event_id)
+          UPDATE "RefreshTicket" t SET "finishedAt" = ${now.toISOString()}::timestamp, "outcome" = 'refreshed',
+            "statusCode" = 0, "eventId" = v.event_id
+          FROM unnest(${finished.map((s) => s.ticketId)}::text[], ${finished.map((s) => s.eventId)}::text[])
+            AS v(ticket_id, event_id)
           WHERE t."id" = v.ticket_id`;
       }
       return new Set(settled.keys());

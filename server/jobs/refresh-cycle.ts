@@ -42,17 +42,24 @@ export async function enqueueTickets(queue: JobSender, tickets: TicketToQueue[])
  * the chunk's unfinished ones. Plain SQL over arrays: the planner shares the machine with the
  * refreshes it starts, and a 500-row createMany costs it far more CPU.
  */
-async function createTickets(db: Db, cycleId: string, chunk: { id: string; connectionId: string; institutionId: string; runAfter: Date }[]) {
+async function createTickets(
+  db: Db,
+  cycleId: string,
+  chunk: { id: string; connectionId: string; institutionId: string; runAfter: Date }[],
+) {
   const ids = chunk.map((t) => t.id);
   // Times travel as ISO text (with their Z) and are stored as UTC like every timestamp here.
   await db.$executeRaw`
     INSERT INTO "RefreshTicket" ("id", "cycleId", "connectionId", "institutionId", "reason", "runAfter", "createdAt")
-    SELECT v.id, ${cycleId}, v.connection_id, v.institution_id, 'NIGHTLY'::"RefreshReason", v.run_after::timestamptz AT TIME ZONE 'UTC', ${new Date()}::timestamp
-    FROM unnest(${ids}::text[], ${chunk.map((t) => t.connectionId)}::text[], ${chunk.map((t) => t.institutionId)}::text[],
-      ${chunk.map((t) => t.runAfter.toISOString())}::text[]) AS v(id, connection_id, institution_id, run_after)
+    SELECT v.id, ${cycleId}, v.connection_id, v.institution_id, 'NIGHTLY'::"RefreshReason",
+      v.run_after::timestamptz AT TIME ZONE 'UTC', ${new Date()}::timestamp
+    FROM unnest(${ids}::text[], ${chunk.map((t) => t.connectionId)}::text[],
+      ${chunk.map((t) => t.institutionId)}::text[], ${chunk.map((t) => t.runAfter.toISOString())}::text[])
+      AS v(id, connection_id, institution_id, run_after)
     ON CONFLICT ("id") DO NOTHING`;
   return db.$queryRaw<TicketToQueue[]>`
-    SELECT "id", "institutionId", "runAfter" FROM "RefreshTicket" WHERE "id" = ANY(${ids}::text[]) AND "finishedAt" IS NULL
+    SELECT "id", "institutionId", "runAfter" FROM "RefreshTicket"
+    WHERE "id" = ANY(${ids}::text[]) AND "finishedAt" IS NULL
     ORDER BY "runAfter"`;
 }
 
@@ -100,7 +107,8 @@ export async function planRefreshCycle(
   const connections = await db.$queryRaw<{ id: string; institutionId: string }[]>`
     SELECT "id", "institutionId" FROM "Connection"
     WHERE "status" = 'ACTIVE' AND "providerLoginId" IS NOT NULL
-      AND (${args.organizationIds ?? null}::text[] IS NULL OR "organizationId" = ANY(${args.organizationIds ?? null}::text[]))
+      AND (${args.organizationIds ?? null}::text[] IS NULL
+        OR "organizationId" = ANY(${args.organizationIds ?? null}::text[]))
     ORDER BY "id"`;
   const ordered = interleaveByInstitution(connections);
   const step = ordered.length > 0 ? (cycle.windowSeconds * 1000) / ordered.length : 0;
@@ -120,7 +128,10 @@ export async function planRefreshCycle(
   // Connections that stopped being active since an earlier planning of this cycle keep their tickets.
   const planning = new Set(tickets.map((t) => t.id));
   const leftOver = (
-    await db.refreshTicket.findMany({ where: { cycleId, finishedAt: null }, select: { id: true, institutionId: true, runAfter: true } })
+    await db.refreshTicket.findMany({
+      where: { cycleId, finishedAt: null },
+      select: { id: true, institutionId: true, runAfter: true },
+    })
   ).filter((t) => !planning.has(t.id));
   await enqueueTickets(queue, leftOver);
   const planned = await db.refreshTicket.count({ where: { cycleId } });
@@ -138,12 +149,19 @@ export const CYCLE_WORK = "refresh-cycle";
  */
 export async function reportCycleProgress(db: Db, log: Logger, now = new Date()) {
   const cycles = await db.$queryRaw<{ key: string; planned: number; finished: number; failed: number }[]>`
-    SELECT w.key, count(t.id)::int AS planned, count(t."finishedAt")::int AS finished, count(*) FILTER (WHERE t.outcome = 'failed')::int AS failed
+    SELECT w.key, count(t.id)::int AS planned, count(t."finishedAt")::int AS finished,
+      count(*) FILTER (WHERE t.outcome = 'failed')::int AS failed
     FROM "WorkProgress" w LEFT JOIN "RefreshTicket" t ON t."cycleId" = w.key
     WHERE w.kind = ${CYCLE_WORK} AND w."finishedAt" IS NULL
     GROUP BY w.key`;
   for (const c of cycles) {
-    await reportWork(db, log, { kind: CYCLE_WORK, key: c.key }, { done: c.finished, failed: c.failed, total: c.planned }, { finished: c.finished === c.planned, now });
+    await reportWork(
+      db,
+      log,
+      { kind: CYCLE_WORK, key: c.key },
+      { done: c.finished, failed: c.failed, total: c.planned },
+      { finished: c.finished === c.planned, now },
+    );
   }
   return cycles.length;
 }

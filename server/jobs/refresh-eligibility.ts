@@ -26,10 +26,12 @@ export function reasonToSkip(t: TicketState): string | null {
   if (t.status === "AGGREGATING") return "an aggregation is already running";
   if (t.reason === "NIGHTLY") {
     if (t.status !== "ACTIVE") return "the connection is not active";
-    if (t.cycleCreatedAt && t.lastSuccessAt && t.lastSuccessAt >= t.cycleCreatedAt) return "already refreshed during this cycle";
+    if (t.cycleCreatedAt && t.lastSuccessAt && t.lastSuccessAt >= t.cycleCreatedAt)
+      return "already refreshed during this cycle";
     return null;
   }
   const due = t.nextRetryAt?.getTime() === t.runAfter.getTime();
-  if (t.status !== "ERROR" || !due || t.lastStatusCode === null || !isTransientCode(t.lastStatusCode)) return "the failure it was to retry is over";
+  if (t.status !== "ERROR" || !due || t.lastStatusCode === null || !isTransientCode(t.lastStatusCode))
+    return "the failure it was to retry is over";
   return null;
 }

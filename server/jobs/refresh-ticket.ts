@@ -35,7 +35,10 @@ const scheduleSource = { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null
 
 export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Promise<TicketResult> {
   const { db } = deps;
-  const ticket = await db.refreshTicket.findUnique({ where: { id: ticketId }, include: { cycle: { select: { createdAt: true } } } });
+  const ticket = await db.refreshTicket.findUnique({
+    where: { id: ticketId },
+    include: { cycle: { select: { createdAt: true } } },
+  });
   if (!ticket || ticket.finishedAt) return { outcome: "already finished" };
   if (ticket.attemptedAt) return recoverTicket(deps, ticket);
 
@@ -44,15 +47,29 @@ export async function runRefreshTicket(deps: RefreshDeps, ticketId: string): Pro
     await finishTicket(deps, ticket.id, { outcome: `skipped: ${skip}`, statusCode: null, eventId: null });
     return { outcome: "skipped", reason: skip };
   }
-  const claimed = await db.refreshTicket.updateMany({ where: { id: ticket.id, attemptedAt: null }, data: { attemptedAt: new Date() } });
+  const claimed = await db.refreshTicket.updateMany({
+    where: { id: ticket.id, attemptedAt: null },
+    data: { attemptedAt: new Date() },
+  });
   if (claimed.count === 0) return runRefreshTicket(deps, ticketId);
   return refreshNow(deps, ticket);
 }
 
-async function ticketSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleCreatedAt: Date | null): Promise<string | null> {
+async function ticketSkip(
+  deps: RefreshDeps,
+  ticket: RefreshTicket,
+  cycleCreatedAt: Date | null,
+): Promise<string | null> {
   const connection = await deps.db.connection.findUnique({
     where: { id: ticket.connectionId },
-    select: { id: true, status: true, lastSuccessAt: true, lastStatusCode: true, nextRetryAt: true, providerLoginId: true },
+    select: {
+      id: true,
+      status: true,
+      lastSuccessAt: true,
+      lastStatusCode: true,
+      nextRetryAt: true,
+      providerLoginId: true,
+    },
   });
   return reasonToSkip({
     reason: ticket.reason,
@@ -69,10 +86,16 @@ async function ticketSkip(deps: RefreshDeps, ticket: RefreshTicket, cycleCreated
 
 async function refreshNow(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
   const { db } = deps;
-  if (deps.aggregator.capabilities.refreshPolicy === "provider-nightly") return readWhatTheProviderRefreshed(deps, ticket);
-  const connection = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { organizationId: true } });
+  if (deps.aggregator.capabilities.refreshPolicy === "provider-nightly")
+    return readWhatTheProviderRefreshed(deps, ticket);
+  const connection = await db.connection.findUniqueOrThrow({
+    where: { id: ticket.connectionId },
+    select: { organizationId: true },
+  });
   // One connection's refresh sees its organization's rows only (row-level security).
-  return withOrganization(connection.organizationId, null, () => refreshInScope(deps, ticket, connection.organizationId));
+  return withOrganization(connection.organizationId, null, () =>
+    refreshInScope(deps, ticket, connection.organizationId),
+  );
 }
 
 async function refreshInScope(deps: RefreshDeps, ticket: RefreshTicket, organizationId: string): Promise<TicketResult> {
@@ -87,13 +110,23 @@ async function refreshInScope(deps: RefreshDeps, ticket: RefreshTicket, organiza
   );
   const attemptId = started.attemptId;
   if (started.kind !== "aggregating") return finishWithOutcome(deps, ticket, started, attemptId);
-  const { activeEventId } = await db.connection.findUniqueOrThrow({ where: { id: ticket.connectionId }, select: { activeEventId: true } });
+  const { activeEventId } = await db.connection.findUniqueOrThrow({
+    where: { id: ticket.connectionId },
+    select: { activeEventId: true },
+  });
   // Settled meanwhile by a webhook or the sweeper: the ticket takes that ending.
   if (!attemptId || activeEventId !== attemptId) return finishFromEvent(deps, ticket, attemptId);
   let outcome: AttemptOutcome = started;
   if (started.finishedWith !== undefined) {
     const { finishedWith: statusCode, reportedAttemptAt } = started;
-    outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId: attemptId }));
+    outcome = await deps.reads.run(() =>
+      completeAggregation(deps, {
+        connectionId: ticket.connectionId,
+        statusCode,
+        reportedAttemptAt,
+        eventId: attemptId,
+      }),
+    );
   }
   return finishWithOutcome(deps, ticket, outcome, attemptId);
 }
@@ -104,9 +137,15 @@ async function refreshInScope(deps: RefreshDeps, ticket: RefreshTicket, organiza
  * transactions, its status code), and leaves a login it has not aggregated since alone.
  */
 async function readWhatTheProviderRefreshed(deps: RefreshDeps, ticket: RefreshTicket): Promise<TicketResult> {
-  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, source: scheduleSource, onlyIfNew: true }));
+  const outcome = await deps.reads.run(() =>
+    completeAggregation(deps, { connectionId: ticket.connectionId, source: scheduleSource, onlyIfNew: true }),
+  );
   if (outcome.attemptId === null && outcome.kind === "connected") {
-    await finishTicket(deps, ticket.id, { outcome: "skipped: nothing new at the provider", statusCode: null, eventId: null });
+    await finishTicket(deps, ticket.id, {
+      outcome: "skipped: nothing new at the provider",
+      statusCode: null,
+      eventId: null,
+    });
     return { outcome: "skipped", reason: "nothing new at the provider" };
   }
   return finishWithOutcome(deps, ticket, outcome, outcome.attemptId);
@@ -114,7 +153,12 @@ async function readWhatTheProviderRefreshed(deps: RefreshDeps, ticket: RefreshTi
 
 async function latestScheduledEventId(deps: RefreshDeps, ticket: RefreshTicket): Promise<string | null> {
   const event = await deps.db.connectionEvent.findFirst({
-    where: { connectionId: ticket.connectionId, kind: "REFRESH", trigger: "SCHEDULE", startedAt: { gte: ticket.attemptedAt ?? ticket.createdAt } },
+    where: {
+      connectionId: ticket.connectionId,
+      kind: "REFRESH",
+      trigger: "SCHEDULE",
+      startedAt: { gte: ticket.attemptedAt ?? ticket.createdAt },
+    },
     orderBy: { startedAt: "asc" },
     select: { id: true },
   });
@@ -126,26 +170,50 @@ function resultOf(outcome: AttemptOutcome): { outcome: "refreshed" | "failed" | 
   return { outcome: kind, statusCode: statusCodeOf(outcome) };
 }
 
-async function finishWithOutcome(deps: RefreshDeps, ticket: RefreshTicket, outcome: AttemptOutcome, eventId: string | null) {
+async function finishWithOutcome(
+  deps: RefreshDeps,
+  ticket: RefreshTicket,
+  outcome: AttemptOutcome,
+  eventId: string | null,
+) {
   const result = resultOf(outcome);
   await finishTicket(deps, ticket.id, { ...result, eventId });
   return result;
 }
 
 /** The attempt was settled elsewhere (a webhook, the sweeper): the ticket records how it ended. */
-async function finishFromEvent(deps: RefreshDeps, ticket: RefreshTicket, eventId: string | null): Promise<TicketResult> {
-  const event = eventId ? await deps.db.connectionEvent.findUnique({ where: { id: eventId }, select: { statusCode: true, durationMs: true } }) : null;
+async function finishFromEvent(
+  deps: RefreshDeps,
+  ticket: RefreshTicket,
+  eventId: string | null,
+): Promise<TicketResult> {
+  const event = eventId
+    ? await deps.db.connectionEvent.findUnique({
+        where: { id: eventId },
+        select: { statusCode: true, durationMs: true },
+      })
+    : null;
   const result = !event
     ? { outcome: "failed" as const, statusCode: null }
     : event.durationMs === null
       ? { outcome: "aggregating" as const, statusCode: 325 }
-      : { outcome: event.statusCode === 0 ? ("refreshed" as const) : ("failed" as const), statusCode: event.statusCode };
+      : {
+          outcome: event.statusCode === 0 ? ("refreshed" as const) : ("failed" as const),
+          statusCode: event.statusCode,
+        };
   await finishTicket(deps, ticket.id, { ...result, eventId });
   return result;
 }
 
-async function finishTicket(deps: RefreshDeps, ticketId: string, data: { outcome: string; statusCode: number | null; eventId: string | null }) {
-  await deps.db.refreshTicket.updateMany({ where: { id: ticketId, finishedAt: null }, data: { ...data, finishedAt: new Date() } });
+async function finishTicket(
+  deps: RefreshDeps,
+  ticketId: string,
+  data: { outcome: string; statusCode: number | null; eventId: string | null },
+) {
+  await deps.db.refreshTicket.updateMany({
+    where: { id: ticketId, finishedAt: null },
+    data: { ...data, finishedAt: new Date() },
+  });
 }
 
 /**
@@ -172,7 +240,8 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
   if (connection.status === "AGGREGATING" && connection.activeEventId === null) {
     connection.activeEventId = await reattachOrphanedAttempt(db, ticket.connectionId);
   }
-  if (connection.status !== "AGGREGATING" || connection.activeEventId !== eventId) return finishFromEvent(deps, ticket, eventId);
+  if (connection.status !== "AGGREGATING" || connection.activeEventId !== eventId)
+    return finishFromEvent(deps, ticket, eventId);
 
   const ref = { loginId: connection.providerLoginId!, institutionId: connection.institutionId };
   const event = await db.connectionEvent.findUniqueOrThrow({ where: { id: eventId }, select: { startedAt: true } });
@@ -183,7 +252,12 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
   }
   let statusCode: number;
   let reportedAttemptAt = status.lastAttemptAt;
-  if (aggregatorSawNewAttempt(status.lastAttemptAt, { providerAttemptAt: connection.providerAttemptAt, startedAt: event.startedAt })) {
+  if (
+    aggregatorSawNewAttempt(status.lastAttemptAt, {
+      providerAttemptAt: connection.providerAttemptAt,
+      startedAt: event.startedAt,
+    })
+  ) {
     deps.log.info({ ticketId: ticket.id }, "refresh reached the aggregator before the worker stopped; completing it");
     statusCode = status.statusCode;
   } else {
@@ -205,6 +279,8 @@ async function recoverTicket(deps: RefreshDeps, ticket: RefreshTicket): Promise<
       return { outcome: "aggregating", statusCode: 325 };
     }
   }
-  const outcome = await deps.reads.run(() => completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId }));
+  const outcome = await deps.reads.run(() =>
+    completeAggregation(deps, { connectionId: ticket.connectionId, statusCode, reportedAttemptAt, eventId }),
+  );
   return finishWithOutcome(deps, ticket, outcome, eventId);
 }

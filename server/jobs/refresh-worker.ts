@@ -52,7 +52,10 @@ export class RefreshWorker {
 
   start() {
     this.loop = this.run();
-    this.heartbeat = setInterval(() => void this.touchAll(), Math.max(1000, (this.options.heartbeatSeconds * 1000) / 3));
+    this.heartbeat = setInterval(
+      () => void this.touchAll(),
+      Math.max(1000, (this.options.heartbeatSeconds * 1000) / 3),
+    );
     this.heartbeat.unref();
   }
 
@@ -84,7 +87,10 @@ export class RefreshWorker {
       }
       let jobs: Job<unknown>[] = [];
       try {
-        jobs = await this.boss.fetch(QUEUES.connectionRefresh, { batchSize: Math.min(room, 50), groupConcurrency: this.options.perInstitution });
+        jobs = await this.boss.fetch(QUEUES.connectionRefresh, {
+          batchSize: Math.min(room, 50),
+          groupConcurrency: this.options.perInstitution,
+        });
       } catch (err) {
         log.error({ err }, "could not fetch refresh jobs");
       }
@@ -123,7 +129,9 @@ export class RefreshWorker {
 
   private async failJob(attempt: JobAttempt, err: unknown) {
     this.options.log.warn({ err, jobId: attempt.id }, "refresh job failed; it will be retried");
-    await this.boss.fail(QUEUES.connectionRefresh, attempt, { message: err instanceof Error ? err.message : String(err) }).catch(() => {});
+    await this.boss
+      .fail(QUEUES.connectionRefresh, attempt, { message: err instanceof Error ? err.message : String(err) })
+      .catch(() => {});
   }
 
   private sleepUntilWoken(ms: number) {
@@ -164,6 +172,8 @@ export class RefreshWorker {
   private async touchAll() {
     const active = [...this.inFlight.values()].map((f) => f.job);
     if (active.length === 0) return;
-    await this.boss.touch(QUEUES.connectionRefresh, active).catch((err) => this.options.log.warn({ err }, "refresh job heartbeat failed"));
+    await this.boss
+      .touch(QUEUES.connectionRefresh, active)
+      .catch((err) => this.options.log.warn({ err }, "refresh job heartbeat failed"));
   }
 }

@@ -1,6 +1,11 @@
 import { isAggregatorError } from "@/server/aggregator/client";
 import { aggregatorSawNewAttempt } from "@/server/connections/aggregator-clock";
-import { completeAggregation, reattachOrphanedAttempt, STUCK_AGGREGATION_MS, type EngineDeps } from "@/server/connections/engine";
+import {
+  completeAggregation,
+  reattachOrphanedAttempt,
+  STUCK_AGGREGATION_MS,
+  type EngineDeps,
+} from "@/server/connections/engine";
 
 /** An aggregation nobody can settle for this long is given up as "the bank did not answer", which is retried later. */
 export const GIVE_UP_AGGREGATION_MS = 30 * 60 * 1000;
@@ -23,9 +28,20 @@ export async function recoverStuckAggregations(
     where: {
       status: "AGGREGATING",
       ...(scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {}),
-      OR: [{ aggregationStartedAt: { lt: staleBefore } }, { aggregationStartedAt: null, updatedAt: { lt: staleBefore } }],
+      OR: [
+        { aggregationStartedAt: { lt: staleBefore } },
+        { aggregationStartedAt: null, updatedAt: { lt: staleBefore } },
+      ],
     },
-    select: { id: true, providerLoginId: true, institutionId: true, activeEventId: true, aggregationStartedAt: true, updatedAt: true, providerAttemptAt: true },
+    select: {
+      id: true,
+      providerLoginId: true,
+      institutionId: true,
+      activeEventId: true,
+      aggregationStartedAt: true,
+      updatedAt: true,
+      providerAttemptAt: true,
+    },
     orderBy: { updatedAt: "asc" },
     take: 200,
   });
@@ -35,12 +51,17 @@ export async function recoverStuckAggregations(
       c.activeEventId = await reattachOrphanedAttempt(db, c.id);
       c.aggregationStartedAt ??= c.updatedAt;
     }
-    const event = c.activeEventId ? await db.connectionEvent.findUnique({ where: { id: c.activeEventId }, select: { startedAt: true } }) : null;
+    const event = c.activeEventId
+      ? await db.connectionEvent.findUnique({ where: { id: c.activeEventId }, select: { startedAt: true } })
+      : null;
     const startedAt = event?.startedAt ?? c.aggregationStartedAt!;
     const eventId = c.activeEventId ?? undefined;
     try {
       if (!c.providerLoginId) throw new Error("the connection has no aggregator login");
-      const status = await deps.aggregator.getLoginStatus({ loginId: c.providerLoginId, institutionId: c.institutionId });
+      const status = await deps.aggregator.getLoginStatus({
+        loginId: c.providerLoginId,
+        institutionId: c.institutionId,
+      });
       if (status.aggregating) continue;
       const seen = aggregatorSawNewAttempt(status.lastAttemptAt, { providerAttemptAt: c.providerAttemptAt, startedAt });
       const outcome = await completeAggregation(deps, {
@@ -51,7 +72,10 @@ export async function recoverStuckAggregations(
       if (outcome.kind !== "aggregating") settled++;
     } catch (err) {
       const expired = now.getTime() - startedAt.getTime() > GIVE_UP_AGGREGATION_MS;
-      log.warn({ err: isAggregatorError(err) ? err.message : err, connectionId: c.id, givingUp: expired }, "could not settle a stuck aggregation");
+      log.warn(
+        { err: isAggregatorError(err) ? err.message : err, connectionId: c.id, givingUp: expired },
+        "could not settle a stuck aggregation",
+      );
       if (expired) {
         await completeAggregation(deps, { connectionId: c.id, statusCode: 102, eventId }).catch((e) =>
           log.error({ err: e, connectionId: c.id }, "could not give up a stuck aggregation"),

@@ -35,7 +35,18 @@ export async function runSweep(
   await reportCycleProgress(deps.db, deps.log, now);
   const purgedAny = Object.values(purged).some((n) => n > 0);
   if (settled || retries || issues.marked.length || issues.cleared.length || alerts || mailRequeued || purgedAny) {
-    deps.log.info({ settled, retries, knownIssuesMarked: issues.marked, knownIssuesCleared: issues.cleared, alerts, mailRequeued, purged }, "sweep");
+    deps.log.info(
+      {
+        settled,
+        retries,
+        knownIssuesMarked: issues.marked,
+        knownIssuesCleared: issues.cleared,
+        alerts,
+        mailRequeued,
+        purged,
+      },
+      "sweep",
+    );
   }
   return { settled, retries, issues, alerts, mailRequeued, purged };
 }

@@ -94,7 +94,11 @@ async function startWorkerInScope(deps: WorkerDeps, options: { schedules?: boole
   });
   await boss.work(QUEUES.refreshPlan, { batchSize: 1 }, async () => {
     const now = new Date();
-    const result = await planRefreshCycle(db, sender, { cycleId: nightlyCycleId(now), startsAt: now, windowSeconds: config.refreshWindowSeconds });
+    const result = await planRefreshCycle(db, sender, {
+      cycleId: nightlyCycleId(now),
+      startsAt: now,
+      windowSeconds: config.refreshWindowSeconds,
+    });
     log.info(result, "nightly refresh cycle planned");
   });
   await boss.work(QUEUES.sweep, { batchSize: 1 }, async () => {
@@ -115,9 +119,15 @@ async function startWorkerInScope(deps: WorkerDeps, options: { schedules?: boole
     log.info({ queued: await queueWeeklySummaries(db) }, "weekly summaries queued");
   });
   if (options.schedules !== false) {
-    await boss.schedule(QUEUES.refreshPlan, config.refreshCron, null, { tz: config.refreshCronTz, singletonKey: "nightly" });
+    await boss.schedule(QUEUES.refreshPlan, config.refreshCron, null, {
+      tz: config.refreshCronTz,
+      singletonKey: "nightly",
+    });
     await boss.schedule(QUEUES.sweep, config.sweepCron, null, { singletonKey: "sweep" });
-    await boss.schedule(QUEUES.weeklySummary, config.weeklySummaryCron, null, { tz: config.refreshCronTz, singletonKey: "weekly" });
+    await boss.schedule(QUEUES.weeklySummary, config.weeklySummaryCron, null, {
+      tz: config.refreshCronTz,
+      singletonKey: "weekly",
+    });
   }
 
   return {

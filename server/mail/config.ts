@@ -11,7 +11,13 @@ export interface MailConfig {
 }
 
 const schema = z.object({
-  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional()),
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+      .optional(),
+  ),
   MAIL_FROM: z.string().min(3).default("Bankline <no-reply@bankline.localhost>"),
   APP_URL: z.string().optional(),
   NEXTAUTH_URL: z.string().optional(),

@@ -4,7 +4,14 @@ import type { Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import type { Logger } from "@/server/log";
 import type { MailConfig } from "./config";
-import { invitationData, optionalMailOf, passwordResetData, renderMail, type MailKind, type RenderLinks } from "./templates";
+import {
+  invitationData,
+  optionalMailOf,
+  passwordResetData,
+  renderMail,
+  type MailKind,
+  type RenderLinks,
+} from "./templates";
 import type { MailTransport } from "./transport";
 import { unsubscribeUrl } from "./unsubscribe";
 
@@ -37,14 +44,20 @@ export async function deliverMail(deps: MailDeps, messageId: string, now = new D
 
       const links: RenderLinks = { appUrl: deps.config.appUrl };
       const skip = async (reason: string) => {
-        await tx.mailMessage.update({ where: { id: messageId }, data: { status: "SKIPPED", lastError: reason, lastAttemptAt: now } });
+        await tx.mailMessage.update({
+          where: { id: messageId },
+          data: { status: "SKIPPED", lastError: reason, lastAttemptAt: now },
+        });
         deps.log.info({ messageId, kind, reason }, "mail skipped");
         return "skipped" as const;
       };
 
       const optional = optionalMailOf(kind);
       if (optional && message.userId) {
-        const user = await tx.user.findUnique({ where: { id: message.userId }, select: { emailConnectionProblems: true, emailWeeklySummary: true } });
+        const user = await tx.user.findUnique({
+          where: { id: message.userId },
+          select: { emailConnectionProblems: true, emailWeeklySummary: true },
+        });
         const wanted = optional === "connection-problems" ? user?.emailConnectionProblems : user?.emailWeeklySummary;
         if (!wanted) return skip("the recipient stopped these emails");
         links.unsubscribe = unsubscribeUrl(deps.config.appUrl, message.userId, optional);
@@ -52,7 +65,8 @@ export async function deliverMail(deps: MailDeps, messageId: string, now = new D
       if (kind === "invitation") {
         const { invitationId } = invitationData.parse(message.data);
         const invitation = await tx.invitation.findUnique({ where: { id: invitationId } });
-        if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return skip("the invitation is no longer open");
+        if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now)
+          return skip("the invitation is no longer open");
         const token = newToken();
         await tx.invitation.update({ where: { id: invitationId }, data: { tokenHash: hashToken(token) } });
         links.action = `${deps.config.appUrl}/invitations/${token}`;

@@ -18,7 +18,8 @@ export interface NewMail {
   data: Prisma.InputJsonValue;
 }
 
-export const deliveryJobId = (messageId: string, generation: number) => stableJobId("mail-deliver", `${messageId}:${generation}`);
+export const deliveryJobId = (messageId: string, generation: number) =>
+  stableJobId("mail-deliver", `${messageId}:${generation}`);
 
 /**
  * Writes emails to the outbox and queues their delivery, both in the caller's transaction.
@@ -27,7 +28,12 @@ export const deliveryJobId = (messageId: string, generation: number) => stableJo
 export async function queueMail(tx: DbOrTx, mails: NewMail[]): Promise<string[]> {
   if (mails.length === 0) return [];
   const existing = new Set(
-    (await tx.mailMessage.findMany({ where: { dedupeKey: { in: mails.map((m) => m.dedupeKey) } }, select: { dedupeKey: true } })).map((m) => m.dedupeKey),
+    (
+      await tx.mailMessage.findMany({
+        where: { dedupeKey: { in: mails.map((m) => m.dedupeKey) } },
+        select: { dedupeKey: true },
+      })
+    ).map((m) => m.dedupeKey),
   );
   const fresh = mails.filter((m) => !existing.has(m.dedupeKey));
   if (fresh.length === 0) return [];
@@ -44,9 +50,17 @@ export async function queueMail(tx: DbOrTx, mails: NewMail[]): Promise<string[]>
     })),
     skipDuplicates: true,
   });
-  const rows = await tx.mailMessage.findMany({ where: { dedupeKey: { in: fresh.map((m) => m.dedupeKey) } }, select: { id: true, jobGeneration: true } });
+  const rows = await tx.mailMessage.findMany({
+    where: { dedupeKey: { in: fresh.map((m) => m.dedupeKey) } },
+    select: { id: true, jobGeneration: true },
+  });
   for (const row of rows) {
-    await sendInTransaction(tx, QUEUES.mailDeliver, { messageId: row.id }, { id: deliveryJobId(row.id, row.jobGeneration) });
+    await sendInTransaction(
+      tx,
+      QUEUES.mailDeliver,
+      { messageId: row.id },
+      { id: deliveryJobId(row.id, row.jobGeneration) },
+    );
   }
   return rows.map((r) => r.id);
 }

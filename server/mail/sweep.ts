@@ -11,7 +11,12 @@ const STALL_MS = 10 * 60 * 1000;
 const GIVE_UP_MS = 3 * 24 * 60 * 60 * 1000;
 const DONE_STATES = new Set(["completed", "failed", "cancelled"]);
 
-export async function requeueStalledMail(db: Db, boss: Pick<PgBoss, "getJobById" | "send">, now = new Date(), scope: { organizationIds?: string[] } = {}) {
+export async function requeueStalledMail(
+  db: Db,
+  boss: Pick<PgBoss, "getJobById" | "send">,
+  now = new Date(),
+  scope: { organizationIds?: string[] } = {},
+) {
   const stalled = await db.mailMessage.findMany({
     where: {
       status: "PENDING",

@@ -18,7 +18,12 @@ export interface MailTransport {
 
 /** nodemailer over SMTP, with timeouts short enough that a stuck server fails the attempt. */
 export function smtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   return {
     async send(mail) {
       await transporter.sendMail({ ...mail, messageId: mail.messageId });

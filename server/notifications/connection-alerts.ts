@@ -24,7 +24,12 @@ export function alertDelaySeconds(env: Record<string, string | undefined> = proc
 
 /** Asks a worker to look at the connection's emails after `delaySeconds`, in the caller's transaction. */
 export async function scheduleAlertCheck(tx: DbOrTx, connectionId: string, delaySeconds: number) {
-  await sendInTransaction(tx, QUEUES.connectionAlerts, { connectionId }, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
+  await sendInTransaction(
+    tx,
+    QUEUES.connectionAlerts,
+    { connectionId },
+    delaySeconds > 0 ? { startAfter: delaySeconds } : {},
+  );
 }
 
 export type AlertOutcome = "none" | "waiting" | "problem" | "reminder" | "fixed" | "closed";
@@ -50,8 +55,12 @@ export async function evaluateConnectionAlert(
       },
     });
     if (!connection) return "none";
-    const open = await tx.connectionAlert.findFirst({ where: { connectionId, closedAt: null }, orderBy: { createdAt: "desc" } });
-    const close = (reason: string) => tx.connectionAlert.update({ where: { id: open!.id }, data: { closedAt: now, closedReason: reason } });
+    const open = await tx.connectionAlert.findFirst({
+      where: { connectionId, closedAt: null },
+      orderBy: { createdAt: "desc" },
+    });
+    const close = (reason: string) =>
+      tx.connectionAlert.update({ where: { id: open!.id }, data: { closedAt: now, closedReason: reason } });
 
     if (connection.status === "REMOVED") {
       if (!open) return "none";
@@ -99,7 +108,10 @@ interface AlertConnection {
   organization: { name: string; slug: string };
 }
 
-const SUBJECTS: Record<"connection-problem" | "connection-reminder" | "connection-fixed", (bank: string, code: number) => string> = {
+const SUBJECTS: Record<
+  "connection-problem" | "connection-reminder" | "connection-fixed",
+  (bank: string, code: number) => string
+> = {
   "connection-problem": (bank, code) => `Action needed: ${bank} (Error ${code})`,
   "connection-reminder": (bank, code) => `Reminder: ${bank} still needs you (Error ${code})`,
   "connection-fixed": (bank) => `Fixed: ${bank} works again`,
@@ -114,10 +126,17 @@ async function queueAlertMail(
   since: Date,
 ) {
   const recipients = await tx.membership.findMany({
-    where: { organizationId: connection.organizationId, role: { in: ["OWNER", "ADMIN"] }, user: { emailConnectionProblems: true } },
+    where: {
+      organizationId: connection.organizationId,
+      role: { in: ["OWNER", "ADMIN"] },
+      user: { emailConnectionProblems: true },
+    },
     select: { user: { select: { id: true, email: true } } },
   });
-  const status = describeStatus(code, { institutionName: connection.institution.name, institutionUrl: connection.institution.loginUrl });
+  const status = describeStatus(code, {
+    institutionName: connection.institution.name,
+    institutionUrl: connection.institution.loginUrl,
+  });
   const data = {
     organizationName: connection.organization.name,
     orgSlug: connection.organization.slug,
@@ -147,15 +166,30 @@ async function queueAlertMail(
  * the notice opened, a lost job): problems past the delay without an alert, alerts whose
  * notice is gone, and alerts due a reminder.
  */
-export async function sweepConnectionAlerts(db: Db, now = new Date(), scope: { organizationIds?: string[] } = {}, delaySeconds = alertDelaySeconds()) {
+export async function sweepConnectionAlerts(
+  db: Db,
+  now = new Date(),
+  scope: { organizationIds?: string[] } = {},
+  delaySeconds = alertDelaySeconds(),
+) {
   const org = scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {};
   const [unannounced, openAlerts] = await Promise.all([
     db.notice.findMany({
-      where: { ...org, resolvedAt: null, connectionId: { not: null }, statusCode: { not: null }, createdAt: { lte: new Date(now.getTime() - delaySeconds * 1000) } },
+      where: {
+        ...org,
+        resolvedAt: null,
+        connectionId: { not: null },
+        statusCode: { not: null },
+        createdAt: { lte: new Date(now.getTime() - delaySeconds * 1000) },
+      },
       select: { connectionId: true, statusCode: true },
       take: 500,
     }),
-    db.connectionAlert.findMany({ where: { ...org, closedAt: null }, select: { connectionId: true, statusCode: true, createdAt: true, remindedAt: true }, take: 500 }),
+    db.connectionAlert.findMany({
+      where: { ...org, closedAt: null },
+      select: { connectionId: true, statusCode: true, createdAt: true, remindedAt: true },
+      take: 500,
+    }),
   ]);
   const alertOf = new Map(openAlerts.map((a) => [a.connectionId, a]));
   const noticed = new Set(unannounced.map((n) => n.connectionId!));
@@ -166,6 +200,7 @@ export async function sweepConnectionAlerts(db: Db, now = new Date(), scope: { o
     else if (!noticed.has(a.connectionId)) due.add(a.connectionId);
   }
   const outcomes: Record<string, AlertOutcome> = {};
-  for (const connectionId of due) outcomes[connectionId] = await evaluateConnectionAlert(db, connectionId, { now, delaySeconds });
+  for (const connectionId of due)
+    outcomes[connectionId] = await evaluateConnectionAlert(db, connectionId, { now, delaySeconds });
   return Object.values(outcomes).filter((o) => o !== "none" && o !== "waiting").length;
 }

@@ -20,11 +20,22 @@ export function weekOf(now: Date): string {
   return day.toISOString().slice(0, 10);
 }
 
-export async function queueWeeklySummaries(db: Db, now = new Date(), scope: { organizationIds?: string[] } = {}): Promise<number> {
+export async function queueWeeklySummaries(
+  db: Db,
+  now = new Date(),
+  scope: { organizationIds?: string[] } = {},
+): Promise<number> {
   const week = weekOf(now);
   const owners = await db.membership.findMany({
-    where: { role: "OWNER", user: { emailWeeklySummary: true }, ...(scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {}) },
-    select: { user: { select: { id: true, email: true } }, organization: { select: { id: true, name: true, slug: true } } },
+    where: {
+      role: "OWNER",
+      user: { emailWeeklySummary: true },
+      ...(scope.organizationIds ? { organizationId: { in: scope.organizationIds } } : {}),
+    },
+    select: {
+      user: { select: { id: true, email: true } },
+      organization: { select: { id: true, name: true, slug: true } },
+    },
   });
   let queued = 0;
   const byOrg = new Map<string, typeof owners>();
@@ -47,7 +58,10 @@ export async function queueWeeklySummaries(db: Db, now = new Date(), scope: { or
       connections: connections.map((c) => ({
         institutionName: c.institution.name,
         status: STATUS_WORDS[c.status] ?? c.status,
-        problem: c.lastStatusCode && c.status !== "ACTIVE" ? `Error ${c.lastStatusCode}: ${describeStatus(c.lastStatusCode).title}` : null,
+        problem:
+          c.lastStatusCode && c.status !== "ACTIVE"
+            ? `Error ${c.lastStatusCode}: ${describeStatus(c.lastStatusCode).title}`
+            : null,
       })),
       newTransactions,
       possibleDuplicates,

@@ -25,7 +25,9 @@ export interface AuditFilters {
 
 export async function listAuditEntries(db: Db, f: AuditFilters) {
   const limit = Math.min(f.limit ?? 50, 200);
-  const org = f.organization ? await db.organization.findUnique({ where: { slug: f.organization }, select: { id: true } }) : null;
+  const org = f.organization
+    ? await db.organization.findUnique({ where: { slug: f.organization }, select: { id: true } })
+    : null;
   if (f.organization && !org) return { entries: [], nextCursor: null, total: 0 };
   const staffIds = f.actorKind
     ? (await db.user.findMany({ where: { staffRole: { not: null } }, select: { id: true } })).map((u) => u.id)
@@ -48,7 +50,11 @@ export async function listAuditEntries(db: Db, f: AuditFilters) {
   });
   const page = rows.slice(0, limit);
   const orgIds = [...new Set(page.map((r) => r.organizationId).filter((id): id is string => !!id))];
-  const orgs = new Map((await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } })).map((o) => [o.id, o]));
+  const orgs = new Map(
+    (
+      await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } })
+    ).map((o) => [o.id, o]),
+  );
   return {
     total: await db.auditEntry.count({ where }),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
@@ -69,6 +75,10 @@ export async function listAuditEntries(db: Db, f: AuditFilters) {
 
 /** The actions recorded so far, for the filter's choices. */
 export async function auditActions(db: Db): Promise<string[]> {
-  const rows = await db.auditEntry.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+  const rows = await db.auditEntry.findMany({
+    distinct: ["action"],
+    select: { action: true },
+    orderBy: { action: "asc" },
+  });
   return rows.map((r) => r.action);
 }

@@ -22,7 +22,12 @@ export function outcomeCategory(code: number | null): OutcomeCategory {
   return status.actor === "customer" ? "customer" : "other";
 }
 
-export async function getConnectionDetail(db: Db, connectionId: string, viewer: { staffRole: StaffRole }, now = new Date()) {
+export async function getConnectionDetail(
+  db: Db,
+  connectionId: string,
+  viewer: { staffRole: StaffRole },
+  now = new Date(),
+) {
   const c = await db.connection.findUnique({
     where: { id: connectionId },
     select: {
@@ -39,7 +44,9 @@ export async function getConnectionDetail(db: Db, connectionId: string, viewer: 
       createdAt: true,
       removedAt: true,
       organization: { select: { id: true, slug: true, name: true } },
-      institution: { select: { id: true, name: true, variant: true, loginUrl: true, knownIssueSince: true, knownIssueCode: true } },
+      institution: {
+        select: { id: true, name: true, variant: true, loginUrl: true, knownIssueSince: true, knownIssueCode: true },
+      },
       accounts: {
         select: { id: true, name: true, kind: true, mask: true, linked: true, register: { select: { name: true } } },
         orderBy: { name: "asc" },
@@ -86,10 +93,20 @@ export async function getConnectionDetail(db: Db, connectionId: string, viewer: 
     lastAttemptAt: c.lastAttemptAt,
     nextRetryAt: c.nextRetryAt,
     retryCount: c.retryCount,
-    aggregating: c.status === "AGGREGATING" && !!c.aggregationStartedAt && now.getTime() - c.aggregationStartedAt.getTime() < STUCK_AGGREGATION_MS,
+    aggregating:
+      c.status === "AGGREGATING" &&
+      !!c.aggregationStartedAt &&
+      now.getTime() - c.aggregationStartedAt.getTime() < STUCK_AGGREGATION_MS,
     createdAt: c.createdAt,
     removedAt: c.removedAt,
-    accounts: c.accounts.map((a) => ({ id: a.id, name: a.name, kind: a.kind, mask: a.mask, linked: a.linked, register: a.register?.name ?? null })),
+    accounts: c.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      kind: a.kind,
+      mask: a.mask,
+      linked: a.linked,
+      register: a.register?.name ?? null,
+    })),
     customerView,
     forceRefresh: await forceRefreshAllowance(db, { connection: c, staffRole: viewer.staffRole, now }),
     codesSeen: codes.map((r) => r.statusCode!).sort((a, b) => a - b),
@@ -136,7 +153,12 @@ export async function listConnectionEvents(db: Db, f: EventFilters) {
   const page = rows.slice(0, limit);
   const actorIds = [...new Set(page.map((r) => r.actorUserId).filter((id): id is string => !!id))];
   const actors = new Map(
-    (await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true, name: true, staffRole: true } })).map((u) => [u.id, u]),
+    (
+      await db.user.findMany({
+        where: { id: { in: actorIds } },
+        select: { id: true, email: true, name: true, staffRole: true },
+      })
+    ).map((u) => [u.id, u]),
   );
   const total = await db.connectionEvent.count({ where });
   return {
@@ -151,7 +173,8 @@ export async function listConnectionEvents(db: Db, f: EventFilters) {
         trigger: e.trigger,
         actor: actor ? { email: actor.email, name: actor.name, staff: actor.staffRole !== null } : null,
         statusCode: e.statusCode,
-        statusTitle: e.statusCode === null ? null : inProgress ? "Aggregation in progress" : describeStatus(e.statusCode).title,
+        statusTitle:
+          e.statusCode === null ? null : inProgress ? "Aggregation in progress" : describeStatus(e.statusCode).title,
         category: inProgress ? ("other" as const) : outcomeCategory(e.statusCode),
         message: e.message,
         startedAt: e.startedAt,
@@ -170,10 +193,21 @@ export async function connectionOutcomeSeries(db: Db, args: { connectionId: stri
   const from = new Date(Math.floor(args.from.getTime() / DAY_MS) * DAY_MS);
   const days = Math.min(366, Math.max(1, Math.ceil((args.to.getTime() - from.getTime()) / DAY_MS)));
   const events = await db.connectionEvent.findMany({
-    where: { connectionId: args.connectionId, startedAt: { gte: from, lte: args.to }, durationMs: { not: null }, statusCode: { not: null } },
+    where: {
+      connectionId: args.connectionId,
+      startedAt: { gte: from, lte: args.to },
+      durationMs: { not: null },
+      statusCode: { not: null },
+    },
     select: { startedAt: true, statusCode: true },
   });
-  const buckets = Array.from({ length: days }, (_, i) => ({ day: new Date(from.getTime() + i * DAY_MS), success: 0, provider: 0, customer: 0, other: 0 }));
+  const buckets = Array.from({ length: days }, (_, i) => ({
+    day: new Date(from.getTime() + i * DAY_MS),
+    success: 0,
+    provider: 0,
+    customer: 0,
+    other: 0,
+  }));
   for (const e of events) {
     const bucket = buckets[Math.floor((e.startedAt.getTime() - from.getTime()) / DAY_MS)];
     if (bucket) bucket[outcomeCategory(e.statusCode)]++;

@@ -4,7 +4,17 @@ import type { Db } from "@/server/db/client";
 export async function listConnectionEmails(db: Db, connectionId: string) {
   const rows = await db.mailMessage.findMany({
     where: { connectionId },
-    select: { id: true, kind: true, toEmail: true, subject: true, status: true, createdAt: true, sentAt: true, attempts: true, lastError: true },
+    select: {
+      id: true,
+      kind: true,
+      toEmail: true,
+      subject: true,
+      status: true,
+      createdAt: true,
+      sentAt: true,
+      attempts: true,
+      lastError: true,
+    },
     orderBy: { createdAt: "desc" },
     take: 200,
   });

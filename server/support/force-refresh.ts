@@ -1,6 +1,11 @@
 import { describeStatus } from "@/server/aggregator/status-codes";
 import { recordAudit, type AuditActor } from "@/server/audit/service";
-import { startAggregation, STUCK_AGGREGATION_MS, type AttemptOutcome, type EngineDeps } from "@/server/connections/engine";
+import {
+  startAggregation,
+  STUCK_AGGREGATION_MS,
+  type AttemptOutcome,
+  type EngineDeps,
+} from "@/server/connections/engine";
 import type { Db } from "@/server/db/client";
 import { DomainError, notFound } from "@/server/errors";
 import { staffRoleAllows, type StaffRole } from "@/server/trpc/permissions";
@@ -31,11 +36,18 @@ export interface ForceRefreshAllowance {
 }
 
 const running = (c: ConnectionState, now: Date) =>
-  c.status === "AGGREGATING" && !!c.aggregationStartedAt && now.getTime() - c.aggregationStartedAt.getTime() < STUCK_AGGREGATION_MS;
+  c.status === "AGGREGATING" &&
+  !!c.aggregationStartedAt &&
+  now.getTime() - c.aggregationStartedAt.getTime() < STUCK_AGGREGATION_MS;
 
 async function recentForcedRefreshes(db: Pick<Db, "auditEntry">, connectionId: string, now: Date) {
   return db.auditEntry.findMany({
-    where: { action: FORCE_REFRESH_ACTION, objectType: "Connection", objectId: connectionId, createdAt: { gt: new Date(now.getTime() - FORCED_REFRESH_WINDOW_MS) } },
+    where: {
+      action: FORCE_REFRESH_ACTION,
+      objectType: "Connection",
+      objectId: connectionId,
+      createdAt: { gt: new Date(now.getTime() - FORCED_REFRESH_WINDOW_MS) },
+    },
     select: { createdAt: true },
     orderBy: { createdAt: "asc" },
   });
@@ -43,16 +55,26 @@ async function recentForcedRefreshes(db: Pick<Db, "auditEntry">, connectionId: s
 
 const timeOf = (d: Date) => d.toISOString().slice(11, 16);
 
-function refusal(c: ConnectionState, recent: { createdAt: Date }[], now: Date): { reason: string; code: "CONFLICT" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED" } | null {
+function refusal(
+  c: ConnectionState,
+  recent: { createdAt: Date }[],
+  now: Date,
+): { reason: string; code: "CONFLICT" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED" } | null {
   if (c.status === "REMOVED") return { reason: "The customer removed this connection.", code: "PRECONDITION_FAILED" };
-  if (!c.providerLoginId) return { reason: "This connection has no login at the aggregator.", code: "PRECONDITION_FAILED" };
+  if (!c.providerLoginId)
+    return { reason: "This connection has no login at the aggregator.", code: "PRECONDITION_FAILED" };
   if (running(c, now)) {
-    return { reason: `An aggregation is already running (325: ${describeStatus(325).title}). Wait until it finishes.`, code: "CONFLICT" };
+    return {
+      reason: `An aggregation is already running (325: ${describeStatus(325).title}). Wait until it finishes.`,
+      code: "CONFLICT",
+    };
   }
   if (recent.length >= FORCED_REFRESH_LIMIT) {
     const next = new Date(recent[0]!.createdAt.getTime() + FORCED_REFRESH_WINDOW_MS);
     return {
-      reason: `Refresh was forced ${recent.length} times in the last hour (the limit is ${FORCED_REFRESH_LIMIT}). Next possible at ${timeOf(next)} UTC.`,
+      reason:
+        `Refresh was forced ${recent.length} times in the last hour (the limit is ${FORCED_REFRESH_LIMIT}). ` +
+        `Next possible at ${timeOf(next)} UTC.`,
       code: "TOO_MANY_REQUESTS",
     };
   }
@@ -65,7 +87,8 @@ export async function forceRefreshAllowance(
 ): Promise<ForceRefreshAllowance> {
   const now = args.now ?? new Date();
   const recent = await recentForcedRefreshes(db, args.connection.id, now);
-  const nextAllowedAt = recent.length >= FORCED_REFRESH_LIMIT ? new Date(recent[0]!.createdAt.getTime() + FORCED_REFRESH_WINDOW_MS) : null;
+  const nextAllowedAt =
+    recent.length >= FORCED_REFRESH_LIMIT ? new Date(recent[0]!.createdAt.getTime() + FORCED_REFRESH_WINDOW_MS) : null;
   const base = { usedInWindow: recent.length, limit: FORCED_REFRESH_LIMIT, nextAllowedAt };
   if (!staffRoleAllows(args.staffRole, "support.act")) {
     return { ...base, allowed: false, reason: "Only support admins may force a refresh." };
@@ -86,12 +109,20 @@ export async function forceRefresh(
   const { db } = deps;
   const now = args.now ?? new Date();
   const reason = args.reason.trim();
-  if (reason.length < 5) throw new DomainError("BAD_REQUEST", "Give a reason for forcing a refresh (a few words at least).");
+  if (reason.length < 5)
+    throw new DomainError("BAD_REQUEST", "Give a reason for forcing a refresh (a few words at least).");
   const connection = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`force-refresh:${args.connectionId}`}))`;
     const c = await tx.connection.findUnique({
       where: { id: args.connectionId },
-      select: { id: true, organizationId: true, status: true, providerLoginId: true, aggregationStartedAt: true, lastStatusCode: true },
+      select: {
+        id: true,
+        organizationId: true,
+        status: true,
+        providerLoginId: true,
+        aggregationStartedAt: true,
+        lastStatusCode: true,
+      },
     });
     if (!c) throw notFound("That connection");
     const no = refusal(c, await recentForcedRefreshes(tx, c.id, now), now);

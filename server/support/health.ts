@@ -14,7 +14,10 @@ export async function institutionHealth(db: Db, args: { window: HealthWindow; no
   const where = { createdAt: { gte: from, lte: to }, durationMs: { not: null }, statusCode: { not: null } };
   const [byCode, failingOrgs] = await Promise.all([
     db.connectionEvent.groupBy({ by: ["institutionId", "statusCode"], where, _count: { _all: true } }),
-    db.connectionEvent.groupBy({ by: ["institutionId", "organizationId"], where: { ...where, statusCode: { not: 0 } } }),
+    db.connectionEvent.groupBy({
+      by: ["institutionId", "organizationId"],
+      where: { ...where, statusCode: { not: 0 } },
+    }),
   ]);
   const ids = [...new Set(byCode.map((r) => r.institutionId))];
   const known = await db.institution.findMany({
@@ -46,7 +49,11 @@ export async function institutionHealth(db: Db, args: { window: HealthWindow; no
     };
   });
   institutions.sort(
-    (a, b) => Number(!!b.knownIssueSince) - Number(!!a.knownIssueSince) || b.failures - a.failures || b.attempts - a.attempts || a.name.localeCompare(b.name),
+    (a, b) =>
+      Number(!!b.knownIssueSince) - Number(!!a.knownIssueSince) ||
+      b.failures - a.failures ||
+      b.attempts - a.attempts ||
+      a.name.localeCompare(b.name),
   );
   return { window: args.window, from, to, institutions };
 }

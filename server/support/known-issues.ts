@@ -26,15 +26,28 @@ export interface KnownIssueChanges {
  * `organizationIds` limits the evaluation to the institutions those organizations have
  * connections at (tests share a database with others); the failures counted stay everyone's.
  */
-export async function evaluateKnownIssues(db: Db, now = new Date(), scope: { organizationIds?: string[] } = {}): Promise<KnownIssueChanges> {
+export async function evaluateKnownIssues(
+  db: Db,
+  now = new Date(),
+  scope: { organizationIds?: string[] } = {},
+): Promise<KnownIssueChanges> {
   const windowStart = new Date(now.getTime() - KNOWN_ISSUE_WINDOW_MS);
   const scoped = scope.organizationIds
     ? (
-        await db.connection.findMany({ where: { organizationId: { in: scope.organizationIds } }, distinct: ["institutionId"], select: { institutionId: true } })
+        await db.connection.findMany({
+          where: { organizationId: { in: scope.organizationIds } },
+          distinct: ["institutionId"],
+          select: { institutionId: true },
+        })
       ).map((c) => c.institutionId)
     : null;
   const failures = await db.connectionEvent.findMany({
-    where: { createdAt: { gte: windowStart, lte: now }, durationMs: { not: null }, ...providerSide, ...(scoped ? { institutionId: { in: scoped } } : {}) },
+    where: {
+      createdAt: { gte: windowStart, lte: now },
+      durationMs: { not: null },
+      ...providerSide,
+      ...(scoped ? { institutionId: { in: scoped } } : {}),
+    },
     select: { institutionId: true, organizationId: true, statusCode: true, createdAt: true },
   });
   const byInstitution = new Map<string, typeof failures>();
@@ -55,12 +68,17 @@ export async function evaluateKnownIssues(db: Db, now = new Date(), scope: { org
       orderBy: { createdAt: "desc" },
       select: { createdAt: true },
     });
-    const recovered = lastFailure ? await successesSince(db, institution.id, lastFailure.createdAt, now) >= KNOWN_ISSUE_CLEARING_SUCCESSES : true;
+    const recovered = lastFailure
+      ? (await successesSince(db, institution.id, lastFailure.createdAt, now)) >= KNOWN_ISSUE_CLEARING_SUCCESSES
+      : true;
 
     if (institution.knownIssueSince) {
       const stale = !lastFailure || now.getTime() - lastFailure.createdAt.getTime() > KNOWN_ISSUE_STALE_MS;
       if (recovered || stale) {
-        await db.institution.update({ where: { id: institution.id }, data: { knownIssueSince: null, knownIssueCode: null } });
+        await db.institution.update({
+          where: { id: institution.id },
+          data: { knownIssueSince: null, knownIssueCode: null },
+        });
         changes.cleared.push(institution.id);
       }
       continue;
@@ -71,7 +89,10 @@ export async function evaluateKnownIssues(db: Db, now = new Date(), scope: { org
     if (organizations.size < KNOWN_ISSUE_MIN_ORGANIZATIONS || recovered) continue;
     const code = mostCommonCode(recent.map((f) => f.statusCode!));
     const since = recent.reduce((min, f) => (f.createdAt < min ? f.createdAt : min), recent[0]!.createdAt);
-    await db.institution.update({ where: { id: institution.id }, data: { knownIssueSince: since, knownIssueCode: code } });
+    await db.institution.update({
+      where: { id: institution.id },
+      data: { knownIssueSince: since, knownIssueCode: code },
+    });
     changes.marked.push({ institutionId: institution.id, code });
   }
   return changes;
@@ -108,7 +129,9 @@ export async function listKnownIssues(db: Db) {
       since: r.knownIssueSince!,
       code: r.knownIssueCode,
       title: r.knownIssueCode === null ? null : describeStatus(r.knownIssueCode).title,
-      affectedConnections: await db.connection.count({ where: { institutionId: r.id, status: { in: ["ERROR", "AGGREGATING"] } } }),
+      affectedConnections: await db.connection.count({
+        where: { institutionId: r.id, status: { in: ["ERROR", "AGGREGATING"] } },
+      }),
     })),
   );
 }

@@ -27,7 +27,11 @@ export async function searchOrganizations(db: Db, text: string, limit = 25) {
       slug: true,
       name: true,
       _count: { select: { memberships: true } },
-      memberships: { where: q ? { user: { email: contains } } : { id: "" }, select: { user: { select: { email: true } } }, take: 3 },
+      memberships: {
+        where: q ? { user: { email: contains } } : { id: "" },
+        select: { user: { select: { email: true } } },
+        take: 3,
+      },
       connections: {
         where: { status: { not: "REMOVED" } },
         select: { id: true, providerLoginId: true, status: true, institution: { select: { name: true } } },
@@ -44,7 +48,8 @@ export async function searchOrganizations(db: Db, text: string, limit = 25) {
     for (const m of o.memberships) matchedOn.push(`member ${m.user.email}`);
     for (const c of o.connections) {
       if (q && (c.id === q || c.providerLoginId === q)) matchedOn.push(`connection at ${c.institution.name}`);
-      else if (q && c.institution.name.toLowerCase().includes(lower)) matchedOn.push(`institution ${c.institution.name}`);
+      else if (q && c.institution.name.toLowerCase().includes(lower))
+        matchedOn.push(`institution ${c.institution.name}`);
     }
     return {
       id: o.id,
@@ -52,7 +57,8 @@ export async function searchOrganizations(db: Db, text: string, limit = 25) {
       name: o.name,
       memberCount: o._count.memberships,
       connectionCount: o.connections.length,
-      connectionsNeedingAttention: o.connections.filter((c) => c.status === "ACTION_REQUIRED" || c.status === "ERROR").length,
+      connectionsNeedingAttention: o.connections.filter((c) => c.status === "ACTION_REQUIRED" || c.status === "ERROR")
+        .length,
       matchedOn: [...new Set(matchedOn)],
     };
   });
@@ -67,7 +73,11 @@ export async function getOrganizationOverview(db: Db, slug: string) {
       name: true,
       createdAt: true,
       memberships: {
-        select: { role: true, createdAt: true, user: { select: { id: true, name: true, email: true, totpEnabledAt: true } } },
+        select: {
+          role: true,
+          createdAt: true,
+          user: { select: { id: true, name: true, email: true, totpEnabledAt: true } },
+        },
         orderBy: [{ role: "asc" }, { createdAt: "asc" }],
       },
       connections: {
@@ -109,7 +119,12 @@ export async function getOrganizationOverview(db: Db, slug: string) {
     connections: org.connections.map((c) => ({
       id: c.id,
       status: c.status,
-      institution: { id: c.institution.id, name: c.institution.name, variant: c.institution.variant, knownIssue: c.institution.knownIssueSince !== null },
+      institution: {
+        id: c.institution.id,
+        name: c.institution.name,
+        variant: c.institution.variant,
+        knownIssue: c.institution.knownIssueSince !== null,
+      },
       lastStatusCode: c.lastStatusCode,
       lastStatusTitle: c.lastStatusCode === null ? null : describeStatus(c.lastStatusCode).title,
       lastSuccessAt: c.lastSuccessAt,

@@ -19,7 +19,10 @@ function readOf(input: unknown): Record<string, string | number | boolean | null
   return fields;
 }
 
-export async function auditSupportRead(db: Db, args: { actor: AuditActor; path: string; input: unknown; now?: number }) {
+export async function auditSupportRead(
+  db: Db,
+  args: { actor: AuditActor; path: string; input: unknown; now?: number },
+) {
   const details = readOf(args.input);
   const key = `${args.actor.userId}|${args.path}|${JSON.stringify(details)}`;
   const now = args.now ?? Date.now();

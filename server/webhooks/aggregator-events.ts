@@ -72,7 +72,10 @@ export type AggregatorWebhookEvent = z.infer<typeof aggregatorWebhookEvent>;
 
 export const isAggregationEvent = (
   e: AggregatorWebhookEvent,
-): e is Extract<AggregatorWebhookEvent, { data: AggregatorEventData }> => (AGGREGATION_EVENT_TYPES as readonly string[]).includes(e.type);
+): e is Extract<AggregatorWebhookEvent, { data: AggregatorEventData }> =>
+  (AGGREGATION_EVENT_TYPES as readonly string[]).includes(e.type);
 
-export const isConnectEvent = (e: AggregatorWebhookEvent): e is Extract<AggregatorWebhookEvent, { data: ConnectEventData }> =>
+export const isConnectEvent = (
+  e: AggregatorWebhookEvent,
+): e is Extract<AggregatorWebhookEvent, { data: ConnectEventData }> =>
   (CONNECT_EVENT_TYPES as readonly string[]).includes(e.type);

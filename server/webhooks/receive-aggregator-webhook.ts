@@ -31,6 +31,9 @@ export function aggregatorWebhookSource(secret: string | undefined): WebhookSour
   };
 }
 
-export function receiveAggregatorWebhook(req: Request, deps: WebhookDeps & { secret: string | undefined }): Promise<Response> {
+export function receiveAggregatorWebhook(
+  req: Request,
+  deps: WebhookDeps & { secret: string | undefined },
+): Promise<Response> {
   return receiveWebhook(req, aggregatorWebhookSource(deps.secret), deps);
 }

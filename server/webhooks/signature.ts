@@ -12,7 +12,11 @@ export function signWebhookBody(rawBody: string | Buffer, secret: string): strin
 }
 
 /** Constant-time check; false for a missing, malformed or wrong signature. */
-export function verifyWebhookSignature(rawBody: string | Buffer, header: string | null | undefined, secret: string): boolean {
+export function verifyWebhookSignature(
+  rawBody: string | Buffer,
+  header: string | null | undefined,
+  secret: string,
+): boolean {
   if (!header || !secret) return false;
   const expected = Buffer.from(signWebhookBody(rawBody, secret), "utf8");
   const given = Buffer.from(header.trim(), "utf8");

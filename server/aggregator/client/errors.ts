@@ -119,7 +119,13 @@ export class AggregatorError extends Error {
   }
 
   toJSON() {
-    return { name: this.name, message: this.message, ...this.init(), retryable: this.retryable, needsCustomer: this.needsCustomer };
+    return {
+      name: this.name,
+      message: this.message,
+      ...this.init(),
+      retryable: this.retryable,
+      needsCustomer: this.needsCustomer,
+    };
   }
 }
 

@@ -50,7 +50,12 @@ export async function runCall<T>(
     if (!permit.ok) {
       o.log.warn({ ...ids, attempt }, "aggregator call refused: circuit open");
       recordAggregatorCall({ operation: ids.operation, outcome: "circuit-open", code: null, ms: 0 });
-      throw new AggregatorError({ kind: "circuit-open", ...ids, attempts: attempt - 1, retryAfterMs: permit.retryInMs });
+      throw new AggregatorError({
+        kind: "circuit-open",
+        ...ids,
+        attempts: attempt - 1,
+        retryAfterMs: permit.retryInMs,
+      });
     }
     const started = performance.now();
     const result = await attemptOnce(attempt);
@@ -101,7 +106,12 @@ export interface HttpRequest<T> {
 export type ErrorBodyReader = (json: unknown) => { code: number | null; message: string | null } | null;
 
 /** One HTTP request and its answer: the parsed body, or an AggregatorError of the right kind. */
-export async function sendRequest<T>(req: HttpRequest<T>, ids: CallIds, attempt: number, readErrorBody: ErrorBodyReader): Promise<Attempt<T>> {
+export async function sendRequest<T>(
+  req: HttpRequest<T>,
+  ids: CallIds,
+  attempt: number,
+  readErrorBody: ErrorBodyReader,
+): Promise<Attempt<T>> {
   const fail = (kind: AggregatorErrorKind, extra: Partial<AggregatorErrorInit> = {}): Attempt<T> => ({
     ok: false,
     error: new AggregatorError({ kind, ...ids, attempts: attempt, secrets: req.secrets, ...extra }),
@@ -144,14 +154,22 @@ export async function sendRequest<T>(req: HttpRequest<T>, ids: CallIds, attempt:
   if (body?.code != null) return fail("status", { code: body.code, httpStatus: res.status, providerMessage });
   if (res.status === 429) {
     const retryAfter = Number(res.headers.get("retry-after"));
-    return fail("rate-limited", { httpStatus: 429, providerMessage, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null });
+    return fail("rate-limited", {
+      httpStatus: 429,
+      providerMessage,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
+    });
   }
   if (res.status === 404) return fail("not-found", { httpStatus: 404, providerMessage });
   return fail("http", { httpStatus: res.status, providerMessage });
 }
 
 /** The URL of a path with its query, undefined values left out. */
-export function callUrl(baseUrl: string, path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
+export function callUrl(
+  baseUrl: string,
+  path: string,
+  query: Record<string, string | number | boolean | undefined> = {},
+): URL {
   const url = new URL(baseUrl + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
   return url;

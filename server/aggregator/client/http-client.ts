@@ -60,7 +60,9 @@ export interface HttpAggregatorClientOptions {
   customerWebhookUrl?: string | null;
   /** How Add institution starts by default (SANDBOX_LINK_STYLE, which the sandbox reads too). */
   linkStyle?: LinkStyle;
-  /** Another provider speaking this wire API may follow other rules (a nightly refresh of its own, a longer history). */
+  /**
+   * Another provider speaking this wire API may follow other rules (a nightly refresh of its own, a longer history).
+   */
   capabilities?: Partial<ProviderCapabilities>;
   logger?: Logger;
   random?: () => number;
@@ -129,7 +131,10 @@ function toOutcome(w: WireLoginOutcome): LoginOutcome {
     login,
     challenge: {
       session: w.mfa.session,
-      question: q.type === "choice" ? { id: q.id, kind: "choice", text: q.text, choices: q.choices } : { id: q.id, kind: "text", text: q.text },
+      question:
+        q.type === "choice"
+          ? { id: q.id, kind: "choice", text: q.text, choices: q.choices }
+          : { id: q.id, kind: "text", text: q.text },
       expiresAt: new Date(w.mfa.expiresAt),
       statusCode: w.code,
       progress: w.mfa.progress ?? null,
@@ -323,7 +328,7 @@ export class HttpAggregatorClient implements AggregatorClient, CredentialLinking
 
   async getTransactions(query: TransactionQuery): Promise<Transaction[]> {
     const out: Transaction[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await this.call({
         operation: "getTransactions",
         method: "GET",
@@ -385,7 +390,8 @@ export class HttpAggregatorClient implements AggregatorClient, CredentialLinking
     if (c.body !== undefined) headers["content-type"] = "application/json";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     if (this.options.clientId && this.options.clientSecret) {
-      headers.authorization = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString("base64")}`;
+      const credentials = `${this.options.clientId}:${this.options.clientSecret}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
     }
     const request = {
       url: callUrl(this.baseUrl, c.path, c.query),

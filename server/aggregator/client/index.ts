@@ -3,7 +3,12 @@ import { customerDirectory } from "@/server/connections/customer-directory";
 import { getDb } from "@/server/db/client";
 import type { Logger } from "@/server/log";
 import { HttpAggregatorClient, type HttpAggregatorClientOptions } from "./http-client";
-import { DEFAULT_REFRESH_TIMEOUT_MS, MASTERCARD_PRODUCTION_URL, MastercardClient, type MastercardClientOptions } from "./mastercard/client";
+import {
+  DEFAULT_REFRESH_TIMEOUT_MS,
+  MASTERCARD_PRODUCTION_URL,
+  MastercardClient,
+  type MastercardClientOptions,
+} from "./mastercard/client";
 import type { AggregatorClient, CustomerDirectory } from "./types";
 import { wireLinkStyle } from "./wire";
 
@@ -20,7 +25,10 @@ export { AggregatorError, isAggregatorError } from "./errors";
 export { HttpAggregatorClient } from "./http-client";
 export { MastercardClient } from "./mastercard/client";
 
-/** The header carrying the signature of Mastercard's Connect events, unless MASTERCARD_WEBHOOK_SIGNATURE_HEADER says otherwise. */
+/**
+ * The header carrying the signature of Mastercard's Connect events,
+ * unless MASTERCARD_WEBHOOK_SIGNATURE_HEADER says otherwise.
+ */
 export const MASTERCARD_SIGNATURE_HEADER = "x-finicity-signature";
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -66,7 +74,8 @@ const envSchema = z
   .superRefine((e, ctx) => {
     if (e.AGGREGATOR_PROVIDER !== "mastercard") return;
     for (const name of MASTERCARD_CREDENTIALS) {
-      if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: "required with AGGREGATOR_PROVIDER=mastercard" });
+      if (!e[name])
+        ctx.addIssue({ code: "custom", path: [name], message: "required with AGGREGATOR_PROVIDER=mastercard" });
     }
   });
 
@@ -95,7 +104,10 @@ export function aggregatorConfigFromEnv(env: Record<string, string | undefined> 
     slowBaseDelayMs: e.AGGREGATOR_RETRY_SLOW_BASE_MS,
     maxDelayMs: e.AGGREGATOR_RETRY_MAX_MS,
   };
-  const breaker = { failureThreshold: Math.max(1, e.AGGREGATOR_BREAKER_THRESHOLD), openMs: e.AGGREGATOR_BREAKER_OPEN_MS };
+  const breaker = {
+    failureThreshold: Math.max(1, e.AGGREGATOR_BREAKER_THRESHOLD),
+    openMs: e.AGGREGATOR_BREAKER_OPEN_MS,
+  };
   if (e.AGGREGATOR_PROVIDER === "mastercard") {
     return {
       provider: "mastercard",
@@ -137,7 +149,10 @@ export function createAggregatorClient(
     case "sandbox":
       return new HttpAggregatorClient({ ...config, logger: logger ?? config.logger });
     case "mastercard": {
-      if (!customers) throw new Error("The Mastercard client needs a customer directory (where each organization's customer id is kept)");
+      if (!customers)
+        throw new Error(
+          "The Mastercard client needs a customer directory (where each organization's customer id is kept)",
+        );
       const { provider: _provider, webhookSignatureHeader: _header, ...options } = config;
       return new MastercardClient({ ...options, customers, logger: logger ?? config.logger });
     }
@@ -150,7 +165,11 @@ const globalForClient = globalThis as unknown as { banklineAggregator?: Aggregat
 export function getAggregatorClient(): AggregatorClient {
   if (!globalForClient.banklineAggregator) {
     const config = aggregatorConfigFromEnv();
-    globalForClient.banklineAggregator = createAggregatorClient(config, undefined, customerDirectory(getDb(), config.provider));
+    globalForClient.banklineAggregator = createAggregatorClient(
+      config,
+      undefined,
+      customerDirectory(getDb(), config.provider),
+    );
   }
   return globalForClient.banklineAggregator;
 }

@@ -34,7 +34,10 @@ export type { InstitutionVariant, LinkStyle };
 export type RefreshPolicy = "client-scheduled" | "provider-nightly";
 
 export interface ProviderCapabilities {
-  /** How Add institution starts: Bankline's search and form, or the provider's Connect page at once. Institutions may differ (Institution.linkStyle). */
+  /**
+   * How Add institution starts: Bankline's search and form, or the provider's
+   * Connect page at once. Institutions may differ (Institution.linkStyle).
+   */
   linkStyle: LinkStyle;
   refreshPolicy: RefreshPolicy;
   /** How many days of history the first retrieval of an account reaches back. */
@@ -95,8 +98,7 @@ export interface LoginStatus {
 }
 
 export type MfaQuestion =
-  | { id: string; kind: "text"; text: string }
-  | { id: string; kind: "choice"; text: string; choices: string[] };
+  { id: string; kind: "text"; text: string } | { id: string; kind: "choice"; text: string; choices: string[] };
 export const MFA_QUESTION_KINDS = ["text", "choice"] as const satisfies readonly MfaQuestion["kind"][];
 
 export interface MfaChallenge {
@@ -116,8 +118,7 @@ export interface MfaChallenge {
  * the bank asks a security question.
  */
 export type LoginOutcome =
-  | { kind: "ok"; login: LoginStatus }
-  | { kind: "mfa"; login: LoginStatus; challenge: MfaChallenge };
+  { kind: "ok"; login: LoginStatus } | { kind: "mfa"; login: LoginStatus; challenge: MfaChallenge };
 
 export interface Account {
   id: string;
@@ -200,7 +201,10 @@ export interface ConnectSession {
 /** The hosted link style: the provider's Connect page collects credentials and answers; Bankline never sees them. */
 export interface HostedLinking {
   createConnectSession(input: ConnectSessionInput): Promise<ConnectSession>;
-  /** Every bank login the organization has at the provider, as its last aggregation left it: what a hosted session added. */
+  /**
+   * Every bank login the organization has at the provider, as
+   * its last aggregation left it: what a hosted session added.
+   */
   listLogins(organizationId: string): Promise<LoginStatus[]>;
 }
 
@@ -231,7 +235,9 @@ export interface AggregatorClient {
  */
 export interface CustomerDirectory {
   find(organizationId: string): Promise<string | null>;
-  /** Records the customer made for the organization; answers the one recorded first when another process made one too. */
+  /**
+   * Records the customer made for the organization; answers the one recorded first when another process made one too.
+   */
   save(organizationId: string, customerId: string): Promise<string>;
   /** The organization a provider's customer belongs to (events name only the customer). */
   organizationOf(customerId: string): Promise<string | null>;

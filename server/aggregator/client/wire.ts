@@ -79,7 +79,10 @@ export const wireLoginOutcome = z.discriminatedUnion("status", [
       question: wireMfaQuestion,
       expiresAt: isoDateTime,
       /** Where this question stands among the ones the bank asks, when the aggregator knows. */
-      progress: z.object({ current: z.number().int().min(1), total: z.number().int().min(1) }).nullable().optional(),
+      progress: z
+        .object({ current: z.number().int().min(1), total: z.number().int().min(1) })
+        .nullable()
+        .optional(),
     }),
   }),
 ]);

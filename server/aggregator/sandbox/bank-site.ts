@@ -37,7 +37,15 @@ small{color:#6b7280}
 }
 
 function bankHeader(inst: CatalogInstitution) {
-  return `<header><h1>${escapeHtml(inst.name)}</h1><p><small>Online banking · ${escapeHtml(inst.loginUrl)} · a sandbox bank, no real money</small></p></header>`;
+  return (
+    `<header><h1>${escapeHtml(inst.name)}</h1>` +
+    `<p><small>Online banking · ${escapeHtml(inst.loginUrl)} · a sandbox bank, no real money</small></p></header>`
+  );
+}
+
+/** A labelled input whose id and name are the same. */
+function field(id: string, label: string, attributes: string) {
+  return `<label for="${id}">${label}</label><input id="${id}" name="${id}" ${attributes} required>`;
 }
 
 function loginForm(inst: CatalogInstitution, error?: string, username = "") {
@@ -46,8 +54,8 @@ function loginForm(inst: CatalogInstitution, error?: string, username = "") {
     `${bankHeader(inst)}
 ${error ? `<p class="error" role="alert" data-testid="bank-error">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="/bank/${inst.id}/login" data-testid="bank-login-form">
-<label for="username">Username</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+${field("username", "Username", `autocomplete="username" value="${escapeHtml(username)}"`)}
+${field("password", "Password", 'type="password" autocomplete="current-password"')}
 <button type="submit">Sign in</button>
 </form>`,
   );
@@ -63,7 +71,16 @@ export class BankSite {
     const parts = url.pathname.split("/").filter(Boolean);
     if (parts[0] !== "bank") return false;
     if (parts.length === 1) {
-      this.send(res, 200, page("Sandbox banks", `<h1>Sandbox banks</h1><ul>${CATALOG.map((i) => `<li><a href="/bank/${i.id}">${escapeHtml(i.name)}</a></li>`).join("")}</ul>`));
+      this.send(
+        res,
+        200,
+        page(
+          "Sandbox banks",
+          `<h1>Sandbox banks</h1><ul>` +
+            CATALOG.map((i) => `<li><a href="/bank/${i.id}">${escapeHtml(i.name)}</a></li>`).join("") +
+            "</ul>",
+        ),
+      );
       return true;
     }
     const inst = findInstitution(parts[1]!);
@@ -124,27 +141,35 @@ export class BankSite {
   private home(inst: CatalogInstitution, session: BankSession, done: string | null, error?: string) {
     const state = this.engine.bankUserState(inst.id, session.username);
     const notices = [
-      done === "terms" ? `<p class="ok" data-testid="bank-terms-accepted">Thank you. You accepted the new terms.</p>` : "",
-      done === "password" ? `<p class="ok" data-testid="bank-password-changed">Your password was changed. Use the new password from now on, including in apps you connected.</p>` : "",
+      done === "terms"
+        ? `<p class="ok" data-testid="bank-terms-accepted">Thank you. You accepted the new terms.</p>`
+        : "",
+      done === "password"
+        ? '<p class="ok" data-testid="bank-password-changed">Your password was changed. ' +
+          "Use the new password from now on, including in apps you connected.</p>"
+        : "",
       error ? `<p class="error" role="alert" data-testid="bank-error">${escapeHtml(error)}</p>` : "",
     ].join("");
     const terms = state.termsPending
       ? `<section class="notice" data-testid="bank-terms"><h2>New terms and conditions</h2>
 <p>We updated our online banking agreement. Please accept it to keep using online banking and connected apps.</p>
-<form method="post" action="/bank/${inst.id}/terms"><button type="submit">Accept the new terms</button></form></section>`
+<form method="post" action="/bank/${inst.id}/terms">` +
+        '<button type="submit">Accept the new terms</button></form></section>'
       : "";
     const mustChange = state.mustChangePassword
-      ? `<p class="notice" data-testid="bank-password-required">For your security you must change your password before connected apps can sign in again.</p>`
+      ? '<p class="notice" data-testid="bank-password-required">' +
+        "For your security you must change your password before connected apps can sign in again.</p>"
       : "";
+    const signedInAs = `<strong data-testid="bank-username">${escapeHtml(session.username)}</strong>`;
     return page(
       `${inst.name} – Accounts`,
-      `${bankHeader(inst)}<p>Signed in as <strong data-testid="bank-username">${escapeHtml(session.username)}</strong></p>
+      `${bankHeader(inst)}<p>Signed in as ${signedInAs}</p>
 ${notices}${terms}${mustChange}
 <section data-testid="bank-change-password"><h2>Change password</h2>
 <form method="post" action="/bank/${inst.id}/password">
-<label for="currentPassword">Current password</label><input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required>
-<label for="newPassword">New password</label><input id="newPassword" name="newPassword" type="password" autocomplete="new-password" required>
-<label for="confirmPassword">Confirm new password</label><input id="confirmPassword" name="confirmPassword" type="password" autocomplete="new-password" required>
+${field("currentPassword", "Current password", 'type="password" autocomplete="current-password"')}
+${field("newPassword", "New password", 'type="password" autocomplete="new-password"')}
+${field("confirmPassword", "Confirm new password", 'type="password" autocomplete="new-password"')}
 <button type="submit">Change password</button></form></section>
 <form method="post" action="/bank/${inst.id}/logout"><button type="submit">Sign out</button></form>`,
     );

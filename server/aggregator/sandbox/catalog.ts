@@ -105,11 +105,18 @@ export function findInstitution(id: string): CatalogInstitution | undefined {
   return byId.get(id);
 }
 
-const normalize = (s: string) => s.toLowerCase().replace(/[^a-z0-9 ]+/g, " ").replace(/\s+/g, " ").trim();
+const normalize = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** Every word of the query must start a word of the name ("sand bus" finds Sandbox Bank (Business)). */
 export function searchCatalog(query: { search?: string; variant?: WireVariant }): CatalogInstitution[] {
-  const words = normalize(query.search ?? "").split(" ").filter(Boolean);
+  const words = normalize(query.search ?? "")
+    .split(" ")
+    .filter(Boolean);
   return CATALOG.filter((inst) => {
     if (query.variant && inst.variant !== query.variant) return false;
     const nameWords = normalize(inst.name).split(" ");

@@ -16,7 +16,11 @@ const schema = z.object({
   SANDBOX_MFA_TIMEOUT_MS: int(5 * 60_000),
   SANDBOX_OUTAGE: optional,
   SANDBOX_LINK_STYLE: z.preprocess((v) => (v === "" ? undefined : v), wireLinkStyle.default("credentials")),
-  SANDBOX_CONNECT_TTL_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+  SANDBOX_CONNECT_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(30 * 60_000),
   SANDBOX_RATE_LIMIT_PER_SEC: int(1000),
   SANDBOX_RATE_LIMIT_BURST: int(2000),
   SANDBOX_WEBHOOK_URL: optional,
@@ -69,7 +73,10 @@ export function sandboxConfigFromEnv(
     stateFile: stateFile === IN_MEMORY_STATE ? null : stateFile,
     slowMs: e.SANDBOX_SLOW_MS,
     mfaTimeoutMs: e.SANDBOX_MFA_TIMEOUT_MS,
-    outages: (e.SANDBOX_OUTAGE ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    outages: (e.SANDBOX_OUTAGE ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     linkStyle: e.SANDBOX_LINK_STYLE,
     connectTtlMs: e.SANDBOX_CONNECT_TTL_MS,
     rateLimit: { perSecond: e.SANDBOX_RATE_LIMIT_PER_SEC, burst: e.SANDBOX_RATE_LIMIT_BURST },
@@ -78,7 +85,9 @@ export function sandboxConfigFromEnv(
     webhookRetryMs: e.SANDBOX_WEBHOOK_RETRY_MS,
     publicUrl: e.SANDBOX_PUBLIC_URL?.replace(/\/+$/, "") ?? null,
     clientCredentials:
-      e.SANDBOX_CLIENT_ID && e.SANDBOX_CLIENT_SECRET ? { id: e.SANDBOX_CLIENT_ID, secret: e.SANDBOX_CLIENT_SECRET } : null,
+      e.SANDBOX_CLIENT_ID && e.SANDBOX_CLIENT_SECRET
+        ? { id: e.SANDBOX_CLIENT_ID, secret: e.SANDBOX_CLIENT_SECRET }
+        : null,
     faults: faultsFromEnv(env),
   };
 }

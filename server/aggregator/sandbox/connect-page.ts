@@ -29,24 +29,30 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} – Sandbox Connect</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#1f2937}
-header{border-bottom:3px solid #4338ca;margin-bottom:1.25rem;display:flex;justify-content:space-between;align-items:center}
+header{border-bottom:3px solid #4338ca;margin-bottom:1.25rem;
+display:flex;justify-content:space-between;align-items:center}
 header p{margin:.5rem 0;font-weight:600;color:#4338ca}h1{font-size:1.35rem}
-label{display:block;margin:.75rem 0 .25rem}input[type=text],input[type=password],input[type=search]{padding:.4rem;width:100%;max-width:20rem}
+label{display:block;margin:.75rem 0 .25rem}
+input[type=text],input[type=password],input[type=search]{padding:.4rem;width:100%;max-width:20rem}
 fieldset{border:1px solid #d1d5db;padding:.5rem 1rem}fieldset label{margin:.4rem 0}
 button{margin-top:1rem;padding:.5rem 1rem;background:#4338ca;color:#fff;border:0;border-radius:4px;cursor:pointer}
 button.secondary{background:#fff;color:#4338ca;border:1px solid #4338ca}
 a.button{display:inline-block;padding:.5rem 1rem;background:#4338ca;color:#fff;border-radius:4px;text-decoration:none}
-ul.results{list-style:none;padding:0}ul.results button{display:block;width:100%;text-align:left;margin:.4rem 0;background:#eef2ff;color:#1f2937}
+ul.results{list-style:none;padding:0}
+ul.results button{display:block;width:100%;text-align:left;margin:.4rem 0;background:#eef2ff;color:#1f2937}
 .error{background:#fee2e2;border:1px solid #dc2626;padding:.75rem;margin:1rem 0}
 .ok{background:#dcfce7;border:1px solid #16a34a;padding:.75rem;margin:1rem 0}
 small{color:#6b7280}
 </style></head><body><header><p>Sandbox Connect</p></header><main>${body}</main>
-<footer><p><small>A sandbox aggregator: fictional banks, no real money. Test logins are listed in Bankline's README.</small></p></footer></body></html>`;
+<footer><p><small>A sandbox aggregator: fictional banks, no real money. ` +
+    `Test logins are listed in Bankline's README.</small></p></footer></body></html>`
+  );
 }
 
 const variantName = (inst: CatalogInstitution) => (inst.variant === "business" ? "Business" : "Personal");
@@ -57,9 +63,13 @@ function problemText(problem: { code: number | null; message: string }, bank: st
   if (code === null) return problem.message;
   let sentence: string;
   if (code === 103) {
-    sentence = `${bank} did not accept that username and password. Check them, and that this is the right bank (personal or business), then try again.`;
+    sentence =
+      `${bank} did not accept that username and password. ` +
+      "Check them, and that this is the right bank (personal or business), then try again.";
   } else if (code === 108) {
-    sentence = `${bank} needs you to act on its own website first (for example, to accept new terms). Sign in there, then try again.`;
+    sentence =
+      `${bank} needs you to act on its own website first (for example, to accept new terms). ` +
+      "Sign in there, then try again.";
   } else if (code === 109) {
     sentence = `${bank} needs you to change your password on its own website. Then sign in here with the new password.`;
   } else if (code === 185 || code === 331) {
@@ -89,7 +99,11 @@ export class ConnectPage {
     if (parts[0] !== "connect") return false;
     const s = parts[1] ? this.sessions.get(parts[1]) : null;
     if (!s) {
-      this.send(res, 404, page("Session ended", `<h1>This page has expired</h1><p>Go back to Bankline and start again.</p>`));
+      this.send(
+        res,
+        404,
+        page("Session ended", `<h1>This page has expired</h1><p>Go back to Bankline and start again.</p>`),
+      );
       return true;
     }
     const action = parts[2] ?? "";
@@ -106,7 +120,10 @@ export class ConnectPage {
     const form = new URLSearchParams(await readBody());
     if (action === "exit") {
       this.sessions.exit(s);
-      return this.redirect(res, s.step.kind === "done" ? this.sessions.returnUrl(s, "completed") : this.sessions.returnUrl(s, "cancelled"));
+      return this.redirect(
+        res,
+        s.step.kind === "done" ? this.sessions.returnUrl(s, "completed") : this.sessions.returnUrl(s, "cancelled"),
+      );
     }
     // A form from an earlier step (a double click, the back button) only shows where things stand.
     if (form.get("step") !== String(s.seq)) return this.redirect(res, self);
@@ -153,28 +170,38 @@ export class ConnectPage {
     const error = problem ? alert(problemText(problem, bank)) : "";
     const self = `/connect/${s.id}`;
     const step = `<input type="hidden" name="step" value="${s.seq}">`;
-    const exit = `<form method="post" action="${self}/exit"><button type="submit" class="secondary">Exit</button></form>`;
+    const exit =
+      `<form method="post" action="${self}/exit">` + `<button type="submit" class="secondary">Exit</button></form>`;
 
     switch (s.step.kind) {
       case "search": {
         const found = search.trim() ? searchCatalog({ search }) : [];
+        const buttons = found
+          .slice(0, SEARCH_RESULTS)
+          .map(
+            (i) =>
+              `<li><button type="submit" name="institutionId" value="${escapeHtml(i.id)}">` +
+              `${escapeHtml(i.name)} · ${variantName(i)} · ${escapeHtml(i.loginUrl)}</button></li>`,
+          )
+          .join("");
+        const more =
+          found.length > SEARCH_RESULTS
+            ? `<p><small>Showing the first ${SEARCH_RESULTS}; type more of the name.</small></p>`
+            : "";
         const results = !search.trim()
           ? ""
           : found.length === 0
             ? `<p data-testid="connect-no-results">No bank matches “${escapeHtml(search)}”. Try another name.</p>`
             : `<form method="post" action="${self}/institution">${step}
-<h2>Results</h2><ul class="results">${found
-                .slice(0, SEARCH_RESULTS)
-                .map(
-                  (i) =>
-                    `<li><button type="submit" name="institutionId" value="${escapeHtml(i.id)}">${escapeHtml(i.name)} · ${variantName(i)} · ${escapeHtml(i.loginUrl)}</button></li>`,
-                )
-                .join("")}</ul>${found.length > SEARCH_RESULTS ? `<p><small>Showing the first ${SEARCH_RESULTS}; type more of the name.</small></p>` : ""}</form>`;
+<h2>Results</h2><ul class="results">${buttons}</ul>${more}</form>`;
+        const searchField =
+          `<input type="search" id="search" name="search" value="${escapeHtml(search)}"` +
+          ` autocomplete="off" autofocus>`;
         return page(
           "Find your bank",
           `<h1>Connect your bank</h1>${error}
 <form method="get" action="${self}" role="search">
-<label for="search">Search for your bank</label><input type="search" id="search" name="search" value="${escapeHtml(search)}" autocomplete="off" autofocus>
+<label for="search">Search for your bank</label>${searchField}
 <button type="submit">Search</button></form>
 ${results}${exit}`,
         );
@@ -184,16 +211,23 @@ ${results}${exit}`,
         const username = fixing ? (this.sessions.fixUsername(s) ?? "") : "";
         const back =
           s.searchFirst && !fixing
-            ? `<form method="post" action="${self}/back">${step}<button type="submit" class="secondary">Choose another bank</button></form>`
+            ? `<form method="post" action="${self}/back">${step}` +
+              `<button type="submit" class="secondary">Choose another bank</button></form>`
             : "";
+        const usernameField =
+          `<input type="text" id="username" name="username" autocomplete="username" value="${escapeHtml(username)}"` +
+          ` required${username ? "" : " autofocus"}>`;
+        const passwordField =
+          `<input type="password" id="password" name="password" autocomplete="current-password"` +
+          ` required${username ? " autofocus" : ""}>`;
         return page(
           fixing ? `Fix the connection to ${bank}` : `Sign in to ${bank}`,
           `<h1>${escapeHtml(fixing ? `Fix the connection to ${bank}` : `Sign in to ${bank}`)}</h1>
 ${inst ? `<p><small>${variantName(inst)} · ${escapeHtml(inst.loginUrl)}</small></p>` : ""}
 <p>Sign in with the username and password you use at ${escapeHtml(bank)}. Bankline never sees them.</p>${error}
 <form method="post" action="${self}/sign-in">${step}
-<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required${username ? "" : " autofocus"}>
-<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required${username ? " autofocus" : ""}>
+<label for="username">Username</label>${usernameField}
+<label for="password">Password</label>${passwordField}
 <button type="submit">Connect</button></form>
 ${back}${exit}`,
         );
@@ -231,7 +265,8 @@ ${exit}`,
 ${accounts
   .map(
     (a, i) =>
-      `<label><input type="checkbox" id="account-${i}" name="accountId" value="${escapeHtml(a.id)}" checked> ${escapeHtml(a.name)} (ending ${escapeHtml(a.mask)})</label>`,
+      `<label><input type="checkbox" id="account-${i}" name="accountId" value="${escapeHtml(a.id)}" checked> ` +
+      `${escapeHtml(a.name)} (ending ${escapeHtml(a.mask)})</label>`,
   )
   .join("\n")}
 </fieldset>
@@ -258,7 +293,8 @@ ${exit}`,
       case "cancelled":
         return page(
           "Session ended",
-          `<h1>You left without connecting</h1><p><a href="${escapeHtml(this.sessions.returnUrl(s, "cancelled"))}">Return to Bankline</a></p>`,
+          `<h1>You left without connecting</h1>` +
+            `<p><a href="${escapeHtml(this.sessions.returnUrl(s, "cancelled"))}">Return to Bankline</a></p>`,
         );
     }
   }
@@ -277,9 +313,16 @@ function questionField(q: WireMfaQuestion): string {
   if (q.type === "choice") {
     return `<fieldset><legend>${escapeHtml(q.text)}</legend>
 ${q.choices
-  .map((c, i) => `<label><input type="radio" id="choice-${i}" name="answer" value="${escapeHtml(c)}" required> ${escapeHtml(c)}</label>`)
+  .map(
+    (c, i) =>
+      `<label><input type="radio" id="choice-${i}" name="answer" value="${escapeHtml(c)}" required> ` +
+      `${escapeHtml(c)}</label>`,
+  )
   .join("\n")}
 </fieldset>`;
   }
-  return `<label for="answer">${escapeHtml(q.text)}</label><input type="text" id="answer" name="answer" autocomplete="off" required autofocus>`;
+  return (
+    `<label for="answer">${escapeHtml(q.text)}</label>` +
+    `<input type="text" id="answer" name="answer" autocomplete="off" required autofocus>`
+  );
 }

@@ -102,7 +102,8 @@ export class ConnectSessions {
       if (!input.loginId) throw invalid("A fix session needs the loginId of the login to repair.");
       const login = engine.findLogin(input.loginId);
       if (!login || login.customerId !== customer.id) throw notFound("The institution login");
-      if (institutionId && institutionId !== login.institutionId) throw invalid("institutionId is not the login's institution.");
+      if (institutionId && institutionId !== login.institutionId)
+        throw invalid("institutionId is not the login's institution.");
       institutionId = login.institutionId;
       loginId = login.id;
     } else {
@@ -129,7 +130,11 @@ export class ConnectSessions {
       lastFailure: null,
     };
     this.sessions.set(session.id, session);
-    return { id: session.id, url: `${baseUrl}/connect/${session.id}`, expiresAt: new Date(session.expiresAt).toISOString() };
+    return {
+      id: session.id,
+      url: `${baseUrl}/connect/${session.id}`,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+    };
   }
 
   /** The live session, or null when unknown or expired. */

@@ -59,7 +59,12 @@ const aggregationMessages: Record<number, string> = {
 
 export function aggregationError(code: number): SandboxError {
   const httpStatus = code === 325 ? 409 : code === 102 || (code >= 900 && code <= 910) ? 503 : 422;
-  return new SandboxError(httpStatus, "aggregation", code, aggregationMessages[code] ?? `Aggregation failed with ${code}.`);
+  return new SandboxError(
+    httpStatus,
+    "aggregation",
+    code,
+    aggregationMessages[code] ?? `Aggregation failed with ${code}.`,
+  );
 }
 
 export const notFound = (what: string) => new SandboxError(404, "not_found", null, `${what} was not found.`);
@@ -216,7 +221,9 @@ export class SandboxEngine {
         400,
         "invalid_request",
         null,
-        `${inst.name} links through the hosted Connect page only: create a Connect session (POST /v1/customers/{customerId}/connect-sessions) instead of sending credentials or answers.`,
+        `${inst.name} links through the hosted Connect page only: ` +
+          "create a Connect session (POST /v1/customers/{customerId}/connect-sessions) " +
+          "instead of sending credentials or answers.",
       );
     }
   }
@@ -232,7 +239,10 @@ export class SandboxEngine {
 
   // ---- customers ----
 
-  upsertCustomer(input: { externalId: string; name?: string; webhookUrl?: string | null }): { customer: WireCustomer; created: boolean } {
+  upsertCustomer(input: { externalId: string; name?: string; webhookUrl?: string | null }): {
+    customer: WireCustomer;
+    created: boolean;
+  } {
     const existingId = this.customersByExternalId.get(input.externalId);
     const existing = existingId ? this.o.store.get<CustomerRecord>("customers", existingId) : undefined;
     const customer: CustomerRecord = existing
@@ -422,7 +432,11 @@ export class SandboxEngine {
     return { outcome, finished: !outcome.login.aggregating };
   }
 
-  updateLogin(loginId: string, credentials: { username: string; password: string }, channel: CredentialChannel = "api"): WireLoginOutcome {
+  updateLogin(
+    loginId: string,
+    credentials: { username: string; password: string },
+    channel: CredentialChannel = "api",
+  ): WireLoginOutcome {
     const login = this.login(loginId);
     const inst = this.institution(login.institutionId);
     this.refuseHostedCredentials(inst, channel);
@@ -438,7 +452,11 @@ export class SandboxEngine {
     const username = normalizeUsername(credentials.username);
     const credentialHash = this.hash(credentials.password);
     if (findTestLogin(username)!.mfa.length > 0) {
-      return this.askMfa(login, { purpose: "update", step: 0, pendingCredentialHash: credentialHash, pendingUsername: username }, 185);
+      return this.askMfa(
+        login,
+        { purpose: "update", step: 0, pendingCredentialHash: credentialHash, pendingUsername: username },
+        185,
+      );
     }
     this.acceptCredentials(login, username, credentialHash);
     return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
@@ -458,7 +476,8 @@ export class SandboxEngine {
     if (!session || session.loginId !== login.id || session.expiresAt <= Date.now()) {
       const current = this.sessionByLogin.get(login.id);
       // The current question timed out, or the sessions were lost with a restart.
-      if (current === token || (!current && (login.statusCode === 185 || login.statusCode === 187))) this.expire(login.id);
+      if (current === token || (!current && (login.statusCode === 185 || login.statusCode === 187)))
+        this.expire(login.id);
       throw aggregationError(331);
     }
     const steps = findTestLogin(session.pendingUsername ?? login.username)!.mfa;
@@ -467,7 +486,11 @@ export class SandboxEngine {
     if (session.step + 1 < steps.length) return this.askMfa(login, { ...session, step: session.step + 1 }, 185);
     this.endSession(login.id);
     if (session.purpose === "link") return this.completeLink(login);
-    this.acceptCredentials(login, session.pendingUsername ?? login.username, session.pendingCredentialHash ?? login.credentialHash);
+    this.acceptCredentials(
+      login,
+      session.pendingUsername ?? login.username,
+      session.pendingCredentialHash ?? login.credentialHash,
+    );
     return login.linked ? this.aggregate(login, "update") : this.completeLink(login);
   }
 
@@ -618,7 +641,8 @@ export class SandboxEngine {
   private readable(loginId: string): LoginRecord {
     const login = this.login(loginId);
     if (this.running.has(login.id)) throw aggregationError(325);
-    if (!login.linked || login.asOfDay === null) throw aggregationError([185, 187, 331].includes(login.statusCode) ? login.statusCode : 185);
+    if (!login.linked || login.asOfDay === null)
+      throw aggregationError([185, 187, 331].includes(login.statusCode) ? login.statusCode : 185);
     return login;
   }
 

@@ -110,7 +110,9 @@ export class Faults {
   }
 
   private prune(now: number) {
-    this.rules = this.rules.filter((r) => (r.remaining === null || r.remaining > 0) && (r.expiresAt === null || r.expiresAt > now));
+    this.rules = this.rules.filter(
+      (r) => (r.remaining === null || r.remaining > 0) && (r.expiresAt === null || r.expiresAt > now),
+    );
   }
 
   decide(scope: RequestScope, now = Date.now()): FaultDecision {
@@ -121,7 +123,8 @@ export class Faults {
       rule.hits++;
       if (rule.remaining !== null) rule.remaining--;
     }
-    const latencyMs = settings.latencyMs + (settings.latencyJitterMs ? Math.floor(this.random() * settings.latencyJitterMs) : 0);
+    const latencyMs =
+      settings.latencyMs + (settings.latencyJitterMs ? Math.floor(this.random() * settings.latencyJitterMs) : 0);
     const roll = this.random();
     const action = roll < settings.dropRate ? "drop" : roll < settings.dropRate + settings.errorRate ? "error" : "none";
     return { latencyMs, action, errorStatus: rule?.errorStatus ?? 500, ruleId: rule?.id ?? null };

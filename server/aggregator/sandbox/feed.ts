@@ -60,7 +60,12 @@ function describe(login: FeedLogin, accountKey: string, t: RealTxn, posted: bool
   if (t.checkNumber === null && unit(`${k}|rewrite`) < 0.12) {
     description = rewrites[Math.floor(unit(`${k}|variant`) * rewrites.length)]!(t);
   }
-  if (posted && t.checkNumber === null && t.day >= login.asOfDay - REVISION_DAYS && unit(`${k}|rev|${login.syncSeq}`) < 0.04) {
+  if (
+    posted &&
+    t.checkNumber === null &&
+    t.day >= login.asOfDay - REVISION_DAYS &&
+    unit(`${k}|rev|${login.syncSeq}`) < 0.04
+  ) {
     description = rewrites[Math.floor(unit(`${k}|rev-variant|${login.syncSeq}`) * rewrites.length)]!(t);
   }
   return description;
@@ -98,7 +103,9 @@ export function materializeFeed(login: FeedLogin, account: AccountSpec): FeedVie
       };
       continue;
     }
-    const wasPendingForThisLink = t.settleDays > 0 && (login.pendingSeen[`${account.key}:${t.key}`] !== undefined || t.day + t.settleDays > login.linkedDay);
+    const wasPendingForThisLink =
+      t.settleDays > 0 &&
+      (login.pendingSeen[`${account.key}:${t.key}`] !== undefined || t.day + t.settleDays > login.linkedDay);
     transactions[i] = {
       id: stableId("txn", base),
       accountId: "",
@@ -112,7 +119,9 @@ export function materializeFeed(login: FeedLogin, account: AccountSpec): FeedVie
       category: t.category,
     };
   }
-  transactions.sort((a, b) => (a.postedDate < b.postedDate ? -1 : a.postedDate > b.postedDate ? 1 : a.id < b.id ? -1 : 1));
+  transactions.sort((a, b) =>
+    a.postedDate < b.postedDate ? -1 : a.postedDate > b.postedDate ? 1 : a.id < b.id ? -1 : 1,
+  );
   return { transactions, balanceCents: balance };
 }
 

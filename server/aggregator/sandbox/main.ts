@@ -9,7 +9,10 @@ import { startSandbox } from "./server";
 
 process.env.BANKLINE_SERVICE ??= "sandbox";
 const log = createLogger();
-const sandbox = await startSandbox(sandboxConfigFromEnv(process.env, { defaultStateFile: sandboxStateFile(dataDirFromEnv()) }), { log });
+const sandbox = await startSandbox(
+  sandboxConfigFromEnv(process.env, { defaultStateFile: sandboxStateFile(dataDirFromEnv()) }),
+  { log },
+);
 
 let stopping = false;
 const stop = async () => {

@@ -118,7 +118,10 @@ function storeNumber(p: Person, merchant: string, r: Rng): string {
   let numbers = p.storeNumbers.get(merchant);
   if (!numbers) {
     const base = hash53(`${p.seed}|${merchant}`);
-    numbers = [String(base % 9000 + 100).padStart(4, "0"), String(Math.floor(base / 9000) % 9000 + 100).padStart(4, "0")];
+    numbers = [
+      String((base % 9000) + 100).padStart(4, "0"),
+      String((Math.floor(base / 9000) % 9000) + 100).padStart(4, "0"),
+    ];
     p.storeNumbers.set(merchant, numbers);
   }
   return r() < 0.8 ? numbers[0]! : numbers[1]!;
@@ -133,8 +136,10 @@ function price(r: Rng, m: Merchant): number {
 class DayBuilder {
   readonly out: RealTxn[] = [];
   constructor(readonly day: number) {}
-  add(t: Omit<RealTxn, "key" | "day" | "finalAmountCents" | "settleDays" | "city" | "checkNumber" | "category"> &
-    Partial<Pick<RealTxn, "finalAmountCents" | "settleDays" | "city" | "checkNumber" | "category">>) {
+  add(
+    t: Omit<RealTxn, "key" | "day" | "finalAmountCents" | "settleDays" | "city" | "checkNumber" | "category"> &
+      Partial<Pick<RealTxn, "finalAmountCents" | "settleDays" | "city" | "checkNumber" | "category">>,
+  ) {
     this.out.push({
       key: `${this.day}.${this.out.length}`,
       day: this.day,
@@ -169,11 +174,24 @@ function isPayday(p: Person, day: number, weekday: number) {
 
 function personalRecurring(b: DayBuilder, p: Person, d: ReturnType<typeof dayParts>, r: Rng, account: string) {
   if (isPayday(p, b.day, d.weekday)) {
-    b.add({ amountCents: p.payCents, description: `${p.employer} PAYROLL PPD ID: ${hash53(p.employer) % 1e9}`, category: "Paycheck" });
-    b.add({ amountCents: -p.savingsTransferCents, description: `ONLINE TRANSFER TO SAVINGS XXXXXX${mask(p.seed, "sav")}`, category: "Transfer" });
+    b.add({
+      amountCents: p.payCents,
+      description: `${p.employer} PAYROLL PPD ID: ${hash53(p.employer) % 1e9}`,
+      category: "Paycheck",
+    });
+    b.add({
+      amountCents: -p.savingsTransferCents,
+      description: `ONLINE TRANSFER TO SAVINGS XXXXXX${mask(p.seed, "sav")}`,
+      category: "Transfer",
+    });
   }
   if (d.dayOfMonth === 1) {
-    b.add({ amountCents: -p.rentCents, description: `CHECK ${1001 + d.monthIndex * 2}`, checkNumber: String(1001 + d.monthIndex * 2), category: "Rent" });
+    b.add({
+      amountCents: -p.rentCents,
+      description: `CHECK ${1001 + d.monthIndex * 2}`,
+      checkNumber: String(1001 + d.monthIndex * 2),
+      category: "Rent",
+    });
   }
   // One more check in some months, on a day of its own.
   const extraCheckDay = 5 + (hash53(`${p.seed}|${account}|check|${d.monthIndex}`) % 20);
@@ -181,9 +199,11 @@ function personalRecurring(b: DayBuilder, p: Person, d: ReturnType<typeof dayPar
     const n = String(1002 + d.monthIndex * 2);
     b.add({ amountCents: -between(r, 25, 400) * 100, description: `CHECK ${n}`, checkNumber: n, category: "Check" });
   }
-  if (d.dayOfMonth === 15) b.add({ amountCents: -between(r, 6000, 18000), description: p.utility, category: "Utilities" });
+  if (d.dayOfMonth === 15)
+    b.add({ amountCents: -between(r, 6000, 18000), description: p.utility, category: "Utilities" });
   if (d.dayOfMonth === 20) b.add({ amountCents: -8500, description: "VERIZON WIRELESS PAYMENTS", category: "Phone" });
-  if (d.dayOfMonth === 8) b.add({ amountCents: -1549, description: "NETFLIX.COM", category: "Subscriptions", settleDays: 1, city: null });
+  if (d.dayOfMonth === 8)
+    b.add({ amountCents: -1549, description: "NETFLIX.COM", category: "Subscriptions", settleDays: 1, city: null });
   if (d.lastDayOfMonth) b.add({ amountCents: -1200, description: "MONTHLY MAINTENANCE FEE", category: "Bank Fee" });
   if (d.dayOfMonth === 3 && unit(`${p.seed}|fee-refund|${d.monthIndex - 1}`) < 0.4) {
     b.add({ amountCents: 1200, description: "MAINTENANCE FEE REFUND", category: "Bank Fee" });
@@ -203,28 +223,63 @@ function personalChecking(b: DayBuilder, p: Person, r: Rng) {
       b.add({ amountCents: -amount, description, category: "Coffee Shops", settleDays: 1, city: p.city });
     }
   }
-  if (r() < 0.05) b.add({ amountCents: -pick(r, [4000, 6000, 8000, 10000]), description: `ATM WITHDRAWAL ${between(r, 100, 999)} MAIN ST`, category: "Cash" });
-  if (r() < 0.04) b.add({ amountCents: between(r, 1299, 8999), description: pick(r, ["AMAZON.COM REFUND", "TARGET REFUND", "THE HOME DEPOT RETURN"]), category: "Refund" });
-  if (r() < 0.03) b.add({ amountCents: -between(r, 20, 150) * 100, description: `ZELLE PAYMENT TO ${pick(r, ["J SMITH", "M GARCIA", "A NGUYEN"])}`, category: "Transfer" });
+  if (r() < 0.05)
+    b.add({
+      amountCents: -pick(r, [4000, 6000, 8000, 10000]),
+      description: `ATM WITHDRAWAL ${between(r, 100, 999)} MAIN ST`,
+      category: "Cash",
+    });
+  if (r() < 0.04)
+    b.add({
+      amountCents: between(r, 1299, 8999),
+      description: pick(r, ["AMAZON.COM REFUND", "TARGET REFUND", "THE HOME DEPOT RETURN"]),
+      category: "Refund",
+    });
+  if (r() < 0.03)
+    b.add({
+      amountCents: -between(r, 20, 150) * 100,
+      description: `ZELLE PAYMENT TO ${pick(r, ["J SMITH", "M GARCIA", "A NGUYEN"])}`,
+      category: "Transfer",
+    });
 }
 
 function personalSavings(b: DayBuilder, p: Person, r: Rng) {
   const d = dayParts(b.day);
   if (isPayday(p, b.day, d.weekday)) {
-    b.add({ amountCents: p.savingsTransferCents, description: `ONLINE TRANSFER FROM CHECKING XXXXXX${mask(p.seed, "chk")}`, category: "Transfer" });
+    b.add({
+      amountCents: p.savingsTransferCents,
+      description: `ONLINE TRANSFER FROM CHECKING XXXXXX${mask(p.seed, "chk")}`,
+      category: "Transfer",
+    });
   }
-  if (d.lastDayOfMonth) b.add({ amountCents: between(r, 85, 640), description: "INTEREST PAYMENT", category: "Interest" });
-  if (r() < 0.01) b.add({ amountCents: -between(r, 2, 10) * 10000, description: "ONLINE TRANSFER TO CHECKING", category: "Transfer" });
+  if (d.lastDayOfMonth)
+    b.add({ amountCents: between(r, 85, 640), description: "INTEREST PAYMENT", category: "Interest" });
+  if (r() < 0.01)
+    b.add({
+      amountCents: -between(r, 2, 10) * 10000,
+      description: "ONLINE TRANSFER TO CHECKING",
+      category: "Transfer",
+    });
 }
 
 function businessChecking(b: DayBuilder, p: Person, r: Rng) {
   const d = dayParts(b.day);
   const weekday = d.weekday >= 1 && d.weekday <= 5;
   if (weekday && r() < 0.8) {
-    b.add({ amountCents: between(r, 5000, 250000), description: `STRIPE TRANSFER ST-${hash53(`${p.seed}|${b.day}`).toString(36).slice(0, 8).toUpperCase()}`, category: "Donations" });
+    b.add({
+      amountCents: between(r, 5000, 250000),
+      description: `STRIPE TRANSFER ST-${hash53(`${p.seed}|${b.day}`).toString(36).slice(0, 8).toUpperCase()}`,
+      category: "Donations",
+    });
   }
-  if (d.weekday === 1) b.add({ amountCents: between(r, 25, 1500) * 100, description: "MOBILE DEPOSIT", category: "Donations" });
-  if (d.dayOfMonth === 10) b.add({ amountCents: between(r, 20000, 180000), description: "PAYPAL GIVING FUND DONATIONS", category: "Donations" });
+  if (d.weekday === 1)
+    b.add({ amountCents: between(r, 25, 1500) * 100, description: "MOBILE DEPOSIT", category: "Donations" });
+  if (d.dayOfMonth === 10)
+    b.add({
+      amountCents: between(r, 20000, 180000),
+      description: "PAYPAL GIVING FUND DONATIONS",
+      category: "Donations",
+    });
   if (d.dayOfMonth === 14 && d.month % 3 === 1) {
     b.add({ amountCents: 2_500_000, description: "ACH CREDIT COMMUNITY FOUNDATION GRANT", category: "Grants" });
   }
@@ -233,20 +288,38 @@ function businessChecking(b: DayBuilder, p: Person, r: Rng) {
     b.add({ amountCents: -between(r, 280_000, 320_000), description: "ADP TAX", category: "Payroll Taxes" });
     b.add({ amountCents: -8950, description: "ADP PAYROLL FEES", category: "Payroll" });
   }
-  if (d.dayOfMonth === 1) b.add({ amountCents: -450_000, description: "ACH DEBIT RIVERSIDE PROPERTIES RENT", category: "Rent" });
-  if (d.dayOfMonth === 2) b.add({ amountCents: -100_000, description: "ONLINE TRANSFER TO RESERVE SAVINGS", category: "Transfer" });
+  if (d.dayOfMonth === 1)
+    b.add({ amountCents: -450_000, description: "ACH DEBIT RIVERSIDE PROPERTIES RENT", category: "Rent" });
+  if (d.dayOfMonth === 2)
+    b.add({ amountCents: -100_000, description: "ONLINE TRANSFER TO RESERVE SAVINGS", category: "Transfer" });
   [5, 12, 19, 26].forEach((dom, i) => {
     if (d.dayOfMonth === dom && unit(`${p.seed}|vendor-check|${d.monthIndex}|${i}`) < 0.75) {
       const n = String(5001 + d.monthIndex * 4 + i);
-      b.add({ amountCents: -between(r, 15_000, 350_000), description: `CHECK ${n}`, checkNumber: n, category: "Vendors" });
+      b.add({
+        amountCents: -between(r, 15_000, 350_000),
+        description: `CHECK ${n}`,
+        checkNumber: n,
+        category: "Vendors",
+      });
     }
   });
-  if (d.dayOfMonth === 18) b.add({ amountCents: -61_200, description: "NONPROFITS INSURANCE ALLIANCE", category: "Insurance" });
-  if (d.dayOfMonth === 16) b.add({ amountCents: -between(r, 18_000, 42_000), description: "CITY OF SPRINGFIELD UTILITIES", category: "Utilities" });
+  if (d.dayOfMonth === 18)
+    b.add({ amountCents: -61_200, description: "NONPROFITS INSURANCE ALLIANCE", category: "Insurance" });
+  if (d.dayOfMonth === 16)
+    b.add({
+      amountCents: -between(r, 18_000, 42_000),
+      description: "CITY OF SPRINGFIELD UTILITIES",
+      category: "Utilities",
+    });
   if (d.dayOfMonth === 25) {
-    b.add({ amountCents: -between(r, 150_000, 420_000), description: `PAYMENT TO BUSINESS CARD ENDING ${mask(p.seed, "card")}`, category: "Card Payment" });
+    b.add({
+      amountCents: -between(r, 150_000, 420_000),
+      description: `PAYMENT TO BUSINESS CARD ENDING ${mask(p.seed, "card")}`,
+      category: "Card Payment",
+    });
   }
-  if (d.lastDayOfMonth) b.add({ amountCents: -between(r, 3500, 6000), description: "ANALYSIS SERVICE CHARGE", category: "Bank Fee" });
+  if (d.lastDayOfMonth)
+    b.add({ amountCents: -between(r, 3500, 6000), description: "ANALYSIS SERVICE CHARGE", category: "Bank Fee" });
   if (weekday && r() < 0.03) b.add({ amountCents: -2500, description: "OUTGOING WIRE FEE", category: "Bank Fee" });
   if (d.dayOfMonth === 4 && unit(`${p.seed}|reversal|${d.monthIndex}`) < 0.3) {
     b.add({ amountCents: 2500, description: "SERVICE CHARGE REVERSAL", category: "Bank Fee" });
@@ -255,16 +328,24 @@ function businessChecking(b: DayBuilder, p: Person, r: Rng) {
 
 function businessSavings(b: DayBuilder, p: Person, r: Rng) {
   const d = dayParts(b.day);
-  if (d.dayOfMonth === 2) b.add({ amountCents: 100_000, description: "ONLINE TRANSFER FROM OPERATING", category: "Transfer" });
-  if (d.lastDayOfMonth) b.add({ amountCents: between(r, 1200, 4800), description: "INTEREST PAYMENT", category: "Interest" });
+  if (d.dayOfMonth === 2)
+    b.add({ amountCents: 100_000, description: "ONLINE TRANSFER FROM OPERATING", category: "Transfer" });
+  if (d.lastDayOfMonth)
+    b.add({ amountCents: between(r, 1200, 4800), description: "INTEREST PAYMENT", category: "Interest" });
 }
 
 function businessCard(b: DayBuilder, p: Person, r: Rng) {
   const d = dayParts(b.day);
   const purchases = r() < 0.35 ? 0 : r() < 0.7 ? 1 : 2;
   for (let i = 0; i < purchases; i++) cardPurchase(b, p, r, businessCardMerchants);
-  if (d.dayOfMonth === 26) b.add({ amountCents: between(r, 150_000, 420_000), description: "PAYMENT RECEIVED - THANK YOU", category: "Card Payment" });
-  if (r() < 0.02) b.add({ amountCents: between(r, 1299, 18999), description: "AMAZON BUSINESS CREDIT", category: "Refund" });
+  if (d.dayOfMonth === 26)
+    b.add({
+      amountCents: between(r, 150_000, 420_000),
+      description: "PAYMENT RECEIVED - THANK YOU",
+      category: "Card Payment",
+    });
+  if (r() < 0.02)
+    b.add({ amountCents: between(r, 1299, 18999), description: "AMAZON BUSINESS CREDIT", category: "Refund" });
 }
 
 /** demo_big: exactly BIG_TRANSACTION_COUNT transactions in any BIG_HISTORY_DAYS-day window. */
@@ -272,7 +353,8 @@ function bigChecking(b: DayBuilder, p: Person, r: Rng) {
   const base = Math.floor(BIG_TRANSACTION_COUNT / BIG_HISTORY_DAYS);
   const extra = BIG_TRANSACTION_COUNT - base * BIG_HISTORY_DAYS;
   const residue = ((b.day % BIG_HISTORY_DAYS) + BIG_HISTORY_DAYS) % BIG_HISTORY_DAYS;
-  const count = base + Math.floor(((residue + 1) * extra) / BIG_HISTORY_DAYS) - Math.floor((residue * extra) / BIG_HISTORY_DAYS);
+  const count =
+    base + Math.floor(((residue + 1) * extra) / BIG_HISTORY_DAYS) - Math.floor((residue * extra) / BIG_HISTORY_DAYS);
   personalRecurring(b, p, dayParts(b.day), r, "big");
   while (b.out.length < count) cardPurchase(b, p, r, personalMerchants);
 }
@@ -297,7 +379,13 @@ export function realWorldDay(seed: string, profile: Profile, accountKey: string,
   return b.out;
 }
 
-export function realWorldRange(seed: string, profile: Profile, accountKey: string, fromDay: number, toDay: number): RealTxn[] {
+export function realWorldRange(
+  seed: string,
+  profile: Profile,
+  accountKey: string,
+  fromDay: number,
+  toDay: number,
+): RealTxn[] {
   const out: RealTxn[] = [];
   for (let day = fromDay; day <= toDay; day++) {
     for (const t of realWorldDay(seed, profile, accountKey, day)) out.push(t);
@@ -312,7 +400,13 @@ const finalSums = new Map<string, number>();
  * world does not depend on the link or the aggregation, so an account's window is summed once
  * and remembered: balances cost a lookup instead of generating 90 days of transactions.
  */
-export function realWorldFinalSumCents(seed: string, profile: Profile, accountKey: string, fromDay: number, toDay: number): number {
+export function realWorldFinalSumCents(
+  seed: string,
+  profile: Profile,
+  accountKey: string,
+  fromDay: number,
+  toDay: number,
+): number {
   const key = `${seed}|${profile}|${accountKey}|${fromDay}|${toDay}`;
   let sum = finalSums.get(key);
   if (sum === undefined) {

@@ -70,7 +70,10 @@ export class RequestStats {
       since: new Date(this.since).toISOString(),
       eventLoopDelayMs: lateBy(summary(this.loop, 1e6), LOOP_RESOLUTION_MS),
       routes: Object.fromEntries(
-        [...this.routes].map(([route, s]) => [route, { count: s.wait.count, waitMs: summary(s.wait, 1000), workMs: summary(s.work, 1000) }]),
+        [...this.routes].map(([route, s]) => [
+          route,
+          { count: s.wait.count, waitMs: summary(s.wait, 1000), workMs: summary(s.work, 1000) },
+        ]),
       ),
     };
   }

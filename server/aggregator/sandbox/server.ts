@@ -94,7 +94,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startSandbox(config: SandboxConfig, options: { log?: Logger } = {}): Promise<Sandbox> {
   const log = options.log ?? createLogger();
-  const store = await StateStore.open({ file: config.stateFile, onError: (err) => log.error({ err }, "could not write sandbox state") });
+  const store = await StateStore.open({
+    file: config.stateFile,
+    onError: (err) => log.error({ err }, "could not write sandbox state"),
+  });
   const webhooks = new WebhookSender({ secret: config.webhookSecret, log, retryBaseMs: config.webhookRetryMs });
   const engine = new SandboxEngine({
     store,
@@ -137,7 +140,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       const { customer, created } = engine.upsertCustomer(createCustomerBody.parse(body));
       return { status: created ? 201 : 200, body: { customer } };
     }),
-    route("GET", "/v1/customers/:customerId", ({ params }) => ({ status: 200, body: { customer: engine.customer(params.customerId!) } })),
+    route("GET", "/v1/customers/:customerId", ({ params }) => ({
+      status: 200,
+      body: { customer: engine.customer(params.customerId!) },
+    })),
     route("DELETE", "/v1/customers/:customerId", ({ params }) => {
       engine.deleteCustomer(params.customerId!);
       return { status: 204 };
@@ -191,7 +197,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
   ];
 
   const admin: Route[] = [
-    route("GET", "/admin/state", () => ({ status: 200, body: { ...engine.summary(), connectSessions: connectSessions.size } })),
+    route("GET", "/admin/state", () => ({
+      status: 200,
+      body: { ...engine.summary(), connectSessions: connectSessions.size },
+    })),
     route("GET", "/admin/stats", () => ({ status: 200, body: stats.report() })),
     route("DELETE", "/admin/stats", () => {
       stats.reset();
@@ -206,7 +215,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       faults.defaults = faultSettings.parse({ ...faults.defaults, ...(body as object) });
       return { status: 200, body: faults.list() };
     }),
-    route("POST", "/admin/faults/rules", ({ body }) => ({ status: 201, body: { rule: faults.addRule(faultRuleInput.parse(body)) } })),
+    route("POST", "/admin/faults/rules", ({ body }) => ({
+      status: 201,
+      body: { rule: faults.addRule(faultRuleInput.parse(body)) },
+    })),
     route("DELETE", "/admin/faults/rules/:ruleId", ({ params }) => {
       if (!faults.removeRule(params.ruleId!)) throw notFound("The fault rule");
       return { status: 204 };
@@ -218,12 +230,18 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     route("PUT", "/admin/institutions/:institutionId/outage", ({ params, body }) => {
       const input = z.object({ down: z.boolean(), affects: z.enum(OUTAGE_SCOPES).default("demo_outage") }).parse(body);
       engine.setOutage(params.institutionId!, input.down, input.affects);
-      return { status: 200, body: { institutionId: params.institutionId, outage: engine.outage(params.institutionId!) } };
+      return {
+        status: 200,
+        body: { institutionId: params.institutionId, outage: engine.outage(params.institutionId!) },
+      };
     }),
     route("PUT", "/admin/institutions/:institutionId/link-style", ({ params, body }) => {
       const { style } = z.object({ style: wireLinkStyle.nullable() }).parse(body);
       engine.setLinkStyle(params.institutionId!, style);
-      return { status: 200, body: { institutionId: params.institutionId, linkStyle: engine.linkStyle(params.institutionId!) } };
+      return {
+        status: 200,
+        body: { institutionId: params.institutionId, linkStyle: engine.linkStyle(params.institutionId!) },
+      };
     }),
     route("PUT", "/admin/rate-limits", ({ body }) => {
       const input = z
@@ -235,7 +253,11 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
         })
         .parse(body);
       if (!input.customerId) rateLimiter.defaults = { perSecond: input.perSecond, burst: input.burst };
-      else rateLimiter.setOverride(input.customerId, input.reset ? null : { perSecond: input.perSecond, burst: input.burst });
+      else
+        rateLimiter.setOverride(
+          input.customerId,
+          input.reset ? null : { perSecond: input.perSecond, burst: input.burst },
+        );
       return { status: 200, body: { ok: true } };
     }),
     route("DELETE", "/admin/bank-users", ({ query }) => {
@@ -300,7 +322,14 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     return { status: 500, body: { error: { code: null, type: "internal", message: "Internal error." } } };
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, routes: Route[], isAdmin: boolean, arrivedAt: number): Promise<string> {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    routes: Route[],
+    isAdmin: boolean,
+    arrivedAt: number,
+  ): Promise<string> {
     const method = req.method ?? "GET";
     const found = match(routes, method, url.pathname);
     if (found === null) {
@@ -308,12 +337,18 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       return "unmatched";
     }
     if (found === "method") {
-      send(res, { status: 405, body: { error: { code: null, type: "invalid_request", message: "Method not allowed." } } });
+      send(res, {
+        status: 405,
+        body: { error: { code: null, type: "invalid_request", message: "Method not allowed." } },
+      });
       return "unmatched";
     }
     const { route: r, params } = found;
     if (!isAdmin && !authorized(req)) {
-      send(res, { status: 401, body: { error: { code: null, type: "unauthorized", message: "Client credentials are missing or wrong." } } });
+      send(res, {
+        status: 401,
+        body: { error: { code: null, type: "unauthorized", message: "Client credentials are missing or wrong." } },
+      });
       return r.name;
     }
     let body: unknown = null;
@@ -321,7 +356,14 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       const raw = await readBody(req);
       body = raw ? JSON.parse(raw) : null;
     } catch (err) {
-      send(res, errorResult(err instanceof SandboxError ? err : new SandboxError(400, "invalid_request", null, "The body is not valid JSON.")));
+      send(
+        res,
+        errorResult(
+          err instanceof SandboxError
+            ? err
+            : new SandboxError(400, "invalid_request", null, "The body is not valid JSON."),
+        ),
+      );
       return r.name;
     }
     const baseUrl = config.publicUrl ?? `http://${req.headers.host ?? `${config.host}:${config.port}`}`;
@@ -352,7 +394,10 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
       return `${r.name} (dropped)`;
     }
     if (fault.action === "error") {
-      send(res, { status: fault.errorStatus, body: { error: { code: null, type: "internal", message: "Injected failure." } } });
+      send(res, {
+        status: fault.errorStatus,
+        body: { error: { code: null, type: "internal", message: "Injected failure." } },
+      });
       return r.name;
     }
 
@@ -386,7 +431,12 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
     const url = new URL(req.url ?? "/", "http://sandbox.local");
     const finish = (name: string) => {
       if (name === "health") return;
-      const entry = { method: req.method, route: name, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      const entry = {
+        method: req.method,
+        route: name,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      };
       log.info(entry, "sandbox request");
     };
     void (async () => {
@@ -405,7 +455,12 @@ export async function startSandbox(config: SandboxConfig, options: { log?: Logge
         }
         if (url.pathname.startsWith("/admin/")) {
           if (!isLoopback(req.socket.remoteAddress)) {
-            send(res, { status: 403, body: { error: { code: null, type: "unauthorized", message: "Admin endpoints answer loopback callers only." } } });
+            send(res, {
+              status: 403,
+              body: {
+                error: { code: null, type: "unauthorized", message: "Admin endpoints answer loopback callers only." },
+              },
+            });
             return finish("admin (refused)");
           }
           return finish(await handleApi(req, res, url, admin, true, started));

@@ -115,7 +115,10 @@ export class WebhookSender {
       return;
     }
     const delay = (this.options.retryBaseMs ?? 1000) * 5 ** (d.attempt - 1);
-    this.options.log.info({ eventId: d.event.id, attempt: d.attempt, outcome, retryInMs: delay }, "webhook delivery failed; will retry");
+    this.options.log.info(
+      { eventId: d.event.id, attempt: d.attempt, outcome, retryInMs: delay },
+      "webhook delivery failed; will retry",
+    );
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.queue.push(d);

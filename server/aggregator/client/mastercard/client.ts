@@ -117,7 +117,6 @@ interface Token {
   obtainedAt: number;
 }
 
-
 export class MastercardClient implements AggregatorClient, HostedLinking {
   readonly provider = "mastercard";
   readonly capabilities: ProviderCapabilities = {
@@ -136,7 +135,9 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
   private readonly pageSize: number;
   private token: Token | null = null;
   private tokenRequest: Promise<Token> | null = null;
-  /** The tokens this client was given lately (an old one may still be in a late answer), cut from every error message. */
+  /**
+   * The tokens this client was given lately (an old one may still be in a late answer), cut from every error message.
+   */
   private readonly tokens: string[] = [];
   private readonly customerRequests = new Map<string, Promise<string>>();
 
@@ -174,7 +175,12 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
 
   async getInstitution(institutionId: string): Promise<Institution> {
     if (!/^[0-9]{1,18}$/.test(institutionId)) {
-      throw new AggregatorError({ kind: "not-found", operation: "getInstitution", institutionId, providerMessage: "not an institution id of this provider" });
+      throw new AggregatorError({
+        kind: "not-found",
+        operation: "getInstitution",
+        institutionId,
+        providerMessage: "not an institution id of this provider",
+      });
     }
     const { institution } = await this.call({
       operation: "getInstitution",
@@ -235,7 +241,12 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
     const ids = this.decode("getLoginStatus", login);
     const accounts = await this.loginAccounts("getLoginStatus", login);
     if (accounts.length === 0) {
-      throw new AggregatorError({ kind: "not-found", operation: "getLoginStatus", institutionId: login.institutionId, loginId: login.loginId });
+      throw new AggregatorError({
+        kind: "not-found",
+        operation: "getLoginStatus",
+        institutionId: login.institutionId,
+        loginId: login.loginId,
+      });
     }
     return loginStatusOf(ids.customerId, ids.institutionLoginId, accounts, login.institutionId);
   }
@@ -252,7 +263,10 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
         schema: mcAccounts,
         timeoutMs: this.options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS,
       });
-      return { kind: "ok", login: loginStatusOf(ids.customerId, ids.institutionLoginId, accounts, login.institutionId) };
+      return {
+        kind: "ok",
+        login: loginStatusOf(ids.customerId, ids.institutionLoginId, accounts, login.institutionId),
+      };
     } catch (err) {
       // The bank is slow: the aggregation goes on at the provider, and the sweep reads its outcome later.
       if (isAggregatorError(err) && err.kind === "timeout") {
@@ -282,7 +296,9 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
       const answer = await this.call({
         operation: "getTransactions",
         method: "GET",
-        path: `/aggregation/v4/customers/${encodeURIComponent(ids.customerId)}/accounts/${encodeURIComponent(query.accountId)}/transactions`,
+        path:
+          `/aggregation/v4/customers/${encodeURIComponent(ids.customerId)}` +
+          `/accounts/${encodeURIComponent(query.accountId)}/transactions`,
         query: {
           fromDate: dayStart(query.from),
           toDate: dayEnd(query.to),
@@ -331,7 +347,10 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
   }
 
   private loginPath(ids: MastercardLogin) {
-    return `/aggregation/v1/customers/${encodeURIComponent(ids.customerId)}/institutionLogins/${encodeURIComponent(ids.institutionLoginId)}`;
+    return (
+      `/aggregation/v1/customers/${encodeURIComponent(ids.customerId)}` +
+      `/institutionLogins/${encodeURIComponent(ids.institutionLoginId)}`
+    );
   }
 
   private async loginAccounts(operation: string, login: LoginRef) {
@@ -365,7 +384,9 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
   private linkExpiry(link: string): Date {
     const now = this.now();
     const ttl = Number(new URL(link).searchParams.get("ttl"));
-    return new Date(Number.isFinite(ttl) && ttl > now && ttl <= now + 24 * CONNECT_LINK_TTL_MS ? ttl : now + CONNECT_LINK_TTL_MS);
+    return new Date(
+      Number.isFinite(ttl) && ttl > now && ttl <= now + 24 * CONNECT_LINK_TTL_MS ? ttl : now + CONNECT_LINK_TTL_MS,
+    );
   }
 
   private now() {
@@ -477,7 +498,11 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
       async (attempt) => {
         token = c.anonymous ? null : await this.currentToken();
         // The provider's examples send both JSON headers on every call, with a body or without.
-        const headers: Record<string, string> = { accept: "application/json", "content-type": "application/json", "finicity-app-key": this.options.appKey };
+        const headers: Record<string, string> = {
+          accept: "application/json",
+          "content-type": "application/json",
+          "finicity-app-key": this.options.appKey,
+        };
         if (token !== null) headers["finicity-app-token"] = token.value;
         const request = {
           url,
@@ -495,7 +520,8 @@ export class MastercardClient implements AggregatorClient, HostedLinking {
       {
         // Reads and the token request may be repeated; a write never is (no idempotency keys).
         retries: c.method === "GET" || c.anonymous === true,
-        // An expired or revoked token: one new token, then the same call once more (nothing was done with a refused token).
+        // An expired or revoked token: one new token, then the same
+        // call once more (nothing was done with a refused token).
         reattempt: async (error) => {
           if (error.httpStatus !== 401 || token === null || renewed) return false;
           renewed = true;
@@ -517,7 +543,10 @@ function readMastercardError(json: unknown) {
   if (!parsed.success) return null;
   const { code, message } = parsed.data;
   if (isAggregationStatusCode(code)) return { code, message };
-  return { code: null, message: Number.isFinite(code) ? [code, message].filter((p) => p !== null).join(": ") : message };
+  return {
+    code: null,
+    message: Number.isFinite(code) ? [code, message].filter((p) => p !== null).join(": ") : message,
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ export function encodeLoginId(customerId: string | number, institutionLoginId: s
 /** The two ids of a login id, or null when it is not one of this provider's. */
 export function decodeLoginId(loginId: string): MastercardLogin | null {
   const [customerId, institutionLoginId, ...rest] = loginId.split(":");
-  if (rest.length > 0 || !customerId || !institutionLoginId || !ID.test(customerId) || !ID.test(institutionLoginId)) return null;
+  if (rest.length > 0 || !customerId || !institutionLoginId || !ID.test(customerId) || !ID.test(institutionLoginId))
+    return null;
   return { customerId, institutionLoginId };
 }

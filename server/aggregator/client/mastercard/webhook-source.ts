@@ -25,10 +25,13 @@ export interface MastercardWebhookSettings {
 }
 
 /** The settings from the environment: only when Mastercard is the configured provider. */
-export function mastercardWebhookSettings(env: Record<string, string | undefined> = process.env): MastercardWebhookSettings {
+export function mastercardWebhookSettings(
+  env: Record<string, string | undefined> = process.env,
+): MastercardWebhookSettings {
   try {
     const config = aggregatorConfigFromEnv(env);
-    if (config.provider === "mastercard") return { partnerSecret: config.partnerSecret, signatureHeader: config.webhookSignatureHeader };
+    if (config.provider === "mastercard")
+      return { partnerSecret: config.partnerSecret, signatureHeader: config.webhookSignatureHeader };
   } catch {
     // Invalid settings: the start reports them; here the route just refuses deliveries.
   }
@@ -111,7 +114,14 @@ export function toBanklineEvent(raw: Buffer, e: McEvent, now: number): Aggregato
   return {
     ...envelope,
     type: connect.type,
-    data: { reference, customerId: e.customerId, customerExternalId: null, loginIds, institutionId, statusCode: connect.statusCode(e) },
+    data: {
+      reference,
+      customerId: e.customerId,
+      customerExternalId: null,
+      loginIds,
+      institutionId,
+      statusCode: connect.statusCode(e),
+    },
   };
 }
 
@@ -135,6 +145,9 @@ export function mastercardWebhookSource(settings: MastercardWebhookSettings): We
   };
 }
 
-export function receiveMastercardWebhook(req: Request, deps: WebhookDeps & { settings: MastercardWebhookSettings }): Promise<Response> {
+export function receiveMastercardWebhook(
+  req: Request,
+  deps: WebhookDeps & { settings: MastercardWebhookSettings },
+): Promise<Response> {
   return receiveWebhook(req, mastercardWebhookSource(deps.settings), deps);
 }

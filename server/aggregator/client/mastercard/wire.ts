@@ -10,7 +10,13 @@ import { encodeLoginId } from "./login-id";
 // Fields Bankline does not use (the full account number among them) are dropped here.
 
 const id = z.union([z.string().min(1), z.number().int()]).transform(String);
-const integer = z.union([z.number().int(), z.string().regex(/^-?[0-9]+$/).transform(Number)]);
+const integer = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?[0-9]+$/)
+    .transform(Number),
+]);
 /** Epoch seconds; 0 or absent means "never". */
 const epoch = integer.nullish().transform((v) => (v ? v : null));
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
@@ -66,12 +72,23 @@ const mcTransaction = z.object({
 export type McTransaction = z.infer<typeof mcTransaction>;
 export const mcTransactionPage = z.object({ moreAvailable: flag, transactions: z.array(mcTransaction) });
 
-/** Error answers: `{code, message}` (code a string or a number), or on a few routes `{Errors: {Error: [{ReasonCode, Description}]}}`. */
+/**
+ * Error answers: `{code, message}` (code a string or a number), or on a few routes
+ * `{Errors: {Error: [{ReasonCode, Description}]}}`.
+ */
 export const mcError = z.union([
-  z.object({ code: z.union([z.string(), z.number()]), message: text }).transform((e) => ({ code: Number(e.code), message: e.message ?? null })),
+  z
+    .object({ code: z.union([z.string(), z.number()]), message: text })
+    .transform((e) => ({ code: Number(e.code), message: e.message ?? null })),
   z
     .object({ Errors: z.object({ Error: z.array(z.object({ ReasonCode: text, Description: text })).min(1) }) })
-    .transform(({ Errors: { Error: [first] } }) => ({ code: Number(first?.ReasonCode), message: first?.Description ?? null })),
+    .transform(
+      ({
+        Errors: {
+          Error: [first],
+        },
+      }) => ({ code: Number(first?.ReasonCode), message: first?.Description ?? null }),
+    ),
 ]);
 
 /**
@@ -161,7 +178,12 @@ const latest = (dates: (number | null)[]) => {
 };
 
 /** A login's status from the accounts the provider keeps under it (it has no login resource of its own). */
-export function loginStatusOf(customerId: string, institutionLoginId: string, accounts: readonly McAccount[], fallbackInstitutionId: string): LoginStatus {
+export function loginStatusOf(
+  customerId: string,
+  institutionLoginId: string,
+  accounts: readonly McAccount[],
+  fallbackInstitutionId: string,
+): LoginStatus {
   return {
     loginId: encodeLoginId(customerId, institutionLoginId),
     customerId,
