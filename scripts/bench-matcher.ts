@@ -12,13 +12,22 @@ const RUNS = 5;
 function timed(): { seconds: number; flagged: number } {
   const started = performance.now();
   const results = matchTransactions(data);
-  return { seconds: (performance.now() - started) / 1000, flagged: results.filter((result) => result.tier !== "new").length };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    flagged: results.filter((result) => result.tier !== "new").length,
+  };
 }
 
 const data = benchData(EXISTING, INCOMING);
 const first = timed();
-const runs = Array.from({ length: RUNS }, timed).map((run) => run.seconds).sort((a, b) => a - b);
-console.log(`first call ${first.seconds.toFixed(3)} s, then ${runs.map((seconds) => seconds.toFixed(3)).join(" ")} s; ${first.flagged} of ${INCOMING} flagged`);
+const runs = Array.from({ length: RUNS }, timed)
+  .map((run) => run.seconds)
+  .sort((a, b) => a - b);
 console.log(
-  `bench:matcher existing=${EXISTING} incoming=${INCOMING} first_call_s=${first.seconds.toFixed(3)} match_s=${runs[0]!.toFixed(3)} median_s=${runs[Math.floor(RUNS / 2)]!.toFixed(3)}`,
+  `first call ${first.seconds.toFixed(3)} s, then ${runs.map((seconds) => seconds.toFixed(3)).join(" ")} s; ` +
+    `${first.flagged} of ${INCOMING} flagged`,
+);
+console.log(
+  `bench:matcher existing=${EXISTING} incoming=${INCOMING} first_call_s=${first.seconds.toFixed(3)} ` +
+    `match_s=${runs[0]!.toFixed(3)} median_s=${runs[Math.floor(RUNS / 2)]!.toFixed(3)}`,
 );

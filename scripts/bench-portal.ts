@@ -49,9 +49,21 @@ const bare: Target = { name: "bare /api/health", path: () => "/api/health" };
 const procedures: Target[] = [
   { name: "connections.list", path: trpcGet("connections.list", (o) => ({ orgSlug: o.orgSlug })) },
   { name: "feed.accounts", path: trpcGet("feed.accounts", (o) => ({ orgSlug: o.orgSlug })) },
-  { name: "feed.list", path: trpcGet("feed.list", (o) => ({ orgSlug: o.orgSlug, bankAccountId: o.bankAccountId, view: "review", page: 1, pageSize: 50 })) },
+  {
+    name: "feed.list",
+    path: trpcGet("feed.list", (o) => ({
+      orgSlug: o.orgSlug,
+      bankAccountId: o.bankAccountId,
+      view: "review",
+      page: 1,
+      pageSize: 50,
+    })),
+  },
   { name: "register.list", path: trpcGet("register.list", (o) => ({ orgSlug: o.orgSlug })) },
-  { name: "register.entries", path: trpcGet("register.entries", (o) => ({ orgSlug: o.orgSlug, registerId: o.registerId, page: 1, pageSize: 50 })) },
+  {
+    name: "register.entries",
+    path: trpcGet("register.entries", (o) => ({ orgSlug: o.orgSlug, registerId: o.registerId, page: 1, pageSize: 50 })),
+  },
 ];
 const pages = ["institutions", "feed", "register", "members", "settings"];
 /** Measured beside the portal: the page every visit starts from, signed out. */
@@ -89,7 +101,13 @@ async function oneAtATime(baseUrl: string, target: Target, owners: SignedIn[], s
   return { rps: times.length / seconds, p50: at(0.5), p975: at(0.975), non2xx: failed };
 }
 
-async function load(baseUrl: string, target: Target, owners: SignedIn[], connections: number, seconds: number): Promise<Measured> {
+async function load(
+  baseUrl: string,
+  target: Target,
+  owners: SignedIn[],
+  connections: number,
+  seconds: number,
+): Promise<Measured> {
   let next = 0;
   const result = await autocannon({
     url: baseUrl,
@@ -104,7 +122,12 @@ async function load(baseUrl: string, target: Target, owners: SignedIn[], connect
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p975: result.latency.p97_5, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p975: result.latency.p97_5,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 /** Signs in through next-auth's credentials flow, as the sign-in page does; answers the cookies to send. */
@@ -123,7 +146,10 @@ async function signIn(baseUrl: string, owner: BenchOwner): Promise<SignedIn> {
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+    },
     body: new URLSearchParams({ csrfToken, email: owner.email, password: BENCH_PASSWORD, json: "true" }),
   });
   keep(res);
@@ -134,14 +160,20 @@ async function signIn(baseUrl: string, owner: BenchOwner): Promise<SignedIn> {
 
 /** Compressed JavaScript a first visit of each page loads (gzip, as `next start` serves it). */
 async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string, number>> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
   const sizes = new Map<string, number>();
   try {
     const [name, value] = owner.cookie.split("=") as [string, string];
     for (const page of [...pages, SIGN_IN]) {
       const context = await browser.newContext();
       // Production cookies are Secure (`__Secure-`); Chromium keeps them for http://localhost.
-      if (page !== SIGN_IN) await context.addCookies([{ name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
+      if (page !== SIGN_IN)
+        await context.addCookies([
+          { name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" },
+        ]);
       const tab = await context.newPage();
       const scripts = new Map<string, Promise<Buffer>>();
       tab.on("response", (res) => {
@@ -154,10 +186,14 @@ async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string
       for (const [url, body] of scripts) {
         const size = gzipSync(await body).length;
         bytes += size;
-        if (process.env.BENCH_JS_FILES) say(`  ${page}: ${(size / 1024).toFixed(1).padStart(6)} kB  ${new URL(url).pathname}`);
+        if (process.env.BENCH_JS_FILES)
+          say(`  ${page}: ${(size / 1024).toFixed(1).padStart(6)} kB  ${new URL(url).pathname}`);
       }
       sizes.set(page, bytes);
-      say(`first-load JavaScript of ${page === SIGN_IN ? url : `/<org>/${page}`}: ${(bytes / 1024).toFixed(1)} kB compressed`);
+      say(
+        `first-load JavaScript of ${page === SIGN_IN ? url : `/<org>/${page}`}: ` +
+          `${(bytes / 1024).toFixed(1)} kB compressed`,
+      );
       await context.close();
     }
   } finally {
@@ -177,7 +213,11 @@ async function main() {
   if (!serverUrl) {
     tempDir = await mkdtemp(path.join(tmpdir(), "bankline-bench-portal-"));
     await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "pg"), port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(tempDir, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     serverUrl = embedded.url();
   }
   const name = `bankline_bench_portal_${Date.now()}`;
@@ -188,7 +228,10 @@ async function main() {
     await migrate(databaseUrl);
     let started = performance.now();
     await seedPortalBench(databaseUrl);
-    say(`seeded ${BENCH_ORGS} organizations, 200 connections, 200 000 register entries, 40 000 feed rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    say(
+      `seeded ${BENCH_ORGS} organizations, 200 connections, 200 000 register entries, 40 000 feed rows ` +
+        `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const port = await freePort();
     const baseUrl = `http://localhost:${port}`;
@@ -205,10 +248,14 @@ async function main() {
       AGGREGATOR_URL: "http://127.0.0.1:9",
       AGGREGATOR_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
       LOG_LEVEL: "warn",
-      ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
+      ...(process.env.BENCH_CPU_PROF
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }
+        : {}),
     });
     await waitForUrl(`${baseUrl}/api/health`, 60_000);
-    const owners = await Promise.all(Array.from({ length: OWNERS }, (_, i) => signIn(baseUrl, benchOwner(1 + i * Math.floor(BENCH_ORGS / OWNERS)))));
+    const owners = await Promise.all(
+      Array.from({ length: OWNERS }, (_, i) => signIn(baseUrl, benchOwner(1 + i * Math.floor(BENCH_ORGS / OWNERS)))),
+    );
     say(`signed in as ${owners.length} owners; load average ${loadavg()[0]!.toFixed(1)} on 2 cores`);
 
     const only = process.env.BENCH_ONLY?.split(",");
@@ -225,13 +272,22 @@ async function main() {
     for (const connections of [1, 10, 100]) {
       for (const target of targets) {
         const measured =
-          connections === 1 ? await oneAtATime(baseUrl, target, owners, Math.max(2, SECONDS - 2)) : await load(baseUrl, target, owners, connections, SECONDS);
+          connections === 1
+            ? await oneAtATime(baseUrl, target, owners, Math.max(2, SECONDS - 2))
+            : await load(baseUrl, target, owners, connections, SECONDS);
         if (measured.non2xx > 0) throw new Error(`${target.name}: ${measured.non2xx} answers were not 2xx`);
         results.set(target.name, (results.get(target.name) ?? new Map()).set(connections, measured));
-        say(`${target.name.padEnd(18)} c=${String(connections).padEnd(3)} ${measured.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms`);
+        say(
+          `${target.name.padEnd(18)} c=${String(connections).padEnd(3)} ` +
+            `${measured.rps.toFixed(0).padStart(6)} req/s  ` +
+            `p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms`,
+        );
       }
     }
-    say(`load measured in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)}`);
+    say(
+      `load measured in ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+        `load average ${loadavg()[0]!.toFixed(1)}`,
+    );
 
     const js = await firstLoadJs(baseUrl, owners[0]!);
 
@@ -241,9 +297,18 @@ async function main() {
     const slowest = of(1).reduce((a, b) => (b.p50 > a.p50 ? b : a));
     const tail = of(100).reduce((a, b) => (b.p975 > a.p975 ? b : a));
     const largest = largestPortalPage(js);
-    say(`lowest at 10 connections: ${lowest.name}, ${(lowest.rps / bareRps).toFixed(2)} of the bare route's ${bareRps.toFixed(0)} req/s (target 0.40)`);
-    say(`slowest median, one connection at a time: ${slowest.name} ${ms(slowest.p50)} ms (target under 2 ms); p97.5 at 100 connections: ${tail.name} ${ms(tail.p975)} ms`);
-    console.log(`bench:portal ratio=${(lowest.rps / bareRps).toFixed(2)} p50_ms=${ms(slowest.p50)} p97_5_ms=${ms(tail.p975)} first_load_js_kb=${largest.toFixed(1)}`);
+    say(
+      `lowest at 10 connections: ${lowest.name}, ${(lowest.rps / bareRps).toFixed(2)} ` +
+        `of the bare route's ${bareRps.toFixed(0)} req/s (target 0.40)`,
+    );
+    say(
+      `slowest median, one connection at a time: ${slowest.name} ${ms(slowest.p50)} ms (target under 2 ms); ` +
+        `p97.5 at 100 connections: ${tail.name} ${ms(tail.p975)} ms`,
+    );
+    console.log(
+      `bench:portal ratio=${(lowest.rps / bareRps).toFixed(2)} p50_ms=${ms(slowest.p50)} ` +
+        `p97_5_ms=${ms(tail.p975)} first_load_js_kb=${largest.toFixed(1)}`,
+    );
   } finally {
     if (web) await stopChildren([web], 20_000);
     await dropDatabaseNamed(serverUrl, name).catch(() => {});

@@ -114,7 +114,8 @@ interface SandboxStats {
   eventLoopDelayMs: Summary;
   routes: Record<string, { count: number; waitMs: Summary; workMs: Summary }>;
 }
-const summarized = (s: Summary) => `mean ${s.mean.toFixed(2)}, p50 ${s.p50.toFixed(2)}, p99 ${s.p99.toFixed(1)}, max ${s.max.toFixed(1)} ms`;
+const summarized = (s: Summary) =>
+  `mean ${s.mean.toFixed(2)}, p50 ${s.p50.toFixed(2)}, p99 ${s.p99.toFixed(1)}, max ${s.max.toFixed(1)} ms`;
 
 /** CPU seconds used so far by the processes `match` picks (Linux; NaN elsewhere). */
 function cpuSeconds(match: (pid: string, stat: string[]) => boolean): number {
@@ -173,36 +174,54 @@ async function main() {
   let embedded: EmbeddedDatabase | undefined;
   let serverUrl = process.env.BENCH_DATABASE_URL;
   if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dir, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     serverUrl = embedded.url();
   }
   const dbName = `bankline_bench_${Date.now()}`;
   await ensureDatabase(serverUrl, dbName);
   const databaseUrl = withDatabase(serverUrl, dbName);
   await migrate(databaseUrl);
-  const sandbox = await startTestSandbox(dir, { LOG_LEVEL: "warn", SANDBOX_MFA_TIMEOUT_MS: "300000", ...(process.env.BENCH_SANDBOX_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SANDBOX_NODE_OPTIONS } : {}) });
+  const sandbox = await startTestSandbox(dir, {
+    LOG_LEVEL: "warn",
+    SANDBOX_MFA_TIMEOUT_MS: "300000",
+    ...(process.env.BENCH_SANDBOX_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SANDBOX_NODE_OPTIONS } : {}),
+  });
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 30 }) });
 
   try {
     say(`setting up ${CONNECTIONS} connections of ${ORGANIZATIONS} organizations at the sandbox (no latency yet)…`);
     const setupClient = new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log });
     const institutions = (await setupClient.searchInstitutions({ limit: 100 })).institutions;
-    await db.institution.createMany({ data: institutions.map((i) => ({ id: i.id, name: i.name, variant: i.variant, loginUrl: i.loginUrl })) });
-    const orgs = Array.from({ length: ORGANIZATIONS }, (_, i) => ({ id: `bench-org-${i}`, slug: `bench-${i}`, name: `Bench Organization ${i}` }));
+    await db.institution.createMany({
+      data: institutions.map((i) => ({ id: i.id, name: i.name, variant: i.variant, loginUrl: i.loginUrl })),
+    });
+    const orgs = Array.from({ length: ORGANIZATIONS }, (_, i) => ({
+      id: `bench-org-${i}`,
+      slug: `bench-${i}`,
+      name: `Bench Organization ${i}`,
+    }));
     await db.organization.createMany({ data: orgs });
     const logins: { organizationId: string; institutionId: string; loginId: string }[] = [];
     // demo_business links only at business variants; plain demo everywhere else.
-    await pool(Array.from({ length: CONNECTIONS }, (_, i) => i), 50, async (i) => {
-      const org = orgs[i % ORGANIZATIONS]!;
-      const institution = institutions[i % institutions.length]!;
-      const outcome = await setupClient.link({
-        organizationId: org.id,
-        organizationName: org.name,
-        institutionId: institution.id,
-        credentials: { username: "demo", password: "go" },
-      });
-      logins[i] = { organizationId: org.id, institutionId: institution.id, loginId: outcome.login.loginId };
-    });
+    await pool(
+      Array.from({ length: CONNECTIONS }, (_, i) => i),
+      50,
+      async (i) => {
+        const org = orgs[i % ORGANIZATIONS]!;
+        const institution = institutions[i % institutions.length]!;
+        const outcome = await setupClient.link({
+          organizationId: org.id,
+          organizationName: org.name,
+          institutionId: institution.id,
+          credentials: { username: "demo", password: "go" },
+        });
+        logins[i] = { organizationId: org.id, institutionId: institution.id, loginId: outcome.login.loginId };
+      },
+    );
     const yesterday = new Date(Date.now() - 86_400_000);
     await db.connection.createMany({
       data: logins.map((l, i) => ({
@@ -217,13 +236,28 @@ async function main() {
         createdAt: new Date(Date.now() - 30 * 86_400_000),
       })),
     });
-    const accounts: { organizationId: string; connectionId: string; providerAccountId: string; name: string; kind: string; mask: string }[] = [];
+    const accounts: {
+      organizationId: string;
+      connectionId: string;
+      providerAccountId: string;
+      name: string;
+      kind: string;
+      mask: string;
+    }[] = [];
     await pool(logins, 50, async (l, i) => {
       for (const a of await setupClient.listAccounts({ loginId: l.loginId, institutionId: l.institutionId })) {
-        accounts.push({ organizationId: l.organizationId, connectionId: `bench-conn-${String(i).padStart(5, "0")}`, providerAccountId: a.id, name: a.name, kind: a.kind, mask: a.mask });
+        accounts.push({
+          organizationId: l.organizationId,
+          connectionId: `bench-conn-${String(i).padStart(5, "0")}`,
+          providerAccountId: a.id,
+          name: a.name,
+          kind: a.kind,
+          mask: a.mask,
+        });
       }
     });
-    for (let i = 0; i < accounts.length; i += 5000) await db.bankAccount.createMany({ data: accounts.slice(i, i + 5000) });
+    for (let i = 0; i < accounts.length; i += 5000)
+      await db.bankAccount.createMany({ data: accounts.slice(i, i + 5000) });
 
     const res = await fetch(`${sandbox.url}/admin/faults/defaults`, {
       method: "PUT",
@@ -232,21 +266,37 @@ async function main() {
     });
     if (!res.ok) throw new Error(`could not set the sandbox latency: ${res.status}`);
 
-    const { client, refreshes, maxInFlight, spans } = counted(new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log }));
+    const { client, refreshes, maxInFlight, spans } = counted(
+      new HttpAggregatorClient({ baseUrl: sandbox.url, timeoutMs: 30_000, logger: log }),
+    );
     const config = { ...jobsConfigFromEnv(), aggregatorConcurrency: CAP, refreshWindowSeconds: 0 };
-    const worker = await startWorker({ databaseUrl, db: db as never, aggregator: client, log, config, mail: { config: mailConfigFromEnv({}) } }, { schedules: false });
-    say(`sandbox latency ${LATENCY_MS} ms, aggregator cap ${CAP}, reads ${config.readConcurrency} per worker, ${config.perInstitution} per institution; refreshing…`);
+    const worker = await startWorker(
+      { databaseUrl, db: db as never, aggregator: client, log, config, mail: { config: mailConfigFromEnv({}) } },
+      { schedules: false },
+    );
+    say(
+      `sandbox latency ${LATENCY_MS} ms, aggregator cap ${CAP}, reads ${config.readConcurrency} per worker, ` +
+        `${config.perInstitution} per institution; refreshing…`,
+    );
 
     await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
-    const cpuBefore = { bench: process.cpuUsage(), sandbox: sandboxCpu(sandbox.stateFile), postgres: postgresCpu(path.join(dir, "pg")) };
+    const cpuBefore = {
+      bench: process.cpuUsage(),
+      sandbox: sandboxCpu(sandbox.stateFile),
+      postgres: postgresCpu(path.join(dir, "pg")),
+    };
     const started = performance.now();
     const cycleStart = new Date();
-    const plan = await planRefreshCycle(db as never, worker.sender, { cycleId: "bench", startsAt: cycleStart, windowSeconds: 0 });
+    const plan = await planRefreshCycle(db as never, worker.sender, {
+      cycleId: "bench",
+      startsAt: cycleStart,
+      windowSeconds: 0,
+    });
     const plannedAfter = (performance.now() - started) / 1000;
     // Polled often once few are left, so the end is noticed within 10 ms.
-    for (let left; (left = await db.refreshTicket.count({ where: { cycleId: "bench", finishedAt: null } })) > 0; ) {
+    for (let left; (left = await db.refreshTicket.count({ where: { cycleId: "bench", finishedAt: null } })) > 0;) {
       await new Promise((r) => setTimeout(r, left > 200 ? 100 : 10));
     }
     const ended = performance.now();
@@ -262,11 +312,16 @@ async function main() {
     await worker.stop({ graceful: true });
 
     await fetch(`${sandbox.url}/admin/faults`, { method: "DELETE" });
-    const tickets = await db.refreshTicket.groupBy({ by: ["outcome"], where: { cycleId: "bench" }, _count: { _all: true } });
+    const tickets = await db.refreshTicket.groupBy({
+      by: ["outcome"],
+      where: { cycleId: "bench" },
+      _count: { _all: true },
+    });
     const perConnection = await db.$queryRaw<{ n: bigint; connections: bigint }[]>`
       SELECT n, count(*) AS connections FROM (
         SELECT c."id", count(e."id") AS n FROM "Connection" c
-        LEFT JOIN "ConnectionEvent" e ON e."connectionId" = c."id" AND e."trigger" = 'SCHEDULE' AND e."statusCode" = 0 AND e."durationMs" IS NOT NULL
+        LEFT JOIN "ConnectionEvent" e ON e."connectionId" = c."id" AND e."trigger" = 'SCHEDULE' AND e."statusCode" = 0
+          AND e."durationMs" IS NOT NULL
         GROUP BY c."id") t
       GROUP BY n ORDER BY n`;
     const onceInHistory = Number(perConnection.find((r) => Number(r.n) === 1)?.connections ?? 0);
@@ -280,7 +335,9 @@ async function main() {
       }).then((r) => r.json())) as { customer?: { id: string } };
       const customerId = customer.customer?.id;
       if (!customerId) continue;
-      const page = (await fetch(`${sandbox.url}/v1/customers/${customerId}/institution-logins`).then((r) => r.json())) as {
+      const page = (await fetch(`${sandbox.url}/v1/customers/${customerId}/institution-logins`).then((r) =>
+        r.json(),
+      )) as {
         logins: { id: string; lastAttemptAt: string | null }[];
       };
       for (const l of page.logins) atAggregator.set(l.id, l.lastAttemptAt);
@@ -290,25 +347,56 @@ async function main() {
       return at && Date.parse(at) >= cycleStart.getTime();
     }).length;
 
-    say(`planned ${plan.planned} in ${plannedAfter.toFixed(1)} s (refreshing meanwhile); tickets ${tickets.map((t) => `${t.outcome}=${t._count._all}`).join(" ")}`);
-    say(`refresh requests: ${counts.reduce((a, b) => a + b, 0)} for ${refreshes.size} logins; twice or more: ${counts.filter((n) => n > 1).length}; missed: ${CONNECTIONS - refreshes.size}`);
-    say(`aggregator saw a new attempt on ${refreshedAtAggregator} of ${CONNECTIONS} logins; most refreshes in flight at once: ${maxInFlight()}`);
+    say(
+      `planned ${plan.planned} in ${plannedAfter.toFixed(1)} s (refreshing meanwhile); ` +
+        `tickets ${tickets.map((t) => `${t.outcome}=${t._count._all}`).join(" ")}`,
+    );
+    say(
+      `refresh requests: ${counts.reduce((a, b) => a + b, 0)} for ${refreshes.size} logins; ` +
+        `twice or more: ${counts.filter((n) => n > 1).length}; missed: ${CONNECTIONS - refreshes.size}`,
+    );
+    say(
+      `aggregator saw a new attempt on ${refreshedAtAggregator} of ${CONNECTIONS} logins; ` +
+        `most refreshes in flight at once: ${maxInFlight()}`,
+    );
     const durations = spans.map((s) => s.to - s.from).sort((a, b) => a - b);
-    say(`refresh round trip: median ${durations[durations.length >> 1]!.toFixed(0)} ms, p95 ${durations[Math.floor(durations.length * 0.95)]!.toFixed(0)} ms`);
+    say(
+      `refresh round trip: median ${durations[durations.length >> 1]!.toFixed(0)} ms, ` +
+        `p95 ${durations[Math.floor(durations.length * 0.95)]!.toFixed(0)} ms`,
+    );
     const at = (route: string) => sandboxStats.routes[route];
     const refreshAt = at("POST /v1/institution-logins/:loginId/refresh");
     const accountsAt = at("GET /v1/institution-logins/:loginId/accounts");
-    for (const [name, r] of [["refresh", refreshAt], ["accounts", accountsAt]] as const) {
-      if (r) say(`sandbox beyond its ${LATENCY_MS} ms, ${name} (${r.count}): waiting ${summarized(r.waitMs)}; working ${summarized(r.workMs)}`);
+    for (const [name, r] of [
+      ["refresh", refreshAt],
+      ["accounts", accountsAt],
+    ] as const) {
+      if (r)
+        say(
+          `sandbox beyond its ${LATENCY_MS} ms, ${name} (${r.count}): ` +
+            `waiting ${summarized(r.waitMs)}; working ${summarized(r.workMs)}`,
+        );
     }
     // The monitor's samples include its 5 ms timer interval.
-    const loopMs = (h: typeof loopDelay) => ({ mean: h.mean / 1e6 - 5, p50: h.percentile(50) / 1e6 - 5, p99: h.percentile(99) / 1e6 - 5, max: h.max / 1e6 - 5 });
-    say(`event loop delay: sandbox ${summarized(sandboxStats.eventLoopDelayMs)}; this process ${summarized(loopMs(loopDelay))}`);
+    const loopMs = (h: typeof loopDelay) => ({
+      mean: h.mean / 1e6 - 5,
+      p50: h.percentile(50) / 1e6 - 5,
+      p99: h.percentile(99) / 1e6 - 5,
+      max: h.max / 1e6 - 5,
+    });
+    say(
+      `event loop delay: sandbox ${summarized(sandboxStats.eventLoopDelayMs)}; ` +
+        `this process ${summarized(loopMs(loopDelay))}`,
+    );
     const b = breakdown(spans, started, ended);
     const rows: [string, number, string?][] = [
       [`bound: ${CONNECTIONS} refreshes × ${LATENCY_MS} ms / ${CAP}`, b.bound],
       [`refresh round trips beyond ${LATENCY_MS} ms`, b.overRoundTrips],
-      ["start: slots empty until the cap first filled", b.start, `first request at ${b.firstRequest.toFixed(2)} s, cap filled at ${b.firstFull.toFixed(2)} s`],
+      [
+        "start: slots empty until the cap first filled",
+        b.start,
+        `first request at ${b.firstRequest.toFixed(2)} s, cap filled at ${b.firstFull.toFixed(2)} s`,
+      ],
       ["middle: slots free with no refresh ready", b.middle],
       ["end: the last refreshes draining", b.draining],
       ["end: after the last answer (reads, settlement, noticed)", b.afterLast],
@@ -316,22 +404,34 @@ async function main() {
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     say(`where the wall time went (slot time / ${CAP} slots):`);
     rows.forEach(([label, seconds, note], i) => {
-      say(`  ${label.padEnd(width)}${i === 0 ? " " : "+"}${seconds.toFixed(2).padStart(5)} s${note ? `  (${note})` : ""}`);
+      say(
+        `  ${label.padEnd(width)}${i === 0 ? " " : "+"}${seconds.toFixed(2).padStart(5)} s${note ? `  (${note})` : ""}`,
+      );
     });
     say(`  ${"= wall".padEnd(width)} ${b.wall.toFixed(2).padStart(5)} s`);
     say(
-      `CPU during the cycle: this process ${cpu.bench.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s, PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
-        `(${[cpu.bench, cpu.sandbox, cpu.postgres].map((c) => ((c * 1000) / CONNECTIONS).toFixed(2)).join(" / ")} ms per refresh); ` +
+      `CPU during the cycle: this process ${cpu.bench.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s, ` +
+        `PostgreSQL ${cpu.postgres.toFixed(1)} s ` +
+        `(${[cpu.bench, cpu.sandbox, cpu.postgres].map((c) => ((c * 1000) / CONNECTIONS).toFixed(2)).join(" / ")} ` +
+        "ms per refresh); " +
         `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
     say(`history: ${onceInHistory} of ${CONNECTIONS} connections with exactly one successful scheduled refresh`);
     const exactlyOnce =
-      plan.planned === CONNECTIONS && refreshes.size === CONNECTIONS && counts.every((n) => n === 1) && onceInHistory === CONNECTIONS && refreshedAtAggregator === CONNECTIONS;
+      plan.planned === CONNECTIONS &&
+      refreshes.size === CONNECTIONS &&
+      counts.every((n) => n === 1) &&
+      onceInHistory === CONNECTIONS &&
+      refreshedAtAggregator === CONNECTIONS;
     const withinCap = maxInFlight() <= CAP;
     if (!exactlyOnce) say("CHECK FAILED: a connection was missed or refreshed twice");
-    if (!withinCap) say(`CHECK FAILED: ${maxInFlight()} refreshes were in flight at once, over the aggregator cap of ${CAP}`);
+    if (!withinCap)
+      say(`CHECK FAILED: ${maxInFlight()} refreshes were in flight at once, over the aggregator cap of ${CAP}`);
     const ok = exactlyOnce && withinCap;
-    console.log(`bench:refresh connections=${CONNECTIONS} seconds=${seconds.toFixed(2)} bound_s=${BOUND_S} ratio=${(seconds / BOUND_S).toFixed(3)}`);
+    console.log(
+      `bench:refresh connections=${CONNECTIONS} seconds=${seconds.toFixed(2)} bound_s=${BOUND_S} ` +
+        `ratio=${(seconds / BOUND_S).toFixed(3)}`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await db.$disconnect();

@@ -38,7 +38,15 @@ async function main() {
     },
   });
   mkdirSync(e2eStateDir, { recursive: true });
-  writeFileSync(path.join(e2eStateDir, "stack.json"), JSON.stringify({ databaseUrl: stack.databaseUrl, serverUrl: stack.serverUrl, aggregatorUrl: stack.aggregatorUrl, mailUrl: stack.mailUrl }));
+  writeFileSync(
+    path.join(e2eStateDir, "stack.json"),
+    JSON.stringify({
+      databaseUrl: stack.databaseUrl,
+      serverUrl: stack.serverUrl,
+      aggregatorUrl: stack.aggregatorUrl,
+      mailUrl: stack.mailUrl,
+    }),
+  );
   log(`ready at ${stack.appUrl}`);
 
   let stopping = false;

@@ -34,7 +34,10 @@ const seconds = (performance.now() - started) / 1000;
 const report = renderReport(evaluation, seconds);
 
 for (const method of evaluation.methods) {
-  console.log(`${method.name}: ${method.overall.correct} right of ${method.overall.predicted} flagged, ${method.overall.positives} duplicates`);
+  console.log(
+    `${method.name}: ${method.overall.correct} right of ${method.overall.predicted} flagged, ` +
+      `${method.overall.positives} duplicates`,
+  );
 }
 if (!tuning && seed === HELD_OUT_SEED) {
   const target = path.join(import.meta.dirname, "..", "docs", "dedup-evaluation.md");

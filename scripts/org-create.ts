@@ -17,11 +17,16 @@ const usage = 'Usage: npm run org:create -- --name "Organization name" --owner o
 const args = z.object({
   name: z.string().trim().min(2).max(120),
   owner: z.string().trim().toLowerCase().pipe(z.email()),
-  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, "a slug is lowercase letters, digits and dashes").optional(),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, "a slug is lowercase letters, digits and dashes")
+    .optional(),
 });
 
 async function main() {
-  const { values } = parseArgs({ options: { name: { type: "string" }, owner: { type: "string" }, slug: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { name: { type: "string" }, owner: { type: "string" }, slug: { type: "string" } },
+  });
   const parsed = args.safeParse(values);
   if (!parsed.success) {
     console.error(`${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n${usage}`);
@@ -33,9 +38,13 @@ async function main() {
   const slug = parsed.data.slug ?? slugFromName(name);
   try {
     // An organization that does not exist yet is no tenant to narrow to: a named bypass.
-    const created = await withAllOrganizations("npm run org:create", () => createOrganizationWithOwner(getDb(), { name, slug, ownerEmail: owner }));
+    const created = await withAllOrganizations("npm run org:create", () =>
+      createOrganizationWithOwner(getDb(), { name, slug, ownerEmail: owner }),
+    );
     console.log(`Created ${created.org.name} at /${created.org.slug}.`);
-    console.log(`Invitation emailed to ${owner} as owner; the link works once, until ${created.expiresAt.toISOString()}.`);
+    console.log(
+      `Invitation emailed to ${owner} as owner; the link works once, until ${created.expiresAt.toISOString()}.`,
+    );
   } catch (err) {
     if (err instanceof DomainError) {
       console.error(err.message);

@@ -51,7 +51,11 @@ async function main() {
   if (!serverUrl) {
     tempDir = await mkdtemp(path.join(tmpdir(), "bankline-profile-"));
     await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "pg"), port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(tempDir, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     serverUrl = embedded.url();
   }
   const name = `bankline_profile_${Date.now()}`;
@@ -59,7 +63,11 @@ async function main() {
   const url = withDatabase(serverUrl, name);
   const queries: { query: string; params: string }[] = [];
   // PROFILE_PLAN_CACHE=force_custom_plan (or force_generic_plan) compares PostgreSQL's plan choices.
-  const db = createDb(process.env.PROFILE_PLAN_CACHE ? `${url}?options=${encodeURIComponent(`-c plan_cache_mode=${process.env.PROFILE_PLAN_CACHE}`)}` : url);
+  const db = createDb(
+    process.env.PROFILE_PLAN_CACHE
+      ? `${url}?options=${encodeURIComponent(`-c plan_cache_mode=${process.env.PROFILE_PLAN_CACHE}`)}`
+      : url,
+  );
   try {
     await migrate(url);
     await seedPortalBench(url);
@@ -70,19 +78,36 @@ async function main() {
     const cookie = await encode({ token: { sid: token, sub: user.id }, secret: SECRET });
     process.env.NEXTAUTH_SECRET = SECRET;
     process.env.DATABASE_URL = url;
-    const input = { orgSlug: owner.orgSlug, bankAccountId: owner.bankAccountId, view: "review" as const, page: 1, pageSize: 50 };
+    const input = {
+      orgSlug: owner.orgSlug,
+      bankAccountId: owner.bankAccountId,
+      view: "review" as const,
+      page: 1,
+      pageSize: 50,
+    };
     const query = { bankAccountId: owner.bankAccountId, view: "review" as const, page: 1, pageSize: 50 };
     const quiet = createLogger({ level: "warn" });
 
     console.log(`feed.list of ${owner.orgSlug}, median of ${ROUNDS} runs each:`);
-    await median("session cookie: next-auth decode (HKDF + JWE) every time", () => decode({ token: cookie, secret: SECRET }));
+    await median("session cookie: next-auth decode (HKDF + JWE) every time", () =>
+      decode({ token: cookie, secret: SECRET }),
+    );
     await median("session cookie: Bankline's read (key derived once, cached)", () => readSessionToken(cookie, SECRET));
     const state = await checkSession(db, token);
     if (state.kind !== "active") throw new Error("the profile's session is not active");
     await median("before: session + user (Prisma findUnique)", () =>
       db.session.findUnique({
         where: { tokenHash: hashToken(token) },
-        select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, endedAt: true, secondFactorAt: true, ipAddress: true, user: { select: { id: true, email: true, name: true, staffRole: true, totpEnabledAt: true } } },
+        select: {
+          id: true,
+          createdAt: true,
+          lastSeenAt: true,
+          expiresAt: true,
+          endedAt: true,
+          secondFactorAt: true,
+          ipAddress: true,
+          user: { select: { id: true, email: true, name: true, staffRole: true, totpEnabledAt: true } },
+        },
       }),
     );
     await median("before: membership (Prisma findFirst)", () =>
@@ -95,27 +120,40 @@ async function main() {
     await median("a bare SELECT 1 through Prisma", () => db.$queryRaw`SELECT 1`);
     await median("logger for the request (pino child)", () => quiet.child({ requestId: "r", userId: user.id }));
     const service = await median("listFeed, the service's queries", () => listFeed(db, org.id, query));
-    await median("listEntries (register.entries' first page)", () => listEntries(db, org.id, { registerId: owner.registerId, page: 1, pageSize: 50 }));
+    await median("listEntries (register.entries' first page)", () =>
+      listEntries(db, org.id, { registerId: owner.registerId, page: 1, pageSize: 50 }),
+    );
     const result = await listFeed(db, org.id, query);
-    await median("serialization: superjson + JSON.stringify of the page", () => JSON.stringify(superjson.serialize(result)));
-    const ctx = () => createInnerContext({ db, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" });
-    const caller = await median("the procedure through tRPC (checks, zod in and out)", () => createCaller(ctx()).feed.list(input));
+    await median("serialization: superjson + JSON.stringify of the page", () =>
+      JSON.stringify(superjson.serialize(result)),
+    );
+    const ctx = () =>
+      createInnerContext({ db, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" });
+    const caller = await median("the procedure through tRPC (checks, zod in and out)", () =>
+      createCaller(ctx()).feed.list(input),
+    );
     console.log(`${"  tRPC and zod beyond the service".padEnd(58)} ${(caller - service).toFixed(3).padStart(7)} ms`);
 
     // Every statement of one request, with its plan.
     const traced = new pg.Client({ connectionString: url });
     await traced.connect();
-    const logging = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
+    const logging = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url }),
+      log: [{ emit: "event", level: "query" }],
+    });
     logging.$on("query", (e) => queries.push({ query: e.query, params: e.params }));
     await checkSession(logging, token);
-    const traced_ = createCaller(createInnerContext({ db: logging, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" }));
+    const traced_ = createCaller(
+      createInnerContext({ db: logging, user: state.user, memberships: state.memberships, ipAddress: "127.0.0.1" }),
+    );
     const procedure = process.env.PROFILE_PROCEDURE ?? "feed.list";
     const calls: Record<string, () => Promise<unknown>> = {
       "feed.list": () => traced_.feed.list(input),
       "feed.accounts": () => traced_.feed.accounts({ orgSlug: owner.orgSlug }),
       "connections.list": () => traced_.connections.list({ orgSlug: owner.orgSlug }),
       "register.list": () => traced_.register.list({ orgSlug: owner.orgSlug }),
-      "register.entries": () => traced_.register.entries({ orgSlug: owner.orgSlug, registerId: owner.registerId, page: 1, pageSize: 50 }),
+      "register.entries": () =>
+        traced_.register.entries({ orgSlug: owner.orgSlug, registerId: owner.registerId, page: 1, pageSize: 50 }),
     };
     await calls[procedure]!();
     await logging.$disconnect();
@@ -124,7 +162,8 @@ async function main() {
       const params = JSON.parse(q.params) as unknown[];
       const plan = await traced.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.query}`, params);
       const lines = plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"] ?? "");
-      console.log(`\n${q.query.replace(/\s+/g, " ").slice(0, 240)}\n  ${lines.filter((l) => /Scan|Execution Time|Planning Time|Sort|Aggregate|Limit/.test(l)).join("\n  ")}`);
+      const telling = lines.filter((l) => /Scan|Execution Time|Planning Time|Sort|Aggregate|Limit/.test(l));
+      console.log(`\n${q.query.replace(/\s+/g, " ").slice(0, 240)}\n  ${telling.join("\n  ")}`);
     }
     await traced.end();
   } finally {

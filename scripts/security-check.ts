@@ -51,12 +51,16 @@ function sendChunked(url: string, bytes: number, contentType: string): Promise<{
     const chunk = Buffer.alloc(64 * 1024, 0x7b);
     let sent = 0;
     let answered = false;
-    const req = http.request(url, { method: "POST", headers: { "content-type": contentType, "transfer-encoding": "chunked" } }, (res) => {
-      answered = true;
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, sent });
-      req.destroy();
-    });
+    const req = http.request(
+      url,
+      { method: "POST", headers: { "content-type": contentType, "transfer-encoding": "chunked" } },
+      (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent });
+        req.destroy();
+      },
+    );
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const pump = () => {
       while (!answered && sent < bytes) {
@@ -76,11 +80,18 @@ async function signIn(app: string, email: string, jar: Jar = new Map()): Promise
   const res = await fetch(`${app}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), "x-forwarded-for": "198.51.100.77" },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: cookieHeader(jar),
+      "x-forwarded-for": "198.51.100.77",
+    },
     body: new URLSearchParams({ csrfToken, email, password: DEMO_PASSWORD, callbackUrl: `${app}/`, json: "true" }),
   });
   keep(jar, res);
-  expect([...jar.keys()].some((k) => k.includes("session-token")), `signing in as ${email} gave no session cookie (HTTP ${res.status})`);
+  expect(
+    [...jar.keys()].some((k) => k.includes("session-token")),
+    `signing in as ${email} gave no session cookie (HTTP ${res.status})`,
+  );
   return jar;
 }
 
@@ -94,38 +105,67 @@ async function trpc(app: string, jar: Jar, pathName: string, input: unknown, met
     headers: { cookie: cookieHeader(jar), "content-type": "application/json", "x-forwarded-for": "198.51.100.78" },
     body: method === "POST" ? JSON.stringify({ json: input }) : undefined,
   });
-  return { res, body: (await res.json().catch(() => null)) as { result?: unknown; error?: { json?: { message?: string; data?: Record<string, unknown> } } } | null };
+  return {
+    res,
+    body: (await res.json().catch(() => null)) as {
+      result?: unknown;
+      error?: { json?: { message?: string; data?: Record<string, unknown> } };
+    } | null,
+  };
 }
 
 async function runProbes(stack: Stack) {
   const app = stack.appUrl;
 
   await probe("a chunked webhook body past the limit is refused with 413 while it is still being sent", async () => {
-    const { status, sent } = await sendChunked(`${app}/api/webhooks/aggregator`, 256 * MAX_WEBHOOK_BYTES, "application/json");
+    const { status, sent } = await sendChunked(
+      `${app}/api/webhooks/aggregator`,
+      256 * MAX_WEBHOOK_BYTES,
+      "application/json",
+    );
     expect(status === 413, `HTTP ${status}`);
     expect(sent < 256 * MAX_WEBHOOK_BYTES, `answered only after all ${sent} bytes`);
   });
 
   await probe("a chunked tRPC body past the limit is refused with 413 while it is still being sent", async () => {
-    const { status, sent } = await sendChunked(`${app}/api/trpc/auth.requestPasswordReset`, 64 * MAX_TRPC_BODY_BYTES, "application/json");
+    const { status, sent } = await sendChunked(
+      `${app}/api/trpc/auth.requestPasswordReset`,
+      64 * MAX_TRPC_BODY_BYTES,
+      "application/json",
+    );
     expect(status === 413, `HTTP ${status}`);
     expect(sent < 64 * MAX_TRPC_BODY_BYTES, `answered only after all ${sent} bytes`);
   });
 
   await probe("a chunked sign-in body past the limit is refused with 413 while it is still being sent", async () => {
-    const { status, sent } = await sendChunked(`${app}/api/auth/callback/credentials`, 64 * 1024 * 1024, "application/x-www-form-urlencoded");
+    const { status, sent } = await sendChunked(
+      `${app}/api/auth/callback/credentials`,
+      64 * 1024 * 1024,
+      "application/x-www-form-urlencoded",
+    );
     expect(status === 413, `HTTP ${status}`);
     expect(sent < 64 * 1024 * 1024, `answered only after all ${sent} bytes`);
   });
 
-  const variants = ["//evil.example", "/\\evil.example", "/\\/evil.example", "/\t/evil.example", "/.//evil.example", "https://evil.example/", "javascript:alert(1)"];
+  const variants = [
+    "//evil.example",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "/\t/evil.example",
+    "/.//evil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+  ];
   for (const variant of variants) {
     await probe(`the sign-in page keeps ${JSON.stringify(variant)} on the site`, async () => {
       const res = await fetch(`${app}/sign-in?callbackUrl=${encodeURIComponent(variant)}`);
       const html = await res.text();
       const given = [...html.matchAll(/callbackUrl\\?":\\?"([^"\\]*)/g)].map((m) => m[1]);
       expect(given.length > 0, "the page carries no callback");
-      expect(given.every((url) => url === "/"), `the page would go to ${given.join(", ")}`);
+      expect(
+        given.every((url) => url === "/"),
+        `the page would go to ${given.join(", ")}`,
+      );
     });
   }
 
@@ -137,8 +177,18 @@ async function runProbes(stack: Stack) {
     const res = await fetch(`${app}/api/auth/callback/credentials`, {
       method: "POST",
       redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), "x-forwarded-for": "198.51.100.79" },
-      body: new URLSearchParams({ csrfToken, email: "owner@riverside.example", password: DEMO_PASSWORD, callbackUrl: "https://evil.example/", json: "true" }),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: cookieHeader(jar),
+        "x-forwarded-for": "198.51.100.79",
+      },
+      body: new URLSearchParams({
+        csrfToken,
+        email: "owner@riverside.example",
+        password: DEMO_PASSWORD,
+        callbackUrl: "https://evil.example/",
+        json: "true",
+      }),
     });
     const { url } = (await res.json()) as { url: string };
     expect(new URL(url).origin === new URL(app).origin, `next-auth answered ${url}`);
@@ -151,7 +201,10 @@ async function runProbes(stack: Stack) {
     const second = await fetch(`${app}/riverside/institutions`, { headers: { cookie: cookieHeader(owner) } });
     const html = await first.text();
     expect(first.status === 200, `HTTP ${first.status}`);
-    expect(/no-store/.test(first.headers.get("cache-control") ?? ""), `Cache-Control: ${first.headers.get("cache-control")}`);
+    expect(
+      /no-store/.test(first.headers.get("cache-control") ?? ""),
+      `Cache-Control: ${first.headers.get("cache-control")}`,
+    );
     const csp = first.headers.get("content-security-policy") ?? "";
     const script = csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
     const nonce = /'nonce-([^']+)'/.exec(script)?.[1];
@@ -162,13 +215,22 @@ async function runProbes(stack: Stack) {
     const nextNonce = /'nonce-([^']+)'/.exec(second.headers.get("content-security-policy") ?? "")?.[1];
     expect(nextNonce && nextNonce !== nonce, "two responses carried the same nonce");
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    expect(scripts.length > 0 && scripts.every((tag) => tag.includes(`nonce="${nonce}"`)), "a script tag lacks the response's nonce");
+    expect(
+      scripts.length > 0 && scripts.every((tag) => tag.includes(`nonce="${nonce}"`)),
+      "a script tag lacks the response's nonce",
+    );
   });
 
   await probe("the page the hosted Connect page returns to may be framed by Bankline only", async () => {
     const res = await fetch(`${app}/connect/return`, { headers: { cookie: cookieHeader(owner) } });
-    expect(/frame-ancestors 'self'/.test(res.headers.get("content-security-policy") ?? ""), "frame-ancestors is not 'self'");
-    expect(res.headers.get("x-frame-options") === "SAMEORIGIN", `X-Frame-Options: ${res.headers.get("x-frame-options")}`);
+    expect(
+      /frame-ancestors 'self'/.test(res.headers.get("content-security-policy") ?? ""),
+      "frame-ancestors is not 'self'",
+    );
+    expect(
+      res.headers.get("x-frame-options") === "SAMEORIGIN",
+      `X-Frame-Options: ${res.headers.get("x-frame-options")}`,
+    );
   });
 
   await probe("an authenticated API answer is not cached and names its request id", async () => {
@@ -180,8 +242,12 @@ async function runProbes(stack: Stack) {
 
   await probe(`a batch of ${MAX_BATCH_SIZE + 1} calls is refused`, async () => {
     const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => "connections.notices").join(",");
-    const input = Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, { json: { orgSlug: "riverside" } }]));
-    const res = await fetch(`${app}/api/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: cookieHeader(owner) } });
+    const input = Object.fromEntries(
+      Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, { json: { orgSlug: "riverside" } }]),
+    );
+    const res = await fetch(`${app}/api/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, {
+      headers: { cookie: cookieHeader(owner) },
+    });
     expect(res.status === 400, `HTTP ${res.status}`);
   });
 
@@ -189,39 +255,67 @@ async function runProbes(stack: Stack) {
     const accounts = await trpc(app, owner, "feed.accounts", { orgSlug: "riverside" });
     const account = ((accounts.body?.result as { data?: { json?: { id: string }[] } })?.data?.json ?? [])[0];
     expect(account, "no feed account to page through");
-    const deep = await trpc(app, owner, "feed.list", { orgSlug: "riverside", bankAccountId: account.id, page: 100_000, pageSize: 200 });
+    const deep = await trpc(app, owner, "feed.list", {
+      orgSlug: "riverside",
+      bankAccountId: account.id,
+      page: 100_000,
+      pageSize: 200,
+    });
     expect(deep.res.status === 400, `page 100 000: HTTP ${deep.res.status}`);
-    const wide = await trpc(app, owner, "register.entries", { orgSlug: "riverside", registerId: "x", pageSize: 100_000 });
+    const wide = await trpc(app, owner, "register.entries", {
+      orgSlug: "riverside",
+      registerId: "x",
+      pageSize: 100_000,
+    });
     expect(wide.res.status === 400, `page size 100 000: HTTP ${wide.res.status}`);
   });
 
   await probe("a malformed call is answered without a stack or the server's internals", async () => {
-    const res = await fetch(`${app}/api/trpc/connections.list?input=%7Bnot-json`, { headers: { cookie: cookieHeader(owner) } });
+    const res = await fetch(`${app}/api/trpc/connections.list?input=%7Bnot-json`, {
+      headers: { cookie: cookieHeader(owner) },
+    });
     const text = await res.text();
     expect(res.status >= 400 && res.status < 500, `HTTP ${res.status}`);
     expect(!/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/.test(text), "the answer carries a stack trace");
   });
 
-  await probe(`bank sign-in attempts past ${ATTEMPT_LIMITS.credentials.person} an hour are refused with 429 and when to try again`, async () => {
-    let refused: Awaited<ReturnType<typeof trpc>> | null = null;
-    for (let i = 0; i <= ATTEMPT_LIMITS.credentials.person; i++) {
-      const attempt = await trpc(app, owner, "connections.link", { orgSlug: "riverside", institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: `wrong-${i}` } }, "POST");
-      if (attempt.res.status === 429) {
-        refused = attempt;
-        break;
+  await probe(
+    `bank sign-in attempts past ${ATTEMPT_LIMITS.credentials.person} an hour ` +
+      "are refused with 429 and when to try again",
+    async () => {
+      let refused: Awaited<ReturnType<typeof trpc>> | null = null;
+      for (let i = 0; i <= ATTEMPT_LIMITS.credentials.person; i++) {
+        const attempt = await trpc(
+          app,
+          owner,
+          "connections.link",
+          {
+            orgSlug: "riverside",
+            institutionId: "sandbox-bank-personal",
+            credentials: { username: "demo", password: `wrong-${i}` },
+          },
+          "POST",
+        );
+        if (attempt.res.status === 429) {
+          refused = attempt;
+          break;
+        }
       }
-    }
-    expect(refused, "no attempt was refused");
-    const message = refused.body?.error?.json?.message ?? "";
-    const retryAt = (refused.body?.error?.json?.data?.details as { retryAt?: string } | undefined)?.retryAt;
-    expect(/Try again after \d{2}:\d{2}/.test(message), `message: ${message}`);
-    expect(retryAt && Date.parse(retryAt) > Date.now(), `retryAt: ${retryAt}`);
-  });
+      expect(refused, "no attempt was refused");
+      const message = refused.body?.error?.json?.message ?? "";
+      const retryAt = (refused.body?.error?.json?.data?.details as { retryAt?: string } | undefined)?.retryAt;
+      expect(/Try again after \d{2}:\d{2}/.test(message), `message: ${message}`);
+      expect(retryAt && Date.parse(retryAt) > Date.now(), `retryAt: ${retryAt}`);
+    },
+  );
 
   await probe("a session cookie replayed after sign-out is refused", async () => {
     const viewer = await signIn(app, "viewer@riverside.example");
     const copy = new Map(viewer);
-    expect((await trpc(app, viewer, "connections.notices", { orgSlug: "riverside" })).res.status === 200, "the session did not work before sign-out");
+    expect(
+      (await trpc(app, viewer, "connections.notices", { orgSlug: "riverside" })).res.status === 200,
+      "the session did not work before sign-out",
+    );
     const csrf = await fetch(`${app}/api/auth/csrf`, { headers: { cookie: cookieHeader(viewer) } });
     keep(viewer, csrf);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };

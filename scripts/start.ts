@@ -53,20 +53,37 @@ async function main() {
     databaseUrl: process.env.DATABASE_URL,
     seedDemo: demoSeedAllowed(process.env, { embedded: usesEmbedded }),
     log,
-    mailCatcher: { smtpPort: Number(process.env.MAIL_CATCHER_SMTP_PORT ?? 1025), webPort: Number(process.env.MAIL_CATCHER_PORT ?? 1080) },
+    mailCatcher: {
+      smtpPort: Number(process.env.MAIL_CATCHER_SMTP_PORT ?? 1025),
+      webPort: Number(process.env.MAIL_CATCHER_PORT ?? 1080),
+    },
     logs,
   });
   if (stopping) await stopAndExit(stack);
 
   const orgNames = new Map(demoOrganizations.map((o) => [o.slug, o.name]));
-  logs.say(`
+  const aggregatorLine =
+    stack.aggregatorProvider === "sandbox"
+      ? `Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)`
+      : `Aggregator: ${stack.aggregatorProvider} at ${stack.aggregatorUrl}`;
+  const mailLine = stack.mailUrl
+    ? `Mail: ${stack.mailUrl} (every email Bankline sends is caught there)`
+    : "Mail: sent through SMTP_URL";
+  const logsLine = logs.dir
+    ? `Logs: ${path.relative(process.cwd(), logs.dir) || "."}/ ` +
+      "(JSON, one file per process; this terminal shows warnings and errors)"
+    : "Logs: JSON on stdout (LOG_FORMAT=json)";
+  logs.say(
+    `
   Bankline is running at ${stack.appUrl}
 
   Demo sign-ins (password: ${DEMO_PASSWORD})
 ${demoUsers
   .map((u) => {
     const what = u.staffRole
-      ? u.staffRole === "SUPPORT_ADMIN" ? "support admin" : "support"
+      ? u.staffRole === "SUPPORT_ADMIN"
+        ? "support admin"
+        : "support"
       : (u.memberships ?? []).map((m) => `${m.role.toLowerCase()} of ${orgNames.get(m.org)}`).join(", ");
     return `    ${u.email.padEnd(32)} ${what}`;
   })
@@ -75,11 +92,13 @@ ${demoUsers
   Staff sign in with a second factor too: add this key to an authenticator app
   (or compute codes with it): ${DEMO_STAFF_TOTP_SECRET}
 
-  ${stack.aggregatorProvider === "sandbox" ? `Sandbox aggregator: ${stack.aggregatorUrl} (test logins in README.md)` : `Aggregator: ${stack.aggregatorProvider} at ${stack.aggregatorUrl}`}
-  ${stack.mailUrl ? `Mail: ${stack.mailUrl} (every email Bankline sends is caught there)` : "Mail: sent through SMTP_URL"}
-  ${logs.dir ? `Logs: ${path.relative(process.cwd(), logs.dir) || "."}/ (JSON, one file per process; this terminal shows warnings and errors)` : "Logs: JSON on stdout (LOG_FORMAT=json)"}
+  ${aggregatorLine}
+  ${mailLine}
+  ${logsLine}
   Press Ctrl-C to stop.
-`, { appUrl: stack.appUrl, aggregatorUrl: stack.aggregatorUrl, mailUrl: stack.mailUrl });
+`,
+    { appUrl: stack.appUrl, aggregatorUrl: stack.aggregatorUrl, mailUrl: stack.mailUrl },
+  );
 
   const name = await stack.childExited;
   if (!stopping) {

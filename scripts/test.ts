@@ -64,25 +64,42 @@ async function main() {
   if (!env.TEST_DATABASE_URL && (wants("unit") || wants("e2e"))) {
     embeddedDir = await mkdtemp(path.join(tmpdir(), "bankline-tests-"));
     await chmod(embeddedDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(embeddedDir, "pg"), port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(embeddedDir, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     env.TEST_DATABASE_URL = embedded.url();
   }
 
   const results: StageResult[] = [];
   try {
     if (wants("typecheck")) {
-      results.push(await timed("type check", async () => single((await runStage(bin("tsc"), ["--noEmit"], env)) === 0)));
+      results.push(
+        await timed("type check", async () => single((await runStage(bin("tsc"), ["--noEmit"], env)) === 0)),
+      );
     }
     if (wants("lint")) {
-      results.push(await timed("lint", async () => single((await runStage(bin("eslint"), [".", "--max-warnings=0"], env)) === 0)));
+      results.push(
+        await timed("lint", async () => single((await runStage(bin("eslint"), [".", "--max-warnings=0"], env)) === 0)),
+      );
     }
     if (wants("unit")) {
       results.push(
         await timed("unit and integration tests (Vitest)", async () => {
           const out = path.join(resultsDir, "vitest.json");
           await rm(out, { force: true });
-          const code = await runStage(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
-          const report = await readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+          const code = await runStage(
+            bin("vitest"),
+            ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+            env,
+          );
+          const report = await readJson<{
+            numPassedTests: number;
+            numFailedTests: number;
+            numPendingTests: number;
+            numTodoTests: number;
+          }>(out);
           if (!report) return single(false);
           const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
           return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
@@ -101,8 +118,14 @@ async function main() {
           if (!built) return single(false);
           const out = path.join(resultsDir, "playwright.json");
           await rm(out, { force: true });
-          const code = await runStage(bin("playwright"), ["test"], { ...env, CI: env.CI ?? "1", PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-          const report = await readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+          const code = await runStage(bin("playwright"), ["test"], {
+            ...env,
+            CI: env.CI ?? "1",
+            PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+          });
+          const report = await readJson<{
+            stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+          }>(out);
           if (!report) return single(false);
           const { expected, unexpected, flaky, skipped } = report.stats;
           const failed = unexpected + (code !== 0 && unexpected === 0 ? 1 : 0);
@@ -118,13 +141,19 @@ async function main() {
   banner("summary");
   for (const r of results) {
     const status = r.failed > 0 ? "FAILED" : "ok";
-    console.log(`  ${r.name.padEnd(40)} ${status.padEnd(7)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""} (${r.seconds}s)`);
+    console.log(
+      `  ${r.name.padEnd(40)} ${status.padEnd(7)} ${r.passed} passed, ${r.failed} failed` +
+        `${r.skipped ? `, ${r.skipped} skipped` : ""} (${r.seconds}s)`,
+    );
   }
-  const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  });
+  const total = results.reduce(
+    (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
+    {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    },
+  );
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
   process.exit(total.failed > 0 ? 1 : 0);
 }

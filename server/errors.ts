@@ -2,12 +2,7 @@
 // matching tRPC code in one place (server/trpc/init.ts); the message is shown as is.
 
 export type DomainErrorCode =
-  | "BAD_REQUEST"
-  | "NOT_FOUND"
-  | "FORBIDDEN"
-  | "CONFLICT"
-  | "TOO_MANY_REQUESTS"
-  | "PRECONDITION_FAILED";
+  "BAD_REQUEST" | "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED";
 
 export class DomainError extends Error {
   constructor(

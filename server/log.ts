@@ -2,7 +2,23 @@ import pino from "pino";
 
 // Anything credential-like is censored wherever it appears in a log object, at any depth
 // and under any spelling of its key (password, currentPassword, apiKey, Authorization …).
-const CREDENTIAL_KEY = /passw(or)?d|passphrase|^pwd$|secret|token|answer|authori[sz]ation|cookie|credential|api[-_]?key|mfa[-_]?session|private[-_]?key/i;
+const CREDENTIAL_KEY = new RegExp(
+  [
+    "passw(or)?d",
+    "passphrase",
+    "^pwd$",
+    "secret",
+    "token",
+    "answer",
+    "authori[sz]ation",
+    "cookie",
+    "credential",
+    "api[-_]?key",
+    "mfa[-_]?session",
+    "private[-_]?key",
+  ].join("|"),
+  "i",
+);
 const CENSORED = "[redacted]";
 const MAX_DEPTH = 8;
 
@@ -17,11 +33,13 @@ function censor(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => censor(item, depth + 1, seen));
   const isError = value instanceof Error;
-  if (!isError && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  if (!isError && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return value;
   // An error keeps its prototype (so it is still logged as an error) and its message and stack.
   const copy: Record<string, unknown> = isError ? Object.create(Object.getPrototypeOf(value)) : {};
   if (isError) Object.assign(copy, { name: value.name, message: value.message, stack: value.stack });
-  for (const [key, inner] of Object.entries(value)) copy[key] = CREDENTIAL_KEY.test(key) ? CENSORED : censor(inner, depth + 1, seen);
+  for (const [key, inner] of Object.entries(value))
+    copy[key] = CREDENTIAL_KEY.test(key) ? CENSORED : censor(inner, depth + 1, seen);
   if (isError && value.cause !== undefined) copy.cause = censor(value.cause, depth + 1, seen);
   return copy;
 }
@@ -48,5 +66,7 @@ export function routeProcessLogs(destination: pino.DestinationStream | null) {
   processDestination = destination;
 }
 
-export const log = createLogger({ destination: { write: (line: string) => (processDestination ?? stdout).write(line) } });
+export const log = createLogger({
+  destination: { write: (line: string) => (processDestination ?? stdout).write(line) },
+});
 export type Logger = pino.Logger;

@@ -2,7 +2,17 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { nextBin, root, run } from "./processes";
 
-const sources = ["app", "server", "prisma", "next.config.js", "proxy.ts", "tailwind.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const sources = [
+  "app",
+  "server",
+  "prisma",
+  "next.config.js",
+  "proxy.ts",
+  "tailwind.config.ts",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 function newestMtime(p: string): number {
   const full = path.join(root, p);

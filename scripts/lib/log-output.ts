@@ -48,10 +48,20 @@ export class LogOutput {
     this.file(service)?.write(text.endsWith("\n") ? text : `${text}\n`);
     const entry = parseLogLine(text);
     if (this.format === "json") {
-      process.stdout.write(entry ? `${text.trimEnd()}\n` : `${JSON.stringify({ level: from === "stderr" ? 50 : 30, time: new Date().toISOString(), service, msg: text.trimEnd() })}\n`);
+      process.stdout.write(
+        entry
+          ? `${text.trimEnd()}\n`
+          : `${JSON.stringify({
+              level: from === "stderr" ? 50 : 30,
+              time: new Date().toISOString(),
+              service,
+              msg: text.trimEnd(),
+            })}\n`,
+      );
       return;
     }
-    // Quiet: a process's warnings and errors, and what it wrote to stderr that is neither a log line nor start-up chatter.
+    // Quiet: a process's warnings and errors, and what it wrote
+    // to stderr that is neither a log line nor start-up chatter.
     if (entry ? entry.level >= terminalLevel : from === "stderr" && !STARTUP_CHATTER.test(text)) {
       process.stderr.write(entry ? this.pretty(entry) : `[${service}] ${text.trimEnd()}\n`);
     }
@@ -64,13 +74,21 @@ export class LogOutput {
 
   /** Reads a child's output line by line into its log. */
   follow(service: string, stdout: Readable | null, stderr: Readable | null) {
-    if (stdout) createInterface({ input: stdout, crlfDelay: Infinity }).on("line", (text) => this.line(service, text, "stdout"));
-    if (stderr) createInterface({ input: stderr, crlfDelay: Infinity }).on("line", (text) => this.line(service, text, "stderr"));
+    if (stdout)
+      createInterface({ input: stdout, crlfDelay: Infinity }).on("line", (text) => this.line(service, text, "stdout"));
+    if (stderr)
+      createInterface({ input: stderr, crlfDelay: Infinity }).on("line", (text) => this.line(service, text, "stderr"));
   }
 
   /** The start's own message: printed as it is in the calm view, as a JSON line otherwise, and kept in start.log. */
   say(message: string, fields: Record<string, unknown> = {}) {
-    const json = JSON.stringify({ level: 30, time: new Date().toISOString(), service: "start", ...fields, msg: message });
+    const json = JSON.stringify({
+      level: 30,
+      time: new Date().toISOString(),
+      service: "start",
+      ...fields,
+      msg: message,
+    });
     this.file("start")?.write(`${json}\n`);
     if (this.format === "json") process.stdout.write(`${json}\n`);
     else console.log(message);
@@ -86,7 +104,8 @@ export class LogOutput {
     let stream = this.files.get(service);
     if (!stream) {
       const file = path.join(this.dir, `${service}.log`);
-      if (existsSync(file) && statSync(file).size > ROTATE_BYTES) renameSync(file, path.join(this.dir, `${service}.1.log`));
+      if (existsSync(file) && statSync(file).size > ROTATE_BYTES)
+        renameSync(file, path.join(this.dir, `${service}.1.log`));
       stream = createWriteStream(file, { flags: "a" });
       this.files.set(service, stream);
     }

@@ -11,13 +11,26 @@ export interface Child {
 }
 
 /** Runs a TypeScript entry point with the project's Node and tsx. */
-export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, args: string[] = [], output?: LogOutput): Child {
+export function spawnTs(
+  name: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  output?: LogOutput,
+): Child {
   return spawnNode(name, ["--import", "tsx", path.join(root, file), ...args], env, output);
 }
 
-/** Runs a Node process; its output goes to `output` (its log file and the terminal's view) or straight to the terminal. */
+/**
+ * Runs a Node process; its output goes to `output` (its log file and the terminal's view) or straight to the
+ * terminal.
+ */
 export function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, output?: LogOutput): Child {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"],
+  });
   output?.follow(name, child.stdout, child.stderr);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { name, process: child, exited };
@@ -31,7 +44,9 @@ export function nextBin(): string {
 export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, env, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
     child.on("error", reject);
   });
 }

@@ -28,16 +28,33 @@ export async function mySessions(db: Db, userId: string, currentSessionId: strin
 
 export async function endMySession(db: Db, args: { userId: string; sessionId: string; actor: AuditActor }) {
   await db.$transaction(async (tx) => {
-    if (!(await endSession(tx, args.userId, args.sessionId, "ended from the account page"))) throw notFound("That session");
-    await recordAudit(tx, { actor: args.actor, organizationId: null, action: "session.ended", objectType: "Session", objectId: args.sessionId });
+    if (!(await endSession(tx, args.userId, args.sessionId, "ended from the account page")))
+      throw notFound("That session");
+    await recordAudit(tx, {
+      actor: args.actor,
+      organizationId: null,
+      action: "session.ended",
+      objectType: "Session",
+      objectId: args.sessionId,
+    });
   });
   return { ended: 1 };
 }
 
-export async function endMyOtherSessions(db: Db, args: { userId: string; currentSessionId: string | null; actor: AuditActor }) {
+export async function endMyOtherSessions(
+  db: Db,
+  args: { userId: string; currentSessionId: string | null; actor: AuditActor },
+) {
   return db.$transaction(async (tx) => {
     const ended = await endAllSessions(tx, args.userId, "ended from the account page", args.currentSessionId);
-    await recordAudit(tx, { actor: args.actor, organizationId: null, action: "sessions.ended", objectType: "User", objectId: args.userId, details: { ended } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      organizationId: null,
+      action: "sessions.ended",
+      objectType: "User",
+      objectId: args.userId,
+      details: { ended },
+    });
     return { ended };
   });
 }
@@ -45,7 +62,11 @@ export async function endMyOtherSessions(db: Db, args: { userId: string; current
 export async function emailPreferences(db: Db, userId: string) {
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { emailConnectionProblems: true, emailWeeklySummary: true, memberships: { where: { role: "OWNER" }, select: { id: true } } },
+    select: {
+      emailConnectionProblems: true,
+      emailWeeklySummary: true,
+      memberships: { where: { role: "OWNER" }, select: { id: true } },
+    },
   });
   return {
     "connection-problems": user.emailConnectionProblems,

@@ -23,7 +23,10 @@ export async function auditedAttempt<T>(record: AuditRecord, act: () => Promise<
 }
 
 /** Called where an act's history row is written, with its transaction. */
-export async function writeAttemptAudit(tx: Prisma.TransactionClient, event: { connectionId: string | null; statusCode: number | null }) {
+export async function writeAttemptAudit(
+  tx: Prisma.TransactionClient,
+  event: { connectionId: string | null; statusCode: number | null },
+) {
   const entry = pending.getStore();
   if (!entry || entry.written) return;
   entry.written = true;

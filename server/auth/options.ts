@@ -46,7 +46,9 @@ export const authOptions: NextAuthOptions = {
           where: { email },
           select: { id: true, email: true, name: true, passwordHash: true },
         });
-        const verdict = await attemptSignIn(db, email, ipAddress, () => verifyPasswordOrDummy(user?.passwordHash, password));
+        const verdict = await attemptSignIn(db, email, ipAddress, () =>
+          verifyPasswordOrDummy(user?.passwordHash, password),
+        );
         if (verdict.kind === "locked") {
           log.warn({ email, ipAddress }, "sign-in refused: throttled");
           throw new Error(`${LOCKED_OUT_PREFIX}${verdict.retryAt.toISOString()}`);
@@ -56,7 +58,11 @@ export const authOptions: NextAuthOptions = {
           return null;
         }
         const userAgent = (req?.headers as Record<string, unknown> | undefined)?.["user-agent"];
-        const session = await startSession(db, { userId: user.id, ipAddress, userAgent: typeof userAgent === "string" ? userAgent : null });
+        const session = await startSession(db, {
+          userId: user.id,
+          ipAddress,
+          userAgent: typeof userAgent === "string" ? userAgent : null,
+        });
         log.info({ userId: user.id, sessionId: session.sessionId }, "signed in");
         return { id: user.id, email: user.email, name: user.name, sessionToken: session.token };
       },
@@ -92,6 +98,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Older than the absolute limit since its sign-in: the token carries no one any more. */
 export function sessionOutlived(token: JWT, now = nowSeconds()): boolean {
-  const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : typeof token.iat === "number" ? token.iat : now;
+  const signedInAt =
+    typeof token.signedInAt === "number" ? token.signedInAt : typeof token.iat === "number" ? token.iat : now;
   return now - signedInAt > SESSION_ABSOLUTE_MAX_SECONDS;
 }

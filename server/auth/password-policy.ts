@@ -17,9 +17,14 @@ export function passwordProblem(password: string, person: { email?: string; name
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Use at most ${MAX_PASSWORD_LENGTH} characters.`;
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower) || /^(.)\1+$/.test(password)) return "That password is one of the most common ones. Choose another.";
+  if (commonPasswords().has(lower) || /^(.)\1+$/.test(password))
+    return "That password is one of the most common ones. Choose another.";
   const local = person.email?.split("@")[0]?.toLowerCase();
-  if ((local && local.length >= 4 && lower.includes(local)) || lower === person.email?.toLowerCase() || (person.name && lower === person.name.toLowerCase())) {
+  if (
+    (local && local.length >= 4 && lower.includes(local)) ||
+    lower === person.email?.toLowerCase() ||
+    (person.name && lower === person.name.toLowerCase())
+  ) {
     return "Do not use your email or name as the password.";
   }
   return null;

@@ -16,14 +16,24 @@ const RESETS_PER_HOUR = 3;
 
 export async function requestPasswordReset(db: Db, args: { email: string; ipAddress: string; now?: Date }) {
   const now = args.now ?? new Date();
-  const user = await db.user.findUnique({ where: { email: args.email }, select: { id: true, name: true, email: true } });
+  const user = await db.user.findUnique({
+    where: { email: args.email },
+    select: { id: true, name: true, email: true },
+  });
   if (!user) return;
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`password-reset ${user.id}`}))`;
-    const recent = await tx.passwordReset.count({ where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 60 * 60_000) } } });
+    const recent = await tx.passwordReset.count({
+      where: { userId: user.id, createdAt: { gt: new Date(now.getTime() - 60 * 60_000) } },
+    });
     if (recent >= RESETS_PER_HOUR) return;
     const reset = await tx.passwordReset.create({
-      data: { userId: user.id, ipAddress: args.ipAddress, createdAt: now, expiresAt: new Date(now.getTime() + RESET_VALID_MS) },
+      data: {
+        userId: user.id,
+        ipAddress: args.ipAddress,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RESET_VALID_MS),
+      },
       select: { id: true },
     });
     await queueMail(tx, [
@@ -60,7 +70,10 @@ export async function resetPassword(db: Db, args: { token: string; password: str
   const passwordHash = await hashPassword(args.password);
   await db.$transaction(async (tx) => {
     // Conditional: two tabs submitting one link change the password once.
-    const { count } = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
+    const { count } = await tx.passwordReset.updateMany({
+      where: { id: reset.id, usedAt: null },
+      data: { usedAt: now },
+    });
     if (count === 0) throw new DomainError("BAD_REQUEST", LINK_USED);
     await tx.passwordReset.updateMany({ where: { userId: reset.user.id, usedAt: null }, data: { usedAt: now } });
     await tx.user.update({ where: { id: reset.user.id }, data: { passwordHash } });
@@ -82,14 +95,25 @@ export async function changePassword(
   db: Db,
   args: { userId: string; sessionId: string | null; currentPassword: string; newPassword: string; actor: AuditActor },
 ) {
-  const user = await db.user.findUniqueOrThrow({ where: { id: args.userId }, select: { email: true, name: true, passwordHash: true } });
-  if (!(await verifyPassword(user.passwordHash, args.currentPassword))) throw new DomainError("BAD_REQUEST", "Your current password is not right.");
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: args.userId },
+    select: { email: true, name: true, passwordHash: true },
+  });
+  if (!(await verifyPassword(user.passwordHash, args.currentPassword)))
+    throw new DomainError("BAD_REQUEST", "Your current password is not right.");
   const problem = passwordProblem(args.newPassword, user);
   if (problem) throw new DomainError("BAD_REQUEST", problem);
   const passwordHash = await hashPassword(args.newPassword);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: args.userId }, data: { passwordHash } });
     const ended = await endAllSessions(tx, args.userId, "password changed", args.sessionId);
-    await recordAudit(tx, { actor: args.actor, organizationId: null, action: "password.changed", objectType: "User", objectId: args.userId, details: { sessionsEnded: ended } });
+    await recordAudit(tx, {
+      actor: args.actor,
+      organizationId: null,
+      action: "password.changed",
+      objectType: "User",
+      objectId: args.userId,
+      details: { sessionsEnded: ended },
+    });
   });
 }

@@ -22,7 +22,10 @@ let dummyHash: Promise<string> | undefined;
  * there is no such person: the answer takes as long either way, so its timing does not tell
  * which emails have accounts.
  */
-export async function verifyPasswordOrDummy(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPasswordOrDummy(
+  passwordHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (passwordHash) return verifyPassword(passwordHash, password);
   dummyHash ??= hashPassword(`no account ${crypto.randomUUID()}`);
   await verifyPassword(await dummyHash, password);

@@ -26,13 +26,20 @@ function keyFor(secret: string): KeyObject {
 }
 
 /** The session token (`sid`) in a next-auth session cookie, or null when it is not a good one. */
-export async function readSessionToken(cookie: string, secret: string, nowS = Date.now() / 1000): Promise<string | null> {
+export async function readSessionToken(
+  cookie: string,
+  secret: string,
+  nowS = Date.now() / 1000,
+): Promise<string | null> {
   const key = keyFor(secret);
   let read = readCookies.get(cookie);
   if (!read) {
     try {
       const { payload } = await jwtDecrypt(cookie, key, { clockTolerance: CLOCK_TOLERANCE_S });
-      read = { sid: typeof payload.sid === "string" ? payload.sid : null, exp: typeof payload.exp === "number" ? payload.exp : null };
+      read = {
+        sid: typeof payload.sid === "string" ? payload.sid : null,
+        exp: typeof payload.exp === "number" ? payload.exp : null,
+      };
     } catch {
       return null;
     }

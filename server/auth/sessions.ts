@@ -94,7 +94,11 @@ export async function startSession(
  * which reads them for this token's person only (its migration says why). Ends the session
  * when a limit has passed.
  */
-export async function checkSession(db: Db, token: string, options: { now?: Date; ipAddress?: string } = {}): Promise<SessionState> {
+export async function checkSession(
+  db: Db,
+  token: string,
+  options: { now?: Date; ipAddress?: string } = {},
+): Promise<SessionState> {
   const now = options.now ?? new Date();
   const [session] = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s."createdAt", s."lastSeenAt", s."expiresAt", s."endedAt", s."secondFactorAt", s."ipAddress",
@@ -118,29 +122,49 @@ export async function checkSession(db: Db, token: string, options: { now?: Date;
     if (now.getTime() - session.createdAt.getTime() > CODE_STEP_MS) return end(db, session.id, "code not given");
     return { kind: "code-required", sessionId: session.id, user: sessionUser };
   }
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS || (options.ipAddress && options.ipAddress !== session.ipAddress)) {
-    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now, ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}) } });
+  if (
+    now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS ||
+    (options.ipAddress && options.ipAddress !== session.ipAddress)
+  ) {
+    await db.session.update({
+      where: { id: session.id },
+      data: { lastSeenAt: now, ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}) },
+    });
   }
   return { kind: "active", sessionId: session.id, user: sessionUser, memberships: session.memberships };
 }
 
 async function end(db: DbOrTx, sessionId: string, reason: string): Promise<SessionState> {
-  await db.session.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+  await db.session.updateMany({
+    where: { id: sessionId, endedAt: null },
+    data: { endedAt: new Date(), endedReason: reason },
+  });
   return { kind: "none" };
 }
 
 export async function endSessionByToken(db: DbOrTx, token: string, reason: string) {
-  await db.session.updateMany({ where: { tokenHash: hashToken(token), endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+  await db.session.updateMany({
+    where: { tokenHash: hashToken(token), endedAt: null },
+    data: { endedAt: new Date(), endedReason: reason },
+  });
 }
 
 /** Ends one of the person's sessions; false when it was not theirs or already over. */
 export async function endSession(db: DbOrTx, userId: string, sessionId: string, reason: string): Promise<boolean> {
-  const { count } = await db.session.updateMany({ where: { id: sessionId, userId, endedAt: null }, data: { endedAt: new Date(), endedReason: reason } });
+  const { count } = await db.session.updateMany({
+    where: { id: sessionId, userId, endedAt: null },
+    data: { endedAt: new Date(), endedReason: reason },
+  });
   return count > 0;
 }
 
 /** Ends every session of the person, but `except` (the one asking, when it stays signed in). */
-export async function endAllSessions(db: DbOrTx, userId: string, reason: string, except?: string | null): Promise<number> {
+export async function endAllSessions(
+  db: DbOrTx,
+  userId: string,
+  reason: string,
+  except?: string | null,
+): Promise<number> {
   const { count } = await db.session.updateMany({
     where: { userId, endedAt: null, ...(except ? { id: { not: except } } : {}) },
     data: { endedAt: new Date(), endedReason: reason },
@@ -156,7 +180,12 @@ export async function markSecondFactor(db: DbOrTx, sessionId: string, now = new 
 export async function listSessions(db: Db, userId: string, now = new Date()) {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { staffRole: true } });
   const rows = await db.session.findMany({
-    where: { userId, endedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - idleLimitMs(user.staffRole)) } },
+    where: {
+      userId,
+      endedAt: null,
+      expiresAt: { gt: now },
+      lastSeenAt: { gt: new Date(now.getTime() - idleLimitMs(user.staffRole)) },
+    },
     select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true },
     orderBy: { lastSeenAt: "desc" },
   });

@@ -43,7 +43,13 @@ interface Counted {
   newest: Date | null;
 }
 
-async function emailFailures(db: DbClient, email: string, ipAddress: string, factor: Factor, now: Date): Promise<Counted & { fromStrangers: boolean }> {
+async function emailFailures(
+  db: DbClient,
+  email: string,
+  ipAddress: string,
+  factor: Factor,
+  now: Date,
+): Promise<Counted & { fromStrangers: boolean }> {
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
   const known =
     ipAddress !== "unknown" &&
@@ -56,7 +62,13 @@ async function emailFailures(db: DbClient, email: string, ipAddress: string, fac
     orderBy: { createdAt: "desc" },
     select: { createdAt: true },
   });
-  const where = { email, factor, succeeded: false, createdAt: { gte: lastSuccess?.createdAt ?? since }, ...(known ? { ipAddress } : {}) };
+  const where = {
+    email,
+    factor,
+    succeeded: false,
+    createdAt: { gte: lastSuccess?.createdAt ?? since },
+    ...(known ? { ipAddress } : {}),
+  };
   const [count, newest] = await Promise.all([
     db.signInAttempt.count({ where }),
     db.signInAttempt.findFirst({ where, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
@@ -83,12 +95,21 @@ export async function checkSignInThrottle(
   now = new Date(),
   factor: Factor = "password",
 ): Promise<ThrottleVerdict> {
-  const [byEmail, byAddress] = await Promise.all([emailFailures(db, email, ipAddress, factor, now), addressFailures(db, ipAddress, now)]);
+  const [byEmail, byAddress] = await Promise.all([
+    emailFailures(db, email, ipAddress, factor, now),
+    addressFailures(db, ipAddress, now),
+  ]);
   const at = Math.max(readyAt(byEmail, FREE_FAILURES_PER_EMAIL), readyAt(byAddress, FREE_FAILURES_PER_ADDRESS));
   return at > now.getTime() ? { allowed: false, retryAt: new Date(at) } : { allowed: true };
 }
 
-export async function recordSignInAttempt(db: DbClient, email: string, ipAddress: string, succeeded: boolean, factor: Factor = "password") {
+export async function recordSignInAttempt(
+  db: DbClient,
+  email: string,
+  ipAddress: string,
+  succeeded: boolean,
+  factor: Factor = "password",
+) {
   await db.signInAttempt.create({ data: { email, ipAddress, succeeded, factor } });
 }
 

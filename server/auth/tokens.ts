@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 
 // Secrets Bankline hands out (links' tokens, session tokens, recovery codes) are random and kept
 // only as SHA-256 hashes. Secrets it must read back (authenticator keys) are encrypted with a key
@@ -27,7 +35,9 @@ export function encryptSecret(plain: string, purpose = "totp"): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", appKey(purpose), iv);
   const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return ["v1", iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+  return ["v1", iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
 }
 
 export function decryptSecret(sealed: string, purpose = "totp"): string {

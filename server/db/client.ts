@@ -33,7 +33,9 @@ function statementName(query: { sql: string; args: unknown[] }): string {
  */
 export function createDb(connectionString: string, { outside = OUTSIDE_NOBODY }: { outside?: TenantScope } = {}): Db {
   const pool = new TenantPool({ connectionString }, outside);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: statementName }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: statementName }),
+  });
   clients.add(db);
   return db;
 }

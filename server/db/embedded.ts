@@ -58,8 +58,7 @@ export async function startEmbeddedPostgres(options: {
   let serverExited = false;
   server?.once("exit", () => (serverExited = true));
 
-  const url = (database = "postgres") =>
-    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = (database = "postgres") => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return {
     url,
     port: options.port,

@@ -19,7 +19,10 @@ export function offsetWithinCap(input: { page: number; pageSize: number; after?:
   return !!input.after || (input.page - 1) * input.pageSize <= MAX_OFFSET_ROWS;
 }
 
-export const offsetCapMessage = { message: `Pages past the first ${MAX_OFFSET_ROWS} rows are read from the page before (after).`, path: ["page"] };
+export const offsetCapMessage = {
+  message: `Pages past the first ${MAX_OFFSET_ROWS} rows are read from the page before (after).`,
+  path: ["page"],
+};
 
 /** Escapes LIKE's wildcards (and its escape character) so a search for "10%" or "a_b" finds just that. */
 export function escapeLike(text: string): string {

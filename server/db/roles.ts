@@ -31,12 +31,16 @@ export async function ensureRoles(serverUrl: string, password = LOCAL_ROLE_PASSW
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const exists = async (role: string) => (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount! > 0;
+    const exists = async (role: string) =>
+      (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount! > 0;
     const literal = client.escapeLiteral(password);
-    if (!(await exists(OWNER_ROLE))) await ignoringRace(() => client.query(`CREATE ROLE ${OWNER_ROLE} LOGIN PASSWORD ${literal}`));
+    if (!(await exists(OWNER_ROLE)))
+      await ignoringRace(() => client.query(`CREATE ROLE ${OWNER_ROLE} LOGIN PASSWORD ${literal}`));
     if (!(await exists(RUNTIME_GROUP))) await ignoringRace(() => client.query(`CREATE ROLE ${RUNTIME_GROUP} NOLOGIN`));
     if (!(await exists(APP_ROLE))) {
-      await ignoringRace(() => client.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${literal} IN ROLE ${RUNTIME_GROUP}`));
+      await ignoringRace(() =>
+        client.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${literal} IN ROLE ${RUNTIME_GROUP}`),
+      );
       // What the app creates (the job queue's tables) belongs to the group, not to one login.
       await client.query(`ALTER ROLE ${APP_ROLE} SET role = '${RUNTIME_GROUP}'`);
     }
@@ -53,13 +57,16 @@ export function asRole(url: string, role: string, password = LOCAL_ROLE_PASSWORD
   return u.toString();
 }
 
-/** Whether the role of this URL owns Bankline's tables: then neither row-level security nor the audit log's guards hold. */
+/**
+ * Whether the role of this URL owns Bankline's tables: then neither row-level security nor the audit log's guards hold.
+ */
 export async function runsAsOwner(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ owner: boolean; superuser: boolean }>(
-      `SELECT pg_has_role(current_user, tableowner, 'USAGE') AS owner, (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS superuser
+      `SELECT pg_has_role(current_user, tableowner, 'USAGE') AS owner,
+         (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS superuser
        FROM pg_tables WHERE schemaname = 'public' AND tablename = 'AuditEntry'`,
     );
     return !!rows[0] && (rows[0].owner || rows[0].superuser);

@@ -28,12 +28,17 @@ const globalForScopes = globalThis as unknown as { banklineTenantScopes?: AsyncL
 const scopes = (globalForScopes.banklineTenantScopes ??= new AsyncLocalStorage<TenantScope>());
 
 /** Runs `work` seeing only this organization's rows (and the person's own memberships). */
-export function withOrganization<T>(organizationId: string, userId: string | null, work: () => PromiseLike<T>): Promise<T> {
+export function withOrganization<T>(
+  organizationId: string,
+  userId: string | null,
+  work: () => PromiseLike<T>,
+): Promise<T> {
   return inScope({ organizationId, userId, bypass: null }, work);
 }
 
 // Prisma's queries are lazy: they run when awaited. Awaiting inside the scope runs them in it.
-const inScope = <T>(scope: TenantScope, work: () => PromiseLike<T>): Promise<T> => scopes.run(scope, async () => await work());
+const inScope = <T>(scope: TenantScope, work: () => PromiseLike<T>): Promise<T> =>
+  scopes.run(scope, async () => await work());
 
 /** Runs `work` as a signed-in person outside any organization: their own memberships only. */
 export function withUser<T>(userId: string, work: () => PromiseLike<T>): Promise<T> {
@@ -45,7 +50,11 @@ export function withUser<T>(userId: string, work: () => PromiseLike<T>): Promise
  * by design (the worker's jobs, the support console, an invitation's link): each names why,
  * and each entry is logged.
  */
-export function withAllOrganizations<T>(reason: string, work: () => PromiseLike<T>, fields: Record<string, unknown> = {}): Promise<T> {
+export function withAllOrganizations<T>(
+  reason: string,
+  work: () => PromiseLike<T>,
+  fields: Record<string, unknown> = {},
+): Promise<T> {
   log.debug({ tenantBypass: reason, ...fields }, "every organization's rows");
   return inScope({ organizationId: null, userId: null, bypass: reason }, work);
 }
@@ -61,7 +70,8 @@ async function applyScope(client: ScopedClient, scope: TenantScope) {
   const key = keyOf(scope);
   if (client.banklineTenantKey === key) return;
   await client.query(
-    "SELECT set_config('app.organization_id', $1, false), set_config('app.user_id', $2, false), set_config('app.tenant_bypass', $3, false)",
+    "SELECT set_config('app.organization_id', $1, false), set_config('app.user_id', $2, false), " +
+      "set_config('app.tenant_bypass', $3, false)",
     [scope.organizationId ?? "", scope.userId ?? "", scope.bypass ? "on" : "off"],
   );
   client.banklineTenantKey = key;
@@ -132,7 +142,10 @@ export class TenantPool extends pg.Pool {
       }
     })();
     if (!callback) return run;
-    run.then((result) => callback(undefined, result), (err) => callback(err));
+    run.then(
+      (result) => callback(undefined, result),
+      (err) => callback(err),
+    );
   }
 }
 

@@ -44,7 +44,13 @@ export async function seedDemoConnections(deps: Deps, people: People) {
   const rosa = people.users.get("owner@riverside.example")!;
   const marcus = people.users.get("member@riverside.example")!;
   const henry = people.users.get("owner@hillcrest.example")!;
-  const nightly = (statusCode: number, transactions = 0, minutes = 0): PastAttempt => ({ kind: "REFRESH", trigger: "SCHEDULE", statusCode, minutes, transactions });
+  const nightly = (statusCode: number, transactions = 0, minutes = 0): PastAttempt => ({
+    kind: "REFRESH",
+    trigger: "SCHEDULE",
+    statusCode,
+    minutes,
+    transactions,
+  });
 
   // Riverside: the working business account.
   const operating = await linkAndChoose(
@@ -54,7 +60,11 @@ export async function seedDemoConnections(deps: Deps, people: People) {
   );
   await giveHistory(deps, operating, { linkedDaysAgo: 45, actor: rosa }, (day) => {
     if (day === 12) return [nightly(102), nightly(0, 3, 5)];
-    if (day === 7) return [nightly(0, 2), { kind: "RETRIEVE", trigger: "CUSTOMER", statusCode: 0, minutes: 9 * 60, transactions: 1, actor: marcus }];
+    if (day === 7)
+      return [
+        nightly(0, 2),
+        { kind: "RETRIEVE", trigger: "CUSTOMER", statusCode: 0, minutes: 9 * 60, transactions: 1, actor: marcus },
+      ];
     return [nightly(0, day % 3)];
   });
 
@@ -68,20 +78,42 @@ export async function seedDemoConnections(deps: Deps, people: People) {
     if (day > 4) return [nightly(0, day % 2)];
     if (day === 4) return [nightly(103)];
     if (day === 3) return [{ kind: "RETRIEVE", trigger: "CUSTOMER", statusCode: 103, minutes: 10 * 60, actor: marcus }];
-    if (day === 2) return [{ kind: "UPDATE_LOGIN", trigger: "CUSTOMER", statusCode: 103, minutes: 11 * 60, actor: rosa }];
+    if (day === 2)
+      return [{ kind: "UPDATE_LOGIN", trigger: "CUSTOMER", statusCode: 103, minutes: 11 * 60, actor: rosa }];
     return [{ kind: "RETRIEVE", trigger: "CUSTOMER", statusCode: 103, minutes: 9 * 60, actor: marcus }];
   });
-  await changePasswordAtSandboxBank(deps.sandboxUrl, "commonwealthnonprofit", "demo_password", "go", `river-${randomBytes(3).toString("hex")}`);
-  await startAggregation(deps, { organizationId: riverside.id, connectionId: payroll, source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: marcus.id } });
-  await deps.db.notice.updateMany({ where: { connectionId: payroll, resolvedAt: null }, data: { createdAt: new Date(Date.now() - 4 * DAY) } });
+  await changePasswordAtSandboxBank(
+    deps.sandboxUrl,
+    "commonwealthnonprofit",
+    "demo_password",
+    "go",
+    `river-${randomBytes(3).toString("hex")}`,
+  );
+  await startAggregation(deps, {
+    organizationId: riverside.id,
+    connectionId: payroll,
+    source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: marcus.id },
+  });
+  await deps.db.notice.updateMany({
+    where: { connectionId: payroll, resolvedAt: null },
+    data: { createdAt: new Date(Date.now() - 4 * DAY) },
+  });
 
   // Hillcrest: a working account that went through a provider outage, and one the bank keeps dropping.
   const team = await linkAndChoose(
     deps,
-    { org: hillcrest, actor: henry, institutionId: "summitvalleybank-business", username: "demo_business", retrieve: true },
+    {
+      org: hillcrest,
+      actor: henry,
+      institutionId: "summitvalleybank-business",
+      username: "demo_business",
+      retrieve: true,
+    },
     (a) => (a.kind === "checking" ? "Team Checking" : null),
   );
-  await giveHistory(deps, team, { linkedDaysAgo: 30, actor: henry }, (day) => (day === 9 ? [nightly(910), nightly(910, 0, 5), nightly(0, 2, 15)] : [nightly(0, day % 4)]));
+  await giveHistory(deps, team, { linkedDaysAgo: 30, actor: henry }, (day) =>
+    day === 9 ? [nightly(910), nightly(910, 0, 5), nightly(0, 2, 15)] : [nightly(0, day % 4)],
+  );
 
   const fundraising = await linkAndChoose(
     deps,
@@ -89,7 +121,11 @@ export async function seedDemoConnections(deps: Deps, people: People) {
     (a) => (a.kind === "checking" ? "Fundraising Checking" : null),
   );
   await giveHistory(deps, fundraising, { linkedDaysAgo: 10, actor: henry }, () => [nightly(0, 1)]);
-  await startAggregation(deps, { organizationId: hillcrest.id, connectionId: fundraising, source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } });
+  await startAggregation(deps, {
+    organizationId: hillcrest.id,
+    connectionId: fundraising,
+    source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null },
+  });
 
   // Riverside: a bank removed and added again a week ago, its feed full of what the books already have.
   await seedDemoRelink(deps, { org: riverside, owner: rosa, bookkeeper: marcus });
@@ -100,7 +136,13 @@ type AccountKind = Account["kind"];
 /** Links a test login as the owner and maps accounts to registers (null: leave it unlinked). */
 async function linkAndChoose(
   deps: Deps,
-  args: { org: { id: string; name: string }; actor: Person; institutionId: string; username: string; retrieve: boolean },
+  args: {
+    org: { id: string; name: string };
+    actor: Person;
+    institutionId: string;
+    username: string;
+    retrieve: boolean;
+  },
   registerFor: (account: { kind: AccountKind; name: string }) => string | null,
 ): Promise<string> {
   const outcome = await linkConnection(deps, {
@@ -110,8 +152,12 @@ async function linkAndChoose(
     credentials: { username: args.username, password: "go" },
     actorUserId: args.actor.id,
   });
-  if (outcome.kind !== "connected") throw new Error(`demo link of ${args.username} at ${args.institutionId} gave ${outcome.kind}`);
-  const accounts = await deps.db.bankAccount.findMany({ where: { connectionId: outcome.connectionId }, select: { id: true, kind: true, name: true } });
+  if (outcome.kind !== "connected")
+    throw new Error(`demo link of ${args.username} at ${args.institutionId} gave ${outcome.kind}`);
+  const accounts = await deps.db.bankAccount.findMany({
+    where: { connectionId: outcome.connectionId },
+    select: { id: true, kind: true, name: true },
+  });
   await chooseAccounts(deps.db, {
     organizationId: args.org.id,
     connectionId: outcome.connectionId,
@@ -144,12 +190,24 @@ interface PastAttempt {
  * Moves the real link and first retrieval back to `linkedDaysAgo`, and fills every day since
  * with the attempts `day` returns (day 1 is yesterday), as the nightly refresh would have.
  */
-async function giveHistory(deps: Deps, connectionId: string, args: { linkedDaysAgo: number; actor: Person }, day: (daysAgo: number) => PastAttempt[]) {
+async function giveHistory(
+  deps: Deps,
+  connectionId: string,
+  args: { linkedDaysAgo: number; actor: Person },
+  day: (daysAgo: number) => PastAttempt[],
+) {
   const { db } = deps;
-  const connection = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { organizationId: true, institutionId: true } });
+  const connection = await db.connection.findUniqueOrThrow({
+    where: { id: connectionId },
+    select: { organizationId: true, institutionId: true },
+  });
   const midnight = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z").getTime();
   const linkedAt = new Date(midnight - args.linkedDaysAgo * DAY + 15 * 60 * MINUTE);
-  const firstEvents = await db.connectionEvent.findMany({ where: { connectionId }, orderBy: { startedAt: "asc" }, select: { id: true } });
+  const firstEvents = await db.connectionEvent.findMany({
+    where: { connectionId },
+    orderBy: { startedAt: "asc" },
+    select: { id: true },
+  });
   for (const [i, e] of firstEvents.entries()) {
     const at = new Date(linkedAt.getTime() + i * 3 * MINUTE);
     await db.connectionEvent.update({ where: { id: e.id }, data: { startedAt: at, createdAt: at } });
@@ -194,7 +252,13 @@ async function giveHistory(deps: Deps, connectionId: string, args: { linkedDaysA
 }
 
 /** Changes a test login's password at the sandbox bank's own site, as the customer would. */
-async function changePasswordAtSandboxBank(sandboxUrl: string, institutionId: string, username: string, current: string, next: string) {
+async function changePasswordAtSandboxBank(
+  sandboxUrl: string,
+  institutionId: string,
+  username: string,
+  current: string,
+  next: string,
+) {
   const base = `${sandboxUrl}/bank/${institutionId}`;
   const signIn = await fetch(`${base}/login`, {
     method: "POST",
@@ -210,5 +274,6 @@ async function changePasswordAtSandboxBank(sandboxUrl: string, institutionId: st
     body: new URLSearchParams({ currentPassword: current, newPassword: next, confirmPassword: next }),
     redirect: "manual",
   });
-  if (changed.status !== 302 && changed.status !== 303) throw new Error(`the sandbox bank refused the password change (${changed.status})`);
+  if (changed.status !== 302 && changed.status !== 303)
+    throw new Error(`the sandbox bank refused the password change (${changed.status})`);
 }

@@ -40,7 +40,10 @@ export const demoUsers: DemoUser[] = [
  * the embedded database of `npm start`, or anywhere when SEED_DEMO=true says so: never into a
  * database someone pointed DATABASE_URL at, production or not.
  */
-export function demoSeedAllowed(env: { NODE_ENV?: string; SEED_DEMO?: string }, { embedded }: { embedded: boolean }): boolean {
+export function demoSeedAllowed(
+  env: { NODE_ENV?: string; SEED_DEMO?: string },
+  { embedded }: { embedded: boolean },
+): boolean {
   if (env.SEED_DEMO === "false") return false;
   if (env.SEED_DEMO === "true") return true;
   return embedded && env.NODE_ENV !== "production";
@@ -57,7 +60,10 @@ export interface DemoAggregator {
  * Writes the demo organizations and people when the database has no users yet, and, given the
  * sandbox aggregator, their bank connections with a history (server/demo/connections.ts).
  */
-export async function seedDemoData(db: Db, sandbox?: DemoAggregator): Promise<{ seeded: boolean; connections: boolean }> {
+export async function seedDemoData(
+  db: Db,
+  sandbox?: DemoAggregator,
+): Promise<{ seeded: boolean; connections: boolean }> {
   if ((await db.user.count()) > 0) return { seeded: false, connections: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const people = await db.$transaction(async (tx) => {
@@ -86,7 +92,10 @@ export async function seedDemoData(db: Db, sandbox?: DemoAggregator): Promise<{ 
     return { orgs, users };
   });
   if (!sandbox) return { seeded: true, connections: false };
-  await seedDemoConnections({ db, aggregator: sandbox.aggregator, log: sandbox.log, sandboxUrl: sandbox.sandboxUrl }, people);
+  await seedDemoConnections(
+    { db, aggregator: sandbox.aggregator, log: sandbox.log, sandboxUrl: sandbox.sandboxUrl },
+    people,
+  );
   return { seeded: true, connections: true };
 }
 

@@ -33,7 +33,10 @@ export async function readBodyWithin(req: Request, maxBytes: number): Promise<Bu
  * A copy of the request whose body was read within the limit (413 past it), for handlers
  * that would otherwise read a body of any size.
  */
-export async function bufferedWithin(req: Request, maxBytes: number): Promise<{ ok: true; req: Request } | { ok: false; response: Response }> {
+export async function bufferedWithin(
+  req: Request,
+  maxBytes: number,
+): Promise<{ ok: true; req: Request } | { ok: false; response: Response }> {
   if (req.method === "GET" || req.method === "HEAD") return { ok: true, req };
   try {
     const body = await readBodyWithin(req, maxBytes);
@@ -42,7 +45,8 @@ export async function bufferedWithin(req: Request, maxBytes: number): Promise<{ 
     headers.delete("transfer-encoding");
     return { ok: true, req: new Request(req.url, { method: req.method, headers, body: new Uint8Array(body) }) };
   } catch (err) {
-    if (err instanceof BodyTooLarge) return { ok: false, response: Response.json({ error: "body too large" }, { status: 413 }) };
+    if (err instanceof BodyTooLarge)
+      return { ok: false, response: Response.json({ error: "body too large" }, { status: 413 }) };
     throw err;
   }
 }

@@ -4,7 +4,15 @@
 // hosted Connect page runs on a loopback port (a real provider's page opens in a window of
 // its own, not a frame); /connect/return runs inside Bankline's own frame.
 
-export function contentSecurityPolicy({ nonce, frameAncestors, dev }: { nonce: string; frameAncestors: "'none'" | "'self'"; dev: boolean }): string {
+export function contentSecurityPolicy({
+  nonce,
+  frameAncestors,
+  dev,
+}: {
+  nonce: string;
+  frameAncestors: "'none'" | "'self'";
+  dev: boolean;
+}): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,

@@ -26,8 +26,15 @@ function ownerOnly(actorRole: OrgRole | null, role: OrgRole) {
   }
 }
 
-async function queueInvitationMail(tx: Tx, invitation: { id: string; email: string; role: OrgRole; sendCount: number; organizationId: string }, inviterName: string | null) {
-  const org = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId }, select: { name: true } });
+async function queueInvitationMail(
+  tx: Tx,
+  invitation: { id: string; email: string; role: OrgRole; sendCount: number; organizationId: string },
+  inviterName: string | null,
+) {
+  const org = await tx.organization.findUniqueOrThrow({
+    where: { id: invitation.organizationId },
+    select: { name: true },
+  });
   await queueMail(tx, [
     {
       dedupeKey: `invitation:${invitation.id}:${invitation.sendCount}`,
@@ -43,14 +50,25 @@ async function queueInvitationMail(tx: Tx, invitation: { id: string; email: stri
 /** `actorRole` null: Bankline itself (npm run org:create) invites the first owner. */
 export async function inviteMember(
   db: DbOrTx,
-  args: { organizationId: string; actorRole: OrgRole | null; actor: AuditActor; inviterName: string | null; email: string; role: OrgRole; now?: Date },
+  args: {
+    organizationId: string;
+    actorRole: OrgRole | null;
+    actor: AuditActor;
+    inviterName: string | null;
+    email: string;
+    role: OrgRole;
+    now?: Date;
+  },
 ) {
   ownerOnly(args.actorRole, args.role);
   const now = args.now ?? new Date();
   const email = args.email.trim().toLowerCase();
   return inTransaction(db, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`invitation ${args.organizationId} ${email}`}))`;
-    const member = await tx.membership.findFirst({ where: { organizationId: args.organizationId, user: { email } }, select: { id: true } });
+    const member = await tx.membership.findFirst({
+      where: { organizationId: args.organizationId, user: { email } },
+      select: { id: true },
+    });
     if (member) throw new DomainError("CONFLICT", `${email} is already a member.`);
     const pending = await tx.invitation.findFirst({
       where: { organizationId: args.organizationId, email, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
@@ -94,7 +112,14 @@ async function pendingInvitation(tx: Tx, organizationId: string, invitationId: s
 /** Sends a new link (the old one stops working) valid for another 7 days. */
 export async function resendInvitation(
   db: Db,
-  args: { organizationId: string; actorRole: OrgRole; actor: AuditActor; inviterName: string; invitationId: string; now?: Date },
+  args: {
+    organizationId: string;
+    actorRole: OrgRole;
+    actor: AuditActor;
+    inviterName: string;
+    invitationId: string;
+    now?: Date;
+  },
 ) {
   const now = args.now ?? new Date();
   return db.$transaction(async (tx) => {
@@ -102,7 +127,12 @@ export async function resendInvitation(
     ownerOnly(args.actorRole, invitation.role as OrgRole);
     const updated = await tx.invitation.update({
       where: { id: invitation.id },
-      data: { tokenHash: null, sendCount: { increment: 1 }, lastSentAt: now, expiresAt: new Date(now.getTime() + INVITATION_VALID_MS) },
+      data: {
+        tokenHash: null,
+        sendCount: { increment: 1 },
+        lastSentAt: now,
+        expiresAt: new Date(now.getTime() + INVITATION_VALID_MS),
+      },
       select: { id: true, email: true, role: true, sendCount: true, organizationId: true, expiresAt: true },
     });
     await queueInvitationMail(tx, updated, args.inviterName);
@@ -118,7 +148,10 @@ export async function resendInvitation(
   });
 }
 
-export async function revokeInvitation(db: Db, args: { organizationId: string; actorRole: OrgRole; actor: AuditActor; invitationId: string }) {
+export async function revokeInvitation(
+  db: Db,
+  args: { organizationId: string; actorRole: OrgRole; actor: AuditActor; invitationId: string },
+) {
   await db.$transaction(async (tx) => {
     const invitation = await pendingInvitation(tx, args.organizationId, args.invitationId);
     ownerOnly(args.actorRole, invitation.role as OrgRole);
@@ -139,11 +172,25 @@ export async function revokeInvitation(db: Db, args: { organizationId: string; a
 export async function listInvitations(db: Db, organizationId: string, now = new Date()) {
   const rows = await db.invitation.findMany({
     where: { organizationId, acceptedAt: null, revokedAt: null },
-    select: { id: true, email: true, role: true, createdAt: true, lastSentAt: true, expiresAt: true, sendCount: true, invitedById: true },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      createdAt: true,
+      lastSentAt: true,
+      expiresAt: true,
+      sendCount: true,
+      invitedById: true,
+    },
     orderBy: { createdAt: "desc" },
   });
   const inviters = new Map(
-    (await db.user.findMany({ where: { id: { in: rows.map((r) => r.invitedById).filter((id): id is string => !!id) } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+    (
+      await db.user.findMany({
+        where: { id: { in: rows.map((r) => r.invitedById).filter((id): id is string => !!id) } },
+        select: { id: true, email: true },
+      })
+    ).map((u) => [u.id, u.email]),
   );
   return rows.map((r) => ({
     id: r.id,
@@ -169,30 +216,62 @@ export async function viewInvitation(db: Db, token: string, now = new Date()): P
 async function viewInvitationRow(db: Db, token: string, now: Date): Promise<InvitationView> {
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, organization: { select: { name: true } } },
+    select: {
+      email: true,
+      role: true,
+      expiresAt: true,
+      acceptedAt: true,
+      revokedAt: true,
+      organization: { select: { name: true } },
+    },
   });
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return { state: "closed" };
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now)
+    return { state: "closed" };
   const hasAccount = (await db.user.count({ where: { email: invitation.email } })) > 0;
-  return { state: "open", email: invitation.email, organizationName: invitation.organization.name, role: invitation.role as OrgRole, hasAccount, expiresAt: invitation.expiresAt };
+  return {
+    state: "open",
+    email: invitation.email,
+    organizationName: invitation.organization.name,
+    role: invitation.role as OrgRole,
+    hasAccount,
+    expiresAt: invitation.expiresAt,
+  };
 }
 
-const LINK_CLOSED = "This invitation link was already used, revoked or has expired. Ask whoever invited you to send it again.";
+const LINK_CLOSED =
+  "This invitation link was already used, revoked or has expired. Ask whoever invited you to send it again.";
 
 /**
  * Accepts an invitation: a new person gives a name and a password; someone who has an account
  * joins with one click (the link proves the mailbox, as a reset link does). Works once.
  */
-export async function acceptInvitation(db: Db, args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date }) {
+export async function acceptInvitation(
+  db: Db,
+  args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date },
+) {
   return withAllOrganizations("invitation link", () => acceptInvitationRow(db, args));
 }
 
-async function acceptInvitationRow(db: Db, args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date }) {
+async function acceptInvitationRow(
+  db: Db,
+  args: { token: string; name?: string; password?: string; ipAddress: string; now?: Date },
+) {
   const now = args.now ?? new Date();
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashToken(args.token) },
-    select: { id: true, email: true, role: true, organizationId: true, expiresAt: true, acceptedAt: true, revokedAt: true, organization: { select: { slug: true } } },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      organizationId: true,
+      expiresAt: true,
+      acceptedAt: true,
+      revokedAt: true,
+      organization: { select: { slug: true } },
+    },
   });
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw new DomainError("BAD_REQUEST", LINK_CLOSED);
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now)
+    throw new DomainError("BAD_REQUEST", LINK_CLOSED);
   const existing = await db.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
   let passwordHash: string | null = null;
   if (!existing) {
@@ -210,9 +289,18 @@ async function acceptInvitationRow(db: Db, args: { token: string; name?: string;
     if (count === 0) throw new DomainError("BAD_REQUEST", LINK_CLOSED);
     const user =
       existing ??
-      (await tx.user.create({ data: { email: invitation.email, name: args.name!.trim(), passwordHash: passwordHash! }, select: { id: true } }));
-    const member = await tx.membership.findFirst({ where: { organizationId: invitation.organizationId, userId: user.id }, select: { id: true } });
-    if (!member) await tx.membership.create({ data: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role } });
+      (await tx.user.create({
+        data: { email: invitation.email, name: args.name!.trim(), passwordHash: passwordHash! },
+        select: { id: true },
+      }));
+    const member = await tx.membership.findFirst({
+      where: { organizationId: invitation.organizationId, userId: user.id },
+      select: { id: true },
+    });
+    if (!member)
+      await tx.membership.create({
+        data: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role },
+      });
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: user.id } });
     await recordAudit(tx, {
       actor: { userId: user.id, email: invitation.email, ipAddress: args.ipAddress },
@@ -232,10 +320,27 @@ export async function createOrganizationWithOwner(db: Db, args: { name: string; 
   if (taken) throw new DomainError("CONFLICT", `The address /${args.slug} is taken; choose another with --slug.`);
   // The organization, its audit entry and its first owner's invitation: all or nothing.
   return db.$transaction(async (tx) => {
-    const org = await tx.organization.create({ data: { name: args.name, slug: args.slug }, select: { id: true, slug: true, name: true } });
+    const org = await tx.organization.create({
+      data: { name: args.name, slug: args.slug },
+      select: { id: true, slug: true, name: true },
+    });
     const actor: AuditActor = { userId: null, email: "npm run org:create", ipAddress: null };
-    await recordAudit(tx, { actor, organizationId: org.id, action: "organization.created", objectType: "Organization", objectId: org.id, details: { name: org.name, slug: org.slug } });
-    const invitation = await inviteMember(tx, { organizationId: org.id, actorRole: null, actor, inviterName: null, email: args.ownerEmail, role: "OWNER" });
+    await recordAudit(tx, {
+      actor,
+      organizationId: org.id,
+      action: "organization.created",
+      objectType: "Organization",
+      objectId: org.id,
+      details: { name: org.name, slug: org.slug },
+    });
+    const invitation = await inviteMember(tx, {
+      organizationId: org.id,
+      actorRole: null,
+      actor,
+      inviterName: null,
+      email: args.ownerEmail,
+      role: "OWNER",
+    });
     return { org, ...invitation };
   });
 }

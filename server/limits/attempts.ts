@@ -63,6 +63,8 @@ export async function takeAttempt(
 /** Counters of windows long over. */
 export async function purgeAttemptCounters(db: Db, now = new Date()) {
   const longest = Math.max(...Object.values(ATTEMPT_LIMITS).map((l) => l.windowMs));
-  const { count } = await db.attemptCounter.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - 2 * longest) } } });
+  const { count } = await db.attemptCounter.deleteMany({
+    where: { windowStart: { lt: new Date(now.getTime() - 2 * longest) } },
+  });
   return count;
 }

@@ -10,7 +10,10 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-export function metricsAccess(headers: Headers, env: Record<string, string | undefined> = process.env): "token" | "loopback" | null {
+export function metricsAccess(
+  headers: Headers,
+  env: Record<string, string | undefined> = process.env,
+): "token" | "loopback" | null {
   const token = env.METRICS_TOKEN?.trim();
   const presented = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
   if (token && presented && timingSafeEqual(digest(token), digest(presented))) return "token";

@@ -17,13 +17,17 @@ export async function pushMetrics(db: Db, service = "worker", now = new Date()) 
     INSERT INTO "MetricsSnapshot" ("instance", "service", "metrics", "updatedAt")
     VALUES (${metrics.instance}, ${service}, ${JSON.stringify(json)}::jsonb, ${now}::timestamp)
     ON CONFLICT ("instance") DO UPDATE SET "metrics" = EXCLUDED."metrics", "updatedAt" = EXCLUDED."updatedAt"`;
-  await db.$executeRaw`DELETE FROM "MetricsSnapshot" WHERE "updatedAt" < ${new Date(now.getTime() - 10 * SNAPSHOT_FRESH_MS)}::timestamp`;
+  await db.$executeRaw`
+    DELETE FROM "MetricsSnapshot" WHERE "updatedAt" < ${new Date(now.getTime() - 10 * SNAPSHOT_FRESH_MS)}::timestamp`;
 }
 
 /** Pushes now and then every PUSH_EVERY_MS until stopped; the stop removes this process's row. */
 export function startMetricsPush(db: Db, log: Logger, everyMs = PUSH_EVERY_MS) {
   let stopped = false;
-  const push = () => pushMetrics(db).catch((err: unknown) => log.warn({ error: String(err) }, "metrics: could not push this worker's snapshot"));
+  const push = () =>
+    pushMetrics(db).catch((err: unknown) =>
+      log.warn({ error: String(err) }, "metrics: could not push this worker's snapshot"),
+    );
   void push();
   const timer = setInterval(() => void push(), everyMs);
   timer.unref();
@@ -32,7 +36,9 @@ export function startMetricsPush(db: Db, log: Logger, everyMs = PUSH_EVERY_MS) {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      await db.$executeRaw`DELETE FROM "MetricsSnapshot" WHERE "instance" = ${processMetrics().instance}`.catch(() => {});
+      await db.$executeRaw`DELETE FROM "MetricsSnapshot" WHERE "instance" = ${processMetrics().instance}`.catch(
+        () => {},
+      );
     },
   };
 }
@@ -40,6 +46,7 @@ export function startMetricsPush(db: Db, log: Logger, everyMs = PUSH_EVERY_MS) {
 /** The workers' snapshots still fresh, each series labelled with its worker. */
 export async function workerSnapshots(db: Db, now = new Date()): Promise<MetricsJson[]> {
   const rows = await db.$queryRaw<{ instance: string; service: string; metrics: MetricsJson }[]>`
-    SELECT "instance", "service", "metrics" FROM "MetricsSnapshot" WHERE "updatedAt" >= ${new Date(now.getTime() - SNAPSHOT_FRESH_MS)}::timestamp`;
+    SELECT "instance", "service", "metrics" FROM "MetricsSnapshot"
+    WHERE "updatedAt" >= ${new Date(now.getTime() - SNAPSHOT_FRESH_MS)}::timestamp`;
   return rows.map((row) => withLabels(row.metrics, { service: row.service, worker: row.instance }));
 }

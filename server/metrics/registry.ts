@@ -1,6 +1,14 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Histogram,
+  Registry,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from "prom-client";
 import type { Factor } from "@/server/auth/throttle";
 
 // This process's Prometheus metrics (prom-client). Web processes serve theirs at /api/metrics
@@ -59,7 +67,9 @@ function createMetrics(service: string): ProcessMetrics {
     }),
     aggregatorCalls: new Counter({
       name: "bankline_aggregator_calls_total",
-      help: "Calls to the aggregator by operation, outcome (ok or the failure's kind) and status code (none when it gave none)",
+      help:
+        "Calls to the aggregator by operation, outcome (ok or the failure's kind) " +
+        "and status code (none when it gave none)",
       labelNames: ["operation", "outcome", "code"],
       registers,
     }),
@@ -83,20 +93,29 @@ export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** Adds labels to every value: series of several processes, merged, stay apart. */
 export function withLabels(metrics: MetricsJson, labels: Record<string, string>): MetricsJson {
-  return metrics.map((metric) => ({ ...metric, values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, ...labels } })) }));
+  return metrics.map((metric) => ({
+    ...metric,
+    values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, ...labels } })),
+  }));
 }
 
 /** One exposition of several processes' metrics (their series told apart by labels already). */
 export async function mergeMetrics(sets: MetricsJson[]): Promise<{ text: string; contentType: string }> {
   // Series never collide once labelled, so "first" only gathers them under one HELP and TYPE each.
-  const merged = AggregatorRegistry.aggregate(sets.map((set) => set.map((metric) => ({ ...metric, aggregator: "first" as const }))));
+  const merged = AggregatorRegistry.aggregate(
+    sets.map((set) => set.map((metric) => ({ ...metric, aggregator: "first" as const }))),
+  );
   return { text: await merged.metrics(), contentType: merged.contentType };
 }
 
 /** One attempt of an aggregator call, as the provider clients log it. */
 export function recordAggregatorCall(call: { operation: string; outcome: string; code: number | null; ms: number }) {
   const metrics = processMetrics();
-  metrics.aggregatorCalls.inc({ operation: call.operation, outcome: call.outcome, code: call.code === null ? "none" : String(call.code) });
+  metrics.aggregatorCalls.inc({
+    operation: call.operation,
+    outcome: call.outcome,
+    code: call.code === null ? "none" : String(call.code),
+  });
   metrics.aggregatorSeconds.observe({ operation: call.operation }, call.ms / 1000);
 }
 

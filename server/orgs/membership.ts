@@ -8,7 +8,12 @@ import type { OrgRole } from "@/server/trpc/permissions";
  * with its session (one query: server/auth/sessions.ts), so this costs no round trip then;
  * callers built without a session (tests, jobs) read it from the database.
  */
-export async function findMembership(db: Db, userId: string, slug: string, known: SessionMembership[] | null): Promise<SessionMembership | null> {
+export async function findMembership(
+  db: Db,
+  userId: string,
+  slug: string,
+  known: SessionMembership[] | null,
+): Promise<SessionMembership | null> {
   if (known) return known.find((m) => m.organization.slug === slug) ?? null;
   // The person's own memberships are theirs to see (row-level security's user scope).
   const membership = await withUser(userId, () =>

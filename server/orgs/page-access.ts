@@ -26,7 +26,12 @@ export const requireOrgMember = cache(async (slug: string): Promise<OrgPageAcces
   if (!membership) notFound();
   const { requireTwoFactor, ...org } = membership.organization;
   if (requireTwoFactor && !user.secondFactor) redirect(`/account/two-factor?required=${encodeURIComponent(org.slug)}`);
-  return { user, org, role: membership.role, organizations: memberships.map((m) => ({ slug: m.organization.slug, name: m.organization.name })) };
+  return {
+    user,
+    org,
+    role: membership.role,
+    organizations: memberships.map((m) => ({ slug: m.organization.slug, name: m.organization.name })),
+  };
 });
 
 /** For server components under /admin: staff only; everyone else sees a 404. */

@@ -36,7 +36,11 @@ export async function listMembers(db: Db, organizationId: string) {
  * Locks the organization's owner rows for the rest of the transaction: two owners demoting or
  * removing each other at once take turns, and the second counts the owners the first left.
  */
-async function lockOwners(tx: Prisma.TransactionClient, organizationId: string, actorUserId: string | null): Promise<{ actorIsOwner: boolean }> {
+async function lockOwners(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  actorUserId: string | null,
+): Promise<{ actorIsOwner: boolean }> {
   const owners = await tx.$queryRaw<{ userId: string }[]>`
     SELECT "userId" FROM "Membership" WHERE "organizationId" = ${organizationId} AND role = 'OWNER' FOR UPDATE`;
   return { actorIsOwner: owners.some((o) => o.userId === actorUserId) };
@@ -89,7 +93,10 @@ export async function changeMemberRole(
  * Removes someone from the organization; they lose it on their next request. Only an owner
  * removes an owner, and the last owner stays.
  */
-export async function removeMember(db: Db, args: { organizationId: string; actorRole: OrgRole; membershipId: string; actor: AuditActor }) {
+export async function removeMember(
+  db: Db,
+  args: { organizationId: string; actorRole: OrgRole; membershipId: string; actor: AuditActor },
+) {
   await db.$transaction(async (tx) => {
     const { actorIsOwner } = await lockOwners(tx, args.organizationId, args.actor.userId);
     const target = await tx.membership.findFirst({
@@ -98,7 +105,8 @@ export async function removeMember(db: Db, args: { organizationId: string; actor
     });
     if (!target) throw notFound("That member");
     if (target.role === "OWNER") {
-      if (args.actorRole !== "OWNER" || !actorIsOwner) throw new DomainError("FORBIDDEN", "Only an owner can remove an owner.");
+      if (args.actorRole !== "OWNER" || !actorIsOwner)
+        throw new DomainError("FORBIDDEN", "Only an owner can remove an owner.");
       const owners = await tx.membership.count({ where: { organizationId: args.organizationId, role: "OWNER" } });
       if (owners <= 1) throw new DomainError("CONFLICT", "An organization needs at least one owner.");
     }
@@ -116,9 +124,15 @@ export async function removeMember(db: Db, args: { organizationId: string; actor
 }
 
 /** An owner turns on (or off) two-factor sign-in for every member; they must use it themselves first. */
-export async function setTwoFactorRequirement(db: Db, args: { organizationId: string; required: boolean; actor: AuditActor & { secondFactor: boolean } }) {
+export async function setTwoFactorRequirement(
+  db: Db,
+  args: { organizationId: string; required: boolean; actor: AuditActor & { secondFactor: boolean } },
+) {
   if (args.required && !args.actor.secondFactor) {
-    throw new DomainError("PRECONDITION_FAILED", "Turn on two-factor sign-in for yourself (on your account page) and sign in with it first.");
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "Turn on two-factor sign-in for yourself (on your account page) and sign in with it first.",
+    );
   }
   await db.$transaction(async (tx) => {
     await tx.organization.update({ where: { id: args.organizationId }, data: { requireTwoFactor: args.required } });
@@ -134,7 +148,10 @@ export async function setTwoFactorRequirement(db: Db, args: { organizationId: st
 }
 
 export async function getSecuritySettings(db: Db, organizationId: string) {
-  const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { requireTwoFactor: true } });
+  const org = await db.organization.findUniqueOrThrow({
+    where: { id: organizationId },
+    select: { requireTwoFactor: true },
+  });
   return { requireTwoFactor: org.requireTwoFactor };
 }
 

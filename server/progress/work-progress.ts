@@ -50,7 +50,13 @@ export async function startWork(
  * Sets how far the job got (absolute counts, so reporting twice is harmless), and logs a line
  * when it passed another tenth of its total. Finished when `finished` says so.
  */
-export async function reportWork(db: DbOrTx, log: Logger, work: WorkRef, counts: WorkCounts, options: { finished?: boolean; now?: Date } = {}) {
+export async function reportWork(
+  db: DbOrTx,
+  log: Logger,
+  work: WorkRef,
+  counts: WorkCounts,
+  options: { finished?: boolean; now?: Date } = {},
+) {
   const now = options.now ?? new Date();
   const before = await db.workProgress.findUnique({
     where: { kind_key: { kind: work.kind, key: work.key } },
@@ -74,7 +80,8 @@ export async function reportWork(db: DbOrTx, log: Logger, work: WorkRef, counts:
     const failed = counts.failed ?? before.failed;
     log.info(
       { kind: work.kind, key: work.key, done: counts.done, failed, total, finished: !!options.finished },
-      `${before.label}: ${describeProgress({ done: counts.done, failed, total })}${options.finished ? ", finished" : ""}`,
+      `${before.label}: ${describeProgress({ done: counts.done, failed, total })}` +
+        (options.finished ? ", finished" : ""),
     );
   }
 }
@@ -83,7 +90,9 @@ export async function reportWork(db: DbOrTx, log: Logger, work: WorkRef, counts:
 export function describeProgress(p: { done: number; failed: number; total: number | null }): string {
   const n = (value: number) => value.toLocaleString("en-US");
   const share = p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : "";
-  return `${n(p.done)}${p.total !== null ? ` of ${n(p.total)}` : ""}${share}${p.failed ? `, ${n(p.failed)} failed` : ""}`;
+  const of = p.total !== null ? ` of ${n(p.total)}` : "";
+  const failed = p.failed ? `, ${n(p.failed)} failed` : "";
+  return `${n(p.done)}${of}${share}${failed}`;
 }
 
 /**
@@ -128,7 +137,18 @@ export async function trackWork(
 export async function listWork(db: Db, now = new Date()) {
   const rows = await db.workProgress.findMany({
     where: { OR: [{ finishedAt: null }, { finishedAt: { gte: new Date(now.getTime() - 86_400_000) } }] },
-    select: { id: true, kind: true, label: true, organizationId: true, total: true, done: true, failed: true, startedAt: true, updatedAt: true, finishedAt: true },
+    select: {
+      id: true,
+      kind: true,
+      label: true,
+      organizationId: true,
+      total: true,
+      done: true,
+      failed: true,
+      startedAt: true,
+      updatedAt: true,
+      finishedAt: true,
+    },
     orderBy: { startedAt: "desc" },
     take: 20,
   });

@@ -5,7 +5,10 @@ import { MAX_BATCH_SIZE, MAX_TRPC_BODY_BYTES } from "./limits";
 import { appRouter } from "./router";
 
 /** The tRPC endpoint: body and batch limits, the request id, and answers no cache keeps. */
-export async function handleTrpcRequest(incoming: Request, createContext: (req: Request, requestId: string) => Promise<Context>): Promise<Response> {
+export async function handleTrpcRequest(
+  incoming: Request,
+  createContext: (req: Request, requestId: string) => Promise<Context>,
+): Promise<Response> {
   const body = await bufferedWithin(incoming, MAX_TRPC_BODY_BYTES);
   if (!body.ok) return body.response;
   const req = body.req;

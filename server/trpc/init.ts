@@ -31,7 +31,10 @@ const t = initTRPC
       const unexpected = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof DomainError);
       return {
         ...shape,
-        message: unexpected ? `Something went wrong on our side. If it keeps happening, tell support this reference: ${ctx?.requestId ?? "unknown"}.` : shape.message,
+        message: unexpected
+          ? "Something went wrong on our side. " +
+            `If it keeps happening, tell support this reference: ${ctx?.requestId ?? "unknown"}.`
+          : shape.message,
         data: {
           ...shape.data,
           stack: undefined,
@@ -99,10 +102,14 @@ export function orgProcedure(permission: OrgPermission) {
     .use(requireUser)
     .input(orgInput)
     .use(async ({ ctx, input, next }) => {
-      // Read with the session (one statement: server/auth/sessions.ts); callers without one (tests, jobs) read it below.
+      // Read with the session (one statement: server/auth/sessions.ts);
+      // callers without one (tests, jobs) read it below.
       const known = ctx.memberships && (ctx.memberships.find((m) => m.organization.slug === input.orgSlug) ?? null);
-      const organizationId = ctx.memberships ? (known?.organization.id ?? null) : await organizationIdOf(ctx.db, input.orgSlug);
-      if (!organizationId) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
+      const organizationId = ctx.memberships
+        ? (known?.organization.id ?? null)
+        : await organizationIdOf(ctx.db, input.orgSlug);
+      if (!organizationId)
+        throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
       // From here on the request sees this organization's rows only (row-level security), the
       // membership check included: one scope per request, so a pooled connection is switched
       // at most once.
@@ -111,13 +118,19 @@ export function orgProcedure(permission: OrgPermission) {
           known ??
           (await ctx.db.membership.findFirst({
             where: { userId: ctx.user.id, organizationId },
-            select: { role: true, organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } } },
+            select: {
+              role: true,
+              organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } },
+            },
           }));
         if (!membership) {
           throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization." });
         }
         if (membership.organization.requireTwoFactor && !ctx.user.secondFactor) {
-          throw new TRPCError({ code: "FORBIDDEN", message: `${membership.organization.name} requires two-factor sign-in: set it up on your account page.` });
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: `${membership.organization.name} requires two-factor sign-in: set it up on your account page.`,
+          });
         }
         const role = membership.role as OrgRole;
         if (!orgRoleAllows(role, permission)) {
@@ -167,7 +180,12 @@ export function staffProcedure(permission: StaffPermission) {
       // Support reads every organization's rows, under a bypass named for it; what they read is
       // on the audit log (server/support/read-audit.ts).
       return withAllOrganizations("support console", async () => {
-        if (type === "query") await auditSupportRead(ctx.db, { actor: { userId: ctx.user.id, email: ctx.user.email, ipAddress: ctx.ipAddress }, path, input: await getRawInput() });
+        if (type === "query")
+          await auditSupportRead(ctx.db, {
+            actor: { userId: ctx.user.id, email: ctx.user.email, ipAddress: ctx.ipAddress },
+            path,
+            input: await getRawInput(),
+          });
         return next({ ctx: { staffRole: ctx.user.staffRole! } });
       });
     });
