@@ -15,7 +15,7 @@ import { importStatement } from "@/server/statements/import";
 import { ofxBytes } from "@/server/statements/testing";
 import { rowsJson } from "@/server/feed/sql";
 import { freePort } from "@/server/testing/free-port";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:feed`: a register of 200 000 entries, a retrieval of 20 000 transactions
 // matched against it through the real database (ingest), all 20 000 flagged and hidden with

@@ -12,7 +12,7 @@ import { freePort } from "@/server/testing/free-port";
 import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwner } from "./lib/bench-portal-seed";
 import { buildIfNeeded } from "./lib/build";
 import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:portal`: the production build (`next start`) against a database of realistic
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's

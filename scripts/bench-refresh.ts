@@ -15,7 +15,7 @@ import { startWorker } from "@/server/jobs/worker";
 import { createLogger } from "@/server/log";
 import { freePort } from "@/server/testing/free-port";
 import { startTestSandbox } from "@/server/testing/sandbox";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:refresh`: one nightly refresh cycle of 5 000 active connections against the
 // sandbox answering every request after 200 ms, with the aggregator's concurrency capped at

@@ -19,7 +19,7 @@ import { createInnerContext } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/router";
 import { freePort } from "@/server/testing/free-port";
 import { benchOwner, seedPortalBench } from "./lib/bench-portal-seed";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "./lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run profile:request`: where the server time of one portal request (feed.list, the bank
 // feed's first page) goes, part by part, in this process against the bench:portal database:

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "../../scripts/lib/processes";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "../../scripts/lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { sandboxStateFile } from "@/server/data-dir";
 import { createDb } from "@/server/db/client";
+import { databaseOwner, dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE, runsAsOwner } from "@/server/db/roles";
 import { outsideAll } from "@/server/db/tenancy";
 import { migrate } from "@/server/db/migrate";
@@ -229,44 +229,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export async function ensureDatabase(serverUrl: string, name: string, owner?: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"${owner ? ` OWNER ${owner}` : ""}`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function databaseOwner(serverUrl: string, name: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [name]);
-    return rows[0]?.owner ?? null;
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabaseNamed(serverUrl: string, name: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
   }
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/scripts/lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 import { migrate, readMigrations } from "./migrate";
 
 // Applies every migration to an empty database and proves the result is what

@@ -4,7 +4,7 @@ import { createDb, type Db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { log } from "@/server/log";
 import { testAggregator } from "@/server/testing/fixtures";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/scripts/lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 import { demoSeedAllowed, seedDemoData } from "./seed";
 
 // Seeds a database of its own, as `npm start` does on a first run, against the run's sandbox.

@@ -5,7 +5,7 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/scripts/lib/stack";
+import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 import { freePort } from "./free-port";
 import { startTestSandbox, type TestSandbox } from "./sandbox";
 
