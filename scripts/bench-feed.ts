@@ -12,7 +12,7 @@ import { listFeed } from "@/server/feed/list";
 import { importTransactions } from "@/server/feed/review";
 import { listEntries } from "@/server/register/service";
 import { importStatement } from "@/server/statements/import";
-import { ofxBytes } from "@/server/statements/testing";
+import { ofxBytes } from "@/server/statements/testing/ofx";
 import { rowsJson } from "@/server/feed/sql";
 import { freePort } from "@/server/testing/free-port";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ofxText, type OfxRow } from "@/server/statements/testing";
+import { ofxText, type OfxRow } from "@/server/statements/testing/ofx";
 import { linkDemo, feedRows, feedTable, registerRows, rowName, showFeed } from "../feed/fixtures";
 import { expect, test } from "../portal/fixtures";
 import { expectNoSeriousA11yViolations } from "../support/a11y";

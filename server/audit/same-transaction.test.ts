@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createBooks } from "@/server/feed/testing";
+import { createBooks } from "@/server/feed/testing/books";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ingestBankTransactions } from "@/server/feed/ingest";
-import { bankTransaction, createBooks, type Books } from "@/server/feed/testing";
+import { bankTransaction, createBooks, type Books } from "@/server/feed/testing/books";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { MAX_OFFSET_ROWS } from "./paging";

@@ -1,9 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ensureConnection } from "@/server/connections/access-cases";
+import { ensureConnection } from "@/server/connections/testing/access-cases";
 import { ingestBankTransactions } from "@/server/feed/ingest";
-import { bankTransaction, daysAgo } from "@/server/feed/testing";
+import { bankTransaction, daysAgo } from "@/server/feed/testing/books";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { createDb, type Db } from "./client";

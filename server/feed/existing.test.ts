@@ -4,7 +4,7 @@ import { benchData } from "@/server/dedup/eval/bench-data";
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
 import { loadExisting, matchWindow } from "./existing";
-import { createBooks, type Books } from "./testing";
+import { createBooks, type Books } from "./testing/books";
 
 // Ingest reads only the register entries the matcher can pair with a batch. This proves that
 // matching against what it reads gives exactly what matching against the whole register and

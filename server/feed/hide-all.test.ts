@@ -7,7 +7,7 @@ import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, testAddressOf, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
 import { importAllNew, importTransactions } from "./review";
-import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing";
+import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing/books";
 
 // Reviewing after a re-link on a real database and through the procedures: Hide all possible
 // duplicates (every page, the filters respected, one audited batch), Un-hide all of exactly

@@ -5,7 +5,7 @@ import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
 import { hideTransactions, importAllNew, importTransactions } from "./review";
-import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing";
+import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing/books";
 import type { Transaction } from "@/server/aggregator/client";
 
 // Ingest against a real database: what a retrieval leaves in the feed, and how it meets the

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
-import { bankTransaction, createBooks, relinked, type Books } from "./testing";
+import { bankTransaction, createBooks, relinked, type Books } from "./testing/books";
 
 // The bank feed through its procedures: accounts with their counts, pages, filters, and what a
 // flagged row says about its match.

@@ -4,7 +4,7 @@ import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
 import { hideTransactions, importAllNew, importTransactions, markNotDuplicate, unhideTransactions } from "./review";
-import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing";
+import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing/books";
 
 // Hide, un-hide, Not a duplicate and Import on a real database: each all or nothing, each
 // safe to repeat, and never a second register entry for one bank transaction.

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ingestBankTransactions } from "@/server/feed/ingest";
 import { listFeed } from "@/server/feed/list";
-import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "@/server/feed/testing";
+import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "@/server/feed/testing/books";
 import { DomainError } from "@/server/errors";
 import { listEntries } from "@/server/register/service";
 import { testDb } from "@/server/testing/db";

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ingestBankTransactions } from "@/server/feed/ingest";
 import { importAllNew } from "@/server/feed/review";
-import { bankTransaction, createBooks } from "@/server/feed/testing";
+import { bankTransaction, createBooks } from "@/server/feed/testing/books";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ingestBankTransactions } from "@/server/feed/ingest";
 import { importTransactions } from "@/server/feed/review";
-import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "@/server/feed/testing";
+import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "@/server/feed/testing/books";
 import { DomainError } from "@/server/errors";
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { importStatement, previewStatement, type StatementTarget } from "./import";
-import { ofxBytes, type OfxRow } from "./testing";
+import { ofxBytes, type OfxRow } from "./testing/ofx";
 
 // Importing statement files into the feed against a real database: what lands there, what is matched,
 // what is never added twice, and what is refused whole.

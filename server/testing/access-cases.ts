@@ -3,7 +3,7 @@ import type { SessionUser } from "@/server/auth/session";
 import type { Access } from "@/server/trpc/permissions";
 import type { OrgFixture } from "./fixtures";
 
-// Every procedure of the app router has an entry in some `server/**/access-cases.ts`,
+// Every procedure of the app router has an entry in some `server/<capability>/testing/access-cases.ts`,
 // read by server/trpc/authorization.test.ts. An entry says how the procedure is guarded
 // and how to call it; the test then calls it as every kind of person.
 

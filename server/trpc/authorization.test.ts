@@ -8,12 +8,12 @@ import { callerFor, createOrgWithMembers, createUser } from "@/server/testing/fi
 import { orgPermissions, staffPermissions, ORG_ROLES, type OrgRole } from "./permissions";
 import { appRouter } from "./router";
 
-// Enumerates EVERY procedure of the app router. Each must have an access case (in some
-// server/**/access-cases.ts) that matches the permission table; the procedure is then called
-// by an anonymous visitor, a member of each role, a member of another organization and
-// both staff roles, and must admit exactly those the table admits.
+// Enumerates EVERY procedure of the app router. Each must have an access case (in its
+// capability's server/<capability>/testing/access-cases.ts) that matches the permission table;
+// the procedure is then called by an anonymous visitor, a member of each role, a member of
+// another organization and both staff roles, and must admit exactly those the table admits.
 
-const caseModules = import.meta.glob<Record<string, AccessCases>>("../**/access-cases.ts", { eager: true });
+const caseModules = import.meta.glob<Record<string, AccessCases>>("../*/testing/access-cases.ts", { eager: true });
 const cases: Record<string, AccessCase> = {};
 for (const mod of Object.values(caseModules)) {
   for (const exported of Object.values(mod)) Object.assign(cases, exported);

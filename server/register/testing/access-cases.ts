@@ -1,4 +1,4 @@
-import { createBooks } from "@/server/feed/testing";
+import { createBooks } from "@/server/feed/testing/books";
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
 
 const read = { kind: "org", permission: "org.read" } as const;

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createBooks } from "@/server/feed/testing";
+import { createBooks } from "@/server/feed/testing/books";
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
 
 const write = { kind: "org", permission: "books.write" } as const;
-const ofx = () => readFileSync(path.join(import.meta.dirname, "fixtures", "checking-v2.ofx")).toString("base64");
+const ofx = () => readFileSync(path.join(import.meta.dirname, "..", "fixtures", "checking-v2.ofx")).toString("base64");
 const file = () => ({ fileName: "checking-v2.ofx", contentBase64: ofx() });
 
 // A fresh bank account of `home` for every call: importing twice into one account adds nothing, and each

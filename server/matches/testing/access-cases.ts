@@ -1,5 +1,5 @@
 import { ingestBankTransactions } from "@/server/feed/ingest";
-import { bankTransaction, createBooks, daysAgo } from "@/server/feed/testing";
+import { bankTransaction, createBooks, daysAgo } from "@/server/feed/testing/books";
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
 
 const write = { kind: "org", permission: "books.write" } as const;

@@ -1,6 +1,6 @@
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
-import { ingestBankTransactions } from "./ingest";
-import { bankTransaction, createBooks, daysAgo } from "./testing";
+import { ingestBankTransactions } from "../ingest";
+import { bankTransaction, createBooks, daysAgo } from "./books";
 
 // A fresh bank account of `home` with one feed transaction, for every call: the procedures
 // change rows, and each actor should meet one it may act on.
