@@ -1,5 +1,5 @@
 import { aggregatorWebhookEvent } from "./aggregator-events";
-import { receiveWebhook, type WebhookDeps, type WebhookSource } from "./receive-webhook";
+import { parseDeliveryBody, receiveWebhook, type WebhookDeps, type WebhookSource } from "./receive-webhook";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
 
 // The sandbox's webhooks (and any aggregator speaking its wire API): Bankline's event shape
@@ -16,17 +16,11 @@ export function aggregatorWebhookSource(secret: string | undefined): WebhookSour
     configured: !!secret,
     verify: (raw, headers) => verifyWebhookSignature(raw, headers.get(SIGNATURE_HEADER), secret ?? ""),
     parse(raw, now) {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return { ok: false, error: "body is not JSON" };
-      }
-      const parsed = aggregatorWebhookEvent.safeParse(json);
-      if (!parsed.success) return { ok: false, error: "not a valid event" };
-      const skew = Math.abs(now - Date.parse(parsed.data.sentAt));
+      const parsed = parseDeliveryBody(raw, aggregatorWebhookEvent);
+      if (!parsed.ok) return parsed;
+      const skew = Math.abs(now - Date.parse(parsed.body.sentAt));
       if (!(skew <= MAX_WEBHOOK_SKEW_MS)) return { ok: false, error: "stale timestamp" };
-      return { ok: true, event: parsed.data };
+      return { ok: true, event: parsed.body };
     },
   };
 }

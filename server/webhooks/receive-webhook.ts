@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Db } from "@/server/db/client";
 import { BodyTooLarge, readBodyWithin } from "@/server/http/read-body";
 import { log as defaultLog, type Logger } from "@/server/log";
@@ -23,6 +24,21 @@ export interface WebhookSource {
   verify(rawBody: Buffer, headers: Headers): boolean;
   /** The delivery as Bankline's event, or why it is not a valid one (stale, malformed …). */
   parse(rawBody: Buffer, now: number): ParsedDelivery;
+}
+
+/** A delivery's body as JSON of the source's own shape, or why it is not one; the source then reads it. */
+export function parseDeliveryBody<Schema extends z.ZodType>(
+  rawBody: Buffer,
+  schema: Schema,
+): { ok: true; body: z.output<Schema> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    return { ok: false, error: "body is not JSON" };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: "not a valid event" };
 }
 
 export interface WebhookDeps {
@@ -62,27 +78,21 @@ export async function receiveWebhook(req: Request, source: WebhookSource, deps: 
     data: [{ id: event.id, type: event.type, payload: JSON.parse(JSON.stringify(event)) }],
     skipDuplicates: true,
   });
-  if (count === 0) {
-    const existing = await deps.db.webhookEvent.findUnique({ where: { id: event.id }, select: { processedAt: true } });
-    // Queued again only if never processed: the first delivery may have been stored but not queued.
-    if (existing && !existing.processedAt) {
-      try {
-        await deps.enqueueEvent(event.id);
-      } catch (err) {
-        log.error({ err, eventId: event.id }, "repeated webhook could not be queued");
-        return json(503, { error: "could not queue the event" });
-      }
+  const repeated = count === 0;
+  const stored = repeated
+    ? await deps.db.webhookEvent.findUnique({ where: { id: event.id }, select: { processedAt: true } })
+    : null;
+  // A repeat is queued again only if never processed: the first delivery may have been stored but not queued.
+  if (!repeated || (stored && !stored.processedAt)) {
+    try {
+      await deps.enqueueEvent(event.id);
+    } catch (err) {
+      // Stored but not queued: a 503 makes the aggregator deliver again, and the repeat is queued.
+      const what = repeated ? "repeated webhook could not be queued" : "webhook stored but not queued";
+      log.error({ err, eventId: event.id }, what);
+      return json(503, { error: "could not queue the event" });
     }
-    log.info({ eventId: event.id, type: event.type }, "webhook repeated; ignored");
-    return json(200, { status: "duplicate" });
   }
-  try {
-    await deps.enqueueEvent(event.id);
-  } catch (err) {
-    // Stored but not queued: a 503 makes the aggregator deliver again, and the repeat is queued.
-    log.error({ err, eventId: event.id }, "webhook stored but not queued");
-    return json(503, { error: "could not queue the event" });
-  }
-  log.info({ eventId: event.id, type: event.type }, "webhook accepted");
-  return json(200, { status: "accepted" });
+  log.info({ eventId: event.id, type: event.type }, repeated ? "webhook repeated; ignored" : "webhook accepted");
+  return json(200, { status: repeated ? "duplicate" : "accepted" });
 }

@@ -1,7 +1,12 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { AggregatorWebhookEvent } from "@/server/webhooks/aggregator-events";
-import { receiveWebhook, type WebhookDeps, type WebhookSource } from "@/server/webhooks/receive-webhook";
+import {
+  parseDeliveryBody,
+  receiveWebhook,
+  type WebhookDeps,
+  type WebhookSource,
+} from "@/server/webhooks/receive-webhook";
 import { aggregatorConfigFromEnv, MASTERCARD_SIGNATURE_HEADER } from "../index";
 import { encodeLoginId } from "./login-id";
 import { isAggregationStatusCode } from "./wire";
@@ -131,15 +136,9 @@ export function mastercardWebhookSource(settings: MastercardWebhookSettings): We
     configured: !!settings.partnerSecret,
     verify: (raw, headers) => verify(raw, headers.get(settings.signatureHeader), settings.partnerSecret ?? ""),
     parse(raw, now) {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return { ok: false, error: "body is not JSON" };
-      }
-      const parsed = mcEvent.safeParse(json);
-      if (!parsed.success) return { ok: false, error: "not a valid event" };
-      const event = toBanklineEvent(raw, parsed.data, now);
+      const parsed = parseDeliveryBody(raw, mcEvent);
+      if (!parsed.ok) return parsed;
+      const event = toBanklineEvent(raw, parsed.body, now);
       return "error" in event ? { ok: false, error: event.error } : { ok: true, event };
     },
   };
