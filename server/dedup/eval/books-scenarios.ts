@@ -1,7 +1,7 @@
 import { dayNumber, formatDayNumber } from "../dates";
 import type { ExistingTransaction, IncomingTransaction } from "../types";
 import type { AccountProfile, Merchant } from "./catalog";
-import { describe, linkDay, LinkIds, randomStyle, relinkStyle, type LinkStyle } from "./links";
+import { linkDay, LinkIds, linkedRow, randomStyle, relinkStyle, type LinkStyle } from "./links";
 import { Random } from "./random";
 import { buildScenario, isPendingOn, isVisibleOn, labelRows, traitsOf, type ChangeKind, type Scenario, type TracedRow } from "./scenarios";
 import { generateAccountHistory, type RealTransaction } from "./world";
@@ -125,20 +125,8 @@ function buildTypedScenario(seed: number, index: number): Scenario {
     if (real.authDay < linkStart && earlierLink) {
       // Before the period typed by hand the books came from a link that broke.
       if (!isVisibleOn(real, linkStart - 1) || isPendingOn(real, linkStart - 1)) continue;
-      existing.push({
-        real,
-        kinds: [],
-        row: {
-          id: `${name}-r${serial++}`,
-          account,
-          date: formatDayNumber(linkDay(real, oldStyle, false)),
-          amountCents: real.amountCents,
-          description: describe(real, oldStyle, false),
-          providerIds: [oldIds.postedId(real)],
-          kind: "register",
-          fromBank: true,
-        },
-      });
+      const row = bankEntry(`${name}-r${serial++}`, account, linkedRow(real, oldStyle, oldIds, false), {});
+      existing.push({ real, kinds: [], row });
       continue;
     }
     const typed = real.repeatGroup && typedGroups.has(real.repeatGroup) ? typedGroups.get(real.repeatGroup)! : random.chance(typingRate(real));
@@ -174,24 +162,23 @@ function buildTypedScenario(seed: number, index: number): Scenario {
   for (const real of world) {
     if (!isVisibleOn(real, today) || real.cancelled) continue;
     const pending = isPendingOn(real, today);
-    const day = linkDay(real, style, pending);
-    if (day < linkStart) continue;
-    incoming.push({
-      real,
-      kinds: [],
-      row: {
-        id: `${name}-i${at++}`,
-        account,
-        date: formatDayNumber(day),
-        amountCents: pending ? real.pendingAmountCents : real.amountCents,
-        description: describe(real, style, pending),
-        pending,
-        providerId: pending ? ids.pendingId(real) : ids.postedId(real),
-        source: "new-link",
-      },
-    });
+    if (linkDay(real, style, pending) < linkStart) continue;
+    const row = { id: `${name}-i${at++}`, account, ...linkedRow(real, style, ids, pending), source: "new-link" };
+    incoming.push({ real, kinds: [], row });
   }
   return assemble(name, "typed", profile, existing, incoming.reverse(), (counterpart) => (counterpart ? counterpart.kinds : ["typed-new"]));
+}
+
+/** An entry a link or a statement file brought into the register: the row as it showed it, imported or hidden. */
+function bankEntry(
+  id: string,
+  account: string,
+  shown: Pick<IncomingTransaction, "date" | "amountCents" | "description" | "providerId">,
+  fields: Partial<ExistingTransaction>,
+): ExistingTransaction {
+  const { date, amountCents, description, providerId } = shown;
+  const entry = { id, account, date, amountCents, description, providerIds: [providerId!], kind: "register" as const };
+  return { ...entry, fromBank: true, ...fields };
 }
 
 /** A bank's statement style: posted dates, the bank's own wording, no pending rows, stable references. */
@@ -214,11 +201,7 @@ function buildStatementScenario(seed: number, index: number): Scenario {
   const statementRow = (real: RealTransaction, id: string): IncomingTransaction => ({
     id,
     account,
-    date: formatDayNumber(linkDay(real, style, false)),
-    amountCents: real.amountCents,
-    description: describe(real, style, false),
-    pending: false,
-    providerId: fitids.postedId(real),
+    ...linkedRow(real, style, fitids, false),
     checkNumber: real.checkNumber,
     source,
   });
@@ -232,43 +215,23 @@ function buildStatementScenario(seed: number, index: number): Scenario {
     const broke = today - random.int(10, 40);
     for (const real of world) {
       if (!posted(real, broke) || random.chance(0.01)) continue;
-      existing.push({
-        real,
-        kinds: [],
-        row: {
-          id: `${name}-r${serial++}`,
-          account,
-          date: formatDayNumber(linkDay(real, connection, false)),
-          amountCents: real.amountCents,
-          description: describe(real, connection, false),
-          checkNumber: real.checkNumber,
-          providerIds: [ids.postedId(real)],
-          kind: random.chance(0.03) ? "hidden" : "register",
-          fromBank: true,
-          sources: [`${account}:CONNECTION`],
-        },
+      const row = bankEntry(`${name}-r${serial++}`, account, linkedRow(real, connection, ids, false), {
+        checkNumber: real.checkNumber,
+        kind: random.chance(0.03) ? "hidden" : "register",
+        sources: [`${account}:CONNECTION`],
       });
+      existing.push({ real, kinds: [], row });
     }
   } else {
     for (const real of world) {
       if (!posted(real, previousEnd) || random.chance(0.01)) continue;
-      const row = statementRow(real, "");
-      existing.push({
-        real,
-        kinds: [],
-        row: {
-          id: `${name}-r${serial++}`,
-          account,
-          date: row.date,
-          amountCents: row.amountCents,
-          description: row.description,
-          checkNumber: row.checkNumber,
-          providerIds: [row.providerId!],
-          kind: random.chance(0.03) ? "hidden" : "register",
-          fromBank: true,
-          sources: [source],
-        },
+      const shown = statementRow(real, "");
+      const row = bankEntry(`${name}-r${serial++}`, account, shown, {
+        checkNumber: shown.checkNumber,
+        kind: random.chance(0.03) ? "hidden" : "register",
+        sources: [source],
       });
+      existing.push({ real, kinds: [], row });
     }
   }
   const statementStart = variant === "reimport" ? previousEnd - random.pick([30, 60]) : variant === "overlap" ? previousEnd - random.pick([10, 20, 30]) : today - random.pick([45, 60, 90]);

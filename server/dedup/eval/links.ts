@@ -109,6 +109,26 @@ function jitterOf(transaction: RealTransaction, style: LinkStyle): number {
   return [1, 1, 2, 3, -1][Math.floor((hash / style.jitter) * 5)]!;
 }
 
+/**
+ * A transaction as a link shows it, pending or posted: the date and wording of its style (unless revised), the
+ * amount of the moment and the link's id for it.
+ */
+export function linkedRow(
+  transaction: RealTransaction,
+  style: LinkStyle,
+  ids: LinkIds,
+  pending: boolean,
+  revised: { day?: number; description?: string } = {},
+) {
+  return {
+    date: formatDayNumber(revised.day ?? linkDay(transaction, style, pending)),
+    amountCents: pending ? transaction.pendingAmountCents : transaction.amountCents,
+    description: revised.description ?? describe(transaction, style, pending),
+    pending,
+    providerId: pending ? ids.pendingId(transaction) : ids.postedId(transaction),
+  };
+}
+
 /** Provider ids of one link: each transaction gets its own, pending and posted versions apart. */
 export class LinkIds {
   private readonly posted = new Map<string, string>();

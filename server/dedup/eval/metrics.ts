@@ -104,9 +104,8 @@ export function judgeDecisions(scenario: Scenario, decisions: readonly Decision[
   });
 }
 
-export function scoreScenario(scenario: Scenario, decisions: readonly Decision[]): ScenarioScore {
-  const verdicts = judgeDecisions(scenario, decisions);
-  const score: ScenarioScore = {
+export function emptyScore(): ScenarioScore {
+  return {
     overall: emptyCounts(),
     bySlice: new Map(ALL_KINDS.map((kind) => [kind, emptyCounts()])),
     byTier: new Map([
@@ -115,6 +114,24 @@ export function scoreScenario(scenario: Scenario, decisions: readonly Decision[]
     ]),
     repeatGroups: { total: 0, exact: 0 },
   };
+}
+
+/** Adds a score (a scenario's, or a whole evaluation's) into a total: overall, per slice, per tier, repeat groups. */
+export function addScore(into: ScenarioScore, from: ScenarioScore): void {
+  addCounts(into.overall, from.overall);
+  for (const [kind, counts] of from.bySlice) addCounts(into.bySlice.get(kind)!, counts);
+  for (const [tier, counts] of from.byTier) {
+    const total = into.byTier.get(tier)!;
+    total.predicted += counts.predicted;
+    total.correct += counts.correct;
+  }
+  into.repeatGroups.total += from.repeatGroups.total;
+  into.repeatGroups.exact += from.repeatGroups.exact;
+}
+
+export function scoreScenario(scenario: Scenario, decisions: readonly Decision[]): ScenarioScore {
+  const verdicts = judgeDecisions(scenario, decisions);
+  const score = emptyScore();
   // Identical incoming rows (k coffees of one day as the bank shows them) must be flagged exactly as often as
   // the register holds them.
   const groups = new Map<string, { expected: number; flagged: number }>();

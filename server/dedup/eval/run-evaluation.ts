@@ -1,19 +1,16 @@
 import { matchTransactions } from "../match-transactions";
-import { addCounts, emptyCounts, scoreScenario, type Counts } from "./metrics";
+import { addCounts, addScore, emptyCounts, emptyScore, scoreScenario } from "./metrics";
+import type { Counts, ScenarioScore } from "./metrics";
 import { actualBudget, fireflyIii, gnuCash, type Decision, type Matcher } from "./peers";
 import { Random } from "./random";
 import { buildSandboxScenario } from "./sandbox-scenarios";
 import { buildBooksScenario } from "./books-scenarios";
-import { ALL_KINDS, buildScenario, type ChangeKind, type Scenario } from "./scenarios";
+import { buildScenario, type Scenario } from "./scenarios";
 
-export interface MethodResult {
+export interface MethodResult extends ScenarioScore {
   key: string;
   name: string;
-  overall: Counts;
-  bySlice: Map<ChangeKind, Counts>;
   bySource: Map<Scenario["source"], Counts>;
-  byTier: Map<"duplicate" | "possible", { predicted: number; correct: number }>;
-  repeatGroups: { total: number; exact: number };
   /** Rows whose decision changed when both lists were shuffled. */
   orderSensitiveRows: number;
   scenariosChangedByOrder: number;
@@ -94,17 +91,11 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
   const result: MethodResult = {
     key: method.key,
     name: method.name,
-    overall: emptyCounts(),
-    bySlice: new Map(ALL_KINDS.map((kind) => [kind, emptyCounts()])),
+    ...emptyScore(),
     bySource: new Map([
       ["model", emptyCounts()],
       ["sandbox", emptyCounts()],
     ]),
-    byTier: new Map([
-      ["duplicate", { predicted: 0, correct: 0 }],
-      ["possible", { predicted: 0, correct: 0 }],
-    ]),
-    repeatGroups: { total: 0, exact: 0 },
     orderSensitiveRows: 0,
     scenariosChangedByOrder: 0,
     milliseconds: 0,
@@ -116,16 +107,8 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
     const decisions = method.run(input);
     result.milliseconds += performance.now() - started;
     const score = scoreScenario(scenario, decisions);
-    addCounts(result.overall, score.overall);
+    addScore(result, score);
     addCounts(result.bySource.get(scenario.source)!, score.overall);
-    for (const [kind, counts] of score.bySlice) addCounts(result.bySlice.get(kind)!, counts);
-    for (const [tier, counts] of score.byTier) {
-      const into = result.byTier.get(tier)!;
-      into.predicted += counts.predicted;
-      into.correct += counts.correct;
-    }
-    result.repeatGroups.total += score.repeatGroups.total;
-    result.repeatGroups.exact += score.repeatGroups.exact;
 
     const shuffled = method.run({ existing: shuffler.shuffled(scenario.existing), incoming: shuffler.shuffled(scenario.incoming) });
     const changed = changedRows(decisions, shuffled);
@@ -172,16 +155,8 @@ export function combineEvaluations(evaluations: readonly Evaluation[]): Evaluati
 function addMethods(intoMethods: MethodResult[], methods: readonly MethodResult[]): void {
   methods.forEach((method, at) => {
     const into = intoMethods[at]!;
-    addCounts(into.overall, method.overall);
-    for (const [kind, counts] of method.bySlice) addCounts(into.bySlice.get(kind)!, counts);
+    addScore(into, method);
     for (const [source, counts] of method.bySource) addCounts(into.bySource.get(source)!, counts);
-    for (const [tier, counts] of method.byTier) {
-      const tierInto = into.byTier.get(tier)!;
-      tierInto.predicted += counts.predicted;
-      tierInto.correct += counts.correct;
-    }
-    into.repeatGroups.total += method.repeatGroups.total;
-    into.repeatGroups.exact += method.repeatGroups.exact;
     into.orderSensitiveRows += method.orderSensitiveRows;
     into.scenariosChangedByOrder += method.scenariosChangedByOrder;
     into.milliseconds += method.milliseconds;

@@ -1,7 +1,7 @@
 import { dayNumber, formatDayNumber } from "../dates";
 import type { ExistingTransaction, IncomingTransaction } from "../types";
 import type { AccountProfile } from "./catalog";
-import { describe, linkDay, LinkIds, randomStyle, relinkStyle, type LinkStyle } from "./links";
+import { describe, linkDay, LinkIds, linkedRow, randomStyle, relinkStyle, type LinkStyle } from "./links";
 import { Random } from "./random";
 import { generateAccountHistory, type RealTransaction } from "./world";
 
@@ -221,11 +221,7 @@ function relinkFeed(world: RealTransaction[], today: number, random: Random, sty
       row: {
         id: `${name}-i${serial++}`,
         account,
-        date: formatDayNumber(day),
-        amountCents: pending ? real.pendingAmountCents : real.amountCents,
-        description: describe(real, style, pending),
-        pending,
-        providerId: pending ? ids.pendingId(real) : ids.postedId(real),
+        ...linkedRow(real, style, ids, pending),
         // The new link may name a pending id of its own that was never retrieved here.
         pendingProviderId: !pending && isCard(real) && real.postDay > real.authDay && random.chance(0.6) ? ids.pendingId(real) : null,
       },
@@ -264,11 +260,7 @@ function refreshFeed(
       row: {
         id: `${name}-i${serial++}`,
         account,
-        date: formatDayNumber(day),
-        amountCents: pending ? real.pendingAmountCents : real.amountCents,
-        description,
-        pending,
-        providerId: pending ? ids.pendingId(real) : ids.postedId(real),
+        ...linkedRow(real, style, ids, pending, { day, description }),
         pendingProviderId: !pending && isCard(real) && (wasPendingAtImport || (real.postDay > real.authDay && random.chance(0.7))) ? ids.pendingId(real) : null,
       },
     });
