@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { DataTable } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
 import { FormError } from "../_components/people/public-card";
 import { NewPasswordFields, readNewPassword } from "../_components/people/new-password-fields";
@@ -32,33 +33,42 @@ function Sessions() {
       <h2 id="sessions-title" className="text-lg font-semibold">Where you are signed in</h2>
       {sessions.isPending && <p className="text-sm text-ink-muted">Loading…</p>}
       {sessions.data && (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Your sessions</caption>
-          <thead className="text-ink-muted">
-            <tr>
-              <th scope="col" className="py-2 font-medium">Browser</th>
-              <th scope="col" className="py-2 font-medium">Address</th>
-              <th scope="col" className="py-2 font-medium">Last active</th>
-              <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.data.map((s) => (
-              <tr key={s.id} className="border-t border-surface-line">
-                <td className="py-2">{s.browser}{s.current && <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-700">this browser</span>}</td>
-                <td className="py-2">{s.ipAddress ?? "unknown"}</td>
-                <td className="py-2">{when(s.lastActiveAt)}</td>
-                <td className="py-2 text-right">
-                  {!s.current && (
-                    <button type="button" className="btn-secondary py-1" onClick={() => endOne.mutate({ sessionId: s.id })} aria-label={`Sign out ${s.browser} at ${s.ipAddress ?? "unknown"}`}>
-                      Sign out
-                    </button>
+        <DataTable
+          caption="Your sessions"
+          rows={sessions.data}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: "Browser",
+              cell: (s) => (
+                <>
+                  {s.browser}
+                  {s.current && (
+                    <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-700">this browser</span>
                   )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "Address", cell: (s) => s.ipAddress ?? "unknown" },
+            { header: "Last active", cell: (s) => when(s.lastActiveAt) },
+            {
+              header: "Actions",
+              hideHeader: true,
+              className: "text-right",
+              cell: (s) =>
+                !s.current && (
+                  <button
+                    type="button"
+                    className="btn-secondary py-1"
+                    onClick={() => endOne.mutate({ sessionId: s.id })}
+                    aria-label={`Sign out ${s.browser} at ${s.ipAddress ?? "unknown"}`}
+                  >
+                    Sign out
+                  </button>
+                ),
+            },
+          ]}
+        />
       )}
       <button type="button" className="btn-secondary" disabled={endOthers.isPending} onClick={() => endOthers.mutate()}>Sign out everywhere else</button>
       {endOthers.isSuccess && <p role="status" className="text-sm">Signed out of {endOthers.data.ended} other session{endOthers.data.ended === 1 ? "" : "s"}.</p>}

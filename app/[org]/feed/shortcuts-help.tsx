@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { Dialog, useFocusOnMount } from "@/app/_components/connections/dialog";
+import { DataTable, type Column } from "@/app/_components/data-table";
 
 /** The keys of the feed's table, one source for the help and the handler's documentation. */
 export const SHORTCUTS: { keys: string[]; what: string; write?: true }[] = [
@@ -14,6 +15,22 @@ export const SHORTCUTS: { keys: string[]; what: string; write?: true }[] = [
   { keys: ["u"], what: "Un-hide (under Show hidden)", write: true },
   { keys: ["x"], what: "Select or unselect the transaction", write: true },
   { keys: ["?"], what: "Show these shortcuts" },
+];
+
+const keyCap = "rounded border border-surface-line bg-surface-sunken px-1.5 py-0.5 font-mono text-xs";
+
+const columns: Column<(typeof SHORTCUTS)[number]>[] = [
+  {
+    header: "Key",
+    cell: (s) =>
+      s.keys.map((key, at) => (
+        <span key={key}>
+          {at > 0 && " or "}
+          <kbd className={keyCap}>{key}</kbd>
+        </span>
+      )),
+  },
+  { header: "What it does", cell: (s) => s.what },
 ];
 
 export function ShortcutsHelp({ open, canWrite, onClose }: { open: boolean; canWrite: boolean; onClose: () => void }) {
@@ -33,30 +50,12 @@ function Help({ headingId, canWrite, onClose }: { headingId: string; canWrite: b
       <p className="text-sm text-ink-muted">
         Tab to the list of transactions (or click a row), then use these keys. After an action the focus stays where you were, on the next transaction.
       </p>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Keys of the bank feed</caption>
-        <thead className="border-b border-surface-line text-ink-muted">
-          <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">Key</th>
-            <th scope="col" className="py-2 font-medium">What it does</th>
-          </tr>
-        </thead>
-        <tbody>
-          {SHORTCUTS.filter((s) => canWrite || !s.write).map((s) => (
-            <tr key={s.what} className="border-b border-surface-line last:border-0">
-              <td className="py-2 pr-4">
-                {s.keys.map((key, at) => (
-                  <span key={key}>
-                    {at > 0 && " or "}
-                    <kbd className="rounded border border-surface-line bg-surface-sunken px-1.5 py-0.5 font-mono text-xs">{key}</kbd>
-                  </span>
-                ))}
-              </td>
-              <td className="py-2">{s.what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Keys of the bank feed"
+        columns={columns}
+        rows={SHORTCUTS.filter((s) => canWrite || !s.write)}
+        rowKey={(s) => s.what}
+      />
       <button type="button" className="btn-primary" onClick={onClose}>Close</button>
     </div>
   );

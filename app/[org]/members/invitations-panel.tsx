@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { DataTable } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
 import { ORG_ROLES as ROLES } from "@/server/trpc/permissions";
 
@@ -50,34 +51,36 @@ export function InvitationsPanel({ orgSlug, canInviteOwners }: { orgSlug: string
       {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error.data?.zodError ? "Enter a valid email address." : error.message}</p>}
 
       <h3 className="font-semibold">Pending invitations</h3>
-      {invitations.data?.length === 0 && <p className="text-sm text-ink-muted">None.</p>}
-      {!!invitations.data?.length && (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Pending invitations</caption>
-          <thead className="text-ink-muted">
-            <tr>
-              <th scope="col" className="py-2 font-medium">Email</th>
-              <th scope="col" className="py-2 font-medium">Role</th>
-              <th scope="col" className="py-2 font-medium">Sent</th>
-              <th scope="col" className="py-2 font-medium">Link works until</th>
-              <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.data.map((i) => (
-              <tr key={i.id} className="border-t border-surface-line">
-                <td className="py-2">{i.email}</td>
-                <td className="py-2">{roleLabel(i.role)}</td>
-                <td className="py-2">{day(i.lastSentAt)}{i.invitedBy ? ` by ${i.invitedBy}` : ""}</td>
-                <td className="py-2">{i.expired ? "Expired" : day(i.expiresAt)}</td>
-                <td className="space-x-2 py-2 text-right">
-                  <button type="button" className="btn-secondary py-1" aria-label={`Resend the invitation to ${i.email}`} onClick={() => resend.mutate({ orgSlug, invitationId: i.id })}>Resend</button>
-                  <button type="button" className="btn-secondary py-1" aria-label={`Revoke the invitation to ${i.email}`} onClick={() => revoke.mutate({ orgSlug, invitationId: i.id })}>Revoke</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {invitations.data && (
+        <DataTable
+          caption="Pending invitations"
+          rows={invitations.data}
+          rowKey={(i) => i.id}
+          empty="None."
+          columns={[
+            { header: "Email", cell: (i) => i.email },
+            { header: "Role", cell: (i) => roleLabel(i.role) },
+            { header: "Sent", cell: (i) => `${day(i.lastSentAt)}${i.invitedBy ? ` by ${i.invitedBy}` : ""}` },
+            { header: "Link works until", cell: (i) => (i.expired ? "Expired" : day(i.expiresAt)) },
+            {
+              header: "Actions",
+              hideHeader: true,
+              className: "space-x-2 text-right",
+              cell: (i) =>
+                ([["Resend", resend], ["Revoke", revoke]] as const).map(([verb, action]) => (
+                  <button
+                    key={verb}
+                    type="button"
+                    className="btn-secondary py-1"
+                    aria-label={`${verb} the invitation to ${i.email}`}
+                    onClick={() => action.mutate({ orgSlug, invitationId: i.id })}
+                  >
+                    {verb}
+                  </button>
+                )),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { DataTable } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
 import { ORG_ROLES as roles } from "@/server/trpc/permissions";
 
@@ -26,65 +27,63 @@ export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug
   if (members.isError) return <p role="alert" className="text-danger">{members.error.message}</p>;
 
   return (
-    <div className="card overflow-x-auto p-0">
+    <div className="card p-0">
       {(changeRole.error ?? remove.error) && (
         <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{(changeRole.error ?? remove.error)!.message}</p>
       )}
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Members of this organization</caption>
-        <thead className="border-b border-surface-line text-ink-muted">
-          <tr>
-            <th scope="col" className="px-4 py-3 font-medium">Name</th>
-            <th scope="col" className="px-4 py-3 font-medium">Email</th>
-            <th scope="col" className="px-4 py-3 font-medium">Role</th>
-            {canManage && <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Remove</span></th>}
-          </tr>
-        </thead>
-        <tbody>
-          {members.data.map((m) => (
-            <tr key={m.membershipId} className="border-b border-surface-line last:border-0">
-              <td className="px-4 py-3">{m.name}</td>
-              <td className="px-4 py-3">{m.email}</td>
-              <td className="px-4 py-3">
-                {canManage && m.userId !== myUserId ? (
-                  <label>
-                    <span className="sr-only">Role of {m.email}</span>
-                    <select
-                      className="field w-auto py-1"
-                      value={m.role}
-                      disabled={changeRole.isPending}
-                      onChange={(e) =>
-                        changeRole.mutate({ orgSlug, membershipId: m.membershipId, role: e.target.value as (typeof roles)[number] })
-                      }
-                    >
-                      {roles.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
-                    </select>
-                  </label>
-                ) : (
-                  roleLabel(m.role)
-                )}
-              </td>
-              {canManage && (
-                <td className="px-4 py-3 text-right">
-                  {m.userId !== myUserId && (m.role !== "OWNER" || myRole === "OWNER") && (
-                    <button
-                      type="button"
-                      className="btn-secondary py-1"
-                      disabled={remove.isPending}
-                      aria-label={`Remove ${m.email}`}
-                      onClick={() => {
-                        if (window.confirm(`Remove ${m.email} from this organization? They lose access at once.`)) remove.mutate({ orgSlug, membershipId: m.membershipId });
-                      }}
-                    >
-                      Remove
-                    </button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Members of this organization"
+        inset
+        rows={members.data}
+        rowKey={(m) => m.membershipId}
+        columns={[
+          { header: "Name", cell: (m) => m.name },
+          { header: "Email", cell: (m) => m.email },
+          {
+            header: "Role",
+            cell: (m) =>
+              canManage && m.userId !== myUserId ? (
+                <label>
+                  <span className="sr-only">Role of {m.email}</span>
+                  <select
+                    className="field w-auto py-1"
+                    value={m.role}
+                    disabled={changeRole.isPending}
+                    onChange={(e) => {
+                      const role = e.target.value as (typeof roles)[number];
+                      changeRole.mutate({ orgSlug, membershipId: m.membershipId, role });
+                    }}
+                  >
+                    {roles.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+                  </select>
+                </label>
+              ) : (
+                roleLabel(m.role)
+              ),
+          },
+          canManage && {
+            header: "Remove",
+            hideHeader: true,
+            className: "text-right",
+            cell: (m) =>
+              m.userId !== myUserId &&
+              (m.role !== "OWNER" || myRole === "OWNER") && (
+                <button
+                  type="button"
+                  className="btn-secondary py-1"
+                  disabled={remove.isPending}
+                  aria-label={`Remove ${m.email}`}
+                  onClick={() => {
+                    const question = `Remove ${m.email} from this organization? They lose access at once.`;
+                    if (window.confirm(question)) remove.mutate({ orgSlug, membershipId: m.membershipId });
+                  }}
+                >
+                  Remove
+                </button>
+              ),
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -4,11 +4,50 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useCallback, useState, type FormEvent } from "react";
 import { ListFilters, noFilters, type Filters } from "@/app/_components/books/list-filters";
 import { Pager, usePages } from "@/app/_components/books/pager";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { MatchedToBank } from "@/app/_components/statements/undo-match";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
+import type { RegisterEntry } from "@/server/register/schemas";
 
 const PAGE_SIZE = 50;
+
+function entrySource(row: RegisterEntry): string {
+  const by = row.createdByName ? ` by ${row.createdByName}` : "";
+  if (row.importedFrom) {
+    const from = row.importedFrom;
+    return `Imported from ${from.institutionName} · ${from.accountName} ··${from.accountMask}${by}`;
+  }
+  if (row.source === "MANUAL") return `Added by hand${by}`;
+  return row.source === "STATEMENT" ? "From a statement file" : "Imported from the bank feed";
+}
+
+const entryColumns = (orgSlug: string, canWrite: boolean): Column<RegisterEntry>[] => [
+  { header: "Date", cell: (row) => formatDay(row.date), className: "whitespace-nowrap" },
+  {
+    header: "Description",
+    cell: (row) => (
+      <>
+        <div>{row.description}</div>
+        <div className="text-xs text-ink-muted">
+          {entrySource(row)}
+          {row.cleared && <span className="ml-2 rounded bg-ok-soft px-1.5 py-0.5 text-ok">Cleared</span>}
+        </div>
+        {row.matchedTo && (
+          <MatchedToBank orgSlug={orgSlug} entryId={row.id} matchedTo={row.matchedTo} canWrite={canWrite} />
+        )}
+      </>
+    ),
+  },
+  { header: "Check no.", cell: (row) => row.checkNumber ?? "" },
+  {
+    header: "Amount",
+    cell: (row) => formatMoney(row.amountCents),
+    numeric: true,
+    className: (row) => (row.amountCents < 0 ? "" : "text-ok"),
+  },
+  { header: "Balance", cell: (row) => formatMoney(row.balanceCents), numeric: true },
+];
 
 export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite: boolean }) {
   const trpc = useTRPC();
@@ -65,51 +104,24 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
 
       <ListFilters value={filters} onChange={onFilters} searchLabel="Search the register" />
 
-      <div className="card overflow-x-auto p-0">
-        <table className="w-full text-left text-sm" aria-busy={entries.isFetching}>
-          <caption className="sr-only">Entries of the register {register.name}, newest first, with the balance after each</caption>
-          <thead className="border-b border-surface-line text-ink-muted">
-            <tr>
-              <th scope="col" className="px-3 py-3 font-medium">Date</th>
-              <th scope="col" className="px-3 py-3 font-medium">Description</th>
-              <th scope="col" className="px-3 py-3 font-medium">Check no.</th>
-              <th scope="col" className="px-3 py-3 text-right font-medium">Amount</th>
-              <th scope="col" className="px-3 py-3 text-right font-medium">Balance</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.isPending ? (
-              <tr><td colSpan={5} className="px-4 py-6 text-ink-muted">Loading entries…</td></tr>
+      <div className="card p-0">
+        <DataTable
+          caption={`Entries of the register ${register.name}, newest first, with the balance after each`}
+          inset
+          busy={entries.isFetching}
+          columns={entryColumns(orgSlug, canWrite)}
+          rows={rows}
+          rowKey={(row) => row.id}
+          placeholder={
+            entries.isPending ? (
+              "Loading entries…"
             ) : entries.isError ? (
-              <tr><td colSpan={5} role="alert" className="px-4 py-6 text-danger">{entries.error.message}</td></tr>
+              <span role="alert" className="text-danger">{entries.error.message}</span>
             ) : rows.length === 0 ? (
-              <tr><td colSpan={5} className="px-4 py-6 text-ink-muted">No entries here.</td></tr>
-            ) : (
-              rows.map((row) => (
-                <tr key={row.id} className="border-b border-surface-line align-top last:border-0">
-                  <td className="whitespace-nowrap px-3 py-3">{formatDay(row.date)}</td>
-                  <td className="px-3 py-3">
-                    <div>{row.description}</div>
-                    <div className="text-xs text-ink-muted">
-                      {row.importedFrom
-                        ? `Imported from ${row.importedFrom.institutionName} · ${row.importedFrom.accountName} ··${row.importedFrom.accountMask}${row.createdByName ? ` by ${row.createdByName}` : ""}`
-                        : row.source === "MANUAL"
-                          ? `Added by hand${row.createdByName ? ` by ${row.createdByName}` : ""}`
-                          : row.source === "STATEMENT"
-                            ? "From a statement file"
-                            : "Imported from the bank feed"}
-                      {row.cleared && <span className="ml-2 rounded bg-ok-soft px-1.5 py-0.5 text-ok">Cleared</span>}
-                    </div>
-                    {row.matchedTo && <MatchedToBank orgSlug={orgSlug} entryId={row.id} matchedTo={row.matchedTo} canWrite={canWrite} />}
-                  </td>
-                  <td className="px-3 py-3">{row.checkNumber ?? ""}</td>
-                  <td className={`whitespace-nowrap px-3 py-3 text-right tabular-nums ${row.amountCents < 0 ? "" : "text-ok"}`}>{formatMoney(row.amountCents)}</td>
-                  <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums">{formatMoney(row.balanceCents)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              "No entries here."
+            ) : undefined
+          }
+        />
       </div>
 
       {entries.data && <Pager page={page} pageSize={PAGE_SIZE} total={entries.data.total} noun="entries" onPage={(p) => pages.go(p, entries.data?.nextCursor ?? null)} />}

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type MouseEvent } from "react";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
@@ -32,6 +33,26 @@ export function StatusBadge({ status }: { status: ConnectionStatus }) {
 
 /** The card's heading, where focus lands when a dialog opened from the card closes and its opener is gone. */
 export const connectionTitleId = (connectionId: string) => `connection-${connectionId}-title`;
+
+const accountColumns: Column<ConnectionView["accounts"][number]>[] = [
+  { header: "Account", cell: (a) => a.name },
+  {
+    header: "Number",
+    cell: (a) => (
+      <>
+        <span aria-hidden="true">{maskedNumber(a.mask)}</span>
+        <span className="sr-only">{spokenMask(a.mask)}</span>
+      </>
+    ),
+    className: "font-mono",
+  },
+  { header: "Register", cell: (a) => a.register?.name ?? "—" },
+  {
+    header: "Balance",
+    cell: (a) => (a.balanceCents === null ? "—" : formatMoney(a.balanceCents, a.currency)),
+    numeric: true,
+  },
+];
 
 const isSecurityQuestion = (c: ConnectionView) => c.status === "ACTION_REQUIRED" && c.problem?.remedy === "answer-question";
 
@@ -160,36 +181,14 @@ export function ConnectionCard({
         </div>
       </dl>
 
-      {linked.length > 0 ? (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="mb-1 text-left font-medium">Linked accounts</caption>
-            <thead className="border-b border-surface-line text-ink-muted">
-              <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Account</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Number</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Register</th>
-                <th scope="col" className="py-2 text-right font-medium">Balance</th>
-              </tr>
-            </thead>
-            <tbody>
-              {linked.map((a) => (
-                <tr key={a.id} className="border-b border-surface-line last:border-0">
-                  <td className="py-2 pr-4">{a.name}</td>
-                  <td className="py-2 pr-4 font-mono">
-                    <span aria-hidden="true">{maskedNumber(a.mask)}</span>
-                    <span className="sr-only">{spokenMask(a.mask)}</span>
-                  </td>
-                  <td className="py-2 pr-4">{a.register?.name ?? "—"}</td>
-                  <td className="py-2 text-right tabular-nums">{a.balanceCents === null ? "—" : formatMoney(a.balanceCents, a.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="text-sm text-ink-muted">No accounts linked yet.</p>
-      )}
+      <DataTable
+        caption="Linked accounts"
+        showCaption
+        columns={accountColumns}
+        rows={linked}
+        rowKey={(a) => a.id}
+        empty="No accounts linked yet."
+      />
       {unlinked.length > 0 && (
         <p className="text-sm text-ink-muted">
           Not linked: {unlinked.map((a) => `${a.name} ${maskedNumber(a.mask)}`).join(", ")}.

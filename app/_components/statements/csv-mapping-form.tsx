@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable } from "@/app/_components/data-table";
 import type { CsvMapping, StatementPreview } from "@/server/statements/schemas";
 
 type Csv = NonNullable<StatementPreview["csv"]>;
@@ -86,18 +87,14 @@ export function CsvMappingForm({ csv, mapping, onChange }: { csv: Csv; mapping: 
         Charges are positive in this file (some card exports)
       </label>
       {csv.sample.length > 0 && (
-        <details className="text-xs">
-          <summary className="cursor-pointer text-ink-muted">First rows as read</summary>
-          <table className="mt-2 w-full">
-            <thead>
-              <tr>{csv.columns.map((name, at) => <th key={at} scope="col" className="pr-2 text-left font-medium">{name}</th>)}</tr>
-            </thead>
-            <tbody>
-              {csv.sample.map((row, r) => (
-                <tr key={r}>{row.map((cell, c) => <td key={c} className="pr-2">{cell}</td>)}</tr>
-              ))}
-            </tbody>
-          </table>
+        <details className="space-y-2">
+          <summary id="csv-sample" className="cursor-pointer text-xs text-ink-muted">First rows as read</summary>
+          <DataTable
+            labelledBy="csv-sample"
+            columns={csv.columns.map((name, at) => ({ header: name, cell: (row: string[]) => row[at] }))}
+            rows={csv.sample}
+            rowKey={(_, index) => index}
+          />
         </details>
       )}
     </fieldset>

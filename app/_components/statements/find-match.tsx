@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useFocusOnMount } from "@/app/_components/connections/dialog";
+import { DataTable } from "@/app/_components/data-table";
 import { formatDay, formatMoney, parseMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FeedRow } from "@/server/feed/schemas";
@@ -80,43 +81,45 @@ export function FindMatch({ row, onDone }: { row: FeedRow; onDone: () => void })
           <p className="text-ink-muted">Searching the register…</p>
         ) : results.isError ? (
           <p role="alert" className="text-danger">{results.error.message}</p>
-        ) : results.data.entries.length === 0 ? (
-          <p className="text-ink-muted">No entry waiting for its bank transaction fits. Widen the dates or clear the amount.</p>
         ) : (
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Entries in the books without a bank transaction</caption>
-            <thead className="border-b border-surface-line text-ink-muted">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Date</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Description</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">Amount</th>
-                <th scope="col" className="py-2 font-medium"><span className="sr-only">Action</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.data.entries.map((entry) => (
-                <tr key={entry.id} className="border-b border-surface-line last:border-0">
-                  <td className="whitespace-nowrap py-2 pr-3">{formatDay(entry.date)}</td>
-                  <td className="py-2 pr-3">
+          <DataTable
+            caption="Entries in the books without a bank transaction"
+            rows={results.data.entries}
+            rowKey={(entry) => entry.id}
+            empty="No entry waiting for its bank transaction fits. Widen the dates or clear the amount."
+            columns={[
+              { header: "Date", cell: (entry) => formatDay(entry.date), className: "whitespace-nowrap" },
+              {
+                header: "Description",
+                cell: (entry) => (
+                  <>
                     {entry.description}
                     {entry.checkNumber && <span className="text-xs text-ink-muted"> · check {entry.checkNumber}</span>}
-                  </td>
-                  <td className="whitespace-nowrap py-2 pr-3 text-right tabular-nums">{formatMoney(entry.amountCents)}</td>
-                  <td className="py-2 text-right">
-                    <button
-                      type="button"
-                      className="btn-primary py-1"
-                      aria-disabled={link.isPending}
-                      aria-label={`Match to ${entry.description} on ${formatDay(entry.date)}`}
-                      onClick={() => !link.isPending && link.mutate({ orgSlug, transactionId: row.id, entryId: entry.id, byHand: true })}
-                    >
-                      Match
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: "Amount", cell: (entry) => formatMoney(entry.amountCents), numeric: true },
+              {
+                header: "Action",
+                hideHeader: true,
+                className: "text-right",
+                cell: (entry) => (
+                  <button
+                    type="button"
+                    className="btn-primary py-1"
+                    aria-disabled={link.isPending}
+                    aria-label={`Match to ${entry.description} on ${formatDay(entry.date)}`}
+                    onClick={() => {
+                      if (link.isPending) return;
+                      link.mutate({ orgSlug, transactionId: row.id, entryId: entry.id, byHand: true });
+                    }}
+                  >
+                    Match
+                  </button>
+                ),
+              },
+            ]}
+          />
         )}
       </div>
     </div>

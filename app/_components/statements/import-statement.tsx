@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
 import { useFocusOnMount } from "@/app/_components/connections/dialog";
+import { DataTable } from "@/app/_components/data-table";
 import { formatDay, formatMoney } from "@/app/_lib/money";
 import { useTRPC } from "@/app/_lib/trpc";
 import type {
@@ -176,65 +177,77 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
           {data.csv && !mapping && (
             <p role="alert" className="text-sm text-warn">Bankline could not tell which columns hold the date, the amount and the description of this CSV file.</p>
           )}
-          {data.accounts.length > 0 && (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Accounts found in the file</caption>
-              <thead className="border-b border-surface-line text-ink-muted">
-                <tr>
-                  <th scope="col" className="py-2 pr-3 font-medium">Account in the file</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Transactions</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Dates</th>
-                  <th scope="col" className="py-2 pr-3 text-right font-medium">Total</th>
-                  <th scope="col" className="py-2 font-medium">Goes to</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.accounts.map((a) => (
-                  <tr key={a.index} className="border-b border-surface-line align-top last:border-0">
-                    <th scope="row" className="py-2 pr-3 font-normal">
-                      <div className="font-medium">{a.label}</div>
-                      {a.currency && <div className="text-xs text-ink-muted">{a.currency}</div>}
-                      {a.signsReversed && <div className="text-xs text-warn">Charges were listed as positive amounts; shown here as money out.</div>}
-                    </th>
-                    <td className="py-2 pr-3">{a.count.toLocaleString("en-US")}</td>
-                    <td className="py-2 pr-3 whitespace-nowrap">{a.firstDate && a.lastDate ? `${formatDay(a.firstDate)} – ${formatDay(a.lastDate)}` : "–"}</td>
-                    <td className="py-2 pr-3 text-right tabular-nums">
-                      <div>{formatMoney(a.totalCents)}</div>
-                      <div className="text-xs text-ink-muted">in {formatMoney(a.moneyInCents)} · out {formatMoney(-a.moneyOutCents)}</div>
-                    </td>
-                    <td className="py-2">
-                      <select
-                        aria-label={`Where ${a.label} goes`}
-                        className="field w-auto"
-                        value={targets[a.index] ?? ""}
-                        onChange={(e) => setTargets({ ...targets, [a.index]: e.target.value })}
-                      >
-                        <option value="">Don&apos;t import</option>
-                        {bankAccounts.length > 0 && (
-                          <optgroup label="Bank account">
-                            {bankAccounts.map((b) => (
-                              <option key={b.id} value={`bank:${b.id}`}>
-                                {b.institutionName} · {b.name} ··{b.mask} → {b.register!.name}
-                              </option>
-                            ))}
-                          </optgroup>
-                        )}
-                        {(registers.data ?? []).length > 0 && (
-                          <optgroup label="Register (statements only)">
-                            {registers.data!.map((r) => (
-                              <option key={r.id} value={`register:${r.id}`}>
-                                {r.name}
-                              </option>
-                            ))}
-                          </optgroup>
-                        )}
-                      </select>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            caption="Accounts found in the file"
+            rows={data.accounts}
+            rowKey={(a) => a.index}
+            columns={[
+              {
+                header: "Account in the file",
+                rowHeader: true,
+                cell: (a) => (
+                  <>
+                    <div className="font-medium">{a.label}</div>
+                    {a.currency && <div className="text-xs text-ink-muted">{a.currency}</div>}
+                    {a.signsReversed && (
+                      <div className="text-xs text-warn">
+                        Charges were listed as positive amounts; shown here as money out.
+                      </div>
+                    )}
+                  </>
+                ),
+              },
+              { header: "Transactions", cell: (a) => a.count.toLocaleString("en-US"), numeric: true },
+              {
+                header: "Dates",
+                cell: (a) => (a.firstDate && a.lastDate ? `${formatDay(a.firstDate)} – ${formatDay(a.lastDate)}` : "–"),
+                className: "whitespace-nowrap",
+              },
+              {
+                header: "Total",
+                numeric: true,
+                cell: (a) => (
+                  <>
+                    <div>{formatMoney(a.totalCents)}</div>
+                    <div className="text-xs text-ink-muted">
+                      in {formatMoney(a.moneyInCents)} · out {formatMoney(-a.moneyOutCents)}
+                    </div>
+                  </>
+                ),
+              },
+              {
+                header: "Goes to",
+                cell: (a) => (
+                  <select
+                    aria-label={`Where ${a.label} goes`}
+                    className="field w-auto"
+                    value={targets[a.index] ?? ""}
+                    onChange={(e) => setTargets({ ...targets, [a.index]: e.target.value })}
+                  >
+                    <option value="">Don&apos;t import</option>
+                    {bankAccounts.length > 0 && (
+                      <optgroup label="Bank account">
+                        {bankAccounts.map((b) => (
+                          <option key={b.id} value={`bank:${b.id}`}>
+                            {b.institutionName} · {b.name} ··{b.mask} → {b.register!.name}
+                          </option>
+                        ))}
+                      </optgroup>
+                    )}
+                    {(registers.data ?? []).length > 0 && (
+                      <optgroup label="Register (statements only)">
+                        {registers.data!.map((r) => (
+                          <option key={r.id} value={`register:${r.id}`}>
+                            {r.name}
+                          </option>
+                        ))}
+                      </optgroup>
+                    )}
+                  </select>
+                ),
+              },
+            ]}
+          />
           <div className="flex justify-end gap-2">
             <button type="button" className="btn-secondary" onClick={onDone}>Cancel</button>
             <button type="button" className="btn-primary" aria-disabled={importFile.isPending || chosenTargets.length === 0} onClick={() => !importFile.isPending && chosenTargets.length > 0 && submit()}>

@@ -1,3 +1,4 @@
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { categories, type CategoryKey } from "./format";
 
 // Plain SVG charts: stacked bars of outcomes. Each chart has a text summary for screen
@@ -20,8 +21,15 @@ function Legend() {
 
 const total = (c: Counts) => c.success + c.provider + c.customer + c.other;
 
+type Period = { label: string } & Counts;
+
+const periodColumns: Column<Period>[] = [
+  { header: "Period", rowHeader: true, cell: (p) => p.label },
+  ...categories.map((c): Column<Period> => ({ header: c.label, cell: (p) => p[c.key], numeric: true })),
+];
+
 /** Vertical stacked bars, one per period (day or hour). */
-export function OutcomesOverTime({ title, points }: { title: string; points: ({ label: string } & Counts)[] }) {
+export function OutcomesOverTime({ title, points }: { title: string; points: Period[] }) {
   const max = Math.max(1, ...points.map(total));
   const width = 640;
   const height = 160;
@@ -55,19 +63,14 @@ export function OutcomesOverTime({ title, points }: { title: string; points: ({ 
       </svg>
       <figcaption className="space-y-2">
         <Legend />
-        <details className="text-sm">
+        <details className="space-y-2 text-sm">
           <summary className="cursor-pointer text-ink-muted">Show the numbers</summary>
-          <table className="mt-2 w-full text-left text-xs">
-            <caption className="sr-only">{title}</caption>
-            <thead>
-              <tr><th scope="col">Period</th>{categories.map((c) => <th key={c.key} scope="col">{c.label}</th>)}</tr>
-            </thead>
-            <tbody>
-              {points.filter((p) => total(p) > 0).map((p) => (
-                <tr key={p.label}><th scope="row" className="font-normal">{p.label}</th>{categories.map((c) => <td key={c.key}>{p[c.key]}</td>)}</tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={title}
+            columns={periodColumns}
+            rows={points.filter((p) => total(p) > 0)}
+            rowKey={(p) => p.label}
+          />
         </details>
       </figcaption>
     </figure>

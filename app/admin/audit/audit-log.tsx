@@ -3,12 +3,49 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import type { z } from "zod";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
-import type { AuditActorKind } from "@/server/support/schemas";
+import type { AuditActorKind, auditPage } from "@/server/support/schemas";
 import { formatUtc } from "../_components/format";
 
 const startOfDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 const endOfDay = (iso: string) => new Date(`${iso}T23:59:59.999Z`);
+
+type Entry = z.output<typeof auditPage>["entries"][number];
+
+const byId = (e: Entry) => e.id;
+
+const columns: Column<Entry>[] = [
+  { header: "When", cell: (e) => formatUtc(e.createdAt), className: "whitespace-nowrap" },
+  { header: "Who", cell: (e) => e.actorEmail ?? "system" },
+  { header: "Action", cell: (e) => e.action, className: "font-mono text-xs" },
+  {
+    header: "Object",
+    cell: (e) =>
+      e.objectType === "Connection" && e.objectId ? (
+        <Link href={`/admin/connections/${e.objectId}`} className="underline">Connection {e.objectId.slice(-8)}</Link>
+      ) : (
+        `${e.objectType}${e.objectId ? ` ${e.objectId}` : ""}`
+      ),
+  },
+  {
+    header: "Organization",
+    cell: (e) =>
+      e.organization ? (
+        <Link href={`/admin/organizations/${e.organization.slug}`} className="underline">{e.organization.name}</Link>
+      ) : (
+        "—"
+      ),
+  },
+  { header: "Reason", cell: (e) => e.reason ?? "—" },
+  { header: "Address", cell: (e) => e.ipAddress ?? "—", className: "font-mono text-xs" },
+  {
+    header: "Details",
+    cell: (e) => e.details ?? "—",
+    className: "max-w-64 break-words font-mono text-xs text-ink-muted",
+  },
+];
 
 export function AuditLog({ initialObjectId, initialOrganization }: { initialObjectId: string; initialOrganization: string }) {
   const trpc = useTRPC();
@@ -100,44 +137,8 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
             {entries.data.pages[0]!.total === 0 ? "No entry matches." : `${entries.data.pages[0]!.total} entr${entries.data.pages[0]!.total === 1 ? "y" : "ies"}.`}
           </p>
           {rows.length > 0 && (
-            <div className="card overflow-x-auto p-0">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Audit entries, newest first</caption>
-                <thead className="border-b border-surface-line text-ink-muted">
-                  <tr>
-                    <th scope="col" className="px-3 py-2 font-medium">When</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Who</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Action</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Object</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Organization</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Reason</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Address</th>
-                    <th scope="col" className="px-3 py-2 font-medium">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((e) => (
-                    <tr key={e.id} className="border-b border-surface-line align-top last:border-0">
-                      <td className="whitespace-nowrap px-3 py-2">{formatUtc(e.createdAt)}</td>
-                      <td className="px-3 py-2">{e.actorEmail ?? "system"}</td>
-                      <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                      <td className="px-3 py-2">
-                        {e.objectType === "Connection" && e.objectId ? (
-                          <Link href={`/admin/connections/${e.objectId}`} className="underline">Connection {e.objectId.slice(-8)}</Link>
-                        ) : (
-                          <>{e.objectType}{e.objectId ? ` ${e.objectId}` : ""}</>
-                        )}
-                      </td>
-                      <td className="px-3 py-2">
-                        {e.organization ? <Link href={`/admin/organizations/${e.organization.slug}`} className="underline">{e.organization.name}</Link> : "—"}
-                      </td>
-                      <td className="px-3 py-2">{e.reason ?? "—"}</td>
-                      <td className="px-3 py-2 font-mono text-xs">{e.ipAddress ?? "—"}</td>
-                      <td className="max-w-64 break-words px-3 py-2 font-mono text-xs text-ink-muted">{e.details ?? "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+            <div className="card p-0">
+              <DataTable caption="Audit entries, newest first" inset columns={columns} rows={rows} rowKey={byId} />
             </div>
           )}
           {entries.hasNextPage && (

@@ -2,7 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { z } from "zod";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { healthReport } from "@/server/support/schemas";
 import { OutcomesByName } from "../_components/charts";
 import { formatUtc, variantLabel } from "../_components/format";
 
@@ -10,6 +13,45 @@ const windows = [
   { value: "24h", label: "Last 24 hours" },
   { value: "7d", label: "Last 7 days" },
 ] as const;
+
+type Health = z.output<typeof healthReport>["institutions"][number];
+
+const columns: Column<Health>[] = [
+  {
+    header: "Institution",
+    cell: (i) => (
+      <>
+        <span className="font-medium">{i.name}</span>
+        <span className="block text-xs text-ink-muted">{variantLabel(i.variant)}</span>
+        {i.knownIssueSince && (
+          <span className="mt-1 inline-block rounded-full bg-warn-soft px-2 py-0.5 text-xs font-medium text-warn">
+            Known issue{i.knownIssueCode !== null ? ` (${i.knownIssueCode})` : ""} since {formatUtc(i.knownIssueSince)}
+          </span>
+        )}
+      </>
+    ),
+  },
+  { header: "Attempts", cell: (i) => i.attempts, numeric: true },
+  { header: "Failures", cell: (i) => i.failures, numeric: true },
+  { header: "Failure rate", cell: (i) => (i.attempts ? `${Math.round(i.failureRate * 100)} %` : "—"), numeric: true },
+  { header: "Organizations failing", cell: (i) => i.organizationsFailing, numeric: true },
+  {
+    header: "Failures by code",
+    cell: (i) =>
+      i.failuresByCode.length === 0 ? (
+        "—"
+      ) : (
+        <ul className="space-y-0.5">
+          {i.failuresByCode.map((f) => (
+            <li key={f.code}>
+              <span className="font-mono text-xs font-semibold">{f.code}</span> × {f.count}{" "}
+              <span className="text-ink-muted">{f.title}</span>
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+];
 
 export function InstitutionHealth() {
   const trpc = useTRPC();
@@ -48,49 +90,15 @@ export function InstitutionHealth() {
                   rows={health.data.institutions.filter((i) => i.attempts > 0).slice(0, 15).map((i) => ({ name: i.name, ...i.byCategory }))}
                 />
               </section>
-              <section aria-labelledby="table-title" className="card overflow-x-auto p-0">
-                <h2 id="table-title" className="px-4 pt-4 text-lg font-semibold">Every institution</h2>
-                <table className="mt-2 w-full text-left text-sm">
-                  <caption className="sr-only">Attempts and failures by institution, {label.toLowerCase()}</caption>
-                  <thead className="border-b border-surface-line text-ink-muted">
-                    <tr>
-                      <th scope="col" className="px-4 py-2 font-medium">Institution</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Attempts</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Failures</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Failure rate</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Organizations failing</th>
-                      <th scope="col" className="px-4 py-2 font-medium">Failures by code</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {health.data.institutions.map((i) => (
-                      <tr key={i.id} className="border-b border-surface-line align-top last:border-0">
-                        <td className="px-4 py-2">
-                          <span className="font-medium">{i.name}</span>
-                          <span className="block text-xs text-ink-muted">{variantLabel(i.variant)}</span>
-                          {i.knownIssueSince && (
-                            <span className="mt-1 inline-block rounded-full bg-warn-soft px-2 py-0.5 text-xs font-medium text-warn">
-                              Known issue{i.knownIssueCode !== null ? ` (${i.knownIssueCode})` : ""} since {formatUtc(i.knownIssueSince)}
-                            </span>
-                          )}
-                        </td>
-                        <td className="px-4 py-2">{i.attempts}</td>
-                        <td className="px-4 py-2">{i.failures}</td>
-                        <td className="px-4 py-2">{i.attempts ? `${Math.round(i.failureRate * 100)} %` : "—"}</td>
-                        <td className="px-4 py-2">{i.organizationsFailing}</td>
-                        <td className="px-4 py-2">
-                          {i.failuresByCode.length === 0 ? "—" : (
-                            <ul className="space-y-0.5">
-                              {i.failuresByCode.map((f) => (
-                                <li key={f.code}><span className="font-mono text-xs font-semibold">{f.code}</span> × {f.count} <span className="text-ink-muted">{f.title}</span></li>
-                              ))}
-                            </ul>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+              <section aria-labelledby="table-title" className="card p-0">
+                <h2 id="table-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Every institution</h2>
+                <DataTable
+                  caption={`Attempts and failures by institution, ${label.toLowerCase()}`}
+                  inset
+                  columns={columns}
+                  rows={health.data.institutions}
+                  rowKey={(i) => i.id}
+                />
               </section>
             </>
           )}

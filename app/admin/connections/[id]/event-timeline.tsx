@@ -2,8 +2,11 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { z } from "zod";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { ConnectionEventKind } from "@/server/connections/schemas";
+import type { eventsPage } from "@/server/support/schemas";
 import { OutcomesOverTime } from "../../_components/charts";
 import { formatDay, formatDuration, formatUtc, kindLabels, triggerLabels } from "../../_components/format";
 import { CodeBadge } from "../../_components/status-badge";
@@ -13,6 +16,19 @@ const kinds = Object.keys(kindLabels) as ConnectionEventKind[];
 
 const startOfDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 const endOfDay = (iso: string) => new Date(`${iso}T23:59:59.999Z`);
+
+type Attempt = z.output<typeof eventsPage>["events"][number];
+
+const columns: Column<Attempt>[] = [
+  { header: "When", cell: (e) => formatUtc(e.startedAt), className: "whitespace-nowrap" },
+  { header: "Kind", cell: (e) => kindLabels[e.kind] ?? e.kind },
+  { header: "Trigger", cell: (e) => triggerLabels[e.trigger] ?? e.trigger },
+  { header: "Actor", cell: (e) => (e.actor ? `${e.actor.email}${e.actor.staff ? " (support)" : ""}` : "—") },
+  { header: "Code", cell: (e) => <CodeBadge code={e.statusCode} title={e.statusTitle} /> },
+  { header: "Message", cell: (e) => e.message ?? "—", className: "text-ink-muted" },
+  { header: "Duration", cell: (e) => formatDuration(e.durationMs), numeric: true },
+  { header: "Transactions", cell: (e) => e.transactionCount ?? "—", numeric: true },
+];
 
 /** The error history: every attempt, filterable by code, kind and date, with a chart of outcomes. */
 export function EventTimeline({ connectionId, codesSeen, highlight }: { connectionId: string; codesSeen: number[]; highlight: string | null }) {
@@ -85,39 +101,13 @@ export function EventTimeline({ connectionId, codesSeen, highlight }: { connecti
       {events.data && (
         <>
           <p className="text-sm text-ink-muted" aria-live="polite">{total === 0 ? "No attempt matches these filters." : `${total} attempt${total === 1 ? "" : "s"}.`}</p>
-          {rows.length > 0 && (
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Attempts on this connection, newest first</caption>
-                <thead className="border-b border-surface-line text-ink-muted">
-                  <tr>
-                    <th scope="col" className="px-2 py-2 font-medium">When</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Kind</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Trigger</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Actor</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Code</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Message</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Duration</th>
-                    <th scope="col" className="px-2 py-2 font-medium">Transactions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((e) => (
-                    <tr key={e.id} className={`border-b border-surface-line last:border-0 ${e.id === highlight ? "bg-brand-50" : ""}`}>
-                      <td className="whitespace-nowrap px-2 py-2">{formatUtc(e.startedAt)}</td>
-                      <td className="px-2 py-2">{kindLabels[e.kind] ?? e.kind}</td>
-                      <td className="px-2 py-2">{triggerLabels[e.trigger] ?? e.trigger}</td>
-                      <td className="px-2 py-2">{e.actor ? `${e.actor.email}${e.actor.staff ? " (support)" : ""}` : "—"}</td>
-                      <td className="px-2 py-2"><CodeBadge code={e.statusCode} title={e.statusTitle} /></td>
-                      <td className="px-2 py-2 text-ink-muted">{e.message ?? "—"}</td>
-                      <td className="whitespace-nowrap px-2 py-2">{formatDuration(e.durationMs)}</td>
-                      <td className="px-2 py-2">{e.transactionCount ?? "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            caption="Attempts on this connection, newest first"
+            columns={columns}
+            rows={rows}
+            rowKey={(e) => e.id}
+            rowClassName={(e) => (e.id === highlight ? "bg-brand-50" : "")}
+          />
           {events.hasNextPage && (
             <button type="button" className="btn-secondary" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
               {events.isFetchingNextPage ? "Loading…" : "Show older attempts"}

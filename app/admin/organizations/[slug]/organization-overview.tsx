@@ -2,10 +2,47 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import type { z } from "zod";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { organizationOverview } from "@/server/support/schemas";
 import { ResetTwoFactor } from "./reset-two-factor";
 import { formatUtc, roleLabel, variantLabel } from "../../_components/format";
 import { CodeBadge, StatusBadge } from "../../_components/status-badge";
+
+type Organization = z.output<typeof organizationOverview>;
+
+const connectionColumns: Column<Organization["connections"][number]>[] = [
+  {
+    header: "Institution",
+    cell: (c) => (
+      <>
+        <Link
+          href={`/admin/connections/${c.id}`}
+          className="font-medium text-brand-700 underline-offset-2 hover:underline"
+        >
+          {c.institution.name}
+        </Link>
+        <span className="block text-xs text-ink-muted">
+          {variantLabel(c.institution.variant)} · {c.linkedAccounts} linked account{c.linkedAccounts === 1 ? "" : "s"}
+          {c.institution.knownIssue && <span className="ml-1 text-warn">· known issue</span>}
+        </span>
+      </>
+    ),
+  },
+  {
+    header: "Status",
+    cell: (c) => (
+      <>
+        <StatusBadge status={c.status} />
+        {c.nextRetryAt && <span className="block text-xs text-ink-muted">retry {formatUtc(c.nextRetryAt)}</span>}
+      </>
+    ),
+  },
+  { header: "Last success", cell: (c) => formatUtc(c.lastSuccessAt) },
+  { header: "Last code", cell: (c) => <CodeBadge code={c.lastStatusCode} title={c.lastStatusTitle} /> },
+  { header: "Open notices", cell: (c) => c.openNotices, numeric: true },
+];
 
 export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: boolean }) {
   const trpc = useTRPC();
@@ -25,45 +62,16 @@ export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: b
         <p className="text-sm text-ink-muted">/{o.slug} · customer since {formatUtc(o.createdAt)}</p>
       </header>
 
-      <section aria-labelledby="connections-title" className="card overflow-x-auto p-0">
-        <h2 id="connections-title" className="px-4 pt-4 text-lg font-semibold">Connections</h2>
-        {o.connections.length === 0 ? (
-          <p className="p-4 text-sm text-ink-muted">No bank connections yet.</p>
-        ) : (
-          <table className="mt-2 w-full text-left text-sm">
-            <thead className="border-b border-surface-line text-ink-muted">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Institution</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last success</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last code</th>
-                <th scope="col" className="px-4 py-2 font-medium">Open notices</th>
-              </tr>
-            </thead>
-            <tbody>
-              {o.connections.map((c) => (
-                <tr key={c.id} className="border-b border-surface-line last:border-0">
-                  <td className="px-4 py-2">
-                    <Link href={`/admin/connections/${c.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-                      {c.institution.name}
-                    </Link>
-                    <span className="block text-xs text-ink-muted">
-                      {variantLabel(c.institution.variant)} · {c.linkedAccounts} linked account{c.linkedAccounts === 1 ? "" : "s"}
-                      {c.institution.knownIssue && <span className="ml-1 text-warn">· known issue</span>}
-                    </span>
-                  </td>
-                  <td className="px-4 py-2">
-                    <StatusBadge status={c.status} />
-                    {c.nextRetryAt && <span className="block text-xs text-ink-muted">retry {formatUtc(c.nextRetryAt)}</span>}
-                  </td>
-                  <td className="px-4 py-2">{formatUtc(c.lastSuccessAt)}</td>
-                  <td className="px-4 py-2"><CodeBadge code={c.lastStatusCode} title={c.lastStatusTitle} /></td>
-                  <td className="px-4 py-2">{c.openNotices}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+      <section aria-labelledby="connections-title" className="card p-0">
+        <h2 id="connections-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Connections</h2>
+        <DataTable
+          labelledBy="connections-title"
+          inset
+          columns={connectionColumns}
+          rows={o.connections}
+          rowKey={(c) => c.id}
+          empty="No bank connections yet."
+        />
       </section>
 
       <section aria-labelledby="notices-title" className="card">
@@ -83,33 +91,30 @@ export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: b
         )}
       </section>
 
-      <section aria-labelledby="members-title" className="card overflow-x-auto p-0">
-        <h2 id="members-title" className="px-4 pt-4 text-lg font-semibold">Members</h2>
-        <table className="mt-2 w-full text-left text-sm">
-          <thead className="border-b border-surface-line text-ink-muted">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Name</th>
-              <th scope="col" className="px-4 py-2 font-medium">Email</th>
-              <th scope="col" className="px-4 py-2 font-medium">Role</th>
-              <th scope="col" className="px-4 py-2 font-medium">Member since</th>
-              <th scope="col" className="px-4 py-2 font-medium">Two-factor sign-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.members.map((m) => (
-              <tr key={m.userId} className="border-b border-surface-line last:border-0">
-                <td className="px-4 py-2">{m.name}</td>
-                <td className="px-4 py-2">{m.email}</td>
-                <td className="px-4 py-2">{roleLabel(m.role)}</td>
-                <td className="px-4 py-2">{formatUtc(m.since)}</td>
-                <td className="px-4 py-2">
+      <section aria-labelledby="members-title" className="card p-0">
+        <h2 id="members-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Members</h2>
+        <DataTable
+          labelledBy="members-title"
+          inset
+          rows={o.members}
+          rowKey={(m) => m.userId}
+          empty="No members."
+          columns={[
+            { header: "Name", cell: (m) => m.name },
+            { header: "Email", cell: (m) => m.email },
+            { header: "Role", cell: (m) => roleLabel(m.role) },
+            { header: "Member since", cell: (m) => formatUtc(m.since) },
+            {
+              header: "Two-factor sign-in",
+              cell: (m) => (
+                <>
                   {m.twoFactor ? "On" : "Off"}
                   {m.twoFactor && canAct && <ResetTwoFactor userId={m.userId} email={m.email} />}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </section>
     </div>
   );
