@@ -7,7 +7,8 @@ import { DataTable, type Column } from "@/app/_components/data-table";
 import { ReturnedDuplicates } from "@/app/_components/feed/returned-duplicates";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowStart } from "./connection-flow";
-import { formatMoney, maskedNumber, spokenMask, statusLabel, transactionsArrived, type ConnectionStatus } from "./format";
+import { formatMoney, maskedNumber, spokenMask, statusLabel, statusTone, transactionsArrived } from "./format";
+import type { ConnectionStatus } from "./format";
 import { VariantBadge } from "./variant-badge";
 import { ProblemNotice } from "./problem-notice";
 import { TimeAgo } from "./time-ago";
@@ -18,14 +19,6 @@ type Feedback =
   | { kind: "arrived"; count: number }
   | { kind: "busy"; problem: Problem }
   | { kind: "error"; message: string };
-
-const statusTone: Record<ConnectionStatus, string> = {
-  ACTIVE: "bg-ok-soft text-ok",
-  AGGREGATING: "bg-brand-50 text-brand-700",
-  ACTION_REQUIRED: "bg-danger-soft text-danger",
-  ERROR: "bg-warn-soft text-warn",
-  REMOVED: "bg-surface-sunken text-ink-muted",
-};
 
 export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return <span className={`rounded-full px-2.5 py-0.5 text-sm font-semibold ${statusTone[status]}`}>{statusLabel(status)}</span>;

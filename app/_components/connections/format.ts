@@ -1,10 +1,11 @@
-// How Manage Institutions writes money, account numbers, statuses and times.
+// How Manage Institutions writes money, account numbers, statuses and times; the console says
+// statuses and variants the same way.
 
 import type { ConnectionStatus, InstitutionVariant as Variant } from "@/server/connections/schemas";
 
 export type { ConnectionStatus, Variant };
 
-const statusLabels: Record<ConnectionStatus, string> = {
+export const statusLabels: Record<ConnectionStatus, string> = {
   ACTIVE: "Active",
   AGGREGATING: "Aggregating",
   ACTION_REQUIRED: "Action required",
@@ -13,6 +14,16 @@ const statusLabels: Record<ConnectionStatus, string> = {
 };
 
 export const statusLabel = (status: ConnectionStatus) => statusLabels[status];
+
+/** The colours of a status badge. */
+export const statusTone: Record<ConnectionStatus, string> = {
+  ACTIVE: "bg-ok-soft text-ok",
+  AGGREGATING: "bg-brand-50 text-brand-700",
+  ACTION_REQUIRED: "bg-danger-soft text-danger",
+  ERROR: "bg-warn-soft text-warn",
+  REMOVED: "bg-surface-sunken text-ink-muted",
+};
+
 export const variantLabel = (variant: Variant) => (variant === "BUSINESS" ? "Business" : "Personal");
 
 /** Integer cents in the account's currency: 123456 → $1,234.56. */

@@ -1,8 +1,10 @@
 // Wording and formats shared by the console's pages. Times are shown in UTC, the clock the
 // rate limits and the audit log speak.
 
-import type { ConnectionEventKind, ConnectionStatus, EventTrigger } from "@/server/connections/schemas";
+import type { ConnectionEventKind, EventTrigger } from "@/server/connections/schemas";
 import type { OutcomeCategory } from "@/server/support/schemas";
+
+export { statusLabels, variantLabel } from "@/app/_components/connections/format";
 
 const utc = new Intl.DateTimeFormat("en-US", {
   year: "numeric",
@@ -46,16 +48,7 @@ export const triggerLabels: Record<EventTrigger, string> = {
   WEBHOOK: "Webhook",
 };
 
-export const statusLabels: Record<ConnectionStatus, string> = {
-  AGGREGATING: "Aggregating",
-  ACTIVE: "Active",
-  ACTION_REQUIRED: "Action required",
-  ERROR: "Error",
-  REMOVED: "Removed",
-};
-
 export const roleLabel = (role: string) => role.charAt(0) + role.slice(1).toLowerCase();
-export const variantLabel = (variant: string) => (variant === "BUSINESS" ? "Business" : "Personal");
 
 /** How outcomes are named and coloured on charts and in the timeline. */
 export const categories = [

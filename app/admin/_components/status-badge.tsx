@@ -1,13 +1,4 @@
-import type { ConnectionStatus } from "@/server/connections/schemas";
-import { statusLabels } from "./format";
-
-const tone: Record<ConnectionStatus, string> = {
-  ACTIVE: "bg-ok-soft text-ok",
-  AGGREGATING: "bg-brand-50 text-brand-700",
-  ACTION_REQUIRED: "bg-danger-soft text-danger",
-  ERROR: "bg-warn-soft text-warn",
-  REMOVED: "bg-surface-sunken text-ink-muted",
-};
+import { statusLabels, statusTone as tone, type ConnectionStatus } from "@/app/_components/connections/format";
 
 export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return (
