@@ -10,7 +10,14 @@ const systemChromium = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromi
 const launchOptions = systemChromium
   ? {
       executablePath: systemChromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+      ],
     }
   : {};
 

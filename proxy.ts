@@ -8,7 +8,11 @@ import { contentSecurityPolicy } from "@/server/http/security-headers";
 export function proxy(request: NextRequest) {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const framed = request.nextUrl.pathname === "/connect/return";
-  const policy = contentSecurityPolicy({ nonce, frameAncestors: framed ? "'self'" : "'none'", dev: process.env.NODE_ENV !== "production" });
+  const policy = contentSecurityPolicy({
+    nonce,
+    frameAncestors: framed ? "'self'" : "'none'",
+    dev: process.env.NODE_ENV !== "production",
+  });
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

@@ -27,8 +27,12 @@ describe("npm run org:create", () => {
     expect(run.stdout).toContain(`Invitation emailed to ${owner} as owner`);
     return (async () => {
       const org = await testDb().organization.findUniqueOrThrow({ where: { slug: `lakeside-arts-${s}` } });
-      expect(await testDb().invitation.findFirst({ where: { organizationId: org.id }, select: { email: true, role: true } })).toEqual({ email: owner, role: "OWNER" });
-      expect(await testDb().mailMessage.findFirst({ where: { toEmail: owner }, select: { kind: true, subject: true } })).toEqual({
+      expect(
+        await testDb().invitation.findFirst({ where: { organizationId: org.id }, select: { email: true, role: true } }),
+      ).toEqual({ email: owner, role: "OWNER" });
+      expect(
+        await testDb().mailMessage.findFirst({ where: { toEmail: owner }, select: { kind: true, subject: true } }),
+      ).toEqual({
         kind: "invitation",
         subject: `You are invited to Lakeside Arts ${s} on Bankline`,
       });

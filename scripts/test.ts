@@ -81,7 +81,11 @@ async function main() {
     }
     if (wants("lint")) {
       results.push(
-        await timed("lint", async () => single((await runStage(bin("eslint"), [".", "--max-warnings=0"], env)) === 0)),
+        await timed("lint", async () => {
+          const eslint = await runStage(bin("eslint"), [".", "--max-warnings=0"], env);
+          const prettier = await runStage(bin("prettier"), ["--check", ".", "--log-level", "warn"], env);
+          return single(eslint === 0 && prettier === 0);
+        }),
       );
     }
     if (wants("unit")) {

@@ -23,7 +23,9 @@ describe("the client's address behind proxies", () => {
   it("falls back to X-Real-IP, and trusts no forwarding header with 0 hops", () => {
     expect(clientAddress(headers({ "x-real-ip": "198.51.100.40" }), 1)).toBe("198.51.100.40");
     expect(clientAddress(headers({}), 1)).toBe("unknown");
-    expect(clientAddress(headers({ "x-forwarded-for": "198.51.100.23", "x-real-ip": "198.51.100.40" }), 0)).toBe("unknown");
+    expect(clientAddress(headers({ "x-forwarded-for": "198.51.100.23", "x-real-ip": "198.51.100.40" }), 0)).toBe(
+      "unknown",
+    );
   });
 
   it("reads Node's header records the same way (sign-in)", () => {

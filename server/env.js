@@ -11,7 +11,10 @@ const schema = z.object({
   MIGRATION_DATABASE_URL: optionalUrl,
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   NEXTAUTH_URL: optionalUrl,
-  AGGREGATOR_PROVIDER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["sandbox", "mastercard"]).default("sandbox")),
+  AGGREGATOR_PROVIDER: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["sandbox", "mastercard"]).default("sandbox"),
+  ),
   AGGREGATOR_URL: optionalUrl,
   AGGREGATOR_CLIENT_ID: z.string().optional(),
   AGGREGATOR_CLIENT_SECRET: z.string().optional(),
@@ -23,10 +26,19 @@ const schema = z.object({
   APP_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_DEMO: z.enum(["true", "false"]).optional(),
-  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+      .optional(),
+  ),
   MAIL_FROM: z.string().optional(),
   TRUST_PROXY_HOPS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).optional()),
-  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
+  METRICS_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
   LOG_FORMAT: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["pretty", "json"]).optional()),
 });
 
@@ -35,7 +47,13 @@ const requiredAtRuntimeInProduction = {
   // The sandbox's wire API has no default production URL; its webhooks are signed with the shared secret.
   sandbox: ["DATABASE_URL", "NEXTAUTH_SECRET", "AGGREGATOR_URL", "AGGREGATOR_WEBHOOK_SECRET"],
   // Mastercard's URL defaults to its production API; its events are signed with the partner secret.
-  mastercard: ["DATABASE_URL", "NEXTAUTH_SECRET", "MASTERCARD_PARTNER_ID", "MASTERCARD_PARTNER_SECRET", "MASTERCARD_APP_KEY"],
+  mastercard: [
+    "DATABASE_URL",
+    "NEXTAUTH_SECRET",
+    "MASTERCARD_PARTNER_ID",
+    "MASTERCARD_PARTNER_SECRET",
+    "MASTERCARD_APP_KEY",
+  ],
 };
 
 export class EnvError extends Error {}
@@ -59,9 +77,12 @@ function aggregatorProblems(env) {
   const url = env.AGGREGATOR_URL;
   if (!url || isLoopbackUrl(url)) return [];
   const problems = [];
-  if (new URL(url).protocol !== "https:") problems.push(`AGGREGATOR_URL must use https:// (only a loopback sandbox may use http): ${new URL(url).origin}`);
+  if (new URL(url).protocol !== "https:")
+    problems.push(`AGGREGATOR_URL must use https:// (only a loopback sandbox may use http): ${new URL(url).origin}`);
   if (env.AGGREGATOR_PROVIDER === "sandbox" && (!env.AGGREGATOR_CLIENT_ID || !env.AGGREGATOR_CLIENT_SECRET)) {
-    problems.push("AGGREGATOR_CLIENT_ID and AGGREGATOR_CLIENT_SECRET are required for an aggregator that is not on this machine");
+    problems.push(
+      "AGGREGATOR_CLIENT_ID and AGGREGATOR_CLIENT_SECRET are required for an aggregator that is not on this machine",
+    );
   }
   return problems;
 }
@@ -87,7 +108,8 @@ export function validateEnv(source = process.env, { runtime } = { runtime: true 
       );
     }
     const problems = aggregatorProblems(env);
-    if (problems.length > 0) throw new EnvError(`Unsafe aggregator settings for production:\n  ${problems.join("\n  ")}`);
+    if (problems.length > 0)
+      throw new EnvError(`Unsafe aggregator settings for production:\n  ${problems.join("\n  ")}`);
   }
   return env;
 }

@@ -17,7 +17,11 @@ describe("structured logs", () => {
   it("writes JSON lines with the request id and redacts credential-like fields at any depth", () => {
     const { logger, lines } = capture();
     logger.child({ requestId: "req-1" }).info(
-      { password: "hunter2", body: { credentials: { username: "u", password: "p4ss" }, answer: "blue-secret" }, token: "tok" },
+      {
+        password: "hunter2",
+        body: { credentials: { username: "u", password: "p4ss" }, answer: "blue-secret" },
+        token: "tok",
+      },
       "linking",
     );
     const entry = JSON.parse(lines[0]!);
@@ -30,7 +34,9 @@ describe("structured logs", () => {
 
   it("censors credential-like keys under any spelling and at any depth, in errors too", () => {
     const { logger, lines } = capture();
-    const err = Object.assign(new Error("request failed"), { config: { headers: { Authorization: "Bearer err-header-secret" } } });
+    const err = Object.assign(new Error("request failed"), {
+      config: { headers: { Authorization: "Bearer err-header-secret" } },
+    });
     logger.child({ requestId: "req-2" }).error(
       {
         err,
@@ -43,7 +49,15 @@ describe("structured logs", () => {
       "aggregator call failed",
     );
     const text = lines.join("");
-    for (const secret of ["err-header-secret", "old-pw-111", "new-pw-222", "client-secret-333", "dash-key-444", "deep-answer-555", "in-a-list-666"]) {
+    for (const secret of [
+      "err-header-secret",
+      "old-pw-111",
+      "new-pw-222",
+      "client-secret-333",
+      "dash-key-444",
+      "deep-answer-555",
+      "in-a-list-666",
+    ]) {
       expect(text).not.toContain(secret);
     }
     const entry = JSON.parse(lines[0]!);

@@ -15,7 +15,9 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: { slug: 
         onChange={(e) => router.push(`/${e.target.value}/institutions`)}
       >
         {orgs.map((o) => (
-          <option key={o.slug} value={o.slug}>{o.name}</option>
+          <option key={o.slug} value={o.slug}>
+            {o.name}
+          </option>
         ))}
       </select>
     </label>

@@ -24,7 +24,12 @@ export function PortalNav({ slug }: { slug: string }) {
               <Link
                 href={href}
                 aria-current={current ? "page" : undefined}
-                className={`block whitespace-nowrap rounded-md px-3 py-2 ${current ? "bg-brand-50 font-medium text-brand-700" : "text-ink-muted hover:bg-surface-sunken hover:text-ink"}`}
+                className={
+                  "block whitespace-nowrap rounded-md px-3 py-2 " +
+                  (current
+                    ? "bg-brand-50 font-medium text-brand-700"
+                    : "text-ink-muted hover:bg-surface-sunken hover:text-ink")
+                }
               >
                 {s.label}
               </Link>

@@ -8,7 +8,9 @@ export default async function AccountPage() {
   return (
     <>
       <h1 className="text-2xl font-semibold">Your account</h1>
-      <p className="text-sm text-ink-muted">{user.name} · {user.email}</p>
+      <p className="text-sm text-ink-muted">
+        {user.name} · {user.email}
+      </p>
       <AccountSections />
     </>
   );

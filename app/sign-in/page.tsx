@@ -14,18 +14,31 @@ const NOTES: Record<string, string> = {
   "two-factor-reset": "Two-factor sign-in was turned off. Sign in again.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; note?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; note?: string }>;
+}) {
   const state = await getSessionState();
   if (state.kind === "active") redirect("/");
   const { callbackUrl, note } = await searchParams;
   const safeCallback = sameSitePath(callbackUrl);
   return (
-    <PublicCard title={state.kind === "code-required" ? "Two-factor sign-in" : "Sign in"} intro={<>Sign in to your organization&apos;s books.</>}>
-      {note && NOTES[note] && <p role="status" className="mb-4 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700">{NOTES[note]}</p>}
+    <PublicCard
+      title={state.kind === "code-required" ? "Two-factor sign-in" : "Sign in"}
+      intro={<>Sign in to your organization&apos;s books.</>}
+    >
+      {note && NOTES[note] && (
+        <p role="status" className="mb-4 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700">
+          {NOTES[note]}
+        </p>
+      )}
       <SignInForm callbackUrl={safeCallback} codeStep={state.kind === "code-required"} />
       {state.kind !== "code-required" && (
         <p className="mt-4 text-sm">
-          <Link href="/sign-in/forgot" className="text-brand-600 underline">Forgot your password?</Link>
+          <Link href="/sign-in/forgot" className="text-brand-600 underline">
+            Forgot your password?
+          </Link>
         </p>
       )}
     </PublicCard>

@@ -15,7 +15,10 @@ function describeError(error: string): string {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
     const time = until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    return `Too many failed sign-ins. For your security, wait ${wait} before trying again (until ${time}); each failure makes the wait longer.`;
+    return (
+      `Too many failed sign-ins. For your security, wait ${wait}before trying again (until ${time}); each ` +
+      `failure makes the wait longer.`
+    );
   }
   return "That email and password do not match. Check them and try again.";
 }
@@ -67,16 +70,32 @@ export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbac
   if (codeStep) {
     return (
       <form onSubmit={onCode} className="space-y-4" noValidate>
-        <p className="text-sm text-ink-muted">Enter the 6-digit code your authenticator app shows for Bankline, or one of your recovery codes.</p>
+        <p className="text-sm text-ink-muted">
+          Enter the 6-digit code your authenticator app shows for Bankline, or one of your recovery codes.
+        </p>
         <div>
-          <label htmlFor="code" className="label">Authentication code</label>
-          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" required autoFocus className="field" />
+          <label htmlFor="code" className="label">
+            Authentication code
+          </label>
+          <input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            className="field"
+          />
         </div>
         <FormError message={error} />
         <button type="submit" className="btn-primary w-full" disabled={verify.isPending}>
           {verify.isPending ? "Checking…" : "Verify"}
         </button>
-        <button type="button" className="btn-secondary w-full" onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
+        <button
+          type="button"
+          className="btn-secondary w-full"
+          onClick={() => void signOut({ callbackUrl: "/sign-in" })}
+        >
           Cancel
         </button>
       </form>
@@ -86,12 +105,23 @@ export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbac
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <div>
-        <label htmlFor="email" className="label">Email</label>
+        <label htmlFor="email" className="label">
+          Email
+        </label>
         <input id="email" name="email" type="email" autoComplete="username" required className="field" />
       </div>
       <div>
-        <label htmlFor="password" className="label">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="field" />
+        <label htmlFor="password" className="label">
+          Password
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="field"
+        />
       </div>
       <FormError message={error} />
       <button type="submit" className="btn-primary w-full" disabled={pending}>

@@ -15,7 +15,9 @@ test.describe("accessibility of the support console", () => {
     await expect(page.getByRole("heading", { name: "Connections" })).toBeVisible();
     await expectNoSeriousA11yViolations(page);
 
-    const connection = await e2eDb().connection.findFirstOrThrow({ where: { organization: { slug: "riverside" }, status: "ACTION_REQUIRED" } });
+    const connection = await e2eDb().connection.findFirstOrThrow({
+      where: { organization: { slug: "riverside" }, status: "ACTION_REQUIRED" },
+    });
     await page.goto(`/admin/connections/${connection.id}`);
     await expect(page.getByRole("region", { name: "Error history" }).getByRole("row").nth(1)).toBeVisible();
     await expectNoSeriousA11yViolations(page);

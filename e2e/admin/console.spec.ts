@@ -36,7 +36,9 @@ test.describe("as support staff", () => {
     expect(await rows.count()).toBeGreaterThanOrEqual(5);
     await expect(history.getByRole("row").filter({ hasText: "Aggregation succeeded" })).toHaveCount(0);
     await expect(rows.filter({ hasText: "Schedule" }).first()).toBeVisible();
-    await expect(rows.filter({ hasText: "Update login" }).filter({ hasText: "owner@riverside.example" })).toHaveCount(1);
+    await expect(rows.filter({ hasText: "Update login" }).filter({ hasText: "owner@riverside.example" })).toHaveCount(
+      1,
+    );
 
     await history.getByLabel("Kind").selectOption({ label: "Retrieve transactions" });
     await expect(history.getByText("3 attempts.", { exact: true })).toBeVisible();
@@ -51,7 +53,16 @@ test.describe("as support staff", () => {
     const suffix = randomBytes(3).toString("hex");
     const institutionId = `e2e-outage-${suffix}`;
     const name = `Outage Bank ${suffix}`;
-    await db.institution.create({ data: { id: institutionId, name, variant: "BUSINESS", loginUrl: "https://outage.example", knownIssueSince: new Date(), knownIssueCode: 910 } });
+    await db.institution.create({
+      data: {
+        id: institutionId,
+        name,
+        variant: "BUSINESS",
+        loginUrl: "https://outage.example",
+        knownIssueSince: new Date(),
+        knownIssueCode: 910,
+      },
+    });
     await db.connectionEvent.createMany({
       data: ["org-a", "org-b", "org-c"].map((org, i) => ({
         organizationId: `${org}-${suffix}`,
@@ -86,7 +97,9 @@ test.describe("as a support admin", () => {
     await page.getByRole("button", { name: "Force refresh" }).click();
     await page.getByLabel("Reason for forcing a refresh").fill(reason);
     await page.getByRole("button", { name: "Start refresh" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Forced refresh done: 0 — Aggregation succeeded." })).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByRole("status").filter({ hasText: "Forced refresh done: 0 — Aggregation succeeded." }),
+    ).toBeVisible({ timeout: 30_000 });
 
     const newest = page.getByRole("region", { name: "Error history" }).getByRole("row").nth(1);
     await expect(newest).toContainText("Forced refresh");
@@ -116,7 +129,9 @@ test.describe("as a customer", () => {
       await expect(page.getByText("Support console")).toHaveCount(0);
       await expect(page.getByText("Commonwealth Nonprofit Bank")).toHaveCount(0);
     }
-    const api = await page.request.get(`/api/trpc/support.search?input=${encodeURIComponent(JSON.stringify({ json: { text: "Riverside" } }))}`);
+    const api = await page.request.get(
+      `/api/trpc/support.search?input=${encodeURIComponent(JSON.stringify({ json: { text: "Riverside" } }))}`,
+    );
     expect(api.status()).toBe(403);
     expect(await api.text()).not.toContain("riverside");
   });

@@ -1,13 +1,28 @@
 import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { apiAs } from "../support/trpc";
 import { expect, test } from "../portal/fixtures";
-import { accountCounts, distinctRows, feedRow, feedRows, feedSettled, listTotal, relinkedChecking, rowName, scoreOf, showFeed } from "./fixtures";
+import {
+  accountCounts,
+  distinctRows,
+  feedRow,
+  feedRows,
+  feedSettled,
+  listTotal,
+  relinkedChecking,
+  rowName,
+  scoreOf,
+  showFeed,
+} from "./fixtures";
 
 // The organization's setting "Hide sure duplicates automatically": off by default, changed by
 // owners and admins in Settings; a re-link then hides the duplicate tier only, each listed
 // under Show hidden with why; Un-hide brings one back.
 
-test("hide sure duplicates automatically: only the sure ones are hidden, each says why, Un-hide brings one back", async ({ page, org, browser }) => {
+test("hide sure duplicates automatically: only the sure ones are hidden, each says why, Un-hide brings one back", async ({
+  page,
+  org,
+  browser,
+}) => {
   test.setTimeout(90_000);
   await org.signInAs(page, "OWNER");
   await page.goto(`/${org.slug}/settings`);
@@ -15,7 +30,9 @@ test("hide sure duplicates automatically: only the sure ones are hidden, each sa
   await expect(setting).not.toBeChecked();
   await setting.check();
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toHaveText("Saved. From the next retrieval, sure duplicates are hidden automatically.");
+  await expect(page.getByRole("status")).toHaveText(
+    "Saved. From the next retrieval, sure duplicates are hidden automatically.",
+  );
   await expectNoSeriousA11yViolations(page);
 
   const { account } = await relinkedChecking(await apiAs(page), org.slug);
@@ -36,30 +53,42 @@ test("hide sure duplicates automatically: only the sure ones are hidden, each sa
     }
   });
 
-  const hidden = await test.step("Show hidden lists every sure duplicate with what it matches and why, as one batch", async () => {
-    await page.getByRole("button", { name: `Show hidden (${counts.hidden})` }).click();
-    await expect(page.getByRole("region", { name: "Hidden together" })).toContainText(
-      `Hidden automatically as sure duplicates (your organization's setting), `,
-    );
-    await expect(page.getByRole("region", { name: "Hidden together" })).toContainText(`${counts.hidden} transactions still hidden.`);
-    const rows = await feedRows(page);
-    for (const row of rows) {
-      expect(row.note, row.description).toContain("Hidden automatically as a sure duplicate (your organization's setting) of the register entry");
-      expect(row.note, row.description).toMatch(/Why: .+ · score/);
-      expect(scoreOf(row), row.description).toBeGreaterThanOrEqual(0.9);
-    }
-    return rows;
-  });
+  const hidden =
+    await test.step("Show hidden lists every sure duplicate with what it matches and why, as one batch", async () => {
+      await page.getByRole("button", { name: `Show hidden (${counts.hidden})` }).click();
+      await expect(page.getByRole("region", { name: "Hidden together" })).toContainText(
+        `Hidden automatically as sure duplicates (your organization's setting), `,
+      );
+      await expect(page.getByRole("region", { name: "Hidden together" })).toContainText(
+        `${counts.hidden} transactions still hidden.`,
+      );
+      const rows = await feedRows(page);
+      for (const row of rows) {
+        expect(row.note, row.description).toContain(
+          "Hidden automatically as a sure duplicate (your organization's setting) of the register entry",
+        );
+        expect(row.note, row.description).toMatch(/Why: .+ · score/);
+        expect(scoreOf(row), row.description).toBeGreaterThanOrEqual(0.9);
+      }
+      return rows;
+    });
 
   await test.step("Un-hide brings one back to review as a Duplicate", async () => {
     const row = distinctRows(hidden)[0]!;
-    await feedRow(page, row).getByRole("button", { name: `Un-hide ${rowName(row)}` }).click();
-    await expect(page.getByRole("status").filter({ hasText: "back in the feed" })).toHaveText("1 transaction back in the feed for review.");
+    await feedRow(page, row)
+      .getByRole("button", { name: `Un-hide ${rowName(row)}` })
+      .click();
+    await expect(page.getByRole("status").filter({ hasText: "back in the feed" })).toHaveText(
+      "1 transaction back in the feed for review.",
+    );
     await page.getByRole("button", { name: "Back to the feed" }).click();
     await showFeed(page, account.id, "Possible duplicates");
     await page.getByLabel("Search the feed").fill(row.description);
     await expect(feedRow(page, row)).toHaveCount(1);
-    expect((await feedRows(page)).find((r) => rowName(r) === rowName(row))).toMatchObject({ state: "Duplicate", mark: "Possible duplicate" });
+    expect((await feedRows(page)).find((r) => rowName(r) === rowName(row))).toMatchObject({
+      state: "Duplicate",
+      mark: "Possible duplicate",
+    });
   });
 
   await test.step("a member reads the setting but cannot change it", async () => {

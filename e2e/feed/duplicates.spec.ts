@@ -2,7 +2,19 @@ import type { Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { apiAs } from "../support/trpc";
 import { expect, test } from "../portal/fixtures";
-import { accountCounts, buttonCount as count, distinctRows, feedRow, feedRows, feedSettled, feedTable, listTotal, relinkedChecking, rowName, showFeed } from "./fixtures";
+import {
+  accountCounts,
+  buttonCount as count,
+  distinctRows,
+  feedRow,
+  feedRows,
+  feedSettled,
+  feedTable,
+  listTotal,
+  relinkedChecking,
+  rowName,
+  showFeed,
+} from "./fixtures";
 
 // After a re-link the safe action leads: on a possible duplicate Hide is the primary button and
 // Import asks first, naming what the row looks like; Import all new leaves possible duplicates
@@ -10,9 +22,15 @@ import { accountCounts, buttonCount as count, distinctRows, feedRow, feedRows, f
 // its batch.
 
 const status = (page: Page) => page.getByRole("status").filter({ hasText: /\w/ }).first();
-const registerName = async (page: Page) => /Imports go to the register (.+?)\. [\d,]+ new/.exec(await page.getByText("Imports go to the register").innerText())![1]!;
+const registerName = async (page: Page) =>
+  /Imports go to the register (.+?)\. [\d,]+ new/.exec(
+    await page.getByText("Imports go to the register").innerText(),
+  )![1]!;
 
-test("Import on a possible duplicate asks before it books; Import all new leaves possible duplicates out and says so", async ({ page, org }) => {
+test("Import on a possible duplicate asks before it books; Import all new leaves possible duplicates out and says so", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   const { account } = await relinkedChecking(await apiAs(page), org.slug, 4);
   await page.goto(`/${org.slug}/feed?account=${account.id}&view=flagged`);
@@ -56,8 +74,13 @@ test("Import on a possible duplicate asks before it books; Import all new leaves
   });
 
   await test.step("Import anyway books it", async () => {
-    await feedRow(page, row).getByRole("button", { name: `Import ${what}` }).click();
-    await page.getByRole("dialog", { name: "Import this possible duplicate?" }).getByRole("button", { name: "Import anyway" }).click();
+    await feedRow(page, row)
+      .getByRole("button", { name: `Import ${what}` })
+      .click();
+    await page
+      .getByRole("dialog", { name: "Import this possible duplicate?" })
+      .getByRole("button", { name: "Import anyway" })
+      .click();
     await expect(status(page)).toHaveText(`Imported 1 transaction into the register “${books}”.`);
     await expect(feedRow(page, row)).toHaveCount(0);
     await expect.poll(() => accountCounts(page)).toEqual({ ...counts, flagged: counts.flagged - 1, imported: 1 });
@@ -71,18 +94,29 @@ test("Import on a possible duplicate asks before it books; Import all new leaves
     await expect(status(page)).toHaveText(
       `Imported ${counts.new} transaction${counts.new === 1 ? "" : "s"} into the register “${books}”. ${left} possible duplicates were left for review.`,
     );
-    await expect.poll(() => accountCounts(page)).toEqual({ new: 0, flagged: left, hidden: 0, imported: counts.new + 1 });
+    await expect
+      .poll(() => accountCounts(page))
+      .toEqual({ new: 0, flagged: left, hidden: 0, imported: counts.new + 1 });
   });
 });
 
-test("Hide all respects the filters; Show hidden → Un-hide all brings back exactly that batch", async ({ page, org }) => {
+test("Hide all respects the filters; Show hidden → Un-hide all brings back exactly that batch", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   const api = await apiAs(page);
   const { account } = await relinkedChecking(api, org.slug);
   const flagged = async () => {
     const states = new Map<string, string>();
     for (let page = 1; ; page++) {
-      const list = await api.feed.list.query({ orgSlug: org.slug, bankAccountId: account.id, view: "flagged", page, pageSize: 200 });
+      const list = await api.feed.list.query({
+        orgSlug: org.slug,
+        bankAccountId: account.id,
+        view: "flagged",
+        page,
+        pageSize: 200,
+      });
       for (const r of list.rows) states.set(r.id, r.state);
       if (states.size >= list.total) return states;
     }
@@ -94,7 +128,9 @@ test("Hide all respects the filters; Show hidden → Un-hide all brings back exa
 
   // One row hidden on its own stays out of the batch.
   const alone = distinctRows(await feedRows(page))[0]!;
-  await feedRow(page, alone).getByRole("button", { name: `Hide ${rowName(alone)}` }).click();
+  await feedRow(page, alone)
+    .getByRole("button", { name: `Hide ${rowName(alone)}` })
+    .click();
   await expect(status(page)).toContainText("Hid 1 transaction.");
 
   const shown = await feedRows(page);
@@ -110,16 +146,22 @@ test("Hide all respects the filters; Show hidden → Un-hide all brings back exa
   const confirm = page.getByRole("dialog", { name: `Hide ${inRange} possible duplicates?` });
   await expect(confirm).toContainText(`that the filters let through, on every page: ${inRange} transactions (from `);
   await confirm.getByRole("button", { name: `Hide ${inRange} transactions` }).click();
-  await expect(status(page)).toHaveText(`Hid ${inRange} possible duplicates. They are under Show hidden, where Un-hide all brings them back.`);
+  await expect(status(page)).toHaveText(
+    `Hid ${inRange} possible duplicates. They are under Show hidden, where Un-hide all brings them back.`,
+  );
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect.poll(() => listTotal(page)).toBe(total - 1 - inRange);
 
   await page.getByRole("button", { name: `Show hidden (${inRange + 1})` }).click();
   const batches = page.getByRole("region", { name: "Hidden together" });
   await expect(batches.getByRole("listitem")).toHaveCount(1);
-  await expect(batches).toContainText(new RegExp(`Hide all possible duplicates from .+ by OWNER person, .+: ${inRange} transactions still hidden\\.`));
+  await expect(batches).toContainText(
+    new RegExp(`Hide all possible duplicates from .+ by OWNER person, .+: ${inRange} transactions still hidden\\.`),
+  );
   const hiddenRows = await feedRows(page);
-  expect(hiddenRows.filter((r) => r.note.includes("Hidden by you with Hide all possible duplicates."))).toHaveLength(Math.min(50, inRange));
+  expect(hiddenRows.filter((r) => r.note.includes("Hidden by you with Hide all possible duplicates."))).toHaveLength(
+    Math.min(50, inRange),
+  );
   await expectNoSeriousA11yViolations(page);
 
   await batches.getByRole("button", { name: new RegExp(`^Un-hide all ${inRange} transactions`) }).click();

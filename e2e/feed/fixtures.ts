@@ -10,7 +10,11 @@ import type { Api } from "../support/trpc";
  * brings their history into the feed.
  */
 export async function linkDemo(api: Api, orgSlug: string, registers?: Record<string, string>) {
-  const linked = await api.connections.link.mutate({ orgSlug, institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+  const linked = await api.connections.link.mutate({
+    orgSlug,
+    institutionId: "sandbox-bank-personal",
+    credentials: { username: "demo", password: "go" },
+  });
   expect(linked.kind).toBe("connected");
   const connectionId = linked.connectionId!;
   const connection = await api.connections.get.query({ orgSlug, connectionId });
@@ -18,7 +22,9 @@ export async function linkDemo(api: Api, orgSlug: string, registers?: Record<str
     orgSlug,
     connectionId,
     choices: connection.accounts.map((a) =>
-      registers ? { bankAccountId: a.id, link: true, registerId: registers[a.kind] } : { bankAccountId: a.id, link: true, newRegisterName: `${a.name} books` },
+      registers
+        ? { bankAccountId: a.id, link: true, registerId: registers[a.kind] }
+        : { bankAccountId: a.id, link: true, newRegisterName: `${a.name} books` },
     ),
   });
   expect(retrieved).toMatchObject({ kind: "connected", status: "ACTIVE" });
@@ -26,16 +32,20 @@ export async function linkDemo(api: Api, orgSlug: string, registers?: Record<str
   return { connectionId, accounts, registers: Object.fromEntries(accounts.map((a) => [a.kind, a.register!.id])) };
 }
 
-export const feedTable = (page: Page) => page.getByRole("table", { name: /Bank feed transactions|Hidden transactions/ });
+export const feedTable = (page: Page) =>
+  page.getByRole("table", { name: /Bank feed transactions|Hidden transactions/ });
 
 /** The number in a button's name, as in "Import all new (12)". */
-export const buttonCount = async (page: Page, name: RegExp) => Number(/\((\d+)\)/.exec(await page.getByRole("button", { name }).innerText())![1]);
+export const buttonCount = async (page: Page, name: RegExp) =>
+  Number(/\((\d+)\)/.exec(await page.getByRole("button", { name }).innerText())![1]);
 
 /** The bank accounts the feed offers (not those of removed connections). */
 export async function feedAccounts(page: Page) {
   const options = page.getByLabel("Bank account").locator("option");
   await expect(options.first()).toBeAttached();
-  const all = await options.evaluateAll((nodes) => nodes.map((n) => ({ value: (n as HTMLOptionElement).value, label: n.textContent ?? "" })));
+  const all = await options.evaluateAll((nodes) =>
+    nodes.map((n) => ({ value: (n as HTMLOptionElement).value, label: n.textContent ?? "" })),
+  );
   return all.filter((o) => !o.label.includes("(removed)"));
 }
 
@@ -44,7 +54,11 @@ export async function feedSettled(page: Page) {
   await expect(feedTable(page)).toHaveAttribute("aria-busy", "false");
 }
 
-export async function showFeed(page: Page, bankAccountId: string, view: "To review" | "New" | "Possible duplicates" | "Imported" | "All") {
+export async function showFeed(
+  page: Page,
+  bankAccountId: string,
+  view: "To review" | "New" | "Possible duplicates" | "Imported" | "All",
+) {
   await page.getByLabel("Bank account").selectOption(bankAccountId);
   await page.getByLabel("Show", { exact: true }).selectOption({ label: view });
   await feedSettled(page);
@@ -61,7 +75,9 @@ export async function listTotal(page: Page, noun: "transactions" | "entries" = "
 /** The counts the feed states for the chosen account: "12 new transactions, 3 possible duplicates, 1 hidden, 4 imported." */
 export async function accountCounts(page: Page) {
   const line = page.getByText(/new transactions?, [\d,]+ possible duplicates?, \d+ hidden, \d+ imported\./);
-  const match = /([\d,]+) new transactions?, ([\d,]+) possible duplicates?, (\d+) hidden, (\d+) imported/.exec(await line.innerText())!;
+  const match = /([\d,]+) new transactions?, ([\d,]+) possible duplicates?, (\d+) hidden, (\d+) imported/.exec(
+    await line.innerText(),
+  )!;
   const n = (i: number) => Number(match[i]!.replace(/,/g, ""));
   return { new: n(1), flagged: n(2), hidden: n(3), imported: n(4) };
 }
@@ -99,7 +115,9 @@ async function readTable(table: Locator): Promise<Record<string, string>[]> {
     const names = [...head!.cells].map((cell) => (cell.textContent ?? "").trim());
     return body
       .filter((row) => row.cells.length === names.length)
-      .map((row) => Object.fromEntries(names.map((name, at) => [name, (row.cells[at] as HTMLElement).innerText.trim()])));
+      .map((row) =>
+        Object.fromEntries(names.map((name, at) => [name, (row.cells[at] as HTMLElement).innerText.trim()])),
+      );
   });
 }
 
@@ -151,19 +169,33 @@ export async function relinkedChecking(api: Api, orgSlug: string, leaveOut = 0) 
   const checking = first.accounts.find((a) => a.kind === "checking")!;
   const ids: string[] = [];
   for (let page = 1; ; page++) {
-    const list = await api.feed.list.query({ orgSlug, bankAccountId: checking.id, view: "review", page, pageSize: 200 });
+    const list = await api.feed.list.query({
+      orgSlug,
+      bankAccountId: checking.id,
+      view: "review",
+      page,
+      pageSize: 200,
+    });
     ids.push(...list.rows.map((row) => row.id));
     if (ids.length >= list.total) break;
   }
   await api.feed.import.mutate({ orgSlug, transactionIds: ids.slice(leaveOut) });
   await api.connections.remove.mutate({ orgSlug, connectionId: first.connectionId });
   const again = await linkDemo(api, orgSlug, first.registers);
-  return { account: again.accounts.find((a) => a.kind === "checking")!, connectionId: again.connectionId, registers: again.registers };
+  return {
+    account: again.accounts.find((a) => a.kind === "checking")!,
+    connectionId: again.connectionId,
+    registers: again.registers,
+  };
 }
 
 /** The row of the feed table whose actions name it. */
 export const feedRow = (page: Page, row: Pick<ShownRow, "description" | "shownDate">) =>
-  feedTable(page).getByRole("row").filter({ has: page.getByRole("button", { name: new RegExp(`^(Hide|Un-hide|Import) ${escapeRegExp(rowName(row))}$`) }) });
+  feedTable(page)
+    .getByRole("row")
+    .filter({
+      has: page.getByRole("button", { name: new RegExp(`^(Hide|Un-hide|Import) ${escapeRegExp(rowName(row))}$`) }),
+    });
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -16,14 +16,20 @@ async function tabTo(page: Page, target: Locator) {
   throw new Error(`could not reach ${target} with Tab`);
 }
 
-test("review with the keyboard: move, Hide, Not a duplicate, Import after its question, the shortcuts help; focus stays in place", async ({ page, org }) => {
+test("review with the keyboard: move, Hide, Not a duplicate, Import after its question, the shortcuts help; focus stays in place", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   const { account } = await relinkedChecking(await apiAs(page), org.slug);
   await page.goto(`/${org.slug}/feed?account=${account.id}&view=flagged`);
   await feedSettled(page);
   const counts = await accountCounts(page);
   const before = await feedRows(page);
-  const row = (i: number) => feedTable(page).getByRole("row").nth(i + 1);
+  const row = (i: number) =>
+    feedTable(page)
+      .getByRole("row")
+      .nth(i + 1);
   const status = page.getByRole("status").filter({ hasText: /\w/ }).first();
   /** The row in focus shows this feed row (its actions name it). */
   const focusedShows = async (i: number, shown: (typeof before)[number]) => {
@@ -85,11 +91,13 @@ test("review with the keyboard: move, Hide, Not a duplicate, Import after its qu
     await focusedShows(1, before[4]!);
   });
 
-  await expect.poll(() => accountCounts(page)).toEqual({
-    new: counts.new + 1,
-    flagged: counts.flagged - 3,
-    hidden: counts.hidden + 1,
-    imported: counts.imported + 1,
-  });
+  await expect
+    .poll(() => accountCounts(page))
+    .toEqual({
+      new: counts.new + 1,
+      flagged: counts.flagged - 3,
+      hidden: counts.hidden + 1,
+      imported: counts.imported + 1,
+    });
   await expectNoSeriousA11yViolations(page);
 });

@@ -6,13 +6,17 @@ import { linkDemo } from "./fixtures";
 // The feed and register pages with real data: accessibility, what a viewer may do, and an
 // entry added by hand. The bank is linked through the API: these specs are about the pages.
 
-test("the feed with possible duplicates, the hidden view and the register pass the accessibility checks", async ({ page, org }) => {
+test("the feed with possible duplicates, the hidden view and the register pass the accessibility checks", async ({
+  page,
+  org,
+}) => {
   // Two links, an import and three axe runs over full pages: on a loaded 2-core machine this takes over a minute.
   test.setTimeout(120_000);
   await org.signInAs(page, "OWNER");
   const api = await apiAs(page);
   const first = await linkDemo(api, org.slug);
-  for (const account of first.accounts) await api.feed.importAllNew.mutate({ orgSlug: org.slug, bankAccountId: account.id });
+  for (const account of first.accounts)
+    await api.feed.importAllNew.mutate({ orgSlug: org.slug, bankAccountId: account.id });
   await api.connections.remove.mutate({ orgSlug: org.slug, connectionId: first.connectionId });
   await linkDemo(api, org.slug, first.registers);
 
@@ -24,7 +28,12 @@ test("the feed with possible duplicates, the hidden view and the register pass t
   await expectNoSeriousA11yViolations(page);
 
   await page.goto(`/${org.slug}/register`);
-  await expect(page.getByRole("table").getByText(/Imported from Sandbox Bank/).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("table")
+      .getByText(/Imported from Sandbox Bank/)
+      .first(),
+  ).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 });
 

@@ -1,7 +1,25 @@
 import type { Locator, Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/a11y";
-import { chooseAllAccounts, connectionCard, enterCredentials, expect, flowDialog, linkInstitution, pickInstitution, test } from "../portal/fixtures";
-import { accountCounts, buttonCount as count, feedAccounts, feedRows, feedTable, listTotal, showFeed as show, type ShownRow } from "./fixtures";
+import {
+  chooseAllAccounts,
+  connectionCard,
+  enterCredentials,
+  expect,
+  flowDialog,
+  linkInstitution,
+  pickInstitution,
+  test,
+} from "../portal/fixtures";
+import {
+  accountCounts,
+  buttonCount as count,
+  feedAccounts,
+  feedRows,
+  feedTable,
+  listTotal,
+  showFeed as show,
+  type ShownRow,
+} from "./fixtures";
 
 // The help article's flow 5, all through the pages: link `demo`, import everything; remove and
 // re-add the bank. The new link brings back transactions that are already in the books: the
@@ -28,7 +46,13 @@ async function cameBack(where: Locator) {
 /** Per bank account of the feed: its counts, what waits for review, and the first page of Show hidden. */
 async function feedState(page: Page, orgSlug: string) {
   await page.goto(`/${orgSlug}/feed`);
-  const state: { label: string; counts: Awaited<ReturnType<typeof accountCounts>>; review: number; flaggedShown: number; hidden: ShownRow[] }[] = [];
+  const state: {
+    label: string;
+    counts: Awaited<ReturnType<typeof accountCounts>>;
+    review: number;
+    flaggedShown: number;
+    hidden: ShownRow[];
+  }[] = [];
   for (const account of await feedAccounts(page)) {
     await show(page, account.value, "To review");
     const counts = await accountCounts(page);
@@ -49,7 +73,9 @@ async function registerSizes(page: Page, orgSlug: string) {
   const choice = page.getByRole("combobox", { name: "Register", exact: true });
   await expect(choice.locator("option").first()).toBeAttached();
   const sizes: Record<string, string> = {};
-  for (const value of await choice.locator("option").evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value))) {
+  for (const value of await choice
+    .locator("option")
+    .evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value))) {
     await choice.selectOption(value);
     await expect(page.getByRole("table")).toHaveAttribute("aria-busy", "false");
     const pager = page.getByRole("navigation", { name: "Pages of entries" });
@@ -59,7 +85,10 @@ async function registerSizes(page: Page, orgSlug: string) {
   return sizes;
 }
 
-test("remove and re-add: re-brought transactions are possible duplicates; hidden, they never come back", async ({ page, org }) => {
+test("remove and re-add: re-brought transactions are possible duplicates; hidden, they never come back", async ({
+  page,
+  org,
+}) => {
   test.setTimeout(180_000);
   await org.signInAs(page, "OWNER");
   await linkInstitution(page, "sandbox", BANK, "demo");
@@ -83,7 +112,10 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
   await test.step("remove the bank and add it again into the same registers: the result says what came back", async () => {
     await page.goto(org.institutionsUrl);
     await connectionCard(page, BANK).getByRole("button", { name: "Remove institution" }).click();
-    await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
+    await page
+      .getByRole("dialog", { name: `Remove ${BANK}?` })
+      .getByRole("button", { name: "Remove", exact: true })
+      .click();
     await expect(connectionCard(page, BANK)).toHaveCount(0);
     const dialog = await pickInstitution(page, "sandbox", BANK);
     await enterCredentials(dialog, "demo");
@@ -106,10 +138,14 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
   await test.step("each link opens that account's possible duplicates; Hide all hides every page of them in one action", async () => {
     for (const [at, r] of returned.entries()) {
       await page.goto(org.institutionsUrl);
-      await connectionCard(page, BANK).getByRole("link", { name: new RegExp(`^review (them|it) \\(${r.account.replace(/[()]/g, "\\$&")}\\)$`) }).click();
+      await connectionCard(page, BANK)
+        .getByRole("link", { name: new RegExp(`^review (them|it) \\(${r.account.replace(/[()]/g, "\\$&")}\\)$`) })
+        .click();
       await expect(page).toHaveURL(/\/feed\?account=.+&view=flagged$/);
       await expect(page.getByLabel("Bank account").locator("option:checked")).toContainText(r.account);
-      await expect(page.getByLabel("Show", { exact: true }).locator("option:checked")).toHaveText("Possible duplicates");
+      await expect(page.getByLabel("Show", { exact: true }).locator("option:checked")).toHaveText(
+        "Possible duplicates",
+      );
       await expect.poll(() => listTotal(page)).toBe(r.count);
       if (at === 0) expect(r.count, "more than one page").toBeGreaterThan(50);
 
@@ -120,8 +156,12 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
 
       expect(await count(page, /^Hide all possible duplicates/)).toBe(r.count);
       await page.getByRole("button", { name: /^Hide all possible duplicates/ }).click();
-      const confirm = page.getByRole("dialog", { name: `Hide ${r.count.toLocaleString("en-US")} possible duplicates?` });
-      await expect(confirm).toContainText(`Every possible duplicate of ${r.account}, on every page: ${r.count.toLocaleString("en-US")} transactions.`);
+      const confirm = page.getByRole("dialog", {
+        name: `Hide ${r.count.toLocaleString("en-US")} possible duplicates?`,
+      });
+      await expect(confirm).toContainText(
+        `Every possible duplicate of ${r.account}, on every page: ${r.count.toLocaleString("en-US")} transactions.`,
+      );
       await confirm.getByRole("button", { name: `Hide ${r.count.toLocaleString("en-US")} transactions` }).click();
       await expect(page.getByRole("status").filter({ hasText: "Hid" })).toHaveText(
         `Hid ${r.count.toLocaleString("en-US")} possible duplicates. They are under Show hidden, where Un-hide all brings them back.`,
@@ -143,7 +183,8 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
     expect(account.review, account.label).toBe(0);
     expect(account.counts, account.label).toMatchObject({ new: 0, flagged: 0 });
     expect(account.counts.hidden, account.label).toBe(returned.find((r) => account.label.includes(r.account))!.count);
-    for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden by you with Hide all possible duplicates.");
+    for (const row of account.hidden)
+      expect(row.note, shown(row)).toContain("Hidden by you with Hide all possible duplicates.");
   }
 
   await test.step("retrieve again: nothing comes back to review; the hidden stay under Show hidden", async () => {
@@ -169,7 +210,10 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
   await test.step("remove and re-add the bank once more: what was hidden is not offered again", async () => {
     await page.goto(org.institutionsUrl);
     await connectionCard(page, BANK).getByRole("button", { name: "Remove institution" }).click();
-    await page.getByRole("dialog", { name: `Remove ${BANK}?` }).getByRole("button", { name: "Remove", exact: true }).click();
+    await page
+      .getByRole("dialog", { name: `Remove ${BANK}?` })
+      .getByRole("button", { name: "Remove", exact: true })
+      .click();
     await expect(connectionCard(page, BANK)).toHaveCount(0);
     await linkInstitution(page, "sandbox", BANK, "demo");
     await expect(connectionCard(page, BANK).getByText(/you already have came back/)).toHaveCount(0);
@@ -180,7 +224,12 @@ test("remove and re-add: re-brought transactions are possible duplicates; hidden
       expect(account.review, account.label).toBe(0);
       expect(account.flaggedShown, account.label).toBe(0);
       // The same transactions, one each, all hidden again: none dropped, none offered.
-      expect(account.counts, account.label).toEqual({ new: 0, flagged: 0, hidden: afterHiding[at]!.counts.hidden, imported: 0 });
+      expect(account.counts, account.label).toEqual({
+        new: 0,
+        flagged: 0,
+        hidden: afterHiding[at]!.counts.hidden,
+        imported: 0,
+      });
       for (const row of account.hidden) expect(row.note, shown(row)).toContain("Hidden automatically");
     }
   });

@@ -20,12 +20,16 @@ import {
 
 const status = (page: Page) => page.getByRole("status");
 const button = (page: Page, name: string) => feedTable(page).getByRole("button", { name, exact: true });
-const key = (row: Pick<ShownRow, "date" | "description" | "amountCents">) => `${row.date} ${row.description} ${row.amountCents}`;
-const money = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
+const key = (row: Pick<ShownRow, "date" | "description" | "amountCents">) =>
+  `${row.date} ${row.description} ${row.amountCents}`;
+const money = (cents: number) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
 
 /** The list's total and rows once they show what is expected (a filter settles after typing stops). */
 async function expectList(page: Page, rows: ShownRow[]) {
-  await expect.poll(async () => ({ total: await listTotal(page), rows: (await feedRows(page)).map(key) })).toEqual({ total: rows.length, rows: rows.map(key) });
+  await expect
+    .poll(async () => ({ total: await listTotal(page), rows: (await feedRows(page)).map(key) }))
+    .toEqual({ total: rows.length, rows: rows.map(key) });
 }
 
 test("Hide takes one row out of the review; Show hidden → Un-hide brings it back", async ({ page, org }) => {
@@ -62,11 +66,16 @@ test("Hide takes one row out of the review; Show hidden → Un-hide brings it ba
   await expect.poll(() => accountCounts(page)).toEqual(counts);
 });
 
-test("Import on a row and on a selection puts them in the register, with the running balance", async ({ page, org }) => {
+test("Import on a row and on a selection puts them in the register, with the running balance", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   await linkDemo(await apiAs(page), org.slug);
   await page.goto(`/${org.slug}/feed`);
-  const registerName = /Imports go to the register (.+?)\. [\d,]+ new/.exec(await page.getByText("Imports go to the register").innerText())![1]!;
+  const registerName = /Imports go to the register (.+?)\. [\d,]+ new/.exec(
+    await page.getByText("Imports go to the register").innerText(),
+  )![1]!;
   const total = await listTotal(page);
   const [one, ...selection] = distinctRows(await feedRows(page)).slice(0, 4) as [ShownRow, ...ShownRow[]];
 
@@ -74,7 +83,8 @@ test("Import on a row and on a selection puts them in the register, with the run
   await expect(status(page)).toHaveText(`Imported 1 transaction into the register “${registerName}”.`);
   await expect(button(page, `Import ${rowName(one)}`)).toHaveCount(0);
 
-  for (const row of selection) await page.getByRole("checkbox", { name: `Select ${rowName(row)}`, exact: true }).check();
+  for (const row of selection)
+    await page.getByRole("checkbox", { name: `Select ${rowName(row)}`, exact: true }).check();
   await page.getByRole("button", { name: "Import selected (3)" }).click();
   await expect(status(page)).toHaveText(`Imported 3 transactions into the register “${registerName}”.`);
   for (const row of selection) await expect(button(page, `Import ${rowName(row)}`)).toHaveCount(0);
@@ -94,7 +104,12 @@ test("Import on a row and on a selection puts them in the register, with the run
   const entries = await registerRows(page);
   expect(entries.map(key).sort()).toEqual(imported.map(key).sort());
   for (const entry of entries) expect(entry.source).toMatch(/^Imported from Sandbox Bank \(Personal\) · /);
-  expect(entries.map((e) => e.date)).toEqual(entries.map((e) => e.date).sort().reverse());
+  expect(entries.map((e) => e.date)).toEqual(
+    entries
+      .map((e) => e.date)
+      .sort()
+      .reverse(),
+  );
   // Newest first, each balance is the one before it (below) plus the entry's amount.
   let balance = 0;
   for (const entry of [...entries].reverse()) {
@@ -148,9 +163,21 @@ test("the date range, state and text filters narrow the list, and the counts agr
   const { accounts } = await linkDemo(api, org.slug);
   const checking = accounts.find((a) => a.kind === "checking")!;
   // Rows of every state, set up through the API: this test is about the filters.
-  const { rows } = await api.feed.list.query({ orgSlug: org.slug, bankAccountId: checking.id, view: "review", page: 1, pageSize: 60 });
-  await api.feed.import.mutate({ orgSlug: org.slug, transactionIds: rows.filter((_, at) => at % 10 === 1).map((r) => r.id) });
-  await api.feed.hide.mutate({ orgSlug: org.slug, transactionIds: rows.filter((_, at) => at % 10 === 2).map((r) => r.id) });
+  const { rows } = await api.feed.list.query({
+    orgSlug: org.slug,
+    bankAccountId: checking.id,
+    view: "review",
+    page: 1,
+    pageSize: 60,
+  });
+  await api.feed.import.mutate({
+    orgSlug: org.slug,
+    transactionIds: rows.filter((_, at) => at % 10 === 1).map((r) => r.id),
+  });
+  await api.feed.hide.mutate({
+    orgSlug: org.slug,
+    transactionIds: rows.filter((_, at) => at % 10 === 2).map((r) => r.id),
+  });
 
   await page.goto(`/${org.slug}/feed`);
   await page.getByLabel("Bank account").selectOption(checking.id);
@@ -164,7 +191,11 @@ test("the date range, state and text filters narrow the list, and the counts agr
       ["New", counts.new, ["New"]],
       ["Possible duplicates", counts.flagged, ["Possible duplicate", "Duplicate"]],
       ["Imported", counts.imported, ["Imported"]],
-      ["All", counts.new + counts.flagged + counts.hidden + counts.imported, ["New", "Possible duplicate", "Duplicate", "Hidden", "Imported"]],
+      [
+        "All",
+        counts.new + counts.flagged + counts.hidden + counts.imported,
+        ["New", "Possible duplicate", "Duplicate", "Hidden", "Imported"],
+      ],
     ] as const;
     for (const [view, total, states] of views) {
       await showFeed(page, checking.id, view);
@@ -202,7 +233,10 @@ test("the date range, state and text filters narrow the list, and the counts agr
 
   await test.step("a state within the range", async () => {
     await page.getByLabel("Show", { exact: true }).selectOption({ label: "Imported" });
-    await expectList(page, inRange.filter((r) => r.state === "Imported"));
+    await expectList(
+      page,
+      inRange.filter((r) => r.state === "Imported"),
+    );
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(() => listTotal(page)).toBe(counts.imported);
   });

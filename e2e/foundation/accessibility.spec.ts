@@ -3,7 +3,12 @@ import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { storageStateOf } from "../support/users";
 
 test.describe("accessibility of the shell", () => {
-  for (const path of ["/sign-in", "/sign-in/forgot", "/invitations/no-such-invitation-token", "/reset-password/no-such-reset-token"]) {
+  for (const path of [
+    "/sign-in",
+    "/sign-in/forgot",
+    "/invitations/no-such-invitation-token",
+    "/reset-password/no-such-reset-token",
+  ]) {
     test(`public page ${path}`, async ({ page }) => {
       await page.goto(path);
       await page.getByRole("heading", { level: 1 }).waitFor();
@@ -13,7 +18,10 @@ test.describe("accessibility of the shell", () => {
 
   test.describe("account", () => {
     test.use({ storageState: storageStateOf("owner") });
-    for (const [path, loaded] of [["/account", "Sign out everywhere else"], ["/account/two-factor", "Set up two-factor sign-in"]] as const) {
+    for (const [path, loaded] of [
+      ["/account", "Sign out everywhere else"],
+      ["/account/two-factor", "Set up two-factor sign-in"],
+    ] as const) {
       test(`account page ${path}`, async ({ page }) => {
         await page.goto(path);
         await page.getByRole("button", { name: loaded }).waitFor();

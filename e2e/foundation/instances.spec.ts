@@ -61,7 +61,14 @@ test.beforeAll(async () => {
     JOBS_SUPERVISE_SECONDS: "2",
   };
   delete env.SMTP_URL;
-  children.push(spawnTs("sandbox", "server/aggregator/sandbox/main.ts", { ...env, SANDBOX_PORT: String(sandboxPort), SANDBOX_STATE_FILE: "memory", SANDBOX_SLOW_MS: String(SLOW_MS) }));
+  children.push(
+    spawnTs("sandbox", "server/aggregator/sandbox/main.ts", {
+      ...env,
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_STATE_FILE: "memory",
+      SANDBOX_SLOW_MS: String(SLOW_MS),
+    }),
+  );
   const start = (url: string, port: number): Instance => {
     const web = spawnNode("web", [nextBin(), "start", "-p", String(port)], { ...env, BANKLINE_SERVICE: "web" });
     const worker = spawnTs("worker", "server/jobs/main.ts", { ...env, BANKLINE_SERVICE: "worker" });
@@ -69,7 +76,10 @@ test.beforeAll(async () => {
     return { url, web, worker };
   };
   instances = [start(urls[0], portA), start(urls[1], portB)];
-  await Promise.all([waitForUrl(`${sandboxUrl}/health`, 60_000), ...urls.map((u) => waitForUrl(`${u}/api/health`, 90_000))]);
+  await Promise.all([
+    waitForUrl(`${sandboxUrl}/health`, 60_000),
+    ...urls.map((u) => waitForUrl(`${u}/api/health`, 90_000)),
+  ]);
 });
 
 test.afterAll(async () => {
@@ -79,7 +89,11 @@ test.afterAll(async () => {
 });
 
 /** next-auth's credentials sign-in, as the sign-in page posts it; answers the session cookie, or the error it gave. */
-async function signIn(baseUrl: string, email: string, password: string): Promise<{ cookie: string | null; error: string | null }> {
+async function signIn(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ cookie: string | null; error: string | null }> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
@@ -94,21 +108,37 @@ async function signIn(baseUrl: string, email: string, password: string): Promise
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+    },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   keep(res);
   const session = [...jar.keys()].find((k) => k.endsWith("next-auth.session-token"));
   const location = res.headers.get("location") ?? ((await res.json().catch(() => ({}))) as { url?: string }).url ?? "";
-  return { cookie: session ? `${session}=${jar.get(session)}` : null, error: new URL(location, baseUrl).searchParams.get("error") };
+  return {
+    cookie: session ? `${session}=${jar.get(session)}` : null,
+    error: new URL(location, baseUrl).searchParams.get("error"),
+  };
 }
 
-async function trpc<T>(baseUrl: string, cookie: string, procedure: string, input: object, kind: "query" | "mutation" = "query"): Promise<T> {
+async function trpc<T>(
+  baseUrl: string,
+  cookie: string,
+  procedure: string,
+  input: object,
+  kind: "query" | "mutation" = "query",
+): Promise<T> {
   const encoded = encodeURIComponent(JSON.stringify({ 0: { json: input } }));
   const res =
     kind === "query"
       ? await fetch(`${baseUrl}/api/trpc/${procedure}?batch=1&input=${encoded}`, { headers: { cookie } })
-      : await fetch(`${baseUrl}/api/trpc/${procedure}?batch=1`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ 0: { json: input } }) });
+      : await fetch(`${baseUrl}/api/trpc/${procedure}?batch=1`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json" },
+          body: JSON.stringify({ 0: { json: input } }),
+        });
   const [answer] = (await res.json()) as [{ result?: { data: { json: T } }; error?: { json: { message: string } } }];
   if (!answer?.result) throw new Error(`${procedure} on ${baseUrl}: ${answer?.error?.json.message ?? res.status}`);
   return answer.result.data.json;
@@ -118,7 +148,8 @@ test("a session made on one instance works on the other", async () => {
   const [a, b] = instances;
   const owner = await signIn(a.url, demo.owner, DEMO_PASSWORD);
   expect(owner.cookie).not.toBeNull();
-  for (const instance of [a, b]) expect(await trpc(instance.url, owner.cookie!, "connections.list", { orgSlug: "riverside" })).toEqual([]);
+  for (const instance of [a, b])
+    expect(await trpc(instance.url, owner.cookie!, "connections.list", { orgSlug: "riverside" })).toEqual([]);
   const member = await signIn(b.url, demo.member, DEMO_PASSWORD);
   expect(await trpc(a.url, member.cookie!, "orgs.get", { orgSlug: "riverside" })).toMatchObject({ slug: "riverside" });
 });
@@ -135,12 +166,24 @@ test("a retrieval started on instance A is finished by instance B's worker", asy
     "mutation",
   );
   const connectionId = linked.connectionId;
-  const status = () => trpc<{ status: string; lastResult: { kind: string; statusCode: number } | null }>(b.url, cookie!, "connections.get", { ...org, connectionId });
+  const status = () =>
+    trpc<{ status: string; lastResult: { kind: string; statusCode: number } | null }>(
+      b.url,
+      cookie!,
+      "connections.get",
+      { ...org, connectionId },
+    );
   await expect.poll(async () => (await status()).status, { timeout: 30_000 }).toBe("ACTIVE");
 
   // Only B's worker is left when the retrieval's completion arrives.
   await stopChildren([a.worker]);
-  const started = await trpc<{ kind: string }>(a.url, cookie!, "connections.retrieve", { ...org, connectionId }, "mutation");
+  const started = await trpc<{ kind: string }>(
+    a.url,
+    cookie!,
+    "connections.retrieve",
+    { ...org, connectionId },
+    "mutation",
+  );
   expect(started.kind).toBe("aggregating");
   expect((await status()).status).toBe("AGGREGATING");
   await expect.poll(async () => (await status()).status, { timeout: 30_000 }).toBe("ACTIVE");
@@ -151,7 +194,8 @@ test("a retrieval started on instance A is finished by instance B's worker", asy
 test("the sign-in throttle counts the failures made on both instances", async () => {
   const [a, b] = instances;
   // The free failures, spread over both instances.
-  for (let i = 0; i < 3; i++) expect((await signIn(i % 2 ? b.url : a.url, demo.viewer, "not-the-password")).error).toBe("CredentialsSignin");
+  for (let i = 0; i < 3; i++)
+    expect((await signIn(i % 2 ? b.url : a.url, demo.viewer, "not-the-password")).error).toBe("CredentialsSignin");
   // The next try, even with the right password and on either instance, waits.
   for (const instance of [a, b]) {
     const refused = await signIn(instance.url, demo.viewer, DEMO_PASSWORD);

@@ -18,7 +18,10 @@ test.describe("platform", () => {
     const nonces = [];
     for (let i = 0; i < 2; i++) {
       const response = await request.get("/sign-in");
-      const scriptSrc = response.headers()["content-security-policy"]!.split(";").find((d) => d.trim().startsWith("script-src"))!;
+      const scriptSrc = response
+        .headers()
+        ["content-security-policy"]!.split(";")
+        .find((d) => d.trim().startsWith("script-src"))!;
       expect(scriptSrc).not.toContain("'unsafe-inline'");
       const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1]!;
       const html = await response.text();

@@ -4,7 +4,11 @@ import { expectSignedInAt, signIn } from "../support/pages";
 import { demo } from "../support/users";
 
 test.describe("sign-in", () => {
-  test("an owner signs in, lands on Manage Institutions and signs out; a copy of the session cookie stops working too", async ({ page, context, browser }) => {
+  test("an owner signs in, lands on Manage Institutions and signs out; a copy of the session cookie stops working too", async ({
+    page,
+    context,
+    browser,
+  }) => {
     await signIn(page, demo.owner);
     await expectSignedInAt(page, /\/riverside\/institutions$/);
     await expect(page.getByRole("heading", { name: "Manage Institutions" })).toBeVisible();
@@ -35,7 +39,9 @@ test.describe("sign-in", () => {
       await expect(page.locator("form").getByRole("alert")).toHaveText(/do not match/);
     }
     await signIn(page, email, "wrong-again");
-    await expect(page.locator("form").getByRole("alert")).toHaveText(/Too many failed sign-ins\. For your security, wait \d+ seconds before trying again \(until \d{1,2}:\d{2}:\d{2}/);
+    await expect(page.locator("form").getByRole("alert")).toHaveText(
+      /Too many failed sign-ins\. For your security, wait \d+ seconds before trying again \(until \d{1,2}:\d{2}:\d{2}/,
+    );
   });
 
   test("the session cookie is HttpOnly, SameSite and Secure", async ({ page, context }) => {

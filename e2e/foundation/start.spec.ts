@@ -13,7 +13,13 @@ import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, demo } from "../support/users";
 
 const base = Number(process.env.E2E_PORT ?? 3100);
 // Clear of fetch's blocked ports (4190 is one).
-const ports = { web: base + 90, sandbox: base + 1200, postgres: 51_000 + (base % 1000), mailWeb: base + 1300, mailSmtp: base + 1400 };
+const ports = {
+  web: base + 90,
+  sandbox: base + 1200,
+  postgres: 51_000 + (base % 1000),
+  mailWeb: base + 1300,
+  mailSmtp: base + 1400,
+};
 const appUrl = `http://localhost:${ports.web}`;
 
 interface Started {
@@ -32,8 +38,23 @@ function npmStart(dataDir: string): Started {
     MAIL_CATCHER_PORT: String(ports.mailWeb),
     MAIL_CATCHER_SMTP_PORT: String(ports.mailSmtp),
   };
-  for (const name of ["LOG_LEVEL", "LOG_FORMAT", "DATABASE_URL", "AGGREGATOR_URL", "NODE_ENV", "NEXTAUTH_URL", "APP_URL", "SANDBOX_STATE_FILE", "SMTP_URL"]) delete env[name];
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  for (const name of [
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "DATABASE_URL",
+    "AGGREGATOR_URL",
+    "NODE_ENV",
+    "NEXTAUTH_URL",
+    "APP_URL",
+    "SANDBOX_STATE_FILE",
+    "SMTP_URL",
+  ])
+    delete env[name];
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -100,7 +121,9 @@ test("npm start runs the product with demo data, stops cleanly on Ctrl-C and reu
     }
     // A calm terminal: no JSON log lines there; every process's are in its file under .data/logs/.
     expect(first.output()).not.toMatch(/^\{"level"/m);
-    const webLog = (await readFile(path.join(dataDir, "logs/web.log"), "utf8")).split("\n").filter((l) => l.startsWith("{"));
+    const webLog = (await readFile(path.join(dataDir, "logs/web.log"), "utf8"))
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
     expect(webLog.map((l) => JSON.parse(l).msg)).toContain("signed in");
     expect(first.output()).toContain("[bankline] stopped");
     for (const port of Object.values(ports)) expect(await portIsOpen(port), `port ${port} after Ctrl-C`).toBe(false);

@@ -56,7 +56,12 @@ test.describe("organizations and roles", () => {
         email,
         name: "Two Orgs",
         passwordHash: await hashPassword("two-orgs-password"),
-        memberships: { create: [{ organizationId: riverside!.id, role: "VIEWER" }, { organizationId: hillcrest!.id, role: "MEMBER" }] },
+        memberships: {
+          create: [
+            { organizationId: riverside!.id, role: "VIEWER" },
+            { organizationId: hillcrest!.id, role: "MEMBER" },
+          ],
+        },
       },
     });
     await signIn(page, email, "two-orgs-password");

@@ -16,7 +16,12 @@ async function organizationWithOwner() {
   const email = `owner-${s}@people.example`;
   const org = await e2eDb().organization.create({ data: { slug: `people-${s}`, name: `People Test ${s}` } });
   await e2eDb().user.create({
-    data: { email, name: "Olive Owner", passwordHash: await hashPassword(password), memberships: { create: { organizationId: org.id, role: "OWNER" } } },
+    data: {
+      email,
+      name: "Olive Owner",
+      passwordHash: await hashPassword(password),
+      memberships: { create: { organizationId: org.id, role: "OWNER" } },
+    },
   });
   return { org, email, password };
 }
@@ -43,7 +48,10 @@ async function fillNewPassword(page: Page, password: string) {
   await page.getByLabel("Repeat the password").fill(password);
 }
 
-test("an owner invites a bookkeeper as member, who accepts from the email, sets a password and sees the organization as a member", async ({ page, browser }) => {
+test("an owner invites a bookkeeper as member, who accepts from the email, sets a password and sees the organization as a member", async ({
+  page,
+  browser,
+}) => {
   const { org, email, password } = await organizationWithOwner();
   await signIn(page, email, password);
   await expectSignedInAt(page, new RegExp(`/${org.slug}/institutions$`));
@@ -81,7 +89,10 @@ test("an owner invites a bookkeeper as member, who accepts from the email, sets 
   await expect(page.getByRole("table", { name: "Pending invitations" })).toHaveCount(0);
 });
 
-test("a forgotten password is reset from the email, and the session signed in before stops working", async ({ page, browser }) => {
+test("a forgotten password is reset from the email, and the session signed in before stops working", async ({
+  page,
+  browser,
+}) => {
   const { email, password, org } = await personWithPassword("MEMBER");
   await signIn(page, email, password);
   await expectSignedInAt(page, new RegExp(`/${org!.slug}/institutions$`));
@@ -112,11 +123,15 @@ test("a forgotten password is reset from the email, and the session signed in be
   await expect(other.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
 });
 
-test("a support agent cannot open the console until two-factor sign-in is set up, then signs in with a code", async ({ page }) => {
+test("a support agent cannot open the console until two-factor sign-in is set up, then signs in with a code", async ({
+  page,
+}) => {
   const { email, password } = await personWithPassword(null, "SUPPORT");
   await signIn(page, email, password);
   await expect(page).toHaveURL(/\/account\/two-factor\?required=staff$/);
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("The support console opens only after you set up two-factor sign-in.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "The support console opens only after you set up two-factor sign-in.",
+  );
   const response = await page.goto("/admin");
   expect(response?.url()).toMatch(/\/account\/two-factor\?required=staff$/);
 
@@ -143,7 +158,9 @@ test("a support agent cannot open the console until two-factor sign-in is set up
   await expect(page.getByRole("heading", { name: "Support console" })).toBeVisible();
 });
 
-test("a connection that turns 103 sends its owners one email, and none again at the next failed refresh", async ({ page }) => {
+test("a connection that turns 103 sends its owners one email, and none again at the next failed refresh", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const institutionId = "desertsunbank-personal";
   const name = "Desert Sun Bank (Personal)";
@@ -174,7 +191,10 @@ test("a connection that turns 103 sends its owners one email, and none again at 
     await page.goto(linkIn(mail!, `/${org.slug}/institutions`));
     await expect(connectionCard(page, name)).toBeVisible();
 
-    const connection = await e2eDb().connection.findFirstOrThrow({ where: { organizationId: org.id }, select: { id: true } });
+    const connection = await e2eDb().connection.findFirstOrThrow({
+      where: { organizationId: org.id },
+      select: { id: true },
+    });
     const attempts = () => e2eDb().connectionEvent.count({ where: { connectionId: connection.id, statusCode: 103 } });
     const before = await attempts();
     await connectionCard(page, name).getByRole("button", { name: "Retrieve Transactions" }).click();

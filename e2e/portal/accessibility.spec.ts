@@ -1,5 +1,14 @@
 import { expectNoSeriousA11yViolations } from "../support/a11y";
-import { chooseAllAccounts, connectionCard, enterCredentials, expect, linkInstitution, pickInstitution, seedConnection, test } from "./fixtures";
+import {
+  chooseAllAccounts,
+  connectionCard,
+  enterCredentials,
+  expect,
+  linkInstitution,
+  pickInstitution,
+  seedConnection,
+  test,
+} from "./fixtures";
 
 test.describe("accessibility of Manage Institutions", () => {
   test("empty", async ({ page, org }) => {
@@ -11,13 +20,20 @@ test.describe("accessibility of Manage Institutions", () => {
 
   test("with connections, an error, a transient error and a known issue", async ({ page, org }) => {
     const error = await seedConnection(org, { status: "ACTION_REQUIRED", lastStatusCode: 103 });
-    const transient = await seedConnection(org, { status: "ERROR", lastStatusCode: 910, knownIssue: true, nextRetryAt: new Date(Date.now() + 600_000) });
+    const transient = await seedConnection(org, {
+      status: "ERROR",
+      lastStatusCode: 910,
+      knownIssue: true,
+      nextRetryAt: new Date(Date.now() + 600_000),
+    });
     await org.signInAs(page, "OWNER");
     await linkInstitution(page, "tidewater", "Tidewater Bank (Personal)", "demo");
     const broken = connectionCard(page, error.institutionName);
     await expect(broken.getByRole("alert")).toContainText("Error 103");
     await expect(broken.locator("dl > div").filter({ hasText: "Last attempt" })).toContainText("1 hour ago");
-    await expect(broken.locator("dl > div").filter({ hasText: "Last successful aggregation" })).toContainText("3 days ago");
+    await expect(broken.locator("dl > div").filter({ hasText: "Last successful aggregation" })).toContainText(
+      "3 days ago",
+    );
     const down = connectionCard(page, transient.institutionName);
     await expect(down.getByRole("alert")).toContainText("Error 910");
     await expect(down.getByRole("alert")).toContainText(/Next automatic try: in \d+ minutes/);
@@ -43,7 +59,10 @@ test.describe("accessibility of Manage Institutions", () => {
     await expectNoSeriousA11yViolations(page);
   });
 
-  test("the dialogs of a connection: Choose accounts, Update Login with its Error 103, the Remove confirmation", async ({ page, org }) => {
+  test("the dialogs of a connection: Choose accounts, Update Login with its Error 103, the Remove confirmation", async ({
+    page,
+    org,
+  }) => {
     const name = "Northwind Bank (Personal)";
     await org.signInAs(page, "OWNER");
     const dialog = await pickInstitution(page, "northwind", name);

@@ -1,5 +1,15 @@
 import type { Page } from "@playwright/test";
-import { aggregatorUrl, connectionCard, enterCredentials, expect, flowDialog, pickInstitution, resetBankUser, signInAtBank, test } from "./fixtures";
+import {
+  aggregatorUrl,
+  connectionCard,
+  enterCredentials,
+  expect,
+  flowDialog,
+  pickInstitution,
+  resetBankUser,
+  signInAtBank,
+  test,
+} from "./fixtures";
 
 /** Links a login whose bank already wants something: the first retrieval after choosing accounts shows the code. */
 async function linkUntilTheBankObjects(page: Page, search: string, name: string, username: string, code: number) {
@@ -13,7 +23,10 @@ async function linkUntilTheBankObjects(page: Page, search: string, name: string,
 }
 
 test.describe("logins the bank stops", () => {
-  test("demo_terms: Error 108 until the terms are accepted at the bank's site, then Retrieve Transactions works", async ({ page, org }) => {
+  test("demo_terms: Error 108 until the terms are accepted at the bank's site, then Retrieve Transactions works", async ({
+    page,
+    org,
+  }) => {
     const institutionId = "riverbendtrust-personal";
     const name = "Riverbend Trust (Personal)";
     await resetBankUser(institutionId, "demo_terms");
@@ -26,7 +39,10 @@ test.describe("logins the bank stops", () => {
     await expect(problem).toContainText("Error 108");
     await expect(problem).toContainText("accept any new terms");
     await expect(problem.getByRole("link", { name: "https://www.riverbendtrust.example/login" })).toBeVisible();
-    await expect(problem.getByRole("link", { name: "Sandbox bank site" })).toHaveAttribute("href", `${aggregatorUrl()}/bank/${institutionId}`);
+    await expect(problem.getByRole("link", { name: "Sandbox bank site" })).toHaveAttribute(
+      "href",
+      `${aggregatorUrl()}/bank/${institutionId}`,
+    );
     await expect(card.getByText("Action required", { exact: true })).toBeVisible();
     await expect(page.getByRole("region", { name: "Open notices" })).toContainText("Error 108");
 
@@ -42,7 +58,10 @@ test.describe("logins the bank stops", () => {
     await expect(page.getByRole("region", { name: "Open notices" })).toContainText("No open notices");
   });
 
-  test("demo_password: Error 109, the password changed at the bank's site, then Update Login with the new password", async ({ page, org }) => {
+  test("demo_password: Error 109, the password changed at the bank's site, then Update Login with the new password", async ({
+    page,
+    org,
+  }) => {
     const institutionId = "riverbendtrust-business";
     const name = "Riverbend Trust (Business)";
     await resetBankUser(institutionId, "demo_password");

@@ -1,6 +1,17 @@
-import { chooseAllAccounts, connectionCard, enterCredentials, expect, flowDialog, pickInstitution, test } from "./fixtures";
+import {
+  chooseAllAccounts,
+  connectionCard,
+  enterCredentials,
+  expect,
+  flowDialog,
+  pickInstitution,
+  test,
+} from "./fixtures";
 
-test("a business login at the Personal variant gives Error 103 with the Personal/Business advice, then links at Business", async ({ page, org }) => {
+test("a business login at the Personal variant gives Error 103 with the Personal/Business advice, then links at Business", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   const dialog = await pickInstitution(page, "sandbox bank", "Sandbox Bank (Personal)");
   await enterCredentials(dialog, "demo_business");
@@ -15,7 +26,9 @@ test("a business login at the Personal variant gives Error 103 with the Personal
   await problem.getByRole("button", { name: "Choose another institution" }).click();
   const search = dialog.getByLabel("Search for your bank or credit union");
   await expect(search).toHaveValue("sandbox bank");
-  const business = dialog.getByRole("list", { name: "Institutions" }).getByRole("button", { name: /^Sandbox Bank \(Business\)/ });
+  const business = dialog
+    .getByRole("list", { name: "Institutions" })
+    .getByRole("button", { name: /^Sandbox Bank \(Business\)/ });
   await expect(business).toContainText("https://business.sandboxbank.example");
   await expect(business).toContainText("Business");
   await business.click();

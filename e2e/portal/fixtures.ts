@@ -35,7 +35,12 @@ async function createMember(organizationId: string, role: OrgRole) {
   const email = `${role.toLowerCase()}-${randomBytes(4).toString("hex")}@portal.example`;
   passwordHash ??= hashPassword(PASSWORD);
   await e2eDb().user.create({
-    data: { email, name: `${role} person`, passwordHash: await passwordHash, memberships: { create: { organizationId, role } } },
+    data: {
+      email,
+      name: `${role} person`,
+      passwordHash: await passwordHash,
+      memberships: { create: { organizationId, role } },
+    },
   });
   return email;
 }
@@ -63,7 +68,8 @@ export async function resetBankUser(institutionId: string, username: string) {
   expect(res.ok).toBe(true);
 }
 
-export const connectionCard = (page: Page, institutionName: string): Locator => page.getByRole("article", { name: institutionName, exact: true });
+export const connectionCard = (page: Page, institutionName: string): Locator =>
+  page.getByRole("article", { name: institutionName, exact: true });
 export const flowDialog = (page: Page): Locator => page.getByRole("dialog");
 
 /** Add institution up to the credentials form: search the catalog and pick a result by its exact name. */
@@ -71,7 +77,10 @@ export async function pickInstitution(page: Page, search: string, name: string) 
   await page.getByRole("button", { name: "Add institution" }).click();
   const dialog = flowDialog(page);
   await dialog.getByLabel("Search for your bank or credit union").fill(search);
-  await dialog.getByRole("list", { name: "Institutions" }).getByRole("button", { name: new RegExp(`^${escapeRegExp(name)}`) }).click();
+  await dialog
+    .getByRole("list", { name: "Institutions" })
+    .getByRole("button", { name: new RegExp(`^${escapeRegExp(name)}`) })
+    .click();
   await expect(dialog.getByRole("heading", { name: `Sign in to ${name}` })).toBeVisible();
   return dialog;
 }
@@ -124,7 +133,12 @@ export interface SeededConnection {
  */
 export async function seedConnection(
   org: PortalOrg,
-  state: { status: "ACTIVE" | "ACTION_REQUIRED" | "ERROR"; lastStatusCode: number; knownIssue?: boolean; nextRetryAt?: Date },
+  state: {
+    status: "ACTIVE" | "ACTION_REQUIRED" | "ERROR";
+    lastStatusCode: number;
+    knownIssue?: boolean;
+    nextRetryAt?: Date;
+  },
 ): Promise<SeededConnection> {
   const db = e2eDb();
   const suffix = randomBytes(4).toString("hex");
@@ -151,8 +165,24 @@ export async function seedConnection(
       nextRetryAt: state.nextRetryAt ?? null,
       accounts: {
         create: [
-          { organizationId: org.id, providerAccountId: `acct_${suffix}_1`, name: "Operating", kind: "checking", mask: "4321", balanceCents: 1_234_567n, linked: true },
-          { organizationId: org.id, providerAccountId: `acct_${suffix}_2`, name: "Reserve", kind: "savings", mask: "8765", balanceCents: 50_000n, linked: false },
+          {
+            organizationId: org.id,
+            providerAccountId: `acct_${suffix}_1`,
+            name: "Operating",
+            kind: "checking",
+            mask: "4321",
+            balanceCents: 1_234_567n,
+            linked: true,
+          },
+          {
+            organizationId: org.id,
+            providerAccountId: `acct_${suffix}_2`,
+            name: "Reserve",
+            kind: "savings",
+            mask: "8765",
+            balanceCents: 50_000n,
+            linked: false,
+          },
         ],
       },
     },
@@ -160,7 +190,15 @@ export async function seedConnection(
   if (state.knownIssue) {
     // A recent provider-side failure, without which the worker's sweep clears the mark as stale.
     await db.connectionEvent.create({
-      data: { organizationId: org.id, connectionId: connection.id, institutionId: institution.id, kind: "REFRESH", trigger: "SCHEDULE", statusCode: 910, durationMs: 1000 },
+      data: {
+        organizationId: org.id,
+        connectionId: connection.id,
+        institutionId: institution.id,
+        kind: "REFRESH",
+        trigger: "SCHEDULE",
+        statusCode: 910,
+        durationMs: 1000,
+      },
     });
   }
   if (state.status === "ACTION_REQUIRED") {

@@ -1,5 +1,14 @@
 import type { FrameLocator, Locator, Page } from "@playwright/test";
-import { aggregatorUrl, chooseAllAccounts, connectionCard, expect, flowDialog, resetBankUser, signInAtBank, test } from "./fixtures";
+import {
+  aggregatorUrl,
+  chooseAllAccounts,
+  connectionCard,
+  expect,
+  flowDialog,
+  resetBankUser,
+  signInAtBank,
+  test,
+} from "./fixtures";
 
 // The hosted link style: the sandbox's own Connect page (like a real provider's) collects the
 // credentials and security answers inside the dialog; Bankline never sees them. The
@@ -37,7 +46,10 @@ async function openHosted(page: Page, search: string, name: string) {
   await page.getByRole("button", { name: "Add institution" }).click();
   const dialog = flowDialog(page);
   await dialog.getByLabel("Search for your bank or credit union").fill(search);
-  await dialog.getByRole("list", { name: "Institutions" }).getByRole("button", { name: new RegExp(`^${name.replace(/[()]/g, "\\$&")}`) }).click();
+  await dialog
+    .getByRole("list", { name: "Institutions" })
+    .getByRole("button", { name: new RegExp(`^${name.replace(/[()]/g, "\\$&")}`) })
+    .click();
   await expect(dialog.getByRole("heading", { name: `Connect ${name}` })).toBeVisible();
   // The credential form is the provider's, not Bankline's.
   await expect(dialog.getByLabel("Password")).toHaveCount(0);
@@ -51,7 +63,10 @@ async function signInOnProviderPage(hosted: FrameLocator, username: string, pass
 }
 
 test.describe("hosted link style", () => {
-  test("link with security questions answered on the provider's page, then Choose accounts, Retrieve and Remove as usual", async ({ page, org }) => {
+  test("link with security questions answered on the provider's page, then Choose accounts, Retrieve and Remove as usual", async ({
+    page,
+    org,
+  }) => {
     const { name, search } = HOSTED[0]!;
     await org.signInAs(page, "OWNER");
     const sentToBankline: string[] = [];
@@ -95,7 +110,10 @@ test.describe("hosted link style", () => {
     await expect(connectionCard(page, name)).toHaveCount(0);
   });
 
-  test("Error 103 after a password change at the bank, fixed with Update Login through the provider's Connect Fix", async ({ page, org }) => {
+  test("Error 103 after a password change at the bank, fixed with Update Login through the provider's Connect Fix", async ({
+    page,
+    org,
+  }) => {
     const { id, name, search } = HOSTED[1]!;
     await resetBankUser(id, "demo_password");
     await org.signInAs(page, "OWNER");
@@ -136,7 +154,11 @@ test.describe("hosted link style", () => {
     await expect(page.getByRole("region", { name: "Open notices" })).toContainText("No open notices");
   });
 
-  test("a question left unanswered on the provider's page: the card's click here opens it again, and a member answers there", async ({ page, browser, org }) => {
+  test("a question left unanswered on the provider's page: the card's click here opens it again, and a member answers there", async ({
+    page,
+    browser,
+    org,
+  }) => {
     const { name, search } = HOSTED[2]!;
     await org.signInAs(page, "OWNER");
     const { dialog, hosted } = await openHosted(page, search, name);

@@ -56,7 +56,10 @@ test("the link flow works with the keyboard alone, and focus comes back to Add i
   await expect(connectionCard(page, "Desert Sun Bank (Business)").getByText("Active", { exact: true })).toBeVisible();
 });
 
-test("a security question with choices is answered with the keyboard; Escape closes the dialog", async ({ page, org }) => {
+test("a security question with choices is answered with the keyboard; Escape closes the dialog", async ({
+  page,
+  org,
+}) => {
   await org.signInAs(page, "OWNER");
   await pickWithKeyboard(page, "keystone", "Keystone Heritage Bank (Personal)");
   await signInWithKeyboard(page, "demo_mfa_choice");
@@ -73,7 +76,10 @@ test("a security question with choices is answered with the keyboard; Escape clo
   await expect(page.getByRole("button", { name: "Add institution" })).toBeFocused();
 });
 
-test("Retrieve Transactions, Update Login after Error 103 and Remove with its confirmation work with the keyboard alone", async ({ page, org }) => {
+test("Retrieve Transactions, Update Login after Error 103 and Remove with its confirmation work with the keyboard alone", async ({
+  page,
+  org,
+}) => {
   const name = "Harborview Bank (Personal)";
   await org.signInAs(page, "OWNER");
   const dialog = await pickWithKeyboard(page, "harborview", name);
@@ -126,7 +132,10 @@ test("Retrieve Transactions, Update Login after Error 103 and Remove with its co
   await expect(page.getByRole("button", { name: "Add institution" })).toBeFocused();
 });
 
-test("the click here link of a security-question alert works with the keyboard; focus lands on the card once it is answered", async ({ page, org }) => {
+test("the click here link of a security-question alert works with the keyboard; focus lands on the card once it is answered", async ({
+  page,
+  org,
+}) => {
   const name = "Cascade Federal (Personal)";
   await org.signInAs(page, "OWNER");
   const dialog = await pickWithKeyboard(page, "cascade", name);
@@ -166,7 +175,9 @@ test("after Error 103, Choose another institution goes back to the search with t
   await org.signInAs(page, "OWNER");
   const dialog = await pickWithKeyboard(page, "redwood", "Redwood Community Bank (Personal)");
   await signInWithKeyboard(page, "demo_business");
-  await expect(dialog.getByRole("heading", { name: "Could not connect to Redwood Community Bank (Personal)" })).toBeFocused();
+  await expect(
+    dialog.getByRole("heading", { name: "Could not connect to Redwood Community Bank (Personal)" }),
+  ).toBeFocused();
   await expect(dialog.getByRole("alert")).toContainText("Error 103");
 
   await tabTo(page, dialog.getByRole("button", { name: "Choose another institution" }));

@@ -1,11 +1,15 @@
 import { chooseAllAccounts, connectionCard, enterCredentials, expect, pickInstitution, test } from "./fixtures";
 
 test.describe("Add institution", () => {
-  test("demo links with its two accounts, brings their history, and Retrieve Transactions says how many arrived", async ({ page, org }) => {
+  test("demo links with its two accounts, brings their history, and Retrieve Transactions says how many arrived", async ({
+    page,
+    org,
+  }) => {
     const consoleErrors: string[] = [];
     page.on("console", (m) => {
       // The app has no favicon yet; that 404 is the browser's own request, not the page's.
-      if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico")) consoleErrors.push(`${m.text()} ${m.location().url}`);
+      if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico"))
+        consoleErrors.push(`${m.text()} ${m.location().url}`);
     });
     await org.signInAs(page, "OWNER");
     await expect(page.getByText("No bank connections yet.")).toBeVisible();
@@ -17,9 +21,14 @@ test.describe("Add institution", () => {
     await expect(dialog.getByRole("heading", { name: "Choose accounts" })).toBeVisible();
     await expect(dialog.getByRole("checkbox", { name: /^Link Everyday Checking ••••\d{4}$/ })).toBeChecked();
     await expect(dialog.getByRole("checkbox", { name: /^Link Savings ••••\d{4}$/ })).toBeChecked();
-    await dialog.getByRole("textbox", { name: /^Name of the new register for Everyday Checking/ }).fill("Operating checking");
+    await dialog
+      .getByRole("textbox", { name: /^Name of the new register for Everyday Checking/ })
+      .fill("Operating checking");
     await chooseAllAccounts(dialog);
-    await expect(dialog.getByRole("link", { name: "Go to the Bank feed" })).toHaveAttribute("href", `/${org.slug}/feed`);
+    await expect(dialog.getByRole("link", { name: "Go to the Bank feed" })).toHaveAttribute(
+      "href",
+      `/${org.slug}/feed`,
+    );
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(dialog).toBeHidden();
 

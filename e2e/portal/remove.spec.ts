@@ -1,6 +1,9 @@
 import { connectionCard, enterCredentials, expect, linkInstitution, pickInstitution, test } from "./fixtures";
 
-test("remove and re-add: the confirmation says imported transactions stay, and the same bank links again like a first time", async ({ page, org }) => {
+test("remove and re-add: the confirmation says imported transactions stay, and the same bank links again like a first time", async ({
+  page,
+  org,
+}) => {
   const name = "Lakeshore Bank & Trust (Personal)";
   await org.signInAs(page, "OWNER");
   await linkInstitution(page, "lakeshore", name, "demo");
@@ -26,6 +29,10 @@ test("remove and re-add: the confirmation says imported transactions stay, and t
   await expect(dialog.getByRole("heading", { name: "Choose accounts" })).toBeVisible();
   await expect(dialog.getByRole("checkbox", { name: /^Link / })).toHaveCount(2);
   // The registers the removed connection fed are free again and offered first.
-  await expect(dialog.getByRole("combobox", { name: /^Register for Everyday Checking/ }).locator("option:checked")).toHaveText("Everyday Checking");
-  await expect(dialog.getByRole("combobox", { name: /^Register for Savings/ }).locator("option:checked")).toHaveText("Savings");
+  await expect(
+    dialog.getByRole("combobox", { name: /^Register for Everyday Checking/ }).locator("option:checked"),
+  ).toHaveText("Everyday Checking");
+  await expect(dialog.getByRole("combobox", { name: /^Register for Savings/ }).locator("option:checked")).toHaveText(
+    "Savings",
+  );
 });

@@ -1,8 +1,19 @@
 import { e2eDb } from "../support/stack";
-import { chooseAllAccounts, connectionCard, enterCredentials, expect, flowDialog, pickInstitution, test } from "./fixtures";
+import {
+  chooseAllAccounts,
+  connectionCard,
+  enterCredentials,
+  expect,
+  flowDialog,
+  pickInstitution,
+  test,
+} from "./fixtures";
 
 test.describe("security questions", () => {
-  test("demo_mfa asks three questions one at a time; a wrong answer gives Error 187 and the same question", async ({ page, org }) => {
+  test("demo_mfa asks three questions one at a time; a wrong answer gives Error 187 and the same question", async ({
+    page,
+    org,
+  }) => {
     await org.signInAs(page, "OWNER");
     const dialog = await pickInstitution(page, "sandbox credit", "Sandbox Credit Union");
     await enterCredentials(dialog, "demo_mfa");
@@ -13,7 +24,10 @@ test.describe("security questions", () => {
     await dialog.getByRole("button", { name: "Answer" }).click();
 
     await expect(dialog.getByText("Question 2 of 3")).toBeVisible();
-    const second = await dialog.getByRole("textbox").getAttribute("id").then((id) => dialog.locator(`label[for="${id}"]`).textContent());
+    const second = await dialog
+      .getByRole("textbox")
+      .getAttribute("id")
+      .then((id) => dialog.locator(`label[for="${id}"]`).textContent());
     await dialog.getByRole("textbox").fill("green");
     await dialog.getByRole("button", { name: "Answer" }).click();
     await expect(dialog.getByRole("alert")).toContainText("Error 187: That answer was not accepted");
@@ -49,7 +63,10 @@ test.describe("security questions", () => {
     await chooseAllAccounts(dialog);
   });
 
-  test("a customer who left finds the alert: click here asks the next question; Update Login walks the questions again on the same connection", async ({ page, org }) => {
+  test("a customer who left finds the alert: click here asks the next question; Update Login walks the questions again on the same connection", async ({
+    page,
+    org,
+  }) => {
     await org.signInAs(page, "OWNER");
     const dialog = await pickInstitution(page, "granite state", "Granite State Bank (Personal)");
     await enterCredentials(dialog, "demo_mfa");
@@ -90,7 +107,10 @@ test.describe("security questions", () => {
     await enterCredentials(dialog, "demo_mfa");
     await expect(dialog.getByText("Question 1 of 3")).toBeVisible();
     // The session the bank handed out is no longer the one it accepts, as after a timeout.
-    await e2eDb().connection.updateMany({ where: { organizationId: org.id }, data: { mfaSession: "expired-session-token-0000" } });
+    await e2eDb().connection.updateMany({
+      where: { organizationId: org.id },
+      data: { mfaSession: "expired-session-token-0000" },
+    });
     await dialog.getByRole("textbox").fill("blue");
     await dialog.getByRole("button", { name: "Answer" }).click();
 

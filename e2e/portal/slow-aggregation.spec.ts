@@ -1,7 +1,10 @@
 import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { chooseAllAccounts, connectionCard, enterCredentials, expect, pickInstitution, test } from "./fixtures";
 
-test("demo_slow: Retrieve during an aggregation gives Error 325, the status turns Active by itself, then retrieval works", async ({ page, org }) => {
+test("demo_slow: Retrieve during an aggregation gives Error 325, the status turns Active by itself, then retrieval works", async ({
+  page,
+  org,
+}) => {
   test.slow();
   const name = "Summit Valley Bank (Personal)";
   await org.signInAs(page, "OWNER");

@@ -14,14 +14,26 @@ import { apiAs } from "../support/trpc";
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 const dialog = (page: Page) => page.getByRole("dialog", { name: /Import a statement file|Statement imported/ });
-const row = (page: Page, name: string) => feedTable(page).getByRole("row").filter({ has: page.getByRole("button", { name: `Hide ${name}`, exact: true }) });
+const row = (page: Page, name: string) =>
+  feedTable(page)
+    .getByRole("row")
+    .filter({ has: page.getByRole("button", { name: `Hide ${name}`, exact: true }) });
 
 async function chooseFile(page: Page, name: string, content: string | Buffer) {
   await page.getByRole("button", { name: "Import statement" }).click();
-  await dialog(page).getByLabel("Statement file").setInputFiles({ name, mimeType: "application/x-ofx", buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
+  await dialog(page)
+    .getByLabel("Statement file")
+    .setInputFiles({
+      name,
+      mimeType: "application/x-ofx",
+      buffer: Buffer.isBuffer(content) ? content : Buffer.from(content),
+    });
 }
 
-test("import a statement: preview, where each account goes, duplicates of a re-link and of typed entries, Match, Find a match", async ({ page, org }) => {
+test("import a statement: preview, where each account goes, duplicates of a re-link and of typed entries, Match, Find a match", async ({
+  page,
+  org,
+}) => {
   test.setTimeout(180_000);
   await org.signInAs(page, "OWNER");
   const api = await apiAs(page);
@@ -29,11 +41,29 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
   const checking = accounts.find((a) => a.kind === "checking")!;
   await api.feed.importAllNew.mutate({ orgSlug: org.slug, bankAccountId: checking.id });
   // Three transactions the connection brought, as the bank's statement shows them again.
-  const imported = (await api.feed.list.query({ orgSlug: org.slug, bankAccountId: checking.id, view: "imported", pageSize: 200 })).rows;
-  const known = [...new Map(imported.filter((r) => !r.pending).map((r) => [`${r.date}|${r.amountCents}`, r])).values()].slice(5, 8);
+  const imported = (
+    await api.feed.list.query({ orgSlug: org.slug, bankAccountId: checking.id, view: "imported", pageSize: 200 })
+  ).rows;
+  const known = [
+    ...new Map(imported.filter((r) => !r.pending).map((r) => [`${r.date}|${r.amountCents}`, r])).values(),
+  ].slice(5, 8);
   // The bookkeeper typed the rent and a printer-ink purchase into the books by hand.
-  await api.register.addEntry.mutate({ orgSlug: org.slug, registerId: registers.checking!, date: day(4), description: "Rent", amountCents: -281_337, checkNumber: null });
-  await api.register.addEntry.mutate({ orgSlug: org.slug, registerId: registers.checking!, date: day(20), description: "Printer ink", amountCents: -12_345, checkNumber: null });
+  await api.register.addEntry.mutate({
+    orgSlug: org.slug,
+    registerId: registers.checking!,
+    date: day(4),
+    description: "Rent",
+    amountCents: -281_337,
+    checkNumber: null,
+  });
+  await api.register.addEntry.mutate({
+    orgSlug: org.slug,
+    registerId: registers.checking!,
+    date: day(20),
+    description: "Printer ink",
+    amountCents: -12_345,
+    checkNumber: null,
+  });
 
   const checkingRows: OfxRow[] = [
     ...known.map((r, at) => ({ fitid: `K${at}`, date: r.date, amountCents: r.amountCents, name: r.description })),
@@ -43,17 +73,27 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
   ];
   const file = ofxText([
     { number: "000123456789", rows: checkingRows },
-    { number: "000987650042", kind: "SAVINGS", rows: [{ fitid: "S1", date: day(2), amountCents: 311, name: "INTEREST PAYMENT" }] },
+    {
+      number: "000987650042",
+      kind: "SAVINGS",
+      rows: [{ fitid: "S1", date: day(2), amountCents: 311, name: "INTEREST PAYMENT" }],
+    },
   ]);
 
-  const feedTotal = async () => (await api.feed.list.query({ orgSlug: org.slug, bankAccountId: checking.id, view: "all" })).total;
+  const feedTotal = async () =>
+    (await api.feed.list.query({ orgSlug: org.slug, bankAccountId: checking.id, view: "all" })).total;
   const before = await feedTotal();
   await page.goto(`/${org.slug}/feed`);
   await test.step("the file is read and shown before anything is saved", async () => {
     await chooseFile(page, "march.ofx", file);
     await expect(dialog(page)).toContainText("Read march.ofx as OFX: 2 accounts.");
     const table = dialog(page).getByRole("table", { name: "Accounts found in the file" });
-    await expect(table.getByRole("row", { name: /Checking ••••6789/ }).getByRole("cell").first()).toHaveText("6");
+    await expect(
+      table
+        .getByRole("row", { name: /Checking ••••6789/ })
+        .getByRole("cell")
+        .first(),
+    ).toHaveText("6");
     await expect(table.getByRole("row", { name: /Savings ••••0042/ })).toContainText("$3.11");
     expect(await feedTotal()).toBe(before);
     await expectNoSeriousA11yViolations(page);
@@ -72,18 +112,25 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
   await showFeed(page, checking.id, "To review");
   await test.step("rows a connection brought are possible duplicates; the rent matches the entry typed by hand", async () => {
     const shown = await feedRows(page);
-    for (const r of known) expect(shown.find((s) => s.date === r.date && s.amountCents === r.amountCents && s.description === r.description)).toMatchObject({ mark: "Possible duplicate" });
+    for (const r of known)
+      expect(
+        shown.find((s) => s.date === r.date && s.amountCents === r.amountCents && s.description === r.description),
+      ).toMatchObject({ mark: "Possible duplicate" });
     const rent = shown.find((s) => s.description === "MAPLE PROPERTIES RENT")!;
     expect(rent.mark).toBe("Matches an entry in the books");
     expect(rent.note).toContain("Rent");
-    await feedTable(page).getByRole("button", { name: `Match ${rowName(rent)} to the entry in the books` }).click();
+    await feedTable(page)
+      .getByRole("button", { name: `Match ${rowName(rent)} to the entry in the books` })
+      .click();
     await expect(feedTable(page).getByText("MAPLE PROPERTIES RENT")).toHaveCount(0);
   });
 
   await test.step("Find a match links a row the matcher left new to the entry the person picks", async () => {
     const paypal = (await feedRows(page)).find((s) => s.description === "PAYPAL *XJ8822")!;
     expect(paypal).toMatchObject({ mark: "", state: "New" });
-    await row(page, rowName(paypal)).getByRole("button", { name: `Find a match for ${rowName(paypal)}` }).click();
+    await row(page, rowName(paypal))
+      .getByRole("button", { name: `Find a match for ${rowName(paypal)}` })
+      .click();
     const finder = page.getByRole("dialog", { name: "Find a match" });
     await finder.getByLabel("From").fill(day(40));
     await finder.getByRole("button", { name: "Search" }).click();
@@ -91,7 +138,10 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
     await expect(finder).toBeHidden();
     await expect(feedTable(page).getByText("PAYPAL *XJ8822")).toHaveCount(0);
     await showFeed(page, checking.id, "Imported");
-    const matched = (await feedRows(page)).filter((s) => s.state === "Matched").map((s) => s.description).sort();
+    const matched = (await feedRows(page))
+      .filter((s) => s.state === "Matched")
+      .map((s) => s.description)
+      .sort();
     expect(matched).toEqual(["MAPLE PROPERTIES RENT", "PAYPAL *XJ8822"]);
   });
 
@@ -107,7 +157,9 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
     await expect.poll(async () => (await registerRows(page)).find((e) => e.description === "Rent")?.date).toBe(day(4));
     await page.goto(`/${org.slug}/feed`);
     await showFeed(page, checking.id, "To review");
-    expect((await feedRows(page)).find((s) => s.description === "MAPLE PROPERTIES RENT")).toMatchObject({ mark: "Matches an entry in the books" });
+    expect((await feedRows(page)).find((s) => s.description === "MAPLE PROPERTIES RENT")).toMatchObject({
+      mark: "Matches an entry in the books",
+    });
   });
 
   await test.step("the same file again adds nothing", async () => {
@@ -115,14 +167,20 @@ test("import a statement: preview, where each account goes, duplicates of a re-l
     await dialog(page).getByLabel("Where Checking ••••6789 goes").selectOption(`bank:${checking.id}`);
     await expect(dialog(page).getByLabel("Where Savings ••••0042 goes")).not.toHaveValue("");
     await dialog(page).getByRole("button", { name: "Import 7 transactions" }).click();
-    await expect(dialog(page)).toContainText("Everything in this file was in the feed already; nothing was added twice.");
+    await expect(dialog(page)).toContainText(
+      "Everything in this file was in the feed already; nothing was added twice.",
+    );
   });
 });
 
 test("a cut-off statement file is refused whole, naming where it breaks", async ({ page, org }) => {
   await org.signInAs(page, "MEMBER");
   await page.goto(`/${org.slug}/feed`);
-  await chooseFile(page, "truncated.ofx", readFileSync(path.join(process.cwd(), "server/statements/fixtures/truncated.ofx")));
+  await chooseFile(
+    page,
+    "truncated.ofx",
+    readFileSync(path.join(process.cwd(), "server/statements/fixtures/truncated.ofx")),
+  );
   await expect(dialog(page).getByRole("alert")).toHaveText(
     "truncated.ofx cannot be imported: line 60: the file ends inside <STMTTRN> opened on line 55: it looks cut off (download it again). Nothing was saved.",
   );

@@ -12,7 +12,9 @@ export async function apiAs(page: Page) {
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const baseURL = test.info().project.use.baseURL!;
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: new URL("/api/trpc", baseURL).toString(), transformer: superjson, headers: { cookie } })],
+    links: [
+      httpBatchLink({ url: new URL("/api/trpc", baseURL).toString(), transformer: superjson, headers: { cookie } }),
+    ],
   });
 }
 

@@ -82,7 +82,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // keeps the process alive, and the process would end before it finished stopping the rest.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), WORKER_STOP_MS)));
-      if (!(await Promise.race([stopped, timedOut]))) log(`the job worker did not stop within ${WORKER_STOP_MS / 1000} s; stopping anyway`);
+      if (!(await Promise.race([stopped, timedOut])))
+        log(`the job worker did not stop within ${WORKER_STOP_MS / 1000} s; stopping anyway`);
       clearTimeout(timer);
       await worker.db.$disconnect().catch(() => {});
     }
@@ -100,12 +101,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!databaseUrl || options.throwawayDatabase) {
       serverUrl = databaseUrl ?? null;
       if (!serverUrl) {
-        log(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, port ${options.embeddedPgPort})…`);
-        embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.embeddedPgPort });
+        log(
+          `starting embedded PostgreSQL (data in ${path.relative(process.cwd(), options.dataDir) || "."}/pg, ` +
+            `port ${options.embeddedPgPort})…`,
+        );
+        embedded = await startEmbeddedPostgres({
+          dataDir: path.join(options.dataDir, "pg"),
+          port: options.embeddedPgPort,
+        });
         serverUrl = embedded.url();
       }
       await ensureRoles(serverUrl);
-      const name = options.throwawayDatabase ? `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}` : "bankline";
+      const name = options.throwawayDatabase
+        ? `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`
+        : "bankline";
       await ensureDatabase(serverUrl, name, OWNER_ROLE);
       const onServer = withDatabase(serverUrl, name);
       // A database made before the roles existed still belongs to the server's administrator.
@@ -122,7 +131,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const migrated = await migrate(migrationUrl);
     log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : "database schema is up to date");
     if (await runsAsOwner(databaseUrl)) {
-      log("warning: DATABASE_URL's role owns the tables (or bypasses row-level security): the audit log's guards and row-level security do not hold. See README, Database roles.");
+      log(
+        "warning: DATABASE_URL's role owns the tables (or bypasses row-level security): the audit log's guards " +
+          "and row-level security do not hold. See README, Database roles.",
+      );
     }
 
     let mailUrl: string | null = null;
@@ -134,9 +146,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           "mail",
           [
             path.join(root, "node_modules/maildev/dist/bin/maildev.js"),
-            "--smtp", String(smtpPort), "--ip", "127.0.0.1",
-            "--web", String(webPort), "--web-ip", "127.0.0.1",
-            "--mail-directory", path.join(options.dataDir, "mail"),
+            "--smtp",
+            String(smtpPort),
+            "--ip",
+            "127.0.0.1",
+            "--web",
+            String(webPort),
+            "--web-ip",
+            "127.0.0.1",
+            "--mail-directory",
+            path.join(options.dataDir, "mail"),
             "--silent",
           ],
           process.env,
@@ -151,7 +170,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const secrets = localSecrets(options.dataDir);
     const appUrl = `http://localhost:${options.webPort}`;
-    // A real provider (AGGREGATOR_PROVIDER=mastercard) has a URL of its own; the sandbox runs here unless AGGREGATOR_URL names one.
+    // A real provider (AGGREGATOR_PROVIDER=mastercard) has a URL of its own; the sandbox runs here
+    // unless AGGREGATOR_URL names one.
     const configured = aggregatorConfigFromEnv({ ...process.env, ...options.extraEnv });
     const sandboxProvider = configured.provider === "sandbox";
     const runsSandbox = sandboxProvider && !process.env.AGGREGATOR_URL;
@@ -173,12 +193,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     if (runsSandbox) {
       children.push(
-        spawnTs("sandbox", "server/aggregator/sandbox/main.ts", {
-          ...env,
-          BANKLINE_SERVICE: "sandbox",
-          SANDBOX_PORT: String(options.sandboxPort),
-          SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || sandboxStateFile(options.dataDir),
-        }, [], options.logs),
+        spawnTs(
+          "sandbox",
+          "server/aggregator/sandbox/main.ts",
+          {
+            ...env,
+            BANKLINE_SERVICE: "sandbox",
+            SANDBOX_PORT: String(options.sandboxPort),
+            SANDBOX_STATE_FILE: env.SANDBOX_STATE_FILE || sandboxStateFile(options.dataDir),
+          },
+          [],
+          options.logs,
+        ),
       );
       await waitForUrl(`${aggregatorUrl}/health`, 30_000);
       log(`sandbox aggregator on ${aggregatorUrl}`);
@@ -190,11 +216,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       try {
         // The demo's failures (a 102 retried, a changed password) are on purpose: the terminal shows only errors.
         const seedLog = createLogger({ level: "warn", destination: options.logs?.destination("start", ERROR) });
-        const sandbox = sandboxProvider && (await isSandbox(aggregatorUrl))
-          ? { aggregator: createAggregatorClient(aggregatorConfigFromEnv(env), seedLog), sandboxUrl: aggregatorUrl, log: seedLog }
-          : undefined;
+        const sandbox =
+          sandboxProvider && (await isSandbox(aggregatorUrl))
+            ? {
+                aggregator: createAggregatorClient(aggregatorConfigFromEnv(env), seedLog),
+                sandboxUrl: aggregatorUrl,
+                log: seedLog,
+              }
+            : undefined;
         const { seeded, connections } = await seedDemoData(db, sandbox);
-        if (seeded) log(connections ? "seeded demo data with bank connections at the sandbox" : "seeded demo people (no sandbox, so no bank connections)");
+        if (seeded)
+          log(
+            connections
+              ? "seeded demo data with bank connections at the sandbox"
+              : "seeded demo people (no sandbox, so no bank connections)",
+          );
       } finally {
         await db.$disconnect();
       }
@@ -202,13 +238,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const workerDb = createDb(databaseUrl);
     const aggregatorConfig = aggregatorConfigFromEnv(env);
-    const workerLog = createLogger({ service: "worker", level: env.LOG_LEVEL, destination: options.logs?.destination("worker") });
+    const workerLog = createLogger({
+      service: "worker",
+      level: env.LOG_LEVEL,
+      destination: options.logs?.destination("worker"),
+    });
     worker = {
       db: workerDb,
       running: await startWorker({
         databaseUrl,
         db: workerDb,
-        aggregator: createAggregatorClient(aggregatorConfig, workerLog, customerDirectory(workerDb, aggregatorConfig.provider)),
+        aggregator: createAggregatorClient(
+          aggregatorConfig,
+          workerLog,
+          customerDirectory(workerDb, aggregatorConfig.provider),
+        ),
         log: workerLog,
         config: jobsConfigFromEnv(env),
         mail: { config: mailConfigFromEnv(env) },
@@ -216,16 +260,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     log("job worker running");
     children.push(
-      spawnNode("web", [nextBin(), "start", "-p", String(options.webPort)], {
-        ...env,
-        NODE_ENV: "production",
-        BANKLINE_SERVICE: "web",
-      }, options.logs),
+      spawnNode(
+        "web",
+        [nextBin(), "start", "-p", String(options.webPort)],
+        {
+          ...env,
+          NODE_ENV: "production",
+          BANKLINE_SERVICE: "web",
+        },
+        options.logs,
+      ),
     );
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 
     const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
-    return { appUrl, databaseUrl, serverUrl, aggregatorUrl, aggregatorProvider: configured.provider, mailUrl, stop, childExited };
+    return {
+      appUrl,
+      databaseUrl,
+      serverUrl,
+      aggregatorUrl,
+      aggregatorProvider: configured.provider,
+      mailUrl,
+      stop,
+      childExited,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -240,7 +298,10 @@ export { demoSeedAllowed };
  * stop() stops it last instead.
  */
 export function onShutdownSignal(handler: (reason: string) => void) {
-  for (const [signal, reason] of [["SIGINT", "interrupted"], ["SIGTERM", "terminated"]] as const) {
+  for (const [signal, reason] of [
+    ["SIGINT", "interrupted"],
+    ["SIGTERM", "terminated"],
+  ] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => handler(reason));
   }

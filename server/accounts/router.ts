@@ -29,7 +29,12 @@ export const meRouter = createRouter({
   get: signedInProcedure
     .input(z.void())
     .output(me)
-    .query(({ ctx }) => ({ id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, staffRole: ctx.user.staffRole })),
+    .query(({ ctx }) => ({
+      id: ctx.user.id,
+      email: ctx.user.email,
+      name: ctx.user.name,
+      staffRole: ctx.user.staffRole,
+    })),
 
   sessions: signedInProcedure
     .input(z.void())
@@ -39,18 +44,27 @@ export const meRouter = createRouter({
   endSession: signedInProcedure
     .input(endSessionInput)
     .output(sessionsEnded)
-    .mutation(({ ctx, input }) => endMySession(ctx.db, { userId: ctx.user.id, sessionId: input.sessionId, actor: actorOf(ctx) })),
+    .mutation(({ ctx, input }) =>
+      endMySession(ctx.db, { userId: ctx.user.id, sessionId: input.sessionId, actor: actorOf(ctx) }),
+    ),
 
   endOtherSessions: signedInProcedure
     .input(z.void())
     .output(sessionsEnded)
-    .mutation(({ ctx }) => endMyOtherSessions(ctx.db, { userId: ctx.user.id, currentSessionId: ctx.user.sessionId, actor: actorOf(ctx) })),
+    .mutation(({ ctx }) =>
+      endMyOtherSessions(ctx.db, { userId: ctx.user.id, currentSessionId: ctx.user.sessionId, actor: actorOf(ctx) }),
+    ),
 
   changePassword: signedInProcedure
     .input(changePasswordInput)
     .output(done)
     .mutation(async ({ ctx, input }) => {
-      await changePassword(ctx.db, { userId: ctx.user.id, sessionId: ctx.user.sessionId, ...input, actor: actorOf(ctx) });
+      await changePassword(ctx.db, {
+        userId: ctx.user.id,
+        sessionId: ctx.user.sessionId,
+        ...input,
+        actor: actorOf(ctx),
+      });
       return { ok: true as const };
     }),
 
@@ -67,14 +81,22 @@ export const meRouter = createRouter({
   confirmTwoFactor: signedInProcedure
     .input(confirmTwoFactorInput)
     .output(recoveryCodes)
-    .mutation(({ ctx, input }) => confirmEnrollment(ctx.db, { userId: ctx.user.id, sessionId: ctx.user.sessionId, code: input.code, actor: actorOf(ctx) })),
+    .mutation(({ ctx, input }) =>
+      confirmEnrollment(ctx.db, {
+        userId: ctx.user.id,
+        sessionId: ctx.user.sessionId,
+        code: input.code,
+        actor: actorOf(ctx),
+      }),
+    ),
 
   disableTwoFactor: signedInProcedure
     .input(disableTwoFactorInput)
     .output(done)
     .mutation(async ({ ctx, input }) => {
       const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true } });
-      if (!(await verifyPassword(user.passwordHash, input.password))) throw new TRPCError({ code: "BAD_REQUEST", message: "Your password is not right." });
+      if (!(await verifyPassword(user.passwordHash, input.password)))
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Your password is not right." });
       await resetTwoFactor(ctx.db, { userId: ctx.user.id, actor: actorOf(ctx), byStaff: false });
       return { ok: true as const };
     }),

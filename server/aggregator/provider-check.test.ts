@@ -61,7 +61,9 @@ describe("provider:check", () => {
       },
       (line) => lines.push(line),
     );
-    expect(lines).toContainEqual(expect.stringMatching(/^failed link: link failed: aggregator status 103 \(Invalid credentials\)/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^failed link: link failed: aggregator status 103 \(Invalid credentials\)/),
+    );
     expect(lines).toContainEqual("failed listAccounts: no login at the provider to check it with (link one first)");
     expect(lines.at(-1)).toMatch(/^provider:check provider=sandbox ok=\d+ failed=[1-9]\d*$/);
     expect(result.failed).toBeGreaterThan(0);

@@ -8,7 +8,17 @@ import { testDb } from "@/server/testing/db";
 import { receiveAggregatorWebhook } from "@/server/webhooks/receive-aggregator-webhook";
 import { AggregatorError } from "./client/errors";
 import type { LoginOutcome, LoginRef } from "./client/types";
-import { admin, bankSiteSession, isoDaysAgo, refOf, sandboxUrl, testClient, uniqueOrg, waitFor, webhookReceiver } from "./testing/sandbox-helpers";
+import {
+  admin,
+  bankSiteSession,
+  isoDaysAgo,
+  refOf,
+  sandboxUrl,
+  testClient,
+  uniqueOrg,
+  waitFor,
+  webhookReceiver,
+} from "./testing/sandbox-helpers";
 
 // Credentials and security answers pass through memory only. This runs every flow that
 // carries them (link, wrong passwords, MFA with wrong and right answers, update login, the
@@ -46,7 +56,12 @@ let hook: Awaited<ReturnType<typeof webhookReceiver>>;
 
 beforeAll(async () => {
   hook = await webhookReceiver((req) =>
-    receiveAggregatorWebhook(req, { db: testDb(), secret: inject("aggregatorWebhookSecret"), enqueueEvent: async () => {}, log: logger }),
+    receiveAggregatorWebhook(req, {
+      db: testDb(),
+      secret: inject("aggregatorWebhookSecret"),
+      enqueueEvent: async () => {},
+      log: logger,
+    }),
   );
 });
 afterAll(() => hook.close());
@@ -105,7 +120,9 @@ describe("credentials and security answers", () => {
       }
     }
     const link = (username: string, password: string, institutionId = "sandbox-bank-personal") =>
-      attempt(null, institutionId, () => client.link({ organizationId: uniqueOrg(), institutionId, credentials: { username, password } }));
+      attempt(null, institutionId, () =>
+        client.link({ organizationId: uniqueOrg(), institutionId, credentials: { username, password } }),
+      );
 
     // Wrong and right passwords, data, refresh.
     expect(await link("demo", secrets.wrongPassword)).toBeNull();
@@ -114,13 +131,19 @@ describe("credentials and security answers", () => {
     const [checking] = await client.listAccounts(demo);
     await client.getTransactions({ ...demo, accountId: checking!.id, from: isoDaysAgo(30), to: isoDaysAgo(0) });
     await attempt(demo, demo.institutionId, () => client.refresh(demo));
-    expect(await attempt(demo, demo.institutionId, () => client.updateLogin(demo, { username: "demo", password: secrets.wrongUpdatePassword }))).toBeNull();
+    expect(
+      await attempt(demo, demo.institutionId, () =>
+        client.updateLogin(demo, { username: "demo", password: secrets.wrongUpdatePassword }),
+      ),
+    ).toBeNull();
 
     // MFA: a wrong answer, then the right ones; the multiple-choice variant.
     for (const username of ["demo_mfa", "demo_mfa_choice"]) {
       let outcome = await link(username, "go");
       const ref = refOf(outcome!);
-      outcome = await attempt(ref, ref.institutionId, () => client.answerMfa(ref, (outcome as { challenge: { session: string } }).challenge.session, secrets.wrongAnswer));
+      outcome = await attempt(ref, ref.institutionId, () =>
+        client.answerMfa(ref, (outcome as { challenge: { session: string } }).challenge.session, secrets.wrongAnswer),
+      );
       while (outcome?.kind === "mfa") {
         const answer = outcome.challenge.question.kind === "choice" ? "Blue" : "blue";
         const session = outcome.challenge.session;
@@ -149,19 +172,39 @@ describe("credentials and security answers", () => {
     const pw = refOf((await link("demo_password", "go", passwordBank))!);
     await attempt(pw, passwordBank, () => client.refresh(pw));
     const bank = (await bankSiteSession(passwordBank, "demo_password", "go"))!;
-    const mismatch = await bank.post("password", { currentPassword: "go", newPassword: secrets.newPassword, confirmPassword: secrets.wrongBankPassword });
+    const mismatch = await bank.post("password", {
+      currentPassword: "go",
+      newPassword: secrets.newPassword,
+      confirmPassword: secrets.wrongBankPassword,
+    });
     expect(await mismatch.text()).not.toContain(secrets.newPassword);
-    await bank.post("password", { currentPassword: "go", newPassword: secrets.newPassword, confirmPassword: secrets.newPassword });
+    await bank.post("password", {
+      currentPassword: "go",
+      newPassword: secrets.newPassword,
+      confirmPassword: secrets.newPassword,
+    });
     await attempt(pw, passwordBank, () => client.refresh(pw));
-    await attempt(pw, passwordBank, () => client.updateLogin(pw, { username: "demo_password", password: secrets.wrongUpdatePassword }));
-    const updated = await attempt(pw, passwordBank, () => client.updateLogin(pw, { username: "demo_password", password: secrets.newPassword }));
+    await attempt(pw, passwordBank, () =>
+      client.updateLogin(pw, { username: "demo_password", password: secrets.wrongUpdatePassword }),
+    );
+    const updated = await attempt(pw, passwordBank, () =>
+      client.updateLogin(pw, { username: "demo_password", password: secrets.newPassword }),
+    );
     expect(updated?.kind).toBe("ok");
 
     // A flaky sandbox in the middle of a link: errors and retries are logged.
     const flakyOrg = uniqueOrg();
-    await admin("POST", "/admin/faults/rules", { match: { institutionId: "sandbox-credit-union" }, errorRate: 1, times: 1 });
+    await admin("POST", "/admin/faults/rules", {
+      match: { institutionId: "sandbox-credit-union" },
+      errorRate: 1,
+      times: 1,
+    });
     await attempt(null, "sandbox-credit-union", () =>
-      client.link({ organizationId: flakyOrg, institutionId: "sandbox-credit-union", credentials: { username: "demo", password: secrets.wrongPassword } }),
+      client.link({
+        organizationId: flakyOrg,
+        institutionId: "sandbox-credit-union",
+        credentials: { username: "demo", password: secrets.wrongPassword },
+      }),
     );
 
     await waitFor("the last webhook to be stored", async () =>
@@ -176,7 +219,14 @@ describe("credentials and security answers", () => {
     logger.info({ note: canary }, "canary");
     const someConnection = await db.connection.findFirstOrThrow({ where: { organizationId: org.id } });
     await db.connectionEvent.create({
-      data: { organizationId: org.id, connectionId: someConnection.id, institutionId: someConnection.institutionId, kind: "REFRESH", trigger: "SCHEDULE", message: canary },
+      data: {
+        organizationId: org.id,
+        connectionId: someConnection.id,
+        institutionId: someConnection.institutionId,
+        kind: "REFRESH",
+        trigger: "SCHEDULE",
+        message: canary,
+      },
     });
 
     // ---- the scan ----
@@ -186,7 +236,9 @@ describe("credentials and security answers", () => {
     );
     expect(tables.length).toBeGreaterThan(10);
     for (const t of tables) {
-      const rows = await db.$queryRawUnsafe<{ row: string }[]>(`SELECT t::text AS row FROM "${t.schema}"."${t.name}" t`);
+      const rows = await db.$queryRawUnsafe<{ row: string }[]>(
+        `SELECT t::text AS row FROM "${t.schema}"."${t.name}" t`,
+      );
       haystacks[`table ${t.schema}.${t.name}`] = rows.map((r) => r.row).join("\n");
     }
     const logFile = inject("aggregatorLogFile");
@@ -199,10 +251,13 @@ describe("credentials and security answers", () => {
       await admin("POST", "/admin/flush");
       await new Promise((r) => setTimeout(r, 200));
       haystacks["sandbox state"] = await readFile(stateFile, "utf8");
-      if (existsSync(`${stateFile}.journal`)) haystacks["sandbox journal"] = await readFile(`${stateFile}.journal`, "utf8");
+      if (existsSync(`${stateFile}.journal`))
+        haystacks["sandbox journal"] = await readFile(`${stateFile}.journal`, "utf8");
     }
 
-    const canaryFound = Object.entries(haystacks).filter(([, text]) => text.includes(canary)).map(([where]) => where);
+    const canaryFound = Object.entries(haystacks)
+      .filter(([, text]) => text.includes(canary))
+      .map(([where]) => where);
     expect(canaryFound.sort()).toEqual(["client and route logs", "table public.ConnectionEvent"]);
 
     const leaks: string[] = [];

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { customerProblem, describeStatus, isTransientCode, KNOWN_STATUS_CODES, needsCustomer, PROVIDER_SIDE_CODES } from "./status-codes";
+import {
+  customerProblem,
+  describeStatus,
+  isTransientCode,
+  KNOWN_STATUS_CODES,
+  needsCustomer,
+  PROVIDER_SIDE_CODES,
+} from "./status-codes";
 
 const designTable = [0, 102, 103, 108, 109, 185, 187, 325, 331, 900, 901, 902, 903, 904, 905, 906, 907, 910, 945, 946];
 /** Codes the provider documents beyond the design table (Connect Fix, incomplete answers, expired sessions …). */
@@ -22,10 +29,12 @@ describe("aggregator status codes", () => {
     };
     expect(row(0)).toEqual(["nobody", "none", "no", "ACTIVE"]);
     expect(row(102)).toEqual(["nobody", "wait", "backoff", "ERROR"]);
-    for (const code of [103, 109, 331]) expect(row(code)).toEqual(["customer", "update-login", "no", "ACTION_REQUIRED"]);
+    for (const code of [103, 109, 331])
+      expect(row(code)).toEqual(["customer", "update-login", "no", "ACTION_REQUIRED"]);
     expect(row(108)).toEqual(["customer", "at-bank-then-refresh", "no", "ACTION_REQUIRED"]);
     for (const code of [185, 187]) expect(row(code)).toEqual(["customer", "answer-question", "no", "ACTION_REQUIRED"]);
-    for (const code of [945, 946]) expect(row(code)).toEqual(["customer", "remove-and-re-add", "no", "ACTION_REQUIRED"]);
+    for (const code of [945, 946])
+      expect(row(code)).toEqual(["customer", "remove-and-re-add", "no", "ACTION_REQUIRED"]);
     expect(row(325)).toEqual(["nobody", "wait", "no", "AGGREGATING"]);
     for (const code of [900, 903, 907]) expect(row(code)).toEqual(["nobody", "wait", "slow-backoff", "ERROR"]);
     expect(row(910)).toEqual(["nobody", "wait", "backoff", "ERROR"]);
@@ -38,7 +47,8 @@ describe("aggregator status codes", () => {
     }
     for (const code of [938, 940, 971, 947, 948, 974]) expect(describeStatus(code).remedy).toBe("update-login");
     for (const code of [972, 976]) expect(describeStatus(code).remedy).toBe("contact-support");
-    for (let code = 900; code <= 910; code++) expect(describeStatus(code)).toMatchObject({ actor: "nobody", remedy: "wait", providerSide: true });
+    for (let code = 900; code <= 910; code++)
+      expect(describeStatus(code)).toMatchObject({ actor: "nobody", remedy: "wait", providerSide: true });
   });
 
   it("name the bank's site only where the fix starts there", () => {
@@ -61,7 +71,14 @@ describe("aggregator status codes", () => {
 
   it("fall back for unknown codes: nobody is asked to act, nothing is retried, support can look", () => {
     const d = describeStatus(1234);
-    expect(d).toMatchObject({ known: false, actor: "nobody", remedy: "contact-support", retry: "no", providerSide: false, connectionStatus: "ERROR" });
+    expect(d).toMatchObject({
+      known: false,
+      actor: "nobody",
+      remedy: "contact-support",
+      retry: "no",
+      providerSide: false,
+      connectionStatus: "ERROR",
+    });
     expect(d.nextStep).toMatch(/contact support/);
   });
 

@@ -95,7 +95,8 @@ const newConnectionBeingBuilt: Entry = {
   ...maintenance,
   title: "The provider is building a new connection to this bank",
   customerTitle: ({ bank }) => `The connection to ${bank} is being rebuilt`,
-  nextStep: () => "Nothing is needed from you: the provider is building a new connection to the bank and Bankline tries again later.",
+  nextStep: () =>
+    "Nothing is needed from you: the provider is building a new connection to the bank and Bankline tries again later.",
 };
 
 const connectionDown: Entry = {
@@ -113,14 +114,16 @@ const actAtBank: Entry = {
   atBankSite: true,
   customerTitle: ({ bank }) => `${bank} needs your attention on its website`,
   nextStep: ({ site }) =>
-    `Sign in at the bank's site (${site}) and accept any new terms or offers, or add the information it asks for, then come back and choose Retrieve Transactions (or Update Login).`,
+    `Sign in at the bank's site (${site}) and accept any new terms or offers, or add the information it asks ` +
+    `for, then come back and choose Retrieve Transactions (or Update Login).`,
 };
 
 const incompleteAnswers: Entry = {
   title: "The security answers were incomplete",
   remedy: "update-login",
   customerTitle: ({ bank }) => `${bank} did not get every security answer it needs`,
-  nextStep: () => "Choose Update Login and answer each security question the bank asks, exactly as you set it up at the bank.",
+  nextStep: () =>
+    "Choose Update Login and answer each security question the bank asks, exactly as you set it up at the bank.",
 };
 
 const sessionExpired: Entry = {
@@ -135,14 +138,17 @@ const authorizationEnded: Entry = {
   remedy: "update-login",
   customerTitle: ({ bank }) => `${bank} needs you to sign in again`,
   nextStep: () =>
-    "Choose Update Login and sign in to the bank again to renew Bankline's access. Transactions already retrieved stay where they are.",
+    "Choose Update Login and sign in to the bank again to renew Bankline's access. Transactions already " +
+    "retrieved stay where they are.",
 };
 
 const notSupported: Entry = {
   title: "The provider does not support this connection",
   remedy: "contact-support",
   customerTitle: ({ bank }) => `${bank} cannot be connected this way`,
-  nextStep: () => "Contact support with this code: the provider must look at this connection. Meanwhile you can import a statement file from the bank.",
+  nextStep: () =>
+    "Contact support with this code: the provider must look at this connection. Meanwhile you can import a " +
+    "statement file from the bank.",
 };
 
 const table: Record<number, Entry> = {
@@ -167,7 +173,9 @@ const table: Record<number, Entry> = {
     atBankSite: true,
     customerTitle: ({ bank }) => `${bank} did not accept the username or password`,
     nextStep: ({ site }) =>
-      `Sign in at the bank's own site (${site}) with the same username and password. If that works, check that you picked the right variant, Personal or Business, and that its URL (${site}) is the one you use, then choose Update Login and enter the details again.`,
+      `Sign in at the bank's own site (${site}) with the same username and password. If that works, check that ` +
+      `you picked the right variant, Personal or Business, and that its URL (${site}) is the one you use, then ` +
+      `choose Update Login and enter the details again.`,
   },
   106: { ...actAtBank, title: "The bank needs more information from the customer on its site" },
   108: actAtBank,
@@ -177,7 +185,8 @@ const table: Record<number, Entry> = {
     atBankSite: true,
     customerTitle: ({ bank }) => `${bank} asks you to change your password`,
     nextStep: ({ site }) =>
-      `Sign in at the bank's site (${site}) and change your password or security questions as it asks, then choose Update Login and enter the new details.`,
+      `Sign in at the bank's site (${site}) and change your password or security questions as it asks, then ` +
+      `choose Update Login and enter the new details.`,
   },
   185: {
     title: "A security question must be answered",
@@ -196,7 +205,8 @@ const table: Record<number, Entry> = {
     remedy: "wait",
     connectionStatus: "AGGREGATING",
     customerTitle: () => "Transactions are being retrieved",
-    nextStep: () => "Wait until the status on Manage Institutions shows Active, then choose Retrieve Transactions again.",
+    nextStep: () =>
+      "Wait until the status on Manage Institutions shows Active, then choose Retrieve Transactions again.",
   },
   331: sessionExpired,
   // The provider's whole 900–910 range is its side: maintenance, a connection being rebuilt, or down.
@@ -210,7 +220,8 @@ const table: Record<number, Entry> = {
     remedy: "remove-and-re-add",
     customerTitle: ({ bank }) => `${bank} must be connected again`,
     nextStep: () =>
-      "Remove this institution on Manage Institutions and add it again; transactions already imported are marked as possible duplicates.",
+      "Remove this institution on Manage Institutions and add it again; transactions already imported are marked " +
+      "as possible duplicates.",
   },
   946: {
     title: "The account can no longer be found at the bank",
@@ -218,7 +229,8 @@ const table: Record<number, Entry> = {
     atBankSite: true,
     customerTitle: () => "An account can no longer be found at the bank",
     nextStep: ({ site }) =>
-      `Check at the bank's site (${site}) that the account is still open. If it was closed or renumbered, remove it and add the institution again.`,
+      `Check at the bank's site (${site}) that the account is still open. If it was closed or renumbered, remove ` +
+      `it and add the institution again.`,
   },
   947: { ...authorizationEnded, title: "The bank's access token for this connection expired or is invalid" },
   948: authorizationEnded,
@@ -275,7 +287,9 @@ export function needsCustomer(code: number): boolean {
 }
 
 /** Codes that mean the bank or the provider is failing: the failures that make a known issue at a bank. */
-export const PROVIDER_SIDE_CODES: readonly number[] = KNOWN_STATUS_CODES.filter((code) => describeStatus(code).providerSide);
+export const PROVIDER_SIDE_CODES: readonly number[] = KNOWN_STATUS_CODES.filter(
+  (code) => describeStatus(code).providerSide,
+);
 
 /** A code as the portal shows it to a customer: the headline, the next step and what fixes it. */
 export interface CustomerProblem {
@@ -288,5 +302,12 @@ export interface CustomerProblem {
 }
 
 export function customerProblem(d: StatusDescription): CustomerProblem {
-  return { code: d.code, title: d.customerTitle, nextStep: d.nextStep, actor: d.actor, remedy: d.remedy, atBankSite: d.atBankSite };
+  return {
+    code: d.code,
+    title: d.customerTitle,
+    nextStep: d.nextStep,
+    actor: d.actor,
+    remedy: d.remedy,
+    atBankSite: d.atBankSite,
+  };
 }

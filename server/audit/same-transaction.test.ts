@@ -20,7 +20,9 @@ beforeAll(async () => {
       IF NEW.details->>'amountCents' = '${REFUSED_CENTS}' THEN RAISE EXCEPTION 'audit entry refused for the test'; END IF;
       RETURN NEW;
     END $$`);
-  await owner.query(`CREATE TRIGGER "AuditEntry_refuse_for_test" BEFORE INSERT ON "AuditEntry" FOR EACH ROW EXECUTE FUNCTION audit_refuse_for_test()`);
+  await owner.query(
+    `CREATE TRIGGER "AuditEntry_refuse_for_test" BEFORE INSERT ON "AuditEntry" FOR EACH ROW EXECUTE FUNCTION audit_refuse_for_test()`,
+  );
   fx = await createOrgWithMembers(testDb(), "Atomic audit");
 });
 
@@ -34,12 +36,19 @@ describe("audit entries in the transaction of their change", () => {
   it("undoes an entry added by hand when its audit entry cannot be written, and keeps both otherwise", async () => {
     const books = await createBooks(testDb(), fx.org.id);
     const member = callerFor(testDb(), fx.users.MEMBER);
-    const entry = { orgSlug: fx.org.slug, registerId: books.registerId, date: "2026-03-02", description: "Audited deposit" };
+    const entry = {
+      orgSlug: fx.org.slug,
+      registerId: books.registerId,
+      date: "2026-03-02",
+      description: "Audited deposit",
+    };
     await expect(member.register.addEntry({ ...entry, amountCents: REFUSED_CENTS })).rejects.toThrow();
     expect(await testDb().registerEntry.count({ where: { registerId: books.registerId } })).toBe(0);
 
     await member.register.addEntry({ ...entry, amountCents: 1_000 });
     expect(await testDb().registerEntry.count({ where: { registerId: books.registerId } })).toBe(1);
-    expect(await testDb().auditEntry.count({ where: { organizationId: fx.org.id, action: "register.addEntry" } })).toBe(1);
+    expect(await testDb().auditEntry.count({ where: { organizationId: fx.org.id, action: "register.addEntry" } })).toBe(
+      1,
+    );
   });
 });

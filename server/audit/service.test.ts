@@ -34,13 +34,19 @@ describe("audit log", () => {
       objectId,
     });
     // The app's runtime role has no right to; the owner meets the trigger.
-    await expect(testDb().auditEntry.updateMany({ where: { objectId }, data: { reason: "edited" } })).rejects.toThrow(/permission denied/);
+    await expect(testDb().auditEntry.updateMany({ where: { objectId }, data: { reason: "edited" } })).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(testDb().auditEntry.deleteMany({ where: { objectId } })).rejects.toThrow(/permission denied/);
     const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
     await owner.connect();
     try {
-      await expect(owner.query(`UPDATE "AuditEntry" SET reason = 'edited' WHERE "objectId" = $1`, [objectId])).rejects.toThrow(/cannot be changed or deleted/);
-      await expect(owner.query(`DELETE FROM "AuditEntry" WHERE "objectId" = $1`, [objectId])).rejects.toThrow(/cannot be changed or deleted/);
+      await expect(
+        owner.query(`UPDATE "AuditEntry" SET reason = 'edited' WHERE "objectId" = $1`, [objectId]),
+      ).rejects.toThrow(/cannot be changed or deleted/);
+      await expect(owner.query(`DELETE FROM "AuditEntry" WHERE "objectId" = $1`, [objectId])).rejects.toThrow(
+        /cannot be changed or deleted/,
+      );
     } finally {
       await owner.end();
     }

@@ -4,7 +4,10 @@ import { authOptions, SESSION_ABSOLUTE_MAX_SECONDS, SESSION_MAX_AGE_SECONDS } fr
 // The session token's life: renewed while the person is active, but never beyond a fixed
 // time since the sign-in.
 
-const jwt = authOptions.callbacks!.jwt! as (args: { token: Record<string, unknown>; user?: { id: string } }) => Promise<Record<string, unknown>> | Record<string, unknown>;
+const jwt = authOptions.callbacks!.jwt! as (args: {
+  token: Record<string, unknown>;
+  user?: { id: string };
+}) => Promise<Record<string, unknown>> | Record<string, unknown>;
 const now = () => Math.floor(Date.now() / 1000);
 
 describe("session lifetime", () => {
@@ -15,12 +18,16 @@ describe("session lifetime", () => {
   });
 
   it("keeps a renewed session that is younger than the absolute limit", async () => {
-    const token = await jwt({ token: { sub: "user-1", signedInAt: now() - (SESSION_ABSOLUTE_MAX_SECONDS - 60), iat: now() } });
+    const token = await jwt({
+      token: { sub: "user-1", signedInAt: now() - (SESSION_ABSOLUTE_MAX_SECONDS - 60), iat: now() },
+    });
     expect(token.sub).toBe("user-1");
   });
 
   it("ends a session however recently renewed once the absolute limit since sign-in has passed", async () => {
-    const token = await jwt({ token: { sub: "user-1", email: "a@b.example", signedInAt: now() - SESSION_ABSOLUTE_MAX_SECONDS - 1, iat: now() } });
+    const token = await jwt({
+      token: { sub: "user-1", email: "a@b.example", signedInAt: now() - SESSION_ABSOLUTE_MAX_SECONDS - 1, iat: now() },
+    });
     expect(token.sub).toBeUndefined();
     expect(token.email).toBeUndefined();
   });

@@ -34,8 +34,14 @@ export const authRouter = createRouter({
     .output(signInCodeResult)
     .mutation(({ ctx, input }) => {
       const pending = ctx.pendingSignIn;
-      if (!pending?.sessionId) throw new TRPCError({ code: "BAD_REQUEST", message: "Sign in with your email and password first." });
-      return verifySignInCode(ctx.db, { sessionId: pending.sessionId, userId: pending.id, code: input.code, ipAddress: ctx.ipAddress });
+      if (!pending?.sessionId)
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Sign in with your email and password first." });
+      return verifySignInCode(ctx.db, {
+        sessionId: pending.sessionId,
+        userId: pending.id,
+        code: input.code,
+        ipAddress: ctx.ipAddress,
+      });
     }),
 
   requestPasswordReset: publicProcedure
@@ -49,10 +55,19 @@ export const authRouter = createRouter({
   resetPassword: publicProcedure
     .input(resetPasswordInput)
     .output(resetPasswordResult)
-    .mutation(({ ctx, input }) => resetPassword(ctx.db, { token: input.token, password: input.password, ipAddress: ctx.ipAddress })),
+    .mutation(({ ctx, input }) =>
+      resetPassword(ctx.db, { token: input.token, password: input.password, ipAddress: ctx.ipAddress }),
+    ),
 
   acceptInvitation: publicProcedure
     .input(acceptInvitationInput)
     .output(acceptInvitationResult)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, { token: input.token, name: input.name, password: input.password, ipAddress: ctx.ipAddress })),
+    .mutation(({ ctx, input }) =>
+      acceptInvitation(ctx.db, {
+        token: input.token,
+        name: input.name,
+        password: input.password,
+        ipAddress: ctx.ipAddress,
+      }),
+    ),
 });

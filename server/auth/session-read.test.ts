@@ -32,29 +32,62 @@ describe("the session with its memberships", () => {
     const db = testDb();
     const fx = await createOrgWithMembers(db, "Session read");
     const other = await createOrgWithMembers(db, "Session read other");
-    const { token } = await startSession(db, { userId: fx.users.MEMBER.id, ipAddress: "203.0.113.20", userAgent: null });
+    const { token } = await startSession(db, {
+      userId: fx.users.MEMBER.id,
+      ipAddress: "203.0.113.20",
+      userAgent: null,
+    });
     const request = async () => {
       const state = await checkSession(db, token);
       if (state.kind !== "active") throw new Error(`session is ${state.kind}`);
-      return { state, caller: createCaller(createInnerContext({ db, user: state.user, memberships: state.memberships, ipAddress: "203.0.113.20", aggregator: testAggregator() })) };
+      return {
+        state,
+        caller: createCaller(
+          createInnerContext({
+            db,
+            user: state.user,
+            memberships: state.memberships,
+            ipAddress: "203.0.113.20",
+            aggregator: testAggregator(),
+          }),
+        ),
+      };
     };
 
     const first = await request();
-    expect(first.state.memberships).toEqual([{ role: "MEMBER", organization: { id: fx.org.id, slug: fx.org.slug, name: fx.org.name, requireTwoFactor: false } }]);
+    expect(first.state.memberships).toEqual([
+      {
+        role: "MEMBER",
+        organization: { id: fx.org.id, slug: fx.org.slug, name: fx.org.name, requireTwoFactor: false },
+      },
+    ]);
     expect(await first.caller.connections.list({ orgSlug: fx.org.slug })).toEqual([]);
-    await expect(first.caller.connections.list({ orgSlug: other.org.slug })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(first.caller.orgs.invite({ orgSlug: fx.org.slug, email: "x@session-read.example", role: "VIEWER" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(first.caller.connections.list({ orgSlug: other.org.slug })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(
+      first.caller.orgs.invite({ orgSlug: fx.org.slug, email: "x@session-read.example", role: "VIEWER" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
 
-    await db.membership.updateMany({ where: { userId: fx.users.MEMBER.id, organizationId: fx.org.id }, data: { role: "VIEWER" } });
+    await db.membership.updateMany({
+      where: { userId: fx.users.MEMBER.id, organizationId: fx.org.id },
+      data: { role: "VIEWER" },
+    });
     const second = await request();
-    await expect(second.caller.feed.hide({ orgSlug: fx.org.slug, transactionIds: ["none"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(second.caller.feed.hide({ orgSlug: fx.org.slug, transactionIds: ["none"] })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
 
     await db.organization.update({ where: { id: fx.org.id }, data: { requireTwoFactor: true } });
-    await expect((await request()).caller.connections.list({ orgSlug: fx.org.slug })).rejects.toThrow(/requires two-factor sign-in/);
+    await expect((await request()).caller.connections.list({ orgSlug: fx.org.slug })).rejects.toThrow(
+      /requires two-factor sign-in/,
+    );
 
     await db.membership.deleteMany({ where: { userId: fx.users.MEMBER.id, organizationId: fx.org.id } });
     const removed = await request();
     expect(removed.state.memberships).toEqual([]);
-    await expect(removed.caller.connections.list({ orgSlug: fx.org.slug })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(removed.caller.connections.list({ orgSlug: fx.org.slug })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 });

@@ -31,12 +31,20 @@ describe("sign-in throttling", () => {
     await fail(email, address(), 1, now);
     const first = await checkSignInThrottle(testDb(), email, address(), now);
     expect(first).toEqual({ allowed: false, retryAt: new Date(now.getTime() + FIRST_DELAY_MS) });
-    expect(await checkSignInThrottle(testDb(), email, address(), new Date(now.getTime() + FIRST_DELAY_MS))).toEqual({ allowed: true });
+    expect(await checkSignInThrottle(testDb(), email, address(), new Date(now.getTime() + FIRST_DELAY_MS))).toEqual({
+      allowed: true,
+    });
     await fail(email, address(), 1, now);
-    expect(await checkSignInThrottle(testDb(), email, address(), now)).toEqual({ allowed: false, retryAt: new Date(now.getTime() + 2 * FIRST_DELAY_MS) });
+    expect(await checkSignInThrottle(testDb(), email, address(), now)).toEqual({
+      allowed: false,
+      retryAt: new Date(now.getTime() + 2 * FIRST_DELAY_MS),
+    });
     // However many guesses, the real person waits minutes at most.
     await fail(email, address(), 40, now);
-    expect(await checkSignInThrottle(testDb(), email, address(), now)).toEqual({ allowed: false, retryAt: new Date(now.getTime() + MAX_DELAY_MS) });
+    expect(await checkSignInThrottle(testDb(), email, address(), now)).toEqual({
+      allowed: false,
+      retryAt: new Date(now.getTime() + MAX_DELAY_MS),
+    });
   });
 
   it("forgets failures older than the window", async () => {
@@ -75,7 +83,9 @@ describe("sign-in throttling", () => {
     const email = anEmail();
     // Each guess takes a while, as a memory-hard password check does.
     const slowWrongPassword = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30));
-    const verdicts = await Promise.all(Array.from({ length: 12 }, (_, i) => attemptSignIn(testDb(), email, `192.0.2.${100 + i}`, slowWrongPassword)));
+    const verdicts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attemptSignIn(testDb(), email, `192.0.2.${100 + i}`, slowWrongPassword)),
+    );
     expect(verdicts.filter((v) => v.kind === "failed")).toHaveLength(FREE_FAILURES_PER_EMAIL);
     expect(verdicts.filter((v) => v.kind === "locked")).toHaveLength(12 - FREE_FAILURES_PER_EMAIL);
     expect(await testDb().signInAttempt.count({ where: { email } })).toBe(FREE_FAILURES_PER_EMAIL);
@@ -89,7 +99,9 @@ describe("sign-in throttling", () => {
       await fail(email, address(), GUESSING_ALERT_FAILURES - 1, earlier);
       expect(await attemptSignIn(testDb(), email, address(), async () => false)).toEqual({ kind: "failed" });
     }
-    const mails = await testDb().mailMessage.findMany({ where: { kind: "sign-in-guessed", toEmail: { in: [user.email, stranger] } } });
+    const mails = await testDb().mailMessage.findMany({
+      where: { kind: "sign-in-guessed", toEmail: { in: [user.email, stranger] } },
+    });
     expect(mails.map((m) => m.toEmail)).toEqual([user.email]);
     expect(JSON.stringify(mails[0]!.data)).not.toMatch(/198\.51/);
     await fail(user.email, address(), 3, earlier);

@@ -12,7 +12,8 @@ const ADDRESS = "198.51.100.23";
 const WRONG_PASSWORD = "Wr0ng-Hunter2-9931";
 
 let fx: OrgFixture;
-const as = (user: SessionUser) => createCaller(createInnerContext({ db: testDb(), user, ipAddress: ADDRESS, aggregator: testAggregator() }));
+const as = (user: SessionUser) =>
+  createCaller(createInnerContext({ db: testDb(), user, ipAddress: ADDRESS, aggregator: testAggregator() }));
 const org = () => ({ orgSlug: fx.org.slug });
 
 beforeAll(async () => {
@@ -37,9 +38,17 @@ describe("audit entries of connection changes", () => {
     });
     const connectionId = linked.connectionId!;
 
-    const refused = await as(fx.users.OWNER).connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo", password: WRONG_PASSWORD } });
+    const refused = await as(fx.users.OWNER).connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo", password: WRONG_PASSWORD },
+    });
     expect(refused).toMatchObject({ kind: "failed", problem: { code: 103 } });
-    const fixed = await as(fx.users.ADMIN).connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo", password: "go" } });
+    const fixed = await as(fx.users.ADMIN).connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo", password: "go" },
+    });
     expect(fixed.kind).toBe("connected");
 
     const entries = await entriesFor(connectionId, "connection.updateLogin");
@@ -53,7 +62,11 @@ describe("audit entries of connection changes", () => {
       objectId: connectionId,
       details: { statusCode: 103 },
     });
-    expect(entries[1]).toMatchObject({ actorUserId: fx.users.ADMIN.id, ipAddress: ADDRESS, details: { statusCode: 0 } });
+    expect(entries[1]).toMatchObject({
+      actorUserId: fx.users.ADMIN.id,
+      ipAddress: ADDRESS,
+      details: { statusCode: 0 },
+    });
     for (const entry of entries) expectNoCredential(entry, [WRONG_PASSWORD]);
     const [link] = await entriesFor(connectionId, "connection.link");
     expectNoCredential(link!, [WRONG_PASSWORD]);
@@ -71,7 +84,11 @@ describe("audit entries of connection changes", () => {
     await as(fx.users.ADMIN).connections.chooseAccounts({
       ...org(),
       connectionId,
-      choices: connection.accounts.map((a, i) => ({ bankAccountId: a.id, link: i === 0, newRegisterName: `Audited ${connectionId.slice(-6)}` })),
+      choices: connection.accounts.map((a, i) => ({
+        bankAccountId: a.id,
+        link: i === 0,
+        newRegisterName: `Audited ${connectionId.slice(-6)}`,
+      })),
     });
 
     const entries = await entriesFor(connectionId, "connection.chooseAccounts");
@@ -96,7 +113,11 @@ describe("audit entries of connection changes", () => {
     });
     const connectionId = linked.connectionId!;
     await expect(
-      as(fx.users.MEMBER).connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo", password: "go" } }),
+      as(fx.users.MEMBER).connections.updateLogin({
+        ...org(),
+        connectionId,
+        credentials: { username: "demo", password: "go" },
+      }),
     ).rejects.toThrow();
     expect(await entriesFor(connectionId, "connection.updateLogin")).toEqual([]);
   });

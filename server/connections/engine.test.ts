@@ -30,7 +30,11 @@ async function linkAndChooseAll(institutionId: string, username: string) {
   const retrieved = await owner().connections.chooseAccounts({
     ...org(),
     connectionId: linked.connectionId,
-    choices: connection.accounts.map((a) => ({ bankAccountId: a.id, link: true, newRegisterName: `${a.name} ${a.mask} ${Math.random().toString(36).slice(2, 6)}` })),
+    choices: connection.accounts.map((a) => ({
+      bankAccountId: a.id,
+      link: true,
+      newRegisterName: `${a.name} ${a.mask} ${Math.random().toString(36).slice(2, 6)}`,
+    })),
   });
   return { connectionId: linked.connectionId, retrieved };
 }
@@ -105,7 +109,9 @@ describe("linking", () => {
     }
     expect(step.kind).toBe("connected");
     expect(new Set(asked).size).toBe(3);
-    const codes = (await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } })).map((e) => e.statusCode);
+    const codes = (
+      await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } })
+    ).map((e) => e.statusCode);
     expect(codes).toEqual([185, 185, 187, 185, 0]);
     expect(await owner().connections.notices(org())).not.toContainEqual(expect.objectContaining({ connectionId }));
   });
@@ -131,7 +137,9 @@ describe("broken logins", () => {
     expect(refused).toMatchObject({ kind: "failed", problem: { code: 108, actor: "customer" } });
     const listed = await owner().connections.get({ ...org(), connectionId });
     expect(listed).toMatchObject({ status: "ACTION_REQUIRED", problem: { code: 108 } });
-    expect(await owner().connections.notices(org())).toContainEqual(expect.objectContaining({ connectionId, statusCode: 108 }));
+    expect(await owner().connections.notices(org())).toContainEqual(
+      expect.objectContaining({ connectionId, statusCode: 108 }),
+    );
 
     await acceptTermsAtBank(institution, "demo_terms");
     const retrieved = await member().connections.retrieve({ ...org(), connectionId });
@@ -145,7 +153,11 @@ describe("broken logins", () => {
     const { connectionId } = await linkAndChooseAll(institution, "demo_password");
     expect(await member().connections.retrieve({ ...org(), connectionId })).toMatchObject({ problem: { code: 109 } });
     await changePasswordAtBank(institution, "demo_password", "new-secret-4411");
-    const stale = await owner().connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo_password", password: "go" } });
+    const stale = await owner().connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo_password", password: "go" },
+    });
     expect(stale).toMatchObject({ kind: "failed", problem: { code: 103 } });
     const fixed = await owner().connections.updateLogin({
       ...org(),
@@ -153,7 +165,9 @@ describe("broken logins", () => {
       credentials: { username: "demo_password", password: "new-secret-4411" },
     });
     expect(fixed.kind).toBe("connected");
-    expect(await owner().connections.list(org())).toContainEqual(expect.objectContaining({ id: connectionId, status: "ACTIVE" }));
+    expect(await owner().connections.list(org())).toContainEqual(
+      expect.objectContaining({ id: connectionId, status: "ACTIVE" }),
+    );
     expect((await owner().connections.list(org())).filter((c) => c.id === connectionId)).toHaveLength(1);
   });
 
@@ -178,7 +192,11 @@ describe("aggregation in progress", () => {
     await owner().connections.chooseAccounts({
       ...org(),
       connectionId,
-      choices: connection.accounts.map((a) => ({ bankAccountId: a.id, link: a.kind === "checking", newRegisterName: `Slow ${a.id}` })),
+      choices: connection.accounts.map((a) => ({
+        bankAccountId: a.id,
+        link: a.kind === "checking",
+        newRegisterName: `Slow ${a.id}`,
+      })),
     });
 
     const again = await member().connections.retrieve({ ...org(), connectionId });
@@ -209,7 +227,9 @@ describe("remove and re-add", () => {
     const events = await testDb().connectionEvent.findMany({ where: { connectionId } });
     expect(events.map((e) => e.kind)).toContain("REMOVE");
     expect(await testDb().feedTransaction.count({ where: { bankAccount: { connectionId }, state: "NEW" } })).toBe(0);
-    const audit = await testDb().auditEntry.findFirst({ where: { objectId: connectionId, action: "connection.remove" } });
+    const audit = await testDb().auditEntry.findFirst({
+      where: { objectId: connectionId, action: "connection.remove" },
+    });
     expect(audit).toMatchObject({ actorUserId: fx.users.OWNER.id, organizationId: fx.org.id });
 
     const again = await link("lakeshorebank-personal", "demo");
@@ -260,11 +280,18 @@ describe("click here on a security-question alert", () => {
     // The aggregator's MFA session is kept sealed, and opened only to send it back with an answer.
     expect(stale.mfaSession).toMatch(/^v1\./);
     expect(stale.mfaSession).not.toContain(openMfaSession(stale.mfaSession!));
-    await testDb().connection.update({ where: { id: connectionId }, data: { mfaExpiresAt: new Date(Date.now() - 1000) } });
+    await testDb().connection.update({
+      where: { id: connectionId },
+      data: { mfaExpiresAt: new Date(Date.now() - 1000) },
+    });
 
     const resumed = await member().connections.resume({ ...org(), connectionId });
     // The link never finished, so the aggregator starts its questions over.
-    expect(resumed).toMatchObject({ kind: "mfa", wrongAnswer: false, question: { progress: { current: 1, total: 3 } } });
+    expect(resumed).toMatchObject({
+      kind: "mfa",
+      wrongAnswer: false,
+      question: { progress: { current: 1, total: 3 } },
+    });
     if (resumed.kind === "mfa") expect(resumed.expiresAt.getTime()).toBeGreaterThan(Date.now());
     const row = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row.mfaSession).not.toBe(stale.mfaSession);

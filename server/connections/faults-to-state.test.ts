@@ -31,7 +31,10 @@ const caller = () =>
 const org = () => ({ orgSlug: fx.org.slug });
 
 async function faultRule(settings: object) {
-  const { rule } = (await admin("POST", "/admin/faults/rules", { match: { institutionId: INSTITUTION }, ...settings })) as { rule: { id: string } };
+  const { rule } = (await admin("POST", "/admin/faults/rules", {
+    match: { institutionId: INSTITUTION },
+    ...settings,
+  })) as { rule: { id: string } };
   rules.push(rule.id);
 }
 async function setOutage(down: boolean) {
@@ -46,14 +49,22 @@ async function clearFaults() {
 beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Faults");
   const owner = callerFor(testDb(), fx.users.OWNER);
-  const linked = await owner.connections.link({ ...org(), institutionId: INSTITUTION, credentials: { username: "demo", password: "go" } });
+  const linked = await owner.connections.link({
+    ...org(),
+    institutionId: INSTITUTION,
+    credentials: { username: "demo", password: "go" },
+  });
   expect(linked.kind).toBe("connected");
   connectionId = linked.connectionId!;
   const connection = await owner.connections.get({ ...org(), connectionId });
   const first = await owner.connections.chooseAccounts({
     ...org(),
     connectionId,
-    choices: connection.accounts.map((a) => ({ bankAccountId: a.id, link: true, newRegisterName: `Faults ${a.mask} ${fx.org.id.slice(-6)}` })),
+    choices: connection.accounts.map((a) => ({
+      bankAccountId: a.id,
+      link: true,
+      newRegisterName: `Faults ${a.mask} ${fx.org.id.slice(-6)}`,
+    })),
   });
   expect(first).toMatchObject({ kind: "connected", status: "ACTIVE" });
 });
@@ -67,13 +78,26 @@ async function expectTransientFailure(code: number) {
   expect(outcome.kind === "failed" && outcome.nextRetryAt!.getTime()).toBeGreaterThan(before);
 
   const connection = await caller().connections.get({ ...org(), connectionId });
-  expect(connection).toMatchObject({ status: "ERROR", lastStatusCode: code, aggregationStartedAt: null, problem: { code, actor: "nobody" } });
+  expect(connection).toMatchObject({
+    status: "ERROR",
+    lastStatusCode: code,
+    aggregationStartedAt: null,
+    problem: { code, actor: "nobody" },
+  });
   expect(connection.nextRetryAt!.getTime()).toBeGreaterThan(before);
   const row = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
   expect(row.activeEventId).toBeNull();
 
-  const latest = await testDb().connectionEvent.findFirstOrThrow({ where: { connectionId }, orderBy: { createdAt: "desc" } });
-  expect(latest).toMatchObject({ kind: "RETRIEVE", trigger: "CUSTOMER", statusCode: code, actorUserId: fx.users.MEMBER.id });
+  const latest = await testDb().connectionEvent.findFirstOrThrow({
+    where: { connectionId },
+    orderBy: { createdAt: "desc" },
+  });
+  expect(latest).toMatchObject({
+    kind: "RETRIEVE",
+    trigger: "CUSTOMER",
+    statusCode: code,
+    actorUserId: fx.users.MEMBER.id,
+  });
   expect(latest.durationMs).not.toBeNull();
   expect(await caller().connections.notices(org())).toEqual([]);
 }
@@ -84,7 +108,10 @@ async function expectRecovery() {
   expect(outcome).toMatchObject({ kind: "connected", status: "ACTIVE" });
   const connection = await caller().connections.get({ ...org(), connectionId });
   expect(connection).toMatchObject({ status: "ACTIVE", lastStatusCode: 0, nextRetryAt: null, problem: null });
-  const latest = await testDb().connectionEvent.findFirstOrThrow({ where: { connectionId }, orderBy: { createdAt: "desc" } });
+  const latest = await testDb().connectionEvent.findFirstOrThrow({
+    where: { connectionId },
+    orderBy: { createdAt: "desc" },
+  });
   expect(latest).toMatchObject({ kind: "RETRIEVE", statusCode: 0 });
 }
 
@@ -114,7 +141,9 @@ describe("sandbox faults under Retrieve", () => {
     await caller().connections.retrieve({ ...org(), connectionId });
     const second = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(second.retryCount).toBe(first.retryCount + 1);
-    expect(second.nextRetryAt!.getTime() - second.lastAttemptAt!.getTime()).toBeGreaterThan(first.nextRetryAt!.getTime() - first.lastAttemptAt!.getTime());
+    expect(second.nextRetryAt!.getTime() - second.lastAttemptAt!.getTime()).toBeGreaterThan(
+      first.nextRetryAt!.getTime() - first.lastAttemptAt!.getTime(),
+    );
     await expectRecovery();
   });
 });

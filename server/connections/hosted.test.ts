@@ -49,7 +49,10 @@ async function openLink(institutionId: string) {
   return { ...opened, page: await ConnectPageVisit.open(opened.url) };
 }
 
-const settled = (sessionId: string) => waitFor(`session ${sessionId} settled`, async () => ((await session(sessionId)).status !== "OPEN" ? session(sessionId) : null));
+const settled = (sessionId: string) =>
+  waitFor(`session ${sessionId} settled`, async () =>
+    (await session(sessionId)).status !== "OPEN" ? session(sessionId) : null,
+  );
 
 describe("hosted link style", () => {
   it("links on the provider's page: the event adds the login as a connection with its accounts to choose, recorded as the customer's link", async () => {
@@ -68,7 +71,9 @@ describe("hosted link style", () => {
     expect(connection.accounts.length).toBeGreaterThan(0);
     expect(connection.accounts.every((a) => !a.linked)).toBe(true);
     const events = await testDb().connectionEvent.findMany({ where: { connectionId: connection.id } });
-    expect(events.map((e) => [e.kind, e.trigger, e.actorUserId, e.statusCode])).toEqual([["LINK", "CUSTOMER", fx.users.OWNER.id, 0]]);
+    expect(events.map((e) => [e.kind, e.trigger, e.actorUserId, e.statusCode])).toEqual([
+      ["LINK", "CUSTOMER", fx.users.OWNER.id, 0],
+    ]);
 
     // The customer's return after the event changes nothing: one settlement per session.
     expect(await owner().connections.connectReturned({ ...org(), sessionId, ending: "completed" })).toEqual(view);
@@ -80,11 +85,20 @@ describe("hosted link style", () => {
     await failed.page.signIn("demo", "not-the-password");
     expect(failed.page.alert).toContain("103");
     await waitFor("the refused attempt recorded", () =>
-      testDb().connectionEvent.findFirst({ where: { organizationId: fx.org.id, institutionId: OTHER_AT, kind: "LINK", statusCode: 103 } }),
+      testDb().connectionEvent.findFirst({
+        where: { organizationId: fx.org.id, institutionId: OTHER_AT, kind: "LINK", statusCode: 103 },
+      }),
     );
-    expect(await session(failed.sessionId)).toMatchObject({ status: "OPEN", problem: { code: 103, remedy: "update-login" } });
+    expect(await session(failed.sessionId)).toMatchObject({
+      status: "OPEN",
+      problem: { code: 103, remedy: "update-login" },
+    });
     await failed.page.exit();
-    expect(await settled(failed.sessionId)).toMatchObject({ status: "FAILED", problem: { code: 103 }, connectionIds: [] });
+    expect(await settled(failed.sessionId)).toMatchObject({
+      status: "FAILED",
+      problem: { code: 103 },
+      connectionIds: [],
+    });
 
     const left = await openLink(OTHER_AT);
     await left.page.exit();
@@ -95,10 +109,19 @@ describe("hosted link style", () => {
     const { sessionId, page } = await openLink(OTHER_AT);
     await page.signIn("demo", "go");
     // Returned before the account step's event: the login is read from the provider.
-    const view = await settleConnectSession(deps(), { organizationId: fx.org.id, sessionId, ending: "completed", statusCode: null });
+    const view = await settleConnectSession(deps(), {
+      organizationId: fx.org.id,
+      sessionId,
+      ending: "completed",
+      statusCode: null,
+    });
     expect(view).toMatchObject({ status: "COMPLETED" });
     await page.share();
-    await waitFor("the completion event processed", async () => (await testDb().webhookEvent.count({ where: { type: "connect.completed", processedAt: { not: null } } })) > 0);
+    await waitFor(
+      "the completion event processed",
+      async () =>
+        (await testDb().webhookEvent.count({ where: { type: "connect.completed", processedAt: { not: null } } })) > 0,
+    );
     expect(await testDb().connection.count({ where: { connectSessionId: sessionId } })).toBe(1);
   });
 
@@ -109,12 +132,16 @@ describe("hosted link style", () => {
     await link.page.share();
     const [connectionId] = (await settled(link.sessionId)).connectionIds;
     await changePasswordAtBank(FIX_AT, "demo_password", "hosted-fix-2468");
-    expect(await callerFor(testDb(), fx.users.MEMBER).connections.retrieve({ ...org(), connectionId: connectionId! })).toMatchObject({
+    expect(
+      await callerFor(testDb(), fx.users.MEMBER).connections.retrieve({ ...org(), connectionId: connectionId! }),
+    ).toMatchObject({
       kind: "failed",
       problem: { code: 103, remedy: "update-login" },
     });
     // Members answer questions; fixing a login is for owners and admins.
-    await expect(callerFor(testDb(), fx.users.MEMBER).connections.connectAnswer({ ...org(), connectionId: connectionId! })).rejects.toMatchObject({
+    await expect(
+      callerFor(testDb(), fx.users.MEMBER).connections.connectAnswer({ ...org(), connectionId: connectionId! }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
     });
 
@@ -124,9 +151,15 @@ describe("hosted link style", () => {
     await page.signIn("demo_password", "hosted-fix-2468");
     const view = await settled(fix.sessionId);
     expect(view).toMatchObject({ purpose: "FIX", status: "COMPLETED", connectionIds: [connectionId] });
-    expect(await owner().connections.get({ ...org(), connectionId: connectionId! })).toMatchObject({ status: "ACTIVE", problem: null });
+    expect(await owner().connections.get({ ...org(), connectionId: connectionId! })).toMatchObject({
+      status: "ACTIVE",
+      problem: null,
+    });
     expect(await testDb().notice.count({ where: { connectionId, resolvedAt: null } })).toBe(0);
-    const last = await testDb().connectionEvent.findFirstOrThrow({ where: { connectionId }, orderBy: { createdAt: "desc" } });
+    const last = await testDb().connectionEvent.findFirstOrThrow({
+      where: { connectionId },
+      orderBy: { createdAt: "desc" },
+    });
     expect(last).toMatchObject({ kind: "UPDATE_LOGIN", trigger: "CUSTOMER", statusCode: 0 });
   });
 
@@ -145,7 +178,11 @@ describe("hosted link style", () => {
     expect(await session(opened.sessionId)).toMatchObject({ status: "OPEN" });
 
     await expect(
-      owner().connections.link({ ...org(), institutionId: OTHER_AT, credentials: { username: "demo", password: "go" } }),
+      owner().connections.link({
+        ...org(),
+        institutionId: OTHER_AT,
+        credentials: { username: "demo", password: "go" },
+      }),
     ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 });

@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, testAggregator, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import {
+  callerFor,
+  createOrgWithMembers,
+  testAggregator,
+  uniqueSuffix,
+  type OrgFixture,
+} from "@/server/testing/fixtures";
 import { completeAggregation, type EngineDeps } from "./engine";
 
 // What Manage Institutions reads beyond the engine's flows: question progress, the
@@ -20,16 +26,28 @@ beforeAll(async () => {
 
 describe("security question progress", () => {
   it("says which question of how many, and the alert's resume shows the same question with it", async () => {
-    const first = await owner().connections.link({ ...org(), institutionId: "sandbox-credit-union", credentials: { username: "demo_mfa", password: "go" } });
+    const first = await owner().connections.link({
+      ...org(),
+      institutionId: "sandbox-credit-union",
+      credentials: { username: "demo_mfa", password: "go" },
+    });
     expect(first).toMatchObject({ kind: "mfa", question: { progress: { current: 1, total: 3 } } });
-    const second = await member().connections.answerMfa({ ...org(), connectionId: first.connectionId!, answer: "blue" });
+    const second = await member().connections.answerMfa({
+      ...org(),
+      connectionId: first.connectionId!,
+      answer: "blue",
+    });
     expect(second).toMatchObject({ kind: "mfa", wrongAnswer: false, question: { progress: { current: 2, total: 3 } } });
 
     const resumed = await member().connections.resume({ ...org(), connectionId: first.connectionId! });
     expect(resumed).toMatchObject({ kind: "mfa", question: { progress: { current: 2, total: 3 } } });
     if (resumed.kind === "mfa" && second.kind === "mfa") expect(resumed.question.text).toBe(second.question.text);
 
-    const wrong = await member().connections.answerMfa({ ...org(), connectionId: first.connectionId!, answer: "not-the-colour" });
+    const wrong = await member().connections.answerMfa({
+      ...org(),
+      connectionId: first.connectionId!,
+      answer: "not-the-colour",
+    });
     expect(wrong).toMatchObject({ kind: "mfa", wrongAnswer: true, question: { progress: { current: 2, total: 3 } } });
   });
 });
@@ -40,9 +58,24 @@ describe("a known issue at a bank", () => {
     const make = async (knownIssue: boolean, organizationId: string) => {
       const suffix = uniqueSuffix();
       const institution = await db.institution.create({
-        data: { id: `issue-bank-${suffix}`, name: `Issue Bank ${suffix}`, variant: "PERSONAL", loginUrl: `https://issue-${suffix}.example`, knownIssueSince: knownIssue ? new Date() : null, knownIssueCode: knownIssue ? 910 : null },
+        data: {
+          id: `issue-bank-${suffix}`,
+          name: `Issue Bank ${suffix}`,
+          variant: "PERSONAL",
+          loginUrl: `https://issue-${suffix}.example`,
+          knownIssueSince: knownIssue ? new Date() : null,
+          knownIssueCode: knownIssue ? 910 : null,
+        },
       });
-      await db.connection.create({ data: { organizationId, institutionId: institution.id, providerLoginId: `login_issue_${suffix}`, status: "ERROR", lastStatusCode: 910 } });
+      await db.connection.create({
+        data: {
+          organizationId,
+          institutionId: institution.id,
+          providerLoginId: `login_issue_${suffix}`,
+          status: "ERROR",
+          lastStatusCode: 910,
+        },
+      });
       return institution.id;
     };
     const failing = await make(true, fx.org.id);
@@ -51,7 +84,9 @@ describe("a known issue at a bank", () => {
     await make(false, other.org.id);
 
     const marks = async (caller: ReturnType<typeof owner>, orgSlug: string) =>
-      Object.fromEntries((await caller.connections.list({ orgSlug })).map((c) => [c.institution.id, c.institution.knownIssue]));
+      Object.fromEntries(
+        (await caller.connections.list({ orgSlug })).map((c) => [c.institution.id, c.institution.knownIssue]),
+      );
     expect(await marks(member(), fx.org.slug)).toMatchObject({ [failing]: true, [healthy]: false });
     expect(Object.values(await marks(callerFor(db, other.users.VIEWER), other.org.slug))).toEqual([false]);
 
@@ -62,12 +97,19 @@ describe("a known issue at a bank", () => {
 
 describe("the bank's own site", () => {
   it("keeps the sandbox bank site of a linked institution next to its login URL", async () => {
-    const linked = await owner().connections.link({ ...org(), institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+    const linked = await owner().connections.link({
+      ...org(),
+      institutionId: "sandbox-bank-personal",
+      credentials: { username: "demo", password: "go" },
+    });
     const connection = await owner().connections.get({ ...org(), connectionId: linked.connectionId! });
     expect(connection.institution.loginUrl).toBe("https://personal.sandboxbank.example");
     expect(connection.institution.sandboxSiteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/bank\/sandbox-bank-personal$/);
     const found = await owner().connections.searchInstitutions({ ...org(), text: "sandbox bank business" });
-    expect(found[0]).toMatchObject({ id: "sandbox-bank-business", sandboxSiteUrl: expect.stringMatching(/\/bank\/sandbox-bank-business$/) });
+    expect(found[0]).toMatchObject({
+      id: "sandbox-bank-business",
+      sandboxSiteUrl: expect.stringMatching(/\/bank\/sandbox-bank-business$/),
+    });
   });
 });
 
@@ -86,7 +128,11 @@ describe("transient failures", () => {
 
 describe("an aggregation that finishes in the background", () => {
   it("brings the chosen accounts' full history after a slow link, and reports how many arrived once done", async () => {
-    const linked = await owner().connections.link({ ...org(), institutionId: "cascadefederal-personal", credentials: { username: "demo_slow", password: "go" } });
+    const linked = await owner().connections.link({
+      ...org(),
+      institutionId: "cascadefederal-personal",
+      credentials: { username: "demo_slow", password: "go" },
+    });
     const connectionId = linked.connectionId!;
     if (linked.kind === "aggregating") await settle(connectionId);
     const discovered = await owner().connections.get({ ...org(), connectionId });
@@ -96,7 +142,11 @@ describe("an aggregation that finishes in the background", () => {
     const started = await owner().connections.chooseAccounts({
       ...org(),
       connectionId,
-      choices: discovered.accounts.map((a) => ({ bankAccountId: a.id, link: a.kind === "checking", newRegisterName: `Slow checking ${connectionId}` })),
+      choices: discovered.accounts.map((a) => ({
+        bankAccountId: a.id,
+        link: a.kind === "checking",
+        newRegisterName: `Slow checking ${connectionId}`,
+      })),
     });
     expect(started).toMatchObject({ kind: "aggregating", attemptId: expect.any(String) });
     const during = await owner().connections.get({ ...org(), connectionId });
@@ -110,8 +160,15 @@ describe("an aggregation that finishes in the background", () => {
 
     await settle(connectionId);
     const done = await owner().connections.get({ ...org(), connectionId });
-    const feed = await testDb().feedTransaction.findMany({ where: { bankAccount: { connectionId } }, select: { date: true } });
-    expect(done).toMatchObject({ status: "ACTIVE", aggregationStartedAt: null, lastResult: { kind: "RETRIEVE", statusCode: 0, transactionCount: feed.length } });
+    const feed = await testDb().feedTransaction.findMany({
+      where: { bankAccount: { connectionId } },
+      select: { date: true },
+    });
+    expect(done).toMatchObject({
+      status: "ACTIVE",
+      aggregationStartedAt: null,
+      lastResult: { kind: "RETRIEVE", statusCode: 0, transactionCount: feed.length },
+    });
     expect(done.lastResult!.id).toBe(started.kind === "aggregating" ? started.attemptId : "");
     const oldest = Math.min(...feed.map((t) => t.date.getTime()));
     expect(Date.now() - oldest).toBeGreaterThan(60 * 86_400_000);
@@ -120,11 +177,19 @@ describe("an aggregation that finishes in the background", () => {
   it("Update Login of a linked connection brings new transactions and counts as a success", async () => {
     const connectionId = await linkAndChooseAll("cascadefederal-business", "demo");
     const before = await owner().connections.get({ ...org(), connectionId });
-    const updated = await owner().connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo", password: "go" } });
+    const updated = await owner().connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo", password: "go" },
+    });
     expect(updated).toMatchObject({ kind: "connected", transactionCount: expect.any(Number) });
     const after = await owner().connections.get({ ...org(), connectionId });
     expect(after.lastSuccessAt!.getTime()).toBeGreaterThan(before.lastSuccessAt!.getTime());
-    expect(after.lastResult).toMatchObject({ kind: "UPDATE_LOGIN", statusCode: 0, transactionCount: updated.kind === "connected" ? updated.transactionCount : -1 });
+    expect(after.lastResult).toMatchObject({
+      kind: "UPDATE_LOGIN",
+      statusCode: 0,
+      transactionCount: updated.kind === "connected" ? updated.transactionCount : -1,
+    });
   });
 });
 
@@ -157,7 +222,9 @@ describe("completion webhooks", () => {
   it("retrieves after an aggregation the aggregator ran by itself", async () => {
     const connectionId = await linkAndChooseAll("ironwoodfinancial-business", "demo");
     const before = await owner().connections.get({ ...org(), connectionId });
-    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({
+      where: { id: connectionId },
+    });
     await testAggregator().refresh({ loginId: providerLoginId!, institutionId });
 
     await completeAggregation(deps(), { connectionId, statusCode: 0 });
@@ -168,11 +235,17 @@ describe("completion webhooks", () => {
   });
 
   it("two retrievals of the same account at once bring each transaction once", async () => {
-    const linked = await owner().connections.link({ ...org(), institutionId: "unionsquarebank-personal", credentials: { username: "demo", password: "go" } });
+    const linked = await owner().connections.link({
+      ...org(),
+      institutionId: "unionsquarebank-personal",
+      credentials: { username: "demo", password: "go" },
+    });
     const connectionId = linked.connectionId!;
     const { accounts } = await owner().connections.get({ ...org(), connectionId });
     await testDb().bankAccount.updateMany({ where: { connectionId }, data: { linked: true } });
-    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const { providerLoginId, institutionId } = await testDb().connection.findUniqueOrThrow({
+      where: { id: connectionId },
+    });
     await testAggregator().refresh({ loginId: providerLoginId!, institutionId });
 
     const [a, b] = await Promise.all([
@@ -181,7 +254,11 @@ describe("completion webhooks", () => {
     ]);
     expect(a.kind).toBe("connected");
     expect(b.kind).toBe("connected");
-    const rows = await testDb().feedTransaction.groupBy({ by: ["providerTransactionId"], where: { bankAccountId: { in: accounts.map((x) => x.id) } }, _count: true });
+    const rows = await testDb().feedTransaction.groupBy({
+      by: ["providerTransactionId"],
+      where: { bankAccountId: { in: accounts.map((x) => x.id) } },
+      _count: true,
+    });
     expect(rows.length).toBeGreaterThan(20);
     expect(rows.every((r) => r._count === 1)).toBe(true);
   });
@@ -194,7 +271,11 @@ async function linkAndChooseAll(institutionId: string, username: string) {
   await owner().connections.chooseAccounts({
     ...org(),
     connectionId: linked.connectionId,
-    choices: connection.accounts.map((a) => ({ bankAccountId: a.id, link: true, newRegisterName: `${a.name} ${linked.connectionId}` })),
+    choices: connection.accounts.map((a) => ({
+      bankAccountId: a.id,
+      link: true,
+      newRegisterName: `${a.name} ${linked.connectionId}`,
+    })),
   });
   return linked.connectionId;
 }

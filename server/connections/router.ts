@@ -69,7 +69,12 @@ async function openHosted(
 
 type Details = Record<string, string | number | boolean | null>;
 
-const auditRecord = (ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Details): AuditRecord => ({
+const auditRecord = (
+  ctx: Context & { org: { id: string } },
+  action: string,
+  connectionId: string | null,
+  details?: Details,
+): AuditRecord => ({
   actor: actorOf(ctx),
   organizationId: ctx.org.id,
   action,
@@ -79,27 +84,58 @@ const auditRecord = (ctx: Context & { org: { id: string } }, action: string, con
 });
 
 /** A refusal changes nothing: its entry stands alone. */
-async function audit(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details?: Details) {
+async function audit(
+  ctx: Context & { org: { id: string } },
+  action: string,
+  connectionId: string | null,
+  details?: Details,
+) {
   await recordAudit(ctx.db, auditRecord(ctx, action, connectionId, details));
 }
 
 /** The act and its audit entry, written in the transaction that changes the connection (server/audit/in-attempt.ts). */
-function audited<T>(ctx: Context & { org: { id: string } }, action: string, connectionId: string | null, details: Details | undefined, act: () => Promise<T>) {
+function audited<T>(
+  ctx: Context & { org: { id: string } },
+  action: string,
+  connectionId: string | null,
+  details: Details | undefined,
+  act: () => Promise<T>,
+) {
   return auditedAttempt(auditRecord(ctx, action, connectionId, details), act);
 }
 
-const refusedBecause = { person: "by you", organization: "for your organization", address: "from your address" } as const;
+const refusedBecause = {
+  person: "by you",
+  organization: "for your organization",
+  address: "from your address",
+} as const;
 
 /** Counts an attempt that reaches a bank; refuses it (audited, with when to try again) past the limits. */
-async function limitAttempts(ctx: Context & { org: { id: string }; user: { id: string } }, kind: AttemptKind, connectionId: string | null = null) {
-  const verdict = await takeAttempt(ctx.db, kind, { userId: ctx.user.id, organizationId: ctx.org.id, ipAddress: ctx.ipAddress });
+async function limitAttempts(
+  ctx: Context & { org: { id: string }; user: { id: string } },
+  kind: AttemptKind,
+  connectionId: string | null = null,
+) {
+  const verdict = await takeAttempt(ctx.db, kind, {
+    userId: ctx.user.id,
+    organizationId: ctx.org.id,
+    ipAddress: ctx.ipAddress,
+  });
   if (verdict.allowed) return;
   const at = `${verdict.retryAt.toISOString().slice(11, 16)} UTC`;
-  await audit(ctx, "connection.attemptRefused", connectionId, { kind, scope: verdict.scope, retryAt: verdict.retryAt.toISOString() });
-  const what = kind === "credentials" ? "bank sign-in attempts" : "retrievals";
-  throw new DomainError("TOO_MANY_REQUESTS", `Too many ${what} ${refusedBecause[verdict.scope]} in the last hour. Try again after ${at}.`, {
+  await audit(ctx, "connection.attemptRefused", connectionId, {
+    kind,
+    scope: verdict.scope,
     retryAt: verdict.retryAt.toISOString(),
   });
+  const what = kind === "credentials" ? "bank sign-in attempts" : "retrievals";
+  throw new DomainError(
+    "TOO_MANY_REQUESTS",
+    `Too many ${what} ${refusedBecause[verdict.scope]} in the last hour. Try again after ${at}.`,
+    {
+      retryAt: verdict.retryAt.toISOString(),
+    },
+  );
 }
 
 export const connectionsRouter = createRouter({
@@ -169,7 +205,13 @@ export const connectionsRouter = createRouter({
     .output(attemptOutcome)
     .mutation(async ({ ctx, input }) => {
       await limitAttempts(ctx, "retrieval", input.connectionId);
-      return toOutput(await resumeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }));
+      return toOutput(
+        await resumeConnection(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          actorUserId: ctx.user.id,
+        }),
+      );
     }),
 
   retrieve: orgProcedure("connections.retrieve")
@@ -209,7 +251,11 @@ export const connectionsRouter = createRouter({
     .output(removed)
     .mutation(async ({ ctx, input }) => {
       await audited(ctx, "connection.remove", input.connectionId, undefined, () =>
-        removeConnection(deps(ctx), { organizationId: ctx.org.id, connectionId: input.connectionId, actorUserId: ctx.user.id }),
+        removeConnection(deps(ctx), {
+          organizationId: ctx.org.id,
+          connectionId: input.connectionId,
+          actorUserId: ctx.user.id,
+        }),
       );
       return { removed: true as const };
     }),
@@ -219,7 +265,11 @@ export const connectionsRouter = createRouter({
     .input(connectLinkInput)
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      return openHosted(ctx, { purpose: "LINK", institutionId: input.institutionId ?? null }, auditRecord(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null }));
+      return openHosted(
+        ctx,
+        { purpose: "LINK", institutionId: input.institutionId ?? null },
+        auditRecord(ctx, "connection.connect", null, { institutionId: input.institutionId ?? null }),
+      );
     }),
 
   /** Update Login with a hosted provider: its Connect Fix page for this connection. */
@@ -227,7 +277,11 @@ export const connectionsRouter = createRouter({
     .input(connectionRef)
     .output(openedSession)
     .mutation(async ({ ctx, input }) => {
-      return openHosted(ctx, { purpose: "FIX", connectionId: input.connectionId }, auditRecord(ctx, "connection.updateLogin", input.connectionId));
+      return openHosted(
+        ctx,
+        { purpose: "FIX", connectionId: input.connectionId },
+        auditRecord(ctx, "connection.updateLogin", input.connectionId),
+      );
     }),
 
   /** "Click here" on a security question with a hosted provider: the question is answered on its page. */
@@ -249,7 +303,12 @@ export const connectionsRouter = createRouter({
     .input(connectReturnedInput)
     .output(connectSessionView)
     .mutation(({ ctx, input }) =>
-      settleConnectSession(deps(ctx), { organizationId: ctx.org.id, sessionId: input.sessionId, ending: input.ending, statusCode: null }),
+      settleConnectSession(deps(ctx), {
+        organizationId: ctx.org.id,
+        sessionId: input.sessionId,
+        ending: input.ending,
+        statusCode: null,
+      }),
     ),
 
   registers: orgProcedure("org.read")
@@ -264,7 +323,9 @@ export const connectionsRouter = createRouter({
         organizationId: ctx.org.id,
         connectionId: input.connectionId,
         choices: input.choices,
-        audit: auditRecord(ctx, "connection.chooseAccounts", input.connectionId, { linked: input.choices.filter((c) => c.link).length }),
+        audit: auditRecord(ctx, "connection.chooseAccounts", input.connectionId, {
+          linked: input.choices.filter((c) => c.link).length,
+        }),
       });
       // The first retrieval brings the chosen accounts' history into the bank feed.
       return toOutput(

@@ -44,7 +44,12 @@ const secrets = {
 };
 // The sandbox's right password and answer are short words; only their JSON or form shape is
 // telling (JSON inside a logged message has its quotes escaped).
-const shortSecretPatterns = [/\\?"password\\?"\s*:\s*\\?"go\\?"/i, /\\?"answer\\?"\s*:\s*\\?"blue\\?"/i, /password=go\b/i, /answer=blue\b/i];
+const shortSecretPatterns = [
+  /\\?"password\\?"\s*:\s*\\?"go\\?"/i,
+  /\\?"answer\\?"\s*:\s*\\?"blue\\?"/i,
+  /password=go\b/i,
+  /answer=blue\b/i,
+];
 
 let fx: OrgFixture;
 let hook: Awaited<ReturnType<typeof webhookReceiver>>;
@@ -64,7 +69,12 @@ beforeAll(async () => {
     }),
   );
   // The product's client as the app builds it (its default logger), with its completions sent here.
-  const aggregator = new HttpAggregatorClient({ baseUrl: inject("aggregatorUrl"), timeoutMs: 5000, customerWebhookUrl: hook.url, retry: { maxAttempts: 2, baseDelayMs: 5 } });
+  const aggregator = new HttpAggregatorClient({
+    baseUrl: inject("aggregatorUrl"),
+    timeoutMs: 5000,
+    customerWebhookUrl: hook.url,
+    retry: { maxAttempts: 2, baseDelayMs: 5 },
+  });
   caller = callerFor(db, fx.users.OWNER, { aggregator });
 });
 afterAll(async () => {
@@ -86,7 +96,9 @@ async function scan(extra: Record<string, string> = {}) {
       t.name,
     );
     if (columns.length === 0) continue;
-    const rows = await db.$queryRawUnsafe<{ text: string | null }[]>(`SELECT concat_ws(' ', ${columns.map((c) => `"${c.name}"::text`).join(", ")}) AS text FROM "${t.schema}"."${t.name}"`);
+    const rows = await db.$queryRawUnsafe<{ text: string | null }[]>(
+      `SELECT concat_ws(' ', ${columns.map((c) => `"${c.name}"::text`).join(", ")}) AS text FROM "${t.schema}"."${t.name}"`,
+    );
     haystacks[`${t.schema}.${t.name}`] = rows.map((r) => r.text ?? "").join("\n");
   }
   return { haystacks, tables: tables.map((t) => `${t.schema}.${t.name}`) };
@@ -97,31 +109,62 @@ describe("customer secrets through the product", () => {
     const db = testDb();
 
     // A wrong password, and one the input check refuses.
-    const wrong = await caller.connections.link({ ...org(), institutionId: INSTITUTION, credentials: { username: "demo", password: secrets.wrongLinkPassword } });
+    const wrong = await caller.connections.link({
+      ...org(),
+      institutionId: INSTITUTION,
+      credentials: { username: "demo", password: secrets.wrongLinkPassword },
+    });
     expect(wrong).toMatchObject({ kind: "failed", problem: { code: 103 } });
     await expect(
-      caller.connections.link({ ...org(), institutionId: INSTITUTION, credentials: { username: "demo", password: secrets.oversizedPassword } }),
+      caller.connections.link({
+        ...org(),
+        institutionId: INSTITUTION,
+        credentials: { username: "demo", password: secrets.oversizedPassword },
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
 
     // Security questions: a wrong answer, then the right ones.
-    let step = await caller.connections.link({ ...org(), institutionId: INSTITUTION, credentials: { username: "demo_mfa", password: "go" } });
+    let step = await caller.connections.link({
+      ...org(),
+      institutionId: INSTITUTION,
+      credentials: { username: "demo_mfa", password: "go" },
+    });
     expect(step.kind).toBe("mfa");
     const mfaConnection = step.connectionId!;
     step = await caller.connections.answerMfa({ ...org(), connectionId: mfaConnection, answer: secrets.wrongAnswer });
     expect(step).toMatchObject({ kind: "mfa", wrongAnswer: true });
-    while (step.kind === "mfa") step = await caller.connections.answerMfa({ ...org(), connectionId: mfaConnection, answer: "blue" });
+    while (step.kind === "mfa")
+      step = await caller.connections.answerMfa({ ...org(), connectionId: mfaConnection, answer: "blue" });
     expect(step.kind).toBe("connected");
 
     // The password changed at the bank's own site: 109, then 103, then Update Login (a wrong and the new password).
-    const linked = await caller.connections.link({ ...org(), institutionId: INSTITUTION, credentials: { username: "demo_password", password: "go" } });
+    const linked = await caller.connections.link({
+      ...org(),
+      institutionId: INSTITUTION,
+      credentials: { username: "demo_password", password: "go" },
+    });
     expect(linked.kind).toBe("connected");
     const connectionId = linked.connectionId!;
-    expect(await caller.connections.retrieve({ ...org(), connectionId })).toMatchObject({ kind: "failed", problem: { code: 109 } });
+    expect(await caller.connections.retrieve({ ...org(), connectionId })).toMatchObject({
+      kind: "failed",
+      problem: { code: 109 },
+    });
     await changePasswordAtBank(INSTITUTION, "demo_password", secrets.newBankPassword);
-    expect(await caller.connections.retrieve({ ...org(), connectionId })).toMatchObject({ kind: "failed", problem: { code: 103 } });
-    const wrongUpdate = await caller.connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo_password", password: secrets.wrongUpdatePassword } });
+    expect(await caller.connections.retrieve({ ...org(), connectionId })).toMatchObject({
+      kind: "failed",
+      problem: { code: 103 },
+    });
+    const wrongUpdate = await caller.connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo_password", password: secrets.wrongUpdatePassword },
+    });
     expect(wrongUpdate).toMatchObject({ kind: "failed", problem: { code: 103 } });
-    const updated = await caller.connections.updateLogin({ ...org(), connectionId, credentials: { username: "demo_password", password: secrets.newBankPassword } });
+    const updated = await caller.connections.updateLogin({
+      ...org(),
+      connectionId,
+      credentials: { username: "demo_password", password: secrets.newBankPassword },
+    });
     expect(updated).toMatchObject({ kind: "connected", status: "ACTIVE" });
 
     // The aggregator's webhooks about these logins went through the receiver and its job.
@@ -130,7 +173,12 @@ describe("customer secrets through the product", () => {
       hook.received.some((r) => r.body.data.loginId === updateLoginId && r.body.data.trigger === "update"),
     );
     const deliveredIds = hook.received.map((r) => r.body.id);
-    await waitFor("every webhook to be processed", async () => (await db.webhookEvent.count({ where: { id: { in: deliveredIds }, processedAt: { not: null } } })) === deliveredIds.length);
+    await waitFor(
+      "every webhook to be processed",
+      async () =>
+        (await db.webhookEvent.count({ where: { id: { in: deliveredIds }, processedAt: { not: null } } })) ===
+        deliveredIds.length,
+    );
 
     // A canary, logged and stored where a leak would land, proves the scan reaches there.
     const canary = `Canary-Gannet-${tag}`;
@@ -139,14 +187,27 @@ describe("customer secrets through the product", () => {
 
     const logFile = inject("aggregatorLogFile");
     const { haystacks, tables } = await scan(logFile ? { "sandbox log": await readFile(logFile, "utf8") } : {});
-    expect(tables).toEqual(expect.arrayContaining(["public.Connection", "public.ConnectionEvent", "public.AuditEntry", "public.WebhookEvent"]));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        "public.Connection",
+        "public.ConnectionEvent",
+        "public.AuditEntry",
+        "public.WebhookEvent",
+      ]),
+    );
     expect(captured.some((l) => l.includes("procedure ok"))).toBe(true);
     expect(captured.some((l) => l.includes("aggregator-client"))).toBe(true);
-    expect(Object.entries(haystacks).filter(([, text]) => text.includes(canary)).map(([where]) => where).sort()).toEqual(["product logs", "public.ConnectionEvent"]);
+    expect(
+      Object.entries(haystacks)
+        .filter(([, text]) => text.includes(canary))
+        .map(([where]) => where)
+        .sort(),
+    ).toEqual(["product logs", "public.ConnectionEvent"]);
 
     const leaks: string[] = [];
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const [name, secret] of Object.entries(secrets)) if (text.includes(secret.slice(0, 30))) leaks.push(`${name} in ${where}`);
+      for (const [name, secret] of Object.entries(secrets))
+        if (text.includes(secret.slice(0, 30))) leaks.push(`${name} in ${where}`);
       for (const pattern of shortSecretPatterns) if (pattern.test(text)) leaks.push(`${pattern} in ${where}`);
     }
     expect(leaks).toEqual([]);

@@ -18,11 +18,25 @@ beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Paging");
   books = await createBooks(testDb(), fx.org.id);
   const transactions = Array.from({ length: 45 }, (_, i) =>
-    bankTransaction({ amountCents: -(100 + i), postedDate: `2026-02-${String(1 + (i % 20)).padStart(2, "0")}`, description: i === 7 ? "Dues 10% off" : i === 8 ? "Dues 10 and more" : `Shop_${i}` }),
+    bankTransaction({
+      amountCents: -(100 + i),
+      postedDate: `2026-02-${String(1 + (i % 20)).padStart(2, "0")}`,
+      description: i === 7 ? "Dues 10% off" : i === 8 ? "Dues 10 and more" : `Shop_${i}`,
+    }),
   );
-  await ingestBankTransactions(testDb(), { organizationId: fx.org.id, bankAccountId: books.bankAccountId, transactions });
+  await ingestBankTransactions(testDb(), {
+    organizationId: fx.org.id,
+    bankAccountId: books.bankAccountId,
+    transactions,
+  });
   for (let i = 0; i < 25; i++) {
-    await member().register.addEntry({ orgSlug: fx.org.slug, registerId: books.registerId, date: `2026-03-${String(1 + (i % 5)).padStart(2, "0")}`, description: i === 3 ? "Grant_2026" : `Grant ${i}`, amountCents: 1000 + i });
+    await member().register.addEntry({
+      orgSlug: fx.org.slug,
+      registerId: books.registerId,
+      date: `2026-03-${String(1 + (i % 5)).padStart(2, "0")}`,
+      description: i === 3 ? "Grant_2026" : `Grant ${i}`,
+      amountCents: 1000 + i,
+    });
   }
 });
 
@@ -37,11 +51,16 @@ describe("paging long lists", () => {
   it("reads the feed page after page from the key of the page before, the same rows an offset would give", async () => {
     const input = { orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, view: "all" as const, pageSize: 10 };
     const byOffset: string[] = [];
-    for (let page = 1; page <= 5; page++) byOffset.push(...(await viewer().feed.list({ ...input, page })).rows.map((r) => r.id));
+    for (let page = 1; page <= 5; page++)
+      byOffset.push(...(await viewer().feed.list({ ...input, page })).rows.map((r) => r.id));
     const byKey: string[] = [];
     let after: string | null = null;
     for (let page = 1; page <= 5; page++) {
-      const result: Awaited<ReturnType<ReturnType<typeof viewer>["feed"]["list"]>> = await viewer().feed.list({ ...input, page, after });
+      const result: Awaited<ReturnType<ReturnType<typeof viewer>["feed"]["list"]>> = await viewer().feed.list({
+        ...input,
+        page,
+        after,
+      });
       byKey.push(...result.rows.map((r) => r.id));
       after = result.nextCursor;
       if (page === 5) expect(after).toBeNull();
@@ -62,19 +81,54 @@ describe("paging long lists", () => {
 
   it("refuses a deep page asked by number alone, and a key that is not one", async () => {
     const deep = Math.floor(MAX_OFFSET_ROWS / 200) + 2;
-    expect(await codeOf(viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, page: deep, pageSize: 200 }))).toBe("BAD_REQUEST");
-    expect(await codeOf(viewer().register.entries({ orgSlug: fx.org.slug, registerId: books.registerId, page: deep, pageSize: 200 }))).toBe("BAD_REQUEST");
-    expect(await codeOf(viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, page: 2, after: "x' OR 1=1" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(viewer().register.entries({ orgSlug: fx.org.slug, registerId: books.registerId, page: 2, after: "2026-01-01_nope" }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, page: deep, pageSize: 200 }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        viewer().register.entries({ orgSlug: fx.org.slug, registerId: books.registerId, page: deep, pageSize: 200 }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, page: 2, after: "x' OR 1=1" }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        viewer().register.entries({
+          orgSlug: fx.org.slug,
+          registerId: books.registerId,
+          page: 2,
+          after: "2026-01-01_nope",
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
   });
 
   it("searches for % and _ literally", async () => {
-    const feed = await viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, view: "all", text: "10%" });
+    const feed = await viewer().feed.list({
+      orgSlug: fx.org.slug,
+      bankAccountId: books.bankAccountId,
+      view: "all",
+      text: "10%",
+    });
     expect(feed.rows.map((r) => r.description)).toEqual(["Dues 10% off"]);
     // Unescaped, "es_1" would find "Dues 10% off" and "t_2" every "Grant 2…".
-    const underscore = await viewer().feed.list({ orgSlug: fx.org.slug, bankAccountId: books.bankAccountId, view: "all", text: "es_1" });
+    const underscore = await viewer().feed.list({
+      orgSlug: fx.org.slug,
+      bankAccountId: books.bankAccountId,
+      view: "all",
+      text: "es_1",
+    });
     expect(underscore.rows).toEqual([]);
-    const register = await viewer().register.entries({ orgSlug: fx.org.slug, registerId: books.registerId, text: "t_2" });
+    const register = await viewer().register.entries({
+      orgSlug: fx.org.slug,
+      registerId: books.registerId,
+      text: "t_2",
+    });
     expect(register.rows.map((r) => r.description)).toEqual(["Grant_2026"]);
   });
 });

@@ -27,25 +27,72 @@ let app: Db;
 async function fill(org: OrgFixture) {
   const db = testDb();
   const { connectionId, bankAccountId } = await ensureConnection(db, org.org.id);
-  const register = await db.register.create({ data: { organizationId: org.org.id, name: `Books ${org.org.slug}`, kind: "checking" }, select: { id: true } });
-  await db.bankAccount.update({ where: { id: bankAccountId }, data: { linked: true, registerId: register.id } });
-  await ingestBankTransactions(db, { organizationId: org.org.id, bankAccountId, transactions: [bankTransaction({ postedDate: daysAgo(2), amountCents: -500, description: "RLS" })] });
-  const entry = await db.registerEntry.create({
-    data: { organizationId: org.org.id, registerId: register.id, date: new Date(), amountCents: 100, description: "RLS", source: "MANUAL" },
+  const register = await db.register.create({
+    data: { organizationId: org.org.id, name: `Books ${org.org.slug}`, kind: "checking" },
     select: { id: true },
   });
-  await db.registerEntryProviderId.create({ data: { organizationId: org.org.id, registerEntryId: entry.id, providerTransactionId: `rls-${org.org.id}` } });
-  await db.feedHideBatch.create({ data: { organizationId: org.org.id, bankAccountId, kind: "HIDE_ALL", hiddenCount: 0 } });
-  await db.connectionEvent.create({ data: { organizationId: org.org.id, connectionId, institutionId: "sandbox-bank-personal", kind: "RETRIEVE", trigger: "CUSTOMER" } });
+  await db.bankAccount.update({ where: { id: bankAccountId }, data: { linked: true, registerId: register.id } });
+  await ingestBankTransactions(db, {
+    organizationId: org.org.id,
+    bankAccountId,
+    transactions: [bankTransaction({ postedDate: daysAgo(2), amountCents: -500, description: "RLS" })],
+  });
+  const entry = await db.registerEntry.create({
+    data: {
+      organizationId: org.org.id,
+      registerId: register.id,
+      date: new Date(),
+      amountCents: 100,
+      description: "RLS",
+      source: "MANUAL",
+    },
+    select: { id: true },
+  });
+  await db.registerEntryProviderId.create({
+    data: { organizationId: org.org.id, registerEntryId: entry.id, providerTransactionId: `rls-${org.org.id}` },
+  });
+  await db.feedHideBatch.create({
+    data: { organizationId: org.org.id, bankAccountId, kind: "HIDE_ALL", hiddenCount: 0 },
+  });
+  await db.connectionEvent.create({
+    data: {
+      organizationId: org.org.id,
+      connectionId,
+      institutionId: "sandbox-bank-personal",
+      kind: "RETRIEVE",
+      trigger: "CUSTOMER",
+    },
+  });
   await db.notice.create({ data: { organizationId: org.org.id, connectionId, title: "RLS", body: "RLS" } });
   await db.connectionAlert.create({ data: { organizationId: org.org.id, connectionId, statusCode: 103 } });
   await db.connectSession.create({ data: { organizationId: org.org.id, purpose: "LINK" } });
   await db.statementImport.create({
-    data: { organizationId: org.org.id, bankAccountId, fileName: "rls.ofx", format: "ofx", fileSha256: `rls-${org.org.id}`, received: 0, added: 0, firstDate: new Date(), lastDate: new Date() },
+    data: {
+      organizationId: org.org.id,
+      bankAccountId,
+      fileName: "rls.ofx",
+      format: "ofx",
+      fileSha256: `rls-${org.org.id}`,
+      received: 0,
+      added: 0,
+      firstDate: new Date(),
+      lastDate: new Date(),
+    },
   });
-  await db.aggregatorCustomer.create({ data: { organizationId: org.org.id, provider: "rls-test", customerId: `rls-${org.org.id}` } });
-  await db.invitation.create({ data: { organizationId: org.org.id, email: `rls-${org.org.slug}@test.example`, role: "VIEWER", expiresAt: new Date(Date.now() + 3600_000) } });
-  await db.auditEntry.createMany({ data: { organizationId: org.org.id, action: "rls.test", objectType: "Organization" } });
+  await db.aggregatorCustomer.create({
+    data: { organizationId: org.org.id, provider: "rls-test", customerId: `rls-${org.org.id}` },
+  });
+  await db.invitation.create({
+    data: {
+      organizationId: org.org.id,
+      email: `rls-${org.org.slug}@test.example`,
+      role: "VIEWER",
+      expiresAt: new Date(Date.now() + 3600_000),
+    },
+  });
+  await db.auditEntry.createMany({
+    data: { organizationId: org.org.id, action: "rls.test", objectType: "Organization" },
+  });
 }
 
 beforeAll(async () => {
@@ -76,7 +123,9 @@ async function tenantTables(): Promise<string[]> {
 }
 
 const delegate = (db: Db, table: string) =>
-  (db as unknown as Record<string, { findMany(args?: object): Promise<{ organizationId: string | null }[]> }>)[table[0]!.toLowerCase() + table.slice(1)]!;
+  (db as unknown as Record<string, { findMany(args?: object): Promise<{ organizationId: string | null }[]> }>)[
+    table[0]!.toLowerCase() + table.slice(1)
+  ]!;
 
 describe("row-level security", () => {
   it("shows a query with no organization filter only the rows of the organization set for it, on every table a customer reaches", async () => {
@@ -85,12 +134,18 @@ describe("row-level security", () => {
     for (const table of tables) {
       const everyone = await withAllOrganizations("test", () => delegate(app, table).findMany());
       const seen = new Set(everyone.map((r) => r.organizationId));
-      expect([seen.has(home.org.id), seen.has(other.org.id)], `${table} has rows of both organizations`).toEqual([true, true]);
+      expect([seen.has(home.org.id), seen.has(other.org.id)], `${table} has rows of both organizations`).toEqual([
+        true,
+        true,
+      ]);
 
       // Deliberately unscoped: no where at all.
       const rows = await withOrganization(home.org.id, null, () => delegate(app, table).findMany());
       expect(rows.length, `${table} in home's scope`).toBeGreaterThan(0);
-      expect(rows.filter((r) => r.organizationId !== home.org.id), `${table} rows of another organization`).toEqual([]);
+      expect(
+        rows.filter((r) => r.organizationId !== home.org.id),
+        `${table} rows of another organization`,
+      ).toEqual([]);
 
       expect(await delegate(app, table).findMany(), `${table} outside any scope`).toEqual([]);
     }
@@ -98,9 +153,13 @@ describe("row-level security", () => {
 
   it("refuses to write a row into another organization from this one's scope", async () => {
     await expect(
-      withOrganization(home.org.id, null, () => app.register.create({ data: { organizationId: other.org.id, name: "Planted", kind: "checking" } })),
+      withOrganization(home.org.id, null, () =>
+        app.register.create({ data: { organizationId: other.org.id, name: "Planted", kind: "checking" } }),
+      ),
     ).rejects.toThrow(/row-level security/);
-    const updated = await withOrganization(home.org.id, null, () => app.connection.updateMany({ data: { status: "REMOVED" } }));
+    const updated = await withOrganization(home.org.id, null, () =>
+      app.connection.updateMany({ data: { status: "REMOVED" } }),
+    );
     expect(updated.count).toBe(await testDb().connection.count({ where: { organizationId: home.org.id } }));
     expect(await testDb().connection.count({ where: { organizationId: other.org.id, status: "REMOVED" } })).toBe(0);
     await testDb().connection.updateMany({ where: { organizationId: home.org.id }, data: { status: "ACTIVE" } });
@@ -140,7 +199,9 @@ describe("row-level security", () => {
     // The same procedures through the app's client (runtime role, scope set per request,
     // policies applied) and through a plain client as the owner (no scope, no policies), one
     // after the other, organizations alternating; the cost is the median of the differences.
-    const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: inject("ownerDatabaseUrl") }) }) as unknown as Db;
+    const plain = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: inject("ownerDatabaseUrl") }),
+    }) as unknown as Db;
     const orgs = [home, other];
     const request = async (db: Db, i: number) => {
       const org = orgs[i % 2]!;

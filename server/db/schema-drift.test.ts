@@ -25,8 +25,18 @@ interface DmmfField {
   relationToFields?: string[];
   relationOnDelete?: string;
 }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: "id" | "unique" | "normal" | "fulltext"; fields: { name: string }[]; dbName?: string | null; name?: string | null }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: "id" | "unique" | "normal" | "fulltext";
+  fields: { name: string }[];
+  dbName?: string | null;
+  name?: string | null;
+}
 interface Dmmf {
   datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
 }
@@ -108,18 +118,31 @@ function expectedSchema() {
     const table = tableOf(model);
     const cols = index.fields.map((f) => columnOf(model, f.name));
     const suffix = { id: "pkey", unique: "key", normal: "idx", fulltext: "idx" }[index.type];
-    const name = index.dbName ?? (index.type === "id" ? `${table}_pkey` : prismaIdentifier(`${table}_${cols.join("_")}`, suffix));
+    const name =
+      index.dbName ?? (index.type === "id" ? `${table}_pkey` : prismaIdentifier(`${table}_${cols.join("_")}`, suffix));
     constraints.push(`${index.type.toUpperCase()} ${name} ${table}(${cols.join(",")})`);
   }
   const enums = Object.fromEntries(dmmf.datamodel.enums.map((e) => [e.name, e.values.map((v) => v.name)]));
   return { tables, constraints: constraints.sort(), enums };
 }
 
-const onDeleteNames: Record<string, string> = { a: "NoAction", r: "Restrict", c: "Cascade", n: "SetNull", d: "SetDefault" };
+const onDeleteNames: Record<string, string> = {
+  a: "NoAction",
+  r: "Restrict",
+  c: "Cascade",
+  n: "SetNull",
+  d: "SetDefault",
+};
 
 async function actualSchema(client: pg.Client) {
   const tables: Record<string, Record<string, { type: string; nullable: boolean; hasDefault: boolean }>> = {};
-  const columns = await client.query<{ table: string; column: string; type: string; nullable: boolean; has_default: boolean }>(`
+  const columns = await client.query<{
+    table: string;
+    column: string;
+    type: string;
+    nullable: boolean;
+    has_default: boolean;
+  }>(`
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
            NOT a.attnotnull AS nullable, a.atthasdef AS has_default
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -131,7 +154,13 @@ async function actualSchema(client: pg.Client) {
   }
 
   const constraints: string[] = [];
-  const indexes = await client.query<{ table: string; name: string; primary: boolean; unique: boolean; cols: string[] }>(`
+  const indexes = await client.query<{
+    table: string;
+    name: string;
+    primary: boolean;
+    unique: boolean;
+    cols: string[];
+  }>(`
     SELECT t.relname AS table, i.relname AS name, ix.indisprimary AS primary, ix.indisunique AS unique,
            array_agg(a.attname::text ORDER BY k.ord) AS cols
     FROM pg_index ix
@@ -145,7 +174,14 @@ async function actualSchema(client: pg.Client) {
     const kind = row.primary ? "ID" : row.unique ? "UNIQUE" : "NORMAL";
     constraints.push(`${kind} ${row.name} ${row.table}(${row.cols.join(",")})`);
   }
-  const fks = await client.query<{ name: string; table: string; cols: string[]; ref_table: string; ref_cols: string[]; on_delete: string }>(`
+  const fks = await client.query<{
+    name: string;
+    table: string;
+    cols: string[];
+    ref_table: string;
+    ref_cols: string[];
+    on_delete: string;
+  }>(`
     SELECT con.conname AS name, t.relname AS table, rt.relname AS ref_table, con.confdeltype AS on_delete,
            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS cols,
@@ -213,13 +249,18 @@ describe("database migrations", () => {
   });
 
   it("refuses to go on after a failed migration, leaving earlier ones in place", async () => {
-    const dir = await import("node:fs/promises").then((fs) => fs.mkdtemp(path.join(import.meta.dirname, ".tmp-migrations-")));
+    const dir = await import("node:fs/promises").then((fs) =>
+      fs.mkdtemp(path.join(import.meta.dirname, ".tmp-migrations-")),
+    );
     const fs = await import("node:fs/promises");
     try {
       await fs.mkdir(path.join(dir, "20000101000000_ok"));
       await fs.writeFile(path.join(dir, "20000101000000_ok", "migration.sql"), 'CREATE TABLE "DriftOk" (id int);');
       await fs.mkdir(path.join(dir, "20000101000001_broken"));
-      await fs.writeFile(path.join(dir, "20000101000001_broken", "migration.sql"), 'CREATE TABLE "DriftBroken" (id int); SELECT nonsense;');
+      await fs.writeFile(
+        path.join(dir, "20000101000001_broken", "migration.sql"),
+        'CREATE TABLE "DriftBroken" (id int); SELECT nonsense;',
+      );
       const db = `${name}_failed`;
       await ensureDatabase(inject("serverUrl"), db);
       const url = withDatabase(inject("serverUrl"), db);

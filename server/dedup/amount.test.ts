@@ -22,11 +22,19 @@ describe("amounts from text", () => {
     expect(parseAmountCents("4.35")).toEqual({ ok: true, cents: 435 });
   });
 
-  it.each(["", "-", ".", "abc", "1,234.00", "$5", "1.234", "1e3", "--5", "(5.00)", "90071992547409.92"])("rejects %j", (text) => {
-    expect(parseAmountCents(text).ok).toBe(false);
-  });
+  it.each(["", "-", ".", "abc", "1,234.00", "$5", "1.234", "1e3", "--5", "(5.00)", "90071992547409.92"])(
+    "rejects %j",
+    (text) => {
+      expect(parseAmountCents(text).ok).toBe(false);
+    },
+  );
 
   it("formats cents back with two places", () => {
-    expect([formatCents(-500), formatCents(7), formatCents(123450), formatCents(0)]).toEqual(["-5.00", "0.07", "1234.50", "0.00"]);
+    expect([formatCents(-500), formatCents(7), formatCents(123450), formatCents(0)]).toEqual([
+      "-5.00",
+      "0.07",
+      "1234.50",
+      "0.00",
+    ]);
   });
 });

@@ -14,7 +14,13 @@ describe("check numbers", () => {
     expect(extractCheckNumber(description)).toBe(number);
   });
 
-  it.each(["CHECKCARD 0314 STAPLES", "STARBUCKS STORE 10293", "MOBILE CHECK DEPOSIT", "DECK 12 MARINA", "Joe's Plumbing"])("finds none in %s", (description) => {
+  it.each([
+    "CHECKCARD 0314 STAPLES",
+    "STARBUCKS STORE 10293",
+    "MOBILE CHECK DEPOSIT",
+    "DECK 12 MARINA",
+    "Joe's Plumbing",
+  ])("finds none in %s", (description) => {
     expect(extractCheckNumber(description)).toBeNull();
   });
 

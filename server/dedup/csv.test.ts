@@ -11,12 +11,21 @@ describe("CSV parsing (RFC 4180)", () => {
 
   it("keeps commas, doubled quotes and line breaks inside quoted fields", () => {
     const records = parseCsv('id,description\n1,"STAPLES, INC ""#123"""\n2,"two\nlines"\n3,x\n');
-    expect(records.map((record) => record.fields)).toEqual([["id", "description"], ["1", 'STAPLES, INC "#123"'], ["2", "two\nlines"], ["3", "x"]]);
+    expect(records.map((record) => record.fields)).toEqual([
+      ["id", "description"],
+      ["1", 'STAPLES, INC "#123"'],
+      ["2", "two\nlines"],
+      ["3", "x"],
+    ]);
     expect(records[3]!.line).toBe(5);
   });
 
   it("accepts CRLF, a byte order mark, a missing final newline and empty fields", () => {
-    expect(parseCsv("\uFEFFa,b\r\n1,\r\n,2").map((record) => record.fields)).toEqual([["a", "b"], ["1", ""], ["", "2"]]);
+    expect(parseCsv("\uFEFFa,b\r\n1,\r\n,2").map((record) => record.fields)).toEqual([
+      ["a", "b"],
+      ["1", ""],
+      ["", "2"],
+    ]);
   });
 
   it("skips blank lines but keeps a quoted empty field", () => {

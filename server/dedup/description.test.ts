@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compareDescriptions, descriptionSimilarity, merchantTokens, normalizeDescription, numbersDisagree } from "./description";
+import {
+  compareDescriptions,
+  descriptionSimilarity,
+  merchantTokens,
+  normalizeDescription,
+  numbersDisagree,
+} from "./description";
 
 const similarity = (a: string, b: string) => descriptionSimilarity(normalizeDescription(a), normalizeDescription(b));
 
@@ -34,8 +40,14 @@ describe("description normalization", () => {
 
 describe("what a description says besides the merchant", () => {
   it("reads the purchase day of a card row", () => {
-    expect(normalizeDescription("PURCHASE AUTHORIZED ON 03/11 SQ *BLUE BOTTLE COFFEE").authorized).toEqual({ month: 3, day: 11 });
-    expect(normalizeDescription("Recurring Payment authorized on 12/01 Zoom.us").authorized).toEqual({ month: 12, day: 1 });
+    expect(normalizeDescription("PURCHASE AUTHORIZED ON 03/11 SQ *BLUE BOTTLE COFFEE").authorized).toEqual({
+      month: 3,
+      day: 11,
+    });
+    expect(normalizeDescription("Recurring Payment authorized on 12/01 Zoom.us").authorized).toEqual({
+      month: 12,
+      day: 1,
+    });
     expect(normalizeDescription("SQ *BLUE BOTTLE COFFEE 03/11").authorized).toBeNull();
   });
 
@@ -70,7 +82,8 @@ describe("merchant names with digits", () => {
 });
 
 describe("descriptions typed by hand", () => {
-  const byHand = (bank: string, typed: string) => compareDescriptions(normalizeDescription(bank), normalizeDescription(typed), { byHand: true }).similarity!;
+  const byHand = (bank: string, typed: string) =>
+    compareDescriptions(normalizeDescription(bank), normalizeDescription(typed), { byHand: true }).similarity!;
 
   it("reads abbreviations as the words they shorten", () => {
     expect(similarity("AMZN MKTP", "Amazon Marketplace")).toBeGreaterThan(0.6);

@@ -41,18 +41,26 @@ describe("demo data", () => {
     expect(active.institution.name).toBe("Sandbox Bank (Business)");
     expect(active.accounts.filter((a) => a.linked).length).toBe(2);
     expect(active.accounts.reduce((n, a) => n + a._count.feedTransactions, 0)).toBeGreaterThan(50);
-    expect(await db.connectionEvent.count({ where: { connectionId: active.id, trigger: "SCHEDULE", statusCode: 0 } })).toBeGreaterThan(30);
+    expect(
+      await db.connectionEvent.count({ where: { connectionId: active.id, trigger: "SCHEDULE", statusCode: 0 } }),
+    ).toBeGreaterThan(30);
 
     const broken = riverside.find((c) => c.status === "ACTION_REQUIRED")!;
     expect(broken).toMatchObject({ lastStatusCode: 103 });
-    const failures = await db.connectionEvent.findMany({ where: { connectionId: broken.id, statusCode: 103 }, orderBy: { startedAt: "asc" } });
+    const failures = await db.connectionEvent.findMany({
+      where: { connectionId: broken.id, statusCode: 103 },
+      orderBy: { startedAt: "asc" },
+    });
     expect(failures.length).toBeGreaterThanOrEqual(4);
     expect(new Set(failures.map((e) => e.startedAt.toISOString().slice(0, 10))).size).toBeGreaterThanOrEqual(4);
     expect(failures.map((e) => e.trigger)).toContain("SCHEDULE");
     expect(failures.map((e) => e.trigger)).toContain("CUSTOMER");
     expect(await db.notice.count({ where: { connectionId: broken.id, resolvedAt: null, statusCode: 103 } })).toBe(1);
     // The failure is real: the sandbox itself now refuses this login's password.
-    const status = await testAggregator().getLoginStatus({ loginId: broken.providerLoginId!, institutionId: broken.institutionId });
+    const status = await testAggregator().getLoginStatus({
+      loginId: broken.providerLoginId!,
+      institutionId: broken.institutionId,
+    });
     expect(status.statusCode).toBe(103);
 
     const hillcrest = await byOrg("hillcrest");
@@ -61,21 +69,40 @@ describe("demo data", () => {
     expect(retrying).toMatchObject({ lastStatusCode: 102 });
     expect(retrying.nextRetryAt).not.toBeNull();
 
-    expect(await db.auditEntry.count({ where: { action: "connection.link", organizationId: { in: [active.organizationId, retrying.organizationId] } } })).toBe(4);
+    expect(
+      await db.auditEntry.count({
+        where: { action: "connection.link", organizationId: { in: [active.organizationId, retrying.organizationId] } },
+      }),
+    ).toBe(4);
   });
 
   it("gives Riverside a bank removed and added again a week ago, its feed full of what the books already have", async () => {
-    const connections = await db.connection.findMany({ where: { organization: { slug: "riverside" }, institutionId: "sandbox-credit-union" }, orderBy: { createdAt: "asc" } });
+    const connections = await db.connection.findMany({
+      where: { organization: { slug: "riverside" }, institutionId: "sandbox-credit-union" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(connections.map((c) => c.status)).toEqual(["REMOVED", "ACTIVE"]);
     const [removed, relinked] = connections as [(typeof connections)[number], (typeof connections)[number]];
     expect(Date.now() - relinked.createdAt.getTime()).toBeGreaterThan(6.9 * 86_400_000);
     expect(removed.removedAt!.getTime()).toBeLessThan(relinked.createdAt.getTime());
     const feed = await db.feedTransaction.findMany({
       where: { bankAccount: { connectionId: relinked.id } },
-      select: { state: true, amountCents: true, description: true, date: true, matchRegisterEntryId: true, matchReasons: true, hideBatchId: true },
+      select: {
+        state: true,
+        amountCents: true,
+        description: true,
+        date: true,
+        matchRegisterEntryId: true,
+        matchReasons: true,
+        hideBatchId: true,
+      },
     });
     const entries = new Map(
-      (await db.registerEntry.findMany({ where: { id: { in: feed.flatMap((f) => (f.matchRegisterEntryId ? [f.matchRegisterEntryId] : [])) } } })).map((e) => [e.id, e]),
+      (
+        await db.registerEntry.findMany({
+          where: { id: { in: feed.flatMap((f) => (f.matchRegisterEntryId ? [f.matchRegisterEntryId] : [])) } },
+        })
+      ).map((e) => [e.id, e]),
     );
     const flagged = feed.filter((f) => f.state === "DUPLICATE" || f.state === "POSSIBLE_DUPLICATE");
     const matchOf = (f: (typeof feed)[number]) => entries.get(f.matchRegisterEntryId ?? "");
@@ -83,23 +110,34 @@ describe("demo data", () => {
     expect(flagged.length).toBeGreaterThan(100);
     expect(feed.filter((f) => f.state === "NEW").length).toBeGreaterThan(5);
     // With the sandbox's re-link changes: dates shifted, descriptions rewritten.
-    expect(flagged.filter((f) => matchOf(f) && matchOf(f)!.date.getTime() !== f.date.getTime()).length).toBeGreaterThan(0);
-    expect(flagged.filter((f) => matchOf(f) && matchOf(f)!.source === "IMPORT" && matchOf(f)!.description !== f.description).length).toBeGreaterThan(0);
+    expect(flagged.filter((f) => matchOf(f) && matchOf(f)!.date.getTime() !== f.date.getTime()).length).toBeGreaterThan(
+      0,
+    );
+    expect(
+      flagged.filter((f) => matchOf(f) && matchOf(f)!.source === "IMPORT" && matchOf(f)!.description !== f.description)
+        .length,
+    ).toBeGreaterThan(0);
     // Entries the bookkeeper typed by hand, matched by their bank rows (the rent check by its number).
     const byHand = feed.filter((f) => matchOf(f)?.source === "MANUAL");
     expect(byHand.length, "typed by hand").toBeGreaterThanOrEqual(2);
     expect(byHand.map((f) => matchOf(f)!.description)).toContain("Rent");
     // Identical twins: two bank rows of one day and amount, each matching an entry of its own.
-    const twins = flagged.filter((f) => flagged.some((g) => g !== f && g.date.getTime() === f.date.getTime() && g.amountCents === f.amountCents));
+    const twins = flagged.filter((f) =>
+      flagged.some((g) => g !== f && g.date.getTime() === f.date.getTime() && g.amountCents === f.amountCents),
+    );
     expect(twins.length, "identical twins").toBeGreaterThanOrEqual(2);
     expect(new Set(twins.map((f) => f.matchRegisterEntryId)).size).toBe(twins.length);
     // A few rows hidden together with one Hide all, listed under Show hidden.
     const hidden = feed.filter((f) => f.state === "HIDDEN");
     expect(hidden.length).toBeGreaterThan(0);
-    const batches = await db.feedHideBatch.findMany({ where: { id: { in: hidden.flatMap((f) => (f.hideBatchId ? [f.hideBatchId] : [])) } } });
+    const batches = await db.feedHideBatch.findMany({
+      where: { id: { in: hidden.flatMap((f) => (f.hideBatchId ? [f.hideBatchId] : [])) } },
+    });
     expect(batches.map((b) => b.kind)).toEqual(["HIDE_ALL"]);
     // Purchases imported while pending came back posted, caught through their pending ids.
-    const postedOfPending = flagged.filter((f) => Array.isArray(f.matchReasons) && f.matchReasons.includes("posted version of a pending transaction"));
+    const postedOfPending = flagged.filter(
+      (f) => Array.isArray(f.matchReasons) && f.matchReasons.includes("posted version of a pending transaction"),
+    );
     expect(postedOfPending.length).toBeGreaterThan(0);
   });
 

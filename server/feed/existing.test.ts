@@ -23,20 +23,97 @@ beforeAll(async () => {
   const prefix = uniqueSuffix();
   const data = benchData(4_000, 600, 7);
   const account = books.registerId;
-  const rows: ExistingTransaction[] = data.existing.map((row) => ({ ...row, id: `${prefix}-${row.id}`, account, providerIds: row.providerIds.map((id) => `${prefix}-${id}`) }));
+  const rows: ExistingTransaction[] = data.existing.map((row) => ({
+    ...row,
+    id: `${prefix}-${row.id}`,
+    account,
+    providerIds: row.providerIds.map((id) => `${prefix}-${id}`),
+  }));
   const lastDate = rows[rows.length - 1]!.date;
   const extra: ExistingTransaction[] = [
-    { id: `${prefix}-opening`, account, date: "2020-01-02", amountCents: 777_777, description: "OPENING BALANCE", checkNumber: null, providerIds: [], kind: "register", pending: false },
-    { id: `${prefix}-chk1`, account, date: lastDate, amountCents: -12_345, description: "CHECK 1201", checkNumber: "1201", providerIds: [`${prefix}-pc1`], kind: "register", pending: false },
-    { id: `${prefix}-chk2`, account, date: lastDate, amountCents: -33_333, description: "Check number 1300 - Joe's Plumbing", checkNumber: null, providerIds: [], kind: "register", pending: false },
-    { id: `${prefix}-pend1`, account, date: lastDate, amountCents: -2_401, description: "TST* PANERA BREAD 601", checkNumber: null, providerIds: [`${prefix}-pp1`], kind: "register", pending: true },
-    { id: `${prefix}-pend2`, account, date: lastDate, amountCents: -1_777, description: "UBER *TRIP", checkNumber: null, providerIds: [`${prefix}-pp2`], kind: "register", pending: true },
+    {
+      id: `${prefix}-opening`,
+      account,
+      date: "2020-01-02",
+      amountCents: 777_777,
+      description: "OPENING BALANCE",
+      checkNumber: null,
+      providerIds: [],
+      kind: "register",
+      pending: false,
+    },
+    {
+      id: `${prefix}-chk1`,
+      account,
+      date: lastDate,
+      amountCents: -12_345,
+      description: "CHECK 1201",
+      checkNumber: "1201",
+      providerIds: [`${prefix}-pc1`],
+      kind: "register",
+      pending: false,
+    },
+    {
+      id: `${prefix}-chk2`,
+      account,
+      date: lastDate,
+      amountCents: -33_333,
+      description: "Check number 1300 - Joe's Plumbing",
+      checkNumber: null,
+      providerIds: [],
+      kind: "register",
+      pending: false,
+    },
+    {
+      id: `${prefix}-pend1`,
+      account,
+      date: lastDate,
+      amountCents: -2_401,
+      description: "TST* PANERA BREAD 601",
+      checkNumber: null,
+      providerIds: [`${prefix}-pp1`],
+      kind: "register",
+      pending: true,
+    },
+    {
+      id: `${prefix}-pend2`,
+      account,
+      date: lastDate,
+      amountCents: -1_777,
+      description: "UBER *TRIP",
+      checkNumber: null,
+      providerIds: [`${prefix}-pp2`],
+      kind: "register",
+      pending: true,
+    },
     // Imported while pending a year before the batch, at an amount the batch does not have.
-    { id: `${prefix}-pend-old`, account, date: rows[0]!.date, amountCents: -60_123, description: "SHELL OIL 57444", checkNumber: null, providerIds: [`${prefix}-pp3`], kind: "register", pending: true },
-    { id: `${prefix}-known`, account, date: lastDate, amountCents: -88_888, description: "AMAZON MKTPLACE PMTS", checkNumber: null, providerIds: [`${prefix}-known1`, `${prefix}-known2`], kind: "register", pending: false },
+    {
+      id: `${prefix}-pend-old`,
+      account,
+      date: rows[0]!.date,
+      amountCents: -60_123,
+      description: "SHELL OIL 57444",
+      checkNumber: null,
+      providerIds: [`${prefix}-pp3`],
+      kind: "register",
+      pending: true,
+    },
+    {
+      id: `${prefix}-known`,
+      account,
+      date: lastDate,
+      amountCents: -88_888,
+      description: "AMAZON MKTPLACE PMTS",
+      checkNumber: null,
+      providerIds: [`${prefix}-known1`, `${prefix}-known2`],
+      kind: "register",
+      pending: false,
+    },
   ];
   // Entries with provider ids were imported from a bank feed; the others were typed by hand.
-  everything = [...rows, ...extra].map((row) => (row.kind === "register" ? { ...row, fromBank: row.providerIds.length > 0 } : row));
+  everything = [...rows, ...extra].map((row) =>
+    row.kind === "register" ? { ...row, fromBank: row.providerIds.length > 0 } : row,
+  );
 
   const entries = everything.filter((row) => row.kind === "register");
   await db().registerEntry.createMany({
@@ -52,7 +129,13 @@ beforeAll(async () => {
     })),
   });
   await db().registerEntryProviderId.createMany({
-    data: entries.flatMap((row) => row.providerIds.map((providerTransactionId) => ({ organizationId: fx.org.id, registerEntryId: row.id, providerTransactionId }))),
+    data: entries.flatMap((row) =>
+      row.providerIds.map((providerTransactionId) => ({
+        organizationId: fx.org.id,
+        registerEntryId: row.id,
+        providerTransactionId,
+      })),
+    ),
   });
   // Pending imports are known as such by the feed row they came from.
   await db().feedTransaction.createMany({
@@ -88,18 +171,64 @@ beforeAll(async () => {
   const latest = lastDate;
   incoming = [
     ...data.incoming.map((row) => ({ ...row, account, providerId: `${prefix}-${row.providerId}` })),
-    { id: "in-chk1", account, date: latest, amountCents: -12_345, description: "CHECK 1201", pending: false, providerId: `${prefix}-x1`, checkNumber: "1201" },
-    { id: "in-chk2", account, date: latest, amountCents: -33_300, description: "CHECK 1300", pending: false, providerId: `${prefix}-x2` },
-    { id: "in-tip", account, date: latest, amountCents: -2_881, description: "TST* PANERA BREAD 601", pending: false, providerId: `${prefix}-x3` },
-    { id: "in-posted", account, date: latest, amountCents: -2_050, description: "UBER TRIP", pending: false, providerId: `${prefix}-x4`, pendingProviderId: `${prefix}-pp2` },
-    { id: "in-known", account, date: latest, amountCents: -1, description: "AMAZON", pending: false, providerId: `${prefix}-known2` },
+    {
+      id: "in-chk1",
+      account,
+      date: latest,
+      amountCents: -12_345,
+      description: "CHECK 1201",
+      pending: false,
+      providerId: `${prefix}-x1`,
+      checkNumber: "1201",
+    },
+    {
+      id: "in-chk2",
+      account,
+      date: latest,
+      amountCents: -33_300,
+      description: "CHECK 1300",
+      pending: false,
+      providerId: `${prefix}-x2`,
+    },
+    {
+      id: "in-tip",
+      account,
+      date: latest,
+      amountCents: -2_881,
+      description: "TST* PANERA BREAD 601",
+      pending: false,
+      providerId: `${prefix}-x3`,
+    },
+    {
+      id: "in-posted",
+      account,
+      date: latest,
+      amountCents: -2_050,
+      description: "UBER TRIP",
+      pending: false,
+      providerId: `${prefix}-x4`,
+      pendingProviderId: `${prefix}-pp2`,
+    },
+    {
+      id: "in-known",
+      account,
+      date: latest,
+      amountCents: -1,
+      description: "AMAZON",
+      pending: false,
+      providerId: `${prefix}-known2`,
+    },
   ];
 });
 
 /** What ingest reads for this batch, and the proof that the matcher answers on it as on everything. */
 async function readAndCompare(batch: IncomingTransaction[]) {
   const { existing, accountKey } = await db().$transaction((tx) =>
-    loadExisting(tx, { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId }, matchWindow(batch)),
+    loadExisting(
+      tx,
+      { organizationId: fx.org.id, registerId: books.registerId, bankAccountId: books.bankAccountId },
+      matchWindow(batch),
+    ),
   );
   expect(accountKey).toBe(books.registerId);
   const full = matchTransactions({ existing: everything, incoming: batch });
@@ -116,7 +245,12 @@ describe("the existing rows ingest reads", () => {
   it("give the matcher the same answer as the whole register and every tombstone", async () => {
     const { read, fromBank, full } = await readAndCompare(incoming);
     expect(read.size).toBeLessThan(everything.length);
-    expect([fromBank.get("chk1"), fromBank.get("known"), fromBank.get("chk2"), fromBank.get("opening")]).toEqual([true, true, false, false]);
+    expect([fromBank.get("chk1"), fromBank.get("known"), fromBank.get("chk2"), fromBank.get("opening")]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(full.get("in-chk1")).toMatchObject({ matchId: expect.stringMatching(/-chk1$/), tier: "duplicate" });
     expect(full.get("in-posted")).toMatchObject({ matchId: expect.stringMatching(/-pend2$/), tier: "duplicate" });
     expect(full.get("in-chk2")).toMatchObject({ matchId: expect.stringMatching(/-chk2$/) });

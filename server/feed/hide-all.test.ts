@@ -4,7 +4,13 @@ import type { Transaction } from "@/server/aggregator/client";
 import { removeConnection } from "@/server/connections/engine";
 import { log } from "@/server/log";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, testAddressOf, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
+import {
+  callerFor,
+  createOrgWithMembers,
+  testAddressOf,
+  testAggregator,
+  type OrgFixture,
+} from "@/server/testing/fixtures";
 import { ingestBankTransactions } from "./ingest";
 import { importAllNew, importTransactions } from "./review";
 import { bankTransaction, createBooks, daysAgo, relinked, type Books } from "./testing/books";
@@ -28,12 +34,19 @@ beforeAll(async () => {
 /** `count` distinct transactions, one every day back from yesterday. */
 function history(count: number): Transaction[] {
   return Array.from({ length: count }, (_, at) =>
-    bankTransaction({ postedDate: daysAgo(1 + at), amountCents: -(1_000 + at * 113), description: `VENDOR ${String.fromCharCode(65 + (at % 26))}${at} SUPPLIES` }),
+    bankTransaction({
+      postedDate: daysAgo(1 + at),
+      amountCents: -(1_000 + at * 113),
+      description: `VENDOR ${String.fromCharCode(65 + (at % 26))}${at} SUPPLIES`,
+    }),
   );
 }
 
 async function relink(books: Books): Promise<Books> {
-  await removeConnection({ db: db(), aggregator: testAggregator(), log }, { organizationId: fx.org.id, connectionId: books.connectionId, actorUserId: fx.users.OWNER.id });
+  await removeConnection(
+    { db: db(), aggregator: testAggregator(), log },
+    { organizationId: fx.org.id, connectionId: books.connectionId, actorUserId: fx.users.OWNER.id },
+  );
   return createBooks(db(), fx.org.id, { registerId: books.registerId });
 }
 
@@ -46,16 +59,35 @@ async function afterRelink(count: number, fresh = 3) {
   const first = await createBooks(db(), fx.org.id);
   const transactions = history(count);
   await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: first.bankAccountId, transactions });
-  await importAllNew(db(), { organizationId: fx.org.id, actorUserId: fx.users.MEMBER.id, bankAccountId: first.bankAccountId });
+  await importAllNew(db(), {
+    organizationId: fx.org.id,
+    actorUserId: fx.users.MEMBER.id,
+    bankAccountId: first.bankAccountId,
+  });
   const books = await relink(first);
-  const back = transactions.map((t, at) => relinked(t, at % 13 === 6 ? { postedDate: daysAgo(6 + at + (at % 3)) } : {}));
-  const news = Array.from({ length: fresh }, (_, at) => bankTransaction({ postedDate: daysAgo(2 + at), amountCents: -(77_700 + at), description: `BRAND NEW ${at}` }));
-  await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: books.bankAccountId, transactions: [...back, ...news] });
+  const back = transactions.map((t, at) =>
+    relinked(t, at % 13 === 6 ? { postedDate: daysAgo(6 + at + (at % 3)) } : {}),
+  );
+  const news = Array.from({ length: fresh }, (_, at) =>
+    bankTransaction({ postedDate: daysAgo(2 + at), amountCents: -(77_700 + at), description: `BRAND NEW ${at}` }),
+  );
+  await ingestBankTransactions(db(), {
+    organizationId: fx.org.id,
+    bankAccountId: books.bankAccountId,
+    transactions: [...back, ...news],
+  });
   return books;
 }
 
 const statesOf = async (books: Books) =>
-  new Map((await db().feedTransaction.findMany({ where: { bankAccountId: books.bankAccountId }, select: { id: true, state: true } })).map((r) => [r.id, r.state]));
+  new Map(
+    (
+      await db().feedTransaction.findMany({
+        where: { bankAccountId: books.bankAccountId },
+        select: { id: true, state: true },
+      })
+    ).map((r) => [r.id, r.state]),
+  );
 
 const countStates = (states: Map<string, string>) => {
   const counts: Record<string, number> = {};
@@ -64,7 +96,10 @@ const countStates = (states: Map<string, string>) => {
 };
 
 async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (err: unknown) => err);
+  const error = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(TRPCError);
   return error as TRPCError;
 }
@@ -86,9 +121,13 @@ describe("Hide all possible duplicates", () => {
     expect(listed.flaggedMatching).toBeGreaterThan(50);
     expect(listed.flaggedMatching).toBeLessThan(130);
 
-    const stale = await errorOf(as("MEMBER").feed.hideAll({ ...account, ...recent, expectedCount: listed.flaggedMatching + 1 }));
+    const stale = await errorOf(
+      as("MEMBER").feed.hideAll({ ...account, ...recent, expectedCount: listed.flaggedMatching + 1 }),
+    );
     expect(stale.code).toBe("CONFLICT");
-    expect(stale.message).toContain(`${listed.flaggedMatching} possible duplicates match now, not ${listed.flaggedMatching + 1}`);
+    expect(stale.message).toContain(
+      `${listed.flaggedMatching} possible duplicates match now, not ${listed.flaggedMatching + 1}`,
+    );
     expect(await statesOf(books)).toEqual(before);
 
     const first = await as("MEMBER").feed.hideAll({ ...account, ...recent, expectedCount: listed.flaggedMatching });
@@ -98,20 +137,31 @@ describe("Hide all possible duplicates", () => {
       const inRange = row.date.toISOString().slice(0, 10) >= recent.from;
       const wasFlagged = before.get(row.id) !== "NEW";
       expect(row.state, row.description).toBe(inRange && wasFlagged ? "HIDDEN" : before.get(row.id));
-      if (row.state === "HIDDEN") expect(row).toMatchObject({ hideBatchId: first.batchId, hiddenById: fx.users.MEMBER.id });
+      if (row.state === "HIDDEN")
+        expect(row).toMatchObject({ hideBatchId: first.batchId, hiddenById: fx.users.MEMBER.id });
     }
     expect(countStates(await statesOf(neighbour))).toEqual({ DUPLICATE: 5 });
 
     // The rest, with a text filter that reads as an amount: one row.
     const oneAmount = rows.find((row) => row.state !== "HIDDEN" && row.state !== "NEW")!;
-    const byAmount = await as("MEMBER").feed.hideAll({ ...account, text: (Math.abs(oneAmount.amountCents) / 100).toFixed(2), expectedCount: 1 });
+    const byAmount = await as("MEMBER").feed.hideAll({
+      ...account,
+      text: (Math.abs(oneAmount.amountCents) / 100).toFixed(2),
+      expectedCount: 1,
+    });
     expect(byAmount.hidden).toBe(1);
     const rest = await as("ADMIN").feed.hideAll({ ...account, expectedCount: 130 - first.hidden - 1 });
     expect(countStates(await statesOf(books))).toEqual({ HIDDEN: 130, NEW: 3 });
     // Nothing left: a repeated click changes nothing.
     expect(await as("ADMIN").feed.hideAll({ ...account, expectedCount: 7 })).toEqual({ hidden: 0, batchId: null });
 
-    const audit = await db().auditEntry.findMany({ where: { organizationId: fx.org.id, action: "feed.hideAll", objectId: { in: [first.batchId!, byAmount.batchId!, rest.batchId!] } } });
+    const audit = await db().auditEntry.findMany({
+      where: {
+        organizationId: fx.org.id,
+        action: "feed.hideAll",
+        objectId: { in: [first.batchId!, byAmount.batchId!, rest.batchId!] },
+      },
+    });
     expect(audit).toHaveLength(3);
     expect(audit.find((e) => e.objectId === first.batchId)).toMatchObject({
       actorUserId: fx.users.MEMBER.id,
@@ -132,26 +182,49 @@ describe("Hide all possible duplicates", () => {
     await as("MEMBER").feed.unhide({ orgSlug: orgSlug(), transactionIds: [leaver.id] });
     await as("MEMBER").feed.hide({ orgSlug: orgSlug(), transactionIds: [leaver.id] });
 
-    expect(await as("MEMBER").feed.unhideBatch({ orgSlug: orgSlug(), batchId: first.batchId! })).toEqual({ unhidden: first.hidden - 1 });
+    expect(await as("MEMBER").feed.unhideBatch({ orgSlug: orgSlug(), batchId: first.batchId! })).toEqual({
+      unhidden: first.hidden - 1,
+    });
     const after = await statesOf(books);
     for (const row of rows) {
       // The first batch as it was before; the leaver and the other batches still hidden; new rows new.
       const restored = row.hideBatchId === first.batchId && row.id !== leaver.id;
-      expect(after.get(row.id), row.description).toBe(restored || before.get(row.id) === "NEW" ? before.get(row.id) : "HIDDEN");
+      expect(after.get(row.id), row.description).toBe(
+        restored || before.get(row.id) === "NEW" ? before.get(row.id) : "HIDDEN",
+      );
     }
-    expect(await as("MEMBER").feed.unhideBatch({ orgSlug: orgSlug(), batchId: first.batchId! })).toEqual({ unhidden: 0 });
+    expect(await as("MEMBER").feed.unhideBatch({ orgSlug: orgSlug(), batchId: first.batchId! })).toEqual({
+      unhidden: 0,
+    });
     expect((await as("VIEWER").feed.hideBatches(account)).map((b) => b.id)).toEqual([rest.batchId, byAmount.batchId]);
-    expect(await db().feedHideBatch.findUniqueOrThrow({ where: { id: first.batchId! } })).toMatchObject({ restoredById: fx.users.MEMBER.id, hiddenCount: first.hidden });
+    expect(await db().feedHideBatch.findUniqueOrThrow({ where: { id: first.batchId! } })).toMatchObject({
+      restoredById: fx.users.MEMBER.id,
+      hiddenCount: first.hidden,
+    });
     expect(await db().auditEntry.count({ where: { action: "feed.unhideBatch", objectId: first.batchId } })).toBe(2);
   });
 
   it("never reaches another organization's account or batch", async () => {
     const books = await afterRelink(4, 0);
-    const hidden = await as("MEMBER").feed.hideAll({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId, expectedCount: 4 });
+    const hidden = await as("MEMBER").feed.hideAll({
+      orgSlug: orgSlug(),
+      bankAccountId: books.bankAccountId,
+      expectedCount: 4,
+    });
     const outsider = callerFor(db(), other.users.OWNER);
-    expect((await errorOf(outsider.feed.hideAll({ orgSlug: other.org.slug, bankAccountId: books.bankAccountId, expectedCount: 4 }))).code).toBe("NOT_FOUND");
-    expect((await errorOf(outsider.feed.unhideBatch({ orgSlug: other.org.slug, batchId: hidden.batchId! }))).code).toBe("NOT_FOUND");
-    expect((await errorOf(outsider.feed.hideBatches({ orgSlug: other.org.slug, bankAccountId: books.bankAccountId }))).code).toBe("NOT_FOUND");
+    expect(
+      (
+        await errorOf(
+          outsider.feed.hideAll({ orgSlug: other.org.slug, bankAccountId: books.bankAccountId, expectedCount: 4 }),
+        )
+      ).code,
+    ).toBe("NOT_FOUND");
+    expect((await errorOf(outsider.feed.unhideBatch({ orgSlug: other.org.slug, batchId: hidden.batchId! }))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      (await errorOf(outsider.feed.hideBatches({ orgSlug: other.org.slug, bankAccountId: books.bankAccountId }))).code,
+    ).toBe("NOT_FOUND");
     expect(countStates(await statesOf(books))).toEqual({ HIDDEN: 4 });
   });
 });
@@ -159,25 +232,41 @@ describe("Hide all possible duplicates", () => {
 describe("Import of a flagged row", () => {
   it("asks first: without the person's yes nothing is imported; with it the row is booked", async () => {
     const books = await afterRelink(2, 1);
-    const rows = await db().feedTransaction.findMany({ where: { bankAccountId: books.bankAccountId }, orderBy: { amountCents: "asc" } });
+    const rows = await db().feedTransaction.findMany({
+      where: { bankAccountId: books.bankAccountId },
+      orderBy: { amountCents: "asc" },
+    });
     const flagged = rows.filter((row) => row.state !== "NEW");
     const fresh = rows.find((row) => row.state === "NEW")!;
     const entries = () => db().registerEntry.count({ where: { registerId: books.registerId } });
     const booked = await entries();
 
-    const error = await errorOf(as("MEMBER").feed.import({ orgSlug: orgSlug(), transactionIds: [fresh.id, flagged[0]!.id] }));
+    const error = await errorOf(
+      as("MEMBER").feed.import({ orgSlug: orgSlug(), transactionIds: [fresh.id, flagged[0]!.id] }),
+    );
     expect(error.code).toBe("CONFLICT");
-    expect(error.message).toBe("1 selected transaction looks like an entry already in the register; confirm to import anyway. Nothing was imported.");
+    expect(error.message).toBe(
+      "1 selected transaction looks like an entry already in the register; confirm to import anyway. Nothing was imported.",
+    );
     expect(await entries()).toBe(booked);
 
-    const result = await importTransactions(db(), { organizationId: fx.org.id, actorUserId: fx.users.MEMBER.id, transactionIds: [fresh.id, flagged[0]!.id], confirmFlagged: true });
+    const result = await importTransactions(db(), {
+      organizationId: fx.org.id,
+      actorUserId: fx.users.MEMBER.id,
+      transactionIds: [fresh.id, flagged[0]!.id],
+      confirmFlagged: true,
+    });
     expect(result).toEqual({ imported: 2, alreadyImported: 0 });
     expect(await entries()).toBe(booked + 2);
   });
 
   it("Import all new leaves the possible duplicates and says how many", async () => {
     const books = await afterRelink(6, 2);
-    expect(await as("MEMBER").feed.importAllNew({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId })).toEqual({ imported: 2, alreadyImported: 0, flaggedLeft: 6 });
+    expect(await as("MEMBER").feed.importAllNew({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId })).toEqual({
+      imported: 2,
+      alreadyImported: 0,
+      flaggedLeft: 6,
+    });
   });
 });
 
@@ -186,11 +275,21 @@ describe("hide sure duplicates automatically", () => {
     const org = await createOrgWithMembers(db(), "Feed settings");
     const caller = (role: keyof OrgFixture["users"]) => callerFor(db(), org.users[role]);
     expect(await caller("VIEWER").feed.settings({ orgSlug: org.org.slug })).toEqual({ autoHideSureDuplicates: false });
-    expect((await errorOf(caller("MEMBER").feed.updateSettings({ orgSlug: org.org.slug, autoHideSureDuplicates: true }))).code).toBe("FORBIDDEN");
-    expect(await caller("ADMIN").feed.updateSettings({ orgSlug: org.org.slug, autoHideSureDuplicates: true })).toEqual({ autoHideSureDuplicates: true });
+    expect(
+      (await errorOf(caller("MEMBER").feed.updateSettings({ orgSlug: org.org.slug, autoHideSureDuplicates: true })))
+        .code,
+    ).toBe("FORBIDDEN");
+    expect(await caller("ADMIN").feed.updateSettings({ orgSlug: org.org.slug, autoHideSureDuplicates: true })).toEqual({
+      autoHideSureDuplicates: true,
+    });
     expect(await caller("VIEWER").feed.settings({ orgSlug: org.org.slug })).toEqual({ autoHideSureDuplicates: true });
-    const audit = await db().auditEntry.findFirstOrThrow({ where: { organizationId: org.org.id, action: "feed.updateSettings" } });
-    expect(audit).toMatchObject({ actorUserId: org.users.ADMIN.id, details: { autoHideSureDuplicates: true, before: false } });
+    const audit = await db().auditEntry.findFirstOrThrow({
+      where: { organizationId: org.org.id, action: "feed.updateSettings" },
+    });
+    expect(audit).toMatchObject({
+      actorUserId: org.users.ADMIN.id,
+      details: { autoHideSureDuplicates: true, before: false },
+    });
   });
 
   it("hides only the duplicate tier, each with its match, reason and batch; Un-hide brings one back and no retrieval hides it again", async () => {
@@ -198,8 +297,16 @@ describe("hide sure duplicates automatically", () => {
     try {
       const first = await createBooks(db(), fx.org.id);
       const transactions = history(10);
-      await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: first.bankAccountId, transactions });
-      await importAllNew(db(), { organizationId: fx.org.id, actorUserId: fx.users.MEMBER.id, bankAccountId: first.bankAccountId });
+      await ingestBankTransactions(db(), {
+        organizationId: fx.org.id,
+        bankAccountId: first.bankAccountId,
+        transactions,
+      });
+      await importAllNew(db(), {
+        organizationId: fx.org.id,
+        actorUserId: fx.users.MEMBER.id,
+        bankAccountId: first.bankAccountId,
+      });
       const books = await relink(first);
       // Eight come back under new ids (two of them dated days later: possible), two under the
       // provider ids seen before, and one is new.
@@ -208,7 +315,12 @@ describe("hide sure duplicates automatically", () => {
         ...transactions.slice(8).map((t) => ({ ...t })),
         bankTransaction({ postedDate: daysAgo(1), amountCents: -98_765, description: "BRAND NEW" }),
       ];
-      const ingest = () => ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: books.bankAccountId, transactions: back });
+      const ingest = () =>
+        ingestBankTransactions(db(), {
+          organizationId: fx.org.id,
+          bankAccountId: books.bankAccountId,
+          transactions: back,
+        });
       const result = await ingest();
       expect(result).toMatchObject({ received: 11, added: 3, flagged: 2, hiddenAsSure: 8, hidden: 0 });
 
@@ -227,20 +339,37 @@ describe("hide sure duplicates automatically", () => {
       }
       expect(byProvider.get(back[9]!.id)!.matchReasons).toContain("same bank transaction id");
       const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "feed.autoHide", objectId: batch.id } });
-      expect(audit).toMatchObject({ actorUserId: null, organizationId: fx.org.id, details: { bankAccountId: books.bankAccountId, hidden: 8 } });
+      expect(audit).toMatchObject({
+        actorUserId: null,
+        organizationId: fx.org.id,
+        details: { bankAccountId: books.bankAccountId, hidden: 8 },
+      });
 
       // Listed under Show hidden with why, and as a batch.
-      const hiddenList = await as("VIEWER").feed.list({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId, view: "hidden" });
+      const hiddenList = await as("VIEWER").feed.list({
+        orgSlug: orgSlug(),
+        bankAccountId: books.bankAccountId,
+        view: "hidden",
+      });
       expect(hiddenList.total).toBe(8);
       for (const row of hiddenList.rows) {
-        expect(row).toMatchObject({ hiddenAutomatically: true, hideBatch: { id: batch.id, kind: "AUTOMATIC" }, match: { kind: "register" } });
+        expect(row).toMatchObject({
+          hiddenAutomatically: true,
+          hideBatch: { id: batch.id, kind: "AUTOMATIC" },
+          match: { kind: "register" },
+        });
         expect(row.match!.reasons.length).toBeGreaterThan(0);
       }
-      expect(await as("VIEWER").feed.hideBatches({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId })).toMatchObject([{ id: batch.id, kind: "AUTOMATIC", stillHidden: 8, actorName: null }]);
+      expect(
+        await as("VIEWER").feed.hideBatches({ orgSlug: orgSlug(), bankAccountId: books.bankAccountId }),
+      ).toMatchObject([{ id: batch.id, kind: "AUTOMATIC", stillHidden: 8, actorName: null }]);
 
       const undone = hiddenList.rows[0]!;
       await as("MEMBER").feed.unhide({ orgSlug: orgSlug(), transactionIds: [undone.id] });
-      expect(await db().feedTransaction.findUniqueOrThrow({ where: { id: undone.id } })).toMatchObject({ state: "DUPLICATE", hideBatchId: null });
+      expect(await db().feedTransaction.findUniqueOrThrow({ where: { id: undone.id } })).toMatchObject({
+        state: "DUPLICATE",
+        hideBatchId: null,
+      });
       expect(await ingest()).toMatchObject({ added: 0, hiddenAsSure: 0 });
       expect((await db().feedTransaction.findUniqueOrThrow({ where: { id: undone.id } })).state).toBe("DUPLICATE");
     } finally {
@@ -255,19 +384,44 @@ describe("transactions you already have that came back", () => {
     const viewer = callerFor(db(), org.users.VIEWER);
     const first = await createBooks(db(), org.org.id, { accountName: "Operating" });
     const transactions = history(7);
-    await ingestBankTransactions(db(), { organizationId: org.org.id, bankAccountId: first.bankAccountId, transactions });
+    await ingestBankTransactions(db(), {
+      organizationId: org.org.id,
+      bankAccountId: first.bankAccountId,
+      transactions,
+    });
     expect(await viewer.feed.returnedDuplicates({ orgSlug: org.org.slug })).toEqual([]);
-    await importAllNew(db(), { organizationId: org.org.id, actorUserId: org.users.MEMBER.id, bankAccountId: first.bankAccountId });
+    await importAllNew(db(), {
+      organizationId: org.org.id,
+      actorUserId: org.users.MEMBER.id,
+      bankAccountId: first.bankAccountId,
+    });
 
-    await removeConnection({ db: db(), aggregator: testAggregator(), log }, { organizationId: org.org.id, connectionId: first.connectionId, actorUserId: org.users.OWNER.id });
+    await removeConnection(
+      { db: db(), aggregator: testAggregator(), log },
+      { organizationId: org.org.id, connectionId: first.connectionId, actorUserId: org.users.OWNER.id },
+    );
     const again = await createBooks(db(), org.org.id, { registerId: first.registerId, accountName: "Operating" });
-    await ingestBankTransactions(db(), { organizationId: org.org.id, bankAccountId: again.bankAccountId, transactions: transactions.map((t) => relinked(t)) });
+    await ingestBankTransactions(db(), {
+      organizationId: org.org.id,
+      bankAccountId: again.bankAccountId,
+      transactions: transactions.map((t) => relinked(t)),
+    });
     expect(await viewer.feed.returnedDuplicates({ orgSlug: org.org.slug })).toEqual([
-      { connectionId: again.connectionId, bankAccountId: again.bankAccountId, accountName: "Operating", mask: "1234", count: 7 },
+      {
+        connectionId: again.connectionId,
+        bankAccountId: again.bankAccountId,
+        accountName: "Operating",
+        mask: "1234",
+        count: 7,
+      },
     ]);
     expect(await callerFor(db(), other.users.OWNER).feed.returnedDuplicates({ orgSlug: other.org.slug })).toEqual([]);
 
-    await callerFor(db(), org.users.MEMBER).feed.hideAll({ orgSlug: org.org.slug, bankAccountId: again.bankAccountId, expectedCount: 7 });
+    await callerFor(db(), org.users.MEMBER).feed.hideAll({
+      orgSlug: org.org.slug,
+      bankAccountId: again.bankAccountId,
+      expectedCount: 7,
+    });
     expect(await viewer.feed.returnedDuplicates({ orgSlug: org.org.slug })).toEqual([]);
   });
 });

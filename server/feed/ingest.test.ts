@@ -22,7 +22,10 @@ const ingest = (books: Books, transactions: Transaction[]) =>
   ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: books.bankAccountId, transactions });
 
 const feedOf = (books: Books) =>
-  db().feedTransaction.findMany({ where: { bankAccountId: books.bankAccountId }, orderBy: [{ date: "asc" }, { amountCents: "asc" }, { id: "asc" }] });
+  db().feedTransaction.findMany({
+    where: { bankAccountId: books.bankAccountId },
+    orderBy: [{ date: "asc" }, { amountCents: "asc" }, { id: "asc" }],
+  });
 
 const actor = () => ({ organizationId: fx.org.id, actorUserId: fx.users.MEMBER.id });
 
@@ -32,7 +35,10 @@ async function importAll(books: Books) {
 
 /** Removes the connection as Manage Institutions does and links the bank again into the same register. */
 async function relink(books: Books): Promise<Books> {
-  await removeConnection({ db: db(), aggregator: testAggregator(), log }, { organizationId: fx.org.id, connectionId: books.connectionId, actorUserId: fx.users.OWNER.id });
+  await removeConnection(
+    { db: db(), aggregator: testAggregator(), log },
+    { organizationId: fx.org.id, connectionId: books.connectionId, actorUserId: fx.users.OWNER.id },
+  );
   return createBooks(db(), fx.org.id, { registerId: books.registerId });
 }
 
@@ -63,7 +69,11 @@ describe("ingest", () => {
   it("two ingests of the same retrieval at once add each transaction once", async () => {
     const books = await createBooks(db(), fx.org.id);
     const transactions = history();
-    const results = await Promise.all([ingest(books, transactions), ingest(books, transactions), ingest(books, transactions)]);
+    const results = await Promise.all([
+      ingest(books, transactions),
+      ingest(books, transactions),
+      ingest(books, transactions),
+    ]);
     expect(results.map((r) => r.added).sort()).toEqual([0, 0, 5]);
     expect(await feedOf(books)).toHaveLength(5);
   });
@@ -81,7 +91,10 @@ describe("ingest", () => {
     const result = await ingest(again, moved);
     expect(result).toMatchObject({ added: 5, flagged: 5, hidden: 0 });
 
-    const entries = await db().registerEntry.findMany({ where: { registerId: books.registerId }, select: { id: true, description: true } });
+    const entries = await db().registerEntry.findMany({
+      where: { registerId: books.registerId },
+      select: { id: true, description: true },
+    });
     const rows = await feedOf(again);
     for (const row of rows) {
       expect(row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE").toBe(true);
@@ -133,7 +146,10 @@ describe("ingest", () => {
     expect((await feedOf(second)).every((row) => row.state === "HIDDEN")).toBe(true);
 
     const third = await relink(second);
-    const result = await ingest(third, transactions.map((t, at) => relinked(t, at === 1 ? { postedDate: daysAgo(32) } : {})));
+    const result = await ingest(
+      third,
+      transactions.map((t, at) => relinked(t, at === 1 ? { postedDate: daysAgo(32) } : {})),
+    );
     expect(result).toMatchObject({ added: 0, flagged: 0, hidden: 5 });
     const rows = await feedOf(third);
     expect(rows.every((row) => row.state === "HIDDEN" && row.hiddenById === null && row.hiddenAt !== null)).toBe(true);
@@ -142,7 +158,11 @@ describe("ingest", () => {
 
   it("a transaction hidden as new is hidden again when a re-link brings it back", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const junk = bankTransaction({ postedDate: daysAgo(5), amountCents: -100, description: "TEMPORARY AUTHORIZATION HOLD" });
+    const junk = bankTransaction({
+      postedDate: daysAgo(5),
+      amountCents: -100,
+      description: "TEMPORARY AUTHORIZATION HOLD",
+    });
     await ingest(books, [junk]);
     const [row] = await feedOf(books);
     await hideTransactions(db(), { ...actor(), transactionIds: [row!.id] });
@@ -157,7 +177,9 @@ describe("ingest", () => {
   it("two identical coffees on one day stay two, and a re-link flags both, one entry each", async () => {
     const books = await createBooks(db(), fx.org.id);
     const day = daysAgo(8);
-    const coffees = [1, 2].map(() => bankTransaction({ postedDate: day, amountCents: -500, description: "SQ *BLUE BOTTLE COFFEE" }));
+    const coffees = [1, 2].map(() =>
+      bankTransaction({ postedDate: day, amountCents: -500, description: "SQ *BLUE BOTTLE COFFEE" }),
+    );
     expect(await ingest(books, coffees)).toMatchObject({ added: 2, flagged: 0 });
     await importAll(books);
     expect(await db().registerEntry.count({ where: { registerId: books.registerId } })).toBe(2);
@@ -174,26 +196,53 @@ describe("ingest", () => {
 
   it("a posted transaction replaces its pending row in the feed, with the tip it grew by", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const pending = bankTransaction({ postedDate: daysAgo(2), amountCents: -2_400, description: "TST* PANERA BREAD 601", pending: true });
+    const pending = bankTransaction({
+      postedDate: daysAgo(2),
+      amountCents: -2_400,
+      description: "TST* PANERA BREAD 601",
+      pending: true,
+    });
     await ingest(books, [pending]);
     const [pendingRow] = await feedOf(books);
     expect(pendingRow).toMatchObject({ pending: true, state: "NEW" });
 
-    const posted = bankTransaction({ postedDate: daysAgo(1), amountCents: -2_880, description: "TST* PANERA BREAD 601", pendingTransactionId: pending.id });
+    const posted = bankTransaction({
+      postedDate: daysAgo(1),
+      amountCents: -2_880,
+      description: "TST* PANERA BREAD 601",
+      pendingTransactionId: pending.id,
+    });
     expect(await ingest(books, [posted])).toMatchObject({ added: 0, updated: 1 });
     const rows = await feedOf(books);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: pendingRow!.id, providerTransactionId: posted.id, pendingProviderTransactionId: pending.id, pending: false, amountCents: -2_880, state: "NEW" });
+    expect(rows[0]).toMatchObject({
+      id: pendingRow!.id,
+      providerTransactionId: posted.id,
+      pendingProviderTransactionId: pending.id,
+      pending: false,
+      amountCents: -2_880,
+      state: "NEW",
+    });
   });
 
   it("a posted transaction whose pending one was imported is a duplicate by its pending link", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const pending = bankTransaction({ postedDate: daysAgo(2), amountCents: -1_850, description: "UBER *TRIP", pending: true });
+    const pending = bankTransaction({
+      postedDate: daysAgo(2),
+      amountCents: -1_850,
+      description: "UBER *TRIP",
+      pending: true,
+    });
     await ingest(books, [pending]);
     await importAll(books);
     const [entry] = await db().registerEntry.findMany({ where: { registerId: books.registerId } });
 
-    const posted = bankTransaction({ postedDate: daysAgo(1), amountCents: -2_100, description: "UBER TRIP HELP.UBER.COM", pendingTransactionId: pending.id });
+    const posted = bankTransaction({
+      postedDate: daysAgo(1),
+      amountCents: -2_100,
+      description: "UBER TRIP HELP.UBER.COM",
+      pendingTransactionId: pending.id,
+    });
     expect(await ingest(books, [posted])).toMatchObject({ added: 1, flagged: 1 });
     const row = (await feedOf(books)).find((r) => r.providerTransactionId === posted.id)!;
     expect(row).toMatchObject({ state: "DUPLICATE", matchRegisterEntryId: entry!.id });
@@ -202,15 +251,29 @@ describe("ingest", () => {
 
   it("a pending transaction and its posted successor in one retrieval become one row", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const pending = bankTransaction({ postedDate: daysAgo(3), amountCents: -999, description: "ZOOM.US", pending: true });
-    const posted = bankTransaction({ postedDate: daysAgo(2), amountCents: -999, description: "ZOOM.US", pendingTransactionId: pending.id });
+    const pending = bankTransaction({
+      postedDate: daysAgo(3),
+      amountCents: -999,
+      description: "ZOOM.US",
+      pending: true,
+    });
+    const posted = bankTransaction({
+      postedDate: daysAgo(2),
+      amountCents: -999,
+      description: "ZOOM.US",
+      pendingTransactionId: pending.id,
+    });
     expect(await ingest(books, [pending, posted])).toMatchObject({ received: 2, added: 1 });
     expect((await feedOf(books)).map((row) => row.providerTransactionId)).toEqual([posted.id]);
   });
 
   it("revisions of the last days update rows waiting for review, never reviewed ones", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const waiting = bankTransaction({ postedDate: daysAgo(4), amountCents: -3_300, description: "WHOLE FOODS MKT #10233" });
+    const waiting = bankTransaction({
+      postedDate: daysAgo(4),
+      amountCents: -3_300,
+      description: "WHOLE FOODS MKT #10233",
+    });
     const imported = bankTransaction({ postedDate: daysAgo(4), amountCents: -7_700, description: "HOME DEPOT #4410" });
     await ingest(books, [waiting, imported]);
     const importedRow = (await feedOf(books)).find((row) => row.providerTransactionId === imported.id)!;
@@ -222,7 +285,13 @@ describe("ingest", () => {
     ]);
     expect(result).toMatchObject({ added: 0, updated: 1 });
     const rows = await feedOf(books);
-    expect(rows.find((row) => row.providerTransactionId === waiting.id)).toMatchObject({ description: "Whole Foods Mkt Springfield", date: new Date(`${daysAgo(3)}T00:00:00Z`) });
-    expect(rows.find((row) => row.providerTransactionId === imported.id)).toMatchObject({ description: "HOME DEPOT #4410", state: "IMPORTED" });
+    expect(rows.find((row) => row.providerTransactionId === waiting.id)).toMatchObject({
+      description: "Whole Foods Mkt Springfield",
+      date: new Date(`${daysAgo(3)}T00:00:00Z`),
+    });
+    expect(rows.find((row) => row.providerTransactionId === imported.id)).toMatchObject({
+      description: "HOME DEPOT #4410",
+      state: "IMPORTED",
+    });
   });
 });

@@ -4,7 +4,13 @@ import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, testAggregator } from "@/server/testing/fixtures";
 import { inferPendingLinks, type VanishedPending } from "./pending-links";
 
-const posted = (id: string, amountCents: number, postedDate: string, description: string, extra: Partial<Transaction> = {}): Transaction => ({
+const posted = (
+  id: string,
+  amountCents: number,
+  postedDate: string,
+  description: string,
+  extra: Partial<Transaction> = {},
+): Transaction => ({
   id,
   accountId: "acct",
   amountCents,
@@ -17,19 +23,28 @@ const posted = (id: string, amountCents: number, postedDate: string, description
   category: null,
   ...extra,
 });
-const pendingRow = (providerTransactionId: string, amountCents: number, date: string, description: string): VanishedPending => ({
+const pendingRow = (
+  providerTransactionId: string,
+  amountCents: number,
+  date: string,
+  description: string,
+): VanishedPending => ({
   providerTransactionId,
   amountCents,
   date,
   description,
 });
-const linksOf = (ts: Transaction[]) => Object.fromEntries(ts.filter((t) => t.pendingTransactionId).map((t) => [t.id, t.pendingTransactionId]));
+const linksOf = (ts: Transaction[]) =>
+  Object.fromEntries(ts.filter((t) => t.pendingTransactionId).map((t) => [t.id, t.pendingTransactionId]));
 
 describe("inferring which pending transaction a posted one settles", () => {
   it("pairs a restaurant's pending charge with its posting two days later with the tip", () => {
     const linked = inferPendingLinks(
       [pendingRow("p1", -4210, "2026-11-30", "BLUE DOOR BISTRO #44 PORTLAND")],
-      [posted("t1", -5052, "2026-12-02", "Blue Door Bistro Portland OR"), posted("t2", -1299, "2026-12-02", "NETFLIX.COM")],
+      [
+        posted("t1", -5052, "2026-12-02", "Blue Door Bistro Portland OR"),
+        posted("t2", -1299, "2026-12-02", "NETFLIX.COM"),
+      ],
     );
     expect(linksOf(linked)).toEqual({ t1: "p1" });
   });
@@ -59,7 +74,10 @@ describe("inferring which pending transaction a posted one settles", () => {
   it("keeps a link the provider gave, and never links a pending transaction to another pending one", () => {
     const linked = inferPendingLinks(
       [pendingRow("p1", -1000, "2026-12-01", "BOOKSHOP")],
-      [posted("t1", -1000, "2026-12-02", "BOOKSHOP", { pendingTransactionId: "p0" }), posted("t2", -1000, "2026-12-02", "BOOKSHOP", { pending: true })],
+      [
+        posted("t1", -1000, "2026-12-02", "BOOKSHOP", { pendingTransactionId: "p0" }),
+        posted("t2", -1000, "2026-12-02", "BOOKSHOP", { pending: true }),
+      ],
     );
     expect(linksOf(linked)).toEqual({ t1: "p0" });
   });
@@ -84,23 +102,39 @@ describe("a provider that does not link pending to posted", () => {
     const aggregator = withoutPendingLinks(testAggregator());
     const owner = callerFor(testDb(), fx.users.OWNER, { aggregator });
     const org = { orgSlug: fx.org.slug };
-    const linked = await owner.connections.link({ ...org, institutionId: "lakeshorebank-business", credentials: { username: "demo", password: "go" } });
+    const linked = await owner.connections.link({
+      ...org,
+      institutionId: "lakeshorebank-business",
+      credentials: { username: "demo", password: "go" },
+    });
     if (linked.kind !== "connected") throw new Error(`link gave ${linked.kind}`);
     const view = await owner.connections.get({ ...org, connectionId: linked.connectionId });
     await owner.connections.chooseAccounts({
       ...org,
       connectionId: linked.connectionId,
-      choices: view.accounts.map((a) => ({ bankAccountId: a.id, link: true, newRegisterName: `${a.name} ${fx.org.slug}` })),
+      choices: view.accounts.map((a) => ({
+        bankAccountId: a.id,
+        link: true,
+        newRegisterName: `${a.name} ${fx.org.slug}`,
+      })),
     });
-    const pendingAtFirst = await testDb().feedTransaction.count({ where: { bankAccount: { connectionId: linked.connectionId }, pending: true } });
+    const pendingAtFirst = await testDb().feedTransaction.count({
+      where: { bankAccount: { connectionId: linked.connectionId }, pending: true },
+    });
     expect(pendingAtFirst).toBeGreaterThan(0);
 
     // Pending purchases post one or two aggregations after the first that saw them.
     for (let i = 0; i < 3; i++) await owner.connections.retrieve({ ...org, connectionId: linked.connectionId });
 
     // What the sandbox really linked, read with its links kept.
-    const login = await testDb().connection.findUniqueOrThrow({ where: { id: linked.connectionId }, select: { providerLoginId: true, institutionId: true } });
-    const accounts = await testDb().bankAccount.findMany({ where: { connectionId: linked.connectionId }, select: { id: true, providerAccountId: true } });
+    const login = await testDb().connection.findUniqueOrThrow({
+      where: { id: linked.connectionId },
+      select: { providerLoginId: true, institutionId: true },
+    });
+    const accounts = await testDb().bankAccount.findMany({
+      where: { connectionId: linked.connectionId },
+      select: { id: true, providerAccountId: true },
+    });
     let settledSeen = 0;
     for (const account of accounts) {
       const truth = await testAggregator().getTransactions({
@@ -110,7 +144,10 @@ describe("a provider that does not link pending to posted", () => {
         from: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10),
         to: new Date().toISOString().slice(0, 10),
       });
-      const rows = await testDb().feedTransaction.findMany({ where: { bankAccountId: account.id }, select: { providerTransactionId: true, pending: true } });
+      const rows = await testDb().feedTransaction.findMany({
+        where: { bankAccountId: account.id },
+        select: { providerTransactionId: true, pending: true },
+      });
       const ids = new Set(rows.map((r) => r.providerTransactionId));
       for (const t of truth.filter((t) => t.pendingTransactionId)) {
         settledSeen++;

@@ -23,18 +23,29 @@ const actor = () => ({ organizationId: fx.org.id, actorUserId: fx.users.MEMBER.i
 async function feedWith(count: number, books?: Books) {
   const target = books ?? (await createBooks(db(), fx.org.id));
   const transactions = Array.from({ length: count }, (_, at) =>
-    bankTransaction({ postedDate: daysAgo(20 - at), amountCents: -(1_000 + at * 137), description: `VENDOR NUMBER ${at}` }),
+    bankTransaction({
+      postedDate: daysAgo(20 - at),
+      amountCents: -(1_000 + at * 137),
+      description: `VENDOR NUMBER ${at}`,
+    }),
   );
   await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: target.bankAccountId, transactions });
-  const rows = await db().feedTransaction.findMany({ where: { bankAccountId: target.bankAccountId }, orderBy: { date: "asc" } });
+  const rows = await db().feedTransaction.findMany({
+    where: { bankAccountId: target.bankAccountId },
+    orderBy: { date: "asc" },
+  });
   return { books: target, rows, transactions };
 }
 
-const entriesOf = (books: Books) => db().registerEntry.findMany({ where: { registerId: books.registerId }, include: { providerIds: true } });
+const entriesOf = (books: Books) =>
+  db().registerEntry.findMany({ where: { registerId: books.registerId }, include: { providerIds: true } });
 const stateOf = async (id: string) => (await db().feedTransaction.findUniqueOrThrow({ where: { id } })).state;
 
 async function domainError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(() => null, (err: unknown) => err);
+  const error = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(DomainError);
   return error as DomainError;
 }
@@ -46,7 +57,9 @@ describe("hide and un-hide", () => {
     expect(await hideTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({ hidden: 2 });
     expect(await hideTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({ hidden: 0 });
     const hidden = await db().feedTransaction.findMany({ where: { id: { in: ids } } });
-    expect(hidden.every((row) => row.state === "HIDDEN" && row.hiddenById === fx.users.MEMBER.id && row.hiddenAt)).toBe(true);
+    expect(hidden.every((row) => row.state === "HIDDEN" && row.hiddenById === fx.users.MEMBER.id && row.hiddenAt)).toBe(
+      true,
+    );
     expect(await stateOf(rows[2]!.id)).toBe("NEW");
 
     expect(await unhideTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({ unhidden: 2 });
@@ -58,16 +71,27 @@ describe("hide and un-hide", () => {
     const { books, rows, transactions } = await feedWith(1);
     await importTransactions(db(), { ...actor(), transactionIds: [rows[0]!.id] });
     const again = await createBooks(db(), fx.org.id, { registerId: books.registerId });
-    await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: again.bankAccountId, transactions: [relinked(transactions[0]!)] });
+    await ingestBankTransactions(db(), {
+      organizationId: fx.org.id,
+      bankAccountId: again.bankAccountId,
+      transactions: [relinked(transactions[0]!)],
+    });
     const [copy] = await db().feedTransaction.findMany({ where: { bankAccountId: again.bankAccountId } });
     expect(copy!.state).toBe("DUPLICATE");
     await hideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     await unhideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     const row = await db().feedTransaction.findUniqueOrThrow({ where: { id: copy!.id } });
-    expect(row).toMatchObject({ state: "DUPLICATE", matchRegisterEntryId: copy!.matchRegisterEntryId, matchScore: copy!.matchScore });
+    expect(row).toMatchObject({
+      state: "DUPLICATE",
+      matchRegisterEntryId: copy!.matchRegisterEntryId,
+      matchScore: copy!.matchScore,
+    });
 
     // A possible duplicate comes back as one.
-    await db().feedTransaction.update({ where: { id: copy!.id }, data: { state: "POSSIBLE_DUPLICATE", matchScore: 0.7 } });
+    await db().feedTransaction.update({
+      where: { id: copy!.id },
+      data: { state: "POSSIBLE_DUPLICATE", matchScore: 0.7 },
+    });
     await hideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     await unhideTransactions(db(), { ...actor(), transactionIds: [copy!.id] });
     expect(await stateOf(copy!.id)).toBe("POSSIBLE_DUPLICATE");
@@ -83,7 +107,13 @@ describe("hide and un-hide", () => {
 
   it("does not find another organization's transactions", async () => {
     const { rows } = await feedWith(1);
-    const error = await domainError(hideTransactions(db(), { organizationId: other.org.id, actorUserId: other.users.OWNER.id, transactionIds: [rows[0]!.id] }));
+    const error = await domainError(
+      hideTransactions(db(), {
+        organizationId: other.org.id,
+        actorUserId: other.users.OWNER.id,
+        transactionIds: [rows[0]!.id],
+      }),
+    );
     expect(error.code).toBe("NOT_FOUND");
     expect(await stateOf(rows[0]!.id)).toBe("NEW");
   });
@@ -94,7 +124,11 @@ describe("not a duplicate", () => {
     const { books, rows, transactions } = await feedWith(1);
     await importTransactions(db(), { ...actor(), transactionIds: [rows[0]!.id] });
     const again = await createBooks(db(), fx.org.id, { registerId: books.registerId });
-    await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: again.bankAccountId, transactions: [relinked(transactions[0]!)] });
+    await ingestBankTransactions(db(), {
+      organizationId: fx.org.id,
+      bankAccountId: again.bankAccountId,
+      transactions: [relinked(transactions[0]!)],
+    });
     const [flagged] = await db().feedTransaction.findMany({ where: { bankAccountId: again.bankAccountId } });
     expect(flagged!.state).not.toBe("NEW");
 
@@ -108,13 +142,22 @@ describe("not a duplicate", () => {
 describe("import", () => {
   it("creates one register entry per transaction with the provider ids it was seen under", async () => {
     const { books, rows } = await feedWith(3);
-    expect(await importTransactions(db(), { ...actor(), transactionIds: rows.map((row) => row.id) })).toEqual({ imported: 3, alreadyImported: 0 });
+    expect(await importTransactions(db(), { ...actor(), transactionIds: rows.map((row) => row.id) })).toEqual({
+      imported: 3,
+      alreadyImported: 0,
+    });
     const entries = await entriesOf(books);
     expect(entries).toHaveLength(3);
     for (const row of await db().feedTransaction.findMany({ where: { id: { in: rows.map((r) => r.id) } } })) {
       const entry = entries.find((e) => e.id === row.registerEntryId)!;
       expect(row).toMatchObject({ state: "IMPORTED", importedById: fx.users.MEMBER.id });
-      expect(entry).toMatchObject({ feedTransactionId: row.id, amountCents: row.amountCents, description: row.description, date: row.date, source: "IMPORT" });
+      expect(entry).toMatchObject({
+        feedTransactionId: row.id,
+        amountCents: row.amountCents,
+        description: row.description,
+        date: row.date,
+        source: "IMPORT",
+      });
       expect(entry.providerIds.map((p) => p.providerTransactionId)).toEqual([row.providerTransactionId]);
     }
   });
@@ -123,8 +166,15 @@ describe("import", () => {
     const { books, rows } = await feedWith(2);
     const ids = rows.map((row) => row.id);
     await importTransactions(db(), { ...actor(), transactionIds: ids });
-    expect(await importTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({ imported: 0, alreadyImported: 2 });
-    expect(await importAllNew(db(), { ...actor(), bankAccountId: books.bankAccountId })).toEqual({ imported: 0, alreadyImported: 0, flaggedLeft: 0 });
+    expect(await importTransactions(db(), { ...actor(), transactionIds: ids })).toEqual({
+      imported: 0,
+      alreadyImported: 2,
+    });
+    expect(await importAllNew(db(), { ...actor(), bankAccountId: books.bankAccountId })).toEqual({
+      imported: 0,
+      alreadyImported: 0,
+      flaggedLeft: 0,
+    });
     expect(await entriesOf(books)).toHaveLength(2);
   });
 
@@ -148,7 +198,15 @@ describe("import", () => {
     await importTransactions(db(), { ...actor(), transactionIds: [rows[0]!.id] });
     await expect(
       db().registerEntry.create({
-        data: { organizationId: fx.org.id, registerId: books.registerId, date: rows[0]!.date, amountCents: -1, description: "again", source: "IMPORT", feedTransactionId: rows[0]!.id },
+        data: {
+          organizationId: fx.org.id,
+          registerId: books.registerId,
+          date: rows[0]!.date,
+          amountCents: -1,
+          description: "again",
+          source: "IMPORT",
+          feedTransactionId: rows[0]!.id,
+        },
       }),
     ).rejects.toThrow();
   });
@@ -156,7 +214,9 @@ describe("import", () => {
   it("is all or nothing: a hidden row in the selection imports none of it", async () => {
     const { books, rows } = await feedWith(3);
     await hideTransactions(db(), { ...actor(), transactionIds: [rows[2]!.id] });
-    const error = await domainError(importTransactions(db(), { ...actor(), transactionIds: rows.map((row) => row.id) }));
+    const error = await domainError(
+      importTransactions(db(), { ...actor(), transactionIds: rows.map((row) => row.id) }),
+    );
     expect(error.code).toBe("CONFLICT");
     expect(await entriesOf(books)).toHaveLength(0);
     expect(await stateOf(rows[0]!.id)).toBe("NEW");
@@ -168,12 +228,25 @@ describe("import", () => {
     const again = await createBooks(db(), fx.org.id, { registerId: books.registerId });
     const fresh = bankTransaction({ postedDate: daysAgo(1), amountCents: -4_242, description: "NEW VENDOR" });
     const hiddenOne = bankTransaction({ postedDate: daysAgo(1), amountCents: -5_151, description: "TO HIDE" });
-    await ingestBankTransactions(db(), { organizationId: fx.org.id, bankAccountId: again.bankAccountId, transactions: [relinked(transactions[0]!), fresh, hiddenOne] });
-    const hide = await db().feedTransaction.findFirstOrThrow({ where: { bankAccountId: again.bankAccountId, providerTransactionId: hiddenOne.id } });
+    await ingestBankTransactions(db(), {
+      organizationId: fx.org.id,
+      bankAccountId: again.bankAccountId,
+      transactions: [relinked(transactions[0]!), fresh, hiddenOne],
+    });
+    const hide = await db().feedTransaction.findFirstOrThrow({
+      where: { bankAccountId: again.bankAccountId, providerTransactionId: hiddenOne.id },
+    });
     await hideTransactions(db(), { ...actor(), transactionIds: [hide.id] });
 
-    expect(await importAllNew(db(), { ...actor(), bankAccountId: again.bankAccountId })).toEqual({ imported: 1, alreadyImported: 0, flaggedLeft: 1 });
-    const states = await db().feedTransaction.findMany({ where: { bankAccountId: again.bankAccountId }, select: { providerTransactionId: true, state: true } });
+    expect(await importAllNew(db(), { ...actor(), bankAccountId: again.bankAccountId })).toEqual({
+      imported: 1,
+      alreadyImported: 0,
+      flaggedLeft: 1,
+    });
+    const states = await db().feedTransaction.findMany({
+      where: { bankAccountId: again.bankAccountId },
+      select: { providerTransactionId: true, state: true },
+    });
     expect(states.find((s) => s.providerTransactionId === fresh.id)!.state).toBe("IMPORTED");
     expect(states.filter((s) => s.state === "DUPLICATE" || s.state === "POSSIBLE_DUPLICATE")).toHaveLength(1);
     expect(states.find((s) => s.providerTransactionId === hiddenOne.id)!.state).toBe("HIDDEN");

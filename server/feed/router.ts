@@ -40,7 +40,11 @@ function selectionAction<R extends Record<string, number>>(
     .mutation(({ ctx, input }) =>
       // The change and its audit entry commit together.
       ctx.db.$transaction(async (tx) => {
-        const result = await run(tx, { organizationId: ctx.org.id, actorUserId: ctx.user.id, transactionIds: input.transactionIds });
+        const result = await run(tx, {
+          organizationId: ctx.org.id,
+          actorUserId: ctx.user.id,
+          transactionIds: input.transactionIds,
+        });
         await recordAudit(tx, {
           actor: actorOf(ctx),
           organizationId: ctx.org.id,
@@ -95,7 +99,11 @@ export const feedRouter = createRouter({
     .output(importAllNewResult)
     .mutation(({ ctx, input }) =>
       ctx.db.$transaction(async (tx) => {
-        const result = await importAllNew(tx, { organizationId: ctx.org.id, actorUserId: ctx.user.id, bankAccountId: input.bankAccountId });
+        const result = await importAllNew(tx, {
+          organizationId: ctx.org.id,
+          actorUserId: ctx.user.id,
+          bankAccountId: input.bankAccountId,
+        });
         await recordAudit(tx, {
           actor: actorOf(ctx),
           organizationId: ctx.org.id,
@@ -129,7 +137,13 @@ export const feedRouter = createRouter({
   unhideBatch: orgProcedure("books.write")
     .input(hideBatchRef)
     .output(unhidden)
-    .mutation(({ ctx, input }) => unhideBatch(ctx.db, { organizationId: ctx.org.id, actor: { ...actorOf(ctx), userId: ctx.user.id }, batchId: input.batchId })),
+    .mutation(({ ctx, input }) =>
+      unhideBatch(ctx.db, {
+        organizationId: ctx.org.id,
+        actor: { ...actorOf(ctx), userId: ctx.user.id },
+        batchId: input.batchId,
+      }),
+    ),
 
   returnedDuplicates: orgProcedure("org.read")
     .output(z.array(returnedAccount))
@@ -142,5 +156,7 @@ export const feedRouter = createRouter({
   updateSettings: orgProcedure("settings.manage")
     .input(feedSettings)
     .output(feedSettings)
-    .mutation(({ ctx, input }) => updateFeedSettings(ctx.db, { organizationId: ctx.org.id, actor: actorOf(ctx), settings: input })),
+    .mutation(({ ctx, input }) =>
+      updateFeedSettings(ctx.db, { organizationId: ctx.org.id, actor: actorOf(ctx), settings: input }),
+    ),
 });

@@ -24,7 +24,8 @@ async function slowLinkFinishedAtAggregator(institutionId: string) {
   expect(outcome.kind).toBe("aggregating");
   const connection = await testDb().connection.findUniqueOrThrow({ where: { id: outcome.connectionId! } });
   const ref = { loginId: connection.providerLoginId!, institutionId };
-  for (let i = 0; i < 100 && (await testAggregator().getLoginStatus(ref)).aggregating; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && (await testAggregator().getLoginStatus(ref)).aggregating; i++)
+    await new Promise((r) => setTimeout(r, 100));
   return connection;
 }
 
@@ -32,7 +33,12 @@ async function slowLinkFinishedAtAggregator(institutionId: string) {
 async function storeWebhook(
   connection: { providerLoginId: string | null; institutionId: string },
   type: "aggregation.completed" | "login.mfa_expired",
-  data: { statusCode: number; lastSuccessAt: Date | null; lastAttemptAt: Date | null; trigger: "link" | "refresh" | "update" },
+  data: {
+    statusCode: number;
+    lastSuccessAt: Date | null;
+    lastAttemptAt: Date | null;
+    trigger: "link" | "refresh" | "update";
+  },
 ) {
   const eventId = `evt_${randomBytes(6).toString("hex")}`;
   const now = new Date().toISOString();
@@ -68,7 +74,13 @@ const storeCompletion = (
   lastAttemptAt: Date,
   statusCode = 0,
   trigger: "link" | "refresh" = "refresh",
-) => storeWebhook(connection, "aggregation.completed", { statusCode, lastSuccessAt: statusCode === 0 ? lastAttemptAt : null, lastAttemptAt, trigger });
+) =>
+  storeWebhook(connection, "aggregation.completed", {
+    statusCode,
+    lastSuccessAt: statusCode === 0 ? lastAttemptAt : null,
+    lastAttemptAt,
+    trigger,
+  });
 
 describe("aggregator webhook job", () => {
   it("leaves an aggregation to the process completing it: no second completion, no second history row", async () => {
@@ -78,12 +90,18 @@ describe("aggregator webhook job", () => {
     // accounts and transactions when the aggregator's webhook about it comes in.
     const ref = { loginId: linked.providerLoginId!, institutionId: linked.institutionId };
     const answer = await testAggregator().refresh(ref);
-    await testDb().connection.update({ where: { id: connectionId }, data: { status: "AGGREGATING", activeEventId: null, aggregationStartedAt: null } });
+    await testDb().connection.update({
+      where: { id: connectionId },
+      data: { status: "AGGREGATING", activeEventId: null, aggregationStartedAt: null },
+    });
     const events = await testDb().connectionEvent.count({ where: { connectionId } });
     const eventId = await storeCompletion(linked, answer.login.lastAttemptAt!);
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
     expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(events);
-    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "AGGREGATING", activeEventId: null });
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({
+      status: "AGGREGATING",
+      activeEventId: null,
+    });
   });
 
   it("leaves alone an aggregation Bankline already settled when it answered at once", async () => {
@@ -92,7 +110,9 @@ describe("aggregator webhook job", () => {
     const eventId = await storeCompletion(before, new Date(before.lastAttemptAt!.getTime() - 50));
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
     expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(1);
-    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ lastAttemptAt: before.lastAttemptAt });
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({
+      lastAttemptAt: before.lastAttemptAt,
+    });
   });
 
   it("applies an aggregation Bankline did not start (the aggregator's own refresh)", async () => {
@@ -104,7 +124,10 @@ describe("aggregator webhook job", () => {
     const atAggregator = await testAggregator().getLoginStatus(ref);
     const eventId = await storeCompletion(before, atAggregator.lastAttemptAt!, 108);
     await processAggregatorWebhook(deps(), eventId);
-    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 108 });
+    expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({
+      status: "ACTION_REQUIRED",
+      lastStatusCode: 108,
+    });
     expect(await testDb().notice.count({ where: { connectionId, resolvedAt: null } })).toBe(1);
   });
 
@@ -130,20 +153,45 @@ describe("aggregator webhook job", () => {
     expect(linked.kind).toBe("mfa");
     const connectionId = linked.connectionId!;
     const before = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } });
-    const expired = { statusCode: 331, lastSuccessAt: null, lastAttemptAt: before.providerAttemptAt, trigger: "link" as const };
+    const expired = {
+      statusCode: 331,
+      lastSuccessAt: null,
+      lastAttemptAt: before.providerAttemptAt,
+      trigger: "link" as const,
+    };
     const eventId = await storeWebhook(before, "login.mfa_expired", expired);
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("processed");
 
     const state = async () => ({
       connection: await testDb().connection.findUniqueOrThrow({
         where: { id: connectionId },
-        select: { status: true, lastStatusCode: true, mfaSession: true, mfaQuestion: true, mfaExpiresAt: true, nextRetryAt: true, updatedAt: true },
+        select: {
+          status: true,
+          lastStatusCode: true,
+          mfaSession: true,
+          mfaQuestion: true,
+          mfaExpiresAt: true,
+          nextRetryAt: true,
+          updatedAt: true,
+        },
       }),
-      events: (await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } })).map((e) => [e.kind, e.trigger, e.statusCode]),
-      notices: (await testDb().notice.findMany({ where: { connectionId, resolvedAt: null } })).map((n) => [n.statusCode, n.title]),
+      events: (await testDb().connectionEvent.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } })).map(
+        (e) => [e.kind, e.trigger, e.statusCode],
+      ),
+      notices: (await testDb().notice.findMany({ where: { connectionId, resolvedAt: null } })).map((n) => [
+        n.statusCode,
+        n.title,
+      ]),
     });
     const after = await state();
-    expect(after.connection).toMatchObject({ status: "ACTION_REQUIRED", lastStatusCode: 331, mfaSession: null, mfaQuestion: null, mfaExpiresAt: null, nextRetryAt: null });
+    expect(after.connection).toMatchObject({
+      status: "ACTION_REQUIRED",
+      lastStatusCode: 331,
+      mfaSession: null,
+      mfaQuestion: null,
+      mfaExpiresAt: null,
+      nextRetryAt: null,
+    });
     expect(after.events).toEqual([
       ["LINK", "CUSTOMER", 185],
       ["MFA_ANSWER", "WEBHOOK", 331],
@@ -151,18 +199,27 @@ describe("aggregator webhook job", () => {
     // The 185 notice gave way to one that leads to Update Login.
     expect(after.notices).toEqual([[331, "Error 331: The security question timed out"]]);
     const seen = await callerFor(testDb(), fx.users.VIEWER).connections.get({ orgSlug: fx.org.slug, connectionId });
-    expect(seen).toMatchObject({ status: "ACTION_REQUIRED", awaitingAnswer: false, problem: { code: 331, actor: "customer" } });
+    expect(seen).toMatchObject({
+      status: "ACTION_REQUIRED",
+      awaitingAnswer: false,
+      problem: { code: 331, actor: "customer" },
+    });
     expect(seen.problem!.nextStep).toMatch(/Update Login/);
 
     // The same event again, and a redelivery under a new id, change nothing.
     expect(await processAggregatorWebhook(deps(), eventId)).toBe("skipped");
-    expect(await processAggregatorWebhook(deps(), await storeWebhook(before, "login.mfa_expired", expired))).toBe("processed");
+    expect(await processAggregatorWebhook(deps(), await storeWebhook(before, "login.mfa_expired", expired))).toBe(
+      "processed",
+    );
     expect(await state()).toEqual(after);
   });
 
   it("settles an aggregation whose webhook never came", async () => {
     const connection = await slowLinkFinishedAtAggregator("granitestatebank-business");
-    await testDb().connection.update({ where: { id: connection.id }, data: { aggregationStartedAt: new Date(Date.now() - 10 * 60_000) } });
+    await testDb().connection.update({
+      where: { id: connection.id },
+      data: { aggregationStartedAt: new Date(Date.now() - 10 * 60_000) },
+    });
     expect(await recoverStuckAggregations(deps(), new Date(), { organizationIds: [fx.org.id] })).toBe(1);
     expect((await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe("ACTIVE");
   });

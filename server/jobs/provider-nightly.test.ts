@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpAggregatorClient } from "@/server/aggregator/client";
 import { resetBankUser } from "@/server/testing/bank-site";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, testAggregator, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import {
+  callerFor,
+  createOrgWithMembers,
+  testAggregator,
+  uniqueSuffix,
+  type OrgFixture,
+} from "@/server/testing/fixtures";
 import { planRefreshCycle } from "./refresh-cycle";
 import { countingProxy } from "./testing/counting-proxy";
 import { linkAtSandbox, startTestWorker, testQueueSchema, unfinishedTickets, waitUntil } from "./testing/helpers";
@@ -17,7 +23,12 @@ let fx: OrgFixture;
 let worker: RunningWorker;
 let proxy: Awaited<ReturnType<typeof countingProxy>>;
 const providerNightly = () =>
-  new HttpAggregatorClient({ baseUrl: proxy.url, timeoutMs: 5000, retry: { maxAttempts: 1 }, capabilities: { refreshPolicy: "provider-nightly", historyDays: 180 } });
+  new HttpAggregatorClient({
+    baseUrl: proxy.url,
+    timeoutMs: 5000,
+    retry: { maxAttempts: 1 },
+    capabilities: { refreshPolicy: "provider-nightly", historyDays: 180 },
+  });
 
 beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Provider nightly");
@@ -31,17 +42,28 @@ afterAll(async () => {
 
 async function runCycle() {
   const cycleId = `provider-nightly-${uniqueSuffix()}`;
-  await planRefreshCycle(testDb(), worker.sender, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
+  await planRefreshCycle(testDb(), worker.sender, {
+    cycleId,
+    startsAt: new Date(),
+    windowSeconds: 0,
+    organizationIds: [fx.org.id],
+  });
   await waitUntil(`cycle ${cycleId} is done`, async () => (await unfinishedTickets(testDb(), cycleId)) === 0);
   return testDb().refreshTicket.findMany({ where: { cycleId } });
 }
 
 const loginOf = async (connectionId: string) => {
-  const c = await testDb().connection.findUniqueOrThrow({ where: { id: connectionId }, select: { providerLoginId: true, institutionId: true } });
+  const c = await testDb().connection.findUniqueOrThrow({
+    where: { id: connectionId },
+    select: { providerLoginId: true, institutionId: true },
+  });
   return { loginId: c.providerLoginId!, institutionId: c.institutionId };
 };
 const scheduled = (connectionId: string) =>
-  testDb().connectionEvent.findMany({ where: { connectionId, kind: "REFRESH", trigger: "SCHEDULE" }, orderBy: { startedAt: "asc" } });
+  testDb().connectionEvent.findMany({
+    where: { connectionId, kind: "REFRESH", trigger: "SCHEDULE" },
+    orderBy: { startedAt: "asc" },
+  });
 const refreshCalls = () => [...proxy.refreshes.values()].reduce((n, c) => n + c, 0);
 
 describe("a provider that refreshes by itself (provider-nightly)", () => {
@@ -71,7 +93,9 @@ describe("a provider that refreshes by itself (provider-nightly)", () => {
     await resetBankUser(institutionId, "demo_password");
     const connectionId = await linkAtSandbox(fx, institutionId, "demo_password");
     // The provider's nightly run meets the bank's demand for a new password (109).
-    await testAggregator().refresh(await loginOf(connectionId)).catch(() => {});
+    await testAggregator()
+      .refresh(await loginOf(connectionId))
+      .catch(() => {});
     const tickets = await runCycle();
     expect(tickets.find((t) => t.connectionId === connectionId)).toMatchObject({ outcome: "failed", statusCode: 109 });
     expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({
@@ -85,15 +109,26 @@ describe("a provider that refreshes by itself (provider-nightly)", () => {
 
   it("reaches back the provider's history window at an account's first retrieval", async () => {
     const owner = callerFor(testDb(), fx.users.OWNER, { aggregator: providerNightly() });
-    const linked = await owner.connections.link({ orgSlug: fx.org.slug, institutionId: "summitvalleybank-personal", credentials: { username: "demo_big", password: "go" } });
+    const linked = await owner.connections.link({
+      orgSlug: fx.org.slug,
+      institutionId: "summitvalleybank-personal",
+      credentials: { username: "demo_big", password: "go" },
+    });
     if (linked.kind !== "connected") throw new Error(`link gave ${linked.kind}`);
     const view = await owner.connections.get({ orgSlug: fx.org.slug, connectionId: linked.connectionId });
     await owner.connections.chooseAccounts({
       orgSlug: fx.org.slug,
       connectionId: linked.connectionId,
-      choices: view.accounts.map((a) => ({ bankAccountId: a.id, link: true, newRegisterName: `Big ${uniqueSuffix()}` })),
+      choices: view.accounts.map((a) => ({
+        bankAccountId: a.id,
+        link: true,
+        newRegisterName: `Big ${uniqueSuffix()}`,
+      })),
     });
-    const oldest = await testDb().feedTransaction.findFirstOrThrow({ where: { bankAccount: { connectionId: linked.connectionId } }, orderBy: { date: "asc" } });
+    const oldest = await testDb().feedTransaction.findFirstOrThrow({
+      where: { bankAccount: { connectionId: linked.connectionId } },
+      orderBy: { date: "asc" },
+    });
     const days = (Date.now() - oldest.date.getTime()) / 86_400_000;
     expect(days).toBeGreaterThan(170);
     expect(days).toBeLessThanOrEqual(181);

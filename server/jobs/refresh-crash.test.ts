@@ -14,7 +14,10 @@ import { linkAtSandbox, testJobsConfig, testQueueSchema, unfinishedTickets, wait
 // history, and the aggregator cap must hold across the workers.
 
 const root = path.resolve(import.meta.dirname, "../..");
-const institutions = ["keystoneheritage", "bluegrassfarmers", "mapleleafsavings"].flatMap((b) => [`${b}-personal`, `${b}-business`]);
+const institutions = ["keystoneheritage", "bluegrassfarmers", "mapleleafsavings"].flatMap((b) => [
+  `${b}-personal`,
+  `${b}-business`,
+]);
 const CONNECTIONS = 18;
 
 let fx: OrgFixture;
@@ -66,16 +69,32 @@ describe("a worker crash in the middle of a refresh cycle", () => {
     await sender.start();
     await ensureQueues(sender, testJobsConfig);
     const cycleId = `test-crash-${uniqueSuffix()}`;
-    const plan = await planRefreshCycle(testDb(), sender, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
+    const plan = await planRefreshCycle(testDb(), sender, {
+      cycleId,
+      startsAt: new Date(),
+      windowSeconds: 0,
+      organizationIds: [fx.org.id],
+    });
     expect(plan.planned).toBe(CONNECTIONS);
 
     const first = await spawnWorker();
-    await waitUntil("a few refreshes are done", async () => (await testDb().refreshTicket.count({ where: { cycleId, finishedAt: { not: null } } })) >= 5, 60_000);
-    await waitUntil("refreshes are in flight", async () => (await testDb().refreshTicket.count({ where: { cycleId, attemptedAt: { not: null }, finishedAt: null } })) >= 2, 10_000);
+    await waitUntil(
+      "a few refreshes are done",
+      async () => (await testDb().refreshTicket.count({ where: { cycleId, finishedAt: { not: null } } })) >= 5,
+      60_000,
+    );
+    await waitUntil(
+      "refreshes are in flight",
+      async () =>
+        (await testDb().refreshTicket.count({ where: { cycleId, attemptedAt: { not: null }, finishedAt: null } })) >= 2,
+      10_000,
+    );
     first.kill("SIGKILL");
     const killedAt = new Date();
     await new Promise((r) => first.once("exit", r));
-    const interrupted = await testDb().refreshTicket.count({ where: { cycleId, attemptedAt: { not: null }, finishedAt: null } });
+    const interrupted = await testDb().refreshTicket.count({
+      where: { cycleId, attemptedAt: { not: null }, finishedAt: null },
+    });
     expect(interrupted).toBeGreaterThan(0);
     expect(await unfinishedTickets(testDb(), cycleId)).toBeGreaterThan(0);
 
@@ -88,12 +107,17 @@ describe("a worker crash in the middle of a refresh cycle", () => {
     for (const c of connections) {
       expect(proxy.refreshes.get(c.providerLoginId!), `refresh requests for ${c.id}`).toBe(1);
       const events = await testDb().connectionEvent.findMany({ where: { connectionId: c.id, kind: "REFRESH" } });
-      expect(events.map((e) => [e.trigger, e.statusCode]), `history of ${c.id}`).toEqual([["SCHEDULE", 0]]);
+      expect(
+        events.map((e) => [e.trigger, e.statusCode]),
+        `history of ${c.id}`,
+      ).toEqual([["SCHEDULE", 0]]);
       expect(events[0]!.durationMs).not.toBeNull();
       expect(c).toMatchObject({ status: "ACTIVE", activeEventId: null });
     }
     expect(proxy.maxInFlight(), "refreshes in flight at once, all workers together").toBeLessThanOrEqual(4);
-    const recovered = await testDb().refreshTicket.count({ where: { cycleId, attemptedAt: { lt: killedAt }, finishedAt: { gt: killedAt } } });
+    const recovered = await testDb().refreshTicket.count({
+      where: { cycleId, attemptedAt: { lt: killedAt }, finishedAt: { gt: killedAt } },
+    });
     expect(recovered).toBe(interrupted);
   });
 });

@@ -26,8 +26,12 @@ let proxy: Awaited<ReturnType<typeof countingProxy>>;
 beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Limits");
   for (const institutionId of plan) await linkAtSandbox(fx, institutionId);
-  for (const c of await testDb().connection.findMany({ where: { organizationId: fx.org.id } })) institutionOfLogin.set(c.providerLoginId!, c.institutionId);
-  proxy = await countingProxy(inject("aggregatorUrl"), { holdRefreshAnswerMs: 250, institutionOf: (loginId) => institutionOfLogin.get(loginId) });
+  for (const c of await testDb().connection.findMany({ where: { organizationId: fx.org.id } }))
+    institutionOfLogin.set(c.providerLoginId!, c.institutionId);
+  proxy = await countingProxy(inject("aggregatorUrl"), {
+    holdRefreshAnswerMs: 250,
+    institutionOf: (loginId) => institutionOfLogin.get(loginId),
+  });
   worker = await startTestWorker({
     schema: testQueueSchema(),
     config: { aggregatorConcurrency: CAP, perInstitution: PER_INSTITUTION },
@@ -43,14 +47,20 @@ afterAll(async () => {
 describe("refresh concurrency limits", () => {
   it("never refreshes more than the per-institution limit at one bank while the overall cap holds", async () => {
     const cycleId = `test-limits-${uniqueSuffix()}`;
-    const planned = await planRefreshCycle(testDb(), worker.sender, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
+    const planned = await planRefreshCycle(testDb(), worker.sender, {
+      cycleId,
+      startsAt: new Date(),
+      windowSeconds: 0,
+      organizationIds: [fx.org.id],
+    });
     expect(planned.queued).toBe(plan.length);
     await waitUntil("the cycle is done", async () => (await unfinishedTickets(testDb(), cycleId)) === 0);
 
     expect([...proxy.refreshes.values()]).toEqual(Array<number>(plan.length).fill(1));
     const perInstitution = proxy.maxInFlightByInstitution();
     expect(perInstitution.get("?")).toBeUndefined();
-    for (const [institutionId, most] of perInstitution) expect(most, `refreshes in flight at ${institutionId}`).toBeLessThanOrEqual(PER_INSTITUTION);
+    for (const [institutionId, most] of perInstitution)
+      expect(most, `refreshes in flight at ${institutionId}`).toBeLessThanOrEqual(PER_INSTITUTION);
     // The limits were reached, not merely left untested by a slow trickle.
     expect(perInstitution.get("harborviewbank-business")).toBe(PER_INSTITUTION);
     expect(proxy.maxInFlight()).toBeGreaterThan(PER_INSTITUTION);

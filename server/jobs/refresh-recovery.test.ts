@@ -11,7 +11,14 @@ import { linkAtSandbox } from "./testing/helpers";
 // the sweeper does with aggregations nobody completed. Each state is built on purpose.
 
 let fx: OrgFixture;
-const institutions = ["citrusgrovecommercial", "commonwealthnonprofit", "pioneerteacherscu", "oldmillsavings", "silverlakecu", "keystoneheritage-personal"];
+const institutions = [
+  "citrusgrovecommercial",
+  "commonwealthnonprofit",
+  "pioneerteacherscu",
+  "oldmillsavings",
+  "silverlakecu",
+  "keystoneheritage-personal",
+];
 
 beforeAll(async () => {
   fx = await createOrgWithMembers(testDb(), "Recovery");
@@ -22,7 +29,8 @@ function counting(): { aggregator: AggregatorClient; refreshes: () => number } {
   const inner = testAggregator();
   const aggregator = new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === "refresh") return (...args: Parameters<AggregatorClient["refresh"]>) => (refreshes++, target.refresh(...args));
+      if (prop === "refresh")
+        return (...args: Parameters<AggregatorClient["refresh"]>) => (refreshes++, target.refresh(...args));
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -40,13 +48,31 @@ const depsWith = (aggregator: AggregatorClient): RefreshDeps => ({
 /** A connection whose scheduled refresh was claimed by a worker that then died: ticket attempted, event open. */
 async function claimedAndAbandoned(institutionId: string, options: { released?: boolean } = {}) {
   const connectionId = await linkAtSandbox(fx, institutionId);
-  const cycle = await testDb().refreshCycle.create({ data: { id: `test-recovery-${uniqueSuffix()}`, startsAt: new Date(), windowSeconds: 0 } });
+  const cycle = await testDb().refreshCycle.create({
+    data: { id: `test-recovery-${uniqueSuffix()}`, startsAt: new Date(), windowSeconds: 0 },
+  });
   const ticket = await testDb().refreshTicket.create({
-    data: { id: `${cycle.id}:${connectionId}`, cycleId: cycle.id, connectionId, institutionId, reason: "NIGHTLY", runAfter: new Date(), attemptedAt: new Date() },
+    data: {
+      id: `${cycle.id}:${connectionId}`,
+      cycleId: cycle.id,
+      connectionId,
+      institutionId,
+      reason: "NIGHTLY",
+      runAfter: new Date(),
+      attemptedAt: new Date(),
+    },
   });
   await new Promise((r) => setTimeout(r, 5));
   const event = await testDb().connectionEvent.create({
-    data: { organizationId: fx.org.id, connectionId, institutionId, kind: "REFRESH", trigger: "SCHEDULE", statusCode: 325, message: "Aggregation in progress" },
+    data: {
+      organizationId: fx.org.id,
+      connectionId,
+      institutionId,
+      kind: "REFRESH",
+      trigger: "SCHEDULE",
+      statusCode: 325,
+      message: "Aggregation in progress",
+    },
   });
   await testDb().connection.update({
     where: { id: connectionId },
@@ -62,7 +88,10 @@ async function expectRefreshedOnce(connectionId: string, eventId: string) {
   const events = await testDb().connectionEvent.findMany({ where: { connectionId, kind: "REFRESH" } });
   expect(events.map((e) => [e.id, e.statusCode])).toEqual([[eventId, 0]]);
   expect(events[0]!.durationMs).not.toBeNull();
-  expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({ status: "ACTIVE", activeEventId: null });
+  expect(await testDb().connection.findUniqueOrThrow({ where: { id: connectionId } })).toMatchObject({
+    status: "ACTIVE",
+    activeEventId: null,
+  });
 }
 
 describe("taking over an abandoned refresh ticket", () => {
@@ -85,7 +114,10 @@ describe("taking over an abandoned refresh ticket", () => {
   it("without the aggregator's time of the last attempt, tells by the clocks when the claim came well after it", async () => {
     const { ticket, event, connection } = await claimedAndAbandoned(institutions[5]!);
     await testDb().connection.update({ where: { id: connection.id }, data: { providerAttemptAt: null } });
-    await testDb().connectionEvent.update({ where: { id: event.id }, data: { startedAt: new Date(Date.now() + 5000) } });
+    await testDb().connectionEvent.update({
+      where: { id: event.id },
+      data: { startedAt: new Date(Date.now() + 5000) },
+    });
     const { aggregator, refreshes } = counting();
     expect(await runRefreshTicket(depsWith(aggregator), ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
     expect(refreshes()).toBe(1);
@@ -119,7 +151,9 @@ describe("the stuck aggregation sweeper", () => {
     const { event, connection, ref } = await claimedAndAbandoned(institutions[3]!, { released: true });
     await testAggregator().refresh(ref);
     await testDb().$executeRaw`UPDATE "Connection" SET "updatedAt" = ${longAgo()} WHERE "id" = ${connection.id}`;
-    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), { organizationIds: [fx.org.id] });
+    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), {
+      organizationIds: [fx.org.id],
+    });
     await expectRefreshedOnce(connection.id, event.id);
   });
 
@@ -127,10 +161,14 @@ describe("the stuck aggregation sweeper", () => {
     // Started right after the link's aggregation, as close as the clocks cannot tell apart.
     const { event, connection } = await claimedAndAbandoned(institutions[4]!);
     await testDb().connection.update({ where: { id: connection.id }, data: { aggregationStartedAt: longAgo() } });
-    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), { organizationIds: [fx.org.id] });
+    await recoverStuckAggregations({ db: testDb(), aggregator: testAggregator(), log }, new Date(), {
+      organizationIds: [fx.org.id],
+    });
     const after = await testDb().connection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(after).toMatchObject({ status: "ERROR", lastStatusCode: 102, activeEventId: null });
     expect(after.nextRetryAt).not.toBeNull();
-    expect(await testDb().connectionEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ statusCode: 102 });
+    expect(await testDb().connectionEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      statusCode: 102,
+    });
   });
 });

@@ -23,7 +23,13 @@ function idleQueue() {
 describe("refresh loop", () => {
   it("fetches as soon as this process queued refresh jobs, not at its next idle poll", async () => {
     const { boss, fetches } = idleQueue();
-    const worker = new RefreshWorker(boss as never, {} as RefreshDeps, { jobsInFlight: 6, perInstitution: 2, heartbeatSeconds: 30, idlePollMs: 60_000, log });
+    const worker = new RefreshWorker(boss as never, {} as RefreshDeps, {
+      jobsInFlight: 6,
+      perInstitution: 2,
+      heartbeatSeconds: 30,
+      idlePollMs: 60_000,
+      log,
+    });
     worker.start();
     try {
       await waitUntil("the first fetch", async () => fetches.length === 1, 5_000);

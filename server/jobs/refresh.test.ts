@@ -22,10 +22,18 @@ afterAll(async () => {
 });
 
 const scheduledRefreshes = (connectionId: string) =>
-  testDb().connectionEvent.findMany({ where: { connectionId, kind: "REFRESH", trigger: "SCHEDULE" }, orderBy: { startedAt: "asc" } });
+  testDb().connectionEvent.findMany({
+    where: { connectionId, kind: "REFRESH", trigger: "SCHEDULE" },
+    orderBy: { startedAt: "asc" },
+  });
 
 async function runCycle(cycleId: string) {
-  const plan = await planRefreshCycle(testDb(), worker.sender, { cycleId, startsAt: new Date(), windowSeconds: 0, organizationIds: [fx.org.id] });
+  const plan = await planRefreshCycle(testDb(), worker.sender, {
+    cycleId,
+    startsAt: new Date(),
+    windowSeconds: 0,
+    organizationIds: [fx.org.id],
+  });
   await waitUntil(`cycle ${cycleId} is done`, async () => (await unfinishedTickets(testDb(), cycleId)) === 0);
   return plan;
 }
@@ -38,7 +46,10 @@ describe("nightly refresh cycle", () => {
       await linkAtSandbox(fx, "ironwoodfinancial-personal"),
     ];
     const needsCustomer = await linkAtSandbox(fx, "ironwoodfinancial-business");
-    await testDb().connection.update({ where: { id: needsCustomer }, data: { status: "ACTION_REQUIRED", lastStatusCode: 103 } });
+    await testDb().connection.update({
+      where: { id: needsCustomer },
+      data: { status: "ACTION_REQUIRED", lastStatusCode: 103 },
+    });
 
     const cycleId = `test-cycle-${uniqueSuffix()}`;
     const plan = await runCycle(cycleId);
@@ -47,7 +58,10 @@ describe("nightly refresh cycle", () => {
       const events = await scheduledRefreshes(id);
       expect(events.map((e) => e.statusCode)).toEqual([0]);
       expect(events[0]!.durationMs).not.toBeNull();
-      expect(await testDb().connection.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "ACTIVE", activeEventId: null });
+      expect(await testDb().connection.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "ACTIVE",
+        activeEventId: null,
+      });
     }
     expect(await scheduledRefreshes(needsCustomer)).toEqual([]);
     const tickets = await testDb().refreshTicket.findMany({ where: { cycleId } });
@@ -62,7 +76,12 @@ describe("nightly refresh cycle", () => {
     const other = await createOrgWithMembers(testDb(), "Spread");
     const institutions = ["a", "b", "c"];
     await testDb().institution.createMany({
-      data: institutions.map((s) => ({ id: `spread-${s}`, name: `Spread ${s}`, variant: "PERSONAL" as const, loginUrl: "https://x.example" })),
+      data: institutions.map((s) => ({
+        id: `spread-${s}`,
+        name: `Spread ${s}`,
+        variant: "PERSONAL" as const,
+        loginUrl: "https://x.example",
+      })),
       skipDuplicates: true,
     });
     await testDb().connection.createMany({
@@ -77,7 +96,12 @@ describe("nightly refresh cycle", () => {
     const cycleId = `test-spread-${uniqueSuffix()}`;
     const sent: { startAfter: Date; group: { id: string } }[] = [];
     const queue = { insert: async (_name: string, jobs: unknown[]) => (sent.push(...(jobs as typeof sent)), null) };
-    await planRefreshCycle(testDb(), queue as never, { cycleId, startsAt, windowSeconds: 800, organizationIds: [other.org.id] });
+    await planRefreshCycle(testDb(), queue as never, {
+      cycleId,
+      startsAt,
+      windowSeconds: 800,
+      organizationIds: [other.org.id],
+    });
 
     const offsets = sent.map((j) => (new Date(j.startAfter).getTime() - startsAt.getTime()) / 1000);
     expect(offsets).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
@@ -92,7 +116,10 @@ describe("background retries", () => {
   it("retries transient failures with growing backoff and never retries what needs the customer", async () => {
     const down = await linkAtSandbox(fx, "magnoliasavings-personal", "demo_down");
     const terms = await linkAtSandbox(fx, "magnoliasavings-business", "demo_terms");
-    await testDb().connection.updateMany({ where: { id: { notIn: [down, terms] }, organizationId: fx.org.id }, data: { status: "ACTION_REQUIRED" } });
+    await testDb().connection.updateMany({
+      where: { id: { notIn: [down, terms] }, organizationId: fx.org.id },
+      data: { status: "ACTION_REQUIRED" },
+    });
 
     await runCycle(`test-retry-${uniqueSuffix()}`);
     const afterFirst = await testDb().connection.findUniqueOrThrow({ where: { id: down } });
@@ -107,13 +134,22 @@ describe("background retries", () => {
 
     // demo_down fails three times, then succeeds; each retry waits longer than the one before.
     let previousDelay = firstDelay;
-    for (const expected of [{ code: 102, retries: 2 }, { code: 102, retries: 3 }, { code: 0, retries: 0 }]) {
+    for (const expected of [
+      { code: 102, retries: 2 },
+      { code: 102, retries: 3 },
+      { code: 0, retries: 0 },
+    ]) {
       expect(await queueDueRetries(testDb(), worker.boss, { organizationIds: [fx.org.id] })).toBe(0);
       // Time passes until the retry is due.
       await testDb().connection.update({ where: { id: down }, data: { nextRetryAt: new Date(Date.now() - 1000) } });
       const queued = await queueDueRetries(testDb(), worker.boss, { organizationIds: [fx.org.id] });
       expect(queued).toBe(1);
-      await waitUntil("the retry ran", async () => (await testDb().refreshTicket.count({ where: { connectionId: down, reason: "RETRY", finishedAt: null } })) === 0);
+      await waitUntil(
+        "the retry ran",
+        async () =>
+          (await testDb().refreshTicket.count({ where: { connectionId: down, reason: "RETRY", finishedAt: null } })) ===
+          0,
+      );
       const after = await testDb().connection.findUniqueOrThrow({ where: { id: down } });
       expect(after).toMatchObject({ lastStatusCode: expected.code, retryCount: expected.retries });
       if (expected.code !== 0) {
@@ -124,7 +160,12 @@ describe("background retries", () => {
         expect(after).toMatchObject({ status: "ACTIVE", nextRetryAt: null });
       }
     }
-    expect(await queueDueRetries(testDb(), worker.boss, { now: new Date(Date.now() + 86_400_000), organizationIds: [fx.org.id] })).toBe(0);
+    expect(
+      await queueDueRetries(testDb(), worker.boss, {
+        now: new Date(Date.now() + 86_400_000),
+        organizationIds: [fx.org.id],
+      }),
+    ).toBe(0);
     expect((await scheduledRefreshes(terms)).map((e) => e.statusCode)).toEqual([108]);
   });
 });
@@ -135,30 +176,61 @@ describe("the batched refresh", () => {
     const ids: string[] = [];
     for (const institutionId of ["evergreenmutual-personal", "evergreenmutual-personal"]) {
       const id = await linkAtSandbox(other, institutionId);
-      const connection = await callerFor(testDb(), other.users.OWNER).connections.get({ orgSlug: other.org.slug, connectionId: id });
+      const connection = await callerFor(testDb(), other.users.OWNER).connections.get({
+        orgSlug: other.org.slug,
+        connectionId: id,
+      });
       await callerFor(testDb(), other.users.OWNER).connections.chooseAccounts({
         orgSlug: other.org.slug,
         connectionId: id,
-        choices: connection.accounts.map((a, i) => ({ bankAccountId: a.id, link: i === 0, newRegisterName: `Checking ${id.slice(-6)}` })),
+        choices: connection.accounts.map((a, i) => ({
+          bankAccountId: a.id,
+          link: i === 0,
+          newRegisterName: `Checking ${id.slice(-6)}`,
+        })),
       });
       // As if the last success were two days ago, so both reads ask for the same days.
-      await testDb().connection.update({ where: { id }, data: { lastSuccessAt: new Date(Date.now() - 2 * 86_400_000) } });
-      await testDb().bankAccount.updateMany({ where: { connectionId: id }, data: { balanceCents: 1n, createdAt: new Date(Date.now() - 30 * 86_400_000) } });
-      await testDb().notice.create({ data: { organizationId: other.org.id, connectionId: id, statusCode: 102, title: "old", body: "old" } });
+      await testDb().connection.update({
+        where: { id },
+        data: { lastSuccessAt: new Date(Date.now() - 2 * 86_400_000) },
+      });
+      await testDb().bankAccount.updateMany({
+        where: { connectionId: id },
+        data: { balanceCents: 1n, createdAt: new Date(Date.now() - 30 * 86_400_000) },
+      });
+      await testDb().notice.create({
+        data: { organizationId: other.org.id, connectionId: id, statusCode: 102, title: "old", body: "old" },
+      });
       ids.push(id);
     }
     const deps = { db: testDb(), aggregator: testAggregator(), log };
-    await startAggregation(deps, { organizationId: other.org.id, connectionId: ids[0]!, source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null } });
+    await startAggregation(deps, {
+      organizationId: other.org.id,
+      connectionId: ids[0]!,
+      source: { kind: "REFRESH", trigger: "SCHEDULE", actorUserId: null },
+    });
 
-    const cycle = await testDb().refreshCycle.create({ data: { id: `test-batch-${uniqueSuffix()}`, startsAt: new Date(), windowSeconds: 0 } });
+    const cycle = await testDb().refreshCycle.create({
+      data: { id: `test-batch-${uniqueSuffix()}`, startsAt: new Date(), windowSeconds: 0 },
+    });
     const ticket = await testDb().refreshTicket.create({
-      data: { id: `${cycle.id}:${ids[1]}`, cycleId: cycle.id, connectionId: ids[1]!, institutionId: "evergreenmutual-personal", reason: "NIGHTLY", runAfter: new Date() },
+      data: {
+        id: `${cycle.id}:${ids[1]}`,
+        cycleId: cycle.id,
+        connectionId: ids[1]!,
+        institutionId: "evergreenmutual-personal",
+        reason: "NIGHTLY",
+        runAfter: new Date(),
+      },
     });
     const batcher = new RefreshBatcher({ ...deps, aggregations: new Semaphore(2), reads: new Semaphore(2) });
     expect(await (await batcher.run([ticket.id])).get(ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
 
     const comparable = async (id: string) => {
-      const c = await testDb().connection.findUniqueOrThrow({ where: { id }, include: { accounts: { orderBy: { name: "asc" } } } });
+      const c = await testDb().connection.findUniqueOrThrow({
+        where: { id },
+        include: { accounts: { orderBy: { name: "asc" } } },
+      });
       const events = await testDb().connectionEvent.findMany({ where: { connectionId: id, kind: "REFRESH" } });
       return {
         connection: {
@@ -172,9 +244,18 @@ describe("the batched refresh", () => {
           freshSuccess: Date.now() - c.lastSuccessAt!.getTime() < 60_000,
           // The aggregator's own time of the refresh, which later decides whether it saw another.
           keepsAggregatorsAttemptTime:
-            c.providerAttemptAt?.getTime() === (await testAggregator().getLoginStatus({ loginId: c.providerLoginId!, institutionId: c.institutionId })).lastAttemptAt?.getTime(),
+            c.providerAttemptAt?.getTime() ===
+            (
+              await testAggregator().getLoginStatus({ loginId: c.providerLoginId!, institutionId: c.institutionId })
+            ).lastAttemptAt?.getTime(),
         },
-        accounts: c.accounts.map((a) => ({ name: a.name, kind: a.kind, mask: a.mask, balanceCents: a.balanceCents, linked: a.linked })),
+        accounts: c.accounts.map((a) => ({
+          name: a.name,
+          kind: a.kind,
+          mask: a.mask,
+          balanceCents: a.balanceCents,
+          linked: a.linked,
+        })),
         events: events.map((e) => ({
           kind: e.kind,
           trigger: e.trigger,

@@ -12,7 +12,13 @@ describe("retention", () => {
     const user = await createUser(db);
     await db.webhookEvent.createMany({
       data: [
-        { id: `evt_old_${tag}`, type: "login.updated", payload: {}, receivedAt: daysAgo(RETENTION.webhookEventDays + 1), processedAt: daysAgo(RETENTION.webhookEventDays + 1) },
+        {
+          id: `evt_old_${tag}`,
+          type: "login.updated",
+          payload: {},
+          receivedAt: daysAgo(RETENTION.webhookEventDays + 1),
+          processedAt: daysAgo(RETENTION.webhookEventDays + 1),
+        },
         { id: `evt_new_${tag}`, type: "login.updated", payload: {}, receivedAt: daysAgo(1), processedAt: daysAgo(1) },
       ],
     });
@@ -33,9 +39,15 @@ describe("retention", () => {
 
     const purged = await purgeExpiredRows(db);
     expect(purged.webhookEvents).toBeGreaterThanOrEqual(1);
-    expect((await db.webhookEvent.findMany({ where: { id: { endsWith: tag } }, select: { id: true } })).map((e) => e.id)).toEqual([`evt_new_${tag}`]);
-    expect(await db.signInAttempt.findMany({ where: { email }, select: { succeeded: true } })).toEqual([{ succeeded: true }]);
-    expect((await db.session.findMany({ where: { userId: user.id }, select: { tokenHash: true } })).map((s) => s.tokenHash)).toEqual([`new-${tag}`]);
+    expect(
+      (await db.webhookEvent.findMany({ where: { id: { endsWith: tag } }, select: { id: true } })).map((e) => e.id),
+    ).toEqual([`evt_new_${tag}`]);
+    expect(await db.signInAttempt.findMany({ where: { email }, select: { succeeded: true } })).toEqual([
+      { succeeded: true },
+    ]);
+    expect(
+      (await db.session.findMany({ where: { userId: user.id }, select: { tokenHash: true } })).map((s) => s.tokenHash),
+    ).toEqual([`new-${tag}`]);
     expect(await db.passwordReset.count({ where: { userId: user.id } })).toBe(0);
   });
 });

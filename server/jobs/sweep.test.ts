@@ -40,7 +40,8 @@ beforeAll(async () => {
 });
 
 const connection = (id: string) => testDb().connection.findUniqueOrThrow({ where: { id } });
-const delayOf = (c: { nextRetryAt: Date | null; lastAttemptAt: Date | null }) => c.nextRetryAt!.getTime() - c.lastAttemptAt!.getTime();
+const delayOf = (c: { nextRetryAt: Date | null; lastAttemptAt: Date | null }) =>
+  c.nextRetryAt!.getTime() - c.lastAttemptAt!.getTime();
 
 /** Makes the connection's retry due now, as if the time had passed. */
 async function retryIsDue(connectionId: string) {
@@ -58,11 +59,16 @@ describe("the sweep", () => {
     expect(slow.kind).toBe("aggregating");
     const stuck = await connection(slow.connectionId!);
     const ref = { loginId: stuck.providerLoginId!, institutionId: stuck.institutionId };
-    await waitUntil("the sandbox finished the slow link", async () => !(await testAggregator().getLoginStatus(ref)).aggregating);
+    await waitUntil(
+      "the sandbox finished the slow link",
+      async () => !(await testAggregator().getLoginStatus(ref)).aggregating,
+    );
 
     // A bank that did not answer, due for its retry.
     const down = await linkAtSandbox(fx, "tidewaterbank-business", "demo_down");
-    expect(await member().connections.retrieve({ orgSlug: fx.org.slug, connectionId: down })).toMatchObject({ problem: { code: 102 } });
+    expect(await member().connections.retrieve({ orgSlug: fx.org.slug, connectionId: down })).toMatchObject({
+      problem: { code: 102 },
+    });
 
     // Three organizations failing at one bank with provider-side codes within minutes.
     const others = [await createOrgWithMembers(testDb(), "Sweep B"), await createOrgWithMembers(testDb(), "Sweep C")];
@@ -80,13 +86,25 @@ describe("the sweep", () => {
     const result = await runSweep(deps(), queue, new Date(), scope);
 
     expect(result.settled).toBe(1);
-    expect(await connection(stuck.id)).toMatchObject({ status: "ACTIVE", lastStatusCode: 0, activeEventId: null, aggregationStartedAt: null });
-    expect((await testDb().connectionEvent.findMany({ where: { connectionId: stuck.id } })).map((e) => [e.kind, e.statusCode])).toEqual([["LINK", 0]]);
+    expect(await connection(stuck.id)).toMatchObject({
+      status: "ACTIVE",
+      lastStatusCode: 0,
+      activeEventId: null,
+      aggregationStartedAt: null,
+    });
+    expect(
+      (await testDb().connectionEvent.findMany({ where: { connectionId: stuck.id } })).map((e) => [
+        e.kind,
+        e.statusCode,
+      ]),
+    ).toEqual([["LINK", 0]]);
 
     expect(result.retries).toBe(1);
     const ticket = await testDb().refreshTicket.findFirstOrThrow({ where: { connectionId: down, reason: "RETRY" } });
     expect(ticket).toMatchObject({ finishedAt: null, institutionId: "tidewaterbank-business" });
-    expect(sent).toEqual([expect.objectContaining({ data: { ticketId: ticket.id }, group: { id: "tidewaterbank-business" } })]);
+    expect(sent).toEqual([
+      expect.objectContaining({ data: { ticketId: ticket.id }, group: { id: "tidewaterbank-business" } }),
+    ]);
 
     expect(result.issues.marked).toEqual([{ institutionId: troubled, code: 910 }]);
     expect((await testDb().institution.findUniqueOrThrow({ where: { id: troubled } })).knownIssueCode).toBe(910);
@@ -101,7 +119,10 @@ describe("background retries", () => {
   it("retries maintenance (900–907) with the slower backoff, never bothering the customer", async () => {
     const own = await createOrgWithMembers(testDb(), "Maintenance");
     const id = await linkAtSandbox(own, "beaconhillbank-business", "demo_maintenance");
-    const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({ orgSlug: own.org.slug, connectionId: id });
+    const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({
+      orgSlug: own.org.slug,
+      connectionId: id,
+    });
     expect(failed).toMatchObject({ kind: "failed", problem: { code: 903, actor: "nobody", remedy: "wait" } });
     const first = await connection(id);
     expect(first).toMatchObject({ status: "ERROR", lastStatusCode: 903, retryCount: 1 });
@@ -123,10 +144,17 @@ describe("background retries", () => {
     const own = await createOrgWithMembers(testDb(), "Dropped");
     const id = await linkAtSandbox(own, "beaconhillbank-personal");
     const { providerLoginId } = await connection(id);
-    const { rule } = (await admin("POST", "/admin/faults/rules", { match: { loginId: providerLoginId, method: "POST" }, dropRate: 1, times: 1 })) as { rule: { id: string } };
+    const { rule } = (await admin("POST", "/admin/faults/rules", {
+      match: { loginId: providerLoginId, method: "POST" },
+      dropRate: 1,
+      times: 1,
+    })) as { rule: { id: string } };
     rules.push(rule.id);
 
-    const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({ orgSlug: own.org.slug, connectionId: id });
+    const failed = await callerFor(testDb(), own.users.MEMBER).connections.retrieve({
+      orgSlug: own.org.slug,
+      connectionId: id,
+    });
     expect(failed).toMatchObject({ kind: "failed", problem: { code: 102, actor: "nobody", remedy: "wait" } });
     const after = await connection(id);
     expect(after).toMatchObject({ status: "ERROR", lastStatusCode: 102, retryCount: 1, activeEventId: null });
@@ -137,8 +165,16 @@ describe("background retries", () => {
     expect(await queueDueRetries(testDb(), recordingQueue().queue, { organizationIds: [own.org.id] })).toBe(1);
     const ticket = await testDb().refreshTicket.findFirstOrThrow({ where: { connectionId: id, reason: "RETRY" } });
     expect(await runRefreshTicket(refreshDeps(), ticket.id)).toEqual({ outcome: "refreshed", statusCode: 0 });
-    expect(await connection(id)).toMatchObject({ status: "ACTIVE", lastStatusCode: 0, retryCount: 0, nextRetryAt: null });
-    const events = await testDb().connectionEvent.findMany({ where: { connectionId: id }, orderBy: { createdAt: "asc" } });
+    expect(await connection(id)).toMatchObject({
+      status: "ACTIVE",
+      lastStatusCode: 0,
+      retryCount: 0,
+      nextRetryAt: null,
+    });
+    const events = await testDb().connectionEvent.findMany({
+      where: { connectionId: id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(events.map((e) => [e.kind, e.trigger, e.statusCode])).toEqual([
       ["LINK", "CUSTOMER", 0],
       ["RETRIEVE", "CUSTOMER", 102],
@@ -148,7 +184,8 @@ describe("background retries", () => {
 
   it("waits twice as long after each failure, up to a cap", () => {
     const now = Date.UTC(2026, 0, 1);
-    const minutes = (retry: "backoff" | "slow-backoff", attempt: number) => (nextRetryAt(retry, attempt, now).getTime() - now) / 60_000;
+    const minutes = (retry: "backoff" | "slow-backoff", attempt: number) =>
+      (nextRetryAt(retry, attempt, now).getTime() - now) / 60_000;
     expect([1, 2, 3, 4, 5, 6, 10].map((n) => minutes("backoff", n))).toEqual([5, 10, 20, 40, 80, 120, 120]);
     expect([1, 2, 3, 4, 5, 6, 10].map((n) => minutes("slow-backoff", n))).toEqual([30, 60, 120, 240, 480, 720, 720]);
     expect(minutes("backoff", 0)).toBe(5);

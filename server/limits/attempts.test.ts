@@ -38,7 +38,9 @@ describe("attempt limits", () => {
     expect(second[2]).toMatchObject({ scope: "organization" });
 
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    const fromOneAddress = await Promise.all([someone(undefined, ip), someone(undefined, ip), someone(undefined, ip)].map((w) => attempts(2, w)));
+    const fromOneAddress = await Promise.all(
+      [someone(undefined, ip), someone(undefined, ip), someone(undefined, ip)].map((w) => attempts(2, w)),
+    );
     const refused = fromOneAddress.flat().filter((v) => !v.allowed);
     expect(refused).toHaveLength(2);
     expect(refused.every((v) => !v.allowed && v.scope === "address")).toBe(true);
@@ -46,7 +48,9 @@ describe("attempt limits", () => {
 
   it("count attempts made at once exactly (one upsert per attempt, across connections)", async () => {
     const who = someone();
-    const verdicts = await Promise.all(Array.from({ length: 12 }, () => takeAttempt(testDb(), "credentials", who, at, small)));
+    const verdicts = await Promise.all(
+      Array.from({ length: 12 }, () => takeAttempt(testDb(), "credentials", who, at, small)),
+    );
     expect(verdicts.filter((v) => v.allowed)).toHaveLength(3);
   });
 
@@ -64,20 +68,39 @@ describe("Bankline as a credential-testing service", () => {
     const owner = callerFor(testDb(), fx.users.OWNER);
     const institutionId = "sandbox-bank-personal";
     const tryPassword = (n: number) =>
-      owner.connections.link({ orgSlug: fx.org.slug, institutionId, credentials: { username: "demo", password: `guess-${n}` } });
+      owner.connections.link({
+        orgSlug: fx.org.slug,
+        institutionId,
+        credentials: { username: "demo", password: `guess-${n}` },
+      });
     for (let n = 0; n < ATTEMPT_LIMITS.credentials.person; n++) {
       expect(await tryPassword(n)).toMatchObject({ kind: "failed", problem: { code: 103 } });
     }
     const triedAtBank = await testDb().connectionEvent.count({ where: { organizationId: fx.org.id, kind: "LINK" } });
-    await expect(tryPassword(99)).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/Too many bank sign-in attempts by you .*Try again after \d\d:\d\d UTC/) });
-    expect(await testDb().connectionEvent.count({ where: { organizationId: fx.org.id, kind: "LINK" } })).toBe(triedAtBank);
-    expect(await testDb().auditEntry.findFirst({ where: { organizationId: fx.org.id, action: "connection.attemptRefused" } })).toMatchObject({
+    await expect(tryPassword(99)).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/Too many bank sign-in attempts by you .*Try again after \d\d:\d\d UTC/),
+    });
+    expect(await testDb().connectionEvent.count({ where: { organizationId: fx.org.id, kind: "LINK" } })).toBe(
+      triedAtBank,
+    );
+    expect(
+      await testDb().auditEntry.findFirst({
+        where: { organizationId: fx.org.id, action: "connection.attemptRefused" },
+      }),
+    ).toMatchObject({
       actorUserId: fx.users.OWNER.id,
       details: { kind: "credentials", scope: "person" },
     });
     // Another person of the organization is still allowed: the limit is per person first.
     const admin = callerFor(testDb(), fx.users.ADMIN);
-    expect(await admin.connections.link({ orgSlug: fx.org.slug, institutionId, credentials: { username: "demo", password: "guess-admin" } })).toMatchObject({
+    expect(
+      await admin.connections.link({
+        orgSlug: fx.org.slug,
+        institutionId,
+        credentials: { username: "demo", password: "guess-admin" },
+      }),
+    ).toMatchObject({
       kind: "failed",
     });
   });

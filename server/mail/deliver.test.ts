@@ -35,7 +35,14 @@ async function weeklyMail(to: string, userId: string | null = null) {
         toEmail: to,
         userId,
         subject: "Your week",
-        data: { organizationName: "Test Org", orgSlug: "test-org", weekOf: "2026-11-30T00:00:00.000Z", connections: [], newTransactions: 3, possibleDuplicates: 1 },
+        data: {
+          organizationName: "Test Org",
+          orgSlug: "test-org",
+          weekOf: "2026-11-30T00:00:00.000Z",
+          connections: [],
+          newTransactions: 3,
+          possibleDuplicates: 1,
+        },
       },
     ]),
   );
@@ -52,7 +59,11 @@ describe("mail delivery", () => {
     expect(mail!.text).toContain("3 new transactions waiting for review and 1 possible duplicate");
     expect(mail!.html).toContain("3 new transactions waiting for review");
     expect(mail!.from?.text).toContain("no-reply@bankline.test");
-    expect(await testDb().mailMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "SENT", attempts: 1, lastError: null });
+    expect(await testDb().mailMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "SENT",
+      attempts: 1,
+      lastError: null,
+    });
   });
 
   it("keeps a message while the SMTP server refuses mail and sends it once when it is back", async () => {
@@ -94,7 +105,9 @@ describe("mail delivery", () => {
 
   it("carries a one-click stop link for optional kinds, and skips the email once that kind is stopped", async () => {
     const db = testDb();
-    const user = await db.user.create({ data: { email: `weekly-${uniqueSuffix()}@test.example`, name: "W", passwordHash: "x", emailWeeklySummary: true } });
+    const user = await db.user.create({
+      data: { email: `weekly-${uniqueSuffix()}@test.example`, name: "W", passwordHash: "x", emailWeeklySummary: true },
+    });
     const id = await weeklyMail(user.email, user.id);
     expect(await deliverMail(deps(), id)).toBe("sent");
     const [mail] = await sink.waitFor(user.email);

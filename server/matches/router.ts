@@ -32,7 +32,11 @@ export const matchesRouter = createRouter({
     .input(undoInput)
     .output(undone)
     .mutation(async ({ ctx, input }) => {
-      const result = await undoMatch(ctx.db, { organizationId: ctx.org.id, actorUserId: ctx.user.id, entryId: input.entryId });
+      const result = await undoMatch(ctx.db, {
+        organizationId: ctx.org.id,
+        actorUserId: ctx.user.id,
+        entryId: input.entryId,
+      });
       await recordAudit(ctx.db, {
         actor: actorOf(ctx),
         organizationId: ctx.org.id,

@@ -14,7 +14,12 @@ import { queueWeeklySummaries } from "./weekly-summary";
 // one reminder after three days, a "fixed" note when it works again; never again for a
 // failed retry of the same problem.
 
-const INSTITUTION = { id: "alerts-test-bank", name: "Alerts Test Bank", variant: "BUSINESS" as const, loginUrl: "https://alerts.bank.example" };
+const INSTITUTION = {
+  id: "alerts-test-bank",
+  name: "Alerts Test Bank",
+  variant: "BUSINESS" as const,
+  loginUrl: "https://alerts.bank.example",
+};
 
 async function newConnection(fx: OrgFixture) {
   await testDb().institution.upsert({ where: { id: INSTITUTION.id }, create: INSTITUTION, update: {} });
@@ -26,8 +31,17 @@ async function newConnection(fx: OrgFixture) {
 
 async function fail(fx: OrgFixture, connectionId: string, code: number) {
   await testDb().$transaction(async (tx) => {
-    await tx.connection.update({ where: { id: connectionId }, data: { status: "ACTION_REQUIRED", lastStatusCode: code } });
-    await openNotice(tx, { organizationId: fx.org.id, connectionId, statusCode: code, institutionName: INSTITUTION.name, institutionUrl: INSTITUTION.loginUrl });
+    await tx.connection.update({
+      where: { id: connectionId },
+      data: { status: "ACTION_REQUIRED", lastStatusCode: code },
+    });
+    await openNotice(tx, {
+      organizationId: fx.org.id,
+      connectionId,
+      statusCode: code,
+      institutionName: INSTITUTION.name,
+      institutionUrl: INSTITUTION.loginUrl,
+    });
   });
 }
 
@@ -39,7 +53,11 @@ async function works(connectionId: string) {
 }
 
 const mailsAbout = (connectionId: string) =>
-  testDb().mailMessage.findMany({ where: { connectionId }, select: { kind: true, toEmail: true, subject: true }, orderBy: { createdAt: "asc" } });
+  testDb().mailMessage.findMany({
+    where: { connectionId },
+    select: { kind: true, toEmail: true, subject: true },
+    orderBy: { createdAt: "asc" },
+  });
 
 describe("connection emails", () => {
   it("emails owners and admins once per problem, reminds once after three days and says when it is fixed", async () => {
@@ -51,7 +69,10 @@ describe("connection emails", () => {
     expect(await evaluateConnectionAlert(testDb(), id, { delaySeconds: 0 })).toBe("problem");
     const first = await mailsAbout(id);
     expect(first.map((m) => m.toEmail).sort()).toEqual([fx.users.ADMIN.email, fx.users.OWNER.email].sort());
-    expect(first[0]).toMatchObject({ kind: "connection-problem", subject: "Action needed: Alerts Test Bank (Error 103)" });
+    expect(first[0]).toMatchObject({
+      kind: "connection-problem",
+      subject: "Action needed: Alerts Test Bank (Error 103)",
+    });
 
     // The next failed refresh of the same problem, and an Update Login that clears the notice
     // while it aggregates and fails again: nothing new.
@@ -124,7 +145,9 @@ describe("connection emails", () => {
     await testDb().user.update({ where: { id: fx.users.ADMIN.id }, data: { emailWeeklySummary: true } });
     const monday = new Date("2026-12-07T13:00:00Z");
     expect(await queueWeeklySummaries(testDb(), monday, { organizationIds: [fx.org.id] })).toBe(1);
-    expect(await queueWeeklySummaries(testDb(), new Date("2026-12-09T13:00:00Z"), { organizationIds: [fx.org.id] })).toBe(0);
+    expect(
+      await queueWeeklySummaries(testDb(), new Date("2026-12-09T13:00:00Z"), { organizationIds: [fx.org.id] }),
+    ).toBe(0);
     const rows = await testDb().mailMessage.findMany({ where: { organizationId: fx.org.id, kind: "weekly-summary" } });
     expect(rows.map((r) => r.toEmail)).toEqual([fx.users.OWNER.email]);
   });
@@ -160,9 +183,15 @@ describe("connection emails through the job queue", () => {
     await fail(fx, id, 103);
     await works(id);
     await sink.waitFor(fx.users.OWNER.email, 2);
-    expect(sink.to(fx.users.OWNER.email).map((m) => m.subject)).toEqual(["Action needed: Alerts Test Bank (Error 103)", "Fixed: Alerts Test Bank works again"]);
+    expect(sink.to(fx.users.OWNER.email).map((m) => m.subject)).toEqual([
+      "Action needed: Alerts Test Bank (Error 103)",
+      "Fixed: Alerts Test Bank works again",
+    ]);
     expect(sink.to(fx.users.MEMBER.email)).toEqual([]);
-    await waitUntil("every email is sent", async () => (await testDb().mailMessage.count({ where: { connectionId: id, status: "PENDING" } })) === 0);
+    await waitUntil(
+      "every email is sent",
+      async () => (await testDb().mailMessage.count({ where: { connectionId: id, status: "PENDING" } })) === 0,
+    );
     // The support console's connection page lists them.
     const support = await createUser(testDb(), { staffRole: "SUPPORT" });
     const listed = await callerFor(testDb(), support).support.connectionEmails({ connectionId: id });
@@ -187,14 +216,24 @@ describe("connection emails through the job queue", () => {
         toEmail: to,
         organizationId: fx.org.id,
         subject: "A lost email",
-        data: { organizationName: fx.org.name, orgSlug: fx.org.slug, weekOf: "2026-11-30T00:00:00.000Z", connections: [], newTransactions: 0, possibleDuplicates: 0 },
+        data: {
+          organizationName: fx.org.name,
+          orgSlug: fx.org.slug,
+          weekOf: "2026-11-30T00:00:00.000Z",
+          connections: [],
+          newTransactions: 0,
+          possibleDuplicates: 0,
+        },
         createdAt: new Date(Date.now() - 20 * 60_000),
       },
     });
     const scope = { organizationIds: [fx.org.id] };
     expect(await requeueStalledMail(testDb(), worker.boss, new Date(), scope)).toBe(1);
     await sink.waitFor(to);
-    await waitUntil("the row is marked sent", async () => (await testDb().mailMessage.findUniqueOrThrow({ where: { id: message.id } })).status === "SENT");
+    await waitUntil(
+      "the row is marked sent",
+      async () => (await testDb().mailMessage.findUniqueOrThrow({ where: { id: message.id } })).status === "SENT",
+    );
     expect(await requeueStalledMail(testDb(), worker.boss, new Date(), scope)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.to(to).map((m) => m.subject)).toEqual(["A lost email"]);

@@ -17,7 +17,14 @@ import {
   securitySettings,
   twoFactorRequirement,
 } from "./schemas";
-import { changeMemberRole, getSecuritySettings, listMembers, listMyOrganizations, removeMember, setTwoFactorRequirement } from "./service";
+import {
+  changeMemberRole,
+  getSecuritySettings,
+  listMembers,
+  listMyOrganizations,
+  removeMember,
+  setTwoFactorRequirement,
+} from "./service";
 
 export const orgsRouter = createRouter({
   listMine: signedInProcedure
@@ -50,7 +57,12 @@ export const orgsRouter = createRouter({
     .input(membershipRef)
     .output(removedMember)
     .mutation(({ ctx, input }) =>
-      removeMember(ctx.db, { organizationId: ctx.org.id, actorRole: ctx.role, membershipId: input.membershipId, actor: actorOf(ctx) }),
+      removeMember(ctx.db, {
+        organizationId: ctx.org.id,
+        actorRole: ctx.role,
+        membershipId: input.membershipId,
+        actor: actorOf(ctx),
+      }),
     ),
 
   listInvitations: orgProcedure("members.manage")
@@ -87,7 +99,14 @@ export const orgsRouter = createRouter({
   revokeInvitation: orgProcedure("members.manage")
     .input(invitationRef)
     .output(revokedInvitation)
-    .mutation(({ ctx, input }) => revokeInvitation(ctx.db, { organizationId: ctx.org.id, actorRole: ctx.role, actor: actorOf(ctx), invitationId: input.invitationId })),
+    .mutation(({ ctx, input }) =>
+      revokeInvitation(ctx.db, {
+        organizationId: ctx.org.id,
+        actorRole: ctx.role,
+        actor: actorOf(ctx),
+        invitationId: input.invitationId,
+      }),
+    ),
 
   security: orgProcedure("org.read")
     .output(securitySettings)
@@ -97,6 +116,10 @@ export const orgsRouter = createRouter({
     .input(twoFactorRequirement)
     .output(twoFactorRequirement)
     .mutation(({ ctx, input }) =>
-      setTwoFactorRequirement(ctx.db, { organizationId: ctx.org.id, required: input.required, actor: { ...actorOf(ctx), secondFactor: ctx.user.secondFactor } }),
+      setTwoFactorRequirement(ctx.db, {
+        organizationId: ctx.org.id,
+        required: input.required,
+        actor: { ...actorOf(ctx), secondFactor: ctx.user.secondFactor },
+      }),
     ),
 });

@@ -7,7 +7,9 @@ describe("organization members", () => {
     const { org, users } = await createOrgWithMembers(testDb());
     const members = await callerFor(testDb(), users.VIEWER).orgs.listMembers({ orgSlug: org.slug });
     expect(members.map((m) => [m.email, m.role]).sort()).toEqual(
-      Object.entries(users).map(([role, u]) => [u.email, role]).sort(),
+      Object.entries(users)
+        .map(([role, u]) => [u.email, role])
+        .sort(),
     );
   });
 
@@ -16,7 +18,9 @@ describe("organization members", () => {
     const { org, users } = await createOrgWithMembers(db);
     const memberMembership = await db.membership.findFirstOrThrow({ where: { userId: users.MEMBER.id } });
     const admin = callerFor(db, users.ADMIN);
-    await expect(admin.orgs.changeMemberRole({ orgSlug: org.slug, membershipId: memberMembership.id, role: "VIEWER" })).resolves.toEqual({
+    await expect(
+      admin.orgs.changeMemberRole({ orgSlug: org.slug, membershipId: memberMembership.id, role: "VIEWER" }),
+    ).resolves.toEqual({
       membershipId: memberMembership.id,
       role: "VIEWER",
     });
@@ -30,7 +34,11 @@ describe("organization members", () => {
     const { org, users } = await createOrgWithMembers(db);
     const ownerMembership = await db.membership.findFirstOrThrow({ where: { userId: users.OWNER.id } });
     await expect(
-      callerFor(db, users.OWNER).orgs.changeMemberRole({ orgSlug: org.slug, membershipId: ownerMembership.id, role: "ADMIN" }),
+      callerFor(db, users.OWNER).orgs.changeMemberRole({
+        orgSlug: org.slug,
+        membershipId: ownerMembership.id,
+        role: "ADMIN",
+      }),
     ).rejects.toThrow(/at least one owner/);
   });
 
@@ -54,13 +62,19 @@ describe("organization members", () => {
       const acts = [
         callerFor(db, users.OWNER).orgs.changeMemberRole({ orgSlug: org.slug, membershipId: other.id, role: "MEMBER" }),
         round % 2 === 0
-          ? callerFor(db, secondAsOwner).orgs.changeMemberRole({ orgSlug: org.slug, membershipId: first.id, role: "VIEWER" })
+          ? callerFor(db, secondAsOwner).orgs.changeMemberRole({
+              orgSlug: org.slug,
+              membershipId: first.id,
+              role: "VIEWER",
+            })
           : callerFor(db, secondAsOwner).orgs.removeMember({ orgSlug: org.slug, membershipId: first.id }),
       ];
       const results = await Promise.allSettled(acts);
       expect(await db.membership.count({ where: { organizationId: org.id, role: "OWNER" } })).toBe(1);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      const audited = await db.auditEntry.count({ where: { organizationId: org.id, action: { in: ["member.roleChanged", "member.removed"] } } });
+      const audited = await db.auditEntry.count({
+        where: { organizationId: org.id, action: { in: ["member.roleChanged", "member.removed"] } },
+      });
       expect(audited).toBe(1);
     }
   });

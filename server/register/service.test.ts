@@ -23,7 +23,13 @@ async function registerWith(amounts: number[]) {
   const books = await createBooks(db(), fx.org.id, { accountName: "Operating checking" });
   for (const [at, amountCents] of amounts.entries()) {
     const day = String(1 + at).padStart(2, "0");
-    await member().register.addEntry({ ...org(), registerId: books.registerId, date: `2026-03-${day}`, description: `Entry ${at + 1}`, amountCents });
+    await member().register.addEntry({
+      ...org(),
+      registerId: books.registerId,
+      date: `2026-03-${day}`,
+      description: `Entry ${at + 1}`,
+      amountCents,
+    });
   }
   return books;
 }
@@ -41,7 +47,15 @@ describe("register entries", () => {
     const books = await registerWith(amounts);
     const all = await viewer().register.entries({ ...org(), registerId: books.registerId, pageSize: 10 });
     expect(all.total).toBe(7);
-    expect(all.rows.map((r) => r.description)).toEqual(["Entry 7", "Entry 6", "Entry 5", "Entry 4", "Entry 3", "Entry 2", "Entry 1"]);
+    expect(all.rows.map((r) => r.description)).toEqual([
+      "Entry 7",
+      "Entry 6",
+      "Entry 5",
+      "Entry 4",
+      "Entry 3",
+      "Entry 2",
+      "Entry 1",
+    ]);
     let running = 0;
     const expected = amounts.map((a) => (running += a)).reverse();
     expect(all.rows.map((r) => r.balanceCents)).toEqual(expected);
@@ -67,7 +81,12 @@ describe("register entries", () => {
 
   it("filters by date and text without changing the running balance", async () => {
     const books = await registerWith([100_000, -2_500, -7_250, 30_000]);
-    const byDate = await viewer().register.entries({ ...org(), registerId: books.registerId, from: "2026-03-02", to: "2026-03-03" });
+    const byDate = await viewer().register.entries({
+      ...org(),
+      registerId: books.registerId,
+      from: "2026-03-02",
+      to: "2026-03-03",
+    });
     expect(byDate.rows.map((r) => [r.description, r.balanceCents])).toEqual([
       ["Entry 3", 90_250],
       ["Entry 2", 97_500],
@@ -86,12 +105,20 @@ describe("register entries", () => {
       bankAccountId: books.bankAccountId,
       transactions: [bankTransaction({ postedDate: "2026-03-05", amountCents: -999, description: "ZOOM.US" })],
     });
-    await importAllNew(db(), { organizationId: fx.org.id, actorUserId: fx.users.MEMBER.id, bankAccountId: books.bankAccountId });
+    await importAllNew(db(), {
+      organizationId: fx.org.id,
+      actorUserId: fx.users.MEMBER.id,
+      bankAccountId: books.bankAccountId,
+    });
     const { rows } = await viewer().register.entries({ ...org(), registerId: books.registerId });
     expect(rows[0]).toMatchObject({
       description: "ZOOM.US",
       source: "IMPORT",
-      importedFrom: { accountName: "Operating checking", accountMask: "1234", institutionName: "Sandbox Bank (Personal)" },
+      importedFrom: {
+        accountName: "Operating checking",
+        accountMask: "1234",
+        institutionName: "Sandbox Bank (Personal)",
+      },
     });
     expect(rows[1]).toMatchObject({ source: "MANUAL", importedFrom: null, createdByName: fx.users.MEMBER.name });
     const registers = await viewer().register.list(org());
@@ -102,8 +129,20 @@ describe("register entries", () => {
 describe("adding an entry by hand", () => {
   it("stores date, description, amount and check number", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const entry = await member().register.addEntry({ ...org(), registerId: books.registerId, date: "2026-02-28", description: "  Joe's Plumbing  ", amountCents: -15_000, checkNumber: "1044" });
-    expect(entry).toMatchObject({ date: "2026-02-28", description: "Joe's Plumbing", amountCents: -15_000, checkNumber: "1044" });
+    const entry = await member().register.addEntry({
+      ...org(),
+      registerId: books.registerId,
+      date: "2026-02-28",
+      description: "  Joe's Plumbing  ",
+      amountCents: -15_000,
+      checkNumber: "1044",
+    });
+    expect(entry).toMatchObject({
+      date: "2026-02-28",
+      description: "Joe's Plumbing",
+      amountCents: -15_000,
+      checkNumber: "1044",
+    });
     const stored = await db().registerEntry.findUniqueOrThrow({ where: { id: entry.id } });
     expect(stored).toMatchObject({ source: "MANUAL", createdById: fx.users.MEMBER.id, registerId: books.registerId });
   });
@@ -118,16 +157,31 @@ describe("adding an entry by hand", () => {
     ["a check number with letters", { checkNumber: "12a" }],
   ])("refuses %s", async (_name, change) => {
     const books = await createBooks(db(), fx.org.id);
-    const valid = { ...org(), registerId: books.registerId, date: "2026-03-01", description: "Deposit", amountCents: 1_000, checkNumber: null };
+    const valid = {
+      ...org(),
+      registerId: books.registerId,
+      date: "2026-03-01",
+      description: "Deposit",
+      amountCents: 1_000,
+      checkNumber: null,
+    };
     expect(await codeOf(member().register.addEntry({ ...valid, ...change }))).toBe("BAD_REQUEST");
     expect(await db().registerEntry.count({ where: { registerId: books.registerId } })).toBe(0);
   });
 
   it("is not open to viewers, nor to another organization's register", async () => {
     const books = await createBooks(db(), fx.org.id);
-    const valid = { ...org(), registerId: books.registerId, date: "2026-03-01", description: "Deposit", amountCents: 1_000 };
+    const valid = {
+      ...org(),
+      registerId: books.registerId,
+      date: "2026-03-01",
+      description: "Deposit",
+      amountCents: 1_000,
+    };
     expect(await codeOf(viewer().register.addEntry(valid))).toBe("FORBIDDEN");
     const stranger = await createOrgWithMembers(db(), "Stranger");
-    expect(await codeOf(callerFor(db(), stranger.users.OWNER).register.addEntry({ ...valid, orgSlug: stranger.org.slug }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(callerFor(db(), stranger.users.OWNER).register.addEntry({ ...valid, orgSlug: stranger.org.slug })),
+    ).toBe("NOT_FOUND");
   });
 });

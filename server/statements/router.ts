@@ -17,7 +17,12 @@ export const statementsRouter = createRouter({
     .input(previewInput)
     .output(statementPreview)
     .mutation(({ ctx, input }) =>
-      previewStatement(ctx.db, { organizationId: ctx.org.id, fileName: input.fileName, bytes: bytesOf(input.contentBase64), csvMapping: input.csvMapping }),
+      previewStatement(ctx.db, {
+        organizationId: ctx.org.id,
+        fileName: input.fileName,
+        bytes: bytesOf(input.contentBase64),
+        csvMapping: input.csvMapping,
+      }),
     ),
 
   import: orgProcedure("books.write")
@@ -38,7 +43,16 @@ export const statementsRouter = createRouter({
         action: "statement.import",
         objectType: "BankAccount",
         objectId: result.accounts.length === 1 ? result.accounts[0]!.bankAccountId : null,
-        details: { fileName: input.fileName, accounts: result.accounts.map(({ bankAccountId, received, added, flagged, hidden }) => ({ bankAccountId, received, added, flagged, hidden })) },
+        details: {
+          fileName: input.fileName,
+          accounts: result.accounts.map(({ bankAccountId, received, added, flagged, hidden }) => ({
+            bankAccountId,
+            received,
+            added,
+            flagged,
+            hidden,
+          })),
+        },
       });
       return result;
     }),

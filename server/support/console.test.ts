@@ -2,7 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/server/auth/session";
 import { testDb } from "@/server/testing/db";
-import { callerFor, createOrgWithMembers, createUser, testAddressOf, uniqueSuffix, type OrgFixture } from "@/server/testing/fixtures";
+import {
+  callerFor,
+  createOrgWithMembers,
+  createUser,
+  testAddressOf,
+  uniqueSuffix,
+  type OrgFixture,
+} from "@/server/testing/fixtures";
 import { addHistory, daysAgo, minutesAgo, testConnection, testInstitution } from "./testing/history";
 
 // The console's reads: search, organization, a connection's history with its filters and
@@ -35,9 +42,18 @@ const staff = () => callerFor(testDb(), support).support;
 describe("support search", () => {
   it("finds an organization by name, slug, member email, institution name and connection id", async () => {
     const name = fx.org.name.split(" ").slice(0, 2).join(" ");
-    for (const text of [name.toLowerCase(), fx.org.slug, fx.users.VIEWER.email.toUpperCase(), "console savings", connection.id]) {
+    for (const text of [
+      name.toLowerCase(),
+      fx.org.slug,
+      fx.users.VIEWER.email.toUpperCase(),
+      "console savings",
+      connection.id,
+    ]) {
       const found = await staff().search({ text });
-      expect(found.map((o) => o.slug), `searching “${text}”`).toContain(fx.org.slug);
+      expect(
+        found.map((o) => o.slug),
+        `searching “${text}”`,
+      ).toContain(fx.org.slug);
     }
     const byEmail = (await staff().search({ text: fx.users.VIEWER.email })).find((o) => o.slug === fx.org.slug)!;
     expect(byEmail.matchedOn).toContain(`member ${fx.users.VIEWER.email}`);
@@ -46,11 +62,25 @@ describe("support search", () => {
   });
 
   it("shows an organization with its members, connections and open notices", async () => {
-    await testDb().notice.create({ data: { organizationId: fx.org.id, connectionId: connection.id, statusCode: 103, title: "Error 103", body: "Update Login" } });
+    await testDb().notice.create({
+      data: {
+        organizationId: fx.org.id,
+        connectionId: connection.id,
+        statusCode: 103,
+        title: "Error 103",
+        body: "Update Login",
+      },
+    });
     const org = await staff().organization({ slug: fx.org.slug });
     expect(org.members.map((m) => m.role).sort()).toEqual(["ADMIN", "MEMBER", "OWNER", "VIEWER"]);
     expect(org.connections).toEqual([
-      expect.objectContaining({ id: connection.id, status: "ACTION_REQUIRED", lastStatusCode: 103, lastStatusTitle: "Invalid credentials", openNotices: 1 }),
+      expect.objectContaining({
+        id: connection.id,
+        status: "ACTION_REQUIRED",
+        lastStatusCode: 103,
+        lastStatusTitle: "Invalid credentials",
+        openNotices: 1,
+      }),
     ]);
     expect(org.notices.map((n) => n.statusCode)).toEqual([103]);
   });
@@ -67,7 +97,11 @@ describe("a connection's history", () => {
       ["REFRESH", "SCHEDULE", 102],
       ["REFRESH", "SCHEDULE", 0],
     ]);
-    expect(page.events[0]).toMatchObject({ statusTitle: "Invalid credentials", category: "customer", actor: { email: fx.users.OWNER.email, staff: false } });
+    expect(page.events[0]).toMatchObject({
+      statusTitle: "Invalid credentials",
+      category: "customer",
+      actor: { email: fx.users.OWNER.email, staff: false },
+    });
     expect(page.events[3]).toMatchObject({ statusTitle: "The bank's site did not answer", category: "provider" });
   });
 
@@ -93,7 +127,14 @@ describe("a connection's history", () => {
   it("charts outcomes per day", async () => {
     const days = await staff().outcomes({ connectionId: connection.id, from: daysAgo(7), to: new Date() });
     expect(days.length).toBeGreaterThanOrEqual(7);
-    const totals = days.reduce((t, d) => ({ success: t.success + d.success, provider: t.provider + d.provider, customer: t.customer + d.customer }), { success: 0, provider: 0, customer: 0 });
+    const totals = days.reduce(
+      (t, d) => ({
+        success: t.success + d.success,
+        provider: t.provider + d.provider,
+        customer: t.customer + d.customer,
+      }),
+      { success: 0, provider: 0, customer: 0 },
+    );
     expect(totals).toEqual({ success: 2, provider: 1, customer: 3 });
   });
 
@@ -118,8 +159,15 @@ describe("institution health", () => {
       { statusCode: 0, at: daysAgo(10) },
     ]);
     const day = (await staff().institutionHealth({ window: "24h" })).institutions.find((i) => i.id === other)!;
-    expect(day).toMatchObject({ attempts: 3, failures: 2, organizationsFailing: 1, byCategory: { success: 1, provider: 2, customer: 0, other: 0 } });
-    expect(day.failuresByCode).toEqual([{ code: 910, title: "The provider's connection to this bank is down", count: 2 }]);
+    expect(day).toMatchObject({
+      attempts: 3,
+      failures: 2,
+      organizationsFailing: 1,
+      byCategory: { success: 1, provider: 2, customer: 0, other: 0 },
+    });
+    expect(day.failuresByCode).toEqual([
+      { code: 910, title: "The provider's connection to this bank is down", count: 2 },
+    ]);
     const week = (await staff().institutionHealth({ window: "7d" })).institutions.find((i) => i.id === other)!;
     expect(week).toMatchObject({ attempts: 4, failures: 3 });
     expect(week.failuresByCode.map((f) => f.code)).toEqual([910, 103]);
@@ -130,19 +178,36 @@ describe("the audit log", () => {
   it("records customers' changes and support's actions, filterable, with nothing to edit or delete them", async () => {
     const orgFx = await createOrgWithMembers(testDb(), "Audit Pantry");
     const admin = await createUser(testDb(), { staffRole: "SUPPORT_ADMIN" });
-    await callerFor(testDb(), orgFx.users.OWNER)
-      .connections.link({ orgSlug: orgFx.org.slug, institutionId: "sandbox-credit-union", credentials: { username: "demo", password: "wrong" } });
+    await callerFor(testDb(), orgFx.users.OWNER).connections.link({
+      orgSlug: orgFx.org.slug,
+      institutionId: "sandbox-credit-union",
+      credentials: { username: "demo", password: "wrong" },
+    });
     const target = await testConnection(testDb(), { organizationId: orgFx.org.id, institutionId });
-    await callerFor(testDb(), admin).support.forceRefresh({ connectionId: target.id, reason: "customer asked on the phone" });
+    await callerFor(testDb(), admin).support.forceRefresh({
+      connectionId: target.id,
+      reason: "customer asked on the phone",
+    });
 
     const all = await staff().audit({ organization: orgFx.org.slug });
     expect(all.entries.map((e) => e.action)).toEqual(["connection.forceRefresh", "connection.link"]);
-    expect(all.entries[0]).toMatchObject({ actorEmail: admin.email, ipAddress: testAddressOf(admin), reason: "customer asked on the phone", objectId: target.id });
-    expect((await staff().audit({ organization: orgFx.org.slug, actorKind: "staff" })).entries.map((e) => e.action)).toEqual(["connection.forceRefresh"]);
-    expect((await staff().audit({ organization: orgFx.org.slug, actorKind: "customer" })).entries.map((e) => e.actorEmail)).toEqual([orgFx.users.OWNER.email]);
+    expect(all.entries[0]).toMatchObject({
+      actorEmail: admin.email,
+      ipAddress: testAddressOf(admin),
+      reason: "customer asked on the phone",
+      objectId: target.id,
+    });
+    expect(
+      (await staff().audit({ organization: orgFx.org.slug, actorKind: "staff" })).entries.map((e) => e.action),
+    ).toEqual(["connection.forceRefresh"]);
+    expect(
+      (await staff().audit({ organization: orgFx.org.slug, actorKind: "customer" })).entries.map((e) => e.actorEmail),
+    ).toEqual([orgFx.users.OWNER.email]);
     expect((await staff().audit({ actor: admin.email.slice(0, 12), action: "connection.forceRefresh" })).total).toBe(1);
     expect((await staff().audit({ organization: orgFx.org.slug, to: minutesAgo(60) })).total).toBe(0);
-    expect(await staff().auditActions()).toEqual(expect.arrayContaining(["connection.forceRefresh", "connection.link"]));
+    expect(await staff().auditActions()).toEqual(
+      expect.arrayContaining(["connection.forceRefresh", "connection.link"]),
+    );
 
     const procedures = Object.keys(callerFor(testDb(), admin).support);
     expect(procedures.filter((p) => /delete|remove|edit|update/i.test(p) && /audit/i.test(p))).toEqual([]);

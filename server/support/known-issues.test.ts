@@ -25,7 +25,8 @@ async function failingEverywhere(codes: number[], minutes: number[] = [20, 15, 1
 const institution = (id: string) => testDb().institution.findUniqueOrThrow({ where: { id } });
 // Other test files mark and clear institutions of their own at the same time: evaluate only
 // the institutions these organizations use.
-const evaluate = (now = new Date()) => evaluateKnownIssues(testDb(), now, { organizationIds: orgs.map((fx) => fx.org.id) });
+const evaluate = (now = new Date()) =>
+  evaluateKnownIssues(testDb(), now, { organizationIds: orgs.map((fx) => fx.org.id) });
 
 describe("known issues at an institution", () => {
   it("are marked when several organizations fail there with provider-side codes in a short window", async () => {
@@ -48,7 +49,8 @@ describe("known issues at an institution", () => {
     const twoOrgs = await failingEverywhere([910, 910]);
     const spread = await failingEverywhere([102, 102, 102], [200, 100, 10]);
     await evaluate();
-    for (const { institutionId } of [customerSide, twoOrgs, spread]) expect((await institution(institutionId)).knownIssueSince).toBeNull();
+    for (const { institutionId } of [customerSide, twoOrgs, spread])
+      expect((await institution(institutionId)).knownIssueSince).toBeNull();
   });
 
   it("clear by themselves once aggregations there succeed again", async () => {

@@ -14,6 +14,11 @@ describe("support's reads", () => {
     await staff.support.organization({ slug: org.slug });
     const entries = await testDb().auditEntry.findMany({ where: { actorUserId: agent.id, action: "support.read" } });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actorEmail: agent.email, objectType: "Procedure", objectId: "support.organization", details: { slug: org.slug } });
+    expect(entries[0]).toMatchObject({
+      actorEmail: agent.email,
+      objectType: "Procedure",
+      objectId: "support.organization",
+      details: { slug: org.slug },
+    });
   });
 });

@@ -48,7 +48,11 @@ let aggregator: AggregatorClient | undefined;
 
 /** A provider client for the run's sandbox: short timeout, no retries (tests want answers, not patience). */
 export function testAggregator(): AggregatorClient {
-  aggregator ??= new HttpAggregatorClient({ baseUrl: inject("aggregatorUrl"), timeoutMs: 5000, retry: { maxAttempts: 1 } });
+  aggregator ??= new HttpAggregatorClient({
+    baseUrl: inject("aggregatorUrl"),
+    timeoutMs: 5000,
+    retry: { maxAttempts: 1 },
+  });
   return aggregator;
 }
 
@@ -62,8 +66,17 @@ export function testAddressOf(user: SessionUser | null): string {
   return `2001:db8::${h.slice(0, 4)}:${h.slice(4, 8)}`;
 }
 
-export function callerFor(db: Db, user: SessionUser | null, options: { aggregator?: AggregatorClient; ipAddress?: string } = {}) {
+export function callerFor(
+  db: Db,
+  user: SessionUser | null,
+  options: { aggregator?: AggregatorClient; ipAddress?: string } = {},
+) {
   return createCaller(
-    createInnerContext({ db, user, ipAddress: options.ipAddress ?? testAddressOf(user), aggregator: options.aggregator ?? testAggregator() }),
+    createInnerContext({
+      db,
+      user,
+      ipAddress: options.ipAddress ?? testAddressOf(user),
+      aggregator: options.aggregator ?? testAggregator(),
+    }),
   );
 }

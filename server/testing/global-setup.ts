@@ -44,7 +44,11 @@ export default async function setup(project: TestProject) {
   if (!serverUrl) {
     tempDir = await mkdtemp(path.join(tmpdir(), "bankline-test-"));
     await chmod(tempDir, 0o755); // the postgres user must reach its data directory inside
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "pg"), port: await freePort(), persistent: false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(tempDir, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     serverUrl = embedded.url();
   }
   const name = `bankline_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;

@@ -26,22 +26,26 @@ export async function startTestSandbox(dir: string, env: Record<string, string> 
   const stateFile = sandboxStateFile(dir);
   const out = openSync(logFile, "a");
   const { APP_URL: _appUrl, SANDBOX_WEBHOOK_URL: _webhookUrl, ...inherited } = process.env;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/aggregator/sandbox/main.ts")], {
-    cwd: root,
-    env: {
-      ...inherited,
-      BANKLINE_SERVICE: "sandbox",
-      LOG_LEVEL: "info",
-      SANDBOX_PORT: String(port),
-      SANDBOX_STATE_FILE: stateFile,
-      SANDBOX_SLOW_MS: "1000",
-      SANDBOX_MFA_TIMEOUT_MS: "2500",
-      SANDBOX_WEBHOOK_RETRY_MS: "100",
-      AGGREGATOR_WEBHOOK_SECRET: webhookSecret,
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "server/aggregator/sandbox/main.ts")],
+    {
+      cwd: root,
+      env: {
+        ...inherited,
+        BANKLINE_SERVICE: "sandbox",
+        LOG_LEVEL: "info",
+        SANDBOX_PORT: String(port),
+        SANDBOX_STATE_FILE: stateFile,
+        SANDBOX_SLOW_MS: "1000",
+        SANDBOX_MFA_TIMEOUT_MS: "2500",
+        SANDBOX_WEBHOOK_RETRY_MS: "100",
+        AGGREGATOR_WEBHOOK_SECRET: webhookSecret,
+        ...env,
+      },
+      stdio: ["ignore", out, out],
     },
-    stdio: ["ignore", out, out],
-  });
+  );
   closeSync(out);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;

@@ -20,19 +20,43 @@ for (const mod of Object.values(caseModules)) {
 }
 
 // At run time tRPC keeps a flat record keyed by full path ("orgs.get").
-const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: unknown }; type: string } }>;
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { meta?: { access?: unknown }; type: string } }
+>;
 const paths = Object.keys(procedures).sort();
 
-type Actor = { name: string; user: (w: AccessWorld) => SessionUser | null; orgRole?: OrgRole; staff?: "SUPPORT" | "SUPPORT_ADMIN" };
+type Actor = {
+  name: string;
+  user: (w: AccessWorld) => SessionUser | null;
+  orgRole?: OrgRole;
+  staff?: "SUPPORT" | "SUPPORT_ADMIN";
+};
 const actors: Actor[] = [
   { name: "anonymous", user: () => null },
-  ...ORG_ROLES.map((role) => ({ name: role.toLowerCase(), user: (w: AccessWorld) => w.home.users[role], orgRole: role })),
+  ...ORG_ROLES.map((role) => ({
+    name: role.toLowerCase(),
+    user: (w: AccessWorld) => w.home.users[role],
+    orgRole: role,
+  })),
   { name: "owner of another organization", user: (w) => w.other.users.OWNER },
   { name: "support", user: (w) => w.support, staff: "SUPPORT" as const },
   { name: "support admin", user: (w) => w.supportAdmin, staff: "SUPPORT_ADMIN" as const },
 ];
 
-type ZodNode = { _zod?: { def?: { type?: string; shape?: Record<string, ZodNode>; element?: ZodNode; innerType?: ZodNode; in?: ZodNode; out?: ZodNode; options?: ZodNode[] } } };
+type ZodNode = {
+  _zod?: {
+    def?: {
+      type?: string;
+      shape?: Record<string, ZodNode>;
+      element?: ZodNode;
+      innerType?: ZodNode;
+      in?: ZodNode;
+      out?: ZodNode;
+      options?: ZodNode[];
+    };
+  };
+};
 
 /** Input fields, however deep, that name an object: `connectionId`, `entryIds`, `choices[].registerId`, `id`, `slug`. */
 function idFieldsIn(node: ZodNode | undefined, at = ""): string[] {
@@ -62,8 +86,21 @@ function idFieldsOf(path: string): string[] {
 
 /** Tables a customer reaches (each carries organizationId). */
 const TENANT_TABLES = [
-  "Membership", "Invitation", "Connection", "ConnectSession", "AggregatorCustomer", "BankAccount", "Register", "RegisterEntry",
-  "RegisterEntryProviderId", "FeedTransaction", "FeedHideBatch", "ConnectionEvent", "Notice", "ConnectionAlert", "StatementImport",
+  "Membership",
+  "Invitation",
+  "Connection",
+  "ConnectSession",
+  "AggregatorCustomer",
+  "BankAccount",
+  "Register",
+  "RegisterEntry",
+  "RegisterEntryProviderId",
+  "FeedTransaction",
+  "FeedHideBatch",
+  "ConnectionEvent",
+  "Notice",
+  "ConnectionAlert",
+  "StatementImport",
 ];
 
 /** Every row an organization has, as one fingerprint per table. */
@@ -142,15 +179,22 @@ describe("authorization of every procedure", () => {
   });
 
   it("finds ids nested in an input: choices[].registerId and bankAccountId, fields named id and slug", () => {
-    expect(idFieldsOf("connections.chooseAccounts")).toEqual(expect.arrayContaining(["connectionId", "choices[].bankAccountId", "choices[].registerId"]));
-    const probe = z.object({ items: z.array(z.object({ id: z.string(), slug: z.string().optional() })), orgSlug: z.string() });
+    expect(idFieldsOf("connections.chooseAccounts")).toEqual(
+      expect.arrayContaining(["connectionId", "choices[].bankAccountId", "choices[].registerId"]),
+    );
+    const probe = z.object({
+      items: z.array(z.object({ id: z.string(), slug: z.string().optional() })),
+      orgSlug: z.string(),
+    });
     expect(idFieldsIn(probe as unknown as ZodNode)).toEqual(["items[].id", "items[].slug"]);
   });
 
   it("has a foreign-id case for every organization procedure that takes object ids", () => {
     const lacking = paths.filter((path) => {
       const c = cases[path];
-      return c?.access.kind === "org" && !c.foreignIdsInput && !c.idsAreNotOrganizationData && idFieldsOf(path).length > 0;
+      return (
+        c?.access.kind === "org" && !c.foreignIdsInput && !c.idsAreNotOrganizationData && idFieldsOf(path).length > 0
+      );
     });
     expect(lacking, "org procedures taking ids without foreignIdsInput").toEqual([]);
   });
@@ -181,7 +225,10 @@ describe("authorization of every procedure", () => {
       const c = cases[path];
       if (!c?.mixedIdsInput) return;
       const input = await c.mixedIdsInput(world);
-      const [home, other] = await Promise.all([snapshotOf(world, world.home.org.id), snapshotOf(world, world.other.org.id)]);
+      const [home, other] = await Promise.all([
+        snapshotOf(world, world.home.org.id),
+        snapshotOf(world, world.other.org.id),
+      ]);
       const code = await errorCodeOf(call(world, world.home.users.OWNER, path, input));
       expect(code).toBe("NOT_FOUND");
       expect(await snapshotOf(world, world.home.org.id)).toEqual(home);

@@ -11,12 +11,17 @@ const base = "http://bankline.test/api/trpc";
 describe("the tRPC endpoint", () => {
   it("refuses a batch larger than the cap before running any of it", async () => {
     const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => "auth.signInState").join(",");
-    const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, { json: null }]))));
+    const input = encodeURIComponent(
+      JSON.stringify(Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, { json: null }]))),
+    );
     let contexts = 0;
-    const res = await handleTrpcRequest(new Request(`${base}/${paths}?batch=1&input=${input}`), async (_req, requestId) => {
-      contexts++;
-      return createInnerContext({ db: testDb(), user: null, requestId });
-    });
+    const res = await handleTrpcRequest(
+      new Request(`${base}/${paths}?batch=1&input=${input}`),
+      async (_req, requestId) => {
+        contexts++;
+        return createInnerContext({ db: testDb(), user: null, requestId });
+      },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/Batch call exceeds maximum size/);
     expect(contexts).toBe(0);
@@ -34,7 +39,12 @@ describe("the tRPC endpoint", () => {
       },
     });
     const res = await handleTrpcRequest(
-      new Request(`${base}/orgs.create`, { method: "POST", body, duplex: "half", headers: { "content-type": "application/json" } } as RequestInit),
+      new Request(`${base}/orgs.create`, {
+        method: "POST",
+        body,
+        duplex: "half",
+        headers: { "content-type": "application/json" },
+      } as RequestInit),
       async (_req, requestId) => createInnerContext({ db: testDb(), user: null, requestId }),
     );
     expect(res.status).toBe(413);
@@ -48,7 +58,8 @@ describe("the tRPC endpoint", () => {
     const input = encodeURIComponent(JSON.stringify({ json: { orgSlug: home.org.slug } }));
     const res = await handleTrpcRequest(
       new Request(`${base}/connections.list?input=${input}`, { headers: { "x-request-id": "req-0123456789" } }),
-      async (_req, requestId) => createInnerContext({ db: broken, user: home.users.OWNER, requestId, aggregator: testAggregator() }),
+      async (_req, requestId) =>
+        createInnerContext({ db: broken, user: home.users.OWNER, requestId, aggregator: testAggregator() }),
     );
     const text = await res.text();
     expect(res.status).toBe(500);

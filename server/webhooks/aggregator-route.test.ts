@@ -88,7 +88,9 @@ describe("aggregator webhook route", () => {
     const e = event();
     const raw = JSON.stringify(e);
     expect((await POST(request(raw, signWebhookBody(raw, "some-other-secret-value")))).status).toBe(401);
-    expect((await POST(request(raw.replace('"statusCode":0', '"statusCode":103'), signWebhookBody(raw, SECRET)))).status).toBe(401);
+    expect(
+      (await POST(request(raw.replace('"statusCode":0', '"statusCode":103'), signWebhookBody(raw, SECRET)))).status,
+    ).toBe(401);
     expect((await POST(request(raw, null))).status).toBe(401);
     expect((await POST(request(raw, "sha256=short"))).status).toBe(401);
     expect(await stored(e.id)).toBeNull();
@@ -127,13 +129,22 @@ describe("aggregator webhook route", () => {
 
   it("accepts what the sandbox sends", async () => {
     const sandboxSecret = inject("aggregatorWebhookSecret");
-    const hook = await webhookReceiver((req) => receiveAggregatorWebhook(req, { db: testDb(), secret: sandboxSecret, enqueueEvent: async () => {} }));
+    const hook = await webhookReceiver((req) =>
+      receiveAggregatorWebhook(req, { db: testDb(), secret: sandboxSecret, enqueueEvent: async () => {} }),
+    );
     try {
       const { client } = testClient({ customerWebhookUrl: hook.url });
-      const outcome = await client.link({ organizationId: uniqueOrg(), institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+      const outcome = await client.link({
+        organizationId: uniqueOrg(),
+        institutionId: "sandbox-bank-personal",
+        credentials: { username: "demo", password: "go" },
+      });
       const eventId = await waitFor("the webhook", async () => hook.received[0]?.body.id);
       const row = await waitFor("the stored event", () => stored(eventId));
-      expect(row.payload).toMatchObject({ type: "aggregation.completed", data: { loginId: outcome.login.loginId, statusCode: 0, trigger: "link" } });
+      expect(row.payload).toMatchObject({
+        type: "aggregation.completed",
+        data: { loginId: outcome.login.loginId, statusCode: 0, trigger: "link" },
+      });
     } finally {
       await hook.close();
     }

@@ -34,7 +34,16 @@ export function ConfirmDialog({
   const headingId = useId();
   return (
     <Dialog open={open} onClose={onCancel} labelledBy={headingId} fallbackFocusId={fallbackFocusId}>
-      <Body headingId={headingId} title={title} confirmLabel={confirmLabel} confirmClass={confirmClass} focus={focus} busy={busy} onConfirm={onConfirm} onCancel={onCancel}>
+      <Body
+        headingId={headingId}
+        title={title}
+        confirmLabel={confirmLabel}
+        confirmClass={confirmClass}
+        focus={focus}
+        busy={busy}
+        onConfirm={onConfirm}
+        onCancel={onCancel}
+      >
         {children}
       </Body>
     </Dialog>
@@ -69,11 +78,19 @@ function Body({
   }, [focus]);
   return (
     <div className="space-y-4">
-      <h2 id={headingId} className="pr-8 text-xl font-semibold">{title}</h2>
+      <h2 id={headingId} className="pr-8 text-xl font-semibold">
+        {title}
+      </h2>
       <div className="space-y-2 text-sm">{children}</div>
       <div className="flex flex-wrap gap-2">
         {/* aria-disabled keeps the focus on the button while the action runs. */}
-        <button ref={confirmRef} type="button" className={confirmClass} aria-disabled={busy || undefined} onClick={() => !busy && onConfirm()}>
+        <button
+          ref={confirmRef}
+          type="button"
+          className={confirmClass}
+          aria-disabled={busy || undefined}
+          onClick={() => !busy && onConfirm()}
+        >
           {confirmLabel}
         </button>
         <button ref={cancelRef} type="button" className="btn-secondary" onClick={onCancel}>

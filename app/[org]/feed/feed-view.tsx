@@ -36,8 +36,10 @@ const stateLabel: Record<FeedRow["state"], string> = {
 };
 
 const isFlagged = (row: FeedRow) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
-const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
-const matchText = (match: NonNullable<FeedRow["match"]>) => `${formatDay(match.date)} · ${match.description} · ${formatMoney(match.amountCents)}`;
+const plural = (count: number, one: string, many = `${one}s`) =>
+  `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+const matchText = (match: NonNullable<FeedRow["match"]>) =>
+  `${formatDay(match.date)} · ${match.description} · ${formatMoney(match.amountCents)}`;
 
 /** A question waiting for the person's answer. */
 type Question = { kind: "import"; rows: FeedRow[] } | { kind: "hideAll"; count: number };
@@ -72,11 +74,23 @@ export function FeedView({
   const refocus = useRef<{ id: string; nextId: string | null; index: number } | null>(null);
   const tableRef = useRef<HTMLTableSectionElement>(null);
 
-  const accountId = accounts.data?.some((a) => a.id === chosenAccount) ? chosenAccount : (accounts.data?.[0]?.id ?? null);
+  const accountId = accounts.data?.some((a) => a.id === chosenAccount)
+    ? chosenAccount
+    : (accounts.data?.[0]?.id ?? null);
   const account = accounts.data?.find((a) => a.id === accountId) ?? null;
   const list = useQuery({
     ...trpc.feed.list.queryOptions(
-      { orgSlug, bankAccountId: accountId ?? "", view, from: filters.from || null, to: filters.to || null, text: filters.text || null, page, after: pages.after, pageSize: PAGE_SIZE },
+      {
+        orgSlug,
+        bankAccountId: accountId ?? "",
+        view,
+        from: filters.from || null,
+        to: filters.to || null,
+        text: filters.text || null,
+        page,
+        after: pages.after,
+        pageSize: PAGE_SIZE,
+      },
       { enabled: !!accountId },
     ),
     placeholderData: keepPreviousData,
@@ -87,12 +101,15 @@ export function FeedView({
     setSelected(new Set());
     setActiveRow(0);
   };
-  const onFilters = useCallback((next: Filters) => {
-    setFilters(next);
-    resetPages();
-    setSelected(new Set());
-    setActiveRow(0);
-  }, [resetPages]);
+  const onFilters = useCallback(
+    (next: Filters) => {
+      setFilters(next);
+      resetPages();
+      setSelected(new Set());
+      setActiveRow(0);
+    },
+    [resetPages],
+  );
 
   const settle = {
     onSuccess: () => setSelected(new Set()),
@@ -102,24 +119,67 @@ export function FeedView({
       void queryClient.invalidateQueries(trpc.register.pathFilter());
     },
   };
-  const hide = useMutation(trpc.feed.hide.mutationOptions({ ...settle, onSuccess: (r) => done(`Hid ${plural(r.hidden, "transaction")}. Hidden transactions are never offered again; find them under Show hidden.`) }));
-  const unhide = useMutation(trpc.feed.unhide.mutationOptions({ ...settle, onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`) }));
-  const notDuplicate = useMutation(trpc.feed.notDuplicate.mutationOptions({ ...settle, onSuccess: (r) => done(`Cleared the duplicate flag on ${plural(r.cleared, "transaction")}.`) }));
-  const importSome = useMutation(trpc.feed.import.mutationOptions({ ...settle, onSuccess: (r) => done(importedText(r)) }));
+  const hide = useMutation(
+    trpc.feed.hide.mutationOptions({
+      ...settle,
+      onSuccess: (r) =>
+        done(
+          `Hid ${plural(r.hidden, "transaction")}. Hidden transactions are never offered again; find them under ` +
+            `Show hidden.`,
+        ),
+    }),
+  );
+  const unhide = useMutation(
+    trpc.feed.unhide.mutationOptions({
+      ...settle,
+      onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`),
+    }),
+  );
+  const notDuplicate = useMutation(
+    trpc.feed.notDuplicate.mutationOptions({
+      ...settle,
+      onSuccess: (r) => done(`Cleared the duplicate flag on ${plural(r.cleared, "transaction")}.`),
+    }),
+  );
+  const importSome = useMutation(
+    trpc.feed.import.mutationOptions({ ...settle, onSuccess: (r) => done(importedText(r)) }),
+  );
   const importNew = useMutation(
     trpc.feed.importAllNew.mutationOptions({
       ...settle,
-      onSuccess: (r) => done(`${importedText(r)}${r.flaggedLeft ? ` ${plural(r.flaggedLeft, "possible duplicate was", "possible duplicates were")} left for review.` : ""}`),
+      onSuccess: (r) =>
+        done(
+          importedText(r) +
+            (r.flaggedLeft
+              ? ` ${plural(r.flaggedLeft, "possible duplicate was", "possible duplicates were")} left for review.`
+              : ""),
+        ),
     }),
   );
   const hideAll = useMutation(
     trpc.feed.hideAll.mutationOptions({
       ...settle,
-      onSuccess: (r) => done(`Hid ${plural(r.hidden, "possible duplicate")}. They are under Show hidden, where Un-hide all brings them back.`),
+      onSuccess: (r) =>
+        done(
+          `Hid ${plural(r.hidden, "possible duplicate")}. They are under Show hidden, where Un-hide all brings ` +
+            `them back.`,
+        ),
     }),
   );
-  const unhideAll = useMutation(trpc.feed.unhideBatch.mutationOptions({ ...settle, onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`) }));
-  const busy = hide.isPending || unhide.isPending || notDuplicate.isPending || importSome.isPending || importNew.isPending || hideAll.isPending || unhideAll.isPending;
+  const unhideAll = useMutation(
+    trpc.feed.unhideBatch.mutationOptions({
+      ...settle,
+      onSuccess: (r) => done(`${plural(r.unhidden, "transaction")} back in the feed for review.`),
+    }),
+  );
+  const busy =
+    hide.isPending ||
+    unhide.isPending ||
+    notDuplicate.isPending ||
+    importSome.isPending ||
+    importNew.isPending ||
+    hideAll.isPending ||
+    unhideAll.isPending;
 
   function done(text: string) {
     setSelected(new Set());
@@ -180,7 +240,15 @@ export function FeedView({
   // "?" anywhere on the page (not while typing) opens the shortcuts.
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key !== "?" || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || document.querySelector("dialog[open]")) return;
+      if (
+        event.key !== "?" ||
+        event.ctrlKey ||
+        event.metaKey ||
+        event.altKey ||
+        isTyping(event.target) ||
+        document.querySelector("dialog[open]")
+      )
+        return;
       event.preventDefault();
       setHelpOpen(true);
     };
@@ -189,19 +257,30 @@ export function FeedView({
   }, []);
 
   if (accounts.isPending) return <p className="text-ink-muted">Loading bank accounts…</p>;
-  if (accounts.isError) return <p role="alert" className="text-danger">{accounts.error.message}</p>;
+  if (accounts.isError)
+    return (
+      <p role="alert" className="text-danger">
+        {accounts.error.message}
+      </p>
+    );
   if (accounts.data.length === 0) {
     return (
       <div className="card space-y-2">
         <p>No bank account brings transactions yet.</p>
         <p className="text-ink-muted">
-          Link a bank on <Link className="text-brand-600 underline" href={`/${orgSlug}/institutions`}>Manage Institutions</Link> and choose the accounts to follow.
+          Link a bank on{" "}
+          <Link className="text-brand-600 underline" href={`/${orgSlug}/institutions`}>
+            Manage Institutions
+          </Link>{" "}
+          and choose the accounts to follow.
         </p>
       </div>
     );
   }
 
-  const actionable = rows.filter((row) => (view === "hidden" ? row.state === "HIDDEN" : row.state !== "IMPORTED" && row.state !== "HIDDEN"));
+  const actionable = rows.filter((row) =>
+    view === "hidden" ? row.state === "HIDDEN" : row.state !== "IMPORTED" && row.state !== "HIDDEN",
+  );
   const selectedRows = actionable.filter((row) => selected.has(row.id));
   const allSelected = actionable.length > 0 && selectedRows.length === actionable.length;
   const toggle = (id: string) =>
@@ -261,7 +340,9 @@ export function FeedView({
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
         <div>
-          <label htmlFor="feed-account" className="label">Bank account</label>
+          <label htmlFor="feed-account" className="label">
+            Bank account
+          </label>
           <select
             id="feed-account"
             className="field w-auto"
@@ -282,7 +363,9 @@ export function FeedView({
         </div>
         {view !== "hidden" && (
           <div>
-            <label htmlFor="feed-view" className="label">Show</label>
+            <label htmlFor="feed-view" className="label">
+              Show
+            </label>
             <select
               id="feed-view"
               className="field w-auto"
@@ -292,7 +375,11 @@ export function FeedView({
                 resetPage();
               }}
             >
-              {views.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
+              {views.map((v) => (
+                <option key={v.value} value={v.value}>
+                  {v.label}
+                </option>
+              ))}
             </select>
           </div>
         )}
@@ -316,14 +403,24 @@ export function FeedView({
       {account && (
         <p className="text-sm text-ink-muted">
           {account.register ? (
-            <>Imports go to the register <strong className="text-ink">{account.register.name}</strong>. </>
+            <>
+              Imports go to the register <strong className="text-ink">{account.register.name}</strong>.{" "}
+            </>
           ) : (
-            <span className="text-warn">This account posts to no register yet: choose one on Manage Institutions before importing. </span>
+            <span className="text-warn">
+              This account posts to no register yet: choose one on Manage Institutions before importing.{" "}
+            </span>
           )}
-          {plural(account.counts.new, "new transaction")}, {plural(account.counts.flagged, "possible duplicate")}, {account.counts.hidden} hidden, {account.counts.imported} imported.
+          {plural(account.counts.new, "new transaction")}, {plural(account.counts.flagged, "possible duplicate")},{" "}
+          {account.counts.hidden} hidden, {account.counts.imported} imported.
           {autoHideSureDuplicates && (
             <>
-              {" "}Sure duplicates are hidden automatically (<Link className="text-brand-700 underline" href={`/${orgSlug}/settings`}>Settings</Link>).
+              {" "}
+              Sure duplicates are hidden automatically (
+              <Link className="text-brand-700 underline" href={`/${orgSlug}/settings`}>
+                Settings
+              </Link>
+              ).
             </>
           )}
         </p>
@@ -333,7 +430,14 @@ export function FeedView({
 
       <div aria-live="polite" role="status">
         {message && (
-          <p className={`rounded-md px-3 py-2 text-sm ${message.kind === "ok" ? "bg-ok-soft text-ok" : "bg-danger-soft text-danger"}`}>{message.text}</p>
+          <p
+            className={
+              "rounded-md px-3 py-2 text-sm " +
+              (message.kind === "ok" ? "bg-ok-soft text-ok" : "bg-danger-soft text-danger")
+            }
+          >
+            {message.text}
+          </p>
         )}
       </div>
 
@@ -355,7 +459,12 @@ export function FeedView({
       {canWrite ? (
         <div role="toolbar" aria-label="Feed actions" className="flex flex-wrap items-center gap-2">
           {view === "hidden" ? (
-            <button type="button" className="btn-secondary" disabled={busy || selectedRows.length === 0} onClick={() => act(unhide.mutate, selectedRows)}>
+            <button
+              type="button"
+              className="btn-secondary"
+              disabled={busy || selectedRows.length === 0}
+              onClick={() => act(unhide.mutate, selectedRows)}
+            >
               Un-hide selected ({selectedRows.length})
             </button>
           ) : (
@@ -368,7 +477,12 @@ export function FeedView({
               >
                 Import selected ({selectedRows.length})
               </button>
-              <button type="button" className={view === "flagged" ? "btn-primary" : "btn-secondary"} disabled={busy || selectedRows.length === 0} onClick={() => act(hide.mutate, selectedRows)}>
+              <button
+                type="button"
+                className={view === "flagged" ? "btn-primary" : "btn-secondary"}
+                disabled={busy || selectedRows.length === 0}
+                onClick={() => act(hide.mutate, selectedRows)}
+              >
                 Hide selected ({selectedRows.length})
               </button>
               {offersHideAll && (
@@ -376,14 +490,18 @@ export function FeedView({
                   type="button"
                   className="btn-secondary"
                   aria-disabled={busy || flaggedMatching === 0 || undefined}
-                  onClick={() => !busy && flaggedMatching > 0 && setQuestion({ kind: "hideAll", count: flaggedMatching })}
+                  onClick={() =>
+                    !busy && flaggedMatching > 0 && setQuestion({ kind: "hideAll", count: flaggedMatching })
+                  }
                 >
                   Hide all possible duplicates ({flaggedMatching.toLocaleString("en-US")})
                 </button>
               )}
               <span className="ml-auto flex flex-wrap items-center gap-2">
                 <span id="import-all-new-note" className="text-xs text-ink-muted">
-                  {account?.counts.flagged ? `Leaves out the ${plural(account.counts.flagged, "possible duplicate")}.` : "Possible duplicates are never included."}
+                  {account?.counts.flagged
+                    ? `Leaves out the ${plural(account.counts.flagged, "possible duplicate")}.`
+                    : "Possible duplicates are never included."}
                 </span>
                 <button
                   type="button"
@@ -402,17 +520,27 @@ export function FeedView({
           )}
         </div>
       ) : (
-        <p className="text-sm text-ink-muted">You can look at the feed; your role does not allow hiding or importing.</p>
+        <p className="text-sm text-ink-muted">
+          You can look at the feed; your role does not allow hiding or importing.
+        </p>
       )}
 
       <div className="card overflow-x-auto p-0">
-        <table id={TABLE_ID} className="w-full text-left text-sm" aria-busy={list.isFetching} aria-describedby={`${TABLE_ID}-keys`}>
+        <table
+          id={TABLE_ID}
+          className="w-full text-left text-sm"
+          aria-busy={list.isFetching}
+          aria-describedby={`${TABLE_ID}-keys`}
+        >
           <caption className="sr-only">
-            {view === "hidden" ? "Hidden transactions" : "Bank feed transactions"} of {account ? accountName : "the account"}
+            {view === "hidden" ? "Hidden transactions" : "Bank feed transactions"} of{" "}
+            {account ? accountName : "the account"}
           </caption>
           <thead className="border-b border-surface-line text-ink-muted">
             <tr>
-              <th scope="col" className="w-40 px-3 py-3 font-medium"><span className="sr-only">Duplicate mark</span></th>
+              <th scope="col" className="w-40 px-3 py-3 font-medium">
+                <span className="sr-only">Duplicate mark</span>
+              </th>
               {canWrite && (
                 <th scope="col" className="w-10 px-2 py-3">
                   <input
@@ -424,19 +552,41 @@ export function FeedView({
                   />
                 </th>
               )}
-              <th scope="col" className="px-3 py-3 font-medium">Date</th>
-              <th scope="col" className="px-3 py-3 font-medium">Description</th>
-              <th scope="col" className="px-3 py-3 text-right font-medium">Amount</th>
-              <th scope="col" className="px-3 py-3 font-medium">Status</th>
-              <th scope="col" className="px-3 py-3 font-medium">State</th>
-              {canWrite && <th scope="col" className="px-3 py-3 font-medium">Actions</th>}
+              <th scope="col" className="px-3 py-3 font-medium">
+                Date
+              </th>
+              <th scope="col" className="px-3 py-3 font-medium">
+                Description
+              </th>
+              <th scope="col" className="px-3 py-3 text-right font-medium">
+                Amount
+              </th>
+              <th scope="col" className="px-3 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-3 font-medium">
+                State
+              </th>
+              {canWrite && (
+                <th scope="col" className="px-3 py-3 font-medium">
+                  Actions
+                </th>
+              )}
             </tr>
           </thead>
           <tbody ref={tableRef} onKeyDown={onRowKey}>
             {list.isPending && accountId ? (
-              <tr><td colSpan={8} className="px-4 py-6 text-ink-muted">Loading transactions…</td></tr>
+              <tr>
+                <td colSpan={8} className="px-4 py-6 text-ink-muted">
+                  Loading transactions…
+                </td>
+              </tr>
             ) : list.isError ? (
-              <tr><td colSpan={8} role="alert" className="px-4 py-6 text-danger">{list.error.message}</td></tr>
+              <tr>
+                <td colSpan={8} role="alert" className="px-4 py-6 text-danger">
+                  {list.error.message}
+                </td>
+              </tr>
             ) : rows.length === 0 ? (
               <tr>
                 <td id={`${TABLE_ID}-empty`} tabIndex={-1} colSpan={8} className="px-4 py-6 text-ink-muted">
@@ -467,7 +617,9 @@ export function FeedView({
           </tbody>
         </table>
         <p id={`${TABLE_ID}-keys`} className="sr-only">
-          Keys on a row: j or down arrow for the next, k or up arrow for the previous{canWrite ? ", h to hide, i to import, n for not a duplicate, u to un-hide, x to select" : ""}; question mark for all shortcuts.
+          Keys on a row: j or down arrow for the next, k or up arrow for the previous
+          {canWrite ? ", h to hide, i to import, n for not a duplicate, u to un-hide, x to select" : ""}; question mark
+          for all shortcuts.
         </p>
       </div>
 
@@ -487,7 +639,11 @@ export function FeedView({
 
       <ConfirmDialog
         open={question?.kind === "import"}
-        title={question?.kind === "import" && question.rows.length === 1 ? "Import this possible duplicate?" : "Import possible duplicates?"}
+        title={
+          question?.kind === "import" && question.rows.length === 1
+            ? "Import this possible duplicate?"
+            : "Import possible duplicates?"
+        }
         confirmLabel="Import anyway"
         focus="cancel"
         busy={importSome.isPending}
@@ -513,7 +669,14 @@ export function FeedView({
           if (question?.kind !== "hideAll" || !account) return;
           setMessage(null);
           hideAll.mutate(
-            { orgSlug, bankAccountId: account.id, from: filters.from || null, to: filters.to || null, text: filters.text || null, expectedCount: question.count },
+            {
+              orgSlug,
+              bankAccountId: account.id,
+              from: filters.from || null,
+              to: filters.to || null,
+              text: filters.text || null,
+              expectedCount: question.count,
+            },
             { onError: () => setQuestion(null) },
           );
         }}
@@ -522,10 +685,14 @@ export function FeedView({
           <>
             <p>
               Every possible duplicate of <strong>{accountName}</strong>
-              {filtered ? " that the filters let through" : ""}, on every page: <strong>{plural(question.count, "transaction")}</strong>
+              {filtered ? " that the filters let through" : ""}, on every page:{" "}
+              <strong>{plural(question.count, "transaction")}</strong>
               {filtered ? ` (${describeFilters(filters)})` : ""}.
             </p>
-            <p>They go to Show hidden and are never offered again, however often the bank brings them back. The register does not change.</p>
+            <p>
+              They go to Show hidden and are never offered again, however often the bank brings them back. The register
+              does not change.
+            </p>
             <p>Show hidden → Un-hide all brings exactly this batch back.</p>
           </>
         )}
@@ -543,22 +710,28 @@ function ImportQuestion({ rows }: { rows: FeedRow[] }) {
       <>
         <p>
           This looks like <strong>{matchText(flagged[0].match)}</strong>
-          {flagged[0].match.kind === "register" ? ", already in the register" : ", a transaction you hid"}. Import it anyway?
+          {flagged[0].match.kind === "register" ? ", already in the register" : ", a transaction you hid"}. Import it
+          anyway?
         </p>
-        <p className="text-ink-muted">Importing books the money a second time. If it is the same transaction, choose Cancel and Hide it.</p>
+        <p className="text-ink-muted">
+          Importing books the money a second time. If it is the same transaction, choose Cancel and Hide it.
+        </p>
       </>
     );
   }
   return (
     <>
       <p>
-        {flagged.length === rows.length ? `All ${plural(rows.length, "selected transaction")}` : `${flagged.length.toLocaleString("en-US")} of the ${plural(rows.length, "selected transaction")}`}{" "}
+        {flagged.length === rows.length
+          ? `All ${plural(rows.length, "selected transaction")}`
+          : `${flagged.length.toLocaleString("en-US")} of the ${plural(rows.length, "selected transaction")}`}{" "}
         {flagged.length === 1 ? "looks" : "look"} like entries already in the books:
       </p>
       <ul className="list-disc pl-5">
         {flagged.slice(0, 5).map((row) => (
           <li key={row.id}>
-            {row.description} on {formatDay(row.date)} looks like {row.match ? <strong>{matchText(row.match)}</strong> : "an entry in the register"}
+            {row.description} on {formatDay(row.date)} looks like{" "}
+            {row.match ? <strong>{matchText(row.match)}</strong> : "an entry in the register"}
           </li>
         ))}
         {flagged.length > 5 && <li>and {plural(flagged.length - 5, "other")}</li>}
@@ -570,7 +743,13 @@ function ImportQuestion({ rows }: { rows: FeedRow[] }) {
 
 function describeFilters(filters: Filters): string {
   const parts = [
-    filters.from && filters.to ? `from ${formatDay(filters.from)} to ${formatDay(filters.to)}` : filters.from ? `from ${formatDay(filters.from)}` : filters.to ? `up to ${formatDay(filters.to)}` : "",
+    filters.from && filters.to
+      ? `from ${formatDay(filters.from)} to ${formatDay(filters.to)}`
+      : filters.from
+        ? `from ${formatDay(filters.from)}`
+        : filters.to
+          ? `up to ${formatDay(filters.to)}`
+          : "",
     filters.text ? `matching “${filters.text}”` : "",
   ];
   return parts.filter(Boolean).join(", ");
@@ -579,7 +758,8 @@ function describeFilters(filters: Filters): string {
 /** A key typed into a field is text, not a shortcut. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
+    return true;
   return target instanceof HTMLInputElement && target.type !== "checkbox" && target.type !== "radio";
 }
 
@@ -600,12 +780,30 @@ interface RowProps {
   onNotDuplicate: () => void;
 }
 
-function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy, hasRegister, onFocus, onToggle, onImport, onHide, onUnhide, onNotDuplicate }: RowProps) {
+function FeedTableRow({
+  row,
+  index,
+  active,
+  canWrite,
+  selectable,
+  selected,
+  busy,
+  hasRegister,
+  onFocus,
+  onToggle,
+  onImport,
+  onHide,
+  onUnhide,
+  onNotDuplicate,
+}: RowProps) {
   const flagged = isFlagged(row);
   const what = `${row.description} on ${formatDay(row.date)}`;
   return (
     <tr
-      className="border-b border-surface-line align-top last:border-0 focus-visible:bg-brand-50 focus-visible:outline-offset-[-2px]"
+      className={
+        "border-b border-surface-line align-top last:border-0 " +
+        "focus-visible:bg-brand-50 focus-visible:outline-offset-[-2px]"
+      }
       data-state={row.state}
       data-row-index={index}
       tabIndex={active ? 0 : -1}
@@ -626,26 +824,76 @@ function FeedTableRow({ row, index, active, canWrite, selectable, selected, busy
         <MatchNote row={row} />
         <MatchedNote row={row} />
       </td>
-      <td className={`whitespace-nowrap px-3 py-3 text-right tabular-nums ${row.amountCents < 0 ? "" : "text-ok"}`}>{formatMoney(row.amountCents)}</td>
+      <td className={`whitespace-nowrap px-3 py-3 text-right tabular-nums ${row.amountCents < 0 ? "" : "text-ok"}`}>
+        {formatMoney(row.amountCents)}
+      </td>
       <td className="px-3 py-3">{row.pending ? "Pending" : "Posted"}</td>
       <td className="px-3 py-3">{row.matchedAt ? "Matched" : stateLabel[row.state]}</td>
       {canWrite && (
         <td className="px-3 py-3">
           <div className="flex flex-wrap gap-2">
             {row.state === "HIDDEN" ? (
-              <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Un-hide ${what}`} onClick={onUnhide}>Un-hide</button>
+              <button
+                type="button"
+                className="btn-secondary py-1"
+                disabled={busy}
+                aria-label={`Un-hide ${what}`}
+                onClick={onUnhide}
+              >
+                Un-hide
+              </button>
             ) : row.state === "IMPORTED" ? null : flagged ? (
               // The safe action leads on a possible duplicate; Import asks first.
               <>
-                <button type="button" className="btn-primary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
-                <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Not a duplicate: ${what}`} onClick={onNotDuplicate}>Not a duplicate</button>
-                <button type="button" className="btn-secondary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import…</button>
+                <button
+                  type="button"
+                  className="btn-primary py-1"
+                  disabled={busy}
+                  aria-label={`Hide ${what}`}
+                  onClick={onHide}
+                >
+                  Hide
+                </button>
+                <button
+                  type="button"
+                  className="btn-secondary py-1"
+                  disabled={busy}
+                  aria-label={`Not a duplicate: ${what}`}
+                  onClick={onNotDuplicate}
+                >
+                  Not a duplicate
+                </button>
+                <button
+                  type="button"
+                  className="btn-secondary py-1"
+                  disabled={busy || !hasRegister}
+                  aria-label={`Import ${what}`}
+                  onClick={onImport}
+                >
+                  Import…
+                </button>
                 <MatchActions row={row} busy={busy} />
               </>
             ) : (
               <>
-                <button type="button" className="btn-primary py-1" disabled={busy || !hasRegister} aria-label={`Import ${what}`} onClick={onImport}>Import</button>
-                <button type="button" className="btn-secondary py-1" disabled={busy} aria-label={`Hide ${what}`} onClick={onHide}>Hide</button>
+                <button
+                  type="button"
+                  className="btn-primary py-1"
+                  disabled={busy || !hasRegister}
+                  aria-label={`Import ${what}`}
+                  onClick={onImport}
+                >
+                  Import
+                </button>
+                <button
+                  type="button"
+                  className="btn-secondary py-1"
+                  disabled={busy}
+                  aria-label={`Hide ${what}`}
+                  onClick={onHide}
+                >
+                  Hide
+                </button>
                 <MatchActions row={row} busy={busy} />
               </>
             )}
@@ -663,8 +911,10 @@ const shownScore = (score: number) => (Math.floor(score * 100 + 1e-9) / 100).toF
 function MatchNote({ row }: { row: FeedRow }) {
   const match = row.match;
   const batch = row.hideBatch;
-  if (row.state === "HIDDEN" && !row.hiddenAutomatically && batch?.kind !== "HIDE_ALL") return <p className="mt-1 text-xs text-ink-muted">Hidden by you.</p>;
-  if (row.state === "HIDDEN" && batch?.kind === "HIDE_ALL" && !match) return <p className="mt-1 text-xs text-ink-muted">Hidden by you with Hide all possible duplicates.</p>;
+  if (row.state === "HIDDEN" && !row.hiddenAutomatically && batch?.kind !== "HIDE_ALL")
+    return <p className="mt-1 text-xs text-ink-muted">Hidden by you.</p>;
+  if (row.state === "HIDDEN" && batch?.kind === "HIDE_ALL" && !match)
+    return <p className="mt-1 text-xs text-ink-muted">Hidden by you with Hide all possible duplicates.</p>;
   if (!match) return null;
   const target = matchText(match);
   const lead =
@@ -673,7 +923,8 @@ function MatchNote({ row }: { row: FeedRow }) {
         ? "Matches a transaction you hid:"
         : "Matches the register entry"
       : batch?.kind === "HIDE_ALL"
-        ? `Hidden by you with Hide all possible duplicates. It matches ${match.kind === "hidden" ? "a transaction you hid:" : "the register entry"}`
+        ? "Hidden by you with Hide all possible duplicates. It matches " +
+          (match.kind === "hidden" ? "a transaction you hid:" : "the register entry")
         : batch?.kind === "AUTOMATIC"
           ? "Hidden automatically as a sure duplicate (your organization's setting) of the register entry"
           : match.kind === "hidden"

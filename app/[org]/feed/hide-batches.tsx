@@ -11,9 +11,17 @@ const count = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "transact
 /** How a batch was hidden, in the customer's words. */
 export function describeBatch(batch: Batch): string {
   const when = formatAbsolute(batch.createdAt);
-  if (batch.kind === "AUTOMATIC") return `Hidden automatically as sure duplicates (your organization's setting), ${when}`;
+  if (batch.kind === "AUTOMATIC")
+    return `Hidden automatically as sure duplicates (your organization's setting), ${when}`;
   const f = batch.filters;
-  const range = f?.from && f?.to ? ` from ${formatDay(f.from)} to ${formatDay(f.to)}` : f?.from ? ` from ${formatDay(f.from)}` : f?.to ? ` up to ${formatDay(f.to)}` : "";
+  const range =
+    f?.from && f?.to
+      ? ` from ${formatDay(f.from)} to ${formatDay(f.to)}`
+      : f?.from
+        ? ` from ${formatDay(f.from)}`
+        : f?.to
+          ? ` up to ${formatDay(f.to)}`
+          : "";
   const text = f?.text ? ` matching “${f.text}”` : "";
   return `Hide all possible duplicates${range}${text} by ${batch.actorName ?? "a former member"}, ${when}`;
 }
@@ -37,7 +45,9 @@ export function HideBatches({
   if (!batches.data?.length) return null;
   return (
     <section aria-labelledby="hide-batches-title" className="card space-y-3">
-      <h2 id="hide-batches-title" className="text-base font-semibold">Hidden together</h2>
+      <h2 id="hide-batches-title" className="text-base font-semibold">
+        Hidden together
+      </h2>
       <ul className="space-y-2 text-sm">
         {batches.data.map((batch) => (
           <li key={batch.id} className="flex flex-wrap items-center justify-between gap-2">

@@ -8,8 +8,17 @@ import { FeedView } from "./feed-view";
 
 export const metadata = { title: "Bank feed" };
 
-/** `?account=<id>&view=flagged` opens the feed on that account's possible duplicates (links from Manage Institutions). */
-export default async function Page({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ account?: string | string[]; view?: string | string[] }> }) {
+/**
+ * `?account=<id>&view=flagged` opens the feed on that account's possible duplicates (links from
+ * Manage Institutions).
+ */
+export default async function Page({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<{ account?: string | string[]; view?: string | string[] }>;
+}) {
   const { org } = await params;
   const query = await searchParams;
   const { org: organization, role } = await requireOrgMember(org);
@@ -20,13 +29,17 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   return (
     <section aria-labelledby="page-title" className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 id="page-title" className="text-2xl font-semibold">Bank feed</h1>
+        <h1 id="page-title" className="text-2xl font-semibold">
+          Bank feed
+        </h1>
         {canWrite && <ImportStatement orgSlug={org} />}
       </div>
       <p className="text-ink-muted">
-        Transactions retrieved from your banks, or imported from their statement files, wait here for review. Import what belongs in the books; hide what is already there.
-        A red <span className="font-semibold text-danger">Possible duplicate</span> mark names the register entry a transaction matches and why; where that entry was typed
-        by hand, <span className="font-semibold text-danger">Matches an entry in the books</span> offers Match.
+        Transactions retrieved from your banks, or imported from their statement files, wait here for review. Import
+        what belongs in the books; hide what is already there. A red{" "}
+        <span className="font-semibold text-danger">Possible duplicate</span> mark names the register entry a
+        transaction matches and why; where that entry was typed by hand,{" "}
+        <span className="font-semibold text-danger">Matches an entry in the books</span> offers Match.
       </p>
       <FeedView
         // A link to another account or view of the page opens it afresh.

@@ -46,9 +46,12 @@ function Help({ headingId, canWrite, onClose }: { headingId: string; canWrite: b
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
     <div className="space-y-4">
-      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="pr-8 text-xl font-semibold">Keyboard shortcuts</h2>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="pr-8 text-xl font-semibold">
+        Keyboard shortcuts
+      </h2>
       <p className="text-sm text-ink-muted">
-        Tab to the list of transactions (or click a row), then use these keys. After an action the focus stays where you were, on the next transaction.
+        Tab to the list of transactions (or click a row), then use these keys. After an action the focus stays where you
+        were, on the next transaction.
       </p>
       <DataTable
         caption="Keys of the bank feed"
@@ -56,7 +59,9 @@ function Help({ headingId, canWrite, onClose }: { headingId: string; canWrite: b
         rows={SHORTCUTS.filter((s) => canWrite || !s.write)}
         rowKey={(s) => s.what}
       />
-      <button type="button" className="btn-primary" onClick={onClose}>Close</button>
+      <button type="button" className="btn-primary" onClick={onClose}>
+        Close
+      </button>
     </div>
   );
 }

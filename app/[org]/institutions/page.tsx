@@ -12,7 +12,10 @@ export default async function Page({ params }: { params: Promise<{ org: string }
     <section aria-labelledby="page-title">
       <ManageInstitutions
         orgSlug={org}
-        abilities={{ manage: orgRoleAllows(role, "connections.manage"), retrieve: orgRoleAllows(role, "connections.retrieve") }}
+        abilities={{
+          manage: orgRoleAllows(role, "connections.manage"),
+          retrieve: orgRoleAllows(role, "connections.retrieve"),
+        }}
         providerLinkStyle={getAggregatorClient().capabilities.linkStyle}
       />
     </section>

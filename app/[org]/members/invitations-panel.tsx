@@ -33,22 +33,42 @@ export function InvitationsPanel({ orgSlug, canInviteOwners }: { orgSlug: string
 
   return (
     <section aria-labelledby="invite-title" className="card space-y-4">
-      <h2 id="invite-title" className="text-lg font-semibold">Invite someone</h2>
+      <h2 id="invite-title" className="text-lg font-semibold">
+        Invite someone
+      </h2>
       <form onSubmit={onInvite} className="flex flex-wrap items-end gap-3" noValidate>
         <div className="min-w-64 flex-1">
-          <label htmlFor="invite-email" className="label">Email</label>
+          <label htmlFor="invite-email" className="label">
+            Email
+          </label>
           <input id="invite-email" name="email" type="email" required className="field" />
         </div>
         <div>
-          <label htmlFor="invite-role" className="label">Role</label>
+          <label htmlFor="invite-role" className="label">
+            Role
+          </label>
           <select id="invite-role" name="role" defaultValue="MEMBER" className="field w-auto">
-            {ROLES.filter((r) => r !== "OWNER" || canInviteOwners).map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+            {ROLES.filter((r) => r !== "OWNER" || canInviteOwners).map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="submit" className="btn-primary" disabled={invite.isPending}>{invite.isPending ? "Sending…" : "Send invitation"}</button>
+        <button type="submit" className="btn-primary" disabled={invite.isPending}>
+          {invite.isPending ? "Sending…" : "Send invitation"}
+        </button>
       </form>
-      {sentTo && !error && <p role="status" className="text-sm">Invitation sent to {sentTo}. The link works once, for 7 days.</p>}
-      {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error.data?.zodError ? "Enter a valid email address." : error.message}</p>}
+      {sentTo && !error && (
+        <p role="status" className="text-sm">
+          Invitation sent to {sentTo}. The link works once, for 7 days.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error.data?.zodError ? "Enter a valid email address." : error.message}
+        </p>
+      )}
 
       <h3 className="font-semibold">Pending invitations</h3>
       {invitations.data && (
@@ -67,7 +87,12 @@ export function InvitationsPanel({ orgSlug, canInviteOwners }: { orgSlug: string
               hideHeader: true,
               className: "space-x-2 text-right",
               cell: (i) =>
-                ([["Resend", resend], ["Revoke", revoke]] as const).map(([verb, action]) => (
+                (
+                  [
+                    ["Resend", resend],
+                    ["Revoke", revoke],
+                  ] as const
+                ).map(([verb, action]) => (
                   <button
                     key={verb}
                     type="button"

@@ -7,7 +7,17 @@ import { ORG_ROLES as roles } from "@/server/trpc/permissions";
 
 const roleLabel = (r: string) => r.charAt(0) + r.slice(1).toLowerCase();
 
-export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug: string; canManage: boolean; myUserId: string; myRole: string }) {
+export function MembersTable({
+  orgSlug,
+  canManage,
+  myUserId,
+  myRole,
+}: {
+  orgSlug: string;
+  canManage: boolean;
+  myUserId: string;
+  myRole: string;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.orgs.listMembers.queryOptions({ orgSlug }));
@@ -24,12 +34,19 @@ export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug
   );
 
   if (members.isPending) return <p className="text-ink-muted">Loading members…</p>;
-  if (members.isError) return <p role="alert" className="text-danger">{members.error.message}</p>;
+  if (members.isError)
+    return (
+      <p role="alert" className="text-danger">
+        {members.error.message}
+      </p>
+    );
 
   return (
     <div className="card p-0">
       {(changeRole.error ?? remove.error) && (
-        <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{(changeRole.error ?? remove.error)!.message}</p>
+        <p role="alert" className="m-4 rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {(changeRole.error ?? remove.error)!.message}
+        </p>
       )}
       <DataTable
         caption="Members of this organization"
@@ -54,7 +71,11 @@ export function MembersTable({ orgSlug, canManage, myUserId, myRole }: { orgSlug
                       changeRole.mutate({ orgSlug, membershipId: m.membershipId, role });
                     }}
                   >
-                    {roles.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+                    {roles.map((r) => (
+                      <option key={r} value={r}>
+                        {roleLabel(r)}
+                      </option>
+                    ))}
                   </select>
                 </label>
               ) : (

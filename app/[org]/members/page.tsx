@@ -12,7 +12,9 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
   const canManage = orgRoleAllows(role, "members.manage");
   return (
     <section aria-labelledby="page-title" className="space-y-4">
-      <h1 id="page-title" className="text-2xl font-semibold">Members</h1>
+      <h1 id="page-title" className="text-2xl font-semibold">
+        Members
+      </h1>
       <MembersTable orgSlug={org} canManage={canManage} myUserId={user.id} myRole={role} />
       {canManage && <InvitationsPanel orgSlug={org} canInviteOwners={role === "OWNER"} />}
       <SecurityPanel orgSlug={org} canChange={orgRoleAllows(role, "org.security")} />

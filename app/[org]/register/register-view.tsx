@@ -60,26 +60,51 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
   const register = registers.data?.find((r) => r.id === registerId) ?? null;
   const entries = useQuery({
     ...trpc.register.entries.queryOptions(
-      { orgSlug, registerId: registerId ?? "", from: filters.from || null, to: filters.to || null, text: filters.text || null, page, after: pages.after, pageSize: PAGE_SIZE },
+      {
+        orgSlug,
+        registerId: registerId ?? "",
+        from: filters.from || null,
+        to: filters.to || null,
+        text: filters.text || null,
+        page,
+        after: pages.after,
+        pageSize: PAGE_SIZE,
+      },
       { enabled: !!registerId },
     ),
     placeholderData: keepPreviousData,
   });
-  const onFilters = useCallback((next: Filters) => {
-    setFilters(next);
-    reset();
-  }, [reset]);
+  const onFilters = useCallback(
+    (next: Filters) => {
+      setFilters(next);
+      reset();
+    },
+    [reset],
+  );
 
   if (registers.isPending) return <p className="text-ink-muted">Loading registers…</p>;
-  if (registers.isError) return <p role="alert" className="text-danger">{registers.error.message}</p>;
-  if (!register) return <p className="card">No register yet. Registers are created when you choose where a linked bank account posts, on Manage Institutions.</p>;
+  if (registers.isError)
+    return (
+      <p role="alert" className="text-danger">
+        {registers.error.message}
+      </p>
+    );
+  if (!register)
+    return (
+      <p className="card">
+        No register yet. Registers are created when you choose where a linked bank account posts, on Manage
+        Institutions.
+      </p>
+    );
 
   const rows = entries.data?.rows ?? [];
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-4">
         <div>
-          <label htmlFor="register-choice" className="label">Register</label>
+          <label htmlFor="register-choice" className="label">
+            Register
+          </label>
           <select
             id="register-choice"
             className="field w-auto"
@@ -89,13 +114,21 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
               reset();
             }}
           >
-            {registers.data.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            {registers.data.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
           </select>
         </div>
         <p className="text-sm">
-          Balance <strong className="tabular-nums">{formatMoney(register.balanceCents)}</strong> · {register.entryCount.toLocaleString("en-US")} entries
+          Balance <strong className="tabular-nums">{formatMoney(register.balanceCents)}</strong> ·{" "}
+          {register.entryCount.toLocaleString("en-US")} entries
           {register.bankAccounts.length > 0 && (
-            <span className="text-ink-muted"> · fed by {register.bankAccounts.map((a) => `${a.name} ··${a.mask}`).join(", ")}</span>
+            <span className="text-ink-muted">
+              {" "}
+              · fed by {register.bankAccounts.map((a) => `${a.name} ··${a.mask}`).join(", ")}
+            </span>
           )}
         </p>
       </div>
@@ -116,7 +149,9 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
             entries.isPending ? (
               "Loading entries…"
             ) : entries.isError ? (
-              <span role="alert" className="text-danger">{entries.error.message}</span>
+              <span role="alert" className="text-danger">
+                {entries.error.message}
+              </span>
             ) : rows.length === 0 ? (
               "No entries here."
             ) : undefined
@@ -124,14 +159,30 @@ export function RegisterView({ orgSlug, canWrite }: { orgSlug: string; canWrite:
         />
       </div>
 
-      {entries.data && <Pager page={page} pageSize={PAGE_SIZE} total={entries.data.total} noun="entries" onPage={(p) => pages.go(p, entries.data?.nextCursor ?? null)} />}
+      {entries.data && (
+        <Pager
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={entries.data.total}
+          noun="entries"
+          onPage={(p) => pages.go(p, entries.data?.nextCursor ?? null)}
+        />
+      )}
     </div>
   );
 }
 
 type FieldErrors = Partial<Record<"date" | "description" | "amount" | "checkNumber", string>>;
 
-function AddEntryForm({ orgSlug, registerId, registerName }: { orgSlug: string; registerId: string; registerName: string }) {
+function AddEntryForm({
+  orgSlug,
+  registerId,
+  registerName,
+}: {
+  orgSlug: string;
+  registerId: string;
+  registerName: string;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -168,7 +219,9 @@ function AddEntryForm({ orgSlug, registerId, registerName }: { orgSlug: string; 
           setNotice(`Added “${entry.description}” (${formatMoney(entry.amountCents)}) to ${registerName}.`);
         },
         onError: (error) => {
-          const fields = (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors ?? {};
+          const fields =
+            (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError
+              ?.fieldErrors ?? {};
           setErrors({
             date: fields.date?.[0],
             description: fields.description?.[0],
@@ -181,39 +234,77 @@ function AddEntryForm({ orgSlug, registerId, registerName }: { orgSlug: string; 
     );
   }
 
-  const described = (field: keyof FieldErrors) => (errors[field] ? { "aria-invalid": true, "aria-describedby": `entry-${field}-error` } : {});
+  const described = (field: keyof FieldErrors) =>
+    errors[field] ? { "aria-invalid": true, "aria-describedby": `entry-${field}-error` } : {};
   const errorOf = (field: keyof FieldErrors) =>
-    errors[field] && <p id={`entry-${field}-error`} className="mt-1 text-xs text-danger">{errors[field]}</p>;
+    errors[field] && (
+      <p id={`entry-${field}-error`} className="mt-1 text-xs text-danger">
+        {errors[field]}
+      </p>
+    );
 
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby="add-entry-title" className="card space-y-3">
-      <h2 id="add-entry-title" className="text-lg font-semibold">Add an entry by hand</h2>
+      <h2 id="add-entry-title" className="text-lg font-semibold">
+        Add an entry by hand
+      </h2>
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <div>
-          <label htmlFor="entry-date" className="label">Date</label>
+          <label htmlFor="entry-date" className="label">
+            Date
+          </label>
           <input id="entry-date" name="date" type="date" className="field" required {...described("date")} />
           {errorOf("date")}
         </div>
         <div className="lg:col-span-2">
-          <label htmlFor="entry-description" className="label">Description</label>
-          <input id="entry-description" name="description" className="field" maxLength={200} required {...described("description")} />
+          <label htmlFor="entry-description" className="label">
+            Description
+          </label>
+          <input
+            id="entry-description"
+            name="description"
+            className="field"
+            maxLength={200}
+            required
+            {...described("description")}
+          />
           {errorOf("description")}
         </div>
         <div>
-          <label htmlFor="entry-kind" className="label">Type</label>
+          <label htmlFor="entry-kind" className="label">
+            Type
+          </label>
           <select id="entry-kind" name="kind" className="field" defaultValue="payment">
             <option value="payment">Payment (money out)</option>
             <option value="deposit">Deposit (money in)</option>
           </select>
         </div>
         <div>
-          <label htmlFor="entry-amount" className="label">Amount</label>
-          <input id="entry-amount" name="amount" inputMode="decimal" className="field" placeholder="0.00" required {...described("amount")} />
+          <label htmlFor="entry-amount" className="label">
+            Amount
+          </label>
+          <input
+            id="entry-amount"
+            name="amount"
+            inputMode="decimal"
+            className="field"
+            placeholder="0.00"
+            required
+            {...described("amount")}
+          />
           {errorOf("amount")}
         </div>
         <div>
-          <label htmlFor="entry-check" className="label">Check number (optional)</label>
-          <input id="entry-check" name="checkNumber" inputMode="numeric" className="field" {...described("checkNumber")} />
+          <label htmlFor="entry-check" className="label">
+            Check number (optional)
+          </label>
+          <input
+            id="entry-check"
+            name="checkNumber"
+            inputMode="numeric"
+            className="field"
+            {...described("checkNumber")}
+          />
           {errorOf("checkNumber")}
         </div>
       </div>
@@ -221,7 +312,9 @@ function AddEntryForm({ orgSlug, registerId, registerName }: { orgSlug: string; 
         <button type="submit" className="btn-primary" disabled={add.isPending}>
           {add.isPending ? "Adding…" : "Add entry"}
         </button>
-        <p role="status" aria-live="polite" className={`text-sm ${add.isError ? "text-danger" : "text-ok"}`}>{notice}</p>
+        <p role="status" aria-live="polite" className={`text-sm ${add.isError ? "text-danger" : "text-ok"}`}>
+          {notice}
+        </p>
       </div>
     </form>
   );

@@ -36,9 +36,13 @@ export function FeedSettingsForm({ orgSlug, canManage }: { orgSlug: string; canM
   const unchanged = settings.data?.autoHideSureDuplicates === autoHide;
   return (
     <form aria-labelledby="feed-settings-title" onSubmit={onSubmit} className="card space-y-4">
-      <h2 id="feed-settings-title" className="text-lg font-semibold">Bank feed</h2>
+      <h2 id="feed-settings-title" className="text-lg font-semibold">
+        Bank feed
+      </h2>
       {settings.isError ? (
-        <p role="alert" className="text-danger">{settings.error.message}</p>
+        <p role="alert" className="text-danger">
+          {settings.error.message}
+        </p>
       ) : autoHide === null ? (
         <p className="text-ink-muted">Loading…</p>
       ) : (
@@ -57,14 +61,20 @@ export function FeedSettingsForm({ orgSlug, canManage }: { orgSlug: string; canM
               }}
             />
             <div className="space-y-1">
-              <label htmlFor="auto-hide-sure-duplicates" className="font-medium">Hide sure duplicates automatically</label>
+              <label htmlFor="auto-hide-sure-duplicates" className="font-medium">
+                Hide sure duplicates automatically
+              </label>
               <div id="auto-hide-sure-duplicates-help" className="space-y-1 text-sm text-ink-muted">
                 <p>
-                  When a retrieval brings a transaction that is surely in your books already — the bank&apos;s own id for it was seen before, or the
-                  duplicate check is sure (state Duplicate) — it goes straight to Show hidden instead of waiting for review. Possible duplicates the check is
-                  less sure of still wait for you.
+                  When a retrieval brings a transaction that is surely in your books already — the bank&apos;s own id
+                  for it was seen before, or the duplicate check is sure (state Duplicate) — it goes straight to Show
+                  hidden instead of waiting for review. Possible duplicates the check is less sure of still wait for
+                  you.
                 </p>
-                <p>Each one is listed under Show hidden with what it matches and why; Un-hide, or Un-hide all for that retrieval, brings it back. Off unless you turn it on.</p>
+                <p>
+                  Each one is listed under Show hidden with what it matches and why; Un-hide, or Un-hide all for that
+                  retrieval, brings it back. Off unless you turn it on.
+                </p>
               </div>
             </div>
           </div>
@@ -80,7 +90,11 @@ export function FeedSettingsForm({ orgSlug, canManage }: { orgSlug: string; canM
           ) : (
             <p className="text-sm text-ink-muted">Only owners and admins change this.</p>
           )}
-          {save.isError && <p role="alert" className="text-sm text-danger">{save.error.message}</p>}
+          {save.isError && (
+            <p role="alert" className="text-sm text-danger">
+              {save.error.message}
+            </p>
+          )}
         </>
       )}
     </form>

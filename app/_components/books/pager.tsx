@@ -26,14 +26,27 @@ export function usePages() {
 }
 
 /** Previous / next through a server-paged list, with where the reader is. */
-export function Pager({ page, pageSize, total, noun, onPage }: { page: number; pageSize: number; total: number; noun: string; onPage: (page: number) => void }) {
+export function Pager({
+  page,
+  pageSize,
+  total,
+  noun,
+  onPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  noun: string;
+  onPage: (page: number) => void;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
+  const range = total === 0 ? `No ${noun}` : `${first}–${last} of ${total.toLocaleString("en-US")} ${noun}`;
   return (
     <nav aria-label={`Pages of ${noun}`} className="flex flex-wrap items-center justify-between gap-3 text-sm">
       <p className="text-ink-muted">
-        {total === 0 ? `No ${noun}` : `${first}–${last} of ${total.toLocaleString("en-US")} ${noun}`} · page {page} of {pages}
+        {range} · page {page} of {pages}
       </p>
       <div className="flex gap-2">
         <button type="button" className="btn-secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>

@@ -21,7 +21,11 @@ type Feedback =
   | { kind: "error"; message: string };
 
 export function StatusBadge({ status }: { status: ConnectionStatus }) {
-  return <span className={`rounded-full px-2.5 py-0.5 text-sm font-semibold ${statusTone[status]}`}>{statusLabel(status)}</span>;
+  return (
+    <span className={`rounded-full px-2.5 py-0.5 text-sm font-semibold ${statusTone[status]}`}>
+      {statusLabel(status)}
+    </span>
+  );
 }
 
 /** The card's heading, where focus lands when a dialog opened from the card closes and its opener is gone. */
@@ -47,7 +51,8 @@ const accountColumns: Column<ConnectionView["accounts"][number]>[] = [
   },
 ];
 
-const isSecurityQuestion = (c: ConnectionView) => c.status === "ACTION_REQUIRED" && c.problem?.remedy === "answer-question";
+const isSecurityQuestion = (c: ConnectionView) =>
+  c.status === "ACTION_REQUIRED" && c.problem?.remedy === "answer-question";
 
 /** One connection on Manage Institutions: status, times, accounts, what to do, and the buttons the person may use. */
 export function ConnectionCard({
@@ -114,7 +119,9 @@ export function ConnectionCard({
     <article id={`connection-${connection.id}`} aria-labelledby={titleId} className="card space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
-          <h3 id={titleId} tabIndex={-1} className="text-lg font-semibold">{institution.name}</h3>
+          <h3 id={titleId} tabIndex={-1} className="text-lg font-semibold">
+            {institution.name}
+          </h3>
           <p className="flex flex-wrap items-center gap-2 text-sm text-ink-muted">
             <VariantBadge variant={institution.variant} />
             <span>{institution.loginUrl}</span>
@@ -127,7 +134,9 @@ export function ConnectionCard({
       </header>
 
       {institution.knownIssue && (
-        <p className="text-sm text-ink-muted">Known issue at this bank: nothing is needed from you; Bankline keeps retrying.</p>
+        <p className="text-sm text-ink-muted">
+          Known issue at this bank: nothing is needed from you; Bankline keeps retrying.
+        </p>
       )}
 
       {isSecurityQuestion(connection) ? (
@@ -138,13 +147,21 @@ export function ConnectionCard({
           {abilities.retrieve ? (
             <p>
               The bank is waiting for an answer. To answer its security question,{" "}
-              <a href={`#connection-${connection.id}`} onClick={clickHere} aria-disabled={resume.isPending || undefined} className="font-medium text-brand-700 underline">
+              <a
+                href={`#connection-${connection.id}`}
+                onClick={clickHere}
+                aria-disabled={resume.isPending || undefined}
+                className="font-medium text-brand-700 underline"
+              >
                 click here
               </a>
               .
             </p>
           ) : (
-            <p>The bank is waiting for an answer to a security question. An owner, admin or member of your organization can answer it.</p>
+            <p>
+              The bank is waiting for an answer to a security question. An owner, admin or member of your organization
+              can answer it.
+            </p>
           )}
         </div>
       ) : (
@@ -161,16 +178,24 @@ export function ConnectionCard({
 
       <CardFeedback feedback={feedback} connection={connection} orgSlug={orgSlug} manageHref={manageHref} />
       <ReturnedDuplicates orgSlug={orgSlug} connectionId={connection.id} refreshKey={connection.lastResult?.id} />
-      {busy && <p role="status" className="text-sm text-ink-muted">Asking the bank…</p>}
+      {busy && (
+        <p role="status" className="text-sm text-ink-muted">
+          Asking the bank…
+        </p>
+      )}
 
       <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
         <div>
           <dt className="text-ink-muted">Last successful aggregation</dt>
-          <dd><TimeAgo date={connection.lastSuccessAt} /></dd>
+          <dd>
+            <TimeAgo date={connection.lastSuccessAt} />
+          </dd>
         </div>
         <div>
           <dt className="text-ink-muted">Last attempt</dt>
-          <dd><TimeAgo date={connection.lastAttemptAt} /></dd>
+          <dd>
+            <TimeAgo date={connection.lastAttemptAt} />
+          </dd>
         </div>
       </dl>
 
@@ -192,7 +217,12 @@ export function ConnectionCard({
         <div className="flex flex-wrap items-center gap-2 border-t border-surface-line pt-4">
           {/* aria-disabled rather than disabled: a disabled button drops the keyboard focus to the page. */}
           {abilities.retrieve && (
-            <button type="button" className="btn-primary" aria-disabled={busy || undefined} onClick={() => !busy && run(retrieve)}>
+            <button
+              type="button"
+              className="btn-primary"
+              aria-disabled={busy || undefined}
+              onClick={() => !busy && run(retrieve)}
+            >
               Retrieve Transactions
             </button>
           )}
@@ -240,8 +270,13 @@ function CardFeedback({
       if (connection.status === "AGGREGATING") {
         return (
           <div className="space-y-1">
-            <progress aria-label={`Retrieving transactions from ${connection.institution.name}`} className="h-2 w-full" />
-            <p role="status" className="text-sm text-ink-muted">Retrieving transactions… the status updates by itself.</p>
+            <progress
+              aria-label={`Retrieving transactions from ${connection.institution.name}`}
+              className="h-2 w-full"
+            />
+            <p role="status" className="text-sm text-ink-muted">
+              Retrieving transactions… the status updates by itself.
+            </p>
           </div>
         );
       }
@@ -254,9 +289,20 @@ function CardFeedback({
     case "arrived":
       return <Arrived count={feedback.count} orgSlug={orgSlug} />;
     case "busy":
-      return <ProblemNotice problem={feedback.problem} institution={connection.institution} status={connection.status} manageHref={manageHref} />;
+      return (
+        <ProblemNotice
+          problem={feedback.problem}
+          institution={connection.institution}
+          status={connection.status}
+          manageHref={manageHref}
+        />
+      );
     case "error":
-      return <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{feedback.message}</p>;
+      return (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {feedback.message}
+        </p>
+      );
   }
 }
 
@@ -264,14 +310,26 @@ function Arrived({ count, orgSlug }: { count: number; orgSlug: string }) {
   return (
     <p role="status" className="rounded-md border border-ok/30 bg-ok-soft px-4 py-3 text-sm">
       {transactionsArrived(count)}{" "}
-      <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">Review them in the Bank feed</Link>
+      <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">
+        Review them in the Bank feed
+      </Link>
     </p>
   );
 }
 
 function TrashIcon() {
   return (
-    <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden="true"
+      focusable="false"
+      viewBox="0 0 24 24"
+      className="h-5 w-5"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3" />
     </svg>
   );

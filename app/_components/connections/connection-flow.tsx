@@ -13,7 +13,15 @@ import { HostedConnect, type HostedPurpose } from "./hosted-connect";
 import { InstitutionPicker, type CatalogInstitution } from "./institution-picker";
 import { MfaForm, type MfaQuestion } from "./mfa-form";
 import { ProblemNotice } from "./problem-notice";
-import type { Abilities, AttemptOutcome, ConnectionView, ConnectSessionView, LinkStyle, MfaOutcome, Problem } from "./types";
+import type {
+  Abilities,
+  AttemptOutcome,
+  ConnectionView,
+  ConnectSessionView,
+  LinkStyle,
+  MfaOutcome,
+  Problem,
+} from "./types";
 
 // The steps of Add institution and of fixing a connection, in one dialog: search the
 // catalog, sign in (or Update Login), answer security questions one at a time, choose
@@ -59,7 +67,9 @@ const updateStep = (connection: Pick<ConnectionView, "id" | "institution">): Ste
 function initialStep(start: FlowStart, providerLinkStyle: LinkStyle): Step {
   switch (start.mode) {
     case "link":
-      return providerLinkStyle === "HOSTED" ? { name: "hosted", purpose: "link", connectionId: null, seq: 0 } : { name: "search", text: "" };
+      return providerLinkStyle === "HOSTED"
+        ? { name: "hosted", purpose: "link", connectionId: null, seq: 0 }
+        : { name: "search", text: "" };
     case "update":
       return updateStep(start.connection);
     case "answer-hosted":
@@ -107,7 +117,9 @@ export function FlowBody({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [step, setStep] = useState<Step>(() => initialStep(start, providerLinkStyle));
-  const [institution, setInstitution] = useState<Institution | null>(start.mode === "link" ? null : institutionOf(start.connection));
+  const [institution, setInstitution] = useState<Institution | null>(
+    start.mode === "link" ? null : institutionOf(start.connection),
+  );
   const [searchText, setSearchText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
@@ -121,7 +133,8 @@ export function FlowBody({
   const answerMfa = useMutation(trpc.connections.answerMfa.mutationOptions(secretBearing));
   const chooseAccounts = useMutation(trpc.connections.chooseAccounts.mutationOptions({ onSettled: refreshPage }));
   const retrieve = useMutation(trpc.connections.retrieve.mutationOptions({ onSettled: refreshPage }));
-  const pending = link.isPending || updateLogin.isPending || answerMfa.isPending || chooseAccounts.isPending || retrieve.isPending;
+  const pending =
+    link.isPending || updateLogin.isPending || answerMfa.isPending || chooseAccounts.isPending || retrieve.isPending;
 
   async function attempt(run: () => Promise<AttemptOutcome>) {
     setError(null);
@@ -180,7 +193,11 @@ export function FlowBody({
   /** Sign in again: the credential form, or a new visit to the provider's page. */
   function signInAgain(connectionId: string | null) {
     if (connectionId) {
-      setStep(institution?.linkStyle === "HOSTED" ? { name: "hosted", purpose: "fix", connectionId, seq: seq.current++ } : { name: "credentials", connectionId });
+      setStep(
+        institution?.linkStyle === "HOSTED"
+          ? { name: "hosted", purpose: "fix", connectionId, seq: seq.current++ }
+          : { name: "credentials", connectionId },
+      );
     } else if (institution?.linkStyle === "HOSTED" || providerLinkStyle === "HOSTED") {
       setStep({ name: "hosted", purpose: "link", connectionId: null, seq: seq.current++ });
     } else {
@@ -198,14 +215,21 @@ export function FlowBody({
     }
     if (session.status === "FAILED" || !target) {
       const problem = session.problem;
-      if (problem) setStep({ name: "problem", connectionId: purpose === "link" ? null : connectionId, problem, nextRetryAt: null });
+      if (problem)
+        setStep({
+          name: "problem",
+          connectionId: purpose === "link" ? null : connectionId,
+          problem,
+          nextRetryAt: null,
+        });
       else setStep({ name: "cancelled", connectionId: purpose === "link" ? null : connectionId });
       return;
     }
     try {
       const view = await fetchView(target);
       setInstitution(institutionOf(view));
-      if (view.status === "AGGREGATING") setStep({ name: "waiting", connectionId: view.id, attemptId: view.lastResult?.id ?? null });
+      if (view.status === "AGGREGATING")
+        setStep({ name: "waiting", connectionId: view.id, attemptId: view.lastResult?.id ?? null });
       else finishedWaiting(view, view.lastResult?.id ?? null);
     } catch (err) {
       setError(messageOf(err));
@@ -243,7 +267,11 @@ export function FlowBody({
             setInstitution(picked);
             setSearchText(text);
             setError(null);
-            setStep(picked.linkStyle === "HOSTED" ? { name: "hosted", purpose: "link", connectionId: null, seq: seq.current++ } : { name: "credentials", connectionId: null });
+            setStep(
+              picked.linkStyle === "HOSTED"
+                ? { name: "hosted", purpose: "link", connectionId: null, seq: seq.current++ }
+                : { name: "credentials", connectionId: null },
+            );
           }}
         />
       );
@@ -303,7 +331,9 @@ export function FlowBody({
           headingId={headingId}
           pending={pending}
           error={error}
-          onAnswer={(answer) => attempt(() => answerMfa.mutateAsync({ orgSlug, connectionId: step.connectionId, answer }))}
+          onAnswer={(answer) =>
+            attempt(() => answerMfa.mutateAsync({ orgSlug, connectionId: step.connectionId, answer }))
+          }
         />
       );
 
@@ -318,7 +348,9 @@ export function FlowBody({
           onTryAgain={() => signInAgain(null)}
           onChooseAnother={() => setStep({ name: "search", text: searchText })}
           onUpdateLogin={(connectionId) => signInAgain(connectionId)}
-          onAnswerOnProviderPage={(connectionId) => setStep({ name: "hosted", purpose: "answer", connectionId, seq: seq.current++ })}
+          onAnswerOnProviderPage={(connectionId) =>
+            setStep({ name: "hosted", purpose: "answer", connectionId, seq: seq.current++ })
+          }
           onRetrieve={(connectionId) => attempt(() => retrieve.mutateAsync({ orgSlug, connectionId }))}
           pending={pending}
           error={error}
@@ -343,12 +375,24 @@ export function FlowBody({
           headingId={headingId}
           pending={pending}
           error={error}
-          onSubmit={(choices) => attempt(() => chooseAccounts.mutateAsync({ orgSlug, connectionId: step.connectionId, choices }))}
+          onSubmit={(choices) =>
+            attempt(() => chooseAccounts.mutateAsync({ orgSlug, connectionId: step.connectionId, choices }))
+          }
         />
       );
 
     case "done":
-      return <DoneStep orgSlug={orgSlug} connectionId={step.connectionId} institution={institution!} mode={start.mode} transactionCount={step.transactionCount} headingId={headingId} onClose={onClose} />;
+      return (
+        <DoneStep
+          orgSlug={orgSlug}
+          connectionId={step.connectionId}
+          institution={institution!}
+          mode={start.mode}
+          transactionCount={step.transactionCount}
+          headingId={headingId}
+          onClose={onClose}
+        />
+      );
   }
 }
 
@@ -396,8 +440,12 @@ function ProblemStep({
         actions={
           connectionId === null ? (
             <>
-              <button type="button" className="btn-primary" onClick={onTryAgain}>Try again</button>
-              <button type="button" className="btn-secondary" onClick={onChooseAnother}>Choose another institution</button>
+              <button type="button" className="btn-primary" onClick={onTryAgain}>
+                Try again
+              </button>
+              <button type="button" className="btn-secondary" onClick={onChooseAnother}>
+                Choose another institution
+              </button>
             </>
           ) : (
             <>
@@ -407,7 +455,12 @@ function ProblemStep({
                 </button>
               )}
               {retrieveAfterTheBank(problem) && abilities.retrieve && (
-                <button type="button" className="btn-primary" disabled={pending} onClick={() => onRetrieve(connectionId)}>
+                <button
+                  type="button"
+                  className="btn-primary"
+                  disabled={pending}
+                  onClick={() => onRetrieve(connectionId)}
+                >
                   Retrieve Transactions
                 </button>
               )}
@@ -425,10 +478,20 @@ function ProblemStep({
           )
         }
       />
-      {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>}
-      {pending && <p role="status" className="text-sm text-ink-muted">Asking the bank…</p>}
+      {error && (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error}
+        </p>
+      )}
+      {pending && (
+        <p role="status" className="text-sm text-ink-muted">
+          Asking the bank…
+        </p>
+      )}
       {updateHere && !abilities.manage && (
-        <p className="text-sm text-ink-muted">Update Login is for the owners and admins of your organization: ask one of them.</p>
+        <p className="text-sm text-ink-muted">
+          Update Login is for the owners and admins of your organization: ask one of them.
+        </p>
       )}
     </div>
   );
@@ -453,8 +516,12 @@ function CancelledStep({
       </h2>
       <p>You left the secure page before it finished. Nothing changed.</p>
       <div className="flex flex-wrap gap-2">
-        <button type="button" className="btn-primary" onClick={onTryAgain}>Try again</button>
-        <button type="button" className="btn-secondary" onClick={onClose}>Close</button>
+        <button type="button" className="btn-primary" onClick={onTryAgain}>
+          Try again
+        </button>
+        <button type="button" className="btn-secondary" onClick={onClose}>
+          Close
+        </button>
       </div>
     </div>
   );
@@ -490,11 +557,13 @@ function WaitingStep({
 
   return (
     <div className="space-y-4">
-      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">Retrieving transactions</h2>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+        Retrieving transactions
+      </h2>
       <progress aria-label="Retrieving transactions" className="h-2 w-full" />
       <p role="status" className="text-sm text-ink-muted">
-        {view?.institution.name ?? "The bank"} is sending your accounts and transactions. This can take a minute. You can close this
-        window: the status on Manage Institutions updates by itself.
+        {view?.institution.name ?? "The bank"} is sending your accounts and transactions. This can take a minute. You
+        can close this window: the status on Manage Institutions updates by itself.
       </p>
     </div>
   );
@@ -520,8 +589,12 @@ function AccountsStep({
   if (!connection.data) {
     return (
       <div className="space-y-2">
-        <h2 id={headingId} className="text-xl font-semibold">Choose accounts</h2>
-        <p role="status" className="text-sm text-ink-muted">{connection.isError ? connection.error.message : "Loading the accounts…"}</p>
+        <h2 id={headingId} className="text-xl font-semibold">
+          Choose accounts
+        </h2>
+        <p role="status" className="text-sm text-ink-muted">
+          {connection.isError ? connection.error.message : "Loading the accounts…"}
+        </p>
       </div>
     );
   }
@@ -559,17 +632,25 @@ function DoneStep({
   const heading = mode === "update" ? `Login updated for ${institution.name}` : `${institution.name} is connected`;
   return (
     <div className="space-y-4">
-      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">{heading}</h2>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+        {heading}
+      </h2>
       {transactionCount === null ? (
-        <p role="status">The connection works. Choose Retrieve Transactions on Manage Institutions whenever you want new transactions.</p>
+        <p role="status">
+          The connection works. Choose Retrieve Transactions on Manage Institutions whenever you want new transactions.
+        </p>
       ) : (
         <p role="status" className="text-lg">
           {transactionsArrived(transactionCount)}{" "}
-          <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">Go to the Bank feed</Link>
+          <Link href={`/${orgSlug}/feed`} className="font-medium text-brand-700 underline">
+            Go to the Bank feed
+          </Link>
         </p>
       )}
       <ReturnedDuplicates orgSlug={orgSlug} connectionId={connectionId} />
-      <button type="button" className="btn-primary" onClick={onClose}>Done</button>
+      <button type="button" className="btn-primary" onClick={onClose}>
+        Done
+      </button>
     </div>
   );
 }

@@ -49,27 +49,48 @@ export function CredentialsForm({
         <p className="flex flex-wrap items-center gap-2 text-sm text-ink-muted">
           <VariantBadge variant={institution.variant} />
           <span>
-            {variantLabel(institution.variant)} online banking at <span className="font-medium text-ink">{institution.loginUrl}</span>
+            {variantLabel(institution.variant)} online banking at{" "}
+            <span className="font-medium text-ink">{institution.loginUrl}</span>
           </span>
         </p>
         <p className="text-sm text-ink-muted">
           {mode === "link"
-            ? "Enter the username and password you use at that address. Bankline passes them to its aggregator and never stores them."
-            : "Enter the username and password that work at the bank's site today. The same connection is updated; nothing is added."}
+            ? "Enter the username and password you use at that address. Bankline passes them to its aggregator " +
+              "and never stores them."
+            : "Enter the username and password that work at the bank's site today. " +
+              "The same connection is updated; nothing is added."}
         </p>
       </div>
       <div>
-        <label htmlFor={usernameId} className="label">Username</label>
-        <input ref={usernameRef} id={usernameId} name="username" className="field" autoComplete="off" required aria-describedby={error ? errorId : undefined} />
+        <label htmlFor={usernameId} className="label">
+          Username
+        </label>
+        <input
+          ref={usernameRef}
+          id={usernameId}
+          name="username"
+          className="field"
+          autoComplete="off"
+          required
+          aria-describedby={error ? errorId : undefined}
+        />
       </div>
       <div>
-        <label htmlFor={passwordId} className="label">Password</label>
+        <label htmlFor={passwordId} className="label">
+          Password
+        </label>
         <input id={passwordId} name="password" type="password" className="field" autoComplete="new-password" required />
       </div>
       {error && (
-        <p id={errorId} role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>
+        <p id={errorId} role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error}
+        </p>
       )}
-      {pending && <p role="status" className="text-sm text-ink-muted">Signing in to the bank…</p>}
+      {pending && (
+        <p role="status" className="text-sm text-ink-muted">
+          Signing in to the bank…
+        </p>
+      )}
       <div className="flex flex-wrap gap-2">
         <button type="submit" className="btn-primary" disabled={pending}>
           {mode === "link" ? "Connect" : "Save login"}

@@ -55,7 +55,11 @@ export function Dialog({
     const target = opener.current;
     opener.current = null;
     if (target?.isConnected) target.focus();
-    else ((fallback.current && document.getElementById(fallback.current)) || document.getElementById("page-title"))?.focus();
+    else
+      (
+        (fallback.current && document.getElementById(fallback.current)) ||
+        document.getElementById("page-title")
+      )?.focus();
   }
 
   return (
@@ -67,7 +71,10 @@ export function Dialog({
         onClose();
       }}
       onClose={restoreFocus}
-      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-3xl" : "max-w-lg"} rounded-card border border-surface-line bg-surface p-0 text-ink shadow-xl backdrop:bg-ink/40`}
+      className={
+        `m-auto w-[calc(100%-2rem)] ${wide ? "max-w-3xl" : "max-w-lg"} ` +
+        "rounded-card border border-surface-line bg-surface p-0 text-ink shadow-xl backdrop:bg-ink/40"
+      }
     >
       {open && (
         <div className="relative max-h-[85vh] overflow-y-auto p-6">
@@ -79,7 +86,16 @@ export function Dialog({
             onClick={onClose}
             className="absolute right-3 top-3 rounded-md p-1.5 text-ink-muted hover:bg-surface-sunken hover:text-ink"
           >
-            <svg aria-hidden="true" focusable="false" viewBox="0 0 20 20" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+            <svg
+              aria-hidden="true"
+              focusable="false"
+              viewBox="0 0 20 20"
+              className="h-5 w-5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+            >
               <path d="M5 5l10 10M15 5L5 15" />
             </svg>
           </button>
@@ -91,7 +107,11 @@ export function Dialog({
 
 /** What a dialog shows while its steps load on its first opening (a Suspense fallback). */
 export function DialogLoading() {
-  return <p role="status" className="pr-8 text-ink-muted">Loading…</p>;
+  return (
+    <p role="status" className="pr-8 text-ink-muted">
+      Loading…
+    </p>
+  );
 }
 
 /** Moves focus to the element when it appears: a step's first field or, failing that, its heading. */

@@ -55,7 +55,9 @@ export function HostedConnect({
         : purpose === "fix"
           ? connectFix.mutateAsync({ orgSlug, connectionId: connectionId! })
           : connectAnswer.mutateAsync({ orgSlug, connectionId: connectionId! });
-    open.then(setOpened, (err: unknown) => setError(err instanceof Error ? err.message : "The secure page could not be opened. Try again."));
+    open.then(setOpened, (err: unknown) =>
+      setError(err instanceof Error ? err.message : "The secure page could not be opened. Try again."),
+    );
   }, [purpose, orgSlug, institutionId, connectionId, connectLink, connectFix, connectAnswer]);
 
   const session = useQuery({
@@ -79,7 +81,12 @@ export function HostedConnect({
     if (!sessionId) return;
     function onMessage(event: MessageEvent) {
       const data = event.data as { type?: string; sessionId?: string; ending?: string } | null;
-      if (event.origin !== window.location.origin || data?.type !== CONNECT_RETURN_MESSAGE || data.sessionId !== sessionId) return;
+      if (
+        event.origin !== window.location.origin ||
+        data?.type !== CONNECT_RETURN_MESSAGE ||
+        data.sessionId !== sessionId
+      )
+        return;
       settle
         .current({ orgSlug, sessionId, ending: data.ending === "cancelled" ? "cancelled" : "completed" })
         .then((view) => view.status !== "OPEN" && report.current(view))
@@ -95,19 +102,39 @@ export function HostedConnect({
   }, [finished]);
 
   const bank = institutionName ?? "your bank";
-  const heading = purpose === "link" ? `Connect ${bank}` : purpose === "fix" ? `Update Login for ${bank}` : `Answer ${bank}'s security question`;
+  const heading =
+    purpose === "link"
+      ? `Connect ${bank}`
+      : purpose === "fix"
+        ? `Update Login for ${bank}`
+        : `Answer ${bank}'s security question`;
   return (
     <div className="space-y-4">
-      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">{heading}</h2>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-xl font-semibold">
+        {heading}
+      </h2>
       <p className="text-sm text-ink-muted">
-        You sign in to {bank} on your aggregator&apos;s secure page. Bankline never sees your username, password or security answers.
+        You sign in to {bank} on your aggregator&apos;s secure page. Bankline never sees your username, password or
+        security answers.
       </p>
-      {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>}
-      {!opened && !error && <p role="status" className="text-sm text-ink-muted">Opening the secure page…</p>}
+      {error && (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error}
+        </p>
+      )}
+      {!opened && !error && (
+        <p role="status" className="text-sm text-ink-muted">
+          Opening the secure page…
+        </p>
+      )}
       {opened && (
         <>
           {opened.inFrame ? (
-            <iframe title="Secure bank connection" src={opened.url} className="h-[34rem] w-full rounded-md border border-surface-line bg-white" />
+            <iframe
+              title="Secure bank connection"
+              src={opened.url}
+              className="h-[34rem] w-full rounded-md border border-surface-line bg-white"
+            />
           ) : (
             <button
               type="button"

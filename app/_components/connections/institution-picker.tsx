@@ -35,16 +35,23 @@ export function InstitutionPicker({
   const trpc = useTRPC();
   const [text, setText] = useState(initialText);
   const query = useDebounced(text.trim(), SEARCH_DELAY_MS);
-  const results = useQuery({ ...trpc.connections.searchInstitutions.queryOptions({ orgSlug, text: query }), placeholderData: keepPreviousData });
+  const results = useQuery({
+    ...trpc.connections.searchInstitutions.queryOptions({ orgSlug, text: query }),
+    placeholderData: keepPreviousData,
+  });
   const inputRef = useFocusOnMount<HTMLInputElement>();
   const inputId = useId();
   const hintId = useId();
 
   return (
     <div className="space-y-4">
-      <h2 id={headingId} className="text-xl font-semibold">Add institution</h2>
+      <h2 id={headingId} className="text-xl font-semibold">
+        Add institution
+      </h2>
       <div>
-        <label htmlFor={inputId} className="label">Search for your bank or credit union</label>
+        <label htmlFor={inputId} className="label">
+          Search for your bank or credit union
+        </label>
         <input
           ref={inputRef}
           id={inputId}
@@ -56,7 +63,8 @@ export function InstitutionPicker({
           onChange={(e) => setText(e.target.value)}
         />
         <p id={hintId} className="mt-1 text-xs text-ink-muted">
-          Many banks have a Personal and a Business side with different sign-in addresses. Pick the one whose address you use.
+          Many banks have a Personal and a Business side with different sign-in addresses. Pick the one whose address
+          you use.
         </p>
       </div>
       <p role="status" className="text-sm text-ink-muted">
@@ -72,7 +80,10 @@ export function InstitutionPicker({
             <li key={institution.id}>
               <button
                 type="button"
-                className="w-full rounded-md border border-surface-line px-3 py-2 text-left hover:border-brand-500 hover:bg-brand-50"
+                className={
+                  "w-full rounded-md border border-surface-line px-3 py-2 text-left " +
+                  "hover:border-brand-500 hover:bg-brand-50"
+                }
                 onClick={() => onPick(institution, text)}
               >
                 <span className="flex flex-wrap items-center gap-2">

@@ -28,7 +28,8 @@ export function ManageInstitutions({
   const queryClient = useQueryClient();
   const connections = useQuery({
     ...trpc.connections.list.queryOptions({ orgSlug }),
-    refetchInterval: (query) => (query.state.data?.some((c) => c.status === "AGGREGATING") ? AGGREGATING_POLL_MS : NOTICES_POLL_MS),
+    refetchInterval: (query) =>
+      query.state.data?.some((c) => c.status === "AGGREGATING") ? AGGREGATING_POLL_MS : NOTICES_POLL_MS,
   });
   const notices = useQuery({ ...trpc.connections.notices.queryOptions({ orgSlug }), refetchInterval: NOTICES_POLL_MS });
   const [flow, setFlow] = useState<OpenFlow | null>(null);
@@ -42,7 +43,8 @@ export function ManageInstitutions({
   // Statuses change under the page (webhooks, other people): notices follow them.
   const statusSignature = connections.data?.map((c) => `${c.id}:${c.status}:${c.lastStatusCode}`).join(",");
   useEffect(() => {
-    if (statusSignature !== undefined) void queryClient.invalidateQueries(trpc.connections.notices.queryFilter({ orgSlug }));
+    if (statusSignature !== undefined)
+      void queryClient.invalidateQueries(trpc.connections.notices.queryFilter({ orgSlug }));
   }, [statusSignature, queryClient, trpc, orgSlug]);
 
   function openFlow(start: FlowStart) {
@@ -68,7 +70,9 @@ export function ManageInstitutions({
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 id="page-title" tabIndex={-1} className="text-2xl font-semibold">Manage Institutions</h1>
+        <h1 id="page-title" tabIndex={-1} className="text-2xl font-semibold">
+          Manage Institutions
+        </h1>
         {abilities.manage && (
           <button type="button" className="btn-primary" onClick={() => openFlow({ mode: "link" })}>
             Add institution
@@ -79,22 +83,31 @@ export function ManageInstitutions({
         {abilities.manage
           ? "Your bank and credit-card logins, what each one needs, and the accounts they bring in."
           : abilities.retrieve
-            ? "Your organization's bank logins. You can retrieve transactions and answer security questions; owners and admins link, update and remove banks."
+            ? "Your organization's bank logins. You can retrieve transactions and answer security questions; " +
+              "owners and admins link, update and remove banks."
             : "Your organization's bank logins. You can look; owners, admins and members act on them."}
       </p>
       <KnownIssuesBanner connections={connections.data} />
       {announcement && (
-        <p role="status" className="rounded-md border border-ok/30 bg-ok-soft px-4 py-3 text-sm">{announcement}</p>
+        <p role="status" className="rounded-md border border-ok/30 bg-ok-soft px-4 py-3 text-sm">
+          {announcement}
+        </p>
       )}
 
       <NoticesSection notices={notices.data} />
 
       <section aria-labelledby="connections-title" className="space-y-4">
-        <h2 id="connections-title" className="text-lg font-semibold">Bank connections</h2>
+        <h2 id="connections-title" className="text-lg font-semibold">
+          Bank connections
+        </h2>
         {connections.isPending ? (
-          <p role="status" className="text-ink-muted">Loading your bank connections…</p>
+          <p role="status" className="text-ink-muted">
+            Loading your bank connections…
+          </p>
         ) : connections.isError ? (
-          <p role="alert" className="text-danger">{connections.error.message}</p>
+          <p role="alert" className="text-danger">
+            {connections.error.message}
+          </p>
         ) : connections.data.length === 0 ? (
           <div className="card text-center">
             <p className="font-medium">No bank connections yet.</p>
@@ -106,12 +119,25 @@ export function ManageInstitutions({
           </div>
         ) : (
           connections.data.map((c) => (
-            <ConnectionCard key={c.id} orgSlug={orgSlug} connection={c} abilities={abilities} onOpenFlow={openFlow} onRemove={setRemoving} />
+            <ConnectionCard
+              key={c.id}
+              orgSlug={orgSlug}
+              connection={c}
+              abilities={abilities}
+              onOpenFlow={openFlow}
+              onRemove={setRemoving}
+            />
           ))
         )}
       </section>
 
-      <ConnectionFlow orgSlug={orgSlug} flow={flow} abilities={abilities} providerLinkStyle={providerLinkStyle} onClose={() => setFlow(null)} />
+      <ConnectionFlow
+        orgSlug={orgSlug}
+        flow={flow}
+        abilities={abilities}
+        providerLinkStyle={providerLinkStyle}
+        onClose={() => setFlow(null)}
+      />
       <RemoveDialog
         connection={removing}
         pending={remove.isPending}
@@ -126,7 +152,10 @@ export function ManageInstitutions({
   );
 }
 
-/** Banks failing for many customers at once (a known issue the worker detects) where this organization has a connection. */
+/**
+ * Banks failing for many customers at once (a known issue the worker detects) where this
+ * organization has a connection.
+ */
 function KnownIssuesBanner({ connections }: { connections: ConnectionView[] | undefined }) {
   const names = [...new Set(connections?.filter((c) => c.institution.knownIssue).map((c) => c.institution.name))];
   if (names.length === 0) return null;
@@ -138,8 +167,8 @@ function KnownIssuesBanner({ connections }: { connections: ConnectionView[] | un
         {new Intl.ListFormat("en-US", { type: "conjunction" }).format(names)}
       </p>
       <p>
-        {one ? "This bank is" : "These banks are"} failing for many customers right now, not just for you. Nothing is needed from you:
-        Bankline keeps retrying and catches up by itself once the bank is back.
+        {one ? "This bank is" : "These banks are"} failing for many customers right now, not just for you. Nothing is
+        needed from you: Bankline keeps retrying and catches up by itself once the bank is back.
       </p>
     </div>
   );
@@ -148,7 +177,9 @@ function KnownIssuesBanner({ connections }: { connections: ConnectionView[] | un
 function NoticesSection({ notices }: { notices: Notice[] | undefined }) {
   return (
     <section id="notices" aria-labelledby="notices-title" className="space-y-2">
-      <h2 id="notices-title" className="text-lg font-semibold">Open notices</h2>
+      <h2 id="notices-title" className="text-lg font-semibold">
+        Open notices
+      </h2>
       {!notices ? null : notices.length === 0 ? (
         <p className="text-sm text-ink-muted">No open notices: nothing needs you right now.</p>
       ) : (
@@ -156,7 +187,13 @@ function NoticesSection({ notices }: { notices: Notice[] | undefined }) {
           {notices.map((n) => (
             <li key={n.id} className="rounded-md border border-danger/30 bg-surface px-4 py-3 text-sm">
               <p className="font-semibold">
-                {n.connectionId ? <a href={`#connection-${n.connectionId}`} className="underline">{n.title}</a> : n.title}
+                {n.connectionId ? (
+                  <a href={`#connection-${n.connectionId}`} className="underline">
+                    {n.title}
+                  </a>
+                ) : (
+                  n.title
+                )}
               </p>
               <p>{n.body}</p>
               <p className="text-xs text-ink-muted">

@@ -46,15 +46,17 @@ export function MfaForm({
   return (
     <form onSubmit={submit} className="space-y-4" aria-busy={pending}>
       <div className="space-y-1">
-        <h2 id={headingId} className="text-xl font-semibold">Security question</h2>
+        <h2 id={headingId} className="text-xl font-semibold">
+          Security question
+        </h2>
         {question.progress && (
           <p className="text-sm font-medium text-ink-muted">
             Question {question.progress.current} of {question.progress.total}
           </p>
         )}
         <p className="text-sm text-ink-muted">
-          Your bank asks this before it lets Bankline in. Answer it as you set it up at the bank; the bank waits until{" "}
-          {formatAbsolute(expiresAt)}.
+          {"Your bank asks this before it lets Bankline in. Answer it as you set it up at the bank; " +
+            `the bank waits until ${formatAbsolute(expiresAt)}.`}
         </p>
       </div>
       {wrongAnswer && (
@@ -65,12 +67,24 @@ export function MfaForm({
       )}
       {question.kind === "text" ? (
         <div>
-          <label htmlFor={answerId} className="label">{question.text}</label>
-          <input ref={focusRef} id={answerId} name="answer" className="field" autoComplete="off" required aria-invalid={missing || undefined} />
+          <label htmlFor={answerId} className="label">
+            {question.text}
+          </label>
+          <input
+            ref={focusRef}
+            id={answerId}
+            name="answer"
+            className="field"
+            autoComplete="off"
+            required
+            aria-invalid={missing || undefined}
+          />
         </div>
       ) : (
         <fieldset aria-labelledby={legendId} className="space-y-2">
-          <legend id={legendId} className="label">{question.text}</legend>
+          <legend id={legendId} className="label">
+            {question.text}
+          </legend>
           {question.choices.map((c, i) => (
             <label key={c} className="flex items-center gap-2 text-sm">
               <input
@@ -86,10 +100,24 @@ export function MfaForm({
           ))}
         </fieldset>
       )}
-      {missing && <p role="alert" className="text-sm text-danger">{question.kind === "choice" ? "Choose an answer." : "Enter an answer."}</p>}
-      {error && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{error}</p>}
-      {pending && <p role="status" className="text-sm text-ink-muted">Sending your answer to the bank…</p>}
-      <button type="submit" className="btn-primary" disabled={pending}>Answer</button>
+      {missing && (
+        <p role="alert" className="text-sm text-danger">
+          {question.kind === "choice" ? "Choose an answer." : "Enter an answer."}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {error}
+        </p>
+      )}
+      {pending && (
+        <p role="status" className="text-sm text-ink-muted">
+          Sending your answer to the bank…
+        </p>
+      )}
+      <button type="submit" className="btn-primary" disabled={pending}>
+        Answer
+      </button>
     </form>
   );
 }

@@ -15,7 +15,10 @@ export function NoticesIndicator({ orgSlug }: { orgSlug: string }) {
   return (
     <Link
       href={`/${orgSlug}/institutions#notices`}
-      className="inline-flex items-center gap-1.5 rounded-full bg-danger-soft px-3 py-1 text-sm font-medium text-danger hover:underline"
+      className={
+        "inline-flex items-center gap-1.5 rounded-full bg-danger-soft px-3 py-1 " +
+        "text-sm font-medium text-danger hover:underline"
+      }
     >
       <span aria-hidden="true" className="inline-block h-2 w-2 rounded-full bg-danger" />
       {count} open {count === 1 ? "notice" : "notices"}

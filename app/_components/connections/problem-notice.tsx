@@ -46,7 +46,11 @@ export function ProblemNotice({
           {status === "ACTIVE" ? " — the retrieval finished; Retrieve Transactions works again." : "."}{" "}
           {manageHref && (
             <>
-              See the status on <Link href={manageHref} className="font-medium text-brand-700 underline">Manage Institutions</Link>.
+              See the status on{" "}
+              <Link href={manageHref} className="font-medium text-brand-700 underline">
+                Manage Institutions
+              </Link>
+              .
             </>
           )}
         </p>
@@ -65,14 +69,24 @@ export function BankSiteLinks({ institution }: { institution: InstitutionSite })
   return (
     <p>
       The bank&apos;s site:{" "}
-      <a href={institution.loginUrl} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-700 underline">
+      <a
+        href={institution.loginUrl}
+        target="_blank"
+        rel="noopener noreferrer"
+        className="font-medium text-brand-700 underline"
+      >
         {institution.loginUrl}
       </a>
       {institution.sandboxSiteUrl && (
         <>
           {" "}
           (a fictional address; this bank lives in the sandbox aggregator:{" "}
-          <a href={institution.sandboxSiteUrl} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-700 underline">
+          <a
+            href={institution.sandboxSiteUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="font-medium text-brand-700 underline"
+          >
             Sandbox bank site
           </a>
           )

@@ -14,8 +14,6 @@ export function TimeAgo({ date, never = "Never", past = true }: { date: Date | n
   const absolute = formatAbsolute(date);
   const reference = past ? Math.max(now, date.getTime()) : now;
   return (
-    <time dateTime={date.toISOString()}>
-      {now > 0 ? `${formatRelative(date, reference)} (${absolute})` : absolute}
-    </time>
+    <time dateTime={date.toISOString()}>{now > 0 ? `${formatRelative(date, reference)} (${absolute})` : absolute}</time>
   );
 }

@@ -14,9 +14,21 @@ const POLL_MS = 30_000;
  * a link to the feed filtered to that account's possible duplicates. `refreshKey` changes when
  * a retrieval ends, so the count follows it at once.
  */
-export function ReturnedDuplicates({ orgSlug, connectionId, refreshKey }: { orgSlug: string; connectionId: string; refreshKey?: string | null }) {
+export function ReturnedDuplicates({
+  orgSlug,
+  connectionId,
+  refreshKey,
+}: {
+  orgSlug: string;
+  connectionId: string;
+  refreshKey?: string | null;
+}) {
   const trpc = useTRPC();
-  const returned = useQuery({ ...trpc.feed.returnedDuplicates.queryOptions({ orgSlug }), staleTime: 0, refetchInterval: POLL_MS });
+  const returned = useQuery({
+    ...trpc.feed.returnedDuplicates.queryOptions({ orgSlug }),
+    staleTime: 0,
+    refetchInterval: POLL_MS,
+  });
   const { refetch } = returned;
   const seen = useRef(refreshKey);
   useEffect(() => {
@@ -34,10 +46,17 @@ export function ReturnedDuplicates({ orgSlug, connectionId, refreshKey }: { orgS
           <span className="font-medium">
             {a.accountName} ··{a.mask}:
           </span>{" "}
-          {a.count.toLocaleString("en-US")} {a.count === 1 ? "transaction you already have came back" : "transactions you already have came back"} —{" "}
-          <Link href={`/${orgSlug}/feed?account=${encodeURIComponent(a.bankAccountId)}&view=flagged`} className="font-medium text-brand-700 underline">
+          {a.count.toLocaleString("en-US")}{" "}
+          {a.count === 1 ? "transaction you already have came back" : "transactions you already have came back"} —{" "}
+          <Link
+            href={`/${orgSlug}/feed?account=${encodeURIComponent(a.bankAccountId)}&view=flagged`}
+            className="font-medium text-brand-700 underline"
+          >
             {a.count === 1 ? "review it" : "review them"}
-            <span className="sr-only"> ({a.accountName} ··{a.mask})</span>
+            <span className="sr-only">
+              {" "}
+              ({a.accountName} ··{a.mask})
+            </span>
           </Link>
         </p>
       ))}

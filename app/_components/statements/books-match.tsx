@@ -14,16 +14,22 @@ import type { FeedRow } from "@/server/feed/schemas";
 // Find a match's search comes with its first opening.
 const FindMatch = lazy(() => import("./find-match").then((m) => ({ default: m.FindMatch })));
 
-const unreviewed = (row: FeedRow) => row.state === "NEW" || row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
+const unreviewed = (row: FeedRow) =>
+  row.state === "NEW" || row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
 const flagged = (row: FeedRow) => row.state === "DUPLICATE" || row.state === "POSSIBLE_DUPLICATE";
 
 /** The best candidate is an entry that did not come from the bank: link to it rather than hide the row. */
-export const matchesEntryInBooks = (row: FeedRow) => flagged(row) && row.match?.kind === "register" && !row.match.fromBank;
+export const matchesEntryInBooks = (row: FeedRow) =>
+  flagged(row) && row.match?.kind === "register" && !row.match.fromBank;
 
 /** The red mark at a flagged row's left. */
 export function DuplicateMark({ row }: { row: FeedRow }) {
   if (!flagged(row)) return null;
-  return <span className="font-semibold text-danger">{matchesEntryInBooks(row) ? "Matches an entry in the books" : "Possible duplicate"}</span>;
+  return (
+    <span className="font-semibold text-danger">
+      {matchesEntryInBooks(row) ? "Matches an entry in the books" : "Possible duplicate"}
+    </span>
+  );
 }
 
 /** Under a matched row's description: the entry it is now the bank's side of. */
@@ -32,7 +38,11 @@ export function MatchedNote({ row }: { row: FeedRow }) {
   const entry = row.matchedEntry;
   return (
     <p className="mt-1 text-xs text-ok">
-      Matched to the entry in the books <strong>{formatDay(entry.date)} · {entry.description} · {formatMoney(entry.amountCents)}</strong>. Undo it from the register.
+      Matched to the entry in the books{" "}
+      <strong>
+        {formatDay(entry.date)} · {entry.description} · {formatMoney(entry.amountCents)}
+      </strong>
+      . Undo it from the register.
     </p>
   );
 }
@@ -58,7 +68,9 @@ export function MatchActions({ row, busy }: { row: FeedRow; busy: boolean }) {
   const settled = useSettled();
   const [finding, setFinding] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const link = useMutation(trpc.matches.link.mutationOptions({ onError: (error) => setProblem(error.message), onSettled: settled }));
+  const link = useMutation(
+    trpc.matches.link.mutationOptions({ onError: (error) => setProblem(error.message), onSettled: settled }),
+  );
   if (!unreviewed(row)) return null;
   const what = `${row.description} on ${formatDay(row.date)}`;
   return (
@@ -69,13 +81,23 @@ export function MatchActions({ row, busy }: { row: FeedRow; busy: boolean }) {
           className="btn-primary py-1"
           aria-disabled={busy || link.isPending}
           aria-label={`Match ${what} to the entry in the books`}
-          onClick={() => !busy && !link.isPending && link.mutate({ orgSlug, transactionId: row.id, entryId: row.match!.id, byHand: false })}
+          onClick={() =>
+            !busy &&
+            !link.isPending &&
+            link.mutate({ orgSlug, transactionId: row.id, entryId: row.match!.id, byHand: false })
+          }
         >
           Match
         </button>
       )}
       {row.state === "NEW" && (
-        <button type="button" className="btn-secondary py-1" aria-disabled={busy} aria-label={`Find a match for ${what}`} onClick={() => !busy && setFinding(true)}>
+        <button
+          type="button"
+          className="btn-secondary py-1"
+          aria-disabled={busy}
+          aria-label={`Find a match for ${what}`}
+          onClick={() => !busy && setFinding(true)}
+        >
           Find a match
         </button>
       )}

@@ -9,7 +9,8 @@ import { useTRPC } from "@/app/_lib/trpc";
 import type { FeedRow } from "@/server/feed/schemas";
 import { useOrgSlug, useSettled } from "./books-match";
 
-const shift = (isoDay: string, days: number) => new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const shift = (isoDay: string, days: number) =>
+  new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Searches the register for the entry the matcher missed and links the row to it by hand. */
 export function FindMatch({ row, onDone }: { row: FeedRow; onDone: () => void }) {
@@ -48,39 +49,83 @@ export function FindMatch({ row, onDone }: { row: FeedRow; onDone: () => void })
   const titleId = `find-match-${row.id}`;
   return (
     <div className="space-y-4">
-      <h2 id={titleId} ref={heading} tabIndex={-1} className="text-lg font-semibold">Find a match</h2>
+      <h2 id={titleId} ref={heading} tabIndex={-1} className="text-lg font-semibold">
+        Find a match
+      </h2>
       <p className="text-sm">
-        The bank&apos;s transaction: <strong>{formatDay(row.date)} · {row.description} · {formatMoney(row.amountCents)}</strong>. Choose the entry in the books it is; the entry keeps its
-        description and amount and takes the bank&apos;s date.
+        The bank&apos;s transaction:{" "}
+        <strong>
+          {formatDay(row.date)} · {row.description} · {formatMoney(row.amountCents)}
+        </strong>
+        . Choose the entry in the books it is; the entry keeps its description and amount and takes the bank&apos;s
+        date.
       </p>
       <form onSubmit={submit} className="grid gap-3 sm:grid-cols-4" aria-label="Search the register">
         <div>
-          <label htmlFor={`${titleId}-amount`} className="label">Amount</label>
-          <input id={`${titleId}-amount`} className="field" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          <label htmlFor={`${titleId}-amount`} className="label">
+            Amount
+          </label>
+          <input
+            id={`${titleId}-amount`}
+            className="field"
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
         </div>
         <div>
-          <label htmlFor={`${titleId}-from`} className="label">From</label>
-          <input id={`${titleId}-from`} className="field" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <label htmlFor={`${titleId}-from`} className="label">
+            From
+          </label>
+          <input
+            id={`${titleId}-from`}
+            className="field"
+            type="date"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
         </div>
         <div>
-          <label htmlFor={`${titleId}-to`} className="label">To</label>
-          <input id={`${titleId}-to`} className="field" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <label htmlFor={`${titleId}-to`} className="label">
+            To
+          </label>
+          <input
+            id={`${titleId}-to`}
+            className="field"
+            type="date"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          />
         </div>
         <div>
-          <label htmlFor={`${titleId}-text`} className="label">Text</label>
+          <label htmlFor={`${titleId}-text`} className="label">
+            Text
+          </label>
           <input id={`${titleId}-text`} className="field" value={text} onChange={(e) => setText(e.target.value)} />
         </div>
         <div className="sm:col-span-4">
-          <button type="submit" className="btn-secondary">Search</button>
-          {search.amount.trim() !== "" && cents === null && <span className="ml-2 text-sm text-danger">Enter the amount like 42.13, or leave it empty for any amount.</span>}
+          <button type="submit" className="btn-secondary">
+            Search
+          </button>
+          {search.amount.trim() !== "" && cents === null && (
+            <span className="ml-2 text-sm text-danger">
+              Enter the amount like 42.13, or leave it empty for any amount.
+            </span>
+          )}
         </div>
       </form>
       <div aria-live="polite">
-        {problem && <p role="alert" className="text-sm text-danger">{problem}</p>}
+        {problem && (
+          <p role="alert" className="text-sm text-danger">
+            {problem}
+          </p>
+        )}
         {results.isPending ? (
           <p className="text-ink-muted">Searching the register…</p>
         ) : results.isError ? (
-          <p role="alert" className="text-danger">{results.error.message}</p>
+          <p role="alert" className="text-danger">
+            {results.error.message}
+          </p>
         ) : (
           <DataTable
             caption="Entries in the books without a bank transaction"

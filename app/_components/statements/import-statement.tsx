@@ -14,8 +14,15 @@ import type {
 import { MAX_STATEMENT_BYTES as MAX_BYTES } from "@/server/statements/types";
 import { CsvMappingForm } from "./csv-mapping-form";
 
-const FORMATS: Record<Preview["format"], string> = { ofx: "OFX", qfx: "QFX", qif: "QIF", csv: "CSV", camt053: "CAMT.053" };
-const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+const FORMATS: Record<Preview["format"], string> = {
+  ofx: "OFX",
+  qfx: "QFX",
+  qif: "QIF",
+  csv: "CSV",
+  camt053: "CAMT.053",
+};
+const plural = (count: number, one: string, many = `${one}s`) =>
+  `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 
 /** A file's bytes as base64, in slices (a 10 MB file is too long for one String.fromCharCode call). */
 function toBase64(buffer: ArrayBuffer): string {
@@ -44,7 +51,11 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
       onSuccess: (data) => {
         setProblem(null);
         if (data.csv?.mapping) setMapping(data.csv.mapping);
-        setTargets(Object.fromEntries(data.accounts.map((a) => [a.index, a.suggestedBankAccountId ? `bank:${a.suggestedBankAccountId}` : ""])));
+        setTargets(
+          Object.fromEntries(
+            data.accounts.map((a) => [a.index, a.suggestedBankAccountId ? `bank:${a.suggestedBankAccountId}` : ""]),
+          ),
+        );
       },
       onError: (error) => setProblem(error.message),
     }),
@@ -71,7 +82,10 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
     if (!chosen) return;
     if (chosen.size > MAX_BYTES) {
       setFile(null);
-      setProblem(`${chosen.name} is ${(chosen.size / 1024 / 1024).toFixed(1)} MB. Statement files of up to 10 MB can be imported; download a shorter period.`);
+      setProblem(
+        `${chosen.name}is ${(chosen.size / 1024 / 1024).toFixed(1)}MB. Statement files of up to 10 MB can be ` +
+          `imported; download a shorter period.`,
+      );
       return;
     }
     const next = { name: chosen.name, contentBase64: toBase64(await chosen.arrayBuffer()) };
@@ -113,7 +127,9 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
     const total = result.accounts.reduce((sum, a) => sum + a.added, 0);
     return (
       <div className="space-y-4">
-        <h2 id="import-statement-title" ref={heading} tabIndex={-1} className="text-lg font-semibold">Statement imported</h2>
+        <h2 id="import-statement-title" ref={heading} tabIndex={-1} className="text-lg font-semibold">
+          Statement imported
+        </h2>
         <ul className="space-y-1" role="status">
           {result.accounts.map((a) => (
             <li key={a.account}>
@@ -124,9 +140,13 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
             </li>
           ))}
         </ul>
-        {total === 0 && <p className="text-ink-muted">Everything in this file was in the feed already; nothing was added twice.</p>}
+        {total === 0 && (
+          <p className="text-ink-muted">Everything in this file was in the feed already; nothing was added twice.</p>
+        )}
         <div className="flex justify-end">
-          <button type="button" className="btn-primary" onClick={onDone}>Done</button>
+          <button type="button" className="btn-primary" onClick={onDone}>
+            Done
+          </button>
         </div>
       </div>
     );
@@ -134,9 +154,12 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
 
   return (
     <div className="space-y-4">
-      <h2 id="import-statement-title" ref={heading} tabIndex={-1} className="text-lg font-semibold">Import a statement file</h2>
+      <h2 id="import-statement-title" ref={heading} tabIndex={-1} className="text-lg font-semibold">
+        Import a statement file
+      </h2>
       <p className="text-sm text-ink-muted">
-        OFX, QFX, QIF, CSV or CAMT.053 from your bank&apos;s site, up to 10 MB. Its transactions join the bank feed and are checked against the register like retrieved ones; nothing is saved before you import.
+        OFX, QFX, QIF, CSV or CAMT.053 from your bank&apos;s site, up to 10 MB. Its transactions join the bank feed and
+        are checked against the register like retrieved ones; nothing is saved before you import.
       </p>
       <div
         onDragOver={(e) => {
@@ -145,9 +168,14 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
         }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
-        className={`rounded-card border-2 border-dashed p-4 ${dragging ? "border-brand-600 bg-surface-sunken" : "border-surface-line"}`}
+        className={
+          "rounded-card border-2 border-dashed p-4 " +
+          (dragging ? "border-brand-600 bg-surface-sunken" : "border-surface-line")
+        }
       >
-        <label htmlFor="statement-file" className="label">Statement file</label>
+        <label htmlFor="statement-file" className="label">
+          Statement file
+        </label>
         <input
           id="statement-file"
           type="file"
@@ -171,11 +199,14 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
         <div className="space-y-4">
           <p className="text-sm">
             Read <strong>{data.fileName}</strong> as {FORMATS[data.format]}
-            {data.encoding && data.encoding !== "utf-8" ? ` (${data.encoding})` : ""}: {plural(data.accounts.length, "account")}.
+            {data.encoding && data.encoding !== "utf-8" ? ` (${data.encoding})` : ""}:{" "}
+            {plural(data.accounts.length, "account")}.
           </p>
           {data.csv && mapping && <CsvMappingForm csv={data.csv} mapping={mapping} onChange={remap} />}
           {data.csv && !mapping && (
-            <p role="alert" className="text-sm text-warn">Bankline could not tell which columns hold the date, the amount and the description of this CSV file.</p>
+            <p role="alert" className="text-sm text-warn">
+              Bankline could not tell which columns hold the date, the amount and the description of this CSV file.
+            </p>
           )}
           <DataTable
             caption="Accounts found in the file"
@@ -249,9 +280,21 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
             ]}
           />
           <div className="flex justify-end gap-2">
-            <button type="button" className="btn-secondary" onClick={onDone}>Cancel</button>
-            <button type="button" className="btn-primary" aria-disabled={importFile.isPending || chosenTargets.length === 0} onClick={() => !importFile.isPending && chosenTargets.length > 0 && submit()}>
-              {importFile.isPending ? "Importing…" : `Import ${plural(chosenTargets.reduce((sum, a) => sum + a.count, 0), "transaction")}`}
+            <button type="button" className="btn-secondary" onClick={onDone}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="btn-primary"
+              aria-disabled={importFile.isPending || chosenTargets.length === 0}
+              onClick={() => !importFile.isPending && chosenTargets.length > 0 && submit()}
+            >
+              {importFile.isPending
+                ? "Importing…"
+                : `Import ${plural(
+                    chosenTargets.reduce((sum, a) => sum + a.count, 0),
+                    "transaction",
+                  )}`}
             </button>
           </div>
         </div>

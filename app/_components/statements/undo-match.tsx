@@ -31,7 +31,8 @@ export function MatchedToBank({
   );
   return (
     <div className="text-xs text-ink-muted">
-      Matched to the bank&apos;s {formatDay(matchedTo.date)} · {matchedTo.description} ({matchedTo.accountName} ··{matchedTo.accountMask})
+      Matched to the bank&apos;s {formatDay(matchedTo.date)} · {matchedTo.description} ({matchedTo.accountName} ··
+      {matchedTo.accountMask})
       {canWrite && (
         <button
           type="button"
@@ -43,7 +44,11 @@ export function MatchedToBank({
           Undo match
         </button>
       )}
-      {problem && <span role="alert" className="ml-2 text-danger">{problem}</span>}
+      {problem && (
+        <span role="alert" className="ml-2 text-danger">
+          {problem}
+        </span>
+      )}
     </div>
   );
 }

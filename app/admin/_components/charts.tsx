@@ -36,10 +36,17 @@ export function OutcomesOverTime({ title, points }: { title: string; points: Per
   const gap = 2;
   const barWidth = Math.max(2, (width - gap * points.length) / Math.max(1, points.length));
   const sums = points.reduce(
-    (s, p) => ({ success: s.success + p.success, provider: s.provider + p.provider, customer: s.customer + p.customer, other: s.other + p.other }),
+    (s, p) => ({
+      success: s.success + p.success,
+      provider: s.provider + p.provider,
+      customer: s.customer + p.customer,
+      other: s.other + p.other,
+    }),
     { success: 0, provider: 0, customer: 0, other: 0 },
   );
-  const summary = `${title}: ${sums.success} succeeded, ${sums.provider} failed on the bank or provider side, ${sums.customer} needed the customer, ${sums.other} other, over ${points.length} periods.`;
+  const summary =
+    `${title}: ${sums.success}succeeded, ${sums.provider}failed on the bank or provider side, ` +
+    `${sums.customer}needed the customer, ${sums.other}other, over ${points.length}periods.`;
   return (
     <figure className="space-y-2">
       <svg viewBox={`0 0 ${width} ${height + 20}`} className="h-auto w-full" role="img" aria-label={summary}>
@@ -55,7 +62,9 @@ export function OutcomesOverTime({ title, points }: { title: string; points: Per
                 return h > 0 ? <rect key={c.key} x={x} y={y} width={barWidth} height={h} fill={c.color} /> : null;
               })}
               {(i === 0 || i === points.length - 1 || i % Math.ceil(points.length / 6) === 0) && (
-                <text x={x} y={height + 14} fontSize="10" fill="#5b6677">{p.label}</text>
+                <text x={x} y={height + 14} fontSize="10" fill="#5b6677">
+                  {p.label}
+                </text>
               )}
             </g>
           );
@@ -84,28 +93,41 @@ export function OutcomesByName({ title, rows }: { title: string; rows: ({ name: 
   const labelWidth = 220;
   const width = 640;
   const height = rows.length * rowHeight;
-  const summary = `${title}: ${rows.map((r) => `${r.name} ${total(r)} attempts, ${total(r) - r.success} failed`).join("; ")}.`;
+  const described = rows.map((r) => `${r.name} ${total(r)} attempts, ${total(r) - r.success} failed`);
+  const summary = `${title}: ${described.join("; ")}.`;
   return (
     <figure className="space-y-2">
-      <svg viewBox={`0 0 ${width} ${Math.max(height, rowHeight)}`} className="h-auto w-full" role="img" aria-label={summary}>
+      <svg
+        viewBox={`0 0 ${width} ${Math.max(height, rowHeight)}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label={summary}
+      >
         {rows.map((r, i) => {
           let x = labelWidth;
           const y = i * rowHeight;
           return (
             <g key={r.name}>
-              <text x={labelWidth - 6} y={y + 15} fontSize="11" textAnchor="end" fill="#1b2330">{r.name.length > 34 ? `${r.name.slice(0, 33)}…` : r.name}</text>
+              <text x={labelWidth - 6} y={y + 15} fontSize="11" textAnchor="end" fill="#1b2330">
+                {r.name.length > 34 ? `${r.name.slice(0, 33)}…` : r.name}
+              </text>
               {categories.map((c) => {
                 const w = (r[c.key] / max) * (width - labelWidth - 40);
-                const rect = w > 0 ? <rect key={c.key} x={x} y={y + 4} width={w} height={rowHeight - 8} fill={c.color} /> : null;
+                const rect =
+                  w > 0 ? <rect key={c.key} x={x} y={y + 4} width={w} height={rowHeight - 8} fill={c.color} /> : null;
                 x += w;
                 return rect;
               })}
-              <text x={x + 4} y={y + 15} fontSize="10" fill="#5b6677">{total(r)}</text>
+              <text x={x + 4} y={y + 15} fontSize="10" fill="#5b6677">
+                {total(r)}
+              </text>
             </g>
           );
         })}
       </svg>
-      <figcaption><Legend /></figcaption>
+      <figcaption>
+        <Legend />
+      </figcaption>
     </figure>
   );
 }

@@ -11,15 +11,28 @@ export function KnownIssuesBanner() {
   const issues = useQuery({ ...trpc.support.knownIssues.queryOptions(), refetchInterval: 60_000 });
   if (!issues.data?.length) return null;
   return (
-    <section aria-labelledby="known-issues-title" className="mb-6 rounded-card border border-warn/40 bg-warn-soft p-4 text-sm">
-      <h2 id="known-issues-title" className="font-semibold text-warn">Known issues at institutions</h2>
+    <section
+      aria-labelledby="known-issues-title"
+      className="mb-6 rounded-card border border-warn/40 bg-warn-soft p-4 text-sm"
+    >
+      <h2 id="known-issues-title" className="font-semibold text-warn">
+        Known issues at institutions
+      </h2>
       <ul className="mt-2 space-y-1">
         {issues.data.map((k) => (
           <li key={k.institutionId}>
             <strong>{k.name}</strong> ({variantLabel(k.variant)}) since {formatUtc(k.since)}
-            {k.code !== null && <> — code {k.code}: {k.title}</>}; {k.affectedConnections} connection{k.affectedConnections === 1 ? "" : "s"} affected.
-            Customers are told nothing is needed from them.{" "}
-            <Link href="/admin/institutions" className="underline">Institution health</Link>
+            {k.code !== null && (
+              <>
+                {" "}
+                — code {k.code}: {k.title}
+              </>
+            )}
+            ; {k.affectedConnections} connection{k.affectedConnections === 1 ? "" : "s"} affected. Customers are told
+            nothing is needed from them.{" "}
+            <Link href="/admin/institutions" className="underline">
+              Institution health
+            </Link>
           </li>
         ))}
       </ul>

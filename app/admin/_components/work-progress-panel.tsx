@@ -16,19 +16,30 @@ export function WorkProgressPanel() {
   if (!work.data?.length) return null;
   return (
     <section aria-labelledby="work-title" className="rounded-card border border-surface-line bg-surface p-4 text-sm">
-      <h2 id="work-title" className="font-semibold">Long work</h2>
+      <h2 id="work-title" className="font-semibold">
+        Long work
+      </h2>
       <ul className="mt-2 space-y-3">
         {work.data.map((w) => {
-          const label = `${w.label}: ${number(w.done)}${w.total !== null ? ` of ${number(w.total)}` : ""}${w.failed ? `, ${number(w.failed)} failed` : ""}`;
+          const ofTotal = w.total !== null ? ` of ${number(w.total)}` : "";
+          const failed = w.failed ? `, ${number(w.failed)} failed` : "";
+          const label = `${w.label}: ${number(w.done)}${ofTotal}${failed}`;
           return (
             <li key={w.id}>
               <div className="flex flex-wrap justify-between gap-2">
                 <span className="font-medium">{label}</span>
                 <span className="text-ink-muted">
-                  {w.finishedAt ? `finished ${formatUtc(w.finishedAt)}` : `started ${formatUtc(w.startedAt)}, last news ${formatUtc(w.updatedAt)}`}
+                  {w.finishedAt
+                    ? `finished ${formatUtc(w.finishedAt)}`
+                    : `started ${formatUtc(w.startedAt)}, last news ${formatUtc(w.updatedAt)}`}
                 </span>
               </div>
-              <progress className="mt-1 h-2 w-full" aria-label={label} max={w.total ?? undefined} value={w.total !== null ? w.done : undefined} />
+              <progress
+                className="mt-1 h-2 w-full"
+                aria-label={label}
+                max={w.total ?? undefined}
+                value={w.total !== null ? w.done : undefined}
+              />
             </li>
           );
         })}

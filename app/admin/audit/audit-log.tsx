@@ -24,7 +24,9 @@ const columns: Column<Entry>[] = [
     header: "Object",
     cell: (e) =>
       e.objectType === "Connection" && e.objectId ? (
-        <Link href={`/admin/connections/${e.objectId}`} className="underline">Connection {e.objectId.slice(-8)}</Link>
+        <Link href={`/admin/connections/${e.objectId}`} className="underline">
+          Connection {e.objectId.slice(-8)}
+        </Link>
       ) : (
         `${e.objectType}${e.objectId ? ` ${e.objectId}` : ""}`
       ),
@@ -33,7 +35,9 @@ const columns: Column<Entry>[] = [
     header: "Organization",
     cell: (e) =>
       e.organization ? (
-        <Link href={`/admin/organizations/${e.organization.slug}`} className="underline">{e.organization.name}</Link>
+        <Link href={`/admin/organizations/${e.organization.slug}`} className="underline">
+          {e.organization.name}
+        </Link>
       ) : (
         "—"
       ),
@@ -47,10 +51,24 @@ const columns: Column<Entry>[] = [
   },
 ];
 
-export function AuditLog({ initialObjectId, initialOrganization }: { initialObjectId: string; initialOrganization: string }) {
+export function AuditLog({
+  initialObjectId,
+  initialOrganization,
+}: {
+  initialObjectId: string;
+  initialOrganization: string;
+}) {
   const trpc = useTRPC();
   const actions = useQuery(trpc.support.auditActions.queryOptions());
-  const [draft, setDraft] = useState({ actor: "", action: "", organization: initialOrganization, objectId: initialObjectId, actorKind: "", from: "", to: "" });
+  const [draft, setDraft] = useState({
+    actor: "",
+    action: "",
+    organization: initialOrganization,
+    objectId: initialObjectId,
+    actorKind: "",
+    from: "",
+    to: "",
+  });
   const [applied, setApplied] = useState(draft);
   const input = {
     ...(applied.actor.trim() ? { actor: applied.actor.trim() } : {}),
@@ -63,10 +81,14 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
     limit: 50,
   };
   const entries = useInfiniteQuery(
-    trpc.support.audit.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor ?? undefined, initialCursor: undefined }),
+    trpc.support.audit.infiniteQueryOptions(input, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      initialCursor: undefined,
+    }),
   );
   const rows = entries.data?.pages.flatMap((p) => p.entries) ?? [];
-  const set = (key: keyof typeof draft) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: keyof typeof draft) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [key]: e.target.value });
 
   return (
     <div className="space-y-4">
@@ -79,11 +101,15 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
         }}
       >
         <div>
-          <label htmlFor="audit-actor" className="label">Who (email contains)</label>
+          <label htmlFor="audit-actor" className="label">
+            Who (email contains)
+          </label>
           <input id="audit-actor" className="field" value={draft.actor} onChange={set("actor")} />
         </div>
         <div>
-          <label htmlFor="audit-kind" className="label">People</label>
+          <label htmlFor="audit-kind" className="label">
+            People
+          </label>
           <select id="audit-kind" className="field" value={draft.actorKind} onChange={set("actorKind")}>
             <option value="">Everyone</option>
             <option value="staff">Support staff</option>
@@ -91,30 +117,46 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
           </select>
         </div>
         <div>
-          <label htmlFor="audit-action" className="label">Action</label>
+          <label htmlFor="audit-action" className="label">
+            Action
+          </label>
           <select id="audit-action" className="field" value={draft.action} onChange={set("action")}>
             <option value="">Any action</option>
-            {actions.data?.map((a) => <option key={a} value={a}>{a}</option>)}
+            {actions.data?.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="audit-org" className="label">Organization (slug)</label>
+          <label htmlFor="audit-org" className="label">
+            Organization (slug)
+          </label>
           <input id="audit-org" className="field" value={draft.organization} onChange={set("organization")} />
         </div>
         <div>
-          <label htmlFor="audit-object" className="label">Object id</label>
+          <label htmlFor="audit-object" className="label">
+            Object id
+          </label>
           <input id="audit-object" className="field" value={draft.objectId} onChange={set("objectId")} />
         </div>
         <div>
-          <label htmlFor="audit-from" className="label">From</label>
+          <label htmlFor="audit-from" className="label">
+            From
+          </label>
           <input id="audit-from" type="date" className="field" value={draft.from} onChange={set("from")} />
         </div>
         <div>
-          <label htmlFor="audit-to" className="label">To</label>
+          <label htmlFor="audit-to" className="label">
+            To
+          </label>
           <input id="audit-to" type="date" className="field" value={draft.to} onChange={set("to")} />
         </div>
         <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">Apply filters</button>
+          <button type="submit" className="btn-primary">
+            Apply filters
+          </button>
           <button
             type="button"
             className="btn-secondary"
@@ -130,11 +172,17 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
       </form>
 
       {entries.isPending && <p className="text-ink-muted">Loading…</p>}
-      {entries.isError && <p role="alert" className="text-danger">{entries.error.message}</p>}
+      {entries.isError && (
+        <p role="alert" className="text-danger">
+          {entries.error.message}
+        </p>
+      )}
       {entries.data && (
         <>
           <p className="text-sm text-ink-muted" aria-live="polite">
-            {entries.data.pages[0]!.total === 0 ? "No entry matches." : `${entries.data.pages[0]!.total} entr${entries.data.pages[0]!.total === 1 ? "y" : "ies"}.`}
+            {entries.data.pages[0]!.total === 0
+              ? "No entry matches."
+              : `${entries.data.pages[0]!.total} entr${entries.data.pages[0]!.total === 1 ? "y" : "ies"}.`}
           </p>
           {rows.length > 0 && (
             <div className="card p-0">
@@ -142,7 +190,12 @@ export function AuditLog({ initialObjectId, initialOrganization }: { initialObje
             </div>
           )}
           {entries.hasNextPage && (
-            <button type="button" className="btn-secondary" onClick={() => void entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => void entries.fetchNextPage()}
+              disabled={entries.isFetchingNextPage}
+            >
               {entries.isFetchingNextPage ? "Loading…" : "Show older entries"}
             </button>
           )}

@@ -61,13 +61,20 @@ export function InstitutionHealth() {
 
   return (
     <div className="space-y-4">
-      <div role="group" aria-label="Period" className="inline-flex rounded-md border border-surface-line bg-surface p-1">
+      <div
+        role="group"
+        aria-label="Period"
+        className="inline-flex rounded-md border border-surface-line bg-surface p-1"
+      >
         {windows.map((w) => (
           <button
             key={w.value}
             type="button"
             aria-pressed={window === w.value}
-            className={`rounded px-3 py-1.5 text-sm ${window === w.value ? "bg-brand-600 text-white" : "text-ink hover:bg-surface-sunken"}`}
+            className={
+              "rounded px-3 py-1.5 text-sm " +
+              (window === w.value ? "bg-brand-600 text-white" : "text-ink hover:bg-surface-sunken")
+            }
             onClick={() => setWindow(w.value)}
           >
             {w.label}
@@ -76,7 +83,11 @@ export function InstitutionHealth() {
       </div>
 
       {health.isPending && <p className="text-ink-muted">Loading…</p>}
-      {health.isError && <p role="alert" className="text-danger">{health.error.message}</p>}
+      {health.isError && (
+        <p role="alert" className="text-danger">
+          {health.error.message}
+        </p>
+      )}
       {health.data && (
         <>
           {health.data.institutions.length === 0 ? (
@@ -84,14 +95,21 @@ export function InstitutionHealth() {
           ) : (
             <>
               <section aria-labelledby="chart-title" className="card space-y-2">
-                <h2 id="chart-title" className="text-lg font-semibold">Outcomes by institution, {label.toLowerCase()}</h2>
+                <h2 id="chart-title" className="text-lg font-semibold">
+                  Outcomes by institution, {label.toLowerCase()}
+                </h2>
                 <OutcomesByName
                   title={`Outcomes by institution, ${label.toLowerCase()}`}
-                  rows={health.data.institutions.filter((i) => i.attempts > 0).slice(0, 15).map((i) => ({ name: i.name, ...i.byCategory }))}
+                  rows={health.data.institutions
+                    .filter((i) => i.attempts > 0)
+                    .slice(0, 15)
+                    .map((i) => ({ name: i.name, ...i.byCategory }))}
                 />
               </section>
               <section aria-labelledby="table-title" className="card p-0">
-                <h2 id="table-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Every institution</h2>
+                <h2 id="table-title" className="px-4 pb-2 pt-4 text-lg font-semibold">
+                  Every institution
+                </h2>
                 <DataTable
                   caption={`Attempts and failures by institution, ${label.toLowerCase()}`}
                   inset

@@ -11,7 +11,11 @@ export const runtime = "nodejs";
 
 /** Prometheus metrics: this web process's, every worker's, and the database's figures (docs/operations.md). */
 export async function GET(req: Request) {
-  if (!metricsAccess(req.headers)) return new Response("Metrics need METRICS_TOKEN as a bearer token, or a request from this machine.", { status: 401, headers: { "www-authenticate": "Bearer" } });
+  if (!metricsAccess(req.headers))
+    return new Response("Metrics need METRICS_TOKEN as a bearer token, or a request from this machine.", {
+      status: 401,
+      headers: { "www-authenticate": "Bearer" },
+    });
   const db = getDb();
   const own = processMetrics();
   try {
@@ -21,7 +25,11 @@ export async function GET(req: Request) {
       workerSnapshots(db),
       withAllOrganizations("metrics", () => databaseMetrics(db)),
     ]);
-    const { text, contentType } = await mergeMetrics([withLabels(mine, { service: own.service }), ...workers, database]);
+    const { text, contentType } = await mergeMetrics([
+      withLabels(mine, { service: own.service }),
+      ...workers,
+      database,
+    ]);
     return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
   } catch (err) {
     log.error({ err }, "metrics: could not read them");

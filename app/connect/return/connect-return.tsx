@@ -7,7 +7,15 @@ import { CONNECT_RETURN_MESSAGE } from "@/app/_components/connections/hosted-con
 import { useTRPC } from "@/app/_lib/trpc";
 import type { ReturnEnding } from "@/server/connections/schemas";
 
-export function ConnectReturn({ orgSlug, sessionId, ending }: { orgSlug: string | null; sessionId: string | null; ending: ReturnEnding }) {
+export function ConnectReturn({
+  orgSlug,
+  sessionId,
+  ending,
+}: {
+  orgSlug: string | null;
+  sessionId: string | null;
+  ending: ReturnEnding;
+}) {
   const trpc = useTRPC();
   const { mutate: settle, isPending } = useMutation(trpc.connections.connectReturned.mutationOptions());
 
@@ -28,8 +36,12 @@ export function ConnectReturn({ orgSlug, sessionId, ending }: { orgSlug: string 
 
   return (
     <main className="mx-auto max-w-md space-y-3 p-6 text-center">
-      <h1 className="text-xl font-semibold">{ending === "cancelled" ? "You left the secure page" : "Done on the secure page"}</h1>
-      <p role="status">{isPending ? "Bankline is reading what changed…" : "Bankline is up to date. You can continue in Bankline."}</p>
+      <h1 className="text-xl font-semibold">
+        {ending === "cancelled" ? "You left the secure page" : "Done on the secure page"}
+      </h1>
+      <p role="status">
+        {isPending ? "Bankline is reading what changed…" : "Bankline is up to date. You can continue in Bankline."}
+      </p>
       {orgSlug && (
         <p>
           <Link href={`/${orgSlug}/institutions`} target="_top" className="font-medium text-brand-700 underline">

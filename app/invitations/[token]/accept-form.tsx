@@ -19,7 +19,16 @@ export function AcceptForm({ token, email, hasAccount }: { token: string; email:
     event.preventDefault();
     setError(null);
     if (hasAccount) {
-      accept.mutate({ token }, { onSuccess: (r) => router.replace(`/sign-in?note=invitation-accepted&callbackUrl=${encodeURIComponent(`/${r.orgSlug}/institutions`)}`), onError: (e) => setError(e.message) });
+      accept.mutate(
+        { token },
+        {
+          onSuccess: (r) =>
+            router.replace(
+              `/sign-in?note=invitation-accepted&callbackUrl=${encodeURIComponent(`/${r.orgSlug}/institutions`)}`,
+            ),
+          onError: (e) => setError(e.message),
+        },
+      );
       return;
     }
     const form = new FormData(event.currentTarget);
@@ -44,7 +53,9 @@ export function AcceptForm({ token, email, hasAccount }: { token: string; email:
       <form onSubmit={onSubmit} className="space-y-4">
         <p className="text-sm">You already have a Bankline account: accepting adds this organization to it.</p>
         <FormError message={error} />
-        <button type="submit" className="btn-primary w-full" disabled={accept.isPending}>Accept the invitation</button>
+        <button type="submit" className="btn-primary w-full" disabled={accept.isPending}>
+          Accept the invitation
+        </button>
       </form>
     );
   }
@@ -52,7 +63,9 @@ export function AcceptForm({ token, email, hasAccount }: { token: string; email:
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
       <div>
-        <label htmlFor="name" className="label">Your name</label>
+        <label htmlFor="name" className="label">
+          Your name
+        </label>
         <input id="name" name="name" autoComplete="name" required maxLength={120} className="field" />
       </div>
       <NewPasswordFields label="Choose a password" />

@@ -13,15 +13,23 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   if (invitation.state === "closed") {
     return (
       <PublicCard title="This invitation no longer works">
-        <p className="mb-4 text-sm">It was already used, revoked, or is older than 7 days. Ask whoever invited you to send it again.</p>
-        <Link href="/sign-in" className="text-sm text-brand-600 underline">Go to sign in</Link>
+        <p className="mb-4 text-sm">
+          It was already used, revoked, or is older than 7 days. Ask whoever invited you to send it again.
+        </p>
+        <Link href="/sign-in" className="text-sm text-brand-600 underline">
+          Go to sign in
+        </Link>
       </PublicCard>
     );
   }
   return (
     <PublicCard
       title={`Join ${invitation.organizationName}`}
-      intro={<>You are invited as {roleName(invitation.role)} of {invitation.organizationName}, as {invitation.email}.</>}
+      intro={
+        <>
+          You are invited as {roleName(invitation.role)} of {invitation.organizationName}, as {invitation.email}.
+        </>
+      }
     >
       <AcceptForm token={token} email={invitation.email} hasAccount={invitation.hasAccount} />
     </PublicCard>

@@ -14,12 +14,17 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
     return (
       <PublicCard title="This link no longer works">
         <p className="mb-4 text-sm">It was already used or is older than 30 minutes.</p>
-        <Link href="/sign-in/forgot" className="text-sm text-brand-600 underline">Ask for a new link</Link>
+        <Link href="/sign-in/forgot" className="text-sm text-brand-600 underline">
+          Ask for a new link
+        </Link>
       </PublicCard>
     );
   }
   return (
-    <PublicCard title="Choose a new password" intro={<>For {reset.user.email}. Choosing it signs you out everywhere.</>}>
+    <PublicCard
+      title="Choose a new password"
+      intro={<>For {reset.user.email}. Choosing it signs you out everywhere.</>}
+    >
       <ResetForm token={token} email={reset.user.email} />
     </PublicCard>
   );

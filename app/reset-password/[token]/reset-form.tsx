@@ -16,7 +16,10 @@ export function ResetForm({ token, email }: { token: string; email: string }) {
     event.preventDefault();
     const password = readNewPassword(new FormData(event.currentTarget), setError);
     if (!password) return;
-    reset.mutate({ token, password }, { onSuccess: () => router.replace("/sign-in?note=password-reset"), onError: (e) => setError(e.message) });
+    reset.mutate(
+      { token, password },
+      { onSuccess: () => router.replace("/sign-in?note=password-reset"), onError: (e) => setError(e.message) },
+    );
   }
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>

@@ -7,7 +7,13 @@ export const dynamic = "force-dynamic";
 
 // The link in every optional email. Stopping takes one button (a link scanner opening the
 // page changes nothing); mail programs use the List-Unsubscribe-Post header's one click.
-export default async function UnsubscribePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ done?: string }> }) {
+export default async function UnsubscribePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ done?: string }>;
+}) {
   const { token } = await params;
   const { done } = await searchParams;
   const target = readUnsubscribeToken(decodeURIComponent(token));
@@ -22,14 +28,18 @@ export default async function UnsubscribePage({ params, searchParams }: { params
   if (done) {
     return (
       <PublicCard title="You will not get these emails any more">
-        <p role="status" className="text-sm">Stopped: {what.toLowerCase()}. You can turn them on again on your account page.</p>
+        <p role="status" className="text-sm">
+          Stopped: {what.toLowerCase()}. You can turn them on again on your account page.
+        </p>
       </PublicCard>
     );
   }
   return (
     <PublicCard title="Stop these emails?" intro={what}>
       <form method="post" action={`/api/unsubscribe/${encodeURIComponent(decodeURIComponent(token))}`}>
-        <button type="submit" className="btn-primary w-full">Stop these emails</button>
+        <button type="submit" className="btn-primary w-full">
+          Stop these emails
+        </button>
       </form>
     </PublicCard>
   );

@@ -14,7 +14,11 @@ const silent = createLogger({ level: "silent" });
 let provider: Sandbox;
 beforeAll(async () => {
   provider = await startSandbox(
-    sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_CLIENT_ID: "bankline-prod", SANDBOX_CLIENT_SECRET: "provider-secret-5c1e" }),
+    sandboxConfigFromEnv({
+      SANDBOX_PORT: "0",
+      SANDBOX_CLIENT_ID: "bankline-prod",
+      SANDBOX_CLIENT_SECRET: "provider-secret-5c1e",
+    }),
     { log: silent },
   );
 });
@@ -32,21 +36,36 @@ describe("aggregatorConfigFromEnv", () => {
       breaker: { failureThreshold: 5, openMs: 30_000 },
       linkStyle: "CREDENTIALS",
     });
-    expect(aggregatorConfigFromEnv({ AGGREGATOR_URL: "", AGGREGATOR_CLIENT_ID: "", AGGREGATOR_CLIENT_SECRET: "" })).toMatchObject({
+    expect(
+      aggregatorConfigFromEnv({ AGGREGATOR_URL: "", AGGREGATOR_CLIENT_ID: "", AGGREGATOR_CLIENT_SECRET: "" }),
+    ).toMatchObject({
       baseUrl: "http://127.0.0.1:4010",
       clientId: null,
     });
   });
 
   it("points at another provider by AGGREGATOR_URL and authenticates with its client credentials", async () => {
-    const env = { AGGREGATOR_URL: provider.url, AGGREGATOR_CLIENT_ID: "bankline-prod", AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e", AGGREGATOR_MAX_ATTEMPTS: "1" };
+    const env = {
+      AGGREGATOR_URL: provider.url,
+      AGGREGATOR_CLIENT_ID: "bankline-prod",
+      AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e",
+      AGGREGATOR_MAX_ATTEMPTS: "1",
+    };
     const config = aggregatorConfigFromEnv(env);
-    expect(config).toMatchObject({ baseUrl: provider.url, clientId: "bankline-prod", clientSecret: "provider-secret-5c1e", retry: { maxAttempts: 1 } });
+    expect(config).toMatchObject({
+      baseUrl: provider.url,
+      clientId: "bankline-prod",
+      clientSecret: "provider-secret-5c1e",
+      retry: { maxAttempts: 1 },
+    });
     const client = createAggregatorClient(config, silent);
     expect(client).toBeInstanceOf(HttpAggregatorClient);
     expect((await client.searchInstitutions({ text: "sandbox" })).total).toBeGreaterThanOrEqual(3);
 
-    const wrong = createAggregatorClient(aggregatorConfigFromEnv({ ...env, AGGREGATOR_CLIENT_SECRET: "not-the-secret" }), silent);
+    const wrong = createAggregatorClient(
+      aggregatorConfigFromEnv({ ...env, AGGREGATOR_CLIENT_SECRET: "not-the-secret" }),
+      silent,
+    );
     await expect(wrong.searchInstitutions()).rejects.toMatchObject({ httpStatus: 401, retryable: false });
   });
 
@@ -65,8 +84,17 @@ describe("aggregatorConfigFromEnv", () => {
   });
 
   it("reads the timing settings", () => {
-    const config = aggregatorConfigFromEnv({ AGGREGATOR_TIMEOUT_MS: "2500", AGGREGATOR_MAX_ATTEMPTS: "0", AGGREGATOR_BREAKER_THRESHOLD: "9", AGGREGATOR_BREAKER_OPEN_MS: "1000" });
-    expect(config).toMatchObject({ timeoutMs: 2500, retry: { maxAttempts: 1 }, breaker: { failureThreshold: 9, openMs: 1000 } });
+    const config = aggregatorConfigFromEnv({
+      AGGREGATOR_TIMEOUT_MS: "2500",
+      AGGREGATOR_MAX_ATTEMPTS: "0",
+      AGGREGATOR_BREAKER_THRESHOLD: "9",
+      AGGREGATOR_BREAKER_OPEN_MS: "1000",
+    });
+    expect(config).toMatchObject({
+      timeoutMs: 2500,
+      retry: { maxAttempts: 1 },
+      breaker: { failureThreshold: 9, openMs: 1000 },
+    });
   });
 
   it.each([
@@ -77,14 +105,19 @@ describe("aggregatorConfigFromEnv", () => {
     [{ AGGREGATOR_TIMEOUT_MS: "soon" }, /AGGREGATOR_TIMEOUT_MS/],
     [{ AGGREGATOR_MAX_ATTEMPTS: "-1" }, /AGGREGATOR_MAX_ATTEMPTS/],
     [{ AGGREGATOR_CLIENT_ID: "bankline-prod" }, /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/],
-    [{ AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" }, /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/],
+    [
+      { AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" },
+      /AGGREGATOR_CLIENT_ID: set together with AGGREGATOR_CLIENT_SECRET/,
+    ],
   ])("refuses %o with a message naming the variable", (env, message) => {
     expect(() => aggregatorConfigFromEnv(env)).toThrow(/^The aggregator settings are invalid: /);
     expect(() => aggregatorConfigFromEnv(env)).toThrow(message);
   });
 
   it("never puts the client secret in its message", () => {
-    expect(() => aggregatorConfigFromEnv({ AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" })).not.toThrow(/provider-secret/);
+    expect(() => aggregatorConfigFromEnv({ AGGREGATOR_CLIENT_SECRET: "provider-secret-5c1e" })).not.toThrow(
+      /provider-secret/,
+    );
   });
 });
 
@@ -120,30 +153,52 @@ describe("aggregatorConfigFromEnv with AGGREGATOR_PROVIDER=mastercard", () => {
       MASTERCARD_WEBHOOK_SIGNATURE_HEADER: "X-Signature",
       MASTERCARD_REFRESH_TIMEOUT_MS: "300000",
     });
-    expect(config).toMatchObject({ baseUrl: "http://127.0.0.1:4791", testing: true, webhookSignatureHeader: "x-signature", refreshTimeoutMs: 300_000 });
+    expect(config).toMatchObject({
+      baseUrl: "http://127.0.0.1:4791",
+      testing: true,
+      webhookSignatureHeader: "x-signature",
+      refreshTimeoutMs: 300_000,
+    });
   });
 
   it("builds the Mastercard client, hosted and provider-refreshed, with the customer directory it is given", () => {
     const client = createAggregatorClient(aggregatorConfigFromEnv(credentials), silent, memoryCustomerDirectory());
     expect(client).toBeInstanceOf(MastercardClient);
     expect(client.provider).toBe("mastercard");
-    expect(client.capabilities).toEqual({ linkStyle: "HOSTED", refreshPolicy: "provider-nightly", historyDays: 180, pendingTransactions: true, connectInFrame: false });
+    expect(client.capabilities).toEqual({
+      linkStyle: "HOSTED",
+      refreshPolicy: "provider-nightly",
+      historyDays: 180,
+      pendingTransactions: true,
+      connectInFrame: false,
+    });
     expect(client.credentialLinking).toBeNull();
     expect(client.hostedLinking).toBe(client);
     expect(() => createAggregatorClient(aggregatorConfigFromEnv(credentials), silent)).toThrow(/customer directory/);
   });
 
   it("names every missing partner credential, and never a secret", () => {
-    const attempt = () => aggregatorConfigFromEnv({ AGGREGATOR_PROVIDER: "mastercard", MASTERCARD_PARTNER_SECRET: "mc-partner-secret-81f2" });
+    const attempt = () =>
+      aggregatorConfigFromEnv({
+        AGGREGATOR_PROVIDER: "mastercard",
+        MASTERCARD_PARTNER_SECRET: "mc-partner-secret-81f2",
+      });
     expect(attempt).toThrow(/^The aggregator settings are invalid: /);
-    expect(attempt).toThrow(/MASTERCARD_PARTNER_ID: required with AGGREGATOR_PROVIDER=mastercard; MASTERCARD_APP_KEY: required with AGGREGATOR_PROVIDER=mastercard$/);
+    expect(attempt).toThrow(
+      /MASTERCARD_PARTNER_ID: required with AGGREGATOR_PROVIDER=mastercard; MASTERCARD_APP_KEY: required with AGGREGATOR_PROVIDER=mastercard$/,
+    );
     expect(attempt).not.toThrow(/mc-partner-secret/);
-    expect(() => aggregatorConfigFromEnv({ ...credentials, MASTERCARD_APP_KEY: "" })).toThrow(/MASTERCARD_APP_KEY: required/);
+    expect(() => aggregatorConfigFromEnv({ ...credentials, MASTERCARD_APP_KEY: "" })).toThrow(
+      /MASTERCARD_APP_KEY: required/,
+    );
   });
 
   it.each([
     [{ MASTERCARD_TESTING: "yes" }, /MASTERCARD_TESTING/],
-    [{ MASTERCARD_WEBHOOK_SIGNATURE_HEADER: "x signature" }, /MASTERCARD_WEBHOOK_SIGNATURE_HEADER: must be an HTTP header name/],
+    [
+      { MASTERCARD_WEBHOOK_SIGNATURE_HEADER: "x signature" },
+      /MASTERCARD_WEBHOOK_SIGNATURE_HEADER: must be an HTTP header name/,
+    ],
     [{ MASTERCARD_REFRESH_TIMEOUT_MS: "2 minutes" }, /MASTERCARD_REFRESH_TIMEOUT_MS/],
     [{ AGGREGATOR_URL: "api.finicity.com" }, /AGGREGATOR_URL/],
   ])("refuses %o with a message naming the variable", (env, message) => {

@@ -82,7 +82,12 @@ describe("test logins", () => {
     expect(accounts.map((a) => a.kind)).toEqual(["checking", "savings"]);
     expect(accounts.every((a) => /^\d{4}$/.test(a.mask) && Number.isInteger(a.balanceCents))).toBe(true);
 
-    const checking = await client.getTransactions({ ...ref, accountId: accounts[0]!.id, from: isoDaysAgo(400), to: isoDaysAgo(-1) });
+    const checking = await client.getTransactions({
+      ...ref,
+      accountId: accounts[0]!.id,
+      from: isoDaysAgo(400),
+      to: isoDaysAgo(-1),
+    });
     const dates = checking.map((t) => t.transactionDate).sort();
     expect(dates[0]! >= isoDaysAgo(90)).toBe(true);
     expect(dates[0]! <= isoDaysAgo(85)).toBe(true);
@@ -167,11 +172,14 @@ describe("test logins", () => {
     const ref = refOf(outcome);
     await waitFor("the MFA session to expire", async () => (await client.getLoginStatus(ref)).statusCode === 331, 8000);
     expect((await failure(client.answerMfa(ref, outcome.challenge.session, "blue"))).code).toBe(331);
-    const expired = hook.received.find((w) => w.body.type === "login.mfa_expired" && w.body.data.loginId === ref.loginId);
+    const expired = hook.received.find(
+      (w) => w.body.type === "login.mfa_expired" && w.body.data.loginId === ref.loginId,
+    );
     expect(expired?.body.data.statusCode).toBe(331);
 
     let again = await client.updateLogin(ref, { username: "demo_mfa", password: "go" });
-    for (let i = 0; again.kind === "mfa" && i < 3; i++) again = await client.answerMfa(ref, again.challenge.session, "blue");
+    for (let i = 0; again.kind === "mfa" && i < 3; i++)
+      again = await client.answerMfa(ref, again.challenge.session, "blue");
     expect(expectOk(again).login.statusCode).toBe(0);
   });
 
@@ -203,7 +211,9 @@ describe("test logins", () => {
     expect((await failure(client.refresh(ref))).code).toBe(103);
     expect(await bankSiteSession(institutionId, "demo_password", "go")).toBeNull();
     expect((await failure(client.updateLogin(ref, { username: "demo_password", password: "go" }))).code).toBe(103);
-    expect(expectOk(await client.updateLogin(ref, { username: "demo_password", password: newPassword })).login.statusCode).toBe(0);
+    expect(
+      expectOk(await client.updateLogin(ref, { username: "demo_password", password: newPassword })).login.statusCode,
+    ).toBe(0);
     expect(expectOk(await client.refresh(ref)).login.statusCode).toBe(0);
     // The old password no longer links either.
     expect((await failure(link("demo_password", institutionId))).code).toBe(103);
@@ -222,7 +232,9 @@ describe("test logins", () => {
       hook.received.find((w) => w.body.type === "aggregation.completed" && w.body.data.loginId === ref.loginId),
     );
     expect(event.body.data).toMatchObject({ statusCode: 0, aggregating: false, trigger: "link" });
-    expect(verifyWebhookSignature(event.raw, event.headers[SIGNATURE_HEADER] as string, inject("aggregatorWebhookSecret"))).toBe(true);
+    expect(
+      verifyWebhookSignature(event.raw, event.headers[SIGNATURE_HEADER] as string, inject("aggregatorWebhookSecret")),
+    ).toBe(true);
     expect(await client.listAccounts(ref)).toHaveLength(2);
   });
 
@@ -261,13 +273,23 @@ describe("test logins", () => {
     const accounts = await client.listAccounts(ref);
     expect(accounts).toHaveLength(1);
     const started = performance.now();
-    const all = await client.getTransactions({ ...ref, accountId: accounts[0]!.id, from: isoDaysAgo(800), to: isoDaysAgo(-5) });
+    const all = await client.getTransactions({
+      ...ref,
+      accountId: accounts[0]!.id,
+      from: isoDaysAgo(800),
+      to: isoDaysAgo(-5),
+    });
     expect(all).toHaveLength(20_000);
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(new Set(all.map((t) => t.id)).size).toBe(20_000);
     const dates = all.map((t) => t.transactionDate).sort();
     expect(dates[0]! >= isoDaysAgo(730)).toBe(true);
-    const ranged = await client.getTransactions({ ...ref, accountId: accounts[0]!.id, from: isoDaysAgo(30), to: isoDaysAgo(0) });
+    const ranged = await client.getTransactions({
+      ...ref,
+      accountId: accounts[0]!.id,
+      from: isoDaysAgo(30),
+      to: isoDaysAgo(0),
+    });
     expect(ranged.length).toBeGreaterThan(700);
     expect(ranged.every((t) => t.postedDate >= isoDaysAgo(30))).toBe(true);
   });
@@ -284,9 +306,22 @@ describe("test logins", () => {
   it("every link brings the same real-world transactions under new ids", async () => {
     const org = uniqueOrg();
     const take = async () => {
-      const ref = refOf(expectOk(await client.link({ organizationId: org, institutionId: PERSONAL, credentials: { username: "demo", password: "go" } })));
+      const ref = refOf(
+        expectOk(
+          await client.link({
+            organizationId: org,
+            institutionId: PERSONAL,
+            credentials: { username: "demo", password: "go" },
+          }),
+        ),
+      );
       const [checking] = await client.listAccounts(ref);
-      const all = await client.getTransactions({ ...ref, accountId: checking!.id, from: isoDaysAgo(90), to: isoDaysAgo(0) });
+      const all = await client.getTransactions({
+        ...ref,
+        accountId: checking!.id,
+        from: isoDaysAgo(90),
+        to: isoDaysAgo(0),
+      });
       // Dates shift by up to 3 days per link, so compare on the day the purchase happened.
       return all.filter((t) => t.transactionDate >= isoDaysAgo(60) && t.transactionDate <= isoDaysAgo(10));
     };
@@ -302,7 +337,9 @@ describe("test logins", () => {
     expect(events.length).toBeGreaterThan(3);
     expect(new Set(events.map((e) => e.body.id)).size).toBe(events.length);
     for (const e of events) {
-      expect(verifyWebhookSignature(e.raw, e.headers[SIGNATURE_HEADER] as string, inject("aggregatorWebhookSecret"))).toBe(true);
+      expect(
+        verifyWebhookSignature(e.raw, e.headers[SIGNATURE_HEADER] as string, inject("aggregatorWebhookSecret")),
+      ).toBe(true);
     }
   });
 });

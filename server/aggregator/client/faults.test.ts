@@ -20,7 +20,13 @@ afterEach(async () => {
 
 async function linkedDemo(institutionId = "sandbox-bank-personal"): Promise<LoginRef> {
   const { client } = testClient();
-  return refOf(await client.link({ organizationId: uniqueOrg(), institutionId, credentials: { username: "demo", password: "go" } }));
+  return refOf(
+    await client.link({
+      organizationId: uniqueOrg(),
+      institutionId,
+      credentials: { username: "demo", password: "go" },
+    }),
+  );
 }
 
 async function caught(promise: Promise<unknown>): Promise<AggregatorError> {
@@ -47,7 +53,12 @@ describe("aggregator client under faults", () => {
     const ref = await linkedDemo();
     await fault({ match: { loginId: ref.loginId }, latencyMs: 1500, times: 2 });
     const rec = recorder();
-    const { client } = testClient({ timeoutMs: 250, retry: { maxAttempts: 3, baseDelayMs: 40 }, random: () => 0.5, onRetry: rec.onRetry });
+    const { client } = testClient({
+      timeoutMs: 250,
+      retry: { maxAttempts: 3, baseDelayMs: 40 },
+      random: () => 0.5,
+      onRetry: rec.onRetry,
+    });
     const status = await client.getLoginStatus(ref);
     expect(status.statusCode).toBe(0);
     expect(rec.retries).toEqual([
@@ -71,7 +82,11 @@ describe("aggregator client under faults", () => {
     const ref = await linkedDemo();
     await fault({ match: { loginId: ref.loginId }, errorRate: 1, times: 2 });
     const rec = recorder();
-    const { client } = testClient({ retry: { maxAttempts: 3, baseDelayMs: 20 }, random: () => 0, onRetry: rec.onRetry });
+    const { client } = testClient({
+      retry: { maxAttempts: 3, baseDelayMs: 20 },
+      random: () => 0,
+      onRetry: rec.onRetry,
+    });
     expect((await client.refresh(ref)).login.statusCode).toBe(0);
     expect(rec.retries.map((r) => [r.kind, r.delayMs])).toEqual([
       ["http", 10],
@@ -86,7 +101,11 @@ describe("aggregator client under faults", () => {
   it("survives dropped connections: retried, and a link retried after a lost answer links once", async () => {
     const org = uniqueOrg();
     const customer = (await (
-      await fetch(`${sandboxUrl()}/v1/customers`, { method: "POST", body: JSON.stringify({ externalId: org }), headers: { "content-type": "application/json" } })
+      await fetch(`${sandboxUrl()}/v1/customers`, {
+        method: "POST",
+        body: JSON.stringify({ externalId: org }),
+        headers: { "content-type": "application/json" },
+      })
     ).json()) as { customer: { id: string } };
     // Newest rule first: the first attempt's connection drops; the second's answer comes too
     // late, so the client gives up on it and asks a third time under the same key.
@@ -94,11 +113,17 @@ describe("aggregator client under faults", () => {
     await fault({ match: { customerId: customer.customer.id, method: "POST" }, dropRate: 1, times: 1 });
     const rec = recorder();
     const { client } = testClient({ timeoutMs: 300, retry: { maxAttempts: 4, baseDelayMs: 10 }, onRetry: rec.onRetry });
-    const outcome = await client.link({ organizationId: org, institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+    const outcome = await client.link({
+      organizationId: org,
+      institutionId: "sandbox-bank-personal",
+      credentials: { username: "demo", password: "go" },
+    });
     expect(outcome.kind).toBe("ok");
     expect(rec.retries.map((r) => r.kind)).toEqual(["network", "timeout"]);
     await new Promise((r) => setTimeout(r, 700)); // the late attempt finishes on the sandbox
-    const logins = (await (await fetch(`${sandboxUrl()}/v1/customers/${customer.customer.id}/institution-logins`)).json()) as { logins: unknown[] };
+    const logins = (await (
+      await fetch(`${sandboxUrl()}/v1/customers/${customer.customer.id}/institution-logins`)
+    ).json()) as { logins: unknown[] };
     expect(logins.logins).toHaveLength(1);
   });
 
@@ -117,7 +142,17 @@ describe("aggregator client under faults", () => {
       expect(err).toMatchObject({ code: 910, retryable: true, needsCustomer: false, attempts: 2 });
       expect(rec.retries.map((r) => r.code)).toEqual([910]);
       expect(err.describe().connectionStatus).toBe("ERROR");
-      expect((await caught(client.link({ organizationId: uniqueOrg(), institutionId, credentials: { username: "demo", password: "go" } }))).code).toBe(910);
+      expect(
+        (
+          await caught(
+            client.link({
+              organizationId: uniqueOrg(),
+              institutionId,
+              credentials: { username: "demo", password: "go" },
+            }),
+          )
+        ).code,
+      ).toBe(910);
 
       // Four failures in a row: the breaker is open and calls fail at once, without a request.
       const started = performance.now();
@@ -140,7 +175,11 @@ describe("aggregator client under faults", () => {
     const rec = recorder();
     const { client } = testClient({ retry: { maxAttempts: 5, baseDelayMs: 5 }, onRetry: rec.onRetry });
     const err = await caught(
-      client.link({ organizationId: uniqueOrg(), institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "faults-wrong-password-5772" } }),
+      client.link({
+        organizationId: uniqueOrg(),
+        institutionId: "sandbox-bank-personal",
+        credentials: { username: "demo", password: "faults-wrong-password-5772" },
+      }),
     );
     expect(err).toMatchObject({ code: 103, attempts: 1 });
     expect(rec.retries).toEqual([]);

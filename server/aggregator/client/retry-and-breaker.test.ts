@@ -59,7 +59,13 @@ describe("circuit breaker per institution", () => {
 
 describe("aggregator errors", () => {
   it("classify retryable and customer failures and keep secrets out", () => {
-    const e103 = new AggregatorError({ kind: "status", operation: "link", code: 103, providerMessage: "bad password hunter2-secret for demo", secrets: ["hunter2-secret"] });
+    const e103 = new AggregatorError({
+      kind: "status",
+      operation: "link",
+      code: 103,
+      providerMessage: "bad password hunter2-secret for demo",
+      secrets: ["hunter2-secret"],
+    });
     expect(e103).toMatchObject({ retryable: false, needsCustomer: true });
     expect(e103.providerMessage).toBe("bad password [redacted] for demo");
     expect(JSON.stringify(e103)).not.toContain("hunter2-secret");
@@ -75,7 +81,9 @@ describe("aggregator errors", () => {
 describe("isAggregatorError", () => {
   it("recognises an AggregatorError from another copy of the module (a page's and a route's bundles) and nothing else", async () => {
     const { isAggregatorError, AggregatorError } = await import("./errors");
-    const fromAnotherCopy = Object.assign(new Error("refresh failed"), { [Symbol.for("bankline.AggregatorError")]: true });
+    const fromAnotherCopy = Object.assign(new Error("refresh failed"), {
+      [Symbol.for("bankline.AggregatorError")]: true,
+    });
     expect(isAggregatorError(fromAnotherCopy)).toBe(true);
     expect(isAggregatorError(new AggregatorError({ kind: "status", operation: "link", code: 103 }))).toBe(true);
     expect(isAggregatorError(new Error("link failed"))).toBe(false);

@@ -35,7 +35,10 @@ describe("docs/aggregator-api.yaml", () => {
     expect(documented.length).toBeGreaterThan(15);
     expect(new Set(documented).size).toBe(documented.length);
     const served = sandbox.apiRoutes;
-    expect({ undocumented: served.filter((r) => !documented.includes(r)), notServed: documented.filter((r) => !served.includes(r)) }).toEqual({
+    expect({
+      undocumented: served.filter((r) => !documented.includes(r)),
+      notServed: documented.filter((r) => !served.includes(r)),
+    }).toEqual({
       undocumented: [],
       notServed: [],
     });

@@ -2,7 +2,12 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HttpAggregatorClient } from "@/server/aggregator/client/http-client";
 import type { LoginRef } from "@/server/aggregator/client/types";
-import { bankSiteSession, ConnectPageVisit, waitFor, webhookReceiver } from "@/server/aggregator/testing/sandbox-helpers";
+import {
+  bankSiteSession,
+  ConnectPageVisit,
+  waitFor,
+  webhookReceiver,
+} from "@/server/aggregator/testing/sandbox-helpers";
 import { createLogger } from "@/server/log";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "@/server/webhooks/signature";
 import { sandboxConfigFromEnv } from "./config";
@@ -36,10 +41,20 @@ let org: string;
 beforeAll(async () => {
   receiver = await webhookReceiver();
   sandbox = await startSandbox(
-    sandboxConfigFromEnv({ SANDBOX_PORT: "0", AGGREGATOR_WEBHOOK_SECRET: SECRET, SANDBOX_SLOW_MS: "300", SANDBOX_WEBHOOK_RETRY_MS: "50" }),
+    sandboxConfigFromEnv({
+      SANDBOX_PORT: "0",
+      AGGREGATOR_WEBHOOK_SECRET: SECRET,
+      SANDBOX_SLOW_MS: "300",
+      SANDBOX_WEBHOOK_RETRY_MS: "50",
+    }),
     { log: logger },
   );
-  client = new HttpAggregatorClient({ baseUrl: sandbox.url, logger: createLogger({ level: "silent" }), retry: { maxAttempts: 1 }, customerWebhookUrl: receiver.url });
+  client = new HttpAggregatorClient({
+    baseUrl: sandbox.url,
+    logger: createLogger({ level: "silent" }),
+    retry: { maxAttempts: 1 },
+    customerWebhookUrl: receiver.url,
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -59,7 +74,9 @@ async function setLinkStyle(institutionId: string, style: "hosted" | "credential
   return (await res.json()) as { linkStyle: string };
 }
 
-async function openSession(input: { purpose?: "link" | "fix"; institutionId?: string | null; login?: LoginRef | null } = {}) {
+async function openSession(
+  input: { purpose?: "link" | "fix"; institutionId?: string | null; login?: LoginRef | null } = {},
+) {
   const reference = `ses_${org}_${Math.random().toString(36).slice(2, 8)}`;
   const session = await client.createConnectSession({
     organizationId: org,
@@ -79,7 +96,15 @@ function eventsOf(reference: string) {
     .filter((r) => r.body.type.startsWith("connect.") && r.body.data.reference === reference)
     .map((r) => {
       expect(verifyWebhookSignature(r.raw, r.headers[SIGNATURE_HEADER] as string, SECRET)).toBe(true);
-      return { type: r.body.type, ...(r.body.data as { loginIds: string[]; statusCode: number | null; institutionId: string | null; customerExternalId: string }) };
+      return {
+        type: r.body.type,
+        ...(r.body.data as {
+          loginIds: string[];
+          statusCode: number | null;
+          institutionId: string | null;
+          customerExternalId: string;
+        }),
+      };
     });
 }
 
@@ -138,14 +163,26 @@ describe("hosted Connect page", () => {
     expect(shared.map((a) => a.name)).toEqual(["Everyday Checking"]);
     const savings = accounts.find((a) => a.label.startsWith("Savings"))!.value;
     await expect(
-      client.getTransactions({ ...ref(login!.loginId, "sandbox-bank-personal"), accountId: savings, from: "2000-01-01", to: "2100-01-01" }),
+      client.getTransactions({
+        ...ref(login!.loginId, "sandbox-bank-personal"),
+        accountId: savings,
+        from: "2000-01-01",
+        to: "2100-01-01",
+      }),
     ).rejects.toMatchObject({ kind: "not-found" });
     // Sharing outlives a refresh.
     await client.refresh(ref(login!.loginId, "sandbox-bank-personal"));
     expect((await client.listAccounts(ref(login!.loginId, "sandbox-bank-personal"))).length).toBe(1);
 
     // The session is over: the page says so, and a late form changes nothing.
-    await visit.submit("sign-in", [["username", "demo"], ["password", "go"]], "1");
+    await visit.submit(
+      "sign-in",
+      [
+        ["username", "demo"],
+        ["password", "go"],
+      ],
+      "1",
+    );
     expect(visit.heading).toBe("You're connected");
     expect(await client.listLogins(org)).toHaveLength(1);
   });
@@ -208,7 +245,9 @@ describe("hosted Connect page", () => {
     const { reference, visit } = await openSession({ institutionId: "sandbox-bank-personal" });
     await visit.signIn("demo_business", "go");
     expect(visit.heading).toBe("Sign in to Sandbox Bank (Personal)");
-    expect(visit.alert).toMatch(/^Error 103: Sandbox Bank \(Personal\) did not accept that username and password\..*personal or business/);
+    expect(visit.alert).toMatch(
+      /^Error 103: Sandbox Bank \(Personal\) did not accept that username and password\..*personal or business/,
+    );
     expect(visit.fieldValue("Username")).toBe("");
 
     await visit.signIn("demo", WRONG_PASSWORD);
@@ -237,7 +276,10 @@ describe("hosted Connect page", () => {
 
     await expect(client.refresh(loginRef)).rejects.toMatchObject({ code: 109 });
     const site = await bankSiteSession(bank, "demo_password", "go", sandbox.url);
-    expect((await site!.post("password", { currentPassword: "go", newPassword: "go-again", confirmPassword: "go-again" })).status).toBe(303);
+    expect(
+      (await site!.post("password", { currentPassword: "go", newPassword: "go-again", confirmPassword: "go-again" }))
+        .status,
+    ).toBe(303);
     await expect(client.refresh(loginRef)).rejects.toMatchObject({ code: 103 });
 
     const { reference, visit } = await openSession({ purpose: "fix", login: loginRef });
@@ -282,7 +324,12 @@ describe("hosted Connect page", () => {
     const first = await openSession();
     await first.visit.exit();
     expect(first.visit.leftTo).toBe(`${REDIRECT}&status=cancelled`);
-    expect((await eventually(first.reference, 1))[0]).toMatchObject({ type: "connect.cancelled", loginIds: [], statusCode: null, institutionId: null });
+    expect((await eventually(first.reference, 1))[0]).toMatchObject({
+      type: "connect.cancelled",
+      loginIds: [],
+      statusCode: null,
+      institutionId: null,
+    });
     await first.visit.search("sandbox");
     expect(first.visit.heading).toBe("You left without connecting");
 
@@ -294,7 +341,10 @@ describe("hosted Connect page", () => {
     await visit.exit();
     expect(visit.leftTo).toBe(`${REDIRECT}&status=cancelled`);
     const [login] = await client.listLogins(org);
-    expect((await eventually(reference, 1))[0]).toMatchObject({ type: "connect.cancelled", loginIds: [login!.loginId] });
+    expect((await eventually(reference, 1))[0]).toMatchObject({
+      type: "connect.cancelled",
+      loginIds: [login!.loginId],
+    });
     // Its questions were never answered: a hosted bank asks them on the page (Connect Fix), not through the client.
     await expect(client.refresh(ref(login!.loginId, bank))).rejects.toMatchObject({ code: 185 });
     await setLinkStyle(bank, null);
@@ -322,7 +372,11 @@ describe("hosted Connect page", () => {
     expect((await client.getInstitution(bank)).linkStyle).toBe("HOSTED");
 
     const customer = await (
-      await fetch(`${sandbox.url}/v1/customers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ externalId: org }) })
+      await fetch(`${sandbox.url}/v1/customers`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ externalId: org }),
+      })
     ).json();
     const linkRes = await fetch(`${sandbox.url}/v1/customers/${customer.customer.id}/institution-logins`, {
       method: "POST",
@@ -340,15 +394,28 @@ describe("hosted Connect page", () => {
     await visit.share();
     const [login] = await client.listLogins(org);
     const loginRef = ref(login!.loginId, bank);
-    await expect(client.updateLogin(loginRef, { username: "demo", password: "go" })).rejects.toMatchObject({ httpStatus: 400 });
+    await expect(client.updateLogin(loginRef, { username: "demo", password: "go" })).rejects.toMatchObject({
+      httpStatus: 400,
+    });
     expect((await client.refresh(loginRef)).login.statusCode).toBe(0);
     const [account] = await client.listAccounts(loginRef);
-    expect((await client.getTransactions({ ...loginRef, accountId: account!.id, from: "2000-01-01", to: "2100-01-01" })).length).toBeGreaterThan(0);
+    expect(
+      (await client.getTransactions({ ...loginRef, accountId: account!.id, from: "2000-01-01", to: "2100-01-01" }))
+        .length,
+    ).toBeGreaterThan(0);
     await client.remove(loginRef);
     expect(await client.listLogins(org)).toEqual([]);
 
     expect(await setLinkStyle(bank, null)).toMatchObject({ linkStyle: "credentials" });
-    expect((await client.link({ organizationId: org, institutionId: bank, credentials: { username: "demo", password: "go" } })).kind).toBe("ok");
+    expect(
+      (
+        await client.link({
+          organizationId: org,
+          institutionId: bank,
+          credentials: { username: "demo", password: "go" },
+        })
+      ).kind,
+    ).toBe("ok");
   });
 
   it("checks what a session is opened for", async () => {
@@ -356,9 +423,20 @@ describe("hosted Connect page", () => {
     await visit.signIn("x", "y"); // a form of another step: nothing happens
     expect(visit.heading).toBe("Connect your bank");
 
-    const customer = (await (await fetch(`${sandbox.url}/v1/customers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ externalId: org }) })).json())
-      .customer.id as string;
-    const other = await client.link({ organizationId: `${org}_other`, institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+    const customer = (
+      await (
+        await fetch(`${sandbox.url}/v1/customers`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ externalId: org }),
+        })
+      ).json()
+    ).customer.id as string;
+    const other = await client.link({
+      organizationId: `${org}_other`,
+      institutionId: "sandbox-bank-personal",
+      credentials: { username: "demo", password: "go" },
+    });
     const open = (body: object) =>
       fetch(`${sandbox.url}/v1/customers/${customer}/connect-sessions`, {
         method: "POST",
@@ -383,24 +461,49 @@ describe("hosted Connect page", () => {
 
 describe("link style settings", () => {
   it("SANDBOX_LINK_STYLE=hosted makes every institution hosted unless switched back one by one", async () => {
-    const hosted = await startSandbox(sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_LINK_STYLE: "hosted" }), { log: createLogger({ level: "silent" }) });
+    const hosted = await startSandbox(sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_LINK_STYLE: "hosted" }), {
+      log: createLogger({ level: "silent" }),
+    });
     try {
-      const hostedClient = new HttpAggregatorClient({ baseUrl: hosted.url, logger: createLogger({ level: "silent" }), retry: { maxAttempts: 1 } });
+      const hostedClient = new HttpAggregatorClient({
+        baseUrl: hosted.url,
+        logger: createLogger({ level: "silent" }),
+        retry: { maxAttempts: 1 },
+      });
       const page = await hostedClient.searchInstitutions({ limit: 100 });
       expect(page.total).toBeGreaterThan(40);
       expect(new Set(page.institutions.map((i) => i.linkStyle))).toEqual(new Set(["HOSTED"]));
       const credentials = { username: "demo", password: "go" };
-      await expect(hostedClient.link({ organizationId: "org-env", institutionId: "sandbox-bank-personal", credentials })).rejects.toMatchObject({ httpStatus: 400 });
+      await expect(
+        hostedClient.link({ organizationId: "org-env", institutionId: "sandbox-bank-personal", credentials }),
+      ).rejects.toMatchObject({ httpStatus: 400 });
 
       const put = (style: string | null) =>
-        fetch(`${hosted.url}/admin/institutions/sandbox-bank-personal/link-style`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ style }) });
-      expect(await (await put("credentials")).json()).toEqual({ institutionId: "sandbox-bank-personal", linkStyle: "credentials" });
-      expect((await hostedClient.link({ organizationId: "org-env", institutionId: "sandbox-bank-personal", credentials })).kind).toBe("ok");
+        fetch(`${hosted.url}/admin/institutions/sandbox-bank-personal/link-style`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ style }),
+        });
+      expect(await (await put("credentials")).json()).toEqual({
+        institutionId: "sandbox-bank-personal",
+        linkStyle: "credentials",
+      });
+      expect(
+        (await hostedClient.link({ organizationId: "org-env", institutionId: "sandbox-bank-personal", credentials }))
+          .kind,
+      ).toBe("ok");
       expect((await hostedClient.getInstitution("sandbox-bank-business")).linkStyle).toBe("HOSTED");
       expect((await put(null)).status).toBe(200);
       expect((await hostedClient.getInstitution("sandbox-bank-personal")).linkStyle).toBe("HOSTED");
       expect((await put("popup")).status).toBe(400);
-      expect((await fetch(`${hosted.url}/admin/institutions/no-such-bank/link-style`, { method: "PUT", body: JSON.stringify({ style: "hosted" }) })).status).toBe(404);
+      expect(
+        (
+          await fetch(`${hosted.url}/admin/institutions/no-such-bank/link-style`, {
+            method: "PUT",
+            body: JSON.stringify({ style: "hosted" }),
+          })
+        ).status,
+      ).toBe(404);
     } finally {
       await hosted.close();
     }

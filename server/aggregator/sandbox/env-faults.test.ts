@@ -17,7 +17,9 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string>) {
-  running = await startSandbox(sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_RATE_LIMIT_PER_SEC: "0", ...env }), { log: silent });
+  running = await startSandbox(sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_RATE_LIMIT_PER_SEC: "0", ...env }), {
+    log: silent,
+  });
   return running;
 }
 
@@ -86,9 +88,15 @@ describe("fault injection from the environment", () => {
 describe("sandbox state file", () => {
   it("defaults to the caller's file (npm run sandbox: .data/sandbox-state.json); `memory` keeps none", () => {
     expect(sandboxConfigFromEnv({}).stateFile).toBeNull();
-    expect(sandboxConfigFromEnv({}, { defaultStateFile: "/srv/.data/sandbox-state.json" }).stateFile).toBe("/srv/.data/sandbox-state.json");
-    expect(sandboxConfigFromEnv({ SANDBOX_STATE_FILE: "/tmp/s.json" }, { defaultStateFile: "/srv/x.json" }).stateFile).toBe("/tmp/s.json");
-    expect(sandboxConfigFromEnv({ SANDBOX_STATE_FILE: IN_MEMORY_STATE }, { defaultStateFile: "/srv/x.json" }).stateFile).toBeNull();
+    expect(sandboxConfigFromEnv({}, { defaultStateFile: "/srv/.data/sandbox-state.json" }).stateFile).toBe(
+      "/srv/.data/sandbox-state.json",
+    );
+    expect(
+      sandboxConfigFromEnv({ SANDBOX_STATE_FILE: "/tmp/s.json" }, { defaultStateFile: "/srv/x.json" }).stateFile,
+    ).toBe("/tmp/s.json");
+    expect(
+      sandboxConfigFromEnv({ SANDBOX_STATE_FILE: IN_MEMORY_STATE }, { defaultStateFile: "/srv/x.json" }).stateFile,
+    ).toBeNull();
   });
 
   it("refuses fault rates outside 0–1", () => {

@@ -20,7 +20,8 @@ function sync(login: FeedLogin, days = 0, accounts: AccountSpec[] = personal): F
   return next;
 }
 
-const dayKey = (t: { transactionDate: string; amount: number; status: string }) => `${t.transactionDate} ${t.amount} ${t.status}`;
+const dayKey = (t: { transactionDate: string; amount: number; status: string }) =>
+  `${t.transactionDate} ${t.amount} ${t.status}`;
 
 describe("sandbox feed", () => {
   it("is deterministic: the same login sees the same transactions under the same ids", () => {
@@ -64,7 +65,12 @@ describe("sandbox feed", () => {
       sameDay.set(k, (sameDay.get(k) ?? 0) + 1);
     }
     expect([...sameDay.values()].some((n) => n >= 2)).toBe(true);
-    expect(feed.every((t) => Number.isInteger(Math.round(t.amount * 100)) && Math.abs(t.amount * 100 - Math.round(t.amount * 100)) < 1e-6)).toBe(true);
+    expect(
+      feed.every(
+        (t) =>
+          Number.isInteger(Math.round(t.amount * 100)) && Math.abs(t.amount * 100 - Math.round(t.amount * 100)) < 1e-6,
+      ),
+    ).toBe(true);
   });
 
   it("posts pending purchases at a later aggregation under a new id, linked to the pending id, some with a tip", () => {
@@ -95,7 +101,11 @@ describe("sandbox feed", () => {
 
   it("never turns a posted transaction back into a pending one as days pass", () => {
     let login = newLink("login_days");
-    let posted = new Set(materializeFeed(login, checking).transactions.filter((t) => t.status === "posted").map((t) => t.id));
+    let posted = new Set(
+      materializeFeed(login, checking)
+        .transactions.filter((t) => t.status === "posted")
+        .map((t) => t.id),
+    );
     for (let day = 1; day <= 5; day++) {
       login = sync(login, 1);
       const feed = materializeFeed(login, checking).transactions;
@@ -148,7 +158,14 @@ describe("sandbox feed", () => {
       let changes = 0;
       for (const { user, institution } of logins) {
         const accounts = findTestLogin(user)!.accounts;
-        let login: FeedLogin = { id: `balance-${user}`, seed: `${institution}|${user}`, syncSeq: 1, asOfDay: today, linkedDay: today, pendingSeen: {} };
+        let login: FeedLogin = {
+          id: `balance-${user}`,
+          seed: `${institution}|${user}`,
+          syncSeq: 1,
+          asOfDay: today,
+          linkedDay: today,
+          pendingSeen: {},
+        };
         login.pendingSeen = recordPendingSightings(login, accounts);
         let previous: number[] | null = null;
         for (const days of [0, 0, 0, 1, 0, 2]) {
@@ -172,9 +189,12 @@ describe("sandbox feed", () => {
       for (let i = 0; i < 3; i++) first = sync(first);
       const second = newLink("relink-b");
       for (const login of [first, second]) {
-        expect(accounts.map((a) => feedBalanceCents(login, a))).toEqual(accounts.map((a) => materializeFeed(login, a).balanceCents));
+        expect(accounts.map((a) => feedBalanceCents(login, a))).toEqual(
+          accounts.map((a) => materializeFeed(login, a).balanceCents),
+        );
       }
-      const pendingAt = (login: FeedLogin) => materializeFeed(login, checking).transactions.filter((t) => t.status === "pending").length;
+      const pendingAt = (login: FeedLogin) =>
+        materializeFeed(login, checking).transactions.filter((t) => t.status === "pending").length;
       expect(pendingAt(second)).toBeGreaterThan(pendingAt(first));
     });
   });

@@ -22,7 +22,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function start(env: Record<string, string> = {}): Promise<Sandbox> {
   return startSandbox(
-    sandboxConfigFromEnv({ SANDBOX_PORT: "0", SANDBOX_STATE_FILE: path.join(dir, "state.json"), AGGREGATOR_WEBHOOK_SECRET: "server-test-secret-0123456789", ...env }),
+    sandboxConfigFromEnv({
+      SANDBOX_PORT: "0",
+      SANDBOX_STATE_FILE: path.join(dir, "state.json"),
+      AGGREGATOR_WEBHOOK_SECRET: "server-test-secret-0123456789",
+      ...env,
+    }),
     { log: silent },
   );
 }
@@ -43,16 +48,30 @@ describe("sandbox service", () => {
   it("keeps linked logins, their ids and their data across a restart", async () => {
     let sandbox = await start();
     let client = clientFor(sandbox);
-    const outcome = await client.link({ organizationId: "org-restart", institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+    const outcome = await client.link({
+      organizationId: "org-restart",
+      institutionId: "sandbox-bank-personal",
+      credentials: { username: "demo", password: "go" },
+    });
     const ref: LoginRef = { loginId: outcome.login.loginId, institutionId: "sandbox-bank-personal" };
     const accounts = await client.listAccounts(ref);
-    const txns = await client.getTransactions({ ...ref, accountId: accounts[0]!.id, from: "2000-01-01", to: "2100-01-01" });
+    const txns = await client.getTransactions({
+      ...ref,
+      accountId: accounts[0]!.id,
+      from: "2000-01-01",
+      to: "2100-01-01",
+    });
     await sandbox.close();
 
     sandbox = await start();
     client = clientFor(sandbox);
     expect((await client.listAccounts(ref)).map((a) => a.id)).toEqual(accounts.map((a) => a.id));
-    const again = await client.getTransactions({ ...ref, accountId: accounts[0]!.id, from: "2000-01-01", to: "2100-01-01" });
+    const again = await client.getTransactions({
+      ...ref,
+      accountId: accounts[0]!.id,
+      from: "2000-01-01",
+      to: "2100-01-01",
+    });
     expect(again.map((t) => t.id)).toEqual(txns.map((t) => t.id));
     expect((await client.refresh(ref)).login.statusCode).toBe(0);
     await sandbox.close();
@@ -65,7 +84,10 @@ describe("sandbox service", () => {
     try {
       const { customer } = sandbox.engine.upsertCustomer({ externalId: "org-load" });
       const refs = Array.from({ length: 5000 }, () => {
-        const o = sandbox.engine.link(customer.id, { institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+        const o = sandbox.engine.link(customer.id, {
+          institutionId: "sandbox-bank-personal",
+          credentials: { username: "demo", password: "go" },
+        });
         return o.login.id;
       });
       const client = clientFor(sandbox);
@@ -94,23 +116,39 @@ describe("sandbox service", () => {
       const client = clientFor(sandbox);
       // Several bank users, so some purchase of the last days posts with a tip whatever the date.
       const personal = (await client.searchInstitutions({ variant: "PERSONAL", limit: 8 })).institutions;
-      const logins = [...personal.map((i) => [i.id, "demo"] as const), ["sandbox-bank-business", "demo_business"] as const];
+      const logins = [
+        ...personal.map((i) => [i.id, "demo"] as const),
+        ["sandbox-bank-business", "demo_business"] as const,
+      ];
       let tipsPosted = 0;
       const seenPending = new Map<string, number>();
       for (const [institutionId, username] of logins) {
-        const outcome = await client.link({ organizationId: `org-balance-${username}`, institutionId, credentials: { username, password: "go" } });
+        const outcome = await client.link({
+          organizationId: `org-balance-${username}`,
+          institutionId,
+          credentials: { username, password: "go" },
+        });
         const ref: LoginRef = { loginId: outcome.login.loginId, institutionId };
         // The balance less every transaction shown is the balance before the window: the same whatever posted since.
         const before = new Map<string, number>();
         for (let i = 0; i < 4; i++) {
           for (const account of await client.listAccounts(ref)) {
-            const txns = await client.getTransactions({ ...ref, accountId: account.id, from: "2000-01-01", to: "2100-01-01" });
+            const txns = await client.getTransactions({
+              ...ref,
+              accountId: account.id,
+              from: "2000-01-01",
+              to: "2100-01-01",
+            });
             const opening = account.balanceCents! - txns.reduce((sum, t) => sum + t.amountCents, 0);
             expect(opening).toBe(before.get(account.id) ?? opening);
             before.set(account.id, opening);
             for (const t of txns) {
               if (t.pending) seenPending.set(t.id, t.amountCents);
-              else if (t.pendingTransactionId && seenPending.has(t.pendingTransactionId) && seenPending.get(t.pendingTransactionId) !== t.amountCents) {
+              else if (
+                t.pendingTransactionId &&
+                seenPending.has(t.pendingTransactionId) &&
+                seenPending.get(t.pendingTransactionId) !== t.amountCents
+              ) {
                 tipsPosted++;
                 seenPending.delete(t.pendingTransactionId);
               }
@@ -130,9 +168,14 @@ describe("sandbox service", () => {
     const sandbox = await start({ SANDBOX_LATENCY_MS: "40" });
     try {
       const client = clientFor(sandbox);
-      const outcome = await client.link({ organizationId: "org-stats", institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+      const outcome = await client.link({
+        organizationId: "org-stats",
+        institutionId: "sandbox-bank-personal",
+        credentials: { username: "demo", password: "go" },
+      });
       await fetch(`${sandbox.url}/admin/stats`, { method: "DELETE" });
-      for (let i = 0; i < 3; i++) await client.refresh({ loginId: outcome.login.loginId, institutionId: "sandbox-bank-personal" });
+      for (let i = 0; i < 3; i++)
+        await client.refresh({ loginId: outcome.login.loginId, institutionId: "sandbox-bank-personal" });
       const stats = await (await fetch(`${sandbox.url}/admin/stats`)).json();
       const refresh = stats.routes["POST /v1/institution-logins/:loginId/refresh"];
       expect(refresh.count).toBe(3);
@@ -154,7 +197,10 @@ describe("sandbox service", () => {
         fetch(`${sandbox.url}/v1/customers/${customer.id}/institution-logins`, {
           method: "POST",
           headers: { "content-type": "application/json", "idempotency-key": "key-1" },
-          body: JSON.stringify({ institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } }),
+          body: JSON.stringify({
+            institutionId: "sandbox-bank-personal",
+            credentials: { username: "demo", password: "go" },
+          }),
         });
       const first = await post();
       const second = await post();
@@ -172,12 +218,18 @@ describe("sandbox service", () => {
     const sandbox = await start({ SANDBOX_WEBHOOK_RETRY_MS: "20" });
     try {
       const client = clientFor(sandbox, { customerWebhookUrl: hook.url });
-      await client.link({ organizationId: "org-hook", institutionId: "sandbox-bank-personal", credentials: { username: "demo", password: "go" } });
+      await client.link({
+        organizationId: "org-hook",
+        institutionId: "sandbox-bank-personal",
+        credentials: { username: "demo", password: "go" },
+      });
       for (let i = 0; i < 100 && hook.received.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
       expect(hook.received).toHaveLength(2);
       expect(hook.received[0]!.body.id).toBe(hook.received[1]!.body.id);
       for (const r of hook.received) {
-        expect(verifyWebhookSignature(r.raw, r.headers["x-aggregator-signature"] as string, "server-test-secret-0123456789")).toBe(true);
+        expect(
+          verifyWebhookSignature(r.raw, r.headers["x-aggregator-signature"] as string, "server-test-secret-0123456789"),
+        ).toBe(true);
       }
     } finally {
       await sandbox.close();
@@ -189,7 +241,11 @@ describe("sandbox service", () => {
     const sandbox = await start({ SANDBOX_CLIENT_ID: "bankline", SANDBOX_CLIENT_SECRET: "s3cret-client-secret" });
     try {
       const anonymous = clientFor(sandbox);
-      await expect(anonymous.searchInstitutions()).rejects.toMatchObject({ kind: "http", httpStatus: 401, retryable: false });
+      await expect(anonymous.searchInstitutions()).rejects.toMatchObject({
+        kind: "http",
+        httpStatus: 401,
+        retryable: false,
+      });
       const authed = clientFor(sandbox, { clientId: "bankline", clientSecret: "s3cret-client-secret" });
       expect((await authed.searchInstitutions()).total).toBeGreaterThan(40);
     } finally {

@@ -61,7 +61,8 @@ describe("sandbox state store", () => {
   it("stays fast with thousands of records", async () => {
     const store = await StateStore.open({ file });
     const started = performance.now();
-    for (let i = 0; i < 6000; i++) store.put("logins", `login_${i}`, { id: `login_${i}`, statusCode: 0, pendingSeen: { "chk:1.2": 1 } });
+    for (let i = 0; i < 6000; i++)
+      store.put("logins", `login_${i}`, { id: `login_${i}`, statusCode: 0, pendingSeen: { "chk:1.2": 1 } });
     await store.flush();
     expect(performance.now() - started).toBeLessThan(2000);
     await store.close();

@@ -23,7 +23,16 @@ export async function startPrism(
 ): Promise<Prism> {
   const entry = path.join(path.dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
   const port = await freePort();
-  const args = [entry, "mock", "-h", "127.0.0.1", "-p", String(port), ...(options.errors ? ["--errors"] : []), path.resolve(document)];
+  const args = [
+    entry,
+    "mock",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    ...(options.errors ? ["--errors"] : []),
+    path.resolve(document),
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => {

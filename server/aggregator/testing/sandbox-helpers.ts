@@ -51,7 +51,11 @@ export function isoDaysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -82,7 +86,9 @@ export async function webhookReceiver(handle?: (req: Request) => Promise<Respons
       }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const response = await handle(new Request("http://localhost/api/webhooks/aggregator", { method: "POST", headers, body: raw }));
+      const response = await handle(
+        new Request("http://localhost/api/webhooks/aggregator", { method: "POST", headers, body: raw }),
+      );
       res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
     });
   });
@@ -96,7 +102,12 @@ export async function webhookReceiver(handle?: (req: Request) => Promise<Respons
 }
 
 /** Signs in at the sandbox bank's own site and returns a fetch bound to that session. */
-export async function bankSiteSession(institutionId: string, username: string, password: string, aggregatorUrl = sandboxUrl()) {
+export async function bankSiteSession(
+  institutionId: string,
+  username: string,
+  password: string,
+  aggregatorUrl = sandboxUrl(),
+) {
   const base = `${aggregatorUrl}/bank/${institutionId}`;
   const res = await fetch(`${base}/login`, {
     method: "POST",
@@ -168,7 +179,9 @@ export class ConnectPageVisit {
 
   /** The value of the field labelled so (text fields). */
   fieldValue(label: string): string | null {
-    const id = [...this.html.matchAll(/<label for="([^"]+)">([\s\S]*?)<\/label>/g)].find((m) => decodeHtml(m[2]!) === label)?.[1];
+    const id = [...this.html.matchAll(/<label for="([^"]+)">([\s\S]*?)<\/label>/g)].find(
+      (m) => decodeHtml(m[2]!) === label,
+    )?.[1];
     if (!id) return null;
     const input = new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(this.html)?.[0] ?? "";
     return decodeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? "");
@@ -211,9 +224,9 @@ export class ConnectPageVisit {
 
   /** Clicks the search result whose text starts with the bank's name. */
   async chooseBank(name: string) {
-    const m = [...this.html.matchAll(/<button type="submit" name="institutionId" value="([^"]+)">([\s\S]*?)<\/button>/g)].find((b) =>
-      decodeHtml(b[2]!).startsWith(name),
-    );
+    const m = [
+      ...this.html.matchAll(/<button type="submit" name="institutionId" value="([^"]+)">([\s\S]*?)<\/button>/g),
+    ].find((b) => decodeHtml(b[2]!).startsWith(name));
     if (!m) throw new Error(`no search result for ${name}`);
     await this.submit("institution", [["institutionId", decodeHtml(m[1]!)]]);
   }
@@ -231,7 +244,9 @@ export class ConnectPageVisit {
 
   /** Shares the accounts with these labels' starts; by default every box as checked. */
   share(names?: string[]) {
-    const chosen = this.options.filter((o) => o.type === "checkbox" && (names ? names.some((n) => o.label.startsWith(n)) : o.checked));
+    const chosen = this.options.filter(
+      (o) => o.type === "checkbox" && (names ? names.some((n) => o.label.startsWith(n)) : o.checked),
+    );
     return this.submit(
       "accounts",
       chosen.map((o): [string, string] => ["accountId", o.value]),

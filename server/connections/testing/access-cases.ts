@@ -11,22 +11,42 @@ async function homeConnection(w: AccessWorld) {
 export async function ensureConnection(db: Db, organizationId: string) {
   await db.institution.upsert({
     where: { id: "sandbox-bank-personal" },
-    create: { id: "sandbox-bank-personal", name: "Sandbox Bank (Personal)", variant: "PERSONAL", loginUrl: "https://personal.sandboxbank.example" },
+    create: {
+      id: "sandbox-bank-personal",
+      name: "Sandbox Bank (Personal)",
+      variant: "PERSONAL",
+      loginUrl: "https://personal.sandboxbank.example",
+    },
     update: {},
   });
   const connection = await db.connection.create({
-    data: { organizationId, institutionId: "sandbox-bank-personal", status: "ACTIVE", providerLoginId: `login_access_${Math.random().toString(36).slice(2)}` },
+    data: {
+      organizationId,
+      institutionId: "sandbox-bank-personal",
+      status: "ACTIVE",
+      providerLoginId: `login_access_${Math.random().toString(36).slice(2)}`,
+    },
     select: { id: true },
   });
   const account = await db.bankAccount.create({
-    data: { organizationId, connectionId: connection.id, providerAccountId: "acct_access", name: "Checking", kind: "checking", mask: "0001" },
+    data: {
+      organizationId,
+      connectionId: connection.id,
+      providerAccountId: "acct_access",
+      name: "Checking",
+      kind: "checking",
+      mask: "0001",
+    },
     select: { id: true },
   });
   return { connectionId: connection.id, bankAccountId: account.id };
 }
 
 async function homeSession(w: AccessWorld) {
-  const session = await w.db.connectSession.create({ data: { organizationId: w.home.org.id, purpose: "LINK" }, select: { id: true } });
+  const session = await w.db.connectSession.create({
+    data: { organizationId: w.home.org.id, purpose: "LINK" },
+    select: { id: true },
+  });
   return session.id;
 }
 const withSession = (w: AccessWorld, extra: Record<string, unknown> = {}) =>
@@ -73,8 +93,16 @@ export const connectionsAccessCases: AccessCases = {
     idsAreNotOrganizationData: "institutionId names an institution of the aggregator's public catalog",
   },
   "connections.connectFix": { access: manage, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
-  "connections.connectAnswer": { access: retrieve, input: (w) => withConnection(w), foreignIdsInput: (w) => foreign(w) },
-  "connections.connectSession": { access: read, input: (w) => withSession(w), foreignIdsInput: (w) => foreignSession(w) },
+  "connections.connectAnswer": {
+    access: retrieve,
+    input: (w) => withConnection(w),
+    foreignIdsInput: (w) => foreign(w),
+  },
+  "connections.connectSession": {
+    access: read,
+    input: (w) => withSession(w),
+    foreignIdsInput: (w) => foreignSession(w),
+  },
   "connections.connectReturned": {
     access: retrieve,
     input: (w) => withSession(w, { ending: "cancelled" }),
@@ -89,13 +117,24 @@ export const connectionsAccessCases: AccessCases = {
     },
     foreignIdsInput: async (w) => {
       const { connectionId, bankAccountId } = await homeConnection(w);
-      return { orgSlug: w.other.org.slug, connectionId, choices: [{ bankAccountId, link: true, newRegisterName: "Stolen" }] };
+      return {
+        orgSlug: w.other.org.slug,
+        connectionId,
+        choices: [{ bankAccountId, link: true, newRegisterName: "Stolen" }],
+      };
     },
     // An own connection's account posted to another organization's register.
     mixedIdsInput: async (w) => {
       const { connectionId, bankAccountId } = await homeConnection(w);
-      const foreign = await w.db.register.create({ data: { organizationId: w.other.org.id, name: `Foreign ${connectionId}`, kind: "checking" }, select: { id: true } });
-      return { orgSlug: w.home.org.slug, connectionId, choices: [{ bankAccountId, link: true, registerId: foreign.id }] };
+      const foreign = await w.db.register.create({
+        data: { organizationId: w.other.org.id, name: `Foreign ${connectionId}`, kind: "checking" },
+        select: { id: true },
+      });
+      return {
+        orgSlug: w.home.org.slug,
+        connectionId,
+        choices: [{ bankAccountId, link: true, registerId: foreign.id }],
+      };
     },
   },
 };

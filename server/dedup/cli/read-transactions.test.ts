@@ -9,17 +9,44 @@ describe("reading transaction CSVs", () => {
     );
     expect(existing).toEqual({
       ok: true,
-      rows: [{ id: "r1", account: "chk", date: "2026-03-01", amountCents: -150, description: "Joe", checkNumber: "1043", providerIds: [], kind: "hidden", pending: false, fromBank: false }],
+      rows: [
+        {
+          id: "r1",
+          account: "chk",
+          date: "2026-03-01",
+          amountCents: -150,
+          description: "Joe",
+          checkNumber: "1043",
+          providerIds: [],
+          kind: "hidden",
+          pending: false,
+          fromBank: false,
+        },
+      ],
     });
     // A row with a provider id came from a bank feed.
-    const fromFeed = readExistingCsv("e.csv", "id,account,date,amount,description,pending,provider_id\nr2,chk,2026-03-01,-1.5,Joe,false,b7\n");
+    const fromFeed = readExistingCsv(
+      "e.csv",
+      "id,account,date,amount,description,pending,provider_id\nr2,chk,2026-03-01,-1.5,Joe,false,b7\n",
+    );
     expect(fromFeed.ok && fromFeed.rows[0]).toMatchObject({ providerIds: ["b7"], fromBank: true });
-    const incoming = readIncomingCsv("i.csv", "id,account,date,amount,description,pending,provider_id,pending_provider_id\ni1,chk,2026-03-02,2,X,TRUE,b1,a9\n");
-    expect(incoming.ok && incoming.rows[0]).toMatchObject({ pending: true, providerId: "b1", pendingProviderId: "a9", amountCents: 200 });
+    const incoming = readIncomingCsv(
+      "i.csv",
+      "id,account,date,amount,description,pending,provider_id,pending_provider_id\ni1,chk,2026-03-02,2,X,TRUE,b1,a9\n",
+    );
+    expect(incoming.ok && incoming.rows[0]).toMatchObject({
+      pending: true,
+      providerId: "b1",
+      pendingProviderId: "a9",
+      amountCents: 200,
+    });
   });
 
   it("reports every bad row, each with its line, and a repeated id", () => {
-    const read = readIncomingCsv("i.csv", "id,account,date,amount,description,pending,provider_id\n,chk,2026-03-02,1,X,false,\ni1,chk,2026-03-02,1,X,false,\ni1,chk,2026-03-02,1,X,false,\n");
+    const read = readIncomingCsv(
+      "i.csv",
+      "id,account,date,amount,description,pending,provider_id\n,chk,2026-03-02,1,X,false,\ni1,chk,2026-03-02,1,X,false,\ni1,chk,2026-03-02,1,X,false,\n",
+    );
     expect(read).toEqual({
       ok: false,
       problems: [
@@ -30,6 +57,9 @@ describe("reading transaction CSVs", () => {
   });
 
   it("says so when a file is empty", () => {
-    expect(readExistingCsv("e.csv", "")).toMatchObject({ ok: false, problems: [{ line: 1, message: expect.stringMatching(/the file is empty/) }] });
+    expect(readExistingCsv("e.csv", "")).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, message: expect.stringMatching(/the file is empty/) }],
+    });
   });
 });

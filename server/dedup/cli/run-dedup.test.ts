@@ -6,7 +6,10 @@ const root = path.resolve(import.meta.dirname, "../../..");
 const fixture = (name: string) => path.join("server/dedup/cli/fixtures", name);
 
 function dedup(...args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/dedup.ts", ...args], { cwd: root, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/dedup.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -34,7 +37,14 @@ describe("dedup command", () => {
   it("--same-source: a different provider id from the same source is a different transaction", () => {
     const run = dedup("--same-source", fixture("existing.csv"), fixture("incoming.csv"));
     expect(run.stderr).toBe("");
-    const byId = Object.fromEntries(run.stdout.trimEnd().split("\n").slice(1).map((line) => line.split(",")).map(([id, match, , tier]) => [id, { match, tier }]));
+    const byId = Object.fromEntries(
+      run.stdout
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(","))
+        .map(([id, match, , tier]) => [id, { match, tier }]),
+    );
     // The coffee and the rent came under other ids of the same source: new. A pending row's posted
     // version gets an id of its own, and a check typed by hand has no source.
     expect(byId.i1).toEqual({ match: "", tier: "new" });
@@ -51,7 +61,11 @@ describe("dedup command", () => {
   });
 
   it.each([
-    ["missing-column.csv", 1, 'missing column "provider_id"; the header must include id,account,date,amount,description,pending,provider_id'],
+    [
+      "missing-column.csv",
+      1,
+      'missing column "provider_id"; the header must include id,account,date,amount,description,pending,provider_id',
+    ],
     ["bad-date.csv", 3, 'date "2026-02-30" is not a calendar date YYYY-MM-DD'],
     ["bad-amount.csv", 3, 'amount "1,234.00" is not a signed decimal amount like -5.00 or 1234.5'],
     ["bad-amount.csv", 4, 'amount "5.001" has more than 2 decimal places'],

@@ -6,10 +6,30 @@ import { Random } from "./random";
 // last weeks, with the usual changes (new ids, moved dates, rewritten descriptions, pending rows, new rows).
 
 const MERCHANTS = [
-  "SQ *BLUE BOTTLE COFFEE", "STARBUCKS STORE #0412", "STRIPE TRANSFER", "MOBILE DEPOSIT", "AMAZON MKTPLACE PMTS",
-  "STAPLES #00123", "COSTCO WHSE #0123", "SHELL OIL 57444", "USPS PO 2255800123", "UBER *TRIP", "TST* PANERA BREAD 601",
-  "OFFICE DEPOT #1043", "HOME DEPOT #4410", "TARGET #0231", "WHOLE FOODS MKT #10233", "CHEVRON 0093822", "ZOOM.US",
-  "GOOGLE *WORKSPACE", "ADOBE *ACROPRO SUBS", "FACEBK *ADS", "PAYPAL TRANSFER", "DEPOSIT", "ADP WAGE PAY", "ADP TAX",
+  "SQ *BLUE BOTTLE COFFEE",
+  "STARBUCKS STORE #0412",
+  "STRIPE TRANSFER",
+  "MOBILE DEPOSIT",
+  "AMAZON MKTPLACE PMTS",
+  "STAPLES #00123",
+  "COSTCO WHSE #0123",
+  "SHELL OIL 57444",
+  "USPS PO 2255800123",
+  "UBER *TRIP",
+  "TST* PANERA BREAD 601",
+  "OFFICE DEPOT #1043",
+  "HOME DEPOT #4410",
+  "TARGET #0231",
+  "WHOLE FOODS MKT #10233",
+  "CHEVRON 0093822",
+  "ZOOM.US",
+  "GOOGLE *WORKSPACE",
+  "ADOBE *ACROPRO SUBS",
+  "FACEBK *ADS",
+  "PAYPAL TRANSFER",
+  "DEPOSIT",
+  "ADP WAGE PAY",
+  "ADP TAX",
 ];
 const PRICES = [395, 445, 450, 500, 525, 575, 950, 1000, 1360, 1599, 1999, 2500, 5000, 6800, 7200, 10000, 25000];
 
@@ -28,7 +48,11 @@ export function benchData(existingCount: number, incomingCount: number, seed = 4
   for (let at = 0; at < existingCount; at++) {
     const day = firstDay + Math.floor(at / perDay);
     const merchant = random.pick(MERCHANTS);
-    const amountCents = random.chance(0.35) ? -random.pick(PRICES) : random.chance(0.8) ? -random.int(100, 60_000) : random.int(1_000, 300_000);
+    const amountCents = random.chance(0.35)
+      ? -random.pick(PRICES)
+      : random.chance(0.8)
+        ? -random.int(100, 60_000)
+        : random.int(1_000, 300_000);
     real.push({ day, amountCents, merchant, store: random.int(1, 9) });
     existing.push({
       id: `r${at}`,

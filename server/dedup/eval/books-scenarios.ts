@@ -3,7 +3,16 @@ import type { ExistingTransaction, IncomingTransaction } from "../types";
 import type { AccountProfile, Merchant } from "./catalog";
 import { linkDay, LinkIds, linkedRow, randomStyle, relinkStyle, type LinkStyle } from "./links";
 import { Random } from "./random";
-import { buildScenario, isPendingOn, isVisibleOn, labelRows, traitsOf, type ChangeKind, type Scenario, type TracedRow } from "./scenarios";
+import {
+  buildScenario,
+  isPendingOn,
+  isVisibleOn,
+  labelRows,
+  traitsOf,
+  type ChangeKind,
+  type Scenario,
+  type TracedRow,
+} from "./scenarios";
 import { generateAccountHistory, type RealTransaction } from "./world";
 
 // Scenarios of the books' own entries and of statement files, beside the re-links of scenarios.ts:
@@ -53,11 +62,15 @@ const SHORT_WORDS: Record<string, string> = {
 };
 
 function titleCase(text: string): string {
-  return text.toLowerCase().replace(/(^|\s)([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return text
+    .toLowerCase()
+    .replace(/(^|\s)([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
 }
 
 function nameWords(merchant: Merchant): string[] {
-  return merchant.name.split(/[^A-Za-z]+/).filter((word) => word.length >= 3 && !["THE", "INC", "LLC", "PMTS", "CHK", "SAV"].includes(word));
+  return merchant.name
+    .split(/[^A-Za-z]+/)
+    .filter((word) => word.length >= 3 && !["THE", "INC", "LLC", "PMTS", "CHK", "SAV"].includes(word));
 }
 
 /** "AMAZON MKTPLACE" → "Amzn": the first letter and the consonants after it, as people shorten names. */
@@ -77,9 +90,17 @@ function typedDescription(real: RealTransaction, style: TypedStyle): string {
     case "empty":
       return "";
     case "short":
-      return SHORT_WORDS[merchant.key] ?? titleCase((words.length ? words : [merchant.name])[merchant.key.length % Math.max(1, words.length)]!);
+      return (
+        SHORT_WORDS[merchant.key] ??
+        titleCase((words.length ? words : [merchant.name])[merchant.key.length % Math.max(1, words.length)]!)
+      );
     case "abbreviated":
-      return words.length ? words.slice(0, merchant.key.length % 2 ? 1 : 2).map(abbreviate).join(" ") : titleCase(merchant.name);
+      return words.length
+        ? words
+            .slice(0, merchant.key.length % 2 ? 1 : 2)
+            .map(abbreviate)
+            .join(" ")
+        : titleCase(merchant.name);
     case "full":
       return titleCase(merchant.name);
   }
@@ -110,7 +131,11 @@ function buildTypedScenario(seed: number, index: number): Scenario {
   const name = `t${seed}-${index}`;
   const account = `${profile}-${name}`;
   const world = generateAccountHistory(profile, today - HISTORY_DAYS, today, random, name);
-  const windowDays = random.weighted([[30, 30], [60, 40], [90, 30]] as const);
+  const windowDays = random.weighted([
+    [30, 30],
+    [60, 40],
+    [90, 30],
+  ] as const);
   const linkStart = today - windowDays;
   const earlierLink = random.chance(0.5);
   const oldStyle = randomStyle(random);
@@ -129,19 +154,41 @@ function buildTypedScenario(seed: number, index: number): Scenario {
       existing.push({ real, kinds: [], row });
       continue;
     }
-    const typed = real.repeatGroup && typedGroups.has(real.repeatGroup) ? typedGroups.get(real.repeatGroup)! : random.chance(typingRate(real));
+    const typed =
+      real.repeatGroup && typedGroups.has(real.repeatGroup)
+        ? typedGroups.get(real.repeatGroup)!
+        : random.chance(typingRate(real));
     if (real.repeatGroup) typedGroups.set(real.repeatGroup, typed);
     if (!typed) continue;
     // A bookkeeper has habits: each payee is typed the same way, with a slip now and then.
-    const habit = habits.get(real.merchant.key) ?? random.weighted([["empty", 20], ["short", 40], ["abbreviated", 25], ["full", 15]] as const);
+    const habit =
+      habits.get(real.merchant.key) ??
+      random.weighted([
+        ["empty", 20],
+        ["short", 40],
+        ["abbreviated", 25],
+        ["full", 15],
+      ] as const);
     habits.set(real.merchant.key, habit);
-    const style = random.chance(0.9) ? habit : random.weighted([["empty", 20], ["short", 40], ["abbreviated", 25], ["full", 15]] as const);
+    const style = random.chance(0.9)
+      ? habit
+      : random.weighted([
+          ["empty", 20],
+          ["short", 40],
+          ["abbreviated", 25],
+          ["full", 15],
+        ] as const);
     const isCheck = real.merchant.channel === "check";
     const rounded = !isCheck && real.amountCents % 100 !== 0 && random.chance(0.12);
-    const amountCents = rounded ? Math.sign(real.amountCents) * Math.round(Math.abs(real.amountCents) / 100) * 100 : real.amountCents;
+    const amountCents = rounded
+      ? Math.sign(real.amountCents) * Math.round(Math.abs(real.amountCents) / 100) * 100
+      : real.amountCents;
     existing.push({
       real,
-      kinds: real.authDay >= linkStart ? [`typed-${style}` as ChangeKind, ...(rounded ? (["typed-rounded"] as const) : [])] : [],
+      kinds:
+        real.authDay >= linkStart
+          ? [`typed-${style}` as ChangeKind, ...(rounded ? (["typed-rounded"] as const) : [])]
+          : [],
       row: {
         id: `${name}-r${serial++}`,
         account,
@@ -166,7 +213,9 @@ function buildTypedScenario(seed: number, index: number): Scenario {
     const row = { id: `${name}-i${at++}`, account, ...linkedRow(real, style, ids, pending), source: "new-link" };
     incoming.push({ real, kinds: [], row });
   }
-  return assemble(name, "typed", profile, existing, incoming.reverse(), (counterpart) => (counterpart ? counterpart.kinds : ["typed-new"]));
+  return assemble(name, "typed", profile, existing, incoming.reverse(), (counterpart) =>
+    counterpart ? counterpart.kinds : ["typed-new"],
+  );
 }
 
 /** An entry a link or a statement file brought into the register: the row as it showed it, imported or hidden. */
@@ -188,16 +237,25 @@ function statementStyle(random: Random): LinkStyle {
 
 function buildStatementScenario(seed: number, index: number): Scenario {
   const random = new Random(seed * 6_700_417 + index * 13 + 5);
-  const profile: AccountProfile = random.weighted([["operating", 60], ["card", 25], ["savings", 15]] as const);
+  const profile: AccountProfile = random.weighted([
+    ["operating", 60],
+    ["card", 25],
+    ["savings", 15],
+  ] as const);
   const today = BASE_DAY + random.int(0, 120);
   const name = `f${seed}-${index}`;
   const account = `${profile}-${name}`;
   const world = generateAccountHistory(profile, today - HISTORY_DAYS, today, random, name);
   const style = statementStyle(random);
   const fitids = new LinkIds("fitid", random);
-  const variant = random.weighted([["reimport", 30], ["overlap", 40], ["vs-connection", 30]] as const);
+  const variant = random.weighted([
+    ["reimport", 30],
+    ["overlap", 40],
+    ["vs-connection", 30],
+  ] as const);
   const source = `${account}:STATEMENT`;
-  const posted = (real: RealTransaction, asOf: number) => !real.cancelled && isVisibleOn(real, asOf) && !isPendingOn(real, asOf);
+  const posted = (real: RealTransaction, asOf: number) =>
+    !real.cancelled && isVisibleOn(real, asOf) && !isPendingOn(real, asOf);
   const statementRow = (real: RealTransaction, id: string): IncomingTransaction => ({
     id,
     account,
@@ -207,9 +265,16 @@ function buildStatementScenario(seed: number, index: number): Scenario {
   });
   const existing: Traced<ExistingTransaction>[] = [];
   let serial = 0;
-  const previousEnd = today - random.weighted([[0, 30], [15, 35], [30, 35]] as const);
+  const previousEnd =
+    today -
+    random.weighted([
+      [0, 30],
+      [15, 35],
+      [30, 35],
+    ] as const);
   if (variant === "vs-connection") {
-    // A connection brought the register up to the day its link broke; now the bank's statement covers the gap and before.
+    // A connection brought the register up to the day its link broke; now the bank's statement
+    // covers the gap and before.
     const connection = randomStyle(random);
     const ids = new LinkIds("c", random);
     const broke = today - random.int(10, 40);
@@ -234,7 +299,12 @@ function buildStatementScenario(seed: number, index: number): Scenario {
       existing.push({ real, kinds: [], row });
     }
   }
-  const statementStart = variant === "reimport" ? previousEnd - random.pick([30, 60]) : variant === "overlap" ? previousEnd - random.pick([10, 20, 30]) : today - random.pick([45, 60, 90]);
+  const statementStart =
+    variant === "reimport"
+      ? previousEnd - random.pick([30, 60])
+      : variant === "overlap"
+        ? previousEnd - random.pick([10, 20, 30])
+        : today - random.pick([45, 60, 90]);
   const statementEnd = variant === "reimport" ? previousEnd : today;
   const incoming: Traced<IncomingTransaction>[] = [];
   let at = 0;
@@ -246,8 +316,15 @@ function buildStatementScenario(seed: number, index: number): Scenario {
     at++;
     incoming.push({ real, kinds: [], row });
   }
-  const sliceOf = variant === "reimport" ? "statement-reimport" : variant === "overlap" ? "statement-overlap" : "statement-vs-connection";
-  return assemble(name, "statement", profile, existing, incoming, (counterpart) => (counterpart ? [sliceOf] : ["statement-new"]));
+  const sliceOf =
+    variant === "reimport"
+      ? "statement-reimport"
+      : variant === "overlap"
+        ? "statement-overlap"
+        : "statement-vs-connection";
+  return assemble(name, "statement", profile, existing, incoming, (counterpart) =>
+    counterpart ? [sliceOf] : ["statement-new"],
+  );
 }
 
 /** A refresh of the connection that gave the register its ids, the matcher told the batch is of that source. */
@@ -257,7 +334,10 @@ function buildSameSourceRefresh(seed: number, index: number): Scenario {
   const existing = scenario.existing.map((row) => (row.providerIds.length > 0 ? { ...row, sources: [source] } : row));
   const incoming = scenario.incoming.map((row) => ({ ...row, source }));
   const labels = new Map(
-    [...scenario.labels].map(([id, label]) => [id, { ...label, kinds: new Set<ChangeKind>([label.positive ? "same-source-refresh" : "same-source-new"]) }]),
+    [...scenario.labels].map(([id, label]) => [
+      id,
+      { ...label, kinds: new Set<ChangeKind>([label.positive ? "same-source-refresh" : "same-source-new"]) },
+    ]),
   );
   return { ...scenario, name: `ss-${scenario.name}`, existing, incoming, labels };
 }
@@ -279,7 +359,10 @@ function assemble(
   const labels = new Map(
     incoming.map(({ row, real }) => {
       const label = base.get(row.id)!;
-      return [row.id, { ...label, kinds: new Set<ChangeKind>(slicesOf(label.positive ? byReal.get(real.realId) : undefined)) }];
+      return [
+        row.id,
+        { ...label, kinds: new Set<ChangeKind>(slicesOf(label.positive ? byReal.get(real.realId) : undefined)) },
+      ];
     }),
   );
   return {

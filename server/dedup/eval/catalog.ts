@@ -22,7 +22,11 @@ export interface Merchant {
 /** How often and how much: either a schedule with a fixed amount or a daily rate with a price list. */
 export interface Activity {
   merchant: Merchant;
-  schedule: { kind: "weekly"; weekday: number } | { kind: "biweekly"; weekday: number; phase: number } | { kind: "monthly"; day: number } | { kind: "random"; perWeekday: number; perWeekendDay: number };
+  schedule:
+    | { kind: "weekly"; weekday: number }
+    | { kind: "biweekly"; weekday: number; phase: number }
+    | { kind: "monthly"; day: number }
+    | { kind: "random"; perWeekday: number; perWeekendDay: number };
   amount: (random: Random) => number;
   /** Restaurants: the pending amount is before the tip, the posted one after. */
   tipRate?: number;
@@ -69,18 +73,32 @@ function fixed(cents: number): () => number {
 
 /** Card spending a nonprofit's staff puts on the debit or credit card. */
 function cardActivities(random: Random, scale: number): Activity[] {
-  const daily = (perWeekday: number, perWeekendDay = perWeekday / 4) => ({ kind: "random" as const, perWeekday: perWeekday * scale, perWeekendDay: perWeekendDay * scale });
+  const daily = (perWeekday: number, perWeekendDay = perWeekday / 4) => ({
+    kind: "random" as const,
+    perWeekday: perWeekday * scale,
+    perWeekendDay: perWeekendDay * scale,
+  });
   return [
     {
       merchant: card("blue-bottle", "BLUE BOTTLE COFFEE", { processor: "SQ", city: "OAKLAND", state: "CA" }),
       schedule: daily(0.45),
-      amount: priceList([[450, 30], [500, 35], [575, 15], [950, 10], [1000, 10]]),
+      amount: priceList([
+        [450, 30],
+        [500, 35],
+        [575, 15],
+        [950, 10],
+        [1000, 10],
+      ]),
       sameDayRepeat: 0.15,
     },
     {
       merchant: card("starbucks", "STARBUCKS", { store: "10293" }),
       schedule: daily(0.2),
-      amount: priceList([[395, 40], [445, 35], [525, 25]]),
+      amount: priceList([
+        [395, 40],
+        [445, 35],
+        [525, 25],
+      ]),
       sameDayRepeat: 0.08,
     },
     {
@@ -95,22 +113,45 @@ function cardActivities(random: Random, scale: number): Activity[] {
       amount: between(900, 4500),
       tipRate: 0.7,
     },
-    { merchant: card("staples", "STAPLES", { store: "00123" }), schedule: daily(0.08, 0.03), amount: between(800, 25000) },
+    {
+      merchant: card("staples", "STAPLES", { store: "00123" }),
+      schedule: daily(0.08, 0.03),
+      amount: between(800, 25000),
+    },
     {
       merchant: card("amazon", "AMAZON MKTPLACE PMTS", { city: "AMZN.COM/BILL", state: "WA" }),
       schedule: daily(0.2, 0.15),
       amount: (r) => (r.chance(0.06) ? r.int(1000, 9000) : -r.int(1000, 30000)),
     },
-    { merchant: card("costco", "COSTCO WHSE", { store: "0123" }), schedule: daily(0.04, 0.06), amount: between(4000, 60000) },
+    {
+      merchant: card("costco", "COSTCO WHSE", { store: "0123" }),
+      schedule: daily(0.04, 0.06),
+      amount: between(4000, 60000),
+    },
     { merchant: card("shell", "SHELL OIL", { store: "57444" }), schedule: daily(0.06), amount: between(2500, 8000) },
     {
       merchant: card("usps", "USPS PO", { store: "2255800123" }),
       schedule: daily(0.07, 0.01),
-      amount: (r) => (r.chance(0.55) ? -r.weighted([[6800, 50], [1360, 30], [2720, 20]]) : -r.int(500, 4000)),
+      amount: (r) =>
+        r.chance(0.55)
+          ? -r.weighted([
+              [6800, 50],
+              [1360, 30],
+              [2720, 20],
+            ])
+          : -r.int(500, 4000),
       sameDayRepeat: 0.05,
     },
-    { merchant: card("uber", "UBER *TRIP", { city: "HELP.UBER.COM", state: "CA" }), schedule: daily(0.05), amount: between(900, 4500) },
-    { merchant: card("facebook", "FACEBK *ADS", { city: "MENLO PARK", state: "CA" }), schedule: daily(0.03), amount: between(2000, 20000) },
+    {
+      merchant: card("uber", "UBER *TRIP", { city: "HELP.UBER.COM", state: "CA" }),
+      schedule: daily(0.05),
+      amount: between(900, 4500),
+    },
+    {
+      merchant: card("facebook", "FACEBK *ADS", { city: "MENLO PARK", state: "CA" }),
+      schedule: daily(0.03),
+      amount: between(2000, 20000),
+    },
     {
       merchant: card("zoom", "ZOOM.US", { city: "888-799-9666", state: "CA", recurring: true }),
       schedule: { kind: "monthly", day: random.int(2, 27) },
@@ -134,7 +175,15 @@ function cardActivities(random: Random, scale: number): Activity[] {
   ];
 }
 
-const CHECK_PAYEES = ["Joe's Plumbing", "Springfield Printing", "City Janitorial", "Lee Catering", "Hernandez Landscaping", "Oak Street Church", "R. Patel (reimbursement)"];
+const CHECK_PAYEES = [
+  "Joe's Plumbing",
+  "Springfield Printing",
+  "City Janitorial",
+  "Lee Catering",
+  "Hernandez Landscaping",
+  "Oak Street Church",
+  "R. Patel (reimbursement)",
+];
 
 export function checkPayee(random: Random): string {
   return random.pick(CHECK_PAYEES);
@@ -160,8 +209,16 @@ export function accountActivities(profile: AccountProfile, random: Random): Acti
         schedule: { kind: "weekly", weekday: 1 },
         amount: fixed(transfer),
       },
-      { merchant: bank("interest", "interest", "INTEREST PAYMENT", false), schedule: { kind: "monthly", day: 28 }, amount: between(50, 4000, 1) },
-      { merchant: bank("to-checking", "transfer", "ONLINE TRANSFER TO CHK XXXXXX1234", false), schedule: { kind: "monthly", day: 20 }, amount: between(100000, 500000) },
+      {
+        merchant: bank("interest", "interest", "INTEREST PAYMENT", false),
+        schedule: { kind: "monthly", day: 28 },
+        amount: between(50, 4000, 1),
+      },
+      {
+        merchant: bank("to-checking", "transfer", "ONLINE TRANSFER TO CHK XXXXXX1234", false),
+        schedule: { kind: "monthly", day: 20 },
+        amount: between(100000, 500000),
+      },
     ];
   }
   const payroll = random.pick(["GUSTO", "ADP"]);
@@ -179,35 +236,84 @@ export function accountActivities(profile: AccountProfile, random: Random): Acti
     {
       merchant: bank("payroll-tax", "ach", payroll === "GUSTO" ? "GUSTO TAX" : "ADP TAX", !payrollVaries),
       schedule: { kind: "biweekly", weekday, phase },
-      amount: payrollVaries ? (r) => Math.round(payrollAmount * 0.24) - r.int(0, 20000) : fixed(Math.round(payrollAmount * 0.24)),
+      amount: payrollVaries
+        ? (r) => Math.round(payrollAmount * 0.24) - r.int(0, 20000)
+        : fixed(Math.round(payrollAmount * 0.24)),
     },
-    { merchant: bank("rent", "ach", "MAPLE PROPERTIES RENT", true), schedule: { kind: "monthly", day: 1 }, amount: fixed(-random.pick([180000, 240000, 320000, 455000])) },
-    { merchant: bank("insurance", "ach", "HISCOX INS PREM", true), schedule: { kind: "monthly", day: 15 }, amount: fixed(-random.int(9000, 40000)) },
-    { merchant: bank("comcast", "ach", "COMCAST BUSINESS", true), schedule: { kind: "monthly", day: 9 }, amount: fixed(-8999) },
-    { merchant: bank("electric", "ach", "COMED ELECTRIC", false), schedule: { kind: "monthly", day: 18 }, amount: between(6000, 45000) },
-    { merchant: bank("fee", "fee", "MONTHLY SERVICE FEE", true), schedule: { kind: "monthly", day: 28 }, amount: fixed(-1500) },
+    {
+      merchant: bank("rent", "ach", "MAPLE PROPERTIES RENT", true),
+      schedule: { kind: "monthly", day: 1 },
+      amount: fixed(-random.pick([180000, 240000, 320000, 455000])),
+    },
+    {
+      merchant: bank("insurance", "ach", "HISCOX INS PREM", true),
+      schedule: { kind: "monthly", day: 15 },
+      amount: fixed(-random.int(9000, 40000)),
+    },
+    {
+      merchant: bank("comcast", "ach", "COMCAST BUSINESS", true),
+      schedule: { kind: "monthly", day: 9 },
+      amount: fixed(-8999),
+    },
+    {
+      merchant: bank("electric", "ach", "COMED ELECTRIC", false),
+      schedule: { kind: "monthly", day: 18 },
+      amount: between(6000, 45000),
+    },
+    {
+      merchant: bank("fee", "fee", "MONTHLY SERVICE FEE", true),
+      schedule: { kind: "monthly", day: 28 },
+      amount: fixed(-1500),
+    },
     {
       merchant: bank("to-savings", "transfer", "ONLINE TRANSFER TO SAV XXXXXX4821", true),
       schedule: { kind: "weekly", weekday: 1 },
       amount: fixed(-random.pick([25000, 50000, 100000])),
       hideRate: 0,
     },
-    { merchant: bank("card-autopay", "ach", "CHASE CREDIT CRD AUTOPAY", false), schedule: { kind: "monthly", day: 22 }, amount: between(50000, 400000) },
+    {
+      merchant: bank("card-autopay", "ach", "CHASE CREDIT CRD AUTOPAY", false),
+      schedule: { kind: "monthly", day: 22 },
+      amount: between(50000, 400000),
+    },
     {
       merchant: bank("deposit", "deposit", "DEPOSIT", false),
       schedule: { kind: "random", perWeekday: 0.35, perWeekendDay: 0 },
       amount: (r) =>
-        r.chance(0.8) ? r.weighted([[2500, 20], [5000, 25], [10000, 25], [25000, 10], [50000, 6], [100000, 3]]) : r.int(1000, 300000),
+        r.chance(0.8)
+          ? r.weighted([
+              [2500, 20],
+              [5000, 25],
+              [10000, 25],
+              [25000, 10],
+              [50000, 6],
+              [100000, 3],
+            ])
+          : r.int(1000, 300000),
       sameDayRepeat: 0.1,
     },
     {
       merchant: bank("mobile-deposit", "deposit", "MOBILE DEPOSIT", false),
       schedule: { kind: "random", perWeekday: 0.15, perWeekendDay: 0.15 },
-      amount: (r) => r.weighted([[2500, 25], [5000, 30], [10000, 30], [20000, 15]]),
+      amount: (r) =>
+        r.weighted([
+          [2500, 25],
+          [5000, 30],
+          [10000, 30],
+          [20000, 15],
+        ]),
       sameDayRepeat: 0.1,
     },
-    { merchant: bank("stripe", "ach", "STRIPE TRANSFER", false), schedule: { kind: "random", perWeekday: 0.7, perWeekendDay: 0 }, amount: between(3000, 300000, 1) },
-    { merchant: bank("paypal", "ach", "PAYPAL TRANSFER", false), schedule: { kind: "weekly", weekday: 3 }, amount: between(2000, 150000, 1) },
+    {
+      merchant: bank("stripe", "ach", "STRIPE TRANSFER", false),
+      schedule: { kind: "random", perWeekday: 0.7, perWeekendDay: 0 },
+      amount: between(3000, 300000, 1),
+    },
+    {
+      merchant: bank("paypal", "ach", "PAYPAL TRANSFER", false),
+      schedule: { kind: "weekly", weekday: 3 },
+      amount: between(2000, 150000, 1),
+    },
     {
       merchant: bank("grant", "ach", "COMMUNITY FOUNDATION GRANT", false),
       schedule: { kind: "random", perWeekday: 0.01, perWeekendDay: 0 },

@@ -6,7 +6,13 @@ import { combineEvaluations, HELD_OUT_SEED, runEvaluation, TUNING_SEEDS } from "
 import { buildScenario, type Scenario } from "./scenarios";
 import { summaryLine } from "./report";
 
-const row = (id: string, date: string, amountCents: number, description: string, extra: Partial<ExistingTransaction> = {}): ExistingTransaction => ({
+const row = (
+  id: string,
+  date: string,
+  amountCents: number,
+  description: string,
+  extra: Partial<ExistingTransaction> = {},
+): ExistingTransaction => ({
   id,
   account: "chk",
   date,
@@ -30,15 +36,23 @@ describe("peer rules", () => {
   it("Actual Budget: same amount within 7 days, the closest dates across the batch first, unlinked entries on ties", () => {
     const existing = [row("e1", "2026-03-01", -500, "COFFEE"), row("e2", "2026-03-20", -500, "COFFEE")];
     // The row on the entry's very day takes it, though another row arrived first.
-    const decisions = actualBudget({ existing, incoming: [feed("a", "2026-03-05", -500, "COFFEE"), feed("b", "2026-03-01", -500, "COFFEE")] });
+    const decisions = actualBudget({
+      existing,
+      incoming: [feed("a", "2026-03-05", -500, "COFFEE"), feed("b", "2026-03-01", -500, "COFFEE")],
+    });
     expect(decisions.map((decision) => decision.matchId)).toEqual([null, "e1"]);
     const linked = row("l1", "2026-03-10", -700, "LUNCH", { providerIds: ["other-link"] });
     const typed = row("t1", "2026-03-10", -700, "LUNCH");
-    expect(actualBudget({ existing: [linked, typed], incoming: [feed("c", "2026-03-10", -700, "LUNCH")] })[0]!.matchId).toBe("t1");
+    expect(
+      actualBudget({ existing: [linked, typed], incoming: [feed("c", "2026-03-10", -700, "LUNCH")] })[0]!.matchId,
+    ).toBe("t1");
   });
 
   it("Firefly III: only an exact copy, and a second identical row of a batch is refused as a copy of the first", () => {
-    const decisions = fireflyIii({ existing: [], incoming: [feed("a", "2026-03-02", -500, "COFFEE"), feed("b", "2026-03-02", -500, "COFFEE")] });
+    const decisions = fireflyIii({
+      existing: [],
+      incoming: [feed("a", "2026-03-02", -500, "COFFEE"), feed("b", "2026-03-02", -500, "COFFEE")],
+    });
     expect(decisions).toEqual([
       { incomingId: "a", matchId: null, tier: "new" },
       { incomingId: "b", matchId: "incoming:a", tier: "duplicate" },
@@ -48,14 +62,25 @@ describe("peer rules", () => {
   it("GnuCash: amount +3, same day +3, description +2 clears; a far date with the same amount is only skipped", () => {
     const matcher = gnuCash({ allCandidates: true });
     const existing = [row("e1", "2026-03-02", -500, "COFFEE")];
-    expect(matcher({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]).toMatchObject({ matchId: "e1", tier: "duplicate" });
-    expect(matcher({ existing, incoming: [feed("b", "2026-03-10", -500, "COFFEE")] })[0]).toMatchObject({ matchId: "e1", tier: "possible" });
-    expect(matcher({ existing, incoming: [feed("c", "2026-03-30", -500, "COFFEE")] })[0]).toMatchObject({ matchId: null, tier: "new" });
+    expect(matcher({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]).toMatchObject({
+      matchId: "e1",
+      tier: "duplicate",
+    });
+    expect(matcher({ existing, incoming: [feed("b", "2026-03-10", -500, "COFFEE")] })[0]).toMatchObject({
+      matchId: "e1",
+      tier: "possible",
+    });
+    expect(matcher({ existing, incoming: [feed("c", "2026-03-30", -500, "COFFEE")] })[0]).toMatchObject({
+      matchId: null,
+      tier: "new",
+    });
   });
 
   it("GnuCash as shipped ignores register splits that already carry an online id", () => {
     const existing = [row("e1", "2026-03-02", -500, "COFFEE", { providerIds: ["old"] })];
-    expect(gnuCash({ allCandidates: false })({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]!.tier).toBe("new");
+    expect(
+      gnuCash({ allCandidates: false })({ existing, incoming: [feed("a", "2026-03-02", -500, "COFFEE")] })[0]!.tier,
+    ).toBe("new");
   });
 });
 
@@ -98,7 +123,9 @@ describe("evaluation", () => {
     const [ours, ...peers] = evaluation.methods;
     for (const peer of peers) expect(f1(ours!.overall)!).toBeGreaterThan(f1(peer.overall)!);
     expect(ours!.orderSensitiveRows).toBe(0);
-    expect(summaryLine(evaluation)).toMatch(/^eval:dedup f1=\d\.\d{3} precision=\d\.\d{3} recall=\d\.\d{3} best_peer_f1=\d\.\d{3}$/);
+    expect(summaryLine(evaluation)).toMatch(
+      /^eval:dedup f1=\d\.\d{3} precision=\d\.\d{3} recall=\d\.\d{3} best_peer_f1=\d\.\d{3}$/,
+    );
   });
 
   it("tunes on seeds apart from the held-out one, and adds their counts up", () => {
@@ -111,7 +138,8 @@ describe("evaluation", () => {
     both.methods.forEach((method, at) => {
       expect(method.overall.correct).toBe(first.methods[at]!.overall.correct + second.methods[at]!.overall.correct);
       expect(method.bySlice.get("new-lookalike")!.negatives).toBe(
-        first.methods[at]!.bySlice.get("new-lookalike")!.negatives + second.methods[at]!.bySlice.get("new-lookalike")!.negatives,
+        first.methods[at]!.bySlice.get("new-lookalike")!.negatives +
+          second.methods[at]!.bySlice.get("new-lookalike")!.negatives,
       );
     });
     // The first evaluation is left as it was.

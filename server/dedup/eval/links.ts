@@ -26,9 +26,22 @@ export function randomStyle(random: Random): LinkStyle {
     storeNumber: random.pick(["plain", "hash", "none"] as const),
     location: random.chance(0.6),
     processorSpace: random.chance(0.7),
-    cardPrefix: random.weighted([["", 60], ["POS DEBIT ", 15], ["DEBIT CARD PURCHASE - ", 15], ["PURCHASE AUTHORIZED ON {md} ", 10]] as const),
-    width: random.weighted([[null, 60], [25, 25], [22, 15]] as const),
-    jitter: random.weighted([[0, 70], [0.1, 20], [0.3, 10]] as const),
+    cardPrefix: random.weighted([
+      ["", 60],
+      ["POS DEBIT ", 15],
+      ["DEBIT CARD PURCHASE - ", 15],
+      ["PURCHASE AUTHORIZED ON {md} ", 10],
+    ] as const),
+    width: random.weighted([
+      [null, 60],
+      [25, 25],
+      [22, 15],
+    ] as const),
+    jitter: random.weighted([
+      [0, 70],
+      [0.1, 20],
+      [0.3, 10],
+    ] as const),
     check: random.pick(["CHECK {n}", "CHECK #{n}", "CHK #{n}"] as const),
     reference: random.chance(0.3),
   };
@@ -37,7 +50,8 @@ export function randomStyle(random: Random): LinkStyle {
 /** A re-link through another connection: each habit changes with the given probability. */
 export function relinkStyle(previous: LinkStyle, random: Random, changeRate: number): LinkStyle {
   const fresh = randomStyle(random);
-  const keep = <K extends keyof LinkStyle>(key: K): LinkStyle[K] => (random.chance(changeRate) ? fresh[key] : previous[key]);
+  const keep = <K extends keyof LinkStyle>(key: K): LinkStyle[K] =>
+    random.chance(changeRate) ? fresh[key] : previous[key];
   return {
     dates: keep("dates"),
     letterCase: keep("letterCase"),
@@ -53,7 +67,9 @@ export function relinkStyle(previous: LinkStyle, random: Random, changeRate: num
 }
 
 function titleCase(text: string): string {
-  return text.toLowerCase().replace(/(^|[\s*#/.-])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return text
+    .toLowerCase()
+    .replace(/(^|[\s*#/.-])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
 }
 
 /** The description a feed shows for a transaction, posted or pending. */
@@ -62,7 +78,10 @@ export function describe(transaction: RealTransaction, style: LinkStyle, pending
   let text: string;
   switch (merchant.channel) {
     case "card": {
-      const processor = merchant.processor ? `${merchant.processor}${merchant.processor === "SQ" ? (style.processorSpace ? " *" : "*") : style.processorSpace ? "* " : "*"}` : "";
+      const processor = merchant.processor
+        ? merchant.processor +
+          (merchant.processor === "SQ" ? (style.processorSpace ? " *" : "*") : style.processorSpace ? "* " : "*")
+        : "";
       const store = pending || !merchant.store ? "" : storeText(merchant.store, style.storeNumber);
       const place = !pending && style.location && merchant.city ? ` ${merchant.city} ${merchant.state}` : "";
       const prefix = pending ? "" : style.cardPrefix.replace("{md}", monthDay(transaction.authDay));
@@ -97,14 +116,15 @@ function monthDay(day: number): string {
 /** The date a link shows: the day it happened or posted; checks only have a posting day. */
 export function linkDay(transaction: RealTransaction, style: LinkStyle, pending: boolean): number {
   if (pending) return transaction.authDay;
-  const day = transaction.merchant.channel === "check" || style.dates === "posted" ? transaction.postDay : transaction.authDay;
+  const day =
+    transaction.merchant.channel === "check" || style.dates === "posted" ? transaction.postDay : transaction.authDay;
   return day + jitterOf(transaction, style);
 }
 
 // Deterministic per transaction and link, so a link shows a transaction on the same day every time.
 function jitterOf(transaction: RealTransaction, style: LinkStyle): number {
   if (style.jitter === 0) return 0;
-  const hash = Number(transaction.reference) * 2654435761 % 4294967296 / 4294967296;
+  const hash = ((Number(transaction.reference) * 2654435761) % 4294967296) / 4294967296;
   if (hash >= style.jitter) return 0;
   return [1, 1, 2, 3, -1][Math.floor((hash / style.jitter) * 5)]!;
 }

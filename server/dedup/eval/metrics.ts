@@ -82,13 +82,15 @@ export function judgeDecisions(scenario: Scenario, decisions: readonly Decision[
   const twins = new Map<string, string[]>();
   for (const row of scenario.incoming) {
     const label = scenario.labels.get(row.id)!;
-    const key = scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
+    const key =
+      scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
     twins.set(key, [...(twins.get(key) ?? []), label.realId]);
   }
   const acceptable = new Map<string, Set<string>>();
   for (const row of scenario.incoming) {
     const label = scenario.labels.get(row.id)!;
-    const key = scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
+    const key =
+      scenario.repeatsInterchangeable && label.repeatGroup ? `group:${label.repeatGroup}` : incomingContentKey(row);
     const keys = new Set<string>();
     for (const realId of twins.get(key)!) for (const value of acceptableByReal.get(realId) ?? []) keys.add(value);
     acceptable.set(row.id, keys);
@@ -98,7 +100,10 @@ export function judgeDecisions(scenario: Scenario, decisions: readonly Decision[
   return decisions.map((decision) => {
     const flagged = decision.tier !== "new" && decision.matchId !== null;
     const keys = acceptable.get(decision.incomingId)!;
-    const right = flagged && !used.has(decision.matchId!) && (keys.has(decision.matchId!) || keys.has(contentKey(decision.matchId!) ?? ""));
+    const right =
+      flagged &&
+      !used.has(decision.matchId!) &&
+      (keys.has(decision.matchId!) || keys.has(contentKey(decision.matchId!) ?? ""));
     if (right) used.add(decision.matchId!);
     return right;
   });

@@ -27,7 +27,9 @@ const day = (date: string) => dayNumber(date)!;
 export const actualBudget: Matcher = ({ existing, incoming }) => {
   const live = existing.filter((row) => row.kind === "register");
   const byImportedId = new Map<string, string>();
-  for (const row of live) for (const id of row.providerIds) if (!byImportedId.has(`${row.account}|${id}`)) byImportedId.set(`${row.account}|${id}`, row.id);
+  for (const row of live)
+    for (const id of row.providerIds)
+      if (!byImportedId.has(`${row.account}|${id}`)) byImportedId.set(`${row.account}|${id}`, row.id);
   const hasMatched = new Set<string>();
   const payeeOf = (description: string) => description.trim().toLowerCase();
   const match: (string | null)[] = incoming.map(() => null);
@@ -51,10 +53,19 @@ export const actualBudget: Matcher = ({ existing, incoming }) => {
     for (const { row: candidate, order } of byAccountAmount.get(`${row.account}|${row.amountCents}`) ?? []) {
       const distance = Math.abs(day(candidate.date) - when);
       if (distance > 7) continue;
-      pairs.push({ at, id: candidate.id, distance, linked: candidate.providerIds.length > 0, order, samePayee: payeeOf(candidate.description) === payeeOf(row.description) });
+      pairs.push({
+        at,
+        id: candidate.id,
+        distance,
+        linked: candidate.providerIds.length > 0,
+        order,
+        samePayee: payeeOf(candidate.description) === payeeOf(row.description),
+      });
     }
   });
-  pairs.sort((a, b) => a.distance - b.distance || Number(a.linked) - Number(b.linked) || a.at - b.at || a.order - b.order);
+  pairs.sort(
+    (a, b) => a.distance - b.distance || Number(a.linked) - Number(b.linked) || a.at - b.at || a.order - b.order,
+  );
   for (const samePayeeOnly of [true, false]) {
     for (const pair of pairs) {
       if ((samePayeeOnly && !pair.samePayee) || match[pair.at] || hasMatched.has(pair.id)) continue;
@@ -62,7 +73,11 @@ export const actualBudget: Matcher = ({ existing, incoming }) => {
       match[pair.at] = pair.id;
     }
   }
-  return incoming.map((row, at) => ({ incomingId: row.id, matchId: match[at]!, tier: match[at] ? "duplicate" : "new" }));
+  return incoming.map((row, at) => ({
+    incomingId: row.id,
+    matchId: match[at]!,
+    tier: match[at] ? "duplicate" : "new",
+  }));
 };
 
 /**
@@ -106,7 +121,9 @@ export function gnuCash({ allCandidates }: { allCandidates: boolean }): Matcher 
     const days = incoming.map((row) => day(row.date));
     const from = Math.min(...days) - 42;
     const to = Math.max(...days) + 42;
-    const candidates = register.filter((row) => (allCandidates || row.providerIds.length === 0) && day(row.date) >= from && day(row.date) <= to);
+    const candidates = register.filter(
+      (row) => (allCandidates || row.providerIds.length === 0) && day(row.date) >= from && day(row.date) <= to,
+    );
     const byAccount = new Map<string, typeof candidates>();
     for (const row of candidates) {
       const list = byAccount.get(row.account);
@@ -116,7 +133,9 @@ export function gnuCash({ allCandidates }: { allCandidates: boolean }): Matcher 
 
     return incoming.map((row) => {
       if (row.providerId && onlineIds.has(`${row.account}|${row.providerId}`)) {
-        const match = register.find((candidate) => candidate.account === row.account && candidate.providerIds.includes(row.providerId!));
+        const match = register.find(
+          (candidate) => candidate.account === row.account && candidate.providerIds.includes(row.providerId!),
+        );
         return { incomingId: row.id, matchId: match?.id ?? null, tier: "duplicate" as const };
       }
       // Matches are prepended as found, then stable-sorted by probability.
@@ -127,7 +146,11 @@ export function gnuCash({ allCandidates }: { allCandidates: boolean }): Matcher 
         .sort((a, b) => b.probability - a.probability);
       const best = scored[0];
       if (!best || best.probability <= 3) return { incomingId: row.id, matchId: null, tier: "new" as const };
-      return { incomingId: row.id, matchId: best.candidate.id, tier: best.probability >= 6 ? ("duplicate" as const) : ("possible" as const) };
+      return {
+        incomingId: row.id,
+        matchId: best.candidate.id,
+        tier: best.probability >= 6 ? ("duplicate" as const) : ("possible" as const),
+      };
     });
   };
 }

@@ -19,8 +19,8 @@ const SLICE_TITLES: Record<ChangeKind, string> = {
   "new-lookalike": "genuinely new, looks like a register row",
   "new-other": "genuinely new, nothing similar",
   "typed-empty": "typed by hand without a description",
-  "typed-short": "typed by hand in a word or two (\"Rent\", \"Deposit\")",
-  "typed-abbreviated": "typed by hand, abbreviated (\"Amzn\", \"Stpls\")",
+  "typed-short": 'typed by hand in a word or two ("Rent", "Deposit")',
+  "typed-abbreviated": 'typed by hand, abbreviated ("Amzn", "Stpls")',
   "typed-full": "typed by hand with the merchant's name",
   "typed-rounded": "typed by hand, amount rounded to the dollar",
   "typed-new": "genuinely new, beside entries typed by hand",
@@ -60,17 +60,30 @@ export function booksSummaryLine(evaluation: Evaluation): string {
     const margin = Math.min((precision(counts) ?? 1) - 0.995, (recall(counts) ?? 1) - 0.98);
     if (margin < worst.margin) worst = { name: kind, margin };
   }
-  return `eval:dedup books f1=${fixed(f1(mine.overall))} precision=${fixed(precision(mine.overall))} recall=${fixed(recall(mine.overall))} closest_to_goal=${worst.name}`;
+  return (
+    `eval:dedup books f1=${fixed(f1(mine.overall))} precision=${fixed(precision(mine.overall))} ` +
+    `recall=${fixed(recall(mine.overall))} closest_to_goal=${worst.name}`
+  );
 }
 
 /** The closing stdout line: our figures and the best peer's F1. */
 export function summaryLine(evaluation: Evaluation): string {
   const mine = ours(evaluation).overall;
-  return `eval:dedup f1=${fixed(f1(mine))} precision=${fixed(precision(mine))} recall=${fixed(recall(mine))} best_peer_f1=${fixed(f1(bestPeer(evaluation).overall))}`;
+  return (
+    `eval:dedup f1=${fixed(f1(mine))} precision=${fixed(precision(mine))} recall=${fixed(recall(mine))} ` +
+    `best_peer_f1=${fixed(f1(bestPeer(evaluation).overall))}`
+  );
 }
 
-/** Slices where some peer does better than we do (F1 where there are duplicates, false flags where there are only new rows). */
-export function slicesLostToPeers(evaluation: Evaluation, methods = evaluation.methods, kinds: readonly ChangeKind[] = CHANGE_KINDS): string[] {
+/**
+ * Slices where some peer does better than we do (F1 where there are duplicates, false flags where
+ * there are only new rows).
+ */
+export function slicesLostToPeers(
+  evaluation: Evaluation,
+  methods = evaluation.methods,
+  kinds: readonly ChangeKind[] = CHANGE_KINDS,
+): string[] {
   const mine = methods.find((method) => method.key === OURS)!;
   const lost: string[] = [];
   for (const kind of kinds) {
@@ -99,23 +112,30 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   lines.push("");
   lines.push(
     `${provenance(evaluation.seeds, elapsedSeconds)} ` +
-      "How the scenarios are made, what counts as a right pair and what each peer rule follows: [dedup.md](dedup.md#evaluation).",
+      "How the scenarios are made, what counts as a right pair and what each peer rule follows: " +
+      "[dedup.md](dedup.md#evaluation).",
   );
   lines.push("");
   const profiles = Object.entries(scenarios.byProfile)
     .map(([profile, count]) => `${count} ${profile}`)
     .join(", ");
   lines.push(
-    `**Scenarios:** ${scenarios.total} accounts (${scenarios.relink} re-links, ${scenarios.refresh} refreshes of the same link; ` +
-      `${scenarios.total - scenarios.fromSandbox} from the re-link model, ${scenarios.fromSandbox} from the sandbox aggregator; ${profiles}), ` +
-      `${scenarios.existingRows} existing rows (register entries and hidden tombstones), ${scenarios.incomingRows} incoming rows.`,
+    `**Scenarios:** ${scenarios.total} accounts (${scenarios.relink} re-links, ` +
+      `${scenarios.refresh} refreshes of the same link; ` +
+      `${scenarios.total - scenarios.fromSandbox} from the re-link model, ` +
+      `${scenarios.fromSandbox} from the sandbox aggregator; ${profiles}), ` +
+      `${scenarios.existingRows} existing rows (register entries and hidden tombstones), ` +
+      `${scenarios.incomingRows} incoming rows.`,
   );
   lines.push("");
   lines.push("## Overall");
   lines.push("");
   lines.push("Pairs flagged (tier `duplicate` or `possible`) against the labelled truth.");
   lines.push("");
-  lines.push("| matcher | precision | recall | F1 | genuinely new rows wrongly flagged | identical repeats counted exactly | rows changed by shuffling the input |");
+  lines.push(
+    "| matcher | precision | recall | F1 | genuinely new rows wrongly flagged | identical repeats counted " +
+      "exactly | rows changed by shuffling the input |",
+  );
   lines.push("|---|---:|---:|---:|---:|---:|---:|");
   for (const method of methods) {
     const counts = method.overall;
@@ -129,7 +149,10 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   lines.push("");
   lines.push("## F1 by kind of change");
   lines.push("");
-  lines.push("A row may show several changes. Where a slice holds only genuinely new rows, the cell counts the rows wrongly flagged.");
+  lines.push(
+    "A row may show several changes. Where a slice holds only genuinely new rows, the cell counts the rows " +
+      "wrongly flagged.",
+  );
   lines.push("");
   lines.push(`| change | duplicates | new rows | ${methods.map(methodTitle).join(" | ")} |`);
   lines.push(`|---|---:|---:|${methods.map(() => "---:").join("|")}|`);
@@ -144,20 +167,33 @@ export function renderReport(evaluation: Evaluation, elapsedSeconds: number): st
   lines.push("| | pairs | precision |");
   lines.push("|---|---:|---:|");
   for (const [tier, counts] of mine.byTier) {
-    lines.push(`| tier \`${tier}\` | ${counts.predicted} | ${fixed(counts.predicted ? counts.correct / counts.predicted : null)} |`);
+    lines.push(
+      `| tier \`${tier}\` | ${counts.predicted} | ` +
+        `${fixed(counts.predicted ? counts.correct / counts.predicted : null)} |`,
+    );
   }
   lines.push("");
   lines.push(`| source | rows | ${methods.map((method) => `${method.name} F1`).join(" | ")} |`);
   lines.push(`|---|---:|${methods.map(() => "---:").join("|")}|`);
   for (const source of ["model", "sandbox"] as const) {
     const rows = mine.bySource.get(source)!.rows;
-    lines.push(`| ${source === "model" ? "re-link model" : "sandbox aggregator"} | ${rows} | ${methods.map((method) => fixed(f1(method.bySource.get(source)!))).join(" | ")} |`);
+    lines.push(
+      `| ${source === "model" ? "re-link model" : "sandbox aggregator"} | ${rows} | ` +
+        `${methods.map((method) => fixed(f1(method.bySource.get(source)!))).join(" | ")} |`,
+    );
   }
   lines.push("");
   const lost = slicesLostToPeers(evaluation);
-  lines.push(lost.length === 0 ? `${mine.name} is at least as good as every peer in every slice.` : `Slices where a peer does better: ${lost.join("; ")}.`);
+  lines.push(
+    lost.length === 0
+      ? `${mine.name} is at least as good as every peer in every slice.`
+      : `Slices where a peer does better: ${lost.join("; ")}.`,
+  );
   lines.push("");
-  lines.push(`Matching time for all scenarios: ${methods.map((method) => `${method.name} ${Math.round(method.milliseconds)} ms`).join(", ")}.`);
+  lines.push(
+    "Matching time for all scenarios: " +
+      `${methods.map((method) => `${method.name} ${Math.round(method.milliseconds)} ms`).join(", ")}.`,
+  );
   lines.push("");
   lines.push(...booksSection(evaluation));
   return lines.join("\n");
@@ -170,12 +206,17 @@ function booksSection(evaluation: Evaluation): string[] {
   lines.push("## Entries typed by hand, statement files, same-source refreshes");
   lines.push("");
   lines.push(
-    `**Scenarios:** ${scenarios.total} accounts (${scenarios.typed} kept by hand then linked, ${scenarios.statement} of statement files — ` +
-      `the same file again, an overlapping one, or one against a connection's rows —, ${scenarios.sameSource} refreshes of the same link told their source), ` +
-      `${scenarios.existingRows} existing rows, ${scenarios.incomingRows} incoming rows. Measured apart from the re-links above. Goals per slice: precision ≥ 0.995, recall ≥ 0.98.`,
+    `**Scenarios:** ${scenarios.total} accounts (${scenarios.typed} kept by hand then linked, ` +
+      `${scenarios.statement} of statement files — ` +
+      "the same file again, an overlapping one, or one against a connection's rows —, " +
+      `${scenarios.sameSource} refreshes of the same link told their source), ` +
+      `${scenarios.existingRows} existing rows, ${scenarios.incomingRows} incoming rows. ` +
+      "Measured apart from the re-links above. Goals per slice: precision ≥ 0.995, recall ≥ 0.98.",
   );
   lines.push("");
-  lines.push("| matcher | precision | recall | F1 | genuinely new rows wrongly flagged | rows changed by shuffling the input |");
+  lines.push(
+    "| matcher | precision | recall | F1 | genuinely new rows wrongly flagged | rows changed by shuffling the input |",
+  );
   lines.push("|---|---:|---:|---:|---:|---:|");
   for (const method of methods) {
     const counts = method.overall;
@@ -183,7 +224,10 @@ function booksSection(evaluation: Evaluation): string[] {
     lines.push(`| ${methodTitle(method)} | ${overallCells(counts)} | ${order} |`);
   }
   lines.push("");
-  lines.push("Each cell: precision / recall where the slice has duplicates; where it holds only genuinely new rows, the rows wrongly flagged.");
+  lines.push(
+    "Each cell: precision / recall where the slice has duplicates; where it holds only genuinely new rows, the " +
+      "rows wrongly flagged.",
+  );
   lines.push("");
   lines.push(`| slice | duplicates | new rows | ${methods.map(methodTitle).join(" | ")} |`);
   lines.push(`|---|---:|---:|${methods.map(() => "---:").join("|")}|`);
@@ -198,14 +242,22 @@ function booksSection(evaluation: Evaluation): string[] {
   }
   lines.push("");
   const lost = slicesLostToPeers(evaluation, methods, BOOKS_KINDS);
-  lines.push(lost.length === 0 ? `${mine.name} is at least as good as every peer in every slice.` : `Slices where a peer does better: ${lost.join("; ")}.`);
+  lines.push(
+    lost.length === 0
+      ? `${mine.name} is at least as good as every peer in every slice.`
+      : `Slices where a peer does better: ${lost.join("; ")}.`,
+  );
   lines.push("");
   return lines;
 }
 
 function provenance(seeds: readonly number[], elapsedSeconds: number): string {
   const took = `${elapsedSeconds.toFixed(1)} s`;
-  if (seeds.length === 1 && seeds[0] === HELD_OUT_SEED) return `Written by \`npm run eval:dedup\` (seed ${HELD_OUT_SEED}, the held-out seed, ${took}); every run overwrites it.`;
+  if (seeds.length === 1 && seeds[0] === HELD_OUT_SEED)
+    return (
+      `Written by \`npm run eval:dedup\` (seed ${HELD_OUT_SEED}, the held-out seed, ${took}); every run ` +
+      `overwrites it.`
+    );
   if (seeds.length === 1) return `Printed by \`npm run eval:dedup -- --seed ${seeds[0]}\` (${took}).`;
   const contiguous = seeds.every((seed, at) => at === 0 || seed === seeds[at - 1]! + 1);
   const list = contiguous ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.join(", ");
@@ -213,6 +265,9 @@ function provenance(seeds: readonly number[], elapsedSeconds: number): string {
 }
 
 function sliceCell(counts: Counts): string {
-  if (counts.positives === 0) return counts.negatives === 0 ? "–" : `${counts.flaggedNegatives} flagged (${percent(1 - (specificity(counts) ?? 1))})`;
+  if (counts.positives === 0)
+    return counts.negatives === 0
+      ? "–"
+      : `${counts.flaggedNegatives} flagged (${percent(1 - (specificity(counts) ?? 1))})`;
   return fixed(f1(counts));
 }

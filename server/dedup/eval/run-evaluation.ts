@@ -20,11 +20,26 @@ export interface MethodResult extends ScenarioScore {
 export interface Evaluation {
   /** One seed, or the tuning seeds added together. */
   seeds: number[];
-  scenarios: { total: number; fromSandbox: number; relink: number; refresh: number; existingRows: number; incomingRows: number; byProfile: Record<string, number> };
+  scenarios: {
+    total: number;
+    fromSandbox: number;
+    relink: number;
+    refresh: number;
+    existingRows: number;
+    incomingRows: number;
+    byProfile: Record<string, number>;
+  };
   methods: MethodResult[];
   /** Entries typed by hand, statement files and same-source refreshes (books-scenarios.ts), measured apart. */
   books: {
-    scenarios: { total: number; typed: number; statement: number; sameSource: number; existingRows: number; incomingRows: number };
+    scenarios: {
+      total: number;
+      typed: number;
+      statement: number;
+      sameSource: number;
+      existingRows: number;
+      incomingRows: number;
+    };
     methods: MethodResult[];
   };
 }
@@ -49,7 +64,15 @@ export const METHODS: { key: string; name: string; run: Matcher }[] = [
   { key: "gnucash-all", name: "GnuCash score, all candidates", run: gnuCash({ allCandidates: true }) },
 ];
 
-export function runEvaluation({ seed, scenarioCount, booksScenarioCount = scenarioCount }: { seed: number; scenarioCount: number; booksScenarioCount?: number }): Evaluation {
+export function runEvaluation({
+  seed,
+  scenarioCount,
+  booksScenarioCount = scenarioCount,
+}: {
+  seed: number;
+  scenarioCount: number;
+  booksScenarioCount?: number;
+}): Evaluation {
   const scenarios: Scenario[] = [];
   for (let index = 0; index < scenarioCount; index++) {
     scenarios.push(index % 4 === 3 ? buildSandboxScenario(seed, index) : buildScenario(seed, index));
@@ -110,7 +133,10 @@ function evaluateMethod(method: (typeof METHODS)[number], scenarios: Scenario[],
     addScore(result, score);
     addCounts(result.bySource.get(scenario.source)!, score.overall);
 
-    const shuffled = method.run({ existing: shuffler.shuffled(scenario.existing), incoming: shuffler.shuffled(scenario.incoming) });
+    const shuffled = method.run({
+      existing: shuffler.shuffled(scenario.existing),
+      incoming: shuffler.shuffled(scenario.incoming),
+    });
     const changed = changedRows(decisions, shuffled);
     result.orderSensitiveRows += changed;
     if (changed > 0) result.scenariosChangedByOrder++;
@@ -143,9 +169,11 @@ export function combineEvaluations(evaluations: readonly Evaluation[]): Evaluati
     totals.refresh += more.refresh;
     totals.existingRows += more.existingRows;
     totals.incomingRows += more.incomingRows;
-    for (const [profile, count] of Object.entries(more.byProfile)) totals.byProfile[profile] = (totals.byProfile[profile] ?? 0) + count;
+    for (const [profile, count] of Object.entries(more.byProfile))
+      totals.byProfile[profile] = (totals.byProfile[profile] ?? 0) + count;
     const books = combined.books.scenarios;
-    for (const key of ["total", "typed", "statement", "sameSource", "existingRows", "incomingRows"] as const) books[key] += evaluation.books.scenarios[key];
+    for (const key of ["total", "typed", "statement", "sameSource", "existingRows", "incomingRows"] as const)
+      books[key] += evaluation.books.scenarios[key];
     addMethods(combined.methods, evaluation.methods);
     addMethods(combined.books.methods, evaluation.books.methods);
   }

@@ -18,20 +18,56 @@ const PROFILES: readonly (readonly [Profile, AccountSpec["type"], number])[] = [
   ["personal-savings", "savings", 10],
 ];
 
-const RECURRING_CATEGORIES = new Set(["Paycheck", "Payroll", "Payroll Taxes", "Rent", "Transfer", "Insurance", "Phone", "Subscriptions", "Bank Fee"]);
+const RECURRING_CATEGORIES = new Set([
+  "Paycheck",
+  "Payroll",
+  "Payroll Taxes",
+  "Rent",
+  "Transfer",
+  "Insurance",
+  "Phone",
+  "Subscriptions",
+  "Bank Fee",
+]);
 const REGISTER_DAYS = 240;
 
 export function buildSandboxScenario(seed: number, index: number): Scenario {
   const random = new Random(seed * 7_919 + index);
-  const [profile, type] = random.weighted(PROFILES.map(([profile, type, weight]) => [[profile, type] as const, weight] as const));
+  const [profile, type] = random.weighted(
+    PROFILES.map(([profile, type, weight]) => [[profile, type] as const, weight] as const),
+  );
   const name = `x${seed}-${index}`;
   const bankUser = `eval-${seed}-${index}`;
   const today = dayNumber("2026-03-01")! + random.int(0, 120);
   const kind = random.chance(0.75) ? "relink" : "refresh";
-  const lastImport = today - random.weighted([[0, 20], [1, 20], [2, 15], [3, 15], [5, 10], [7, 10], [14, 10]] as const);
-  const windowDays = kind === "relink" ? random.weighted([[30, 30], [60, 20], [90, 50]] as const) : 15;
+  const lastImport =
+    today -
+    random.weighted([
+      [0, 20],
+      [1, 20],
+      [2, 15],
+      [3, 15],
+      [5, 10],
+      [7, 10],
+      [14, 10],
+    ] as const);
+  const windowDays =
+    kind === "relink"
+      ? random.weighted([
+          [30, 30],
+          [60, 20],
+          [90, 50],
+        ] as const)
+      : 15;
   const account: AccountSpec = { key: "acct", name: "Account", type, profile, historyDays: REGISTER_DAYS };
-  const firstLink: FeedLogin = { id: `${name}-a`, seed: bankUser, syncSeq: 7, asOfDay: lastImport, linkedDay: lastImport - REGISTER_DAYS, pendingSeen: {} };
+  const firstLink: FeedLogin = {
+    id: `${name}-a`,
+    seed: bankUser,
+    syncSeq: 7,
+    asOfDay: lastImport,
+    linkedDay: lastImport - REGISTER_DAYS,
+    pendingSeen: {},
+  };
   const secondLink: FeedLogin =
     kind === "relink"
       ? { id: `${name}-b`, seed: bankUser, syncSeq: 1, asOfDay: today, linkedDay: today, pendingSeen: {} }
@@ -41,7 +77,10 @@ export function buildSandboxScenario(seed: number, index: number): Scenario {
   const traits = traitsByWireId(real, [firstLink, secondLink], account.key);
   const existing = registerFrom(materializeFeed(firstLink, account).transactions, account.key, name, traits, random);
   const incoming = materializeFeed(secondLink, { ...account, historyDays: windowDays })
-    .transactions.map((wire, at) => ({ row: incomingRow(wire, `${name}-i${at}`, account.key), traits: traits.get(wire.id)! }))
+    .transactions.map((wire, at) => ({
+      row: incomingRow(wire, `${name}-i${at}`, account.key),
+      traits: traits.get(wire.id)!,
+    }))
     .reverse();
 
   return {

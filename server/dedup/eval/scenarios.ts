@@ -86,12 +86,29 @@ export function buildScenario(seed: number, index: number, options: { kind?: "re
   const random = new Random(seed * 1_000_003 + index);
   const drawn = random.chance(0.75) ? "relink" : "refresh";
   const kind = options.kind ?? drawn;
-  const profile = random.weighted([["operating", 60], ["card", 25], ["savings", 15]] as const);
+  const profile = random.weighted([
+    ["operating", 60],
+    ["card", 25],
+    ["savings", 15],
+  ] as const);
   const today = BASE_DAY + random.int(0, 120);
   const name = `s${seed}-${index}`;
   const account = `${profile}-${index}`;
   const world = generateAccountHistory(profile, today - HISTORY_DAYS, today, random, name);
-  const lastImport = today - random.weighted([[0, 20], [1, 15], [2, 10], [3, 10], [5, 10], [7, 10], [10, 8], [14, 7], [21, 5], [30, 5]] as const);
+  const lastImport =
+    today -
+    random.weighted([
+      [0, 20],
+      [1, 15],
+      [2, 10],
+      [3, 10],
+      [5, 10],
+      [7, 10],
+      [10, 8],
+      [14, 7],
+      [21, 5],
+      [30, 5],
+    ] as const);
 
   const styleA = randomStyle(random);
   const idsA = new LinkIds("a", random);
@@ -105,7 +122,12 @@ export function buildScenario(seed: number, index: number, options: { kind?: "re
       ? relinkFeed(world, today, random, styleA, account, name)
       : refreshFeed(world, today, lastImport, random, styleA, idsA, account, name);
 
-  const labels = labelIncoming(incomingDrafts.rows, drafts, incomingDrafts.windowStart, kind === "relink" ? "relink" : "refresh");
+  const labels = labelIncoming(
+    incomingDrafts.rows,
+    drafts,
+    incomingDrafts.windowStart,
+    kind === "relink" ? "relink" : "refresh",
+  );
   return {
     name,
     source: "model",
@@ -157,7 +179,11 @@ function buildRegister(
       date: formatDayNumber(linkDay(real, style, pending)),
       amountCents: pending ? real.pendingAmountCents : real.amountCents,
       description: describe(real, style, pending),
-      providerIds: pending ? [ids.pendingId(real)] : isCard(real) && real.postDay > real.authDay && random.chance(0.7) ? [ids.pendingId(real), ids.postedId(real)] : [ids.postedId(real)],
+      providerIds: pending
+        ? [ids.pendingId(real)]
+        : isCard(real) && real.postDay > real.authDay && random.chance(0.7)
+          ? [ids.pendingId(real), ids.postedId(real)]
+          : [ids.postedId(real)],
       pending,
     });
 
@@ -178,9 +204,16 @@ function buildRegister(
   return drafts;
 }
 
-function handWrittenCheck(real: RealTransaction, random: Random): Pick<ExistingTransaction, "date" | "amountCents" | "description" | "checkNumber"> {
+function handWrittenCheck(
+  real: RealTransaction,
+  random: Random,
+): Pick<ExistingTransaction, "date" | "amountCents" | "description" | "checkNumber"> {
   const payee = real.checkPayee ?? "Vendor";
-  const form = random.weighted([["number-in-text", 50], ["number-field", 35], ["payee-only", 15]] as const);
+  const form = random.weighted([
+    ["number-in-text", 50],
+    ["number-field", 35],
+    ["payee-only", 15],
+  ] as const);
   return {
     date: formatDayNumber(real.authDay),
     amountCents: random.chance(0.04) ? transposeDigits(real.amountCents) : real.amountCents,
@@ -204,10 +237,23 @@ interface IncomingDraft {
   real: RealTransaction;
 }
 
-function relinkFeed(world: RealTransaction[], today: number, random: Random, styleA: LinkStyle, account: string, name: string) {
+function relinkFeed(
+  world: RealTransaction[],
+  today: number,
+  random: Random,
+  styleA: LinkStyle,
+  account: string,
+  name: string,
+) {
   const style = relinkStyle(styleA, random, random.pick([0.2, 0.5, 0.8]));
   const ids = new LinkIds("b", random);
-  const windowDays = random.weighted([[14, 10], [30, 25], [45, 10], [60, 20], [90, 35]] as const);
+  const windowDays = random.weighted([
+    [14, 10],
+    [30, 25],
+    [45, 10],
+    [60, 20],
+    [90, 35],
+  ] as const);
   const windowStart = today - windowDays;
   const rows: IncomingDraft[] = [];
   let serial = 0;
@@ -223,7 +269,8 @@ function relinkFeed(world: RealTransaction[], today: number, random: Random, sty
         account,
         ...linkedRow(real, style, ids, pending),
         // The new link may name a pending id of its own that was never retrieved here.
-        pendingProviderId: !pending && isCard(real) && real.postDay > real.authDay && random.chance(0.6) ? ids.pendingId(real) : null,
+        pendingProviderId:
+          !pending && isCard(real) && real.postDay > real.authDay && random.chance(0.6) ? ids.pendingId(real) : null,
       },
     });
   }
@@ -261,7 +308,10 @@ function refreshFeed(
         id: `${name}-i${serial++}`,
         account,
         ...linkedRow(real, style, ids, pending, { day, description }),
-        pendingProviderId: !pending && isCard(real) && (wasPendingAtImport || (real.postDay > real.authDay && random.chance(0.7))) ? ids.pendingId(real) : null,
+        pendingProviderId:
+          !pending && isCard(real) && (wasPendingAtImport || (real.postDay > real.authDay && random.chance(0.7)))
+            ? ids.pendingId(real)
+            : null,
       },
     });
   }
@@ -300,7 +350,12 @@ export function traitsOf(real: RealTransaction): RowTraits {
   };
 }
 
-function labelIncoming(rows: IncomingDraft[], existing: ExistingDraft[], windowStart: number, kind: Scenario["kind"]): Map<string, IncomingLabel> {
+function labelIncoming(
+  rows: IncomingDraft[],
+  existing: ExistingDraft[],
+  windowStart: number,
+  kind: Scenario["kind"],
+): Map<string, IncomingLabel> {
   return labelRows(
     rows.map(({ row, real }) => ({ row, traits: traitsOf(real) })),
     existing.map(({ row, real }) => ({ row, traits: traitsOf(real) })),
@@ -328,7 +383,12 @@ export function labelRows(
     if (truncatedFrom !== null && rowDay < truncatedFrom + TRUNCATION_EDGE_DAYS) kinds.add("truncated-window");
     if (counterparts.length > 0) addChangeKinds(kinds, row, counterparts);
     else kinds.add(nearby(traits, rowDay) ? "new-lookalike" : "new-other");
-    labels.set(row.id, { realId: traits.realId, positive: counterparts.length > 0, kinds, repeatGroup: traits.repeatGroup });
+    labels.set(row.id, {
+      realId: traits.realId,
+      positive: counterparts.length > 0,
+      kinds,
+      repeatGroup: traits.repeatGroup,
+    });
   }
   return labels;
 }
@@ -345,15 +405,30 @@ function addChangeKinds(kinds: Set<ChangeKind>, row: IncomingTransaction, counte
   if (shift >= 1 && shift <= 3) kinds.add("date-shift-1-3");
   if (shift >= 4) kinds.add("date-shift-4+");
   if (row.description !== primary.row.description) kinds.add("description-rewrite");
-  if (primary.row.pending && !row.pending) kinds.add(row.amountCents === primary.row.amountCents ? "pending-posted" : "pending-posted-tip");
-  if (!byId && !byPendingLink && shift === 0 && row.description === primary.row.description && row.amountCents === primary.row.amountCents) {
+  if (primary.row.pending && !row.pending)
+    kinds.add(row.amountCents === primary.row.amountCents ? "pending-posted" : "pending-posted-tip");
+  if (
+    !byId &&
+    !byPendingLink &&
+    shift === 0 &&
+    row.description === primary.row.description &&
+    row.amountCents === primary.row.amountCents
+  ) {
     kinds.add("new-ids");
   }
 }
 
 /** Whether a genuinely new transaction resembles a register row: same merchant or same amount within 10 days. */
 function nearbyIndex(existing: TracedRow<ExistingTransaction>[]): (traits: RowTraits, day: number) => boolean {
-  const days = existing.map(({ row, traits }) => ({ day: dayNumber(row.date)!, merchant: traits.merchant, amount: row.amountCents }));
+  const days = existing.map(({ row, traits }) => ({
+    day: dayNumber(row.date)!,
+    merchant: traits.merchant,
+    amount: row.amountCents,
+  }));
   return (traits, day) =>
-    days.some((entry) => Math.abs(entry.day - day) <= TRUNCATION_EDGE_DAYS && (entry.merchant === traits.merchant || entry.amount === traits.amountCents));
+    days.some(
+      (entry) =>
+        Math.abs(entry.day - day) <= TRUNCATION_EDGE_DAYS &&
+        (entry.merchant === traits.merchant || entry.amount === traits.amountCents),
+    );
 }

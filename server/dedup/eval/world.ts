@@ -40,13 +40,32 @@ function dayOfMonth(day: number): number {
 function postingLag(merchant: Merchant, random: Random): number {
   switch (merchant.channel) {
     case "card":
-      return random.weighted([[0, 10], [1, 45], [2, 25], [3, 12], [4, 4], [5, 2.5], [6, 1], [7, 0.5]]);
+      return random.weighted([
+        [0, 10],
+        [1, 45],
+        [2, 25],
+        [3, 12],
+        [4, 4],
+        [5, 2.5],
+        [6, 1],
+        [7, 0.5],
+      ]);
     case "deposit":
-      return random.weighted([[0, 80], [1, 15], [2, 2], [3, 1.5], [4, 1], [5, 0.5]]);
+      return random.weighted([
+        [0, 80],
+        [1, 15],
+        [2, 2],
+        [3, 1.5],
+        [4, 1],
+        [5, 0.5],
+      ]);
     case "check":
       return random.int(2, 14);
     case "ach":
-      return random.weighted([[0, 95], [1, 5]]);
+      return random.weighted([
+        [0, 95],
+        [1, 5],
+      ]);
     default:
       return 0;
   }
@@ -73,7 +92,13 @@ function occurrences(activity: Activity, day: number, random: Random): number {
 }
 
 /** Every real transaction of one account between two days, in date order. */
-export function generateAccountHistory(profile: AccountProfile, fromDay: number, toDay: number, random: Random, prefix: string): RealTransaction[] {
+export function generateAccountHistory(
+  profile: AccountProfile,
+  fromDay: number,
+  toDay: number,
+  random: Random,
+  prefix: string,
+): RealTransaction[] {
   const activities = accountActivities(profile, random);
   const transactions: RealTransaction[] = [];
   let nextCheck = random.int(1001, 4800);
@@ -83,7 +108,8 @@ export function generateAccountHistory(profile: AccountProfile, fromDay: number,
       const count = occurrences(activity, day, random);
       for (let n = 0; n < count; n++) {
         const amountCents = activity.amount(random);
-        const repeats = activity.sameDayRepeat && random.chance(activity.sameDayRepeat) ? (random.chance(0.15) ? 3 : 2) : 1;
+        const repeats =
+          activity.sameDayRepeat && random.chance(activity.sameDayRepeat) ? (random.chance(0.15) ? 3 : 2) : 1;
         const repeatGroup = repeats > 1 ? `${prefix}-g${serial}` : null;
         const postDay = nextBusinessDay(day + postingLag(activity.merchant, random));
         for (let copy = 0; copy < repeats; copy++) {

@@ -36,7 +36,8 @@ export async function countingProxy(
         maxInFlightAt.set(institution, Math.max(maxInFlightAt.get(institution) ?? 0, atInstitution));
       }
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
       try {
         const upstream = await fetch(`${target}${path}`, {
           method: req.method,
@@ -45,7 +46,9 @@ export async function countingProxy(
         });
         const body = Buffer.from(await upstream.arrayBuffer());
         if (refresh) await new Promise((r) => setTimeout(r, options.holdRefreshAnswerMs));
-        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" }).end(body);
+        res
+          .writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" })
+          .end(body);
       } catch {
         res.destroy();
       } finally {

@@ -26,11 +26,20 @@ export const testJobsConfig: JobsConfig = {
   weeklySummaryCron: "0 13 * * 1",
 };
 
-export const testMailConfig: MailConfig = { smtpUrl: null, from: "Bankline <no-reply@bankline.test>", appUrl: "http://bankline.test" };
+export const testMailConfig: MailConfig = {
+  smtpUrl: null,
+  from: "Bankline <no-reply@bankline.test>",
+  appUrl: "http://bankline.test",
+};
 
 export const testQueueSchema = () => `pgboss_test_${uniqueSuffix()}`;
 
-export function startTestWorker(options: { schema: string; config?: Partial<JobsConfig>; aggregator?: AggregatorClient; mail?: { transport?: MailTransport; config?: MailConfig } }) {
+export function startTestWorker(options: {
+  schema: string;
+  config?: Partial<JobsConfig>;
+  aggregator?: AggregatorClient;
+  mail?: { transport?: MailTransport; config?: MailConfig };
+}) {
   return startWorker(
     {
       databaseUrl: inject("databaseUrl"),
@@ -67,4 +76,5 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
   }
 }
 
-export const unfinishedTickets = (db: Db, cycleId: string) => db.refreshTicket.count({ where: { cycleId, finishedAt: null } });
+export const unfinishedTickets = (db: Db, cycleId: string) =>
+  db.refreshTicket.count({ where: { cycleId, finishedAt: null } });

@@ -10,7 +10,15 @@ import { startWorker } from "../worker";
 
 const databaseUrl = process.env.DATABASE_URL!;
 const worker = await startWorker(
-  { databaseUrl, db: getDb(), aggregator: getAggregatorClient(), log, config: jobsConfigFromEnv(), queueSchema: process.env.QUEUE_SCHEMA, mail: { config: mailConfigFromEnv() } },
+  {
+    databaseUrl,
+    db: getDb(),
+    aggregator: getAggregatorClient(),
+    log,
+    config: jobsConfigFromEnv(),
+    queueSchema: process.env.QUEUE_SCHEMA,
+    mail: { config: mailConfigFromEnv() },
+  },
   { schedules: false },
 );
 process.stdout.write("worker ready\n");

@@ -23,7 +23,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ["STARTTLS"],
     logger: false,
     onMailFrom(_address, _session, callback) {
-      if (sink.down) return callback(Object.assign(new Error("Service not available, try again later"), { responseCode: 421 }));
+      if (sink.down)
+        return callback(Object.assign(new Error("Service not available, try again later"), { responseCode: 421 }));
       callback();
     },
     onData(stream, _session, callback) {
@@ -38,7 +39,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
-  const to = (address: string) => messages.filter((m) => [m.to].flat().some((t) => t?.value.some((v) => v.address === address)));
+  const to = (address: string) =>
+    messages.filter((m) => [m.to].flat().some((t) => t?.value.some((v) => v.address === address)));
   Object.assign(sink, {
     url: `smtp://127.0.0.1:${port}`,
     messages,
@@ -47,7 +49,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     async waitFor(address: string, count = 1, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (to(address).length < count) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} email(s) to ${address}; got ${to(address).length}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${count} email(s) to ${address}; got ${to(address).length}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       return to(address);

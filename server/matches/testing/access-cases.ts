@@ -12,9 +12,19 @@ async function homeRowAndEntry(w: AccessWorld) {
     bankAccountId: books.bankAccountId,
     transactions: [bankTransaction({ postedDate: daysAgo(2), amountCents: -7_777, description: "ACCESS CASE PAYEE" })],
   });
-  const row = await w.db.feedTransaction.findFirstOrThrow({ where: { bankAccountId: books.bankAccountId }, select: { id: true } });
+  const row = await w.db.feedTransaction.findFirstOrThrow({
+    where: { bankAccountId: books.bankAccountId },
+    select: { id: true },
+  });
   const entry = await w.db.registerEntry.create({
-    data: { organizationId: w.home.org.id, registerId: books.registerId, date: new Date(`${daysAgo(4)}T00:00:00Z`), amountCents: -7_777, description: "Typed", source: "MANUAL" },
+    data: {
+      organizationId: w.home.org.id,
+      registerId: books.registerId,
+      date: new Date(`${daysAgo(4)}T00:00:00Z`),
+      amountCents: -7_777,
+      description: "Typed",
+      source: "MANUAL",
+    },
     select: { id: true },
   });
   return { transactionId: row.id, entryId: entry.id };
@@ -29,7 +39,10 @@ export const matchesAccessCases: AccessCases = {
   "matches.search": {
     access: write,
     input: async (w) => ({ orgSlug: w.home.org.slug, transactionId: (await homeRowAndEntry(w)).transactionId }),
-    foreignIdsInput: async (w) => ({ orgSlug: w.other.org.slug, transactionId: (await homeRowAndEntry(w)).transactionId }),
+    foreignIdsInput: async (w) => ({
+      orgSlug: w.other.org.slug,
+      transactionId: (await homeRowAndEntry(w)).transactionId,
+    }),
   },
   "matches.undo": {
     access: write,

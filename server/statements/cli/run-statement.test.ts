@@ -35,14 +35,28 @@ describe("statement command", () => {
     const first = run("scripts/statement.ts", fixture("checking-and-savings.ofx")).stdout;
     writeFileSync(path.join(dir, "existing.csv"), first.replace(/^s(\d+),/gm, "r$1,"));
     writeFileSync(path.join(dir, "incoming.csv"), first);
-    const matched = run("scripts/dedup.ts", "--same-source", path.join(dir, "existing.csv"), path.join(dir, "incoming.csv"));
+    const matched = run(
+      "scripts/dedup.ts",
+      "--same-source",
+      path.join(dir, "existing.csv"),
+      path.join(dir, "incoming.csv"),
+    );
     expect(matched.stderr).toBe("");
-    const rows = matched.stdout.trimEnd().split("\n").slice(1).map((line) => line.split(","));
-    expect(rows.map(([id, match, score, tier]) => [id, match, score, tier])).toEqual([1, 2, 3, 4, 5].map((n) => [`s${n}`, `r${n}`, "1.000", "duplicate"]));
+    const rows = matched.stdout
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(","));
+    expect(rows.map(([id, match, score, tier]) => [id, match, score, tier])).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [`s${n}`, `r${n}`, "1.000", "duplicate"]),
+    );
   });
 
   it.each([
-    ["truncated.ofx", "line 60: the file ends inside <STMTTRN> opened on line 55: it looks cut off (download it again)"],
+    [
+      "truncated.ofx",
+      "line 60: the file ends inside <STMTTRN> opened on line 55: it looks cut off (download it again)",
+    ],
     ["truncated.qif", "line 12: the file ends inside a transaction that has no closing ^"],
     ["truncated.csv", "line 6: a quoted field is never closed"],
     ["truncated.camt053.xml", "the file ends inside <Ntry> opened on line 32"],
@@ -56,7 +70,11 @@ describe("statement command", () => {
   });
 
   it("says which file it cannot read, and how to call it", () => {
-    expect(run("scripts/statement.ts", fixture("no-such.ofx"))).toEqual({ code: 1, stdout: "", stderr: `statement: cannot read ${fixture("no-such.ofx")}: no such file\n` });
+    expect(run("scripts/statement.ts", fixture("no-such.ofx"))).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `statement: cannot read ${fixture("no-such.ofx")}: no such file\n`,
+    });
     const usage = run("scripts/statement.ts");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("usage: npm run --silent statement -- <statement file>");

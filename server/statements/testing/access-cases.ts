@@ -15,7 +15,15 @@ export const statementsAccessCases: AccessCases = {
   "statements.preview": { access: write, input: (w) => ({ orgSlug: w.home.org.slug, ...file() }) },
   "statements.import": {
     access: write,
-    input: async (w) => ({ orgSlug: w.home.org.slug, ...file(), targets: [{ account: 0, bankAccountId: await homeAccount(w) }] }),
-    foreignIdsInput: async (w) => ({ orgSlug: w.other.org.slug, ...file(), targets: [{ account: 0, bankAccountId: await homeAccount(w) }] }),
+    input: async (w) => ({
+      orgSlug: w.home.org.slug,
+      ...file(),
+      targets: [{ account: 0, bankAccountId: await homeAccount(w) }],
+    }),
+    foreignIdsInput: async (w) => ({
+      orgSlug: w.other.org.slug,
+      ...file(),
+      targets: [{ account: 0, bankAccountId: await homeAccount(w) }],
+    }),
   },
 };

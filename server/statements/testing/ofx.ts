@@ -14,7 +14,8 @@ export interface OfxAccount {
   rows: OfxRow[];
 }
 
-const amount = (cents: number) => `${cents < 0 ? "-" : ""}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
+const amount = (cents: number) =>
+  `${cents < 0 ? "-" : ""}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
 
 export function ofxText(accounts: OfxAccount[]): string {
   const statements = accounts.map(

@@ -6,11 +6,21 @@ import { createUser } from "@/server/testing/fixtures";
 async function homeConnectionId(w: AccessWorld) {
   await w.db.institution.upsert({
     where: { id: "sandbox-bank-personal" },
-    create: { id: "sandbox-bank-personal", name: "Sandbox Bank (Personal)", variant: "PERSONAL", loginUrl: "https://personal.sandboxbank.example" },
+    create: {
+      id: "sandbox-bank-personal",
+      name: "Sandbox Bank (Personal)",
+      variant: "PERSONAL",
+      loginUrl: "https://personal.sandboxbank.example",
+    },
     update: {},
   });
   const connection = await w.db.connection.create({
-    data: { organizationId: w.home.org.id, institutionId: "sandbox-bank-personal", status: "ACTIVE", providerLoginId: `login_support_${Math.random().toString(36).slice(2)}` },
+    data: {
+      organizationId: w.home.org.id,
+      institutionId: "sandbox-bank-personal",
+      status: "ACTIVE",
+      providerLoginId: `login_support_${Math.random().toString(36).slice(2)}`,
+    },
     select: { id: true },
   });
   return connection.id;
@@ -27,7 +37,11 @@ export const supportAccessCases: AccessCases = {
   "support.events": { access: read, input: async (w) => ({ connectionId: await homeConnectionId(w), codes: [103] }) },
   "support.outcomes": {
     access: read,
-    input: async (w) => ({ connectionId: await homeConnectionId(w), from: new Date(Date.now() - 30 * day), to: new Date() }),
+    input: async (w) => ({
+      connectionId: await homeConnectionId(w),
+      from: new Date(Date.now() - 30 * day),
+      to: new Date(),
+    }),
   },
   "support.forceRefresh": {
     access: act,
@@ -37,7 +51,10 @@ export const supportAccessCases: AccessCases = {
   "support.connectionEmails": { access: read, input: async (w) => ({ connectionId: await homeConnectionId(w) }) },
   "support.resetTwoFactor": {
     access: act,
-    input: async (w) => ({ userId: (await createUser(w.db)).id, reason: "lost their phone, identity checked by call-back" }),
+    input: async (w) => ({
+      userId: (await createUser(w.db)).id,
+      reason: "lost their phone, identity checked by call-back",
+    }),
   },
   "support.institutionHealth": { access: read, input: () => ({ window: "24h" }) },
   "support.audit": { access: read, input: (w) => ({ organization: w.home.org.slug }) },

@@ -6,11 +6,16 @@ import { uniqueSuffix } from "@/server/testing/fixtures";
 
 export async function testInstitution(db: Db, name = "Test Bank") {
   const id = `test-bank-${uniqueSuffix()}`;
-  await db.institution.create({ data: { id, name: `${name} ${id.slice(-8)}`, variant: "PERSONAL", loginUrl: `https://${id}.example` } });
+  await db.institution.create({
+    data: { id, name: `${name} ${id.slice(-8)}`, variant: "PERSONAL", loginUrl: `https://${id}.example` },
+  });
   return id;
 }
 
-export async function testConnection(db: Db, args: { organizationId: string; institutionId: string; status?: "ACTIVE" | "ERROR" | "ACTION_REQUIRED" }) {
+export async function testConnection(
+  db: Db,
+  args: { organizationId: string; institutionId: string; status?: "ACTIVE" | "ERROR" | "ACTION_REQUIRED" },
+) {
   const c = await db.connection.create({
     data: {
       organizationId: args.organizationId,
@@ -32,7 +37,11 @@ export interface HistoryEvent {
   transactionCount?: number | null;
 }
 
-export async function addHistory(db: Db, connection: { id: string; organizationId: string; institutionId: string }, events: HistoryEvent[]) {
+export async function addHistory(
+  db: Db,
+  connection: { id: string; organizationId: string; institutionId: string },
+  events: HistoryEvent[],
+) {
   await db.connectionEvent.createMany({
     data: events.map((e) => ({
       organizationId: connection.organizationId,

@@ -24,7 +24,9 @@ export function ConnectionEmails({ connectionId }: { connectionId: string }) {
   const emails = useQuery({ ...trpc.support.connectionEmails.queryOptions({ connectionId }), refetchInterval: 15_000 });
   return (
     <section aria-labelledby="emails-title" className="card space-y-3">
-      <h2 id="emails-title" className="text-lg font-semibold">Emails about this connection</h2>
+      <h2 id="emails-title" className="text-lg font-semibold">
+        Emails about this connection
+      </h2>
       {emails.data && (
         <DataTable
           caption="Emails about this connection"

@@ -31,7 +31,15 @@ const columns: Column<Attempt>[] = [
 ];
 
 /** The error history: every attempt, filterable by code, kind and date, with a chart of outcomes. */
-export function EventTimeline({ connectionId, codesSeen, highlight }: { connectionId: string; codesSeen: number[]; highlight: string | null }) {
+export function EventTimeline({
+  connectionId,
+  codesSeen,
+  highlight,
+}: {
+  connectionId: string;
+  codesSeen: number[];
+  highlight: string | null;
+}) {
   const trpc = useTRPC();
   const [code, setCode] = useState("");
   const [kind, setKind] = useState("");
@@ -59,48 +67,100 @@ export function EventTimeline({ connectionId, codesSeen, highlight }: { connecti
 
   return (
     <section aria-labelledby="history-title" className="card space-y-4">
-      <h2 id="history-title" className="text-lg font-semibold">Error history</h2>
+      <h2 id="history-title" className="text-lg font-semibold">
+        Error history
+      </h2>
 
-      <form className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()} aria-label="Filter the history">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label="Filter the history"
+      >
         <div>
-          <label htmlFor="filter-code" className="label">Code</label>
+          <label htmlFor="filter-code" className="label">
+            Code
+          </label>
           <select id="filter-code" className="field w-auto" value={code} onChange={(e) => setCode(e.target.value)}>
             <option value="">Any code</option>
-            {codesSeen.map((c) => <option key={c} value={c}>{c}</option>)}
+            {codesSeen.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="filter-kind" className="label">Kind</label>
+          <label htmlFor="filter-kind" className="label">
+            Kind
+          </label>
           <select id="filter-kind" className="field w-auto" value={kind} onChange={(e) => setKind(e.target.value)}>
             <option value="">Any kind</option>
-            {kinds.map((k) => <option key={k} value={k}>{kindLabels[k]}</option>)}
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {kindLabels[k]}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label htmlFor="filter-from" className="label">From</label>
-          <input id="filter-from" type="date" className="field w-auto" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <label htmlFor="filter-from" className="label">
+            From
+          </label>
+          <input
+            id="filter-from"
+            type="date"
+            className="field w-auto"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
         </div>
         <div>
-          <label htmlFor="filter-to" className="label">To</label>
-          <input id="filter-to" type="date" className="field w-auto" value={to} onChange={(e) => setTo(e.target.value)} />
+          <label htmlFor="filter-to" className="label">
+            To
+          </label>
+          <input
+            id="filter-to"
+            type="date"
+            className="field w-auto"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          />
         </div>
         {(code || kind || from || to) && (
-          <button type="button" className="btn-secondary" onClick={() => (setCode(""), setKind(""), setFrom(""), setTo(""))}>Clear filters</button>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => (setCode(""), setKind(""), setFrom(""), setTo(""))}
+          >
+            Clear filters
+          </button>
         )}
       </form>
 
       {outcomes.data && (
         <OutcomesOverTime
           title={`Outcomes per day, ${formatDay(chartFrom)} to ${formatDay(chartTo)}`}
-          points={outcomes.data.map((d) => ({ label: formatDay(d.day), success: d.success, provider: d.provider, customer: d.customer, other: d.other }))}
+          points={outcomes.data.map((d) => ({
+            label: formatDay(d.day),
+            success: d.success,
+            provider: d.provider,
+            customer: d.customer,
+            other: d.other,
+          }))}
         />
       )}
 
       {events.isPending && <p className="text-ink-muted">Loading the history…</p>}
-      {events.isError && <p role="alert" className="text-danger">{events.error.message}</p>}
+      {events.isError && (
+        <p role="alert" className="text-danger">
+          {events.error.message}
+        </p>
+      )}
       {events.data && (
         <>
-          <p className="text-sm text-ink-muted" aria-live="polite">{total === 0 ? "No attempt matches these filters." : `${total} attempt${total === 1 ? "" : "s"}.`}</p>
+          <p className="text-sm text-ink-muted" aria-live="polite">
+            {total === 0 ? "No attempt matches these filters." : `${total} attempt${total === 1 ? "" : "s"}.`}
+          </p>
           <DataTable
             caption="Attempts on this connection, newest first"
             columns={columns}
@@ -109,7 +169,12 @@ export function EventTimeline({ connectionId, codesSeen, highlight }: { connecti
             rowClassName={(e) => (e.id === highlight ? "bg-brand-50" : "")}
           />
           {events.hasNextPage && (
-            <button type="button" className="btn-secondary" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => void events.fetchNextPage()}
+              disabled={events.isFetchingNextPage}
+            >
               {events.isFetchingNextPage ? "Loading…" : "Show older attempts"}
             </button>
           )}

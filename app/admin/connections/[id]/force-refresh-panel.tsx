@@ -60,9 +60,12 @@ export function ForceRefreshPanel({
     <section aria-labelledby="force-title" className="card space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
-          <h2 id="force-title" className="text-lg font-semibold">Force refresh</h2>
+          <h2 id="force-title" className="text-lg font-semibold">
+            Force refresh
+          </h2>
           <p className="text-sm text-ink-muted">
-            Starts an aggregation now, outside the nightly schedule. At most {allowance.limit} an hour per connection; {allowance.usedInWindow} used in the last hour. Audited with your reason.
+            {`Starts an aggregation now, outside the nightly schedule. At most ${allowance.limit} an hour per ` +
+              `connection; ${allowance.usedInWindow} used in the last hour. Audited with your reason.`}
           </p>
         </div>
         {!open && (
@@ -78,7 +81,9 @@ export function ForceRefreshPanel({
         )}
       </div>
       {disabledReason && !open && (
-        <p id="force-disabled-reason" className="text-sm text-ink-muted">{disabledReason}</p>
+        <p id="force-disabled-reason" className="text-sm text-ink-muted">
+          {disabledReason}
+        </p>
       )}
 
       {open && (
@@ -89,7 +94,9 @@ export function ForceRefreshPanel({
             force.mutate({ connectionId, reason });
           }}
         >
-          <label htmlFor="force-reason" className="label">Reason for forcing a refresh</label>
+          <label htmlFor="force-reason" className="label">
+            Reason for forcing a refresh
+          </label>
           <textarea
             id="force-reason"
             className="field min-h-20"
@@ -101,8 +108,12 @@ export function ForceRefreshPanel({
             placeholder="What the customer reported, the ticket number…"
           />
           <div className="flex gap-2">
-            <button type="submit" className="btn-primary" disabled={force.isPending || reason.trim().length < 5}>Start refresh</button>
-            <button type="button" className="btn-secondary" onClick={() => setOpen(false)} disabled={force.isPending}>Cancel</button>
+            <button type="submit" className="btn-primary" disabled={force.isPending || reason.trim().length < 5}>
+              Start refresh
+            </button>
+            <button type="button" className="btn-secondary" onClick={() => setOpen(false)} disabled={force.isPending}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -121,7 +132,11 @@ export function ForceRefreshPanel({
           </p>
         )}
       </div>
-      {force.isError && <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">{force.error.message}</p>}
+      {force.isError && (
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
+          {force.error.message}
+        </p>
+      )}
     </section>
   );
 }

@@ -49,21 +49,33 @@ export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: b
   const org = useQuery(trpc.support.organization.queryOptions({ slug }));
 
   if (org.isPending) return <p className="text-ink-muted">Loading the organization…</p>;
-  if (org.isError) return <p role="alert" className="text-danger">{org.error.message}</p>;
+  if (org.isError)
+    return (
+      <p role="alert" className="text-danger">
+        {org.error.message}
+      </p>
+    );
   const o = org.data;
 
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-ink-muted">
-        <Link href="/admin" className="underline">Search</Link> / {o.name}
+        <Link href="/admin" className="underline">
+          Search
+        </Link>{" "}
+        / {o.name}
       </nav>
       <header>
         <h1 className="text-2xl font-semibold">{o.name}</h1>
-        <p className="text-sm text-ink-muted">/{o.slug} · customer since {formatUtc(o.createdAt)}</p>
+        <p className="text-sm text-ink-muted">
+          /{o.slug} · customer since {formatUtc(o.createdAt)}
+        </p>
       </header>
 
       <section aria-labelledby="connections-title" className="card p-0">
-        <h2 id="connections-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Connections</h2>
+        <h2 id="connections-title" className="px-4 pb-2 pt-4 text-lg font-semibold">
+          Connections
+        </h2>
         <DataTable
           labelledBy="connections-title"
           inset
@@ -75,7 +87,9 @@ export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: b
       </section>
 
       <section aria-labelledby="notices-title" className="card">
-        <h2 id="notices-title" className="text-lg font-semibold">Open notices</h2>
+        <h2 id="notices-title" className="text-lg font-semibold">
+          Open notices
+        </h2>
         {o.notices.length === 0 ? (
           <p className="mt-2 text-sm text-ink-muted">None: nothing is waiting for the customer.</p>
         ) : (
@@ -92,7 +106,9 @@ export function OrganizationOverview({ slug, canAct }: { slug: string; canAct: b
       </section>
 
       <section aria-labelledby="members-title" className="card p-0">
-        <h2 id="members-title" className="px-4 pb-2 pt-4 text-lg font-semibold">Members</h2>
+        <h2 id="members-title" className="px-4 pb-2 pt-4 text-lg font-semibold">
+          Members
+        </h2>
         <DataTable
           labelledBy="members-title"
           inset

@@ -8,7 +8,12 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
   const target = readUnsubscribeToken(token);
   if (!target) return new Response("This link does not work.", { status: 404 });
   await setMailPreference(getDb(), target.userId, target.kind, false);
-  const fromPage = (req.headers.get("content-type") ?? "").includes("form") && !(await req.text()).includes("List-Unsubscribe");
-  if (fromPage) return new Response(null, { status: 303, headers: { Location: `/unsubscribe/${encodeURIComponent(token)}?done=1` } });
+  const fromPage =
+    (req.headers.get("content-type") ?? "").includes("form") && !(await req.text()).includes("List-Unsubscribe");
+  if (fromPage)
+    return new Response(null, {
+      status: 303,
+      headers: { Location: `/unsubscribe/${encodeURIComponent(token)}?done=1` },
+    });
   return new Response(null, { status: 204 });
 }

@@ -7,5 +7,9 @@ export const runtime = "nodejs";
 
 /** Aggregator webhooks: verified, stored and queued; processed by the worker. */
 export async function POST(req: Request) {
-  return receiveAggregatorWebhook(req, { db: getDb(), secret: process.env.AGGREGATOR_WEBHOOK_SECRET, enqueueEvent: enqueueWebhookEvent });
+  return receiveAggregatorWebhook(req, {
+    db: getDb(),
+    secret: process.env.AGGREGATOR_WEBHOOK_SECRET,
+    enqueueEvent: enqueueWebhookEvent,
+  });
 }

@@ -1,4 +1,7 @@
-import { mastercardWebhookSettings, receiveMastercardWebhook } from "@/server/aggregator/client/mastercard/webhook-source";
+import {
+  mastercardWebhookSettings,
+  receiveMastercardWebhook,
+} from "@/server/aggregator/client/mastercard/webhook-source";
 import { getDb } from "@/server/db/client";
 import { enqueueWebhookEvent } from "@/server/jobs/aggregator-webhook";
 
@@ -7,5 +10,9 @@ export const runtime = "nodejs";
 
 /** Mastercard Open Banking's Connect events: verified, stored and queued; processed by the worker. */
 export async function POST(req: Request) {
-  return receiveMastercardWebhook(req, { db: getDb(), settings: mastercardWebhookSettings(), enqueueEvent: enqueueWebhookEvent });
+  return receiveMastercardWebhook(req, {
+    db: getDb(),
+    settings: mastercardWebhookSettings(),
+    enqueueEvent: enqueueWebhookEvent,
+  });
 }

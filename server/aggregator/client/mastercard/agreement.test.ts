@@ -11,7 +11,8 @@ import { parse } from "yaml";
 // it the test is skipped and says why.
 
 const root = path.resolve(import.meta.dirname, "../../../..");
-const officialPath = process.env.MASTERCARD_OPENAPI_DOCUMENT ?? path.resolve(root, "../shared/providers/mastercard/openbanking-us.yaml");
+const officialPath =
+  process.env.MASTERCARD_OPENAPI_DOCUMENT ?? path.resolve(root, "../shared/providers/mastercard/openbanking-us.yaml");
 const ours = parse(readFileSync(path.join(root, "docs/mastercard-api.yaml"), "utf8"));
 const available = existsSync(officialPath);
 
@@ -30,7 +31,11 @@ type Schema = Record<string, unknown> & {
   items?: Schema;
   allOf?: Schema[];
 };
-type Doc = { paths: Record<string, Record<string, Operation>>; components?: Record<string, Record<string, unknown>>; security?: unknown };
+type Doc = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: Record<string, Record<string, unknown>>;
+  security?: unknown;
+};
 type Operation = {
   operationId?: string;
   parameters?: Schema[];
@@ -59,7 +64,13 @@ function resolver(doc: Doc) {
   return { deref, flat };
 }
 
-function compare(mine: Schema | undefined, theirs: Schema | undefined, where: string, r: { ours: ReturnType<typeof resolver>; theirs: ReturnType<typeof resolver> }, out: string[]) {
+function compare(
+  mine: Schema | undefined,
+  theirs: Schema | undefined,
+  where: string,
+  r: { ours: ReturnType<typeof resolver>; theirs: ReturnType<typeof resolver> },
+  out: string[],
+) {
   const a = r.ours.flat(mine);
   const b = r.theirs.flat(theirs);
   if (!a) return;
@@ -74,7 +85,8 @@ function compare(mine: Schema | undefined, theirs: Schema | undefined, where: st
   if (a.items) compare(a.items, b.items, `${where}[]`, r, out);
 }
 
-const jsonSchema = (content: unknown) => (content as Record<string, { schema?: Schema }> | undefined)?.["application/json"]?.schema;
+const jsonSchema = (content: unknown) =>
+  (content as Record<string, { schema?: Schema }> | undefined)?.["application/json"]?.schema;
 
 function disagreements(official: Doc): { problems: string[]; defects: string[] } {
   const r = { ours: resolver(ours), theirs: resolver(official) };
@@ -87,20 +99,27 @@ function disagreements(official: Doc): { problems: string[]; defects: string[] }
         out.push(`${where}: no such operation`);
         continue;
       }
-      if (op.operationId !== theirs.operationId) out.push(`${where}: operationId ours ${op.operationId}, theirs ${theirs.operationId}`);
-      const theirParams = [...(official.paths[route]!.parameters as Schema[] | undefined ?? []), ...(theirs.parameters ?? [])].map(r.theirs.deref);
+      if (op.operationId !== theirs.operationId)
+        out.push(`${where}: operationId ours ${op.operationId}, theirs ${theirs.operationId}`);
+      const theirParams = [
+        ...((official.paths[route]!.parameters as Schema[] | undefined) ?? []),
+        ...(theirs.parameters ?? []),
+      ].map(r.theirs.deref);
       for (const p of (op.parameters ?? []).map(r.ours.deref)) {
         const match = theirParams.find((t) => t.name === p.name && t.in === p.in);
         if (!match) out.push(`${where} ${p.in} parameter ${String(p.name)}: not in the provider's document`);
-        else compare(p.schema as Schema, match.schema as Schema, `${where} ${p.in} parameter ${String(p.name)}`, r, out);
+        else
+          compare(p.schema as Schema, match.schema as Schema, `${where} ${p.in} parameter ${String(p.name)}`, r, out);
       }
-      const schemes = (s: unknown) => new Set(((s ?? []) as Record<string, string[]>[]).flatMap((alt) => Object.keys(alt)));
+      const schemes = (s: unknown) =>
+        new Set(((s ?? []) as Record<string, string[]>[]).flatMap((alt) => Object.keys(alt)));
       const theirSchemes = schemes(theirs.security ?? official.security);
       for (const scheme of schemes(op.security ?? ours.security)) {
         if (!theirSchemes.has(scheme)) out.push(`${where}: security ${scheme} not required there`);
         const mineScheme = r.ours.deref(ours.components.securitySchemes[scheme]) as Schema;
         const theirScheme = (official.components?.securitySchemes as Record<string, Schema> | undefined)?.[scheme];
-        if (!theirScheme || theirScheme.name !== mineScheme.name || theirScheme.in !== mineScheme.in) out.push(`${where}: security ${scheme} is another header there`);
+        if (!theirScheme || theirScheme.name !== mineScheme.name || theirScheme.in !== mineScheme.in)
+          out.push(`${where}: security ${scheme} is another header there`);
       }
       if (op.requestBody) {
         const body = r.ours.deref(op.requestBody);
@@ -114,7 +133,13 @@ function disagreements(official: Doc): { problems: string[]; defects: string[] }
           out.push(`${where} ${status}: not a documented answer there`);
           continue;
         }
-        compare(jsonSchema(r.ours.deref(response).content), jsonSchema(r.theirs.deref(theirResponse).content), `${where} ${status} body`, r, out);
+        compare(
+          jsonSchema(r.ours.deref(response).content),
+          jsonSchema(r.theirs.deref(theirResponse).content),
+          `${where} ${status} body`,
+          r,
+          out,
+        );
       }
     }
   }
@@ -137,13 +162,24 @@ describe("docs/mastercard-api.yaml", () => {
   );
 
   it("describes each operation Bankline calls, with named examples for paging and failing logins", () => {
-    const operations = Object.entries(ours.paths as Doc["paths"]).flatMap(([route, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${route}`));
-    expect(operations).toHaveLength(13);
-    const transactions = ours.paths["/aggregation/v4/customers/{customerId}/accounts/{accountId}/transactions"].get.responses["200"].content["application/json"].examples;
-    expect([transactions.page1.value.moreAvailable, transactions.page2.value.moreAvailable]).toEqual(["true", "false"]);
-    expect(new Set(Object.values(transactions).flatMap((e) => (e as { value: { transactions: { status: string }[] } }).value.transactions.map((t) => t.status)))).toEqual(
-      new Set(["active", "pending", "shadow"]),
+    const operations = Object.entries(ours.paths as Doc["paths"]).flatMap(([route, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${route}`),
     );
-    expect(ours.components.responses.LoginAccounts.content["application/json"].examples.aggregationError.value.accounts[0].aggregationStatusCode).not.toBe(0);
+    expect(operations).toHaveLength(13);
+    const transactions =
+      ours.paths["/aggregation/v4/customers/{customerId}/accounts/{accountId}/transactions"].get.responses["200"]
+        .content["application/json"].examples;
+    expect([transactions.page1.value.moreAvailable, transactions.page2.value.moreAvailable]).toEqual(["true", "false"]);
+    expect(
+      new Set(
+        Object.values(transactions).flatMap((e) =>
+          (e as { value: { transactions: { status: string }[] } }).value.transactions.map((t) => t.status),
+        ),
+      ),
+    ).toEqual(new Set(["active", "pending", "shadow"]));
+    expect(
+      ours.components.responses.LoginAccounts.content["application/json"].examples.aggregationError.value.accounts[0]
+        .aggregationStatusCode,
+    ).not.toBe(0);
   });
 });

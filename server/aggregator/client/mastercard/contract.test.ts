@@ -44,10 +44,18 @@ interface Sent {
   status: number;
 }
 
-type Rewrite = (req: { url: URL; method: string; headers: Headers; body: string | undefined; index: number }) => void | Promise<void> | Response;
+type Rewrite = (req: {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+  index: number;
+}) => void | Promise<void> | Response;
 
 /** A client on the description's Prism, with every request and violation recorded and logs captured. */
-function harness(options: { rewrite?: Rewrite; customers?: CustomerDirectory; client?: Partial<MastercardClientOptions> } = {}) {
+function harness(
+  options: { rewrite?: Rewrite; customers?: CustomerDirectory; client?: Partial<MastercardClientOptions> } = {},
+) {
   const sent: Sent[] = [];
   const violations: string[] = [];
   const logLines: string[] = [];
@@ -107,9 +115,11 @@ function harness(options: { rewrite?: Rewrite; customers?: CustomerDirectory; cl
   };
 }
 
-const prefer = (match: (url: URL, method: string) => boolean, value: string): Rewrite => ({ url, method, headers }) => {
-  if (match(url, method)) headers.set("prefer", value);
-};
+const prefer =
+  (match: (url: URL, method: string) => boolean, value: string): Rewrite =>
+  ({ url, method, headers }) => {
+    if (match(url, method)) headers.set("prefer", value);
+  };
 
 async function failure(promise: Promise<unknown>): Promise<AggregatorError> {
   const err = await promise.then(
@@ -149,20 +159,36 @@ describe("Mastercard client against the API description", () => {
       },
       expect.objectContaining({ id: "102105", variant: "BUSINESS", loginUrl: "https://business.finbank.example" }),
     ]);
-    expect((await h.client.searchInstitutions({ text: "finbank", variant: "BUSINESS" })).institutions.map((i) => i.id)).toEqual(["102105"]);
-    expect(await h.client.getInstitution("101732")).toMatchObject({ id: "101732", name: "FinBank", linkStyle: "HOSTED" });
+    expect(
+      (await h.client.searchInstitutions({ text: "finbank", variant: "BUSINESS" })).institutions.map((i) => i.id),
+    ).toEqual(["102105"]);
+    expect(await h.client.getInstitution("101732")).toMatchObject({
+      id: "101732",
+      name: "FinBank",
+      linkStyle: "HOSTED",
+    });
     expect(h.violations).toEqual([]);
   });
 
   it("creates the organization's customer once, then opens Connect and Connect Fix links carrying Bankline's session", async () => {
     const h = harness();
     const org = uniqueOrg();
-    const [first, second] = await Promise.all([h.client.createConnectSession(connectInput(org)), h.client.createConnectSession(connectInput(org))]);
+    const [first, second] = await Promise.all([
+      h.client.createConnectSession(connectInput(org)),
+      h.client.createConnectSession(connectInput(org)),
+    ]);
     expect(h.calls("/aggregation/v2/customers/testing")).toHaveLength(1);
-    expect(h.calls("/aggregation/v2/customers/testing")[0]!.body).toEqual({ username: `bankline-${org}`, firstName: "Bankline", lastName: "Organization" });
+    expect(h.calls("/aggregation/v2/customers/testing")[0]!.body).toEqual({
+      username: `bankline-${org}`,
+      firstName: "Bankline",
+      lastName: "Organization",
+    });
     expect(await h.customers.find(org)).toBe(CUSTOMER);
     // The link says it lives until its ttl: two hours after it was made.
-    expect(first).toEqual({ url: expect.stringMatching(/^https:\/\/connect2\.finicity\.com\?/), expiresAt: new Date("2026-12-01T08:12:00Z") });
+    expect(first).toEqual({
+      url: expect.stringMatching(/^https:\/\/connect2\.finicity\.com\?/),
+      expiresAt: new Date("2026-12-01T08:12:00Z"),
+    });
     expect(second.url).toBe(first.url);
     expect(h.calls("/connect/v2/generate")[0]!.body).toEqual({
       partnerId: PARTNER_ID,
@@ -174,8 +200,14 @@ describe("Mastercard client against the API description", () => {
       singleUseUrl: true,
     });
 
-    await h.client.createConnectSession(connectInput(org, { purpose: "fix", login: LOGIN, reference: "cs_contract_2" }));
-    expect(h.calls("/connect/v2/generate/fix")[0]!.body).toMatchObject({ customerId: CUSTOMER, institutionLoginId: "1022599285", webhookData: { reference: "cs_contract_2" } });
+    await h.client.createConnectSession(
+      connectInput(org, { purpose: "fix", login: LOGIN, reference: "cs_contract_2" }),
+    );
+    expect(h.calls("/connect/v2/generate/fix")[0]!.body).toMatchObject({
+      customerId: CUSTOMER,
+      institutionLoginId: "1022599285",
+      webhookData: { reference: "cs_contract_2" },
+    });
     expect(h.calls("/aggregation/v2/customers/testing")).toHaveLength(1);
     expect(h.violations).toEqual([]);
 
@@ -192,21 +224,27 @@ describe("Mastercard client against the API description", () => {
     await h.client.createConnectSession(connectInput(org.id));
     expect(h.calls("/aggregation/v2/customers/active")).toHaveLength(1);
     expect(h.calls("/aggregation/v2/customers/testing")).toHaveLength(0);
-    expect(await testDb().aggregatorCustomer.findMany({ where: { organizationId: org.id }, select: { provider: true, customerId: true } })).toEqual([
-      { provider: "mastercard", customerId: CUSTOMER },
-    ]);
+    expect(
+      await testDb().aggregatorCustomer.findMany({
+        where: { organizationId: org.id },
+        select: { provider: true, customerId: true },
+      }),
+    ).toEqual([{ provider: "mastercard", customerId: CUSTOMER }]);
     expect(await customers.organizationOf(CUSTOMER)).toBe(org.id);
   });
 
   it("recovers the customer whose creation answered 409 (its username is taken)", async () => {
-    const created = (url: URL, method: string) => method === "POST" && url.pathname === "/aggregation/v2/customers/testing";
+    const created = (url: URL, method: string) =>
+      method === "POST" && url.pathname === "/aggregation/v2/customers/testing";
     const h = harness({ rewrite: prefer(created, "code=409") });
     await h.client.createConnectSession(connectInput("org_mc_contract"));
     expect(h.calls("/aggregation/v1/customers")[0]!.query.get("username")).toBe("bankline-org_mc_contract");
     expect(await h.customers.find("org_mc_contract")).toBe(CUSTOMER);
 
     // Another partner's customer under that name (none of ours): the conflict stands.
-    const err = await failure(harness({ rewrite: prefer(created, "code=409") }).client.createConnectSession(connectInput(uniqueOrg())));
+    const err = await failure(
+      harness({ rewrite: prefer(created, "code=409") }).client.createConnectSession(connectInput(uniqueOrg())),
+    );
     expect(err).toMatchObject({ httpStatus: 409, code: null, providerMessage: "110002: Username is not available." });
   });
 
@@ -257,7 +295,12 @@ describe("Mastercard client against the API description", () => {
       },
       expect.objectContaining({ id: "7079115307", kind: "savings", mask: "8765", balanceCents: 5_021_000 }),
     ]);
-    expect(await h.client.getLoginStatus(LOGIN)).toMatchObject({ loginId: LOGIN.loginId, customerId: CUSTOMER, statusCode: 0, aggregating: false });
+    expect(await h.client.getLoginStatus(LOGIN)).toMatchObject({
+      loginId: LOGIN.loginId,
+      customerId: CUSTOMER,
+      statusCode: 0,
+      aggregating: false,
+    });
     expect(await harness({ rewrite: failing }).client.getLoginStatus(LOGIN)).toEqual({
       loginId: LOGIN.loginId,
       customerId: CUSTOMER,
@@ -273,11 +316,19 @@ describe("Mastercard client against the API description", () => {
   it("refreshes once, never again on failure, takes the answer's status code, and reports a slow bank as aggregating", async () => {
     const refreshPath = "/aggregation/v1/customers/7011450321/institutionLogins/1022599285/accounts";
     const h = harness();
-    expect(await h.client.refresh(LOGIN)).toEqual({ kind: "ok", login: expect.objectContaining({ statusCode: 0, aggregating: false }) });
+    expect(await h.client.refresh(LOGIN)).toEqual({
+      kind: "ok",
+      login: expect.objectContaining({ statusCode: 0, aggregating: false }),
+    });
     expect(h.calls(refreshPath).map((c) => c.method)).toEqual(["POST"]);
 
-    const failing = harness({ rewrite: prefer((url, method) => method === "POST" && url.pathname === refreshPath, "example=aggregationError") });
-    expect(await failing.client.refresh(LOGIN)).toEqual({ kind: "ok", login: expect.objectContaining({ statusCode: 103, aggregating: false }) });
+    const failing = harness({
+      rewrite: prefer((url, method) => method === "POST" && url.pathname === refreshPath, "example=aggregationError"),
+    });
+    expect(await failing.client.refresh(LOGIN)).toEqual({
+      kind: "ok",
+      login: expect.objectContaining({ statusCode: 103, aggregating: false }),
+    });
 
     // A lost connection on a write: not repeated, the provider has no idempotency keys.
     const closed = await freePort();
@@ -296,16 +347,30 @@ describe("Mastercard client against the API description", () => {
     });
     expect(await slow.client.refresh(LOGIN)).toEqual({
       kind: "ok",
-      login: { loginId: LOGIN.loginId, customerId: CUSTOMER, institutionId: "101732", statusCode: 325, aggregating: true, lastSuccessAt: null, lastAttemptAt: null },
+      login: {
+        loginId: LOGIN.loginId,
+        customerId: CUSTOMER,
+        institutionId: "101732",
+        statusCode: 325,
+        aggregating: true,
+        lastSuccessAt: null,
+        lastAttemptAt: null,
+      },
     });
   });
 
   it("reads every page of transactions over whole UTC days, pending and shadow ones included", async () => {
     const byStart: Rewrite = ({ url, headers }) => {
-      if (url.pathname.endsWith("/transactions")) headers.set("prefer", `example=${url.searchParams.get("start") === "1" ? "page1" : "page2"}`);
+      if (url.pathname.endsWith("/transactions"))
+        headers.set("prefer", `example=${url.searchParams.get("start") === "1" ? "page1" : "page2"}`);
     };
     const h = harness({ rewrite: byStart });
-    const transactions = await h.client.getTransactions({ ...LOGIN, accountId: "7079115306", from: "2026-11-01", to: "2026-11-30" });
+    const transactions = await h.client.getTransactions({
+      ...LOGIN,
+      accountId: "7079115306",
+      from: "2026-11-01",
+      to: "2026-11-30",
+    });
     const pages = h.calls("/aggregation/v4/customers/7011450321/accounts/7079115306/transactions");
     expect(pages.map((p) => Object.fromEntries(p.query))).toEqual([
       { fromDate: "1793491200", toDate: "1796083199", start: "1", limit: "2", sort: "asc", includePending: "true" },
@@ -324,15 +389,40 @@ describe("Mastercard client against the API description", () => {
         pendingTransactionId: null,
         category: "Rent",
       },
-      expect.objectContaining({ id: "21284820870", amountCents: -475, pending: true, postedDate: "2026-12-02", transactionDate: "2026-12-02", checkNumber: null }),
-      expect.objectContaining({ id: "21284820881", amountCents: 250_000, pending: true, description: "MOBILE DEPOSIT", postedDate: "2026-12-03" }),
-      expect.objectContaining({ id: "21284820899", amountCents: -575, pending: false, postedDate: "2026-12-03", transactionDate: "2026-12-02", category: "Coffee Shops" }),
+      expect.objectContaining({
+        id: "21284820870",
+        amountCents: -475,
+        pending: true,
+        postedDate: "2026-12-02",
+        transactionDate: "2026-12-02",
+        checkNumber: null,
+      }),
+      expect.objectContaining({
+        id: "21284820881",
+        amountCents: 250_000,
+        pending: true,
+        description: "MOBILE DEPOSIT",
+        postedDate: "2026-12-03",
+      }),
+      expect.objectContaining({
+        id: "21284820899",
+        amountCents: -575,
+        pending: false,
+        postedDate: "2026-12-03",
+        transactionDate: "2026-12-02",
+        category: "Coffee Shops",
+      }),
     ]);
     expect(h.violations).toEqual([]);
 
     // A provider that keeps saying "more" with the same page: read once, nothing doubled.
     const stuck = harness({ rewrite: prefer((url) => url.pathname.endsWith("/transactions"), "example=page1") });
-    const once = await stuck.client.getTransactions({ ...LOGIN, accountId: "7079115306", from: "2026-11-01", to: "2026-11-30" });
+    const once = await stuck.client.getTransactions({
+      ...LOGIN,
+      accountId: "7079115306",
+      from: "2026-11-01",
+      to: "2026-11-30",
+    });
     expect(once.map((t) => t.id)).toEqual(["21284820852", "21284820870"]);
     expect(stuck.sent.filter((s) => s.path.endsWith("/transactions"))).toHaveLength(2);
   });
@@ -352,7 +442,16 @@ describe("Mastercard client against the API description", () => {
     const lines: string[] = [];
     const result = await runProviderCheck(
       h.client,
-      { search: "finbank", organizationId: "org_check", appUrl: "https://bankline.example", linkInstitutionId: "", linkUsername: "", linkPassword: "", mfaUsername: "", mfaAnswer: "" },
+      {
+        search: "finbank",
+        organizationId: "org_check",
+        appUrl: "https://bankline.example",
+        linkInstitutionId: "",
+        linkUsername: "",
+        linkPassword: "",
+        mfaUsername: "",
+        mfaAnswer: "",
+      },
       (line) => lines.push(line),
     );
     expect(lines.filter((l) => !l.startsWith("ok "))).toEqual(["provider:check provider=mastercard ok=10 failed=0"]);
@@ -365,10 +464,26 @@ describe("Mastercard client: what the API description refuses, the client report
   const transactions = () => ({ ...LOGIN, accountId: "7079115306", from: "2026-11-01", to: "2026-11-30" });
 
   it.each<[string, Rewrite, RegExp]>([
-    ["a missing app token", ({ url, headers }) => void (url.pathname !== AUTH_PATH && headers.delete("finicity-app-token")), /security/i],
-    ["a date that is not epoch seconds", ({ url }) => void (url.searchParams.has("fromDate") && url.searchParams.set("fromDate", "2026-11-01")), /fromdate must be integer/i],
-    ["a page size over 1000", ({ url }) => void (url.searchParams.has("limit") && url.searchParams.set("limit", "5000")), /limit/],
-    ["a path that is not the provider's", ({ url }) => void (url.pathname = url.pathname.replace("/aggregation/v4/", "/aggregation/v3/")), /.*/],
+    [
+      "a missing app token",
+      ({ url, headers }) => void (url.pathname !== AUTH_PATH && headers.delete("finicity-app-token")),
+      /security/i,
+    ],
+    [
+      "a date that is not epoch seconds",
+      ({ url }) => void (url.searchParams.has("fromDate") && url.searchParams.set("fromDate", "2026-11-01")),
+      /fromdate must be integer/i,
+    ],
+    [
+      "a page size over 1000",
+      ({ url }) => void (url.searchParams.has("limit") && url.searchParams.set("limit", "5000")),
+      /limit/,
+    ],
+    [
+      "a path that is not the provider's",
+      ({ url }) => void (url.pathname = url.pathname.replace("/aggregation/v4/", "/aggregation/v3/")),
+      /.*/,
+    ],
   ])("%s", async (_name, rewrite, violation) => {
     const h = harness({ rewrite });
     const err = await failure(h.client.getTransactions(transactions()));
@@ -384,12 +499,17 @@ describe("Mastercard client: what the API description refuses, the client report
       },
     });
     await h.customers.save("org_bad_body", CUSTOMER);
-    expect(await failure(h.client.createConnectSession(connectInput("org_bad_body")))).toMatchObject({ httpStatus: 400, kind: "http" });
+    expect(await failure(h.client.createConnectSession(connectInput("org_bad_body")))).toMatchObject({
+      httpStatus: 400,
+      kind: "http",
+    });
     expect(h.violations.join("\n")).toMatch(/additional properties; found 'webhookUrl'/);
   });
 
   it("turns the provider's errors into AggregatorErrors without a request when the id cannot be the provider's", async () => {
-    const h = harness({ rewrite: prefer((url) => url.pathname.startsWith("/institution/v2/institutions/"), "code=404") });
+    const h = harness({
+      rewrite: prefer((url) => url.pathname.startsWith("/institution/v2/institutions/"), "code=404"),
+    });
     expect(await failure(h.client.getInstitution("101732"))).toMatchObject({
       kind: "not-found",
       code: null,
@@ -399,14 +519,20 @@ describe("Mastercard client: what the API description refuses, the client report
     });
     const before = h.sent.length;
     expect(await failure(h.client.getInstitution("sandbox-bank-personal"))).toMatchObject({ kind: "not-found" });
-    expect(await failure(h.client.listAccounts({ loginId: "login_abc", institutionId: "101732" }))).toMatchObject({ kind: "not-found", operation: "listAccounts" });
+    expect(await failure(h.client.listAccounts({ loginId: "login_abc", institutionId: "101732" }))).toMatchObject({
+      kind: "not-found",
+      operation: "listAccounts",
+    });
     expect(h.sent.length).toBe(before);
   });
 
   it("retries a read after a lost connection, and opens the breaker of a failing bank only", async () => {
     const closed = await freePort();
     const h = harness({
-      client: { breaker: { failureThreshold: 2, openMs: 60_000 }, retry: { maxAttempts: 2, baseDelayMs: 1, slowBaseDelayMs: 1, maxDelayMs: 1 } },
+      client: {
+        breaker: { failureThreshold: 2, openMs: 60_000 },
+        retry: { maxAttempts: 2, baseDelayMs: 1, slowBaseDelayMs: 1, maxDelayMs: 1 },
+      },
       rewrite: ({ url, index }) => {
         const failingBank = url.pathname.includes("/institutionLogins/1022599300/");
         if (url.pathname !== AUTH_PATH && (failingBank || index === 1)) url.port = String(closed);
@@ -414,7 +540,11 @@ describe("Mastercard client: what the API description refuses, the client report
     });
     expect(await h.client.listAccounts(LOGIN)).toHaveLength(2);
     const other = { loginId: `${CUSTOMER}:1022599300`, institutionId: "102105" };
-    expect(await failure(h.client.listAccounts(other))).toMatchObject({ kind: "network", attempts: 2, retryable: true });
+    expect(await failure(h.client.listAccounts(other))).toMatchObject({
+      kind: "network",
+      attempts: 2,
+      retryable: true,
+    });
     expect(await failure(h.client.listAccounts(other))).toMatchObject({ kind: "circuit-open" });
     expect(await h.client.listAccounts(LOGIN)).toHaveLength(2);
   });
@@ -428,8 +558,16 @@ describe("Mastercard client: partner token", () => {
     expect(h.calls(AUTH_PATH)[0]!.body).toEqual({ partnerId: PARTNER_ID, partnerSecret: PARTNER_SECRET });
     expect(h.calls(AUTH_PATH)[0]!.headers.get("finicity-app-token")).toBeNull();
     const searches = h.calls("/institution/v2/institutions");
-    expect(searches.every((s) => s.headers.get("finicity-app-key") === APP_KEY && s.headers.get("finicity-app-token") === TOKEN)).toBe(true);
-    expect(h.sent.every((s) => s.headers.get("accept") === "application/json" && s.headers.get("content-type") === "application/json")).toBe(true);
+    expect(
+      searches.every(
+        (s) => s.headers.get("finicity-app-key") === APP_KEY && s.headers.get("finicity-app-token") === TOKEN,
+      ),
+    ).toBe(true);
+    expect(
+      h.sent.every(
+        (s) => s.headers.get("accept") === "application/json" && s.headers.get("content-type") === "application/json",
+      ),
+    ).toBe(true);
 
     h.advance(TOKEN_RENEW_AFTER_MS - 60_000);
     await h.client.searchInstitutions();
@@ -461,14 +599,22 @@ describe("Mastercard client: partner token", () => {
 
     // Still refused with a new token: the error, not a loop.
     const always = harness({ rewrite: prefer((url) => url.pathname !== AUTH_PATH, "code=401") });
-    expect(await failure(always.client.listAccounts(LOGIN))).toMatchObject({ httpStatus: 401, kind: "http", providerMessage: "10023: Expired (Finicity-App-Token)" });
+    expect(await failure(always.client.listAccounts(LOGIN))).toMatchObject({
+      httpStatus: 401,
+      kind: "http",
+      providerMessage: "10023: Expired (Finicity-App-Token)",
+    });
     expect(always.authCalls()).toBe(2);
     expect(always.calls(`/aggregation/v1/customers/${CUSTOMER}/institutionLogins/1022599285/accounts`)).toHaveLength(2);
   });
 
   it("wrong partner credentials fail every call with 401, asked for once per call", async () => {
     const h = harness({ rewrite: prefer((url) => url.pathname === AUTH_PATH, "code=401") });
-    expect(await failure(h.client.searchInstitutions())).toMatchObject({ operation: "authenticate", httpStatus: 401, retryable: false });
+    expect(await failure(h.client.searchInstitutions())).toMatchObject({
+      operation: "authenticate",
+      httpStatus: 401,
+      retryable: false,
+    });
     expect(h.authCalls()).toBe(1);
   });
 });
@@ -476,10 +622,16 @@ describe("Mastercard client: partner token", () => {
 describe("Mastercard client: secrets", () => {
   it("never puts the partner secret, the app key or a token in a log line or an error", async () => {
     const echo = (status: number) =>
-      new Response(JSON.stringify({ code: "10022", message: `Invalid (Finicity-App-Token) ${TOKEN} for key ${APP_KEY} / ${PARTNER_SECRET}` }), {
-        status,
-        headers: { "content-type": "application/json" },
-      });
+      new Response(
+        JSON.stringify({
+          code: "10022",
+          message: `Invalid (Finicity-App-Token) ${TOKEN} for key ${APP_KEY} / ${PARTNER_SECRET}`,
+        }),
+        {
+          status,
+          headers: { "content-type": "application/json" },
+        },
+      );
     let echoed = 0;
     const h = harness({
       rewrite: ({ url }) => {
@@ -493,8 +645,14 @@ describe("Mastercard client: secrets", () => {
     await h.client.refresh(LOGIN);
     const other = { loginId: `${CUSTOMER}:1022599300`, institutionId: "102105" };
     const errors = [await failure(h.client.listAccounts(other)), await failure(h.client.remove(other))];
-    const seen = [...h.logLines, ...errors.flatMap((e) => [e.message, e.providerMessage ?? "", JSON.stringify(e), String(e.stack)])].join("\n");
-    expect(errors.map((e) => e.providerMessage)).toEqual([expect.stringContaining("[redacted]"), expect.stringContaining("[redacted]")]);
+    const seen = [
+      ...h.logLines,
+      ...errors.flatMap((e) => [e.message, e.providerMessage ?? "", JSON.stringify(e), String(e.stack)]),
+    ].join("\n");
+    expect(errors.map((e) => e.providerMessage)).toEqual([
+      expect.stringContaining("[redacted]"),
+      expect.stringContaining("[redacted]"),
+    ]);
     expect(h.logLines.length).toBeGreaterThan(5);
     for (const secret of [PARTNER_SECRET, APP_KEY, TOKEN]) expect(seen).not.toContain(secret);
   });

@@ -39,19 +39,47 @@ afterAll(async () => {
 const eventId = () => `${Date.now()}-${randomBytes(12).toString("hex")}`;
 
 function event(eventType: string, overrides: Record<string, unknown> = {}) {
-  return { customerId: CUSTOMER, consumerId: "0bf46322c167b562e6cbed9d40e19a4c", eventType, eventId: eventId(), payload: {}, webhookData: { reference: "cs_route_1" }, ...overrides };
+  return {
+    customerId: CUSTOMER,
+    consumerId: "0bf46322c167b562e6cbed9d40e19a4c",
+    eventType,
+    eventId: eventId(),
+    payload: {},
+    webhookData: { reference: "cs_route_1" },
+    ...overrides,
+  };
 }
 
 /** What the provider's `added` event lists: the accounts it saved, with full account numbers. */
 const addedPayload = {
   accounts: [
-    { id: "1045121390", number: "1000001111", realAccountNumberLast4: "1111", name: "Checking", type: "checking", institutionId: "101732", institutionLoginId: 1022599285 },
-    { id: "1045121391", number: "1000002222", realAccountNumberLast4: "2222", name: "Savings", type: "savings", institutionId: "101732", institutionLoginId: 1022599285 },
+    {
+      id: "1045121390",
+      number: "1000001111",
+      realAccountNumberLast4: "1111",
+      name: "Checking",
+      type: "checking",
+      institutionId: "101732",
+      institutionLoginId: 1022599285,
+    },
+    {
+      id: "1045121391",
+      number: "1000002222",
+      realAccountNumberLast4: "2222",
+      name: "Savings",
+      type: "savings",
+      institutionId: "101732",
+      institutionLoginId: 1022599285,
+    },
   ],
   institutionId: "101732",
 };
 
-function request(raw: string, signature: string | null = signMastercardEvent(raw, PARTNER_SECRET), header = "x-finicity-signature") {
+function request(
+  raw: string,
+  signature: string | null = signMastercardEvent(raw, PARTNER_SECRET),
+  header = "x-finicity-signature",
+) {
   const headers = new Headers({ "content-type": "application/json" });
   if (signature !== null) headers.set(header, signature);
   return new Request("http://localhost/api/webhooks/mastercard", { method: "POST", headers, body: raw });
@@ -59,7 +87,11 @@ function request(raw: string, signature: string | null = signMastercardEvent(raw
 
 const stored = (id: string) => testDb().webhookEvent.findUnique({ where: { id } });
 const jobs = (id: string) =>
-  testDb().$queryRawUnsafe<{ id: string }[]>("SELECT id::text FROM pgboss.job WHERE name = $1 AND data->>'eventId' = $2", QUEUES.aggregatorWebhook, id);
+  testDb().$queryRawUnsafe<{ id: string }[]>(
+    "SELECT id::text FROM pgboss.job WHERE name = $1 AND data->>'eventId' = $2",
+    QUEUES.aggregatorWebhook,
+    id,
+  );
 
 describe("Mastercard webhook route", () => {
   it("accepts a signed `added` event as connect.completed, with the logins it names and none of its account numbers", async () => {
@@ -72,7 +104,14 @@ describe("Mastercard webhook route", () => {
     expect(row!.payload).toMatchObject({
       id: `mastercard:${e.eventId}`,
       type: "connect.completed",
-      data: { reference: "cs_route_1", customerId: CUSTOMER, customerExternalId: null, loginIds: [`${CUSTOMER}:1022599285`], institutionId: "101732", statusCode: null },
+      data: {
+        reference: "cs_route_1",
+        customerId: CUSTOMER,
+        customerExternalId: null,
+        loginIds: [`${CUSTOMER}:1022599285`],
+        institutionId: "101732",
+        statusCode: null,
+      },
     });
     expect(JSON.stringify(row!.payload)).not.toMatch(/1000001111|1000002222/);
     expect(await jobs(`mastercard:${e.eventId}`)).toEqual([{ id: webhookJobId(`mastercard:${e.eventId}`) }]);
@@ -96,13 +135,18 @@ describe("Mastercard webhook route", () => {
   ])("turns `%s` into %s with status %s", async (eventType, type, statusCode) => {
     const e = event(eventType, { payload: { institutionId: 101732 } });
     expect((await POST(request(JSON.stringify(e)))).status).toBe(200);
-    expect((await stored(`mastercard:${e.eventId}`))!.payload).toMatchObject({ type, data: { statusCode, reference: "cs_route_1", loginIds: [] } });
+    expect((await stored(`mastercard:${e.eventId}`))!.payload).toMatchObject({
+      type,
+      data: { statusCode, reference: "cs_route_1", loginIds: [] },
+    });
   });
 
   it("keeps the status code an `unableToConnect` carries", async () => {
     const e = event("unableToConnect", { payload: { institutionId: "101732", code: "910" } });
     await POST(request(JSON.stringify(e)));
-    expect((await stored(`mastercard:${e.eventId}`))!.payload).toMatchObject({ data: { statusCode: 910, institutionId: "101732" } });
+    expect((await stored(`mastercard:${e.eventId}`))!.payload).toMatchObject({
+      data: { statusCode: 910, institutionId: "101732" },
+    });
   });
 
   it("stores the other events under a type of their own, and gives a ping without an id one from its body", async () => {
@@ -121,7 +165,9 @@ describe("Mastercard webhook route", () => {
     const e = event("done");
     const raw = JSON.stringify(e);
     expect((await POST(request(raw, signMastercardEvent(raw, "another-partner-secret")))).status).toBe(401);
-    expect((await POST(request(raw.replace("cs_route_1", "cs_route_2"), signMastercardEvent(raw, PARTNER_SECRET)))).status).toBe(401);
+    expect(
+      (await POST(request(raw.replace("cs_route_1", "cs_route_2"), signMastercardEvent(raw, PARTNER_SECRET)))).status,
+    ).toBe(401);
     expect((await POST(request(raw, null))).status).toBe(401);
     expect((await POST(request(raw, "sha256=" + signMastercardEvent(raw, PARTNER_SECRET)))).status).toBe(401);
     expect((await POST(request(raw, signMastercardEvent(raw, PARTNER_SECRET), "x-signature"))).status).toBe(401);
@@ -131,7 +177,11 @@ describe("Mastercard webhook route", () => {
   });
 
   it("refuses what is not an event with 400", async () => {
-    for (const raw of ["not json", JSON.stringify({ hello: "world" }), JSON.stringify({ eventType: "added", eventId: eventId() })]) {
+    for (const raw of [
+      "not json",
+      JSON.stringify({ hello: "world" }),
+      JSON.stringify({ eventType: "added", eventId: eventId() }),
+    ]) {
       expect((await POST(request(raw))).status).toBe(400);
     }
   });
@@ -142,11 +192,24 @@ describe("Mastercard webhook route", () => {
     const deps = { db: testDb(), enqueueEvent: async () => {} };
     const e = event("done");
     const raw = JSON.stringify(e);
-    expect((await receiveWebhook(request(raw, signMastercardEvent(raw, PARTNER_SECRET), "X-Signature"), mastercardWebhookSource(settings), deps)).status).toBe(200);
+    expect(
+      (
+        await receiveWebhook(
+          request(raw, signMastercardEvent(raw, PARTNER_SECRET), "X-Signature"),
+          mastercardWebhookSource(settings),
+          deps,
+        )
+      ).status,
+    ).toBe(200);
 
-    const sandbox = mastercardWebhookSettings({ DATABASE_URL: process.env.DATABASE_URL, MASTERCARD_PARTNER_SECRET: PARTNER_SECRET });
+    const sandbox = mastercardWebhookSettings({
+      DATABASE_URL: process.env.DATABASE_URL,
+      MASTERCARD_PARTNER_SECRET: PARTNER_SECRET,
+    });
     expect(sandbox.partnerSecret).toBeUndefined();
-    expect((await receiveWebhook(request(JSON.stringify(event("done"))), mastercardWebhookSource(sandbox), deps)).status).toBe(503);
+    expect(
+      (await receiveWebhook(request(JSON.stringify(event("done"))), mastercardWebhookSource(sandbox), deps)).status,
+    ).toBe(503);
   });
 });
 
@@ -155,20 +218,38 @@ describe("Mastercard events in the worker", () => {
     const db = testDb();
     const { org, users } = await createOrgWithMembers(db, "Mastercard Events Org");
     await customerDirectory(db, "mastercard").save(org.id, CUSTOMER);
-    const session = await db.connectSession.create({ data: { organizationId: org.id, purpose: "LINK", createdById: users.OWNER.id }, select: { id: true } });
-    const e = event("invalidCredentials", { webhookData: { reference: session.id }, payload: { institutionId: "101732" } });
+    const session = await db.connectSession.create({
+      data: { organizationId: org.id, purpose: "LINK", createdById: users.OWNER.id },
+      select: { id: true },
+    });
+    const e = event("invalidCredentials", {
+      webhookData: { reference: session.id },
+      payload: { institutionId: "101732" },
+    });
     expect((await POST(request(JSON.stringify(e)))).status).toBe(200);
 
     const deps = {
       db,
       log: createLogger({ level: "silent" }),
-      aggregator: new MastercardClient({ baseUrl: "http://127.0.0.1:9", partnerId: "p", partnerSecret: PARTNER_SECRET, appKey: "k", testing: true, customers: customerDirectory(db, "mastercard") }),
+      aggregator: new MastercardClient({
+        baseUrl: "http://127.0.0.1:9",
+        partnerId: "p",
+        partnerSecret: PARTNER_SECRET,
+        appKey: "k",
+        testing: true,
+        customers: customerDirectory(db, "mastercard"),
+      }),
     };
     expect(await processAggregatorWebhook(deps, `mastercard:${e.eventId}`)).toBe("processed");
-    expect(await db.connectSession.findUnique({ where: { id: session.id }, select: { status: true, statusCode: true } })).toEqual({ status: "OPEN", statusCode: 103 });
-    expect(await db.connectionEvent.findMany({ where: { organizationId: org.id }, select: { institutionId: true, statusCode: true } })).toEqual([
-      { institutionId: "101732", statusCode: 103 },
-    ]);
+    expect(
+      await db.connectSession.findUnique({ where: { id: session.id }, select: { status: true, statusCode: true } }),
+    ).toEqual({ status: "OPEN", statusCode: 103 });
+    expect(
+      await db.connectionEvent.findMany({
+        where: { organizationId: org.id },
+        select: { institutionId: true, statusCode: true },
+      }),
+    ).toEqual([{ institutionId: "101732", statusCode: 103 }]);
 
     const ping = event("started");
     await POST(request(JSON.stringify(ping)));
