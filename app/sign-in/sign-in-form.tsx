@@ -16,7 +16,7 @@ function describeError(error: string): string {
     const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
     const time = until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     return (
-      `Too many failed sign-ins. For your security, wait ${wait}before trying again (until ${time}); each ` +
+      `Too many failed sign-ins. For your security, wait ${wait} before trying again (until ${time}); each ` +
       `failure makes the wait longer.`
     );
   }

@@ -83,7 +83,7 @@ export function ImportSteps({ orgSlug, onDone }: { orgSlug: string; onDone: () =
     if (chosen.size > MAX_BYTES) {
       setFile(null);
       setProblem(
-        `${chosen.name}is ${(chosen.size / 1024 / 1024).toFixed(1)}MB. Statement files of up to 10 MB can be ` +
+        `${chosen.name} is ${(chosen.size / 1024 / 1024).toFixed(1)} MB. Statement files of up to 10 MB can be ` +
           `imported; download a shorter period.`,
       );
       return;

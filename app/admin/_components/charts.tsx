@@ -45,8 +45,8 @@ export function OutcomesOverTime({ title, points }: { title: string; points: Per
     { success: 0, provider: 0, customer: 0, other: 0 },
   );
   const summary =
-    `${title}: ${sums.success}succeeded, ${sums.provider}failed on the bank or provider side, ` +
-    `${sums.customer}needed the customer, ${sums.other}other, over ${points.length}periods.`;
+    `${title}: ${sums.success} succeeded, ${sums.provider} failed on the bank or provider side, ` +
+    `${sums.customer} needed the customer, ${sums.other} other, over ${points.length} periods.`;
   return (
     <figure className="space-y-2">
       <svg viewBox={`0 0 ${width} ${height + 20}`} className="h-auto w-full" role="img" aria-label={summary}>
