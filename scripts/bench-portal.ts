@@ -11,6 +11,7 @@ import { migrate } from "@/server/db/migrate";
 import { freePort } from "@/server/testing/free-port";
 import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwner } from "./lib/bench-portal-seed";
 import { buildIfNeeded } from "./lib/build";
+import { signInOverHttp } from "./lib/http-sign-in";
 import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
 import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
@@ -132,30 +133,9 @@ async function load(
 
 /** Signs in through next-auth's credentials flow, as the sign-in page does; answers the cookies to send. */
 async function signIn(baseUrl: string, owner: BenchOwner): Promise<SignedIn> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const at = pair!.indexOf("=");
-      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  };
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, email: owner.email, password: BENCH_PASSWORD, json: "true" }),
-  });
-  keep(res);
-  const session = [...jar.keys()].find((k) => k.endsWith("next-auth.session-token"));
-  if (!session) throw new Error(`could not sign in as ${owner.email} (${res.status})`);
-  return { ...owner, cookie: `${session}=${jar.get(session)}` };
+  const { cookie, status } = await signInOverHttp(baseUrl, owner.email, BENCH_PASSWORD);
+  if (!cookie) throw new Error(`could not sign in as ${owner.email} (${status})`);
+  return { ...owner, cookie };
 }
 
 /** Compressed JavaScript a first visit of each page loads (gzip, as `next start` serves it). */
