@@ -130,6 +130,12 @@ export async function trackWork(
     async finish() {
       await write(true);
     },
+    /** All-or-nothing work that was rolled back: finishes with nothing done and every item failed. */
+    async rollBack() {
+      failed = total ?? done + failed;
+      done = 0;
+      await write(true);
+    },
   };
 }
 

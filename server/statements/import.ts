@@ -7,7 +7,7 @@ import { STATEMENT_FILES } from "@/server/feed/list";
 import { BULK_TRANSACTION, lockBooks, type Tx } from "@/server/feed/sql";
 import { newId } from "@/server/db/ids";
 import { log } from "@/server/log";
-import { reportWork, trackWork } from "@/server/progress/work-progress";
+import { trackWork } from "@/server/progress/work-progress";
 import type { CsvLayout, CsvMapping } from "./csv";
 import type { StatementTarget } from "./schemas";
 import { readStatementFile, type StatementFile } from "./read-statement";
@@ -140,9 +140,9 @@ export async function importStatement(db: Db, input: ImportInput): Promise<{ acc
   const sha256 = createHash("sha256").update(input.bytes).digest("hex");
   // Progress is written beside the import's transaction, so the support console sees it while the import runs.
   const total = input.targets.reduce((sum, t) => sum + statement.accounts[t.account]!.transactions.length, 0);
-  const ref = { kind: "statement-import", key: newId() };
   const progress = await trackWork(db, log, {
-    ...ref,
+    kind: "statement-import",
+    key: newId(),
     label: `Statement import: ${input.fileName.slice(0, 80)}`,
     organizationId: input.organizationId,
     total,
@@ -152,7 +152,7 @@ export async function importStatement(db: Db, input: ImportInput): Promise<{ acc
     await progress.finish();
     return imported;
   } catch (error) {
-    await reportWork(db, log, ref, { done: 0, failed: total }, { finished: true });
+    await progress.rollBack();
     throw error;
   }
 }
