@@ -21,7 +21,7 @@ const testRunners = [
   "scripts/security-check.ts",
   "scripts/bench-*.ts",
   "scripts/profile-request.ts",
-  "scripts/lib/bench-portal-seed.ts",
+  "scripts/lib/bench-*.ts",
 ];
 
 const config = [

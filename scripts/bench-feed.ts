@@ -1,9 +1,7 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import path from "node:path";
+import { throwawayDatabase } from "./lib/bench-database";
+import { loadavg } from "node:os";
 import type { Transaction } from "@/server/aggregator/client";
 import { createDb, Prisma, type Db } from "@/server/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { benchData } from "@/server/dedup/eval/bench-data";
 import { hideAllPossibleDuplicates, unhideBatch } from "@/server/feed/hide-all";
@@ -14,8 +12,6 @@ import { listEntries } from "@/server/register/service";
 import { importStatement } from "@/server/statements/import";
 import { ofxBytes } from "@/server/statements/testing/ofx";
 import { rowsJson } from "@/server/feed/sql";
-import { freePort } from "@/server/testing/free-port";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:feed`: a register of 200 000 entries, a retrieval of 20 000 transactions
 // matched against it through the real database (ingest), all 20 000 flagged and hidden with
@@ -34,23 +30,8 @@ const HIDE_ALL_TARGET_S = 2;
 const say = (message: string) => console.log(message);
 
 async function main() {
-  let embedded: EmbeddedDatabase | undefined;
-  let tempDir: string | undefined;
-  let serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    tempDir = await mkdtemp(path.join(tmpdir(), "bankline-bench-"));
-    await chmod(tempDir, 0o755);
-    say("starting embedded PostgreSQL…");
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(tempDir, "pg"),
-      port: await freePort(),
-      persistent: false,
-    });
-    serverUrl = embedded.url();
-  }
-  const name = `bankline_bench_${Date.now()}`;
-  await ensureDatabase(serverUrl, name);
-  const url = withDatabase(serverUrl, name);
+  const database = await throwawayDatabase({ name: "bankline-bench", serverUrl: process.env.TEST_DATABASE_URL, say });
+  const url = database.url;
   const db = createDb(url);
   try {
     await migrate(url);
@@ -165,9 +146,7 @@ async function main() {
     );
   } finally {
     await db.$disconnect();
-    await dropDatabaseNamed(serverUrl, name).catch(() => {});
-    if (embedded) await embedded.stop();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await database.dispose();
   }
 }
 

@@ -1,19 +1,16 @@
+import { throwawayDatabase } from "./lib/bench-database";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import path from "node:path";
+import { loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { freePort } from "@/server/testing/free-port";
 import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwner } from "./lib/bench-portal-seed";
 import { buildIfNeeded } from "./lib/build";
 import { signInOverHttp } from "./lib/http-sign-in";
 import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:portal`: the production build (`next start`) against a database of realistic
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
@@ -187,22 +184,11 @@ const largestPortalPage = (js: Map<string, number>) => Math.max(...pages.map((p)
 
 async function main() {
   await buildIfNeeded(say);
-  let embedded: EmbeddedDatabase | undefined;
-  let tempDir: string | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    tempDir = await mkdtemp(path.join(tmpdir(), "bankline-bench-portal-"));
-    await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(tempDir, "pg"),
-      port: await freePort(),
-      persistent: false,
-    });
-    serverUrl = embedded.url();
-  }
-  const name = `bankline_bench_portal_${Date.now()}`;
-  await ensureDatabase(serverUrl, name);
-  const databaseUrl = withDatabase(serverUrl, name);
+  const database = await throwawayDatabase({
+    name: "bankline-bench-portal",
+    serverUrl: process.env.BENCH_DATABASE_URL,
+  });
+  const databaseUrl = database.url;
   let web: Child | undefined;
   try {
     await migrate(databaseUrl);
@@ -291,9 +277,7 @@ async function main() {
     );
   } finally {
     if (web) await stopChildren([web], 20_000);
-    await dropDatabaseNamed(serverUrl, name).catch(() => {});
-    if (embedded) await embedded.stop();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await database.dispose();
   }
 }
 

@@ -1,3 +1,4 @@
+import { throwawayDatabase } from "./lib/bench-database";
 import { mailConfigFromEnv } from "@/server/mail/config";
 import { readFileSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -7,15 +8,12 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { HttpAggregatorClient, type AggregatorClient } from "@/server/aggregator/client";
 import { PrismaClient } from "@/server/db/generated/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { jobsConfigFromEnv } from "@/server/jobs/config";
 import { planRefreshCycle } from "@/server/jobs/refresh-cycle";
 import { startWorker } from "@/server/jobs/worker";
 import { createLogger } from "@/server/log";
-import { freePort } from "@/server/testing/free-port";
 import { startTestSandbox } from "@/server/testing/sandbox";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run bench:refresh`: one nightly refresh cycle of 5 000 active connections against the
 // sandbox answering every request after 200 ms, with the aggregator's concurrency capped at
@@ -171,19 +169,8 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, index: n
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), "bankline-bench-"));
   await chmod(dir, 0o755);
-  let embedded: EmbeddedDatabase | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(dir, "pg"),
-      port: await freePort(),
-      persistent: false,
-    });
-    serverUrl = embedded.url();
-  }
-  const dbName = `bankline_bench_${Date.now()}`;
-  await ensureDatabase(serverUrl, dbName);
-  const databaseUrl = withDatabase(serverUrl, dbName);
+  const database = await throwawayDatabase({ name: "bankline-bench", serverUrl: process.env.BENCH_DATABASE_URL, dir });
+  const databaseUrl = database.url;
   await migrate(databaseUrl);
   const sandbox = await startTestSandbox(dir, {
     LOG_LEVEL: "warn",
@@ -436,8 +423,7 @@ async function main() {
   } finally {
     await db.$disconnect();
     await sandbox.stop();
-    await dropDatabaseNamed(serverUrl, dbName).catch(() => {});
-    if (embedded) await embedded.stop();
+    await database.dispose();
     await rm(dir, { recursive: true, force: true });
   }
 }

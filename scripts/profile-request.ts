@@ -1,6 +1,4 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { throwawayDatabase } from "./lib/bench-database";
 import { encode, decode } from "next-auth/jwt";
 import pg from "pg";
 import superjson from "superjson";
@@ -10,16 +8,13 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { hashToken } from "@/server/auth/tokens";
 import { createDb } from "@/server/db/client";
 import { PrismaClient } from "@/server/db/generated/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { listFeed } from "@/server/feed/list";
 import { listEntries } from "@/server/register/service";
 import { createLogger } from "@/server/log";
 import { createInnerContext } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/router";
-import { freePort } from "@/server/testing/free-port";
 import { benchOwner, seedPortalBench } from "./lib/bench-portal-seed";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
 
 // `npm run profile:request`: where the server time of one portal request (feed.list, the bank
 // feed's first page) goes, part by part, in this process against the bench:portal database:
@@ -45,22 +40,8 @@ async function median(what: string, run: () => Promise<unknown> | unknown) {
 }
 
 async function main() {
-  let embedded: EmbeddedDatabase | undefined;
-  let tempDir: string | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    tempDir = await mkdtemp(path.join(tmpdir(), "bankline-profile-"));
-    await chmod(tempDir, 0o755);
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(tempDir, "pg"),
-      port: await freePort(),
-      persistent: false,
-    });
-    serverUrl = embedded.url();
-  }
-  const name = `bankline_profile_${Date.now()}`;
-  await ensureDatabase(serverUrl, name);
-  const url = withDatabase(serverUrl, name);
+  const database = await throwawayDatabase({ name: "bankline-profile", serverUrl: process.env.BENCH_DATABASE_URL });
+  const url = database.url;
   const queries: { query: string; params: string }[] = [];
   // PROFILE_PLAN_CACHE=force_custom_plan (or force_generic_plan) compares PostgreSQL's plan choices.
   const db = createDb(
@@ -168,9 +149,7 @@ async function main() {
     await traced.end();
   } finally {
     await db.$disconnect();
-    await dropDatabaseNamed(serverUrl, name).catch(() => {});
-    if (embedded) await embedded.stop();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await database.dispose();
   }
 }
 
