@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { signInOverHttp as signIn } from "../../scripts/lib/http-sign-in";
 import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "../../scripts/lib/processes";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
+import { dropDatabaseNamed } from "@/server/db/databases";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
-import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";
+import { ensureDatabaseWithRoles } from "@/server/db/roles";
 import { outsideAll } from "@/server/db/tenancy";
 import { seedDemoData } from "@/server/demo/seed";
 import { freePort } from "@/server/testing/free-port";
@@ -36,12 +36,9 @@ test.beforeAll(async () => {
   // As production runs: the tables owned by the migrating role, the instances on the runtime role.
   const serverUrl = e2eStack().serverUrl;
   const name = `bankline_instances_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  await ensureRoles(serverUrl);
-  await ensureDatabase(serverUrl, name, OWNER_ROLE);
+  const { migrationUrl, databaseUrl } = await ensureDatabaseWithRoles(serverUrl, name);
   dropDatabase = () => dropDatabaseNamed(serverUrl, name);
-  const onServer = withDatabase(serverUrl, name);
-  await migrate(asRole(onServer, OWNER_ROLE));
-  const databaseUrl = asRole(onServer, APP_ROLE);
+  await migrate(migrationUrl);
   const db = createDb(databaseUrl, { outside: outsideAll("demo seed") });
   await seedDemoData(db);
   await db.$disconnect();

@@ -3,8 +3,8 @@ import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { sandboxStateFile } from "@/server/data-dir";
 import { createDb } from "@/server/db/client";
-import { databaseOwner, dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
-import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE, runsAsOwner } from "@/server/db/roles";
+import { dropDatabaseNamed } from "@/server/db/databases";
+import { ensureDatabaseWithRoles, runsAsOwner } from "@/server/db/roles";
 import { outsideAll } from "@/server/db/tenancy";
 import { migrate } from "@/server/db/migrate";
 import { aggregatorConfigFromEnv, createAggregatorClient } from "@/server/aggregator/client";
@@ -111,15 +111,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         });
         serverUrl = embedded.url();
       }
-      await ensureRoles(serverUrl);
       const name = options.throwawayDatabase
         ? `bankline_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`
         : "bankline";
-      await ensureDatabase(serverUrl, name, OWNER_ROLE);
-      const onServer = withDatabase(serverUrl, name);
-      // A database made before the roles existed still belongs to the server's administrator.
-      migrationUrl = (await databaseOwner(serverUrl, name)) === OWNER_ROLE ? asRole(onServer, OWNER_ROLE) : onServer;
-      databaseUrl = asRole(onServer, APP_ROLE);
+      const database = await ensureDatabaseWithRoles(serverUrl, name);
+      migrationUrl = database.migrationUrl;
+      databaseUrl = database.databaseUrl;
       if (options.throwawayDatabase) {
         const server = serverUrl;
         dropDatabase = () => dropDatabaseNamed(server, name);

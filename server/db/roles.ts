@@ -1,4 +1,5 @@
 import pg from "pg";
+import { databaseOwner, ensureDatabase, withDatabase } from "./databases";
 
 // The two roles Bankline's database is used with (README, "Database roles"):
 // - the owner, which owns the tables and runs the migrations;
@@ -73,4 +74,23 @@ export async function runsAsOwner(url: string): Promise<boolean> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database on the server as production runs one: both roles made if missing, the database
+ * owned by the migrating role. Answers where migrations run and where the app and worker run.
+ */
+export async function ensureDatabaseWithRoles(
+  serverUrl: string,
+  name: string,
+): Promise<{ migrationUrl: string; databaseUrl: string }> {
+  await ensureRoles(serverUrl);
+  await ensureDatabase(serverUrl, name, OWNER_ROLE);
+  const onServer = withDatabase(serverUrl, name);
+  // A database made before the roles existed still belongs to the server's administrator.
+  const owner = await databaseOwner(serverUrl, name);
+  return {
+    migrationUrl: owner === OWNER_ROLE ? asRole(onServer, OWNER_ROLE) : onServer,
+    databaseUrl: asRole(onServer, APP_ROLE),
+  };
 }

@@ -4,8 +4,8 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
-import { APP_ROLE, asRole, ensureRoles, OWNER_ROLE } from "@/server/db/roles";
-import { dropDatabaseNamed, ensureDatabase, withDatabase } from "@/server/db/databases";
+import { ensureDatabaseWithRoles } from "@/server/db/roles";
+import { dropDatabaseNamed } from "@/server/db/databases";
 import { freePort } from "./free-port";
 import { startTestSandbox, type TestSandbox } from "./sandbox";
 
@@ -53,11 +53,8 @@ export default async function setup(project: TestProject) {
   }
   const name = `bankline_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   // The app's two roles: the owner migrates, the tests exercise the app as the runtime role.
-  await ensureRoles(serverUrl);
-  await ensureDatabase(serverUrl, name, OWNER_ROLE);
-  const ownerDatabaseUrl = asRole(withDatabase(serverUrl, name), OWNER_ROLE);
+  const { migrationUrl: ownerDatabaseUrl, databaseUrl } = await ensureDatabaseWithRoles(serverUrl, name);
   await migrate(ownerDatabaseUrl);
-  const databaseUrl = asRole(withDatabase(serverUrl, name), APP_ROLE);
   project.provide("databaseUrl", databaseUrl);
   project.provide("ownerDatabaseUrl", ownerDatabaseUrl);
   project.provide("serverUrl", serverUrl);
