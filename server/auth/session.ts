@@ -2,6 +2,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { clientAddress } from "@/server/client-address";
 import { getDb } from "@/server/db/client";
+import { withoutTenantRows } from "@/server/db/tenancy";
 import { SESSION_COOKIE } from "./options";
 import { readSessionToken } from "./session-token";
 import { checkSession, type SessionState, type SessionUser } from "./sessions";
@@ -23,7 +24,8 @@ async function sessionToken(): Promise<string | null> {
 export const getSessionState = cache(async (): Promise<SessionState> => {
   const token = await sessionToken();
   if (!token) return { kind: "none" };
-  return checkSession(getDb(), token, { ipAddress: clientAddress(await headers()) });
+  const ipAddress = clientAddress(await headers());
+  return withoutTenantRows(() => checkSession(getDb(), token, { ipAddress }));
 });
 
 /**

@@ -8,7 +8,8 @@ import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { createDb, type Db } from "./client";
 import { PrismaClient } from "./generated/client";
-import { scopeSwitchCount, withAllOrganizations, withOrganization } from "./tenancy";
+import { checkSession, startSession } from "@/server/auth/sessions";
+import { scopeSwitchCount, withAllOrganizations, withOrganization, withoutTenantRows } from "./tenancy";
 
 // The second wall: with the runtime role, a query that forgets its organizationId finds
 // nothing of another tenant. Each table a customer reaches is read with no filter at all, in
@@ -149,6 +150,33 @@ describe("row-level security", () => {
 
       expect(await delegate(app, table).findMany(), `${table} outside any scope`).toEqual([]);
     }
+  });
+
+  it("reads a session on a connection as another organization left it: no switch, and the person's own memberships only", async () => {
+    const { token } = await startSession(testDb(), {
+      userId: home.users.MEMBER.id,
+      ipAddress: "203.0.113.30",
+      userAgent: null,
+    });
+    // A fresh pool whose every connection was left in the other organization's scope, or bypassing.
+    const fresh = createDb(inject("databaseUrl"));
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        i % 2
+          ? withOrganization(other.org.id, null, () => fresh.$queryRaw`SELECT pg_sleep(0.02)::text`)
+          : withAllOrganizations("test", () => fresh.$queryRaw`SELECT pg_sleep(0.02)::text`),
+      ),
+    );
+    const switchesBefore = scopeSwitchCount();
+    for (let i = 0; i < 4; i++) {
+      const state = await withoutTenantRows(() => checkSession(fresh, token, { ipAddress: "203.0.113.30" }));
+      expect(state.kind === "active" && state.memberships.map((m) => m.organization.id)).toEqual([home.org.id]);
+    }
+    expect(scopeSwitchCount() - switchesBefore).toBe(0);
+    // Outside it, the same read in no scope pays its switch.
+    await checkSession(fresh, token, { ipAddress: "203.0.113.30" });
+    expect(scopeSwitchCount() - switchesBefore).toBe(1);
+    await fresh.$disconnect();
   });
 
   it("refuses to write a row into another organization from this one's scope", async () => {

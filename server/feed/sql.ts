@@ -49,8 +49,16 @@ export const BULK_TRANSACTION = { timeout: 120_000, maxWait: 30_000 } as const;
  * that size once and keeps the plan (a size it does not know, it takes for a tenth of the rows
  * and plans each time). Page sizes are few, so the statements stay few.
  */
-export const pageLimit = (pageSize: number) => {
+const pageLimit = (pageSize: number) => {
   if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 1_000)
     throw new RangeError(`not a page size: ${pageSize}`);
   return Prisma.raw(String(pageSize));
 };
+
+/**
+ * `LIMIT` and, past the first page, `OFFSET`: an offset PostgreSQL does not know it also takes for a
+ * tenth of the rows, judges the kept plan dearer and plans again, so the first page (most requests,
+ * and every page read after a cursor) has none.
+ */
+export const pageWindow = (pageSize: number, offset: number) =>
+  offset > 0 ? Prisma.sql`LIMIT ${pageLimit(pageSize)} OFFSET ${offset}` : Prisma.sql`LIMIT ${pageLimit(pageSize)}`;

@@ -4,13 +4,13 @@ import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch, likePattern } from "@/server/feed/filters";
 import { STATEMENT_FILES } from "@/server/feed/list";
-import { isoDay, pageLimit } from "@/server/feed/sql";
+import { isoDay, pageWindow } from "@/server/feed/sql";
 
 // The books: each register's entries with the running balance after each one, and entries
 // added by hand.
 
 export async function listRegisters(db: Db, organizationId: string) {
-  // One statement; each register's count and total along RegisterEntry(registerId, amountCents), index only.
+  // One statement; each register's count and total are kept on it by the database (the register_totals migration).
   const registers = await db.$queryRaw<
     {
       id: string;
@@ -21,14 +21,10 @@ export async function listRegisters(db: Db, organizationId: string) {
       bankAccounts: { name: string; mask: string }[];
     }[]
   >`
-    SELECT r.id, r.name, r.kind, t.n AS "entryCount", t.total AS "balanceCents",
+    SELECT r.id, r.name, r.kind, r."entryCount", r."balanceCents",
       coalesce((SELECT json_agg(json_build_object('name', a.name, 'mask', a.mask) ORDER BY a."createdAt", a.id)
         FROM "BankAccount" a WHERE a."registerId" = r.id AND a.linked), '[]'::json) AS "bankAccounts"
     FROM "Register" r
-    CROSS JOIN LATERAL (
-      SELECT count(*)::int AS n, coalesce(sum("amountCents"::bigint), 0) AS total
-      FROM "RegisterEntry" e WHERE e."registerId" = r.id
-    ) t
     WHERE r."organizationId" = ${organizationId}
     ORDER BY r.name ASC`;
   return registers.map((register) => ({ ...register, balanceCents: Number(register.balanceCents) }));
@@ -104,7 +100,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   const filters = entryFilters(query);
   const count =
     filters === Prisma.empty
-      ? Prisma.sql`(SELECT entries FROM balance)`
+      ? Prisma.sql`(SELECT "entryCount" FROM register)`
       : Prisma.sql`(
           SELECT count(*)::int FROM "RegisterEntry"
           WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
@@ -115,7 +111,8 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   // (summed along the same index) and those of the page's own span (a window over it alone).
   const [result] = await db.$queryRaw<{ found: boolean; total: number; rows: EntryRow[] }[]>(Prisma.sql`
     WITH register AS (
-      SELECT id FROM "Register" WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
+      SELECT id, "entryCount", "balanceCents" FROM "Register"
+      WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
     ), page AS (
       SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt",
         "feedTransactionId", "clearedAt"
@@ -123,7 +120,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
         ${query.after ? afterEntryKey(query.after) : Prisma.empty}
       ORDER BY date DESC, "createdAt" DESC, id DESC
-      LIMIT ${pageLimit(query.pageSize)} OFFSET ${query.after ? 0 : (query.page - 1) * query.pageSize}
+      ${pageWindow(query.pageSize, query.after ? 0 : (query.page - 1) * query.pageSize)}
     ), newest AS (
       SELECT date, "createdAt", id FROM page ORDER BY date DESC, "createdAt" DESC, id DESC LIMIT 1
     ), oldest AS (
@@ -139,9 +136,6 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     ), above AS (
       SELECT coalesce(sum(e."amountCents"::bigint), 0) AS cents FROM "RegisterEntry" e, newest n
       WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
-    ), balance AS (
-      SELECT count(*)::int AS entries, coalesce(sum("amountCents"::bigint), 0) AS total
-      FROM "RegisterEntry" WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register)
     )
     SELECT EXISTS (SELECT 1 FROM register) AS found,
       ${count} AS total,
@@ -150,8 +144,9 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
           'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description,
           'checkNumber', p."checkNumber",
           'source', p.source, 'createdAt', to_char(p."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'balanceCents',
-            ((SELECT total FROM balance) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text,
+          'balanceCents', (
+            (SELECT "balanceCents" FROM register) - (SELECT cents FROM above) - s."newerCents" + p."amountCents"
+          )::text,
           'createdByName', u.name, 'accountName', b.name, 'accountMask', b.mask, 'institutionName', i.name,
           'clearedAt', to_char(p."clearedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'matched', CASE WHEN m.id IS NOT NULL THEN
