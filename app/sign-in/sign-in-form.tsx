@@ -1,13 +1,14 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { signIn, signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { signInWithPassword, signOut } from "@/app/_lib/auth-requests";
 import { useTRPC, useTRPCClient } from "@/app/_lib/trpc";
 import { FormError } from "../_components/people/public-card";
 
 const LOCKED_OUT_PREFIX = "locked-until:";
+const UNREACHABLE = "unreachable";
 
 function describeError(error: string): string {
   if (error.startsWith(LOCKED_OUT_PREFIX)) {
@@ -20,6 +21,7 @@ function describeError(error: string): string {
       `failure makes the wait longer.`
     );
   }
+  if (error === UNREACHABLE) return "Bankline could not be reached. Check your connection and try again.";
   return "That email and password do not match. Check them and try again.";
 }
 
@@ -42,14 +44,12 @@ export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbac
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      redirect: false,
-    });
-    if (!result || result.error) {
+    const failure = await signInWithPassword(String(form.get("email") ?? ""), String(form.get("password") ?? "")).catch(
+      () => UNREACHABLE,
+    );
+    if (failure) {
       setPending(false);
-      setError(describeError(result?.error ?? ""));
+      setError(describeError(failure));
       return;
     }
     const state = await client.auth.signInState.query();
@@ -91,11 +91,7 @@ export function SignInForm({ callbackUrl, codeStep: initialCodeStep }: { callbac
         <button type="submit" className="btn-primary w-full" disabled={verify.isPending}>
           {verify.isPending ? "Checking…" : "Verify"}
         </button>
-        <button
-          type="button"
-          className="btn-secondary w-full"
-          onClick={() => void signOut({ callbackUrl: "/sign-in" })}
-        >
+        <button type="button" className="btn-secondary w-full" onClick={() => void signOut("/sign-in")}>
           Cancel
         </button>
       </form>

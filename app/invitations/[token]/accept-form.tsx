@@ -1,9 +1,9 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { signInWithPassword } from "@/app/_lib/auth-requests";
 import { useTRPC } from "@/app/_lib/trpc";
 import { FormError } from "../../_components/people/public-card";
 import { NewPasswordFields, readNewPassword } from "../../_components/people/new-password-fields";
@@ -40,7 +40,7 @@ export function AcceptForm({ token, email, hasAccount }: { token: string; email:
         onError: (e) => setError(e.message),
         onSuccess: async (r) => {
           setSigningIn(true);
-          await signIn("credentials", { email, password, redirect: false });
+          await signInWithPassword(email, password);
           router.replace(`/${r.orgSlug}/institutions`);
           router.refresh();
         },
