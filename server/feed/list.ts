@@ -162,9 +162,7 @@ interface FeedPage {
     matchScore: number | null;
     matchReasons: unknown;
     hiddenById: string | null;
-    importedAt: string | null;
     matchedAt: string | null;
-    registerEntryId: string | null;
     match: {
       kind: ExistingTransaction["kind"];
       id: string;
@@ -209,8 +207,6 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
           'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents",
           'checkNumber', p."checkNumber", 'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore",
           'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
-          'importedAt', to_char(p."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'registerEntryId', p."registerEntryId",
           'matchedAt', to_char(p."matchedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           -- An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
           'match', CASE
@@ -261,10 +257,8 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
           : null,
       hiddenAutomatically: row.state === "HIDDEN" && row.hiddenById === null,
       hideBatch: row.hideBatch,
-      importedAt: row.importedAt === null ? null : new Date(row.importedAt),
       matchedAt: row.matchedAt === null ? null : new Date(row.matchedAt),
       matchedEntry: row.matchedEntry,
-      registerEntryId: row.registerEntryId,
     })),
   };
 }

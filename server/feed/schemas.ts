@@ -63,14 +63,12 @@ export const feedRow = z.object({
   hiddenAutomatically: z.boolean(),
   /** Hidden together with others: by Hide all, or automatically as a sure duplicate. */
   hideBatch: z.object({ id: z.string(), kind: hideKind }).nullable(),
-  importedAt: z.date().nullable(),
   /** Linked to an entry the bookkeeper wrote (Match) rather than imported as a new one. */
   matchedAt: z.date().nullable(),
   /** The entry it was matched to, as the bookkeeper wrote it. */
   matchedEntry: z
     .object({ id: z.string(), date: z.string(), description: z.string(), amountCents: z.number() })
     .nullable(),
-  registerEntryId: z.string().nullable(),
 });
 
 export const feedListInput = z

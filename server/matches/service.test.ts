@@ -93,7 +93,6 @@ describe("match to an entry typed by hand", () => {
     expect(after.providerIds.map((p) => p.providerTransactionId)).toEqual([row!.providerTransactionId]);
     expect(await feedRow(books, row!.id)).toMatchObject({
       state: "IMPORTED",
-      registerEntryId: entry.id,
       matchedEntry: { id: entry.id, description: "Rent" },
     });
     expect(await entryRow(books, entry.id)).toMatchObject({
@@ -134,8 +133,8 @@ describe("match to an entry typed by hand", () => {
     expect(after).toMatchObject({ date: new Date(`${daysAgo(5)}T00:00:00Z`), clearedAt: null, providerIds: [] });
     expect(await feedRow(books, row!.id)).toMatchObject({
       state: "POSSIBLE_DUPLICATE",
-      registerEntryId: null,
       matchedAt: null,
+      matchedEntry: null,
       match: { id: entry.id },
     });
     expect(await undoMatch(db(), { ...actor(), entryId: entry.id })).toEqual({ undone: 0 });

@@ -35,7 +35,6 @@ export const registerEntry = z.object({
   amountCents: z.number(),
   balanceCents: z.number(),
   source: entrySource,
-  createdAt: z.date(),
   createdByName: z.string().nullable(),
   importedFrom: z.object({ accountName: z.string(), accountMask: z.string(), institutionName: z.string() }).nullable(),
   cleared: z.boolean(),

@@ -41,7 +41,9 @@ export interface EntryQuery {
 }
 
 /** An entry's place in the register (newest first): its day, when it was written, its id. */
-const entryKey = (row: { date: string; createdAt: string; id: string }) => `${row.date}_${row.createdAt}_${row.id}`;
+const ENTRY_KEY = Prisma.raw(
+  `to_char(date, 'YYYY-MM-DD') || '_' || to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '_' || id`,
+);
 
 function afterEntryKey(after: string): Prisma.Sql {
   const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9]{1,64})$/.exec(after);
@@ -57,13 +59,13 @@ interface EntryRow {
   description: string;
   checkNumber: string | null;
   source: RegisterEntrySource;
-  createdAt: string;
   balanceCents: string;
   createdByName: string | null;
   accountName: string | null;
   accountMask: string | null;
   institutionName: string | null;
-  clearedAt: string | null;
+  /** The bank has shown it: imported from the feed, or matched to a bank row. */
+  cleared: boolean;
   matched: {
     id: string;
     date: string;
@@ -109,7 +111,8 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
   // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
   // (summed along the same index) and those of the page's own span (a window over it alone).
-  const [result] = await db.$queryRaw<{ found: boolean; total: number; rows: EntryRow[] }[]>(Prisma.sql`
+  const [result] = await db.$queryRaw<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }[]>(
+    Prisma.sql`
     WITH register AS (
       SELECT id, "entryCount", "balanceCents" FROM "Register"
       WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
@@ -139,16 +142,17 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     )
     SELECT EXISTS (SELECT 1 FROM register) AS found,
       ${count} AS total,
+      (SELECT ${ENTRY_KEY} FROM oldest) AS "lastKey",
       coalesce((
         SELECT json_agg(json_build_object(
           'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description,
           'checkNumber', p."checkNumber",
-          'source', p.source, 'createdAt', to_char(p."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'source', p.source,
           'balanceCents', (
             (SELECT "balanceCents" FROM register) - (SELECT cents FROM above) - s."newerCents" + p."amountCents"
           )::text,
           'createdByName', u.name, 'accountName', b.name, 'accountMask', b.mask, 'institutionName', i.name,
-          'clearedAt', to_char(p."clearedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'cleared', p.source = 'IMPORT' OR p."clearedAt" IS NOT NULL,
           'matched', CASE WHEN m.id IS NOT NULL THEN
             json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name,
               'accountMask', mb.mask) END
@@ -165,16 +169,15 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
           WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
         ) m ON p."clearedAt" IS NOT NULL
         LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
-      ), '[]'::json) AS rows`);
+      ), '[]'::json) AS rows`,
+  );
   if (!result?.found) throw notFound("That register");
   return {
     total: result.total,
     page: query.page,
     pageSize: query.pageSize,
     nextCursor:
-      result.rows.length === query.pageSize && query.page * query.pageSize < result.total
-        ? entryKey(result.rows[result.rows.length - 1]!)
-        : null,
+      result.rows.length === query.pageSize && query.page * query.pageSize < result.total ? result.lastKey : null,
     rows: result.rows.map((row) => ({
       id: row.id,
       date: row.date,
@@ -183,7 +186,6 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       amountCents: row.amountCents,
       balanceCents: Number(row.balanceCents),
       source: row.source,
-      createdAt: new Date(row.createdAt),
       createdByName: row.createdByName,
       importedFrom: row.accountName
         ? {
@@ -192,8 +194,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
             institutionName: row.institutionName ?? STATEMENT_FILES,
           }
         : null,
-      /** The bank has shown it: imported from the feed, or matched to a bank row. */
-      cleared: row.source === "IMPORT" || row.clearedAt !== null,
+      cleared: row.cleared,
       matchedTo: row.matched
         ? {
             transactionId: row.matched.id,
