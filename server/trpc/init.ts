@@ -1,11 +1,11 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { withAllOrganizations, withOrganization, withUser } from "@/server/db/tenancy";
 import { DomainError } from "@/server/errors";
 import { auditSupportRead } from "@/server/support/read-audit";
 import { recordProcedure } from "@/server/metrics/trpc";
 import type { Context } from "./context";
+import { transformer } from "./transformer";
 import {
   orgRoleAllows,
   staffRoleAllows,
@@ -23,7 +23,7 @@ const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
-    transformer: superjson,
+    transformer,
     errorFormatter({ shape, error, ctx }) {
       const cause = error.cause;
       // What went wrong inside (a database error's text, a stack) stays in the log under the
