@@ -63,6 +63,17 @@ export async function completeAggregation(
     transactionCount: null,
   });
   if (args.eventId !== undefined && connection.activeEventId !== args.eventId) return unchanged();
+  // Another process released this connection's attempt and is reading its accounts and transactions (the
+  // attempt's event is still open): that completion settles it. Going on here would retrieve again and record
+  // the same aggregation as an attempt of its own, newer than the customer's, whose count the portal would then
+  // not find. One that never finishes is the sweeper's: it re-attaches the event before completing.
+  if (connection.status === "AGGREGATING" && connection.activeEventId === null && args.eventId === undefined) {
+    const open = await db.connectionEvent.findFirst({
+      where: { connectionId: connection.id, durationMs: null },
+      select: { id: true },
+    });
+    if (open) return unchanged();
+  }
 
   let code = args.statusCode;
   let reportedAttemptAt = args.reportedAttemptAt ?? null;

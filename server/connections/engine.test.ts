@@ -3,7 +3,7 @@ import { log } from "@/server/log";
 import { acceptTermsAtBank, changePasswordAtBank, resetBankUser } from "@/server/testing/bank-site";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, testAggregator, type OrgFixture } from "@/server/testing/fixtures";
-import { completeAggregation, type EngineDeps } from "./engine";
+import { completeAggregation, startAggregation, type EngineDeps } from "./engine";
 import { openMfaSession } from "./mfa-session";
 
 // The connection flows of the help article against the real sandbox over HTTP.
@@ -215,6 +215,52 @@ describe("aggregation in progress", () => {
     const results = await Promise.all([1, 2, 3].map(() => member().connections.retrieve({ ...org(), connectionId })));
     expect(results.filter((r) => r.kind === "aggregating")).toHaveLength(1);
     expect(results.filter((r) => r.kind === "failed" && r.problem.code === 325)).toHaveLength(2);
+  });
+});
+
+describe("two completions of one aggregation", () => {
+  it("a webhook while the retrieval is still reading records nothing of its own, and the count stays the customer's", async () => {
+    const { connectionId } = await linkAndChooseAll(PERSONAL, "demo");
+    const eventsBefore = await testDb().connectionEvent.count({ where: { connectionId } });
+    // The retrieval's reading of transactions waits until the webhook has been handled.
+    let reading!: () => void;
+    const readingStarted = new Promise<"reading">((resolve) => (reading = () => resolve("reading")));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const aggregator = testAggregator();
+    const slow: EngineDeps = {
+      ...deps(),
+      aggregator: new Proxy(aggregator, {
+        get(target, property) {
+          if (property === "getTransactions")
+            return async (...args: Parameters<typeof target.getTransactions>) => {
+              reading();
+              await released;
+              return target.getTransactions(...args);
+            };
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    };
+    const retrieval = startAggregation(slow, {
+      organizationId: fx.org.id,
+      connectionId,
+      source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: fx.users.MEMBER.id },
+    });
+    expect(await Promise.race([readingStarted, retrieval.then(() => "finished first")])).toBe("reading");
+
+    // What the aggregator's webhook about the same aggregation does meanwhile.
+    const echo = await completeAggregation(deps(), { connectionId, statusCode: 0, reportedAttemptAt: new Date() });
+    expect(echo).toMatchObject({ kind: "connected", attemptId: null, transactionCount: null });
+
+    release();
+    const outcome = await retrieval;
+    expect(outcome).toMatchObject({ kind: "connected", status: "ACTIVE" });
+    expect(await testDb().connectionEvent.count({ where: { connectionId } })).toBe(eventsBefore + 1);
+    const view = await owner().connections.get({ ...org(), connectionId });
+    expect(view.lastResult?.id).toBe(outcome.attemptId);
+    expect(view.lastResult?.transactionCount).toBe(outcome.kind === "connected" ? outcome.transactionCount : -1);
   });
 });
 
