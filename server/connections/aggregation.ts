@@ -8,7 +8,6 @@ import {
   institutionTexts,
   loadConnection,
   loginRef,
-  publicQuestion,
   type AttemptOutcome,
   type EngineDeps,
 } from "./attempt";
@@ -77,21 +76,12 @@ export async function startAggregation(
     });
   }
   if (outcome.kind === "mfa") {
-    const { challenge } = outcome;
-    await settleQuestion(db, {
+    return settleQuestion(db, {
       connection,
       attempt: { openEventId: attemptId },
-      challenge,
+      challenge: outcome.challenge,
       reportedAttemptAt: outcome.login.lastAttemptAt,
     });
-    return {
-      kind: "mfa",
-      connectionId: connection.id,
-      attemptId,
-      question: publicQuestion(challenge),
-      wrongAnswer: false,
-      expiresAt: challenge.expiresAt,
-    };
   }
   if (outcome.login.aggregating) return { kind: "aggregating", connectionId: connection.id, attemptId };
   const { statusCode, lastAttemptAt: reportedAttemptAt } = outcome.login;

@@ -12,7 +12,14 @@ import {
 } from "./attempt";
 import type { AttemptSource } from "./events";
 import { syncAccounts } from "./link";
-import { releaseAttempt, settleFailure, settleSuccesses, type Failure, type SettledAttempt } from "./transitions";
+import {
+  openAttempt,
+  releaseAttempt,
+  settleFailure,
+  settleSuccesses,
+  type Failure,
+  type SettledAttempt,
+} from "./transitions";
 
 // The end of an aggregation: on success, fresh balances and the new transactions in the bank
 // feed; otherwise the failure recorded. Called when refresh answers at once, by the
@@ -67,13 +74,8 @@ export async function completeAggregation(
   // attempt's event is still open): that completion settles it. Going on here would retrieve again and record
   // the same aggregation as an attempt of its own, newer than the customer's, whose count the portal would then
   // not find. One that never finishes is the sweeper's: it re-attaches the event before completing.
-  if (connection.status === "AGGREGATING" && connection.activeEventId === null && args.eventId === undefined) {
-    const open = await db.connectionEvent.findFirst({
-      where: { connectionId: connection.id, durationMs: null },
-      select: { id: true },
-    });
-    if (open) return unchanged();
-  }
+  const releasedElsewhere = connection.status === "AGGREGATING" && connection.activeEventId === null;
+  if (releasedElsewhere && args.eventId === undefined && (await openAttempt(db, connection.id))) return unchanged();
 
   let code = args.statusCode;
   let reportedAttemptAt = args.reportedAttemptAt ?? null;

@@ -7,7 +7,6 @@ import {
   institutionTexts,
   loadConnection,
   loginRef,
-  publicQuestion,
   type AttemptOutcome,
   type ConnectionRow,
   type EngineDeps,
@@ -127,21 +126,12 @@ export async function settleLoginOutcome(
 ): Promise<AttemptOutcome> {
   const { db } = deps;
   if (outcome.kind === "mfa") {
-    const { challenge } = outcome;
-    const attemptId = await settleQuestion(db, {
+    return settleQuestion(db, {
       connection,
       attempt,
-      challenge,
+      challenge: outcome.challenge,
       reportedAttemptAt: outcome.login.lastAttemptAt,
     });
-    return {
-      kind: "mfa",
-      connectionId: connection.id,
-      attemptId,
-      question: publicQuestion(challenge),
-      wrongAnswer: challenge.statusCode === 187,
-      expiresAt: challenge.expiresAt,
-    };
   }
   // Accounts answer 325 while an aggregation runs; completeAggregation syncs them then.
   if (outcome.login.aggregating) {

@@ -4,7 +4,7 @@ import { Prisma as PrismaRuntime, type Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { newId } from "@/server/db/ids";
 import { writeAttemptAudit } from "@/server/audit/in-attempt";
-import { publicQuestion, type ConnectionRow } from "./attempt";
+import { publicQuestion, type AttemptOutcome, type ConnectionRow } from "./attempt";
 import { sealMfaSession } from "./mfa-session";
 import { finishEvent, openEvent, recordEvent, type AttemptSource } from "./events";
 import { openNotice, resolveNotices } from "./notices";
@@ -113,6 +113,15 @@ export async function releaseAttempt(db: DbOrTx, connectionId: string, eventId: 
   return released.count === 1;
 }
 
+/** The connection's attempt whose event is still open (its result not yet recorded), if any. */
+export function openAttempt(db: DbOrTx, connectionId: string) {
+  return db.connectionEvent.findFirst({
+    where: { connectionId, durationMs: null },
+    orderBy: { startedAt: "desc" },
+    select: { id: true, startedAt: true },
+  });
+}
+
 /**
  * releaseAttempt happens before the reads; a process that dies in between leaves the
  * connection AGGREGATING with no attempt attached and the attempt's event open. Puts that
@@ -120,11 +129,7 @@ export async function releaseAttempt(db: DbOrTx, connectionId: string, eventId: 
  * id (null when there is none to put back).
  */
 export async function reattachOrphanedAttempt(db: Db, connectionId: string): Promise<string | null> {
-  const open = await db.connectionEvent.findFirst({
-    where: { connectionId, durationMs: null },
-    orderBy: { startedAt: "desc" },
-    select: { id: true, startedAt: true },
-  });
+  const open = await openAttempt(db, connectionId);
   if (!open) return null;
   const { count } = await db.connection.updateMany({
     where: { id: connectionId, status: "AGGREGATING", activeEventId: null },
@@ -301,11 +306,12 @@ export function nextRetryAt(retry: Exclude<RetryPolicy, "no">, attempt: number, 
 /**
  * The bank asks a security question (185), or asks the same one again after a wrong answer
  * (187): the connection waits for the customer, with the question kept for "click here".
+ * Answers the question as the portal shows it.
  */
 export async function settleQuestion(
   db: Db,
   args: { connection: ConnectionRow; attempt: SettledAttempt; challenge: MfaChallenge; reportedAttemptAt: Date | null },
-): Promise<string> {
+): Promise<Extract<AttemptOutcome, { kind: "mfa" }>> {
   const { connection, challenge } = args;
   const ref = refOf(connection);
   const title = describeStatus(challenge.statusCode).title;
@@ -332,7 +338,14 @@ export async function settleQuestion(
       institutionName: connection.institution.name,
       institutionUrl: connection.institution.loginUrl,
     });
-    return attemptId;
+    return {
+      kind: "mfa",
+      connectionId: connection.id,
+      attemptId,
+      question: publicQuestion(challenge),
+      wrongAnswer: challenge.statusCode === 187,
+      expiresAt: challenge.expiresAt,
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
+import { ensureSandboxInstitution } from "@/server/testing/fixtures";
 
 // A connection row of `home` for procedures that take one. Its login id is unknown to the
 // sandbox, so calls that reach the aggregator fail there — after the access check, which
@@ -9,16 +10,7 @@ async function homeConnection(w: AccessWorld) {
 }
 
 export async function ensureConnection(db: Db, organizationId: string) {
-  await db.institution.upsert({
-    where: { id: "sandbox-bank-personal" },
-    create: {
-      id: "sandbox-bank-personal",
-      name: "Sandbox Bank (Personal)",
-      variant: "PERSONAL",
-      loginUrl: "https://personal.sandboxbank.example",
-    },
-    update: {},
-  });
+  await ensureSandboxInstitution(db);
   const connection = await db.connection.create({
     data: {
       organizationId,
