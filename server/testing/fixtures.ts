@@ -23,6 +23,21 @@ export async function createUser(db: Db, opts: { email?: string; staffRole?: Sta
   return { ...user, sessionId: null, secondFactor: !!user.staffRole };
 }
 
+/** The sandbox's personal bank, for connections made directly in the database (no link through the sandbox). */
+export async function ensureSandboxInstitution(db: Db): Promise<string> {
+  await db.institution.upsert({
+    where: { id: "sandbox-bank-personal" },
+    create: {
+      id: "sandbox-bank-personal",
+      name: "Sandbox Bank (Personal)",
+      variant: "PERSONAL",
+      loginUrl: "https://personal.sandboxbank.example",
+    },
+    update: {},
+  });
+  return "sandbox-bank-personal";
+}
+
 export interface OrgFixture {
   org: { id: string; slug: string; name: string };
   users: Record<OrgRole, SessionUser>;

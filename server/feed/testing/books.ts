@@ -1,6 +1,6 @@
 import type { Transaction } from "@/server/aggregator/client";
 import type { Db } from "@/server/db/client";
-import { uniqueSuffix } from "@/server/testing/fixtures";
+import { ensureSandboxInstitution, uniqueSuffix } from "@/server/testing/fixtures";
 
 // Test data for the feed and the register: a connection with one bank account posting to a
 // register, and bank transactions as the aggregator client returns them. The connection has
@@ -17,16 +17,7 @@ export async function createBooks(
   organizationId: string,
   options: { registerId?: string; accountName?: string } = {},
 ): Promise<Books> {
-  await db.institution.upsert({
-    where: { id: "sandbox-bank-personal" },
-    create: {
-      id: "sandbox-bank-personal",
-      name: "Sandbox Bank (Personal)",
-      variant: "PERSONAL",
-      loginUrl: "https://personal.sandboxbank.example",
-    },
-    update: {},
-  });
+  await ensureSandboxInstitution(db);
   const suffix = uniqueSuffix();
   const registerId =
     options.registerId ??

@@ -1,19 +1,10 @@
 import type { AccessCases, AccessWorld } from "@/server/testing/access-cases";
-import { createUser } from "@/server/testing/fixtures";
+import { createUser, ensureSandboxInstitution } from "@/server/testing/fixtures";
 
 // A connection of `home` for the console's procedures. Its login is unknown to the sandbox,
 // so a forced refresh fails at the aggregator — after the access check these cases test.
 async function homeConnectionId(w: AccessWorld) {
-  await w.db.institution.upsert({
-    where: { id: "sandbox-bank-personal" },
-    create: {
-      id: "sandbox-bank-personal",
-      name: "Sandbox Bank (Personal)",
-      variant: "PERSONAL",
-      loginUrl: "https://personal.sandboxbank.example",
-    },
-    update: {},
-  });
+  await ensureSandboxInstitution(w.db);
   const connection = await w.db.connection.create({
     data: {
       organizationId: w.home.org.id,
