@@ -12,11 +12,12 @@ import { DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, demo } from "../support/users";
 // group, as a terminal sends it) stops every part, and a second start reuses the data.
 
 const base = Number(process.env.E2E_PORT ?? 3100);
-// Clear of fetch's blocked ports (4190 is one).
+// Clear of fetch's blocked ports (4190 is one), and below the ephemeral range (32768 and up on
+// Linux), where any outgoing connection of the run may be holding a fixed port.
 const ports = {
   web: base + 90,
   sandbox: base + 1200,
-  postgres: 51_000 + (base % 1000),
+  postgres: base + 1500,
   mailWeb: base + 1300,
   mailSmtp: base + 1400,
 };
