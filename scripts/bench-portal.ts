@@ -9,14 +9,16 @@ import { migrate } from "@/server/db/migrate";
 import { freePort } from "@/server/testing/free-port";
 import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwner } from "./lib/bench-portal-seed";
 import { buildIfNeeded } from "./lib/build";
+import { cpuMsOf } from "./lib/process-cpu";
 import { signInOverHttp } from "./lib/http-sign-in";
 import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
 
 // `npm run bench:portal`: the production build (`next start`) against a database of realistic
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
 // own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`), at 1, 10 and
-// 100 connections; then each portal page is loaded in Chromium and its JavaScript summed,
-// compressed. Ends with the line the targets are read from (docs/performance.md):
+// 100 connections (at 10, with the CPU each request cost the web process and PostgreSQL, read from
+// /proc); then each portal page is loaded in Chromium and its JavaScript summed, compressed. Ends
+// with the line the targets are read from (docs/performance.md):
 //   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
 // BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
 // BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
@@ -72,6 +74,8 @@ interface Measured {
   p50: number;
   p975: number;
   non2xx: number;
+  /** CPU milliseconds per request in the web process and in PostgreSQL, from /proc (under load only). */
+  cpu?: { web: number; database: number } | null;
 }
 
 /** One request at a time, timed to the microsecond (autocannon's latencies are whole milliseconds). */
@@ -105,8 +109,15 @@ async function load(
   owners: SignedIn[],
   connections: number,
   seconds: number,
+  webPid?: number,
 ): Promise<Measured> {
   let next = 0;
+  const cpuNow = () => {
+    const web = webPid === undefined ? null : cpuMsOf({ rootPid: webPid });
+    const database = cpuMsOf({ command: "postgres" });
+    return web === null || database === null ? null : { web, database };
+  };
+  const cpuBefore = cpuNow();
   const result = await autocannon({
     url: baseUrl,
     connections,
@@ -120,11 +131,20 @@ async function load(
       },
     ],
   });
+  const cpuAfter = cpuNow();
+  const requests = Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p975: result.latency.p97_5,
     non2xx: result.non2xx + result.errors,
+    cpu:
+      cpuBefore && cpuAfter
+        ? {
+            web: (cpuAfter.web - cpuBefore.web) / requests,
+            database: (cpuAfter.database - cpuBefore.database) / requests,
+          }
+        : null,
   };
 }
 
@@ -240,13 +260,16 @@ async function main() {
         const measured =
           connections === 1
             ? await oneAtATime(baseUrl, target, owners, Math.max(2, SECONDS - 2))
-            : await load(baseUrl, target, owners, connections, SECONDS);
+            : await load(baseUrl, target, owners, connections, SECONDS, web.process.pid);
         if (measured.non2xx > 0) throw new Error(`${target.name}: ${measured.non2xx} answers were not 2xx`);
         results.set(target.name, (results.get(target.name) ?? new Map()).set(connections, measured));
         say(
           `${target.name.padEnd(18)} c=${String(connections).padEnd(3)} ` +
             `${measured.rps.toFixed(0).padStart(6)} req/s  ` +
-            `p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms`,
+            `p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms` +
+            (measured.cpu && connections === 10
+              ? `  CPU per request: web ${ms(measured.cpu.web)} ms, PostgreSQL ${ms(measured.cpu.database)} ms`
+              : ""),
         );
       }
     }

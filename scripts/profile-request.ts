@@ -6,7 +6,7 @@ import { readSessionToken } from "@/server/auth/session-token";
 import { checkSession, startSession } from "@/server/auth/sessions";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { hashToken } from "@/server/auth/tokens";
-import { createDb } from "@/server/db/client";
+import { createDb, Prisma, readRows } from "@/server/db/client";
 import { PrismaClient } from "@/server/db/generated/client";
 import { migrate } from "@/server/db/migrate";
 import { listFeed } from "@/server/feed/list";
@@ -19,24 +19,37 @@ import { benchOwner, seedPortalBench } from "./lib/bench-portal-seed";
 // `npm run profile:request`: where the server time of one portal request (feed.list, the bank
 // feed's first page) goes, part by part, in this process against the bench:portal database:
 // each part run a few thousand times and its median taken, then every SQL statement of the
-// request with EXPLAIN ANALYZE. docs/performance.md reads from it; the whole request over HTTP
-// is bench:portal's (one connection at a time).
+// request with EXPLAIN ANALYZE, and each of those statements through Prisma and through readRows.
+// docs/performance.md reads from it; the whole request over HTTP is bench:portal's.
 
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2000);
 const SECRET = "a-profile-secret-of-at-least-32-characters";
 
+/** Prints the median time of a run and this process's CPU per run (PostgreSQL's own is not in it). */
 async function median(what: string, run: () => Promise<unknown> | unknown) {
   for (let i = 0; i < Math.min(200, ROUNDS); i++) await run();
   const times: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now();
     await run();
     times.push(performance.now() - started);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)]!;
-  console.log(`${what.padEnd(58)} ${ms.toFixed(3).padStart(7)} ms`);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / ROUNDS;
+  console.log(`${what.padEnd(58)} ${ms.toFixed(3).padStart(7)} ms  (CPU here ${cpuMs.toFixed(3)} ms)`);
   return ms;
+}
+
+/** A logged statement and its parameters as a Prisma.Sql again (its placeholders are $1…$n, in order). */
+function sqlOf(text: string, params: unknown[]): Prisma.Sql {
+  const order = [...text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]) - 1);
+  return new Prisma.Sql(
+    text.split(/\$\d+/),
+    order.map((i) => params[i]),
+  );
 }
 
 async function main() {
@@ -147,6 +160,14 @@ async function main() {
       console.log(`\n${q.query.replace(/\s+/g, " ").slice(0, 240)}\n  ${telling.join("\n  ")}`);
     }
     await traced.end();
+
+    console.log(`\nThe same statements through Prisma's $queryRawUnsafe and through readRows (one pool, named):`);
+    for (const [i, q] of queries.entries()) {
+      const params = JSON.parse(q.params) as unknown[];
+      const label = i === 0 ? "the session read" : `${procedure}, statement ${i}`;
+      await median(`${label}: Prisma`, () => db.$queryRawUnsafe(q.query, ...params));
+      await median(`${label}: readRows`, () => readRows(db, sqlOf(q.query, params)));
+    }
   } finally {
     await db.$disconnect();
     await database.dispose();

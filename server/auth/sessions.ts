@@ -1,5 +1,4 @@
-import type { Db } from "@/server/db/client";
-import type { Prisma } from "@/server/db/generated/client";
+import { Prisma, readRows, type Db } from "@/server/db/client";
 import type { OrgRole, StaffRole } from "@/server/trpc/permissions";
 import { hashToken, newToken } from "./tokens";
 
@@ -100,12 +99,15 @@ export async function checkSession(
   options: { now?: Date; ipAddress?: string } = {},
 ): Promise<SessionState> {
   const now = options.now ?? new Date();
-  const [session] = await db.$queryRaw<SessionRow[]>`
+  const [session] = await readRows<SessionRow>(
+    db,
+    Prisma.sql`
     SELECT s.id, s."createdAt", s."lastSeenAt", s."expiresAt", s."endedAt", s."secondFactorAt", s."ipAddress",
       u.id AS "userId", u.email, u.name, u."staffRole"::text AS "staffRole", u."totpEnabledAt",
       session_memberships(s."tokenHash") AS memberships
     FROM "Session" s JOIN "User" u ON u.id = s."userId"
-    WHERE s."tokenHash" = ${hashToken(token)}`;
+    WHERE s."tokenHash" = ${hashToken(token)}`,
+  );
   if (!session || session.endedAt) return { kind: "none" };
   if (session.expiresAt <= now) return end(db, session.id, "expired");
   if (now.getTime() - session.lastSeenAt.getTime() > idleLimitMs(session.staffRole)) return end(db, session.id, "idle");

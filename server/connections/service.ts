@@ -1,6 +1,6 @@
 import { customerProblem, describeStatus } from "@/server/aggregator/status-codes";
 import { recordAudit, type AuditRecord } from "@/server/audit/service";
-import { Prisma, type Db } from "@/server/db/client";
+import { Prisma, readRows, type Db } from "@/server/db/client";
 import type {
   ConnectionEventKind,
   ConnectionStatus,
@@ -108,7 +108,9 @@ interface ConnectionRow {
 function findConnections(db: Db, organizationId: string, connectionId?: string) {
   const utc = (column: Prisma.Sql) => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const only = connectionId ? Prisma.sql`AND c.id = ${connectionId}` : Prisma.empty;
-  return db.$queryRaw<ConnectionRow[]>`
+  return readRows<ConnectionRow>(
+    db,
+    Prisma.sql`
     SELECT c.id, c.status::text AS status, c."lastStatusCode", c."lastSuccessAt", c."lastAttemptAt", c."nextRetryAt",
       c."createdAt", c."mfaExpiresAt", c."mfaSession", c."aggregationStartedAt",
       json_build_object('id', i.id, 'name', i.name, 'variant', i.variant, 'loginUrl', i."loginUrl",
@@ -129,7 +131,8 @@ function findConnections(db: Db, organizationId: string, connectionId?: string) 
       ) AS "lastEvent"
     FROM "Connection" c JOIN "Institution" i ON i.id = c."institutionId"
     WHERE c."organizationId" = ${organizationId} AND c.status <> 'REMOVED' ${only}
-    ORDER BY i.name ASC, c."createdAt" ASC`;
+    ORDER BY i.name ASC, c."createdAt" ASC`,
+  );
 }
 
 export async function listConnections(db: Db, organizationId: string) {

@@ -1,5 +1,5 @@
 import type { ExistingTransaction } from "@/server/dedup";
-import { Prisma, type Db } from "@/server/db/client";
+import { Prisma, readRows, type Db } from "@/server/db/client";
 import type { FeedHideKind } from "@/server/db/generated/client";
 import { FeedState } from "@/server/db/generated/enums";
 import { DomainError, notFound } from "@/server/errors";
@@ -32,20 +32,20 @@ export const STATEMENT_FILES = "Statement files";
  * the accounts with their counts by state, each counted along FeedTransaction(bankAccountId, state, date).
  */
 export async function listFeedAccounts(db: Db, organizationId: string) {
-  const accounts = await db.$queryRaw<
-    {
-      id: string;
-      name: string;
-      mask: string;
-      kind: string;
-      linked: boolean;
-      registerId: string | null;
-      registerName: string | null;
-      connectionStatus: string | null;
-      institutionName: string | null;
-      counts: Partial<Record<FeedState, number>> | null;
-    }[]
-  >`
+  const accounts = await readRows<{
+    id: string;
+    name: string;
+    mask: string;
+    kind: string;
+    linked: boolean;
+    registerId: string | null;
+    registerName: string | null;
+    connectionStatus: string | null;
+    institutionName: string | null;
+    counts: Partial<Record<FeedState, number>> | null;
+  }>(
+    db,
+    Prisma.sql`
     SELECT a.id, a.name, a.mask, a.kind, a.linked, r.id AS "registerId", r.name AS "registerName",
       c.status::text AS "connectionStatus", i.name AS "institutionName", counts.by_state AS counts
     FROM "BankAccount" a
@@ -59,7 +59,8 @@ export async function listFeedAccounts(db: Db, organizationId: string) {
     WHERE a."organizationId" = ${organizationId}
       AND ((a.linked AND c.status <> 'REMOVED') OR (a.linked AND a."connectionId" IS NULL)
         OR EXISTS (SELECT 1 FROM "FeedTransaction" f WHERE f."bankAccountId" = a.id AND f.state = 'HIDDEN'))
-    ORDER BY c."createdAt" DESC NULLS FIRST, a.name ASC`;
+    ORDER BY c."createdAt" DESC NULLS FIRST, a.name ASC`,
+  );
   return accounts.map((account) => {
     const count = (states: FeedState[]) => states.reduce((sum, state) => sum + (account.counts?.[state] ?? 0), 0);
     return {
@@ -190,7 +191,9 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         WHERE ${feedWhere(organizationId, query.bankAccountId, FLAGGED_STATES, query)}
       )`
     : Prisma.sql`NULL::int`;
-  const [page] = await db.$queryRaw<FeedPage[]>`
+  const [page] = await readRows<FeedPage>(
+    db,
+    Prisma.sql`
     WITH page AS (
       SELECT * FROM "FeedTransaction" WHERE ${where} ${query.after ? afterFeedKey(query.after) : Prisma.empty}
       ORDER BY date DESC, id DESC
@@ -228,7 +231,8 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         LEFT JOIN "FeedHideBatch" b ON b.id = p."hideBatchId" AND b."organizationId" = ${organizationId}
         LEFT JOIN "RegisterEntry" me
           ON p."matchedAt" IS NOT NULL AND me.id = p."registerEntryId" AND me."organizationId" = ${organizationId}
-      ), '[]'::json) AS rows`;
+      ), '[]'::json) AS rows`,
+  );
   if (!page?.found) throw notFound("That bank account");
   return {
     total: page.total,

@@ -1,4 +1,4 @@
-import { Prisma, type Db } from "@/server/db/client";
+import { Prisma, readRows, type Db } from "@/server/db/client";
 import type { RegisterEntrySource } from "@/server/db/generated/enums";
 import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
@@ -11,22 +11,23 @@ import { isoDay, pageWindow } from "@/server/feed/sql";
 
 export async function listRegisters(db: Db, organizationId: string) {
   // One statement; each register's count and total are kept on it by the database (the register_totals migration).
-  const registers = await db.$queryRaw<
-    {
-      id: string;
-      name: string;
-      kind: string;
-      entryCount: number;
-      balanceCents: bigint;
-      bankAccounts: { name: string; mask: string }[];
-    }[]
-  >`
+  const registers = await readRows<{
+    id: string;
+    name: string;
+    kind: string;
+    entryCount: number;
+    balanceCents: bigint;
+    bankAccounts: { name: string; mask: string }[];
+  }>(
+    db,
+    Prisma.sql`
     SELECT r.id, r.name, r.kind, r."entryCount", r."balanceCents",
       coalesce((SELECT json_agg(json_build_object('name', a.name, 'mask', a.mask) ORDER BY a."createdAt", a.id)
         FROM "BankAccount" a WHERE a."registerId" = r.id AND a.linked), '[]'::json) AS "bankAccounts"
     FROM "Register" r
     WHERE r."organizationId" = ${organizationId}
-    ORDER BY r.name ASC`;
+    ORDER BY r.name ASC`,
+  );
   return registers.map((register) => ({ ...register, balanceCents: Number(register.balanceCents) }));
 }
 
@@ -111,7 +112,8 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
   // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
   // (summed along the same index) and those of the page's own span (a window over it alone).
-  const [result] = await db.$queryRaw<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }[]>(
+  const [result] = await readRows<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }>(
+    db,
     Prisma.sql`
     WITH register AS (
       SELECT id, "entryCount", "balanceCents" FROM "Register"
