@@ -16,7 +16,11 @@ export interface Context {
   ipAddress: string;
   requestId: string;
   log: Logger;
-  /** The provider client; built on first use so procedures that never call it cost nothing. */
+  /**
+   * The provider client: the process-wide one unless a test gives its own. A getter, so that tests
+   * and jobs that never reach the provider need no aggregator settings (tRPC's middlewares read it
+   * when they extend the context, so in the web process every procedure does).
+   */
   readonly aggregator: AggregatorClient;
 }
 
