@@ -94,9 +94,15 @@ export async function seedDemoConnections(deps: Deps, people: People) {
     connectionId: payroll,
     source: { kind: "RETRIEVE", trigger: "CUSTOMER", actorUserId: marcus.id },
   });
+  // The problem dates from the first refusal, the nightly refresh four days ago.
+  const firstRefusal = await deps.db.connectionEvent.findFirstOrThrow({
+    where: { connectionId: payroll, statusCode: 103 },
+    orderBy: { startedAt: "asc" },
+    select: { startedAt: true },
+  });
   await deps.db.notice.updateMany({
     where: { connectionId: payroll, resolvedAt: null },
-    data: { createdAt: new Date(Date.now() - 4 * DAY) },
+    data: { createdAt: firstRefusal.startedAt },
   });
 
   // Hillcrest: a working account that went through a provider outage, and one the bank keeps dropping.

@@ -56,6 +56,10 @@ describe("demo data", () => {
     expect(failures.map((e) => e.trigger)).toContain("SCHEDULE");
     expect(failures.map((e) => e.trigger)).toContain("CUSTOMER");
     expect(await db.notice.count({ where: { connectionId: broken.id, resolvedAt: null, statusCode: 103 } })).toBe(1);
+    // The notice, the history and the last success tell one story: it broke at the first refusal.
+    const notice = await db.notice.findFirstOrThrow({ where: { connectionId: broken.id, resolvedAt: null } });
+    expect(notice.createdAt).toEqual(failures[0]!.startedAt);
+    expect(broken.lastSuccessAt!.getTime()).toBeLessThan(failures[0]!.startedAt.getTime());
     // The failure is real: the sandbox itself now refuses this login's password.
     const status = await testAggregator().getLoginStatus({
       loginId: broken.providerLoginId!,
