@@ -14,8 +14,8 @@ const sections = [
 export function PortalNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Organization" className="order-last w-full overflow-x-auto md:order-none md:w-auto">
-      <ul className="flex gap-1 text-sm">
+    <nav aria-label="Organization" className="order-last w-full md:order-none md:w-auto">
+      <ul className="flex flex-wrap gap-1 text-sm">
         {sections.map((s) => {
           const href = `/${slug}/${s.path}`;
           const current = pathname === href || pathname.startsWith(`${href}/`);

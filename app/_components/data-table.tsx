@@ -48,7 +48,8 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const pad = inset ? "px-4 py-2" : "py-2 pr-4 last:pr-0";
   const figures = (column: Column<Row>) => column.numeric && "whitespace-nowrap text-right tabular-nums";
   return (
-    <div className="overflow-x-auto">
+    // Relative, so that what is positioned inside (a screen reader's label) scrolls with the table, never the page.
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm" aria-labelledby={props.labelledBy} aria-busy={busy}>
         {props.caption !== undefined && (
           <caption className={props.showCaption ? classes("mb-1 text-left font-medium", inset && "px-4") : "sr-only"}>

@@ -138,6 +138,7 @@ export async function seedConnection(
     lastStatusCode: number;
     knownIssue?: boolean;
     nextRetryAt?: Date;
+    loginUrl?: string;
   },
 ): Promise<SeededConnection> {
   const db = e2eDb();
@@ -147,7 +148,7 @@ export async function seedConnection(
       id: `e2e-bank-${suffix}`,
       name: `Seeded Bank ${suffix}`,
       variant: "BUSINESS",
-      loginUrl: `https://business.seeded-${suffix}.example`,
+      loginUrl: state.loginUrl ?? `https://business.seeded-${suffix}.example`,
       knownIssueSince: state.knownIssue ? new Date() : null,
       knownIssueCode: state.knownIssue ? 910 : null,
     },

@@ -339,13 +339,13 @@ export function FeedView({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <div>
+        <div className="min-w-0 max-w-full">
           <label htmlFor="feed-account" className="label">
             Bank account
           </label>
           <select
             id="feed-account"
-            className="field w-auto"
+            className="field w-auto max-w-full"
             value={accountId ?? ""}
             onChange={(e) => {
               setChosenAccount(e.target.value);
@@ -525,7 +525,7 @@ export function FeedView({
         </p>
       )}
 
-      <div className="card overflow-x-auto p-0">
+      <div className="card relative overflow-x-auto p-0">
         <table
           id={TABLE_ID}
           className="w-full text-left text-sm"

@@ -118,13 +118,13 @@ export function ConnectionCard({
   return (
     <article id={`connection-${connection.id}`} aria-labelledby={titleId} className="card space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
-        <div className="space-y-1">
+        <div className="min-w-0 space-y-1">
           <h3 id={titleId} tabIndex={-1} className="text-lg font-semibold">
             {institution.name}
           </h3>
           <p className="flex flex-wrap items-center gap-2 text-sm text-ink-muted">
             <VariantBadge variant={institution.variant} />
-            <span>{institution.loginUrl}</span>
+            <span className="wrap-anywhere">{institution.loginUrl}</span>
           </p>
         </div>
         <p className="flex items-center gap-2 text-sm">

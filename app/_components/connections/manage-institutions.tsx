@@ -185,7 +185,7 @@ function NoticesSection({ notices }: { notices: Notice[] | undefined }) {
       ) : (
         <ul className="space-y-2">
           {notices.map((n) => (
-            <li key={n.id} className="rounded-md border border-danger/30 bg-surface px-4 py-3 text-sm">
+            <li key={n.id} className="rounded-md border border-danger/30 bg-surface px-4 py-3 text-sm wrap-anywhere">
               <p className="font-semibold">
                 {n.connectionId ? (
                   <a href={`#connection-${n.connectionId}`} className="underline">

@@ -34,7 +34,7 @@ export function ProblemNotice({
 }) {
   const tone = problem.actor === "customer" ? "border-danger/30 bg-danger-soft" : "border-warn/30 bg-warn-soft";
   return (
-    <div role="alert" id={id} className={`space-y-2 rounded-md border px-4 py-3 text-sm ${tone}`}>
+    <div role="alert" id={id} className={`space-y-2 rounded-md border px-4 py-3 text-sm wrap-anywhere ${tone}`}>
       <p className="font-semibold">
         Error {problem.code}: {problem.title}
       </p>
