@@ -8,6 +8,7 @@ import type {
   LinkStyle,
 } from "@/server/db/generated/client";
 import { DomainError, notFound } from "@/server/errors";
+import { isoTimestamp } from "@/server/feed/sql";
 import type { AccountChoice } from "./schemas";
 
 // What Manage Institutions shows, and the account choices made after a link.
@@ -106,7 +107,6 @@ interface ConnectionRow {
  * are not a result yet).
  */
 function findConnections(db: Db, organizationId: string, connectionId?: string) {
-  const utc = (column: Prisma.Sql) => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const only = connectionId ? Prisma.sql`AND c.id = ${connectionId}` : Prisma.empty;
   return readRows<ConnectionRow>(
     db,
@@ -114,7 +114,7 @@ function findConnections(db: Db, organizationId: string, connectionId?: string) 
     SELECT c.id, c.status::text AS status, c."lastStatusCode", c."lastSuccessAt", c."lastAttemptAt", c."nextRetryAt",
       c."createdAt", c."mfaExpiresAt", c."mfaSession", c."aggregationStartedAt",
       json_build_object('id', i.id, 'name', i.name, 'variant', i.variant, 'loginUrl', i."loginUrl",
-        'sandboxSiteUrl', i."sandboxSiteUrl", 'knownIssueSince', ${utc(Prisma.sql`i."knownIssueSince"`)},
+        'sandboxSiteUrl', i."sandboxSiteUrl", 'knownIssueSince', ${isoTimestamp(Prisma.sql`i."knownIssueSince"`)},
         'linkStyle', i."linkStyle") AS institution,
       coalesce((
         SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'mask', a.mask,
@@ -125,7 +125,7 @@ function findConnections(db: Db, organizationId: string, connectionId?: string) 
       ), '[]'::json) AS accounts,
       (
         SELECT json_build_object('id', e.id, 'kind', e.kind, 'statusCode', e."statusCode",
-          'transactionCount', e."transactionCount", 'createdAt', ${utc(Prisma.sql`e."createdAt"`)})
+          'transactionCount', e."transactionCount", 'createdAt', ${isoTimestamp(Prisma.sql`e."createdAt"`)})
         FROM "ConnectionEvent" e WHERE e."connectionId" = c.id AND e."statusCode" <> 325
         ORDER BY e."createdAt" DESC LIMIT 1
       ) AS "lastEvent"

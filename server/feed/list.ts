@@ -3,7 +3,7 @@ import { Prisma, readRows, type Db } from "@/server/db/client";
 import type { FeedHideKind } from "@/server/db/generated/client";
 import { FeedState } from "@/server/db/generated/enums";
 import { DomainError, notFound } from "@/server/errors";
-import { intArray, pageWindow } from "./sql";
+import { intArray, isoTimestamp, pageWindow } from "./sql";
 import { amountSearch, likePattern } from "./filters";
 
 // What the bank feed page shows: the accounts to pick from and one page of an account's feed.
@@ -210,7 +210,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
           'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents",
           'checkNumber', p."checkNumber", 'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore",
           'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
-          'matchedAt', to_char(p."matchedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'matchedAt', ${isoTimestamp(Prisma.raw('p."matchedAt"'))},
           -- An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
           'match', CASE
             WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date,

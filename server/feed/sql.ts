@@ -10,6 +10,9 @@ export type Tx = Prisma.TransactionClient;
 /** A calendar day of a @db.Date column, `YYYY-MM-DD`. */
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** A timestamp column (stored in UTC) as the text `Date#toISOString` gives, for JSON a statement builds. */
+export const isoTimestamp = (column: Prisma.Sql) => Prisma.sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
  * A list parameter as a PostgreSQL array (`id = ANY(${textArray(ids)})`), sent as one array
  * literal: Prisma handles a long JavaScript array parameter element by element, which for 20 000

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/server/db/transaction";
 import { DomainError, notFound } from "@/server/errors";
 import { amountSearch, likePattern } from "@/server/feed/filters";
 import { STATEMENT_FILES } from "@/server/feed/list";
-import { isoDay, pageWindow } from "@/server/feed/sql";
+import { isoDay, isoTimestamp, pageWindow } from "@/server/feed/sql";
 
 // The books: each register's entries with the running balance after each one, and entries
 // added by hand.
@@ -42,9 +42,8 @@ export interface EntryQuery {
 }
 
 /** An entry's place in the register (newest first): its day, when it was written, its id. */
-const ENTRY_KEY = Prisma.raw(
-  `to_char(date, 'YYYY-MM-DD') || '_' || to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '_' || id`,
-);
+const ENTRY_KEY = Prisma.sql`
+  to_char(date, 'YYYY-MM-DD') || '_' || ${isoTimestamp(Prisma.raw('"createdAt"'))} || '_' || id`;
 
 function afterEntryKey(after: string): Prisma.Sql {
   const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9]{1,64})$/.exec(after);
