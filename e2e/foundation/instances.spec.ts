@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { signInOverHttp as signIn } from "../../scripts/lib/http-sign-in";
-import { nextBin, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "../../scripts/lib/processes";
+import { spawnTs, spawnWeb, stopChildren, waitForUrl, type Child } from "../../scripts/lib/processes";
 import { dropDatabaseNamed } from "@/server/db/databases";
 import { createDb } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
@@ -68,7 +68,7 @@ test.beforeAll(async () => {
     }),
   );
   const start = (url: string, port: number): Instance => {
-    const web = spawnNode("web", [nextBin(), "start", "-p", String(port)], { ...env, BANKLINE_SERVICE: "web" });
+    const web = spawnWeb(port, env);
     const worker = spawnTs("worker", "server/jobs/main.ts", { ...env, BANKLINE_SERVICE: "worker" });
     children.push(web, worker);
     return { url, web, worker };

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Response } from "@playwright/test";
 
 test.describe("platform", () => {
   test("every page carries the security headers", async ({ request }) => {
@@ -31,6 +31,25 @@ test.describe("platform", () => {
       nonces.push(nonce);
     }
     expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  test("a page's scripts arrive compressed with Brotli, cached for good and with the security headers", async ({
+    page,
+  }) => {
+    const scripts: Response[] = [];
+    page.on("response", (res) => {
+      if (res.request().resourceType() === "script") scripts.push(res);
+    });
+    await page.goto("/sign-in");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) {
+      const headers = await script.allHeaders();
+      expect(headers["content-encoding"], script.url()).toBe("br");
+      expect(headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      expect((await script.request().sizes()).responseBodySize).toBeLessThan((await script.body()).length);
+    }
   });
 
   test("the health check reports the database", async ({ request }) => {

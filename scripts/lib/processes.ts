@@ -36,6 +36,12 @@ export function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, 
   return { name, process: child, exited };
 }
 
+/** Starts the production web server (`npm run web`: server/http/main.js) on `port`; the build must exist. */
+export function spawnWeb(port: number, env: NodeJS.ProcessEnv, output?: LogOutput): Child {
+  const webEnv = { ...env, NODE_ENV: "production" as const, BANKLINE_SERVICE: "web", PORT: String(port) };
+  return spawnNode("web", [path.join(root, "server/http/main.js")], webEnv, output);
+}
+
 export function nextBin(): string {
   return path.join(root, "node_modules/next/dist/bin/next");
 }

@@ -16,7 +16,7 @@ import { createLogger } from "@/server/log";
 import { mailConfigFromEnv } from "@/server/mail/config";
 import { localSecrets } from "./local-secrets";
 import { ERROR, type LogOutput } from "./log-output";
-import { nextBin, root, spawnNode, spawnTs, stopChildren, waitForUrl, type Child } from "./processes";
+import { root, spawnNode, spawnTs, spawnWeb, stopChildren, waitForUrl, type Child } from "./processes";
 
 // Brings up everything the product needs, in order: PostgreSQL (embedded unless a URL is
 // given), migrations, the sandbox aggregator, demo data (its connections are real logins at
@@ -256,18 +256,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }),
     };
     log("job worker running");
-    children.push(
-      spawnNode(
-        "web",
-        [nextBin(), "start", "-p", String(options.webPort)],
-        {
-          ...env,
-          NODE_ENV: "production",
-          BANKLINE_SERVICE: "web",
-        },
-        options.logs,
-      ),
-    );
+    children.push(spawnWeb(options.webPort, env, options.logs));
     await waitForUrl(`${appUrl}/api/health`, 60_000);
 
     const childExited = Promise.race(children.map((c) => c.exited.then(() => c.name)));
