@@ -1,6 +1,6 @@
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { validateEnv } from "./server/env.js";
-import { headersOnEveryResponse } from "./server/http/response-headers.js";
+import { headersOnApiResponses, headersOnEveryResponse } from "./server/http/response-headers.js";
 
 /** @param {string} phase */
 export default function nextConfig(phase) {
@@ -13,14 +13,7 @@ export default function nextConfig(phase) {
     async headers() {
       return [
         { source: "/:path*", headers: headersOnEveryResponse({ dev: process.env.NODE_ENV !== "production" }) },
-        // API answers are data, never pages: nothing in them may run or be framed.
-        {
-          source: "/api/:path*",
-          headers: [
-            { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-            { key: "X-Frame-Options", value: "DENY" },
-          ],
-        },
+        { source: "/api/:path*", headers: headersOnApiResponses() },
       ];
     },
   };

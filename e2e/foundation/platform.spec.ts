@@ -52,6 +52,28 @@ test.describe("platform", () => {
     }
   });
 
+  test("tRPC answers carry the API's headers, and the metrics count them", async ({ request }) => {
+    const calls = async () => {
+      const text = await (await request.get("/api/metrics")).text();
+      return text
+        .split("\n")
+        .filter(
+          (line) => line.startsWith("bankline_trpc_calls_total{") && line.includes('procedure="auth.signInState"'),
+        )
+        .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+    };
+    const before = await calls();
+    const input = encodeURIComponent(JSON.stringify({ 0: {} }));
+    const response = await request.get(`/api/trpc/auth.signInState?batch=1&input=${input}`);
+    expect(response.status()).toBe(200);
+    const headers = response.headers();
+    expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["cache-control"]).toBe("no-store");
+    expect(await calls()).toBeGreaterThan(before);
+  });
+
   test("the health check reports the database", async ({ request }) => {
     const response = await request.get("/api/health");
     expect(response.status()).toBe(200);

@@ -8,6 +8,7 @@ const sources = [
   "prisma",
   "next.config.js",
   "proxy.ts",
+  "instrumentation.ts",
   "tailwind.config.ts",
   "postcss.config.mjs",
   "package-lock.json",

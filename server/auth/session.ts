@@ -9,23 +9,22 @@ import { checkSession, type SessionState, type SessionUser } from "./sessions";
 
 export type { SessionUser } from "./sessions";
 
-/** The session token inside this request's next-auth cookie, if any. */
-async function sessionToken(): Promise<string | null> {
-  const raw = (await cookies()).get(SESSION_COOKIE)?.value;
+/**
+ * The session of a request with this session cookie (next-auth's, as sent) and these headers,
+ * checked against its row in PostgreSQL (ended, idle, too old, or waiting for its second
+ * factor), with the person's memberships.
+ */
+export async function sessionStateOf(cookie: string | undefined, headers: Headers): Promise<SessionState> {
   const secret = process.env.NEXTAUTH_SECRET;
-  if (!raw || !secret) return null;
-  return readSessionToken(raw, secret);
+  const token = cookie && secret ? await readSessionToken(cookie, secret) : null;
+  if (!token) return { kind: "none" };
+  const ipAddress = clientAddress(headers);
+  return withoutTenantRows(() => checkSession(getDb(), token, { ipAddress }));
 }
 
-/**
- * This request's session, checked against its row in PostgreSQL (ended, idle, too old, or
- * waiting for its second factor), with the person's memberships. Cached per request.
- */
+/** This request's session (`sessionStateOf`), cached per request. */
 export const getSessionState = cache(async (): Promise<SessionState> => {
-  const token = await sessionToken();
-  if (!token) return { kind: "none" };
-  const ipAddress = clientAddress(await headers());
-  return withoutTenantRows(() => checkSession(getDb(), token, { ipAddress }));
+  return sessionStateOf((await cookies()).get(SESSION_COOKIE)?.value, await headers());
 });
 
 /**

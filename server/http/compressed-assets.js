@@ -54,13 +54,14 @@ export async function compressStaticAssets(staticDir) {
 }
 
 /**
- * Whether an Accept-Encoding header accepts Brotli (`br`, not refused with `q=0`).
+ * Whether an Accept-Encoding header accepts a coding (named, and not refused with `q=0`).
  * @param {string | undefined} header
+ * @param {"br" | "gzip"} coding
  */
-export function acceptsBrotli(header) {
+export function acceptsEncoding(header, coding) {
   return (header ?? "").split(",").some((token) => {
-    const [coding = "", ...params] = token.split(";").map((part) => part.trim());
-    if (coding.toLowerCase() !== "br") return false;
+    const [name = "", ...params] = token.split(";").map((part) => part.trim());
+    if (name.toLowerCase() !== coding) return false;
     const quality = params.find((param) => param.startsWith("q="));
     return quality === undefined || Number(quality.slice(2)) > 0;
   });
@@ -77,7 +78,7 @@ export function acceptsBrotli(header) {
 export function serveCompressedAsset(assets, headers, req, res) {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const url = req.url ?? "";
-  if (!url.startsWith(URL_PREFIX) || !acceptsBrotli(req.headers["accept-encoding"])) return false;
+  if (!url.startsWith(URL_PREFIX) || !acceptsEncoding(req.headers["accept-encoding"], "br")) return false;
   let pathname;
   try {
     pathname = decodeURIComponent(url.split("?", 1)[0] ?? "");

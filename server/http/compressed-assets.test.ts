@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptsBrotli, compressStaticAssets, serveCompressedAsset } from "./compressed-assets.js";
+import { acceptsEncoding, compressStaticAssets, serveCompressedAsset } from "./compressed-assets.js";
 import { headersOnEveryResponse } from "./response-headers.js";
 
 // A build's static folder, served as server/http/main.js serves it: what is not answered
@@ -115,6 +115,6 @@ describe("Accept-Encoding", () => {
     ["", false],
     [undefined, false],
   ])("%j accepts Brotli: %s", (header, accepted) => {
-    expect(acceptsBrotli(header)).toBe(accepted);
+    expect(acceptsEncoding(header, "br")).toBe(accepted);
   });
 });

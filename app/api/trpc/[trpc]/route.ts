@@ -1,23 +1,15 @@
 import { getSessionState } from "@/server/auth/session";
-import { clientAddress } from "@/server/client-address";
-import { getDb } from "@/server/db/client";
 import { recordHttpRequest } from "@/server/metrics/trpc";
-import { createInnerContext } from "@/server/trpc/context";
+import { requestContext } from "@/server/trpc/request-context";
 import { handleTrpcRequest } from "@/server/trpc/http";
 
+// The production web server answers /api/trpc before Next.js's router (server/http/trpc-node.ts);
+// this route serves it under `next dev` and whenever that handler is not there.
 async function handler(req: Request) {
   const started = performance.now();
-  const res = await handleTrpcRequest(req, async (request, requestId) => {
-    const session = await getSessionState();
-    return createInnerContext({
-      db: getDb(),
-      user: session.kind === "active" ? session.user : null,
-      pendingSignIn: session.kind === "code-required" ? session.user : null,
-      memberships: session.kind === "active" ? session.memberships : null,
-      ipAddress: clientAddress(request.headers),
-      requestId,
-    });
-  });
+  const res = await handleTrpcRequest(req, async (request, requestId) =>
+    requestContext(request, requestId, await getSessionState()),
+  );
   recordHttpRequest("trpc", started);
   return res;
 }

@@ -1,0 +1,74 @@
+// tRPC answered from Node's request, before Next.js's router. Next.js's own handling (routing,
+// turning Node's request into a Web one and the answer back through web streams, compression)
+// was half of the web process's CPU for a list request; the web server (server/http/main.js)
+// gives /api/trpc to this handler instead, which the app leaves for it when it starts
+// (instrumentation.ts). The procedures, their context and the endpoint's limits are the same as
+// the route's (app/api/trpc/[trpc]/route.ts), and so are the headers of the answer.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { parseCookie } from "cookie";
+import { SESSION_COOKIE } from "@/server/auth/options";
+import { sessionStateOf } from "@/server/auth/session";
+import { log } from "@/server/log";
+import { recordHttpRequest } from "@/server/metrics/trpc";
+import { handleTrpcRequest } from "@/server/trpc/http";
+import { requestContext } from "@/server/trpc/request-context";
+import { acceptsEncoding } from "./compressed-assets.js";
+import { headerRecord, headersOnApiResponses, headersOnEveryResponse } from "./response-headers.js";
+
+/** Answers shorter than this go uncompressed, as Next.js sends them. */
+const COMPRESS_FROM_BYTES = 1024;
+
+const compress = promisify(gzip);
+
+/** Node's request as a Web one; the client's address as Next.js records it when no proxy gave one. */
+function webRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (value) for (const item of value) headers.append(name, item);
+  }
+  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress)
+    headers.set("x-forwarded-for", req.socket.remoteAddress);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", "http://localhost"), {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    duplex: "half",
+  } as RequestInit);
+}
+
+export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  try {
+    const request = webRequest(req);
+    const cookie = parseCookie(request.headers.get("cookie") ?? "")[SESSION_COOKIE];
+    const answer = await handleTrpcRequest(request, async (withBody, requestId) =>
+      requestContext(withBody, requestId, await sessionStateOf(cookie, withBody.headers)),
+    );
+    let body = Buffer.from(await answer.arrayBuffer());
+    const headers: Record<string, string | number> = {
+      ...headerRecord(headersOnEveryResponse({ dev: false })),
+      ...headerRecord(headersOnApiResponses()),
+      ...Object.fromEntries(answer.headers),
+    };
+    if (body.length >= COMPRESS_FROM_BYTES && acceptsEncoding(req.headers["accept-encoding"], "gzip")) {
+      body = await compress(body);
+      headers["content-encoding"] = "gzip";
+      headers["vary"] = headers["vary"] ? `${headers["vary"]}, Accept-Encoding` : "Accept-Encoding";
+    }
+    headers["content-length"] = body.length;
+    res.writeHead(answer.status, headers);
+    res.end(body);
+  } catch (err) {
+    log.error({ err, url: req.url }, "tRPC request failed");
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ error: "internal error" }));
+  } finally {
+    recordHttpRequest("trpc", started);
+  }
+}
