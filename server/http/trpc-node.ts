@@ -24,6 +24,12 @@ const COMPRESS_FROM_BYTES = 1024;
 
 const compress = promisify(gzip);
 
+/** What Next.js gives every API answer (next.config.js): the web server only runs in production. */
+const API_HEADERS = {
+  ...headerRecord(headersOnEveryResponse({ dev: false })),
+  ...headerRecord(headersOnApiResponses()),
+};
+
 /** Node's request as a Web one; the client's address as Next.js records it when no proxy gave one. */
 function webRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -51,11 +57,7 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
       requestContext(withBody, requestId, await sessionStateOf(cookie, withBody.headers)),
     );
     let body = Buffer.from(await answer.arrayBuffer());
-    const headers: Record<string, string | number> = {
-      ...headerRecord(headersOnEveryResponse({ dev: false })),
-      ...headerRecord(headersOnApiResponses()),
-      ...Object.fromEntries(answer.headers),
-    };
+    const headers: Record<string, string | number> = { ...API_HEADERS, ...Object.fromEntries(answer.headers) };
     if (body.length >= COMPRESS_FROM_BYTES && acceptsEncoding(req.headers["accept-encoding"], "gzip")) {
       body = await compress(body);
       headers["content-encoding"] = "gzip";
