@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
 import { MAX_BATCH_SIZE } from "@/server/trpc/limits";
+import { TRPC_ENDPOINT } from "@/server/http/handoff.js";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
@@ -39,7 +40,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         ...(process.env.NODE_ENV === "development"
           ? [loggerLink({ enabled: (op) => op.direction === "down" && op.result instanceof Error })]
           : []),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_SIZE }),
+        httpBatchLink({ url: TRPC_ENDPOINT, transformer: superjson, maxItems: MAX_BATCH_SIZE }),
       ],
     }),
   );

@@ -2,8 +2,8 @@
 // The web server (server/http/main.js) runs outside Next.js's build and cannot import the app's
 // modules; the app hands it its tRPC handler through a global when it starts (instrumentation.ts).
 
-/** Where tRPC's procedures are called (the batch link's URL and the route's folder). */
-export const TRPC_PATH = "/api/trpc/";
+/** Where tRPC's procedures are called: the browser's batch link, the endpoint, the route's folder. */
+export const TRPC_ENDPOINT = "/api/trpc";
 
 const TRPC_NODE_HANDLER = Symbol.for("bankline.trpcNodeHandler");
 

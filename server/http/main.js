@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import { compressStaticAssets, serveCompressedAsset } from "./compressed-assets.js";
-import { offeredTrpcHandler, TRPC_PATH } from "./handoff.js";
+import { offeredTrpcHandler, TRPC_ENDPOINT } from "./handoff.js";
 import { headerRecord, headersOnEveryResponse } from "./response-headers.js";
 
 process.env.NODE_ENV = "production";
@@ -26,7 +26,7 @@ if (!serveTrpc)
   console.warn("the app offered no tRPC handler (instrumentation.ts): tRPC goes through Next.js's router");
 
 const server = createServer((req, res) => {
-  if (serveTrpc && req.url?.startsWith(TRPC_PATH) && (req.method === "GET" || req.method === "POST"))
+  if (serveTrpc && req.url?.startsWith(`${TRPC_ENDPOINT}/`) && (req.method === "GET" || req.method === "POST"))
     void serveTrpc(req, res);
   else if (!serveCompressedAsset(assets, headers, req, res)) void handle(req, res);
 });

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { TRPC_ENDPOINT } from "@/server/http/handoff.js";
 import { bufferedWithin, requestIdOf } from "@/server/http/read-body";
 import type { Context } from "./context";
 import { MAX_BATCH_SIZE, MAX_TRPC_BODY_BYTES } from "./limits";
@@ -14,7 +15,7 @@ export async function handleTrpcRequest(
   const req = body.req;
   const requestId = requestIdOf(req.headers);
   return fetchRequestHandler({
-    endpoint: "/api/trpc",
+    endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
