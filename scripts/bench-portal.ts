@@ -15,9 +15,9 @@ import { spawnWeb, stopChildren, waitForUrl, type Child } from "./lib/processes"
 
 // `npm run bench:portal`: the production build (`npm run web`) against a database of realistic
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
-// own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`), at 1, 10 and
-// 100 connections (at 10, with the CPU each request cost the web process and PostgreSQL, read from
-// /proc); then each portal page is loaded in Chromium and its JavaScript summed, in bytes received
+// own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`) and, for
+// reference, a signed-in tRPC call with no list (`auth.signInState`), at 1, 10 and 100 connections
+// (at 10, with the CPU each request cost the web process and PostgreSQL, read from /proc); then each portal page is loaded in Chromium and its JavaScript summed, in bytes received
 // (Brotli, as the server sends it to a browser that accepts it; gzip beside it). Ends
 // with the line the targets are read from (docs/performance.md):
 //   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
@@ -43,10 +43,15 @@ interface SignedIn extends BenchOwner {
   cookie: string;
 }
 
-const trpcGet = (procedure: string, input: (o: SignedIn) => object) => (o: SignedIn) =>
+const trpcGet = (procedure: string, input: (o: SignedIn) => object | undefined) => (o: SignedIn) =>
   `/api/trpc/${procedure}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input(o) } }))}`;
 
 const bare: Target = { name: "bare /api/health", path: () => "/api/health" };
+/**
+ * For reference, outside the ratio: a signed-in tRPC call with no list (the session read, tRPC's
+ * handling and a one-field answer), what every list costs before its own statement.
+ */
+const sessionOnly: Target = { name: "tRPC session only", path: trpcGet("auth.signInState", () => undefined) };
 const procedures: Target[] = [
   { name: "connections.list", path: trpcGet("connections.list", (o) => ({ orgSlug: o.orgSlug })) },
   { name: "feed.accounts", path: trpcGet("feed.accounts", (o) => ({ orgSlug: o.orgSlug })) },
@@ -269,7 +274,7 @@ async function main() {
       return;
     }
     const measuring = only ? procedures.filter((p) => only.includes(p.name)) : procedures;
-    const targets = [bare, ...measuring];
+    const targets = [bare, sessionOnly, ...measuring];
     started = performance.now();
     for (const target of targets) await load(baseUrl, target, owners, 10, 2); // warm-up: JIT, pools, caches
     const results = new Map<string, Map<number, Measured>>();
