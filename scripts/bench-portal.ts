@@ -17,13 +17,14 @@ import { spawnWeb, stopChildren, waitForUrl, type Child } from "./lib/processes"
 // size (scripts/lib/bench-portal-seed.ts), signed in as several owners, driven with the portal's
 // own tRPC calls by autocannon beside a bare route (`/api/health`: one `SELECT 1`) and, for
 // reference, a signed-in tRPC call with no list (`auth.signInState`), at 1, 10 and 100 connections
-// (at 10, with the CPU each request cost the web process and PostgreSQL, read from /proc); then each portal page is loaded in Chromium and its JavaScript summed, in bytes received
-// (Brotli, as the server sends it to a browser that accepts it; gzip beside it). Ends
-// with the line the targets are read from (docs/performance.md):
+// (at 10, with the CPU each request cost the web process and PostgreSQL, read from /proc); then
+// each portal page is loaded in Chromium and its JavaScript summed, in bytes received (Brotli, as
+// the server sends it to a browser that accepts it; gzip beside it). Ends with the line the
+// targets are read from (docs/performance.md):
 //   bench:portal ratio=<lowest procedure rps / bare rps> p50_ms=… p97_5_ms=… first_load_js_kb=<largest page>
 // BENCH_DATABASE_URL: a PostgreSQL server to use instead of an embedded one.
 // BENCH_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops.
-// BENCH_ONLY=<procedure,…>: only these procedures (and the bare route), e.g. for a profile of one.
+// BENCH_ONLY=<procedure,…>: only these procedures (and the two references), e.g. for a profile of one.
 // BENCH_ONLY=first-load: no load at all, only each page's JavaScript; BENCH_JS_FILES=1 lists each
 // page's scripts with their sizes.
 
