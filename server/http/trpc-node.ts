@@ -2,8 +2,8 @@
 // turning Node's request into a Web one and the answer back through web streams, compression)
 // was half of the web process's CPU for a list request; the web server (server/http/main.js)
 // gives /api/trpc to this handler instead, which the app leaves for it when it starts
-// (instrumentation.ts). The procedures, their context and the endpoint's limits are the same as
-// the route's (app/api/trpc/[trpc]/route.ts), and so are the headers of the answer.
+// (instrumentation.ts). It answers with the route's own code (answerTrpcCall: the endpoint's
+// limits, the context, the metrics) and the headers Next.js gives every API answer.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -13,9 +13,7 @@ import { parseCookie } from "cookie";
 import { SESSION_COOKIE } from "@/server/auth/options";
 import { sessionStateOf } from "@/server/auth/session";
 import { log } from "@/server/log";
-import { recordHttpRequest } from "@/server/metrics/trpc";
-import { handleTrpcRequest } from "@/server/trpc/http";
-import { requestContext } from "@/server/trpc/request-context";
+import { answerTrpcCall } from "@/server/trpc/http";
 import { acceptsEncoding } from "./compressed-assets.js";
 import { headerRecord, headersOnApiResponses, headersOnEveryResponse } from "./response-headers.js";
 
@@ -49,12 +47,9 @@ function webRequest(req: IncomingMessage): Request {
 }
 
 export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
   try {
-    const request = webRequest(req);
-    const cookie = parseCookie(request.headers.get("cookie") ?? "")[SESSION_COOKIE];
-    const answer = await handleTrpcRequest(request, async (withBody, requestId) =>
-      requestContext(withBody, requestId, await sessionStateOf(cookie, withBody.headers)),
+    const answer = await answerTrpcCall(webRequest(req), (request) =>
+      sessionStateOf(parseCookie(request.headers.get("cookie") ?? "")[SESSION_COOKIE], request.headers),
     );
     let body = Buffer.from(await answer.arrayBuffer());
     const headers: Record<string, string | number> = { ...API_HEADERS, ...Object.fromEntries(answer.headers) };
@@ -70,7 +65,5 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
     log.error({ err, url: req.url }, "tRPC request failed");
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "internal error" }));
-  } finally {
-    recordHttpRequest("trpc", started);
   }
 }

@@ -1,7 +1,11 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { SessionState } from "@/server/auth/sessions";
+import { clientAddress } from "@/server/client-address";
+import { getDb } from "@/server/db/client";
 import { TRPC_ENDPOINT } from "@/server/http/handoff.js";
 import { bufferedWithin, requestIdOf } from "@/server/http/read-body";
-import type { Context } from "./context";
+import { recordHttpRequest } from "@/server/metrics/trpc";
+import { createInnerContext, type Context } from "./context";
 import { MAX_BATCH_SIZE, MAX_TRPC_BODY_BYTES } from "./limits";
 import { appRouter } from "./router";
 
@@ -23,4 +27,31 @@ export async function handleTrpcRequest(
     // Every answer is about the person asking: never kept by a browser or a shared cache.
     responseMeta: () => ({ headers: new Headers({ "Cache-Control": "no-store", "X-Request-Id": requestId }) }),
   });
+}
+
+/**
+ * A call from the portal or the console: the endpoint with the context of whoever `readSession`
+ * finds, timed for the metrics. The route (app/api/trpc) and the web server's own handler
+ * (server/http/trpc-node.ts) differ only in how they read the session cookie.
+ */
+export async function answerTrpcCall(
+  req: Request,
+  readSession: (req: Request) => Promise<SessionState>,
+): Promise<Response> {
+  const started = performance.now();
+  try {
+    return await handleTrpcRequest(req, async (request, requestId) => {
+      const session = await readSession(request);
+      return createInnerContext({
+        db: getDb(),
+        user: session.kind === "active" ? session.user : null,
+        pendingSignIn: session.kind === "code-required" ? session.user : null,
+        memberships: session.kind === "active" ? session.memberships : null,
+        ipAddress: clientAddress(request.headers),
+        requestId,
+      });
+    });
+  } finally {
+    recordHttpRequest("trpc", started);
+  }
 }
