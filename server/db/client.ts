@@ -41,7 +41,12 @@ export function createDb(connectionString: string, { outside = OUTSIDE_NOBODY }:
   return db;
 }
 
-const pools = new WeakMap<object, TenantPool>();
+// One registry per process: Next.js bundles this module into each of its server layers (route
+// handlers, server components, the instrumentation hook that serves tRPC), and the process-wide
+// client one copy made is used by all of them. A registry per copy sent every other copy's reads
+// through Prisma and ran inTransaction's work outside a transaction.
+const globalForPools = globalThis as unknown as { banklineDbPools?: WeakMap<object, TenantPool> };
+const pools = (globalForPools.banklineDbPools ??= new WeakMap<object, TenantPool>());
 
 /** A client made here, as opposed to a transaction's (whose proxy still answers to $transaction). */
 export const isClient = (db: object): db is Db => pools.has(db);

@@ -23,8 +23,12 @@ export interface TenantScope {
 
 const NOBODY: TenantScope = { organizationId: null, userId: null, bypass: null };
 // One store per process: Next.js bundles this module into more than one of its server layers
-// (route handlers, server components), and every copy must read the scope the others set.
-const globalForScopes = globalThis as unknown as { banklineTenantScopes?: AsyncLocalStorage<TenantScope> };
+// (route handlers, server components, the instrumentation hook), and every copy must read the
+// scope the others set.
+const globalForScopes = globalThis as unknown as {
+  banklineTenantScopes?: AsyncLocalStorage<TenantScope>;
+  banklineConnectionAsLeft?: TenantScope;
+};
 const scopes = (globalForScopes.banklineTenantScopes ??= new AsyncLocalStorage<TenantScope>());
 
 /** Runs `work` seeing only this organization's rows (and the person's own memberships). */
@@ -59,8 +63,13 @@ export function withAllOrganizations<T>(
   return inScope({ organizationId: null, userId: null, bypass: reason }, work);
 }
 
-// Its own object, told apart by identity: a scope no caller can build by accident.
-const CONNECTION_AS_LEFT: TenantScope = Object.freeze({ organizationId: null, userId: null, bypass: null });
+// Its own object, told apart by identity: a scope no caller can build by accident. One per process,
+// like the store: the pool of one copy must know the mark another copy's session read set.
+const CONNECTION_AS_LEFT: TenantScope = (globalForScopes.banklineConnectionAsLeft ??= Object.freeze({
+  organizationId: null,
+  userId: null,
+  bypass: null,
+}));
 
 /**
  * Runs `work`, whose statements read no table under row-level security, on whichever connection
