@@ -180,7 +180,8 @@ interface FeedPage {
 /**
  * One page of an account's feed, newest first, with what each flagged row matches and why:
  * one statement (the counts, the page, the matched entries and batches), since on a busy
- * server each round trip costs more than the reading.
+ * server each round trip costs more than the reading. Each row goes out as a record (json_agg of
+ * a row): PostgreSQL builds that a quarter faster than json_build_object (docs/performance.md).
  */
 export async function listFeed(db: Db, organizationId: string, query: FeedQuery) {
   const where = feedWhere(organizationId, query.bankAccountId, statesOf[query.view], query);
@@ -195,7 +196,9 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
     db,
     Prisma.sql`
     WITH page AS (
-      SELECT * FROM "FeedTransaction" WHERE ${where} ${query.after ? afterFeedKey(query.after) : Prisma.empty}
+      SELECT id, date, description, "amountCents", "checkNumber", pending, state, "matchScore", "matchReasons",
+        "hiddenById", "matchedAt", "matchRegisterEntryId", "matchFeedTransactionId", "hideBatchId", "registerEntryId"
+      FROM "FeedTransaction" WHERE ${where} ${query.after ? afterFeedKey(query.after) : Prisma.empty}
       ORDER BY date DESC, id DESC
       ${pageWindow(query.pageSize, query.after ? 0 : (query.page - 1) * query.pageSize)}
     )
@@ -206,24 +209,7 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
       (SELECT count(*)::int FROM "FeedTransaction" WHERE ${where}) AS total,
       ${flagged} AS flagged,
       coalesce((
-        SELECT json_agg(json_build_object(
-          'id', p.id, 'date', p.date, 'description', p.description, 'amountCents', p."amountCents",
-          'checkNumber', p."checkNumber", 'pending', p.pending, 'state', p.state, 'matchScore', p."matchScore",
-          'matchReasons', p."matchReasons", 'hiddenById', p."hiddenById",
-          'matchedAt', ${isoTimestamp(Prisma.raw('p."matchedAt"'))},
-          -- An entry the bank gave (imported from the feed, or matched to a bank row) against one the bookkeeper wrote.
-          'match', CASE
-            WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date,
-              'description', e.description, 'amountCents', e."amountCents",
-              'fromBank', e.source = 'IMPORT' OR e."clearedAt" IS NOT NULL)
-            WHEN h.id IS NOT NULL THEN json_build_object('kind', 'hidden', 'id', h.id, 'date', h.date,
-              'description', h.description, 'amountCents', h."amountCents", 'fromBank', true)
-          END,
-          'matchedEntry', CASE WHEN me.id IS NOT NULL THEN json_build_object('id', me.id, 'date', me.date,
-            'description', me.description, 'amountCents', me."amountCents") END,
-          'hideBatch', CASE WHEN p.state = 'HIDDEN' AND b.id IS NOT NULL
-            THEN json_build_object('id', b.id, 'kind', b.kind) END
-        ) ORDER BY p.date DESC, p.id DESC)
+        SELECT json_agg(item ORDER BY p.date DESC, p.id DESC)
         FROM page p
         LEFT JOIN "RegisterEntry" e ON e.id = p."matchRegisterEntryId" AND e."organizationId" = ${organizationId}
         LEFT JOIN "FeedTransaction" h
@@ -231,6 +217,22 @@ export async function listFeed(db: Db, organizationId: string, query: FeedQuery)
         LEFT JOIN "FeedHideBatch" b ON b.id = p."hideBatchId" AND b."organizationId" = ${organizationId}
         LEFT JOIN "RegisterEntry" me
           ON p."matchedAt" IS NOT NULL AND me.id = p."registerEntryId" AND me."organizationId" = ${organizationId}
+        CROSS JOIN LATERAL (
+          SELECT p.id, p.date, p.description, p."amountCents", p."checkNumber", p.pending, p.state, p."matchScore",
+            p."matchReasons", p."hiddenById", ${isoTimestamp(Prisma.raw('p."matchedAt"'))} AS "matchedAt",
+            -- An entry the bank gave (imported from the feed, or matched to a bank row), or one the bookkeeper wrote.
+            CASE
+              WHEN e.id IS NOT NULL THEN json_build_object('kind', 'register', 'id', e.id, 'date', e.date,
+                'description', e.description, 'amountCents', e."amountCents",
+                'fromBank', e.source = 'IMPORT' OR e."clearedAt" IS NOT NULL)
+              WHEN h.id IS NOT NULL THEN json_build_object('kind', 'hidden', 'id', h.id, 'date', h.date,
+                'description', h.description, 'amountCents', h."amountCents", 'fromBank', true)
+            END AS match,
+            CASE WHEN me.id IS NOT NULL THEN json_build_object('id', me.id, 'date', me.date,
+              'description', me.description, 'amountCents', me."amountCents") END AS "matchedEntry",
+            CASE WHEN p.state = 'HIDDEN' AND b.id IS NOT NULL
+              THEN json_build_object('id', b.id, 'kind', b.kind) END AS "hideBatch"
+        ) item
       ), '[]'::json) AS rows`,
   );
   if (!page?.found) throw notFound("That bank account");

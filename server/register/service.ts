@@ -110,7 +110,9 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   // One statement: whether the register is the organization's (every part reads nothing otherwise), the count, and
   // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
   // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
-  // (summed along the same index) and those of the page's own span (a window over it alone).
+  // (summed along the same index) and those of the page's own span (a window over it alone). Each row goes out as a
+  // record (json_agg of a row, its columns named as the keys), which PostgreSQL builds a quarter faster than the same
+  // object from json_build_object (docs/performance.md).
   const [result] = await readRows<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }>(
     db,
     Prisma.sql`
@@ -145,19 +147,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       ${count} AS total,
       (SELECT ${ENTRY_KEY} FROM oldest) AS "lastKey",
       coalesce((
-        SELECT json_agg(json_build_object(
-          'id', p.id, 'date', p.date, 'amountCents', p."amountCents", 'description', p.description,
-          'checkNumber', p."checkNumber",
-          'source', p.source,
-          'balanceCents', (
-            (SELECT "balanceCents" FROM register) - (SELECT cents FROM above) - s."newerCents" + p."amountCents"
-          )::text,
-          'createdByName', u.name, 'accountName', b.name, 'accountMask', b.mask, 'institutionName', i.name,
-          'cleared', p.source = 'IMPORT' OR p."clearedAt" IS NOT NULL,
-          'matched', CASE WHEN m.id IS NOT NULL THEN
-            json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name,
-              'accountMask', mb.mask) END
-        ) ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
+        SELECT json_agg(entry ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
         FROM page p
         JOIN span s ON s.id = p.id
         LEFT JOIN "User" u ON u.id = p."createdById"
@@ -170,6 +160,16 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
           WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
         ) m ON p."clearedAt" IS NOT NULL
         LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
+        CROSS JOIN LATERAL (
+          SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source,
+            ((SELECT "balanceCents" FROM register) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text
+              AS "balanceCents",
+            u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName",
+            p.source = 'IMPORT' OR p."clearedAt" IS NOT NULL AS cleared,
+            CASE WHEN m.id IS NOT NULL THEN
+              json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name,
+                'accountMask', mb.mask) END AS matched
+        ) entry
       ), '[]'::json) AS rows`,
   );
   if (!result?.found) throw notFound("That register");
