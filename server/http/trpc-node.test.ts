@@ -101,6 +101,20 @@ describe("tRPC before Next.js's router", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
   });
 
+  it("tells the browser the server's time for the answer: the session read within the whole", async () => {
+    const started = performance.now();
+    const res = await call(listOf(home.org.slug), { headers: { cookie: ownerCookie } });
+    const roundTrip = performance.now() - started;
+    const timing = /^session;desc="session read";dur=(\d+\.\d{2}), total;dur=(\d+\.\d{2})$/.exec(
+      String(res.headers["server-timing"]),
+    );
+    expect(timing).not.toBeNull();
+    const [session, total] = [Number(timing![1]), Number(timing![2])];
+    expect(session).toBeGreaterThan(0);
+    expect(total).toBeGreaterThan(session);
+    expect(total).toBeLessThan(roundTrip);
+  });
+
   it("reads the organization from the session's memberships: another organization's list is refused", async () => {
     const res = await call(listOf(other.org.slug), { headers: { cookie: ownerCookie } });
     const [answer] = res.json() as Batch;
