@@ -156,9 +156,11 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
         LEFT JOIN "Connection" c ON c.id = b."connectionId"
         LEFT JOIN "Institution" i ON i.id = c."institutionId"
         LEFT JOIN LATERAL (
+          -- Inside, so that PostgreSQL does not look for the bank row of an entry not cleared.
           SELECT f2.id, f2.date, f2.description, f2."bankAccountId" FROM "FeedTransaction" f2
-          WHERE f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL ORDER BY f2."matchedAt" DESC LIMIT 1
-        ) m ON p."clearedAt" IS NOT NULL
+          WHERE p."clearedAt" IS NOT NULL AND f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL
+          ORDER BY f2."matchedAt" DESC LIMIT 1
+        ) m ON true
         LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
         CROSS JOIN LATERAL (
           SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source,
