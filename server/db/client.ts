@@ -28,12 +28,24 @@ function statementName(query: { sql: string; args: unknown[] }): string {
 }
 
 /**
+ * How long a connection may sit unused before the pool closes it. pg's default is 10 s, and a
+ * person reading the feed pauses longer than that between clicks: each click then opened a
+ * connection and PostgreSQL planned its statements again (25 ms for a register page instead of
+ * 1.2 ms, then 4.5 ms for each of the next five until a plan is kept: docs/performance.md).
+ */
+export const IDLE_CONNECTION_MS = 10 * 60_000;
+
+/**
  * A client whose connections carry the tenant scope of the code using it (server/db/tenancy.ts).
  * `outside`: what code in no scope sees; no organization's rows unless a caller that acts
  * across tenants by design (a script, the test fixtures) says otherwise.
  */
 export function createDb(connectionString: string, { outside = OUTSIDE_NOBODY }: { outside?: TenantScope } = {}): Db {
-  const pool = new TenantPool({ connectionString }, outside);
+  const pool = new TenantPool(
+    // Idle connections do not keep a script alive; TCP keep-alive notices a peer gone while idle.
+    { connectionString, idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true, keepAlive: true },
+    outside,
+  );
   const db = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: statementName }),
   });
