@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import http, { type IncomingHttpHeaders } from "node:http";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptsEncoding, compressStaticAssets, serveCompressedAsset } from "./compressed-assets.js";
-import { headersOnEveryResponse } from "./response-headers.js";
+import { headerRecord, headersOnEveryResponse } from "./response-headers.js";
+import { rawRequest } from "./testing/raw-request";
 
 // A build's static folder, served as server/http/main.js serves it: what is not answered
 // compressed falls through to the next handler (Next.js there, a marker here).
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, "chunks/[root]__page.css"), styles);
   await writeFile(path.join(dir, "media/logo.woff2"), Buffer.from([0x77, 0x4f, 0x46, 0x32]));
   const assets = await compressStaticAssets(dir);
-  const headers = Object.fromEntries(headersOnEveryResponse({ dev: false }).map(({ key, value }) => [key, value]));
+  const headers = headerRecord(headersOnEveryResponse({ dev: false }));
   server = http.createServer((req, res) => {
     if (!serveCompressedAsset(assets, headers, req, res)) res.end(FALL_THROUGH);
   });
@@ -40,19 +41,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The raw answer, body undecoded (fetch would decompress it). */
-function get(urlPath: string, headers: Record<string, string>, method = "GET") {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    http
-      .request(`${base}${urlPath}`, { method, headers }, (res) => {
-        const parts: Buffer[] = [];
-        res.on("data", (part: Buffer) => parts.push(part));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
-      })
-      .on("error", reject)
-      .end();
-  });
-}
+const get = (urlPath: string, headers: Record<string, string>, method = "GET") =>
+  rawRequest(`${base}${urlPath}`, { method, headers });
 
 const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
 

@@ -1,4 +1,4 @@
-import http, { type IncomingHttpHeaders } from "node:http";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { encode } from "next-auth/jwt";
@@ -11,6 +11,7 @@ import { testConnection, testInstitution } from "@/server/support/testing/histor
 import { testDb } from "@/server/testing/db";
 import { createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
 import { MAX_TRPC_BODY_BYTES } from "@/server/trpc/limits";
+import { rawRequest, type RawAnswer } from "./testing/raw-request";
 import { COMPRESS_IN_LINE_UP_TO_BYTES, compressAnswer, serveTrpc } from "./trpc-node";
 
 // tRPC as the production web server answers it (server/http/main.js gives it /api/trpc before
@@ -48,35 +49,17 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** The body as sent, before any decoding. */
-  raw: Buffer;
+interface Answer extends RawAnswer {
   json: () => unknown;
 }
 
-function call(
+async function call(
   path: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}/${path}`,
-      { method: options.method ?? "GET", headers: options.headers },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on("data", (part: Buffer) => parts.push(part));
-        res.on("end", () => {
-          const raw = Buffer.concat(parts);
-          const text = () => (res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString();
-          resolve({ status: res.statusCode!, headers: res.headers, raw, json: () => JSON.parse(text()) });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
+  const answer = await rawRequest(`${base}/${path}`, options);
+  const text = () => (answer.headers["content-encoding"] === "gzip" ? gunzipSync(answer.body) : answer.body).toString();
+  return { ...answer, json: () => JSON.parse(text()) };
 }
 
 const listOf = (orgSlug: string) =>
@@ -137,11 +120,11 @@ describe("tRPC before Next.js's router", () => {
     const zipped = await call(listOf(home.org.slug), {
       headers: { cookie: ownerCookie, "accept-encoding": "gzip, deflate, br" },
     });
-    expect(plain.raw.length).toBeGreaterThan(1024);
+    expect(plain.body.length).toBeGreaterThan(1024);
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(zipped.headers["content-encoding"]).toBe("gzip");
     expect(zipped.headers["vary"]).toMatch(/, Accept-Encoding$/);
-    expect(zipped.raw.length).toBeLessThan(plain.raw.length / 2);
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
     expect(zipped.json()).toEqual(plain.json());
   });
 
