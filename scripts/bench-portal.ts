@@ -84,17 +84,20 @@ interface Measured {
   /** Latency as the client saw it: the server's time, the socket's delivery and the client's own. */
   p50: number;
   p975: number;
-  /** One at a time, for tRPC: the server's own time for the answer (its Server-Timing header's total). */
-  server?: { p50: number; p975: number };
+  /**
+   * One at a time, for tRPC: the server's own time for the answer (its Server-Timing header's total), and the
+   * median of its session read (the header's `session`).
+   */
+  server?: { p50: number; p975: number; sessionP50: number | null };
   non2xx: number;
   /** CPU milliseconds per request in the web process and in PostgreSQL, from /proc (under load only). */
   cpu?: { web: number; database: number } | null;
 }
 
-/** The whole answer's time from a Server-Timing header (server/http/trpc-node.ts), if it has one. */
-const serverTotalOf = (header: string) => {
-  const total = header && /(?:^|,\s*)total;dur=([\d.]+)/.exec(header);
-  return total ? Number(total[1]) : null;
+/** One part's time from a Server-Timing header (server/http/trpc-node.ts), if it has it. */
+const serverTimingOf = (header: string, part: "total" | "session") => {
+  const found = header && new RegExp(`(?:^|,\\s*)${part};(?:desc="[^"]*";)?dur=([\\d.]+)`).exec(header);
+  return found ? Number(found[1]) : null;
 };
 
 /**
@@ -105,6 +108,7 @@ async function oneAtATime(baseUrl: string, target: Target, owners: SignedIn[], s
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   const serverTimes: number[] = [];
+  const sessionTimes: number[] = [];
   let failed = 0;
   const until = performance.now() + seconds * 1000;
   for (let i = 0; performance.now() < until; i++) {
@@ -115,8 +119,11 @@ async function oneAtATime(baseUrl: string, target: Target, owners: SignedIn[], s
         `${baseUrl}${target.path(owner)}`,
         { agent, headers: { cookie: owner.cookie, "accept-encoding": ACCEPT_ENCODING } },
         (res) => {
-          const server = serverTotalOf([res.headers["server-timing"] ?? ""].flat().join(", "));
+          const timing = [res.headers["server-timing"] ?? ""].flat().join(", ");
+          const server = serverTimingOf(timing, "total");
+          const session = serverTimingOf(timing, "session");
           if (server !== null) serverTimes.push(server);
+          if (session !== null) sessionTimes.push(session);
           res.resume();
           res.on("end", () => resolve(res.statusCode ?? 0));
         },
@@ -134,7 +141,13 @@ async function oneAtATime(baseUrl: string, target: Target, owners: SignedIn[], s
     p50: quantile(times, 0.5),
     p975: quantile(times, 0.975),
     ...(serverTimes.length === times.length
-      ? { server: { p50: quantile(serverTimes, 0.5), p975: quantile(serverTimes, 0.975) } }
+      ? {
+          server: {
+            p50: quantile(serverTimes, 0.5),
+            p975: quantile(serverTimes, 0.975),
+            sessionP50: sessionTimes.length ? quantile(sessionTimes, 0.5) : null,
+          },
+        }
       : {}),
     non2xx: failed,
   };
@@ -327,7 +340,8 @@ async function main() {
             `${measured.rps.toFixed(0).padStart(6)} req/s  ` +
             `p50 ${ms(measured.p50).padStart(7)} ms  p97.5 ${ms(measured.p975).padStart(8)} ms` +
             (measured.server
-              ? `  server p50 ${ms(measured.server.p50)} ms, p97.5 ${ms(measured.server.p975)} ms`
+              ? `  server p50 ${ms(measured.server.p50)} ms, p97.5 ${ms(measured.server.p975)} ms` +
+                (measured.server.sessionP50 === null ? "" : ` (session read p50 ${ms(measured.server.sessionP50)} ms)`)
               : "") +
             (measured.cpu && connections === 10
               ? `  CPU per request: web ${ms(measured.cpu.web)} ms, PostgreSQL ${ms(measured.cpu.database)} ms`

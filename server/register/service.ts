@@ -45,6 +45,9 @@ export interface EntryQuery {
 const ENTRY_KEY = Prisma.sql`
   to_char(date, 'YYYY-MM-DD') || '_' || ${isoTimestamp(Prisma.raw('"createdAt"'))} || '_' || id`;
 
+/** The register's order, newest first (entries read without a table alias). */
+const NEWEST_FIRST = Prisma.sql`ORDER BY date DESC, "createdAt" DESC, id DESC`;
+
 function afterEntryKey(after: string): Prisma.Sql {
   const m = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9]{1,64})$/.exec(after);
   if (!m) throw new DomainError("BAD_REQUEST", "That page no longer exists; start from the first.");
@@ -100,19 +103,38 @@ function entryFilters(query: EntryQuery): Prisma.Sql {
  */
 export async function listEntries(db: Db, organizationId: string, query: EntryQuery) {
   const filters = entryFilters(query);
-  const count =
-    filters === Prisma.empty
-      ? Prisma.sql`(SELECT "entryCount" FROM register)`
-      : Prisma.sql`(
+  const filtered = filters !== Prisma.empty;
+  const count = filtered
+    ? Prisma.sql`(
           SELECT count(*)::int FROM "RegisterEntry"
           WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
-        )`;
+        )`
+    : Prisma.sql`(SELECT "entryCount" FROM register)`;
+  const offset = query.after ? 0 : (query.page - 1) * query.pageSize;
+  // The register's newest entries, the page most requests read: nothing is newer than the page, so each balance is
+  // the register's total less a running sum taken as the page is read.
+  const top = !filtered && !query.after && offset === 0;
   // One statement: whether the register is the organization's (every part reads nothing otherwise), the count, and
   // the page with its balances. The page is read along RegisterEntry(registerId, date, createdAt, id) newest first and
-  // stops at its last row; each row's balance is the register's total less what is newer: the entries above the page
-  // (summed along the same index) and those of the page's own span (a window over it alone). Each row goes out as a
-  // record (json_agg of a row, its columns named as the keys), which PostgreSQL builds a quarter faster than the same
-  // object from json_build_object (docs/performance.md).
+  // stops at its last row. Each row's balance is the register's total less what is newer than it: on any other page,
+  // the entries above the page (summed along the same index) and a running sum over the page's own span of the
+  // register (the page may leave entries out). A running sum inside the page's own read would also serve those pages,
+  // but PostgreSQL then judged its kept plan dearer and planned each request again (docs/performance.md). Each row
+  // goes out as a record (json_agg of a row, its columns named as the keys), which PostgreSQL builds a quarter faster
+  // than json_build_object.
+  const span = Prisma.sql`, newest AS (
+      SELECT date, "createdAt", id FROM page ${NEWEST_FIRST} LIMIT 1
+    ), span AS (
+      SELECT e.id, sum(e."amountCents") OVER newer AS "newerCents"
+      FROM "RegisterEntry" e, newest n, oldest o
+      WHERE e."registerId" = ${query.registerId}
+        AND (e.date, e."createdAt", e.id) <= (n.date, n."createdAt", n.id)
+        AND (e.date, e."createdAt", e.id) >= (o.date, o."createdAt", o.id)
+      WINDOW newer AS (ORDER BY e.date DESC, e."createdAt" DESC, e.id DESC ROWS UNBOUNDED PRECEDING)
+    ), above AS (
+      SELECT coalesce(sum(e."amountCents"), 0) AS cents FROM "RegisterEntry" e, newest n
+      WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
+    )`;
   const [result] = await readRows<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }>(
     db,
     Prisma.sql`
@@ -122,55 +144,50 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     ), page AS (
       SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt",
         "feedTransactionId", "clearedAt"
+        ${top ? Prisma.sql`, sum("amountCents") OVER newer AS "newerCents"` : Prisma.empty}
       FROM "RegisterEntry"
       WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
         ${query.after ? afterEntryKey(query.after) : Prisma.empty}
-      ORDER BY date DESC, "createdAt" DESC, id DESC
-      ${pageWindow(query.pageSize, query.after ? 0 : (query.page - 1) * query.pageSize)}
-    ), newest AS (
-      SELECT date, "createdAt", id FROM page ORDER BY date DESC, "createdAt" DESC, id DESC LIMIT 1
+      ${top ? Prisma.sql`WINDOW newer AS (${NEWEST_FIRST} ROWS UNBOUNDED PRECEDING)` : Prisma.empty}
+      ${NEWEST_FIRST}
+      ${pageWindow(query.pageSize, offset)}
     ), oldest AS (
       SELECT date, "createdAt", id FROM page ORDER BY date, "createdAt", id LIMIT 1
-    ), span AS (
-      SELECT e.id,
-        sum(e."amountCents"::bigint) OVER (ORDER BY e.date DESC, e."createdAt" DESC, e.id DESC ROWS UNBOUNDED PRECEDING)
-          AS "newerCents"
-      FROM "RegisterEntry" e, newest n, oldest o
-      WHERE e."registerId" = ${query.registerId}
-        AND (e.date, e."createdAt", e.id) <= (n.date, n."createdAt", n.id)
-        AND (e.date, e."createdAt", e.id) >= (o.date, o."createdAt", o.id)
-    ), above AS (
-      SELECT coalesce(sum(e."amountCents"::bigint), 0) AS cents FROM "RegisterEntry" e, newest n
-      WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
-    )
+    )${top ? Prisma.empty : span}
     SELECT EXISTS (SELECT 1 FROM register) AS found,
       ${count} AS total,
       (SELECT ${ENTRY_KEY} FROM oldest) AS "lastKey",
       coalesce((
         SELECT json_agg(entry ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
         FROM page p
-        JOIN span s ON s.id = p.id
+        ${top ? Prisma.empty : Prisma.sql`JOIN span s ON s.id = p.id`}
         LEFT JOIN "User" u ON u.id = p."createdById"
-        LEFT JOIN "FeedTransaction" f ON f.id = p."feedTransactionId"
-        LEFT JOIN "BankAccount" b ON b.id = f."bankAccountId"
-        LEFT JOIN "Connection" c ON c.id = b."connectionId"
-        LEFT JOIN "Institution" i ON i.id = c."institutionId"
         LEFT JOIN LATERAL (
-          -- Inside, so that PostgreSQL does not look for the bank row of an entry not cleared.
-          SELECT f2.id, f2.date, f2.description, f2."bankAccountId" FROM "FeedTransaction" f2
+          -- Inside, so that PostgreSQL looks up the bank account only for an entry imported from the feed.
+          SELECT b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName"
+          FROM "FeedTransaction" f
+          JOIN "BankAccount" b ON b.id = f."bankAccountId"
+          LEFT JOIN "Connection" c ON c.id = b."connectionId"
+          LEFT JOIN "Institution" i ON i.id = c."institutionId"
+          WHERE p."feedTransactionId" IS NOT NULL AND f.id = p."feedTransactionId"
+        ) imported ON true
+        LEFT JOIN LATERAL (
+          -- Likewise the bank row an entry was matched to, only for an entry cleared.
+          SELECT f2.id, f2.date, f2.description, mb.name AS "accountName", mb.mask AS "accountMask"
+          FROM "FeedTransaction" f2
+          LEFT JOIN "BankAccount" mb ON mb.id = f2."bankAccountId"
           WHERE p."clearedAt" IS NOT NULL AND f2."registerEntryId" = p.id AND f2."matchedAt" IS NOT NULL
           ORDER BY f2."matchedAt" DESC LIMIT 1
         ) m ON true
-        LEFT JOIN "BankAccount" mb ON mb.id = m."bankAccountId"
         CROSS JOIN LATERAL (
           SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source,
-            ((SELECT "balanceCents" FROM register) - (SELECT cents FROM above) - s."newerCents" + p."amountCents")::text
-              AS "balanceCents",
-            u.name AS "createdByName", b.name AS "accountName", b.mask AS "accountMask", i.name AS "institutionName",
+            ((SELECT "balanceCents" FROM register) ${top ? Prisma.empty : Prisma.sql`- (SELECT cents FROM above)`}
+              - ${top ? Prisma.sql`p` : Prisma.sql`s`}."newerCents" + p."amountCents")::text AS "balanceCents",
+            u.name AS "createdByName", imported."accountName", imported."accountMask", imported."institutionName",
             p.source = 'IMPORT' OR p."clearedAt" IS NOT NULL AS cleared,
             CASE WHEN m.id IS NOT NULL THEN
-              json_build_object('id', m.id, 'date', m.date, 'description', m.description, 'accountName', mb.name,
-                'accountMask', mb.mask) END AS matched
+              json_build_object('id', m.id, 'date', m.date, 'description', m.description,
+                'accountName', m."accountName", 'accountMask', m."accountMask") END AS matched
         ) entry
       ), '[]'::json) AS rows`,
   );
