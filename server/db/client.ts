@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma as PrismaTypes } from "./generated/client";
-import { OUTSIDE_NOBODY, TenantPool, type TenantScope } from "./tenancy";
+import { OUTSIDE_NOBODY, TenantPool, type ScopeSetByStatement, type TenantScope } from "./tenancy";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client";
@@ -74,14 +74,30 @@ export const isClient = (db: object): db is Db => pools.has(db);
 export async function readRows<T>(db: Db | PrismaTypes.TransactionClient, query: PrismaTypes.Sql): Promise<T[]> {
   const pool = pools.get(db);
   if (!pool) return db.$queryRaw<T[]>(query);
-  const values = query.values.map(asParameter);
-  const result = await pool.query({
-    name: statementName({ sql: query.text, args: values }),
-    text: query.text,
-    values,
-    types: PRISMA_TYPES,
-  });
+  const result = await pool.query(preparedConfig(query));
   return result.rows as T[];
+}
+
+/**
+ * `readRows` for a statement that sets its connection's tenant scope as it runs (`settingScope`, with
+ * set_config in its SELECT list; `scopeSet` reads from its rows what it set). Through the pool, the
+ * pool records that scope on the connection (TenantPool#querySettingScope). In a transaction, or with
+ * a client not made here, nothing would record it, so `plain` runs instead: the same rows, nothing set.
+ */
+export async function readRowsSettingScope<T>(
+  db: Db | PrismaTypes.TransactionClient,
+  statements: { settingScope: PrismaTypes.Sql; plain: PrismaTypes.Sql },
+  scopeSet: ScopeSetByStatement<T>,
+): Promise<T[]> {
+  const pool = pools.get(db);
+  if (!pool) return db.$queryRaw<T[]>(statements.plain);
+  return pool.querySettingScope<T>(preparedConfig(statements.settingScope), scopeSet);
+}
+
+/** A statement as the pool sends it: named (prepared once per connection), its values and columns as Prisma's. */
+function preparedConfig(query: PrismaTypes.Sql): pg.QueryConfig {
+  const values = query.values.map(asParameter);
+  return { name: statementName({ sql: query.text, args: values }), text: query.text, values, types: PRISMA_TYPES };
 }
 
 // Parameters and columns as Prisma's PostgreSQL adapter gives them. Timestamps are stored without

@@ -6,10 +6,16 @@ import { ingestBankTransactions } from "@/server/feed/ingest";
 import { bankTransaction, daysAgo } from "@/server/feed/testing/books";
 import { testDb } from "@/server/testing/db";
 import { callerFor, createOrgWithMembers, type OrgFixture } from "@/server/testing/fixtures";
-import { createDb, type Db } from "./client";
+import { createDb, Prisma, readRows, type Db } from "./client";
 import { PrismaClient } from "./generated/client";
 import { checkSession, startSession } from "@/server/auth/sessions";
-import { scopeSwitchCount, withAllOrganizations, withOrganization, withoutTenantRows } from "./tenancy";
+import {
+  scopeFromSettings,
+  scopeSwitchCount,
+  withAllOrganizations,
+  withOrganization,
+  withoutTenantRows,
+} from "./tenancy";
 
 // The second wall: with the runtime role, a query that forgets its organizationId finds
 // nothing of another tenant. Each table a customer reaches is read with no filter at all, in
@@ -177,6 +183,78 @@ describe("row-level security", () => {
     await checkSession(fresh, token, { ipAddress: "203.0.113.30" });
     expect(scopeSwitchCount() - switchesBefore).toBe(1);
     await fresh.$disconnect();
+  });
+
+  it("leaves the session read's connection set to the person's only organization, which the pool then tells from any other", async () => {
+    const { token } = await startSession(testDb(), { userId: home.users.MEMBER.id, ipAddress: null, userAgent: null });
+    const fresh = createDb(inject("databaseUrl"));
+    const organizationsOf = (rows: { organizationId: string }[]) => [...new Set(rows.map((r) => r.organizationId))];
+    const accounts = Prisma.sql`SELECT "organizationId" FROM "BankAccount"`;
+    // One connection, one request at a time: left in the other organization's scope.
+    await withOrganization(other.org.id, null, () => readRows<{ organizationId: string }>(fresh, accounts));
+    const switchesBefore = scopeSwitchCount();
+
+    const state = await withoutTenantRows(() => checkSession(fresh, token));
+    expect(state.kind === "active" && state.memberships.map((m) => m.organization.id)).toEqual([home.org.id]);
+    const own = await withOrganization(home.org.id, home.users.MEMBER.id, () =>
+      readRows<{ organizationId: string }>(fresh, accounts),
+    );
+    expect(organizationsOf(own)).toEqual([home.org.id]);
+    expect(scopeSwitchCount() - switchesBefore).toBe(0);
+
+    // The same connection asked for in any other scope is switched, and shows that scope's rows only.
+    const theirs = await withOrganization(other.org.id, null, () =>
+      readRows<{ organizationId: string }>(fresh, accounts),
+    );
+    expect(organizationsOf(theirs)).toEqual([other.org.id]);
+    expect(await withoutTenantRows(() => checkSession(fresh, token))).toMatchObject({ kind: "active" });
+    expect(
+      await withOrganization(home.org.id, home.users.OWNER.id, () =>
+        readRows<{ organizationId: string }>(fresh, accounts),
+      ),
+    ).not.toEqual([]);
+    expect(await readRows<{ organizationId: string }>(fresh, accounts)).toEqual([]);
+    expect(scopeSwitchCount() - switchesBefore).toBe(3);
+    await fresh.$disconnect();
+  });
+
+  it("sets nothing for a person of two organizations, nor for a token no session has", async () => {
+    const person = home.users.VIEWER.id;
+    await testDb().membership.create({ data: { userId: person, organizationId: other.org.id, role: "VIEWER" } });
+    const fresh = createDb(inject("databaseUrl"));
+    const setting = Prisma.sql`
+      SELECT current_setting('app.organization_id', true) AS "organizationId", current_setting('app.user_id', true) AS "userId"`;
+    try {
+      const { token } = await startSession(testDb(), { userId: person, ipAddress: null, userAgent: null });
+      await withOrganization(home.org.id, null, () => readRows(fresh, setting));
+      const state = await withoutTenantRows(() => checkSession(fresh, token));
+      expect(state.kind === "active" && state.memberships).toHaveLength(2);
+      expect(await withoutTenantRows(() => readRows(fresh, setting))).toEqual([
+        { organizationId: home.org.id, userId: "" },
+      ]);
+      const switchesBefore = scopeSwitchCount();
+      await withOrganization(home.org.id, person, () => readRows(fresh, setting));
+      expect(scopeSwitchCount() - switchesBefore).toBe(1);
+
+      expect(await withoutTenantRows(() => checkSession(fresh, "no-such-token"))).toEqual({ kind: "none" });
+      expect(await withoutTenantRows(() => readRows(fresh, setting))).toEqual([
+        { organizationId: home.org.id, userId: person },
+      ]);
+    } finally {
+      await testDb().membership.deleteMany({ where: { userId: person, organizationId: other.org.id } });
+      await fresh.$disconnect();
+    }
+  });
+
+  it("refuses a statement that set part of a scope, which leaves its connection in no scope the pool could name", () => {
+    expect(scopeFromSettings({ organizationId: null, userId: null, bypass: null })).toBeNull();
+    expect(scopeFromSettings({ organizationId: "o", userId: "u", bypass: "off" })).toEqual({
+      organizationId: "o",
+      userId: "u",
+      bypass: null,
+    });
+    expect(() => scopeFromSettings({ organizationId: "o", userId: null, bypass: "off" })).toThrow(/part of/);
+    expect(() => scopeFromSettings({ organizationId: "o", userId: "u", bypass: "on" })).toThrow(/part of/);
   });
 
   it("refuses to write a row into another organization from this one's scope", async () => {

@@ -105,6 +105,27 @@ let scopeSwitches = 0;
 /** How many times a connection was set to another scope (for the cost measurement). */
 export const scopeSwitchCount = () => scopeSwitches;
 
+/**
+ * The scope a statement set on its own connection (set_config in its SELECT list), as read from its
+ * rows, or null when it set none. Only the values set_config returned: the settings as they now are.
+ */
+export type ScopeSetByStatement<Row> = (rows: Row[]) => TenantScope | null;
+
+/** The scope a statement set with set_config(…, false) for all three settings, from the values they returned. */
+export function scopeFromSettings(settings: {
+  organizationId: string | null;
+  userId: string | null;
+  bypass: string | null;
+}): TenantScope | null {
+  const { organizationId, userId, bypass } = settings;
+  if (organizationId === null && userId === null && bypass === null) return null;
+  // All three or none: anything else leaves the connection in a state the pool cannot name.
+  if (organizationId === null || userId === null || bypass !== "off") {
+    throw new Error("a statement set part of its connection's tenant scope");
+  }
+  return { organizationId: organizationId || null, userId: userId || null, bypass: null };
+}
+
 /** A pg pool whose connections carry the caller's tenant scope; `outside` is the scope of code in none. */
 export class TenantPool extends pg.Pool {
   constructor(
@@ -148,6 +169,27 @@ export class TenantPool extends pg.Pool {
     if (others.length === 0 || others.length === idle.length) return;
     const matching = idle.filter((item) => item.client.banklineTenantKey === key);
     idle.splice(0, idle.length, ...others, ...matching);
+  }
+
+  /**
+   * One statement that sets its own connection's tenant scope as it runs (the session read sets the
+   * person's only organization, so that the request's own statements find the connection set:
+   * docs/security.md). The connection is taken as any query takes it (in the caller's scope), and the
+   * scope the statement set is recorded on it, so the next hand-out switches exactly when it differs.
+   * On any error the connection is retired: what the statement left set is then not known.
+   */
+  async querySettingScope<Row>(config: pg.QueryConfig, scopeSet: ScopeSetByStatement<Row>): Promise<Row[]> {
+    const client = (await this.connect()) as ScopedClient;
+    try {
+      const result = await client.query(config);
+      const scope = scopeSet(result.rows as Row[]);
+      if (scope) client.banklineTenantKey = keyOf(scope);
+      client.release();
+      return result.rows as Row[];
+    } catch (err) {
+      client.release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
