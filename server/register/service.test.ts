@@ -79,6 +79,29 @@ describe("register entries", () => {
     expect(rows[0]!.balanceCents).toBe(amounts.reduce((a, b) => a + b, 0));
   });
 
+  it("keeps the balances of one day's entries in their order, from the top page to the pages after it", async () => {
+    const books = await createBooks(db(), fx.org.id, { accountName: "Operating checking" });
+    const amounts = Array.from({ length: 24 }, (_, at) => (at % 4 === 0 ? 10_000 + at : -(250 + at * 7)));
+    for (const [at, amountCents] of amounts.entries()) {
+      await member().register.addEntry({
+        ...org(),
+        registerId: books.registerId,
+        date: "2026-04-15",
+        description: `Same day ${at + 1}`,
+        amountCents,
+      });
+    }
+    const input = { ...org(), registerId: books.registerId, pageSize: 10 };
+    const top = await viewer().register.entries({ ...input, page: 1 });
+    const second = await viewer().register.entries({ ...input, page: 2, after: top.nextCursor });
+    const third = await viewer().register.entries({ ...input, page: 3, after: second.nextCursor });
+    const rows = [...top.rows, ...second.rows, ...third.rows];
+    expect(rows.map((r) => r.description)).toEqual(amounts.map((_, at) => `Same day ${at + 1}`).reverse());
+    let running = 0;
+    expect(rows.map((r) => r.balanceCents)).toEqual(amounts.map((a) => (running += a)).reverse());
+    expect((await viewer().register.entries({ ...input, page: 2 })).rows).toEqual(second.rows);
+  });
+
   it("filters by date and text without changing the running balance", async () => {
     const books = await registerWith([100_000, -2_500, -7_250, 30_000]);
     const byDate = await viewer().register.entries({
