@@ -122,7 +122,20 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
   // but PostgreSQL then judged its kept plan dearer and planned each request again (docs/performance.md). Each row
   // goes out as a record (json_agg of a row, its columns named as the keys), which PostgreSQL builds a quarter faster
   // than json_build_object.
-  const span = Prisma.sql`, newest AS (
+  // What is newer than each row, the one place the two ways differ: the page's own columns and window, the parts
+  // added after it, how the page joins them, and the sum to take from the register's total.
+  const newer = top
+    ? {
+        column: Prisma.sql`, sum("amountCents") OVER newer AS "newerCents"`,
+        window: Prisma.sql`WINDOW newer AS (${NEWEST_FIRST} ROWS UNBOUNDED PRECEDING)`,
+        parts: Prisma.empty,
+        join: Prisma.empty,
+        cents: Prisma.sql`p."newerCents"`,
+      }
+    : {
+        column: Prisma.empty,
+        window: Prisma.empty,
+        parts: Prisma.sql`, newest AS (
       SELECT date, "createdAt", id FROM page ${NEWEST_FIRST} LIMIT 1
     ), span AS (
       SELECT e.id, sum(e."amountCents") OVER newer AS "newerCents"
@@ -134,7 +147,10 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
     ), above AS (
       SELECT coalesce(sum(e."amountCents"), 0) AS cents FROM "RegisterEntry" e, newest n
       WHERE e."registerId" = ${query.registerId} AND (e.date, e."createdAt", e.id) > (n.date, n."createdAt", n.id)
-    )`;
+    )`,
+        join: Prisma.sql`JOIN span s ON s.id = p.id`,
+        cents: Prisma.sql`((SELECT cents FROM above) + s."newerCents")`,
+      };
   const [result] = await readRows<{ found: boolean; total: number; lastKey: string | null; rows: EntryRow[] }>(
     db,
     Prisma.sql`
@@ -143,24 +159,23 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
       WHERE id = ${query.registerId} AND "organizationId" = ${organizationId}
     ), page AS (
       SELECT id, date, "amountCents", description, "checkNumber", source, "createdById", "createdAt",
-        "feedTransactionId", "clearedAt"
-        ${top ? Prisma.sql`, sum("amountCents") OVER newer AS "newerCents"` : Prisma.empty}
+        "feedTransactionId", "clearedAt" ${newer.column}
       FROM "RegisterEntry"
       WHERE "registerId" = ${query.registerId} AND EXISTS (SELECT 1 FROM register) ${filters}
         ${query.after ? afterEntryKey(query.after) : Prisma.empty}
-      ${top ? Prisma.sql`WINDOW newer AS (${NEWEST_FIRST} ROWS UNBOUNDED PRECEDING)` : Prisma.empty}
+      ${newer.window}
       ${NEWEST_FIRST}
       ${pageWindow(query.pageSize, offset)}
     ), oldest AS (
       SELECT date, "createdAt", id FROM page ORDER BY date, "createdAt", id LIMIT 1
-    )${top ? Prisma.empty : span}
+    )${newer.parts}
     SELECT EXISTS (SELECT 1 FROM register) AS found,
       ${count} AS total,
       (SELECT ${ENTRY_KEY} FROM oldest) AS "lastKey",
       coalesce((
         SELECT json_agg(entry ORDER BY p.date DESC, p."createdAt" DESC, p.id DESC)
         FROM page p
-        ${top ? Prisma.empty : Prisma.sql`JOIN span s ON s.id = p.id`}
+        ${newer.join}
         LEFT JOIN "User" u ON u.id = p."createdById"
         LEFT JOIN LATERAL (
           -- Inside, so that PostgreSQL looks up the bank account only for an entry imported from the feed.
@@ -181,8 +196,7 @@ export async function listEntries(db: Db, organizationId: string, query: EntryQu
         ) m ON true
         CROSS JOIN LATERAL (
           SELECT p.id, p.date, p."amountCents", p.description, p."checkNumber", p.source,
-            ((SELECT "balanceCents" FROM register) ${top ? Prisma.empty : Prisma.sql`- (SELECT cents FROM above)`}
-              - ${top ? Prisma.sql`p` : Prisma.sql`s`}."newerCents" + p."amountCents")::text AS "balanceCents",
+            ((SELECT "balanceCents" FROM register) - ${newer.cents} + p."amountCents")::text AS "balanceCents",
             u.name AS "createdByName", imported."accountName", imported."accountMask", imported."institutionName",
             p.source = 'IMPORT' OR p."clearedAt" IS NOT NULL AS cleared,
             CASE WHEN m.id IS NOT NULL THEN
